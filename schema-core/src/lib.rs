@@ -1,0 +1,35 @@
+//! pgdecl's core: the schema model, the checks both the macro and the runtime apply to it, SQL
+//! rendering, and the pure diff of two schemas into an ordered plan. No I/O happens here.
+//!
+//! Data flow: `schema!` or introspection → [`Schema`] → [`check::check`] →
+//! [`Schema::create_sql`] / [`diff()`] → [`Plan`].
+
+#![warn(missing_docs)]
+
+pub mod check;
+pub mod diff;
+pub mod expr;
+pub mod ident;
+pub mod model;
+pub mod naming;
+pub mod render;
+pub mod suggest;
+pub mod types;
+
+pub use check::{check, Diagnostic, Location};
+pub use diff::{diff, Change, Hazard, Plan};
+pub use model::*;
+pub use types::DataType;
+
+impl Schema {
+    /// Serializes the model; the `schema!` macro embeds this and the binary reads it back with
+    /// [`Schema::from_json`], so the macro and the public API build exactly the same value.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a Schema always serializes")
+    }
+
+    /// Reads a model written by [`Schema::to_json`].
+    pub fn from_json(json: &str) -> Result<Schema, serde_json::Error> {
+        serde_json::from_str(json)
+    }
+}
