@@ -1,0 +1,257 @@
+//! Introspection against a real PostgreSQL: every object kind reads back into the model, and
+//! the number of catalog queries does not grow with the number of tables.
+
+use schema_core::model::*;
+use schema_runtime::cluster::TestServer;
+use schema_runtime::introspect::introspect;
+
+const DDL: &str = r#"
+CREATE EXTENSION IF NOT EXISTS pgcrypto;
+CREATE SCHEMA audit;
+COMMENT ON SCHEMA audit IS 'audit trail';
+CREATE TYPE user_role AS ENUM ('admin', 'member', 'guest');
+CREATE TYPE audit.level AS ENUM ('low', 'high');
+CREATE DOMAIN positive_int AS integer CHECK (VALUE > 0);
+CREATE SEQUENCE invoice_numbers AS bigint INCREMENT 2 START 1000 MINVALUE 1000 MAXVALUE 999999 CACHE 10 CYCLE;
+CREATE TABLE orgs (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), name text NOT NULL);
+CREATE TABLE users (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    legacy serial,
+    email varchar(255) NOT NULL UNIQUE,
+    role user_role NOT NULL DEFAULT 'member',
+    levels audit.level[],
+    score numeric(10,2) NOT NULL DEFAULT 0,
+    name text COLLATE "C",
+    name_lower text GENERATED ALWAYS AS (lower(name)) STORED,
+    org_id uuid REFERENCES orgs (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+    created_at timestamptz(3) NOT NULL DEFAULT now(),
+    status text CHECK (status IN ('a', 'b')),
+    CONSTRAINT users_name_email UNIQUE NULLS NOT DISTINCT (name, email) INCLUDE (score)
+);
+COMMENT ON TABLE users IS 'people';
+COMMENT ON COLUMN users.email IS 'login';
+CREATE INDEX users_lower_idx ON users (lower(email));
+CREATE UNIQUE INDEX users_name_pattern ON users USING btree (name text_pattern_ops DESC NULLS LAST) INCLUDE (score) WHERE (deleted IS NULL);
+CREATE INDEX users_created_at_idx ON users (created_at DESC);
+CREATE FUNCTION add(a integer, b integer DEFAULT 1) RETURNS integer LANGUAGE sql IMMUTABLE STRICT AS 'SELECT a + b';
+CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$BEGIN RETURN NEW; END$$;
+CREATE FUNCTION user_ids() RETURNS TABLE(id bigint, email text) LANGUAGE sql STABLE AS 'SELECT id, email FROM users';
+CREATE PROCEDURE archive(INOUT n integer) LANGUAGE plpgsql AS $$BEGIN n := n + 1; END$$;
+CREATE TRIGGER users_touch BEFORE UPDATE OF email, role OR INSERT ON users FOR EACH ROW WHEN (NEW.email IS NOT NULL) EXECUTE FUNCTION touch('x', 'y');
+CREATE VIEW active_users AS SELECT id, email FROM users WHERE status = 'a';
+CREATE MATERIALIZED VIEW user_counts AS SELECT count(*) FROM users;
+CREATE TABLE events (id bigint, at date) PARTITION BY RANGE (at);
+CREATE TABLE events_2026 PARTITION OF events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+"#;
+
+#[test]
+fn reads_every_object_kind() {
+    let db = TestServer::shared().create_database("introspect").unwrap();
+    let mut client = db.connect();
+    // `deleted` is referenced by a partial index predicate; add it before the index.
+    let ddl = DDL.replace(
+        "    status text CHECK",
+        "    deleted timestamptz,\n    status text CHECK",
+    );
+    client.batch_execute(&ddl).unwrap();
+    let found = introspect(&mut client, &[]).unwrap();
+    let s = &found.schema;
+
+    assert_eq!(
+        s.extensions
+            .iter()
+            .map(|e| e.name.as_str())
+            .collect::<Vec<_>>(),
+        ["pgcrypto"]
+    );
+    assert_eq!(s.schemas.len(), 1);
+    assert_eq!(s.schemas[0].comment.as_deref(), Some("audit trail"));
+    let role = s.enum_type(&QualifiedName::public("user_role")).unwrap();
+    assert_eq!(role.values, ["admin", "member", "guest"]);
+    assert!(s.enum_type(&QualifiedName::new("audit", "level")).is_some());
+    assert_eq!(
+        s.sequences.len(),
+        1,
+        "serial and identity sequences belong to their columns: {:?}",
+        s.sequences
+    );
+    let seq = &s.sequences[0];
+    assert_eq!(
+        (seq.increment, seq.start, seq.cache, seq.cycle),
+        (Some(2), Some(1000), Some(10), true)
+    );
+
+    let users = s.table(&QualifiedName::public("users")).unwrap();
+    assert_eq!(users.comment.as_deref(), Some("people"));
+    let col = |n: &str| users.column(n).unwrap_or_else(|| panic!("column {n}"));
+    assert_eq!(col("id").identity, Some(Identity::Always));
+    assert_eq!(col("legacy").data_type.to_string(), "serial");
+    assert_eq!(col("legacy").default, None);
+    assert_eq!(col("email").data_type.to_string(), "character varying(255)");
+    assert_eq!(col("email").comment.as_deref(), Some("login"));
+    assert_eq!(
+        col("role").data_type,
+        schema_core::DataType::named("public", "user_role")
+    );
+    assert_eq!(col("role").default.as_deref(), Some("'member'::user_role"));
+    assert_eq!(col("levels").data_type.to_string(), "audit.level[]");
+    assert_eq!(col("score").data_type.to_string(), "numeric(10,2)");
+    assert_eq!(col("name").collation.as_deref(), Some("C"));
+    assert_eq!(col("name_lower").generated.as_deref(), Some("lower(name)"));
+    assert_eq!(
+        col("created_at").data_type.to_string(),
+        "timestamp(3) with time zone"
+    );
+    assert!(col("created_at").not_null);
+
+    let con = |n: &str| {
+        users
+            .constraints
+            .iter()
+            .find(|c| c.name == n)
+            .unwrap_or_else(|| panic!("constraint {n}: {:?}", users.constraints))
+    };
+    assert!(
+        matches!(&con("users_pkey").kind, ConstraintKind::PrimaryKey { columns, .. } if columns == &["id"])
+    );
+    assert!(matches!(
+        &con("users_email_key").kind,
+        ConstraintKind::Unique { .. }
+    ));
+    match &con("users_name_email").kind {
+        ConstraintKind::Unique {
+            columns,
+            include,
+            nulls_not_distinct,
+        } => {
+            assert_eq!(columns, &["name", "email"]);
+            assert_eq!(include, &["score"]);
+            assert!(nulls_not_distinct);
+        }
+        other => panic!("{other:?}"),
+    }
+    let fk = con("users_org_id_fkey");
+    assert!(fk.deferrable && fk.initially_deferred);
+    assert!(
+        matches!(&fk.kind, ConstraintKind::ForeignKey { on_delete: FkAction::Cascade, ref_columns, .. } if ref_columns == &["id"])
+    );
+    assert!(
+        matches!(&con("users_status_check").kind, ConstraintKind::Check { expr } if expr.contains("ANY"))
+    );
+
+    let idx = |n: &str| {
+        users
+            .indexes
+            .iter()
+            .find(|i| i.name == n)
+            .unwrap_or_else(|| panic!("index {n}: {:?}", users.indexes))
+    };
+    assert_eq!(
+        users.indexes.len(),
+        3,
+        "constraint-backed indexes are not listed: {:?}",
+        users.indexes
+    );
+    assert_eq!(
+        idx("users_lower_idx").elements[0].target,
+        IndexTarget::Expression("lower(email::text)".into())
+    );
+    let pattern = idx("users_name_pattern");
+    assert!(pattern.unique);
+    assert_eq!(
+        pattern.elements[0].target,
+        IndexTarget::Column("name".into())
+    );
+    assert_eq!(
+        pattern.elements[0].opclass.as_deref(),
+        Some("text_pattern_ops")
+    );
+    assert!(pattern.elements[0].descending);
+    assert_eq!(pattern.elements[0].nulls_first, Some(false));
+    assert_eq!(pattern.include, ["score"]);
+    assert_eq!(pattern.predicate.as_deref(), Some("deleted IS NULL"));
+    let created = idx("users_created_at_idx");
+    assert!(created.elements[0].descending);
+    assert_eq!(
+        created.elements[0].nulls_first, None,
+        "DESC implies NULLS FIRST"
+    );
+
+    let f = |n: &str| {
+        s.functions
+            .iter()
+            .find(|f| f.name.name == n)
+            .unwrap_or_else(|| panic!("function {n}"))
+    };
+    let add = f("add");
+    assert_eq!(add.args.len(), 2);
+    assert_eq!(add.args[1].default.as_deref(), Some("1"));
+    assert_eq!(add.volatility, Volatility::Immutable);
+    assert!(add.strict);
+    assert_eq!(add.body, "SELECT a + b");
+    let touch = f("touch");
+    assert!(touch.security_definer);
+    assert_eq!(
+        touch.config,
+        [("search_path".to_string(), "public, pg_temp".to_string())]
+    );
+    assert!(matches!(&f("user_ids").returns, Some(Returns::Table(cols)) if cols.len() == 2));
+    let archive = f("archive");
+    assert!(archive.is_procedure && archive.returns.is_none());
+    assert_eq!(archive.args[0].mode, ArgMode::InOut);
+
+    assert_eq!(s.triggers.len(), 1);
+    let t = &s.triggers[0];
+    assert_eq!(t.timing, TriggerTiming::Before);
+    assert_eq!(
+        t.events,
+        [
+            TriggerEvent::Insert,
+            TriggerEvent::Update(vec!["email".into(), "role".into()])
+        ]
+    );
+    assert!(t.for_each_row);
+    assert_eq!(t.when.as_deref(), Some("new.email IS NOT NULL"));
+    assert_eq!(t.args, ["x", "y"]);
+    assert_eq!(s.views.len(), 1);
+    assert!(
+        s.views[0].query.contains("status = 'a'::text"),
+        "{}",
+        s.views[0].query
+    );
+
+    // Partition children belong to their parent; the rest is reported, not dropped.
+    assert!(s.table(&QualifiedName::public("events_2026")).is_none());
+    let kinds: Vec<&str> = found.unmodeled.iter().map(|u| u.kind.as_str()).collect();
+    assert!(kinds.contains(&"domain"), "{kinds:?}");
+    assert!(kinds.contains(&"materialized view"), "{kinds:?}");
+    // Extension-owned functions (pgcrypto's) are not listed.
+    assert!(s.functions.iter().all(|f| f.name.name != "gen_random_uuid"));
+}
+
+#[test]
+fn query_count_does_not_grow_with_tables() {
+    let server = TestServer::shared();
+    let small = server.create_database("introspect_small").unwrap();
+    let large = server.create_database("introspect_large").unwrap();
+    let mut c = small.connect();
+    c.batch_execute("CREATE TABLE t0 (id int PRIMARY KEY, v text CHECK (v <> ''))")
+        .unwrap();
+    let one = introspect(&mut c, &[]).unwrap();
+    let mut c = large.connect();
+    let mut ddl = String::new();
+    for i in 0..60 {
+        ddl.push_str(
+            &format!(
+            "CREATE TABLE t{i} (id int PRIMARY KEY, v text CHECK (v <> ''), p int REFERENCES t0);
+             CREATE INDEX ON t{i} (lower(v)) WHERE v IS NOT NULL;"
+        )
+            .replace(" REFERENCES t0", if i == 0 { "" } else { " REFERENCES t0" }),
+        );
+    }
+    c.batch_execute(&ddl).unwrap();
+    let many = introspect(&mut c, &[]).unwrap();
+    assert_eq!(many.schema.tables.len(), 60);
+    assert_eq!(one.queries, many.queries);
+    assert!(one.queries <= 12, "{} queries", one.queries);
+}
