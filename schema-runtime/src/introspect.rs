@@ -55,11 +55,23 @@ impl<C: GenericClient> Catalog<'_, C> {
     }
 }
 
-/// Filters out system schemas, pgdecl's own and those an extension owns. `$1` is the
-/// list of schemas to skip besides the system ones.
+/// Which namespaces to read: system schemas never; `$1` the schemas to skip; `$2` when not
+/// null, the only schemas to read.
 const NAMESPACE_FILTER: &str = "n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
     AND n.nspname NOT LIKE 'pg\\_temp\\_%' AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%'
-    AND n.nspname <> ALL ($1::text[])";
+    AND n.nspname <> ALL ($1::text[]) AND ($2::text[] IS NULL OR n.nspname = ANY ($2::text[]))";
+
+/// Which part of a database to read.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    /// Schemas to leave out (besides the system ones and [`PGDECL_SCHEMA`]).
+    pub skip: Vec<String>,
+    /// When set, read only these schemas.
+    pub only: Option<Vec<String>>,
+    /// The schema whose objects expressions name without qualification (`public` unless
+    /// set): it is put on `search_path` right after `pg_catalog` while reading.
+    pub home: Option<String>,
+}
 
 /// `NOT extension-owned` for an object of catalog `cat` with oid column `oidcol`.
 fn not_ext(cat: &str, oidcol: &str) -> String {
@@ -74,14 +86,14 @@ fn not_ext(cat: &str, oidcol: &str) -> String {
 /// a change.
 ///
 /// `skip_schemas` are left out besides the system ones and [`PGDECL_SCHEMA`].
-pub fn introspect(client: &mut Client, skip_schemas: &[&str]) -> Result<Introspection, Error> {
+pub fn introspect(client: &mut Client, scope: &Scope) -> Result<Introspection, Error> {
     let mut tx = client
         .build_transaction()
         .isolation_level(IsolationLevel::RepeatableRead)
         .read_only(true)
         .start()
         .map_err(|e| Error::from_postgres("starting a read-only transaction", e))?;
-    let result = introspect_in(&mut tx, skip_schemas)?;
+    let result = introspect_in(&mut tx, scope)?;
     tx.commit()
         .map_err(|e| Error::from_postgres("ending the read-only transaction", e))?;
     Ok(result)
@@ -90,17 +102,21 @@ pub fn introspect(client: &mut Client, skip_schemas: &[&str]) -> Result<Introspe
 /// [`introspect`] inside a transaction the caller holds (it sets `search_path` locally, so it
 /// must be a transaction).
 ///
-/// Expressions are printed with `search_path = pg_catalog, public`: names in `public` bare,
-/// all others qualified, whatever the session's own setting.
+/// Expressions are printed with `search_path = pg_catalog, public` (or the scope's home
+/// schema): names there bare, all others qualified, whatever the session's own setting.
 pub fn introspect_in<C: GenericClient>(
     client: &mut C,
-    skip_schemas: &[&str],
+    scope: &Scope,
 ) -> Result<Introspection, Error> {
-    let mut skip: Vec<String> = skip_schemas.iter().map(|s| s.to_string()).collect();
+    let mut skip = scope.skip.clone();
     skip.push(PGDECL_SCHEMA.to_string());
     let mut cat = Catalog { client, queries: 0 };
-    let p: &[&(dyn ToSql + Sync)] = &[&skip];
-    cat.query("SET LOCAL search_path = pg_catalog, public", &[])?;
+    let p: &[&(dyn ToSql + Sync)] = &[&skip, &scope.only];
+    let home = scope.home.as_deref().unwrap_or(DEFAULT_SCHEMA);
+    cat.query(
+        "SELECT pg_catalog.set_config('search_path', 'pg_catalog, ' || pg_catalog.quote_ident($1), true)",
+        &[&home],
+    )?;
 
     let version: i32 = cat
         .query("SELECT current_setting('server_version_num')::int", &[])?
@@ -126,9 +142,9 @@ pub fn introspect_in<C: GenericClient>(
     );
     for row in cat.query(&sql, p)? {
         let name: String = row.get(0);
-        // `public` exists in every database (with a stock comment): never declared, never
-        // dropped.
-        if name != DEFAULT_SCHEMA {
+        // `public` (the home schema) exists in every database, with a stock comment: never
+        // declared, never dropped.
+        if name != home {
             schema.schemas.push(Namespace {
                 name,
                 comment: row.get(1),
@@ -595,6 +611,7 @@ pub fn introspect_in<C: GenericClient>(
          JOIN pg_catalog.pg_namespace rn ON rn.oid = r.relnamespace
          WHERE NOT t.tgisinternal AND t.tgparentid = 0
            AND rn.nspname NOT IN ('pg_catalog', 'information_schema') AND rn.nspname <> ALL ($1::text[])
+           AND ($2::text[] IS NULL OR rn.nspname = ANY ($2::text[]))
          ORDER BY rn.nspname, r.relname, t.tgname",
         p,
     )? {
@@ -659,7 +676,7 @@ pub fn introspect_in<C: GenericClient>(
         });
     }
 
-    mark_serials(&mut schema);
+    mark_serials(&mut schema, home);
     Ok(Introspection {
         schema,
         unmodeled,
@@ -705,7 +722,7 @@ fn column_type(row: &Row) -> DataType {
 
 /// Serial columns: an integer column whose default is `nextval` of a sequence it owns reads
 /// back as `serial` (and the sequence is not listed), as it was declared.
-fn mark_serials(schema: &mut Schema) {
+fn mark_serials(schema: &mut Schema, home: &str) {
     let mut owned = Vec::new();
     for (si, seq) in schema.sequences.iter().enumerate() {
         let Some((table, column)) = &seq.owned_by else {
@@ -724,7 +741,7 @@ fn mark_serials(schema: &mut Schema) {
         let col = &schema.tables[t].columns[c];
         let expected = format!(
             "nextval({}::regclass)",
-            schema_core::ident::quote_literal(&regclass_text(&seq.name))
+            schema_core::ident::quote_literal(&regclass_text(&seq.name, home))
         );
         let serial = match col.data_type.name.as_str() {
             "smallint" => "smallserial",
@@ -755,10 +772,10 @@ fn mark_serials(schema: &mut Schema) {
 }
 
 /// A sequence's name as `regclass` prints it in a `nextval` default: qualified unless it is
-/// in `public` (on the default search path), each part quoted as needed.
-fn regclass_text(name: &QualifiedName) -> String {
+/// in the home schema (on the search path), each part quoted as needed.
+fn regclass_text(name: &QualifiedName, home: &str) -> String {
     use schema_core::ident::quote_ident;
-    if name.schema == DEFAULT_SCHEMA {
+    if name.schema == home {
         quote_ident(&name.name).into_owned()
     } else {
         format!("{}.{}", quote_ident(&name.schema), quote_ident(&name.name))

@@ -3,7 +3,10 @@
 
 #![warn(missing_docs)]
 
+pub mod canonicalize;
 pub mod cluster;
+// `converge` waits for the diff API (Change hazards, transactional, describe).
+// pub mod converge;
 pub mod error;
 pub mod introspect;
 pub mod parse;

@@ -3,7 +3,7 @@
 
 use schema_core::model::*;
 use schema_runtime::cluster::TestServer;
-use schema_runtime::introspect::introspect;
+use schema_runtime::introspect::{introspect, Scope};
 
 const DDL: &str = r#"
 CREATE EXTENSION IF NOT EXISTS pgcrypto;
@@ -54,7 +54,7 @@ fn reads_every_object_kind() {
         "    deleted timestamptz,\n    status text CHECK",
     );
     client.batch_execute(&ddl).unwrap();
-    let found = introspect(&mut client, &[]).unwrap();
+    let found = introspect(&mut client, &Scope::default()).unwrap();
     let s = &found.schema;
 
     assert_eq!(
@@ -237,7 +237,7 @@ fn query_count_does_not_grow_with_tables() {
     let mut c = small.connect();
     c.batch_execute("CREATE TABLE t0 (id int PRIMARY KEY, v text CHECK (v <> ''))")
         .unwrap();
-    let one = introspect(&mut c, &[]).unwrap();
+    let one = introspect(&mut c, &Scope::default()).unwrap();
     let mut c = large.connect();
     let mut ddl = String::new();
     for i in 0..60 {
@@ -250,7 +250,7 @@ fn query_count_does_not_grow_with_tables() {
         );
     }
     c.batch_execute(&ddl).unwrap();
-    let many = introspect(&mut c, &[]).unwrap();
+    let many = introspect(&mut c, &Scope::default()).unwrap();
     assert_eq!(many.schema.tables.len(), 60);
     assert_eq!(one.queries, many.queries);
     assert!(one.queries <= 12, "{} queries", one.queries);

@@ -1,0 +1,348 @@
+//! Canonicalization: the declared schema as PostgreSQL itself prints it (design principle 2).
+//!
+//! The catalog reprints what users write (`IN (...)` becomes `= ANY (ARRAY[...])`, `0` on a
+//! numeric column becomes `0`, `'member'` becomes `'member'::user_role`), so comparing
+//! declared text with live text by hand-written rules never converges. Instead the declared
+//! objects are created for real, in scratch schemas inside a transaction that is always rolled
+//! back, and read back with the same introspector that reads the live side. No CREATEDB
+//! privilege is needed, only CREATE on the database (to make the scratch schemas) — and nothing
+//! of it survives the rollback.
+
+use std::collections::BTreeSet;
+
+use postgres::GenericClient;
+use schema_core::model::*;
+use schema_core::DataType;
+use sqlparser::dialect::PostgreSqlDialect;
+use sqlparser::tokenizer::{Token, Tokenizer};
+
+use crate::error::{Error, ErrorKind};
+use crate::introspect::{introspect_in, Scope};
+
+/// The declared schema's namespaces, each with the scratch schema that stands in for it.
+struct Scratch {
+    pairs: Vec<(String, String)>,
+}
+
+impl Scratch {
+    fn new(declared: &Schema) -> Scratch {
+        let mut names: BTreeSet<String> = BTreeSet::new();
+        names.insert(DEFAULT_SCHEMA.to_string());
+        names.extend(declared.schemas.iter().map(|n| n.name.clone()));
+        // A unique tag per run, so concurrent canonicalizations never wait on each other's
+        // scratch schema names and the names cannot occur in user text.
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        let tag = format!("{:x}{:x}", std::process::id(), nanos);
+        let pairs = names
+            .into_iter()
+            .enumerate()
+            .map(|(i, name)| (name, format!("pgdecl_scratch_{tag}_{i}")))
+            .collect();
+        Scratch { pairs }
+    }
+
+    fn to_scratch(&self, schema: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .find(|(n, _)| n == schema)
+            .map(|(_, s)| s.as_str())
+    }
+
+    fn from_scratch(&self, schema: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .find(|(_, s)| s == schema)
+            .map(|(n, _)| n.as_str())
+    }
+
+    fn home(&self) -> &str {
+        self.to_scratch(DEFAULT_SCHEMA).expect("public is always mapped")
+    }
+}
+
+/// Reads the declared schema back as the server prints it, using `client`'s database for
+/// scratch space. Leaves nothing behind: everything happens in a transaction (a savepoint,
+/// inside the caller's transaction) that is rolled back.
+pub fn canonicalize(client: &mut impl GenericClient, declared: &Schema) -> Result<Schema, Error> {
+    let scratch = Scratch::new(declared);
+    // Only what the declaration itself defines moves to scratch schemas: an extension's type
+    // or function (`citext`, `uuid_generate_v4`) stays where the extension put it.
+    let declared_types: BTreeSet<&QualifiedName> = declared.enums.iter().map(|e| &e.name).collect();
+    let declared_functions: BTreeSet<&QualifiedName> =
+        declared.functions.iter().map(|f| &f.name).collect();
+    let mapped = map_schema(
+        declared,
+        &|s| scratch.to_scratch(s).map(str::to_string),
+        &|t| declared_types.contains(t),
+        &|f| declared_functions.contains(f),
+        true,
+    );
+
+    let mut tx = client
+        .transaction()
+        .map_err(|e| Error::from_postgres("starting the canonicalization transaction", e))?;
+    let mut setup = String::new();
+    for (_, s) in &scratch.pairs {
+        setup.push_str(&format!("CREATE SCHEMA {};\n", schema_core::ident::quote_ident(s)));
+    }
+    // Scratch schemas first so declared names resolve to the declared objects; the live
+    // `public` after them, for extension functions installed there.
+    let path: Vec<String> = scratch
+        .pairs
+        .iter()
+        .map(|(_, s)| schema_core::ident::quote_ident(s).into_owned())
+        .chain(std::iter::once("public".to_string()))
+        .collect();
+    setup.push_str(&format!(
+        "SET LOCAL search_path = {};\nSET LOCAL check_function_bodies = off;\n",
+        path.join(", ")
+    ));
+    tx.batch_execute(&setup).map_err(|e| {
+        Error::from_postgres(
+            "creating scratch schemas for canonicalization (needs CREATE on the database)",
+            e,
+        )
+    })?;
+    tx.batch_execute(&mapped.create_sql()).map_err(|e| {
+        Error::from_postgres(
+            "creating the declared schema in a scratch schema (the declaration does not load)",
+            e,
+        )
+    })?;
+    let scope = Scope {
+        skip: Vec::new(),
+        only: Some(scratch.pairs.iter().map(|(_, s)| s.clone()).collect()),
+        home: Some(scratch.home().to_string()),
+    };
+    let read = introspect_in(&mut tx, &scope)?;
+    tx.rollback()
+        .map_err(|e| Error::from_postgres("rolling back the canonicalization", e))?;
+
+    let mut canonical = map_schema(
+        &read.schema,
+        &|s| scratch.from_scratch(s).map(str::to_string),
+        &|_| true,
+        &|_| true,
+        false,
+    );
+    // Map scratch names that the server printed inside expressions back to the real ones; the
+    // scratch names are unique enough that a plain replacement cannot hit anything else.
+    for (name, s) in &scratch.pairs {
+        let quoted = schema_core::ident::quote_ident(name).into_owned();
+        map_expressions(&mut canonical, &mut |e| {
+            if e.contains(s.as_str()) {
+                *e = e.replace(&format!("{s}."), &format!("{quoted}."));
+            }
+        });
+    }
+    // What the catalog cannot tell: declared-only facts.
+    canonical.extensions = declared.extensions.clone();
+    carry_renames(declared, &mut canonical);
+    if read.unmodeled.iter().any(|u| !u.kind.starts_with("constraint not yet")) {
+        return Err(Error::new(
+            ErrorKind::Invalid,
+            "canonicalizing the declared schema",
+            format!(
+                "the declaration created objects pgdecl does not model: {:?}",
+                read.unmodeled
+            ),
+        ));
+    }
+    Ok(canonical)
+}
+
+/// `renamed_from` lives only in the declaration; copy it onto the canonical tables and columns.
+fn carry_renames(declared: &Schema, canonical: &mut Schema) {
+    for t in &declared.tables {
+        let Some(ct) = canonical.tables.iter_mut().find(|c| c.name == t.name) else {
+            continue;
+        };
+        ct.renamed_from = t.renamed_from.clone();
+        for col in &t.columns {
+            if let Some(cc) = ct.columns.iter_mut().find(|c| c.name == col.name) {
+                cc.renamed_from = col.renamed_from.clone();
+            }
+        }
+    }
+}
+
+/// A copy of `schema` with every namespace renamed by `map` (names `map` does not know stay).
+/// User types and trigger functions move only where `own_type` / `own_function` say the
+/// schema defines them. When `rewrite_text` is set, qualified references inside SQL fragments
+/// are renamed too.
+fn map_schema(
+    schema: &Schema,
+    map: &dyn Fn(&str) -> Option<String>,
+    own_type: &dyn Fn(&QualifiedName) -> bool,
+    own_function: &dyn Fn(&QualifiedName) -> bool,
+    rewrite_text: bool,
+) -> Schema {
+    let q = |n: &QualifiedName| QualifiedName {
+        schema: map(&n.schema).unwrap_or_else(|| n.schema.clone()),
+        name: n.name.clone(),
+    };
+    let ty = |t: &DataType| match &t.schema {
+        Some(s) if own_type(&QualifiedName::new(s.clone(), t.name.clone())) => DataType {
+            schema: Some(map(s).unwrap_or_else(|| s.clone())),
+            ..t.clone()
+        },
+        _ => t.clone(),
+    };
+    let mut out = schema.clone();
+    out.schemas = schema
+        .schemas
+        .iter()
+        .map(|n| Namespace {
+            name: map(&n.name).unwrap_or_else(|| n.name.clone()),
+            comment: n.comment.clone(),
+        })
+        .collect();
+    for e in &mut out.enums {
+        e.name = q(&e.name);
+    }
+    for s in &mut out.sequences {
+        s.name = q(&s.name);
+        s.data_type = s.data_type.as_ref().map(ty);
+        if let Some((t, _)) = &mut s.owned_by {
+            *t = q(t);
+        }
+    }
+    for f in &mut out.functions {
+        f.name = q(&f.name);
+        for a in &mut f.args {
+            a.data_type = ty(&a.data_type);
+        }
+        f.returns = match &f.returns {
+            Some(Returns::Type(t)) => Some(Returns::Type(ty(t))),
+            Some(Returns::SetOf(t)) => Some(Returns::SetOf(ty(t))),
+            Some(Returns::Table(cols)) => Some(Returns::Table(
+                cols.iter().map(|(n, t)| (n.clone(), ty(t))).collect(),
+            )),
+            None => None,
+        };
+    }
+    for t in &mut out.tables {
+        t.name = q(&t.name);
+        for c in &mut t.columns {
+            c.data_type = ty(&c.data_type);
+        }
+        for c in &mut t.constraints {
+            if let ConstraintKind::ForeignKey { ref_table, .. } = &mut c.kind {
+                *ref_table = q(ref_table);
+            }
+        }
+    }
+    for v in &mut out.views {
+        v.name = q(&v.name);
+    }
+    for t in &mut out.triggers {
+        t.table = q(&t.table);
+        if own_function(&t.function) {
+            t.function = q(&t.function);
+        }
+    }
+    if rewrite_text {
+        map_expressions(&mut out, &mut |e| *e = rewrite_qualifiers(e, map));
+    }
+    out
+}
+
+/// Calls `f` on every SQL fragment of the schema.
+fn map_expressions(schema: &mut Schema, f: &mut dyn FnMut(&mut String)) {
+    for t in &mut schema.tables {
+        for c in &mut t.columns {
+            c.default.iter_mut().chain(c.generated.iter_mut()).for_each(&mut *f);
+        }
+        for c in &mut t.constraints {
+            if let ConstraintKind::Check { expr } = &mut c.kind {
+                f(expr);
+            }
+        }
+        for i in &mut t.indexes {
+            i.predicate.iter_mut().for_each(&mut *f);
+            for e in &mut i.elements {
+                if let IndexTarget::Expression(x) = &mut e.target {
+                    f(x);
+                }
+            }
+        }
+    }
+    for v in &mut schema.views {
+        f(&mut v.query);
+    }
+    for t in &mut schema.triggers {
+        t.when.iter_mut().for_each(&mut *f);
+    }
+    for func in &mut schema.functions {
+        for a in &mut func.args {
+            a.default.iter_mut().for_each(&mut *f);
+        }
+    }
+}
+
+/// Renames `schema.` qualifiers in SQL text: an identifier token followed by `.` whose
+/// (case-folded) name `map` knows. Works on token positions so string literals, comments and
+/// everything else keep their exact text.
+fn rewrite_qualifiers(sql: &str, map: &dyn Fn(&str) -> Option<String>) -> String {
+    let dialect = PostgreSqlDialect {};
+    let Ok(tokens) = Tokenizer::new(&dialect, sql).tokenize_with_location() else {
+        return sql.to_string();
+    };
+    // Line/column (1-based, in characters) to byte offsets.
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(sql.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let offset = |line: u64, col: u64| -> Option<usize> {
+        let start = *line_starts.get(line.checked_sub(1)? as usize)?;
+        let rest = &sql[start..];
+        let chars = col.checked_sub(1)? as usize;
+        Some(start + rest.char_indices().nth(chars).map_or(rest.len(), |(i, _)| i))
+    };
+    let mut edits = Vec::new();
+    let significant: Vec<_> = tokens
+        .iter()
+        .filter(|t| !matches!(t.token, Token::Whitespace(_)))
+        .collect();
+    for pair in significant.windows(2) {
+        let (Token::Word(w), Token::Period) = (&pair[0].token, &pair[1].token) else {
+            continue;
+        };
+        let name = if w.quote_style.is_some() {
+            w.value.clone()
+        } else {
+            w.value.to_lowercase()
+        };
+        if let Some(new) = map(&name) {
+            let span = pair[0].span;
+            if let (Some(a), Some(b)) = (
+                offset(span.start.line, span.start.column),
+                offset(span.end.line, span.end.column),
+            ) {
+                edits.push((a, b, schema_core::ident::quote_ident(&new).into_owned()));
+            }
+        }
+    }
+    let mut out = sql.to_string();
+    for (a, b, new) in edits.into_iter().rev() {
+        out.replace_range(a..b, &new);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rewrite_qualifiers;
+
+    #[test]
+    fn rewrites_only_qualifiers() {
+        let map = |s: &str| (s == "audit").then(|| "pgdecl_scratch_1".to_string());
+        assert_eq!(
+            rewrite_qualifiers("audit.f(x) > 'audit.y' AND \"audit\".g() = AUDIT.h", &map),
+            "pgdecl_scratch_1.f(x) > 'audit.y' AND pgdecl_scratch_1.g() = pgdecl_scratch_1.h"
+        );
+        assert_eq!(rewrite_qualifiers("x = 1", &map), "x = 1");
+    }
+}
