@@ -10,6 +10,7 @@ pub mod cluster;
 pub mod error;
 pub mod introspect;
 pub mod parse;
+pub mod source;
 
 pub use error::{Error, ErrorKind};
 pub use introspect::{introspect, Introspection};

@@ -1,0 +1,404 @@
+//! Printing a model as `schema!` source: what `pgdecl inspect` prints, so a live database can
+//! be adopted by pasting its declaration into the application (and the round-trip test can
+//! compile it back).
+
+use std::fmt::Write;
+
+use schema_core::model::*;
+use schema_core::DataType;
+
+/// Words that start a table element other than a column; a column with one of these names
+/// must be written as a string literal.
+const ELEMENT_KEYWORDS: &[&str] = &[
+    "primary",
+    "unique",
+    "foreign",
+    "check",
+    "constraint",
+    "index",
+    "exclude",
+];
+
+/// `name` as the grammar takes it: a Rust identifier when it is one, else a string literal.
+pub fn name(n: &str) -> String {
+    let ident_like = n
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && n != "_"
+        && !matches!(n, "self" | "Self" | "super" | "crate");
+    if ident_like && !ELEMENT_KEYWORDS.contains(&n) {
+        n.to_string()
+    } else {
+        string(n)
+    }
+}
+
+/// A Rust string literal holding `s` exactly: a raw string when it has quotes or backslashes.
+pub fn string(s: &str) -> String {
+    if !s.contains('"') && !s.contains('\\') {
+        return format!("\"{s}\"");
+    }
+    let mut hashes = 1;
+    while s.contains(&format!("\"{}", "#".repeat(hashes))) {
+        hashes += 1;
+    }
+    let h = "#".repeat(hashes);
+    format!("r{h}\"{s}\"{h}")
+}
+
+fn qualified(n: &QualifiedName) -> String {
+    if n.schema == DEFAULT_SCHEMA {
+        name(&n.name)
+    } else {
+        format!("{}.{}", name(&n.schema), name(&n.name))
+    }
+}
+
+fn data_type(t: &DataType) -> String {
+    match &t.schema {
+        Some(s) => {
+            let mut out = qualified(&QualifiedName::new(s.clone(), t.name.clone()));
+            if !t.modifiers.is_empty() {
+                let mods: Vec<String> = t.modifiers.iter().map(i32::to_string).collect();
+                out.push_str(&format!("({})", mods.join(", ")));
+            }
+            if t.array {
+                out.push_str("[]");
+            }
+            out
+        }
+        None => t.to_string(),
+    }
+}
+
+fn doc(out: &mut String, indent: &str, comment: &Option<String>) {
+    if let Some(c) = comment {
+        for line in c.lines() {
+            let _ = writeln!(out, "{indent}/// {line}");
+        }
+        if c.is_empty() {
+            let _ = writeln!(out, "{indent}///");
+        }
+    }
+}
+
+fn list(items: &[String]) -> String {
+    items.iter().map(|c| name(c)).collect::<Vec<_>>().join(", ")
+}
+
+fn deferral(out: &mut String, c: &Constraint) {
+    if c.deferrable {
+        out.push_str(" deferrable");
+        if c.initially_deferred {
+            out.push_str(" initially deferred");
+        }
+    }
+}
+
+fn fk_actions(out: &mut String, on_delete: FkAction, on_update: FkAction) {
+    for (word, action) in [("delete", on_delete), ("update", on_update)] {
+        if action != FkAction::NoAction {
+            let _ = write!(out, " on {word} {}", action.sql().to_lowercase());
+        }
+    }
+}
+
+/// The whole schema as the body of a `pgdecl::schema! { ... }` invocation.
+pub fn to_schema_source(schema: &Schema) -> String {
+    let mut out = String::from("pgdecl::schema! {\n");
+    let i = "    ";
+    for e in &schema.extensions {
+        doc(&mut out, i, &e.comment);
+        let _ = write!(out, "{i}extension {}", name(&e.name));
+        if let Some(s) = &e.schema {
+            let _ = write!(out, " schema {}", name(s));
+        }
+        out.push_str(";\n");
+    }
+    for n in &schema.schemas {
+        doc(&mut out, i, &n.comment);
+        let _ = writeln!(out, "{i}schema {};", name(&n.name));
+    }
+    for e in &schema.enums {
+        doc(&mut out, i, &e.comment);
+        let values: Vec<String> = e.values.iter().map(|v| string(v)).collect();
+        let _ = writeln!(out, "{i}enum {} {{ {} }}", qualified(&e.name), values.join(", "));
+    }
+    for s in &schema.sequences {
+        doc(&mut out, i, &s.comment);
+        let _ = write!(out, "{i}sequence {}", qualified(&s.name));
+        if let Some(t) = &s.data_type {
+            let _ = write!(out, " as {}", data_type(t));
+        }
+        for (word, v) in [
+            ("increment", s.increment),
+            ("minvalue", s.min_value),
+            ("maxvalue", s.max_value),
+            ("start", s.start),
+            ("cache", s.cache),
+        ] {
+            if let Some(v) = v {
+                let _ = write!(out, " {word} {v}");
+            }
+        }
+        if s.cycle {
+            out.push_str(" cycle");
+        }
+        if let Some((t, c)) = &s.owned_by {
+            let _ = write!(out, " owned by {}.{}", qualified(t), name(c));
+        }
+        out.push_str(";\n");
+    }
+    for f in &schema.functions {
+        out.push('\n');
+        doc(&mut out, i, &f.comment);
+        let kw = if f.is_procedure { "procedure" } else { "function" };
+        let args: Vec<String> = f
+            .args
+            .iter()
+            .map(|a| {
+                let mut s = String::new();
+                if a.mode != ArgMode::In {
+                    s.push_str(&a.mode.sql().to_lowercase());
+                    s.push(' ');
+                }
+                if let Some(n) = &a.name {
+                    s.push_str(&name(n));
+                    s.push(' ');
+                }
+                s.push_str(&data_type(&a.data_type));
+                if let Some(d) = &a.default {
+                    let _ = write!(s, " default {}", string(d));
+                }
+                s
+            })
+            .collect();
+        let _ = write!(out, "{i}{kw} {}({})", qualified(&f.name), args.join(", "));
+        match &f.returns {
+            Some(Returns::Type(t)) => {
+                let _ = write!(out, " returns {}", data_type(t));
+            }
+            Some(Returns::SetOf(t)) => {
+                let _ = write!(out, " returns setof {}", data_type(t));
+            }
+            Some(Returns::Table(cols)) => {
+                let cols: Vec<String> = cols
+                    .iter()
+                    .map(|(n, t)| format!("{} {}", name(n), data_type(t)))
+                    .collect();
+                let _ = write!(out, " returns table ({})", cols.join(", "));
+            }
+            None => {}
+        }
+        let _ = write!(out, " language {}", name(&f.language));
+        if f.volatility != Volatility::Volatile {
+            let _ = write!(out, " {}", f.volatility.sql().to_lowercase());
+        }
+        if f.strict {
+            out.push_str(" strict");
+        }
+        if f.security_definer {
+            out.push_str(" security definer");
+        }
+        for (k, v) in &f.config {
+            let _ = write!(out, " set {} = {}", name(k), string(v));
+        }
+        let _ = writeln!(out, " as {};", string(&f.body));
+    }
+    for t in &schema.tables {
+        out.push('\n');
+        table(&mut out, t);
+    }
+    for v in &schema.views {
+        out.push('\n');
+        doc(&mut out, i, &v.comment);
+        let _ = write!(out, "{i}view {}", qualified(&v.name));
+        if !v.columns.is_empty() {
+            let _ = write!(out, " ({})", list(&v.columns));
+        }
+        let _ = writeln!(out, " as {};", string(v.query.trim().trim_end_matches(';')));
+    }
+    for t in &schema.triggers {
+        out.push('\n');
+        doc(&mut out, i, &t.comment);
+        let events: Vec<String> = t
+            .events
+            .iter()
+            .map(|e| match e {
+                TriggerEvent::Insert => "insert".to_string(),
+                TriggerEvent::Delete => "delete".to_string(),
+                TriggerEvent::Truncate => "truncate".to_string(),
+                TriggerEvent::Update(cols) if cols.is_empty() => "update".to_string(),
+                TriggerEvent::Update(cols) => format!("update of {}", list(cols)),
+            })
+            .collect();
+        let _ = write!(
+            out,
+            "{i}trigger {} {} {} on {} for each {}",
+            name(&t.name),
+            t.timing.sql().to_lowercase(),
+            events.join(" or "),
+            qualified(&t.table),
+            if t.for_each_row { "row" } else { "statement" }
+        );
+        if let Some(w) = &t.when {
+            let _ = write!(out, " when {}", string(w));
+        }
+        let args: Vec<String> = t.args.iter().map(|a| string(a)).collect();
+        let _ = writeln!(
+            out,
+            " execute function {}({});",
+            qualified(&t.function),
+            args.join(", ")
+        );
+    }
+    out.push_str("}\n");
+    out
+}
+
+fn table(out: &mut String, t: &Table) {
+    let i = "    ";
+    let ii = "        ";
+    doc(out, i, &t.comment);
+    let _ = write!(out, "{i}table {}", qualified(&t.name));
+    if let Some(old) = &t.renamed_from {
+        let _ = write!(out, " renamed_from {}", name(old));
+    }
+    out.push_str(" {\n");
+    for c in &t.columns {
+        doc(out, ii, &c.comment);
+        let _ = write!(out, "{ii}{} {}", name(&c.name), data_type(&c.data_type));
+        if let Some(old) = &c.renamed_from {
+            let _ = write!(out, " renamed_from {}", name(old));
+        }
+        if let Some(coll) = &c.collation {
+            let _ = write!(out, " collate {}", string(coll));
+        }
+        match c.identity {
+            Some(Identity::Always) => out.push_str(" generated always as identity"),
+            Some(Identity::ByDefault) => out.push_str(" generated by default as identity"),
+            None => {}
+        }
+        if let Some(g) = &c.generated {
+            let _ = write!(out, " generated always as {} stored", string(g));
+        }
+        if c.not_null {
+            out.push_str(" not null");
+        }
+        if let Some(d) = &c.default {
+            let _ = write!(out, " default {}", string(d));
+        }
+        out.push_str(",\n");
+    }
+    for c in &t.constraints {
+        doc(out, ii, &c.comment);
+        let _ = write!(out, "{ii}constraint {} ", name(&c.name));
+        match &c.kind {
+            ConstraintKind::PrimaryKey { columns, include } => {
+                let _ = write!(out, "primary key ({})", list(columns));
+                if !include.is_empty() {
+                    let _ = write!(out, " include ({})", list(include));
+                }
+            }
+            ConstraintKind::Unique {
+                columns,
+                include,
+                nulls_not_distinct,
+            } => {
+                let _ = write!(out, "unique ({})", list(columns));
+                if !include.is_empty() {
+                    let _ = write!(out, " include ({})", list(include));
+                }
+                if *nulls_not_distinct {
+                    out.push_str(" nulls not distinct");
+                }
+            }
+            ConstraintKind::ForeignKey {
+                columns,
+                ref_table,
+                ref_columns,
+                on_delete,
+                on_update,
+            } => {
+                let _ = write!(
+                    out,
+                    "foreign key ({}) references {} ({})",
+                    list(columns),
+                    qualified(ref_table),
+                    list(ref_columns)
+                );
+                fk_actions(out, *on_delete, *on_update);
+            }
+            ConstraintKind::Check { expr } => {
+                let _ = write!(out, "check {}", string(expr));
+            }
+        }
+        deferral(out, c);
+        out.push_str(",\n");
+    }
+    for ix in &t.indexes {
+        doc(out, ii, &ix.comment);
+        out.push_str(ii);
+        if ix.unique {
+            out.push_str("unique ");
+        }
+        let _ = write!(out, "index {}", name(&ix.name));
+        if ix.method != IndexMethod::Btree {
+            let _ = write!(out, " using {}", name(ix.method.name()));
+        }
+        let elements: Vec<String> = ix
+            .elements
+            .iter()
+            .map(|e| {
+                let mut s = match &e.target {
+                    IndexTarget::Column(c) => name(c),
+                    IndexTarget::Expression(x) => string(x),
+                };
+                if let Some(coll) = &e.collation {
+                    let _ = write!(s, " collate {}", string(coll));
+                }
+                if let Some(op) = &e.opclass {
+                    let _ = write!(s, " {}", name(op));
+                }
+                if e.descending {
+                    s.push_str(" desc");
+                }
+                match e.nulls_first {
+                    Some(true) => s.push_str(" nulls first"),
+                    Some(false) => s.push_str(" nulls last"),
+                    None => {}
+                }
+                s
+            })
+            .collect();
+        let _ = write!(out, " on ({})", elements.join(", "));
+        if !ix.include.is_empty() {
+            let _ = write!(out, " include ({})", list(&ix.include));
+        }
+        if ix.nulls_not_distinct {
+            out.push_str(" nulls not distinct");
+        }
+        if let Some(p) = &ix.predicate {
+            let _ = write!(out, " where {}", string(p));
+        }
+        out.push_str(",\n");
+    }
+    let _ = writeln!(out, "{i}}}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_strings() {
+        assert_eq!(name("users"), "users");
+        assert_eq!(name("Users"), "Users");
+        assert_eq!(name("check"), "\"check\"");
+        assert_eq!(name("order-lines"), "\"order-lines\"");
+        assert_eq!(string("a \"b\""), "r#\"a \"b\"\"#");
+        assert_eq!(string("x\"#y"), "r##\"x\"#y\"##");
+    }
+}
