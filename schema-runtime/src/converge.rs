@@ -12,6 +12,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use postgres::{Client, GenericClient};
+use schema_core::diff::{ChangeKind, Hazard};
 use schema_core::{diff, Change, Plan, Schema};
 
 use crate::canonicalize::canonicalize;
@@ -111,7 +112,9 @@ impl Policy {
                 Error::new(
                     ErrorKind::Invalid,
                     "reading PGDECL_MODE",
-                    format!("`{m}` is not a mode: use apply, apply-safe, validate-only or plan-only"),
+                    format!(
+                        "`{m}` is not a mode: use apply, apply-safe, validate-only or plan-only"
+                    ),
                 )
             })?;
         }
@@ -219,16 +222,27 @@ fn canonical_for(
     {
         return Ok(s);
     }
-    let cached: Option<String> = client
-        .query_opt(
-            "SELECT canonical FROM pgdecl.canonical_cache
-             WHERE to_regclass('pgdecl.canonical_cache') IS NOT NULL
-               AND schema_hash = $1 AND server_version = $2",
-            &[&hash, &server_version],
+    // The table may not exist yet (nothing applied, or validate-only): ask first, since a
+    // failed query would abort the caller's transaction.
+    let has_cache: bool = client
+        .query_one(
+            "SELECT to_regclass('pgdecl.canonical_cache') IS NOT NULL",
+            &[],
         )
-        .ok()
-        .flatten()
-        .map(|r| r.get(0));
+        .map_err(|e| Error::from_postgres("looking for pgdecl.canonical_cache", e))?
+        .get(0);
+    let cached: Option<String> = if has_cache {
+        client
+            .query_opt(
+                "SELECT canonical FROM pgdecl.canonical_cache
+                 WHERE schema_hash = $1 AND server_version = $2",
+                &[&hash, &server_version],
+            )
+            .map_err(|e| Error::from_postgres("reading pgdecl.canonical_cache", e))?
+            .map(|r| r.get(0))
+    } else {
+        None
+    };
     let canonical = match cached.and_then(|j| Schema::from_json(&j).ok()) {
         Some(s) => s,
         None => {
@@ -305,18 +319,25 @@ pub fn converge(client: &mut Client, declared: &Schema, policy: &Policy) -> Resu
                 )
             })?;
         tx.batch_execute(OWN_TABLES).map_err(|e| {
-            Error::from_postgres("creating pgdecl's own schema `pgdecl` (needs CREATE on the database)", e)
+            Error::from_postgres(
+                "creating pgdecl's own schema `pgdecl` (needs CREATE on the database)",
+                e,
+            )
         })?;
     }
-    tx.batch_execute(&format!("SET LOCAL lock_timeout = '{}'", ms(policy.lock_timeout)))
-        .map_err(|e| Error::from_postgres("setting lock_timeout", e))?;
+    tx.batch_execute(&format!(
+        "SET LOCAL lock_timeout = '{}'",
+        ms(policy.lock_timeout)
+    ))
+    .map_err(|e| Error::from_postgres("setting lock_timeout", e))?;
 
     let scope = Scope {
         skip: policy.ignore_schemas.clone(),
         ..Scope::default()
     };
     let live = introspect_in(&mut tx, &scope)?;
-    let canonical = canonical_for(&mut tx, declared, &hash, live.server_version, writes)?;
+    let mut canonical = canonical_for(&mut tx, declared, &hash, live.server_version, writes)?;
+    adopt_unspecified(&live.schema, &mut canonical);
     let plan = diff(&live.schema, &canonical);
     let (allowed, withheld): (Vec<Change>, Vec<Change>) = plan
         .changes
@@ -341,7 +362,10 @@ pub fn converge(client: &mut Client, declared: &Schema, policy: &Policy) -> Resu
             return Err(drift_error(&report.plan.changes));
         }
         if !report.withheld.is_empty() {
-            tracing::warn!(count = report.withheld.len(), "changes withheld by the policy");
+            tracing::warn!(
+                count = report.withheld.len(),
+                "changes withheld by the policy"
+            );
         }
         return Ok(report);
     }
@@ -380,10 +404,20 @@ pub fn converge(client: &mut Client, declared: &Schema, policy: &Policy) -> Resu
         let result = client
             .batch_execute(&timeouts)
             .and_then(|()| client.batch_execute(&change.sql));
-        client.batch_execute("RESET lock_timeout; RESET statement_timeout").ok();
+        client
+            .batch_execute("RESET lock_timeout; RESET statement_timeout")
+            .ok();
         if let Err(e) = result {
             let err = Error::from_postgres(&format!("applying `{}`", first_line(&change.sql)), e);
-            record_failure(client, &hash, policy, &change.sql, started_at, started, &err);
+            record_failure(
+                client,
+                &hash,
+                policy,
+                &change.sql,
+                started_at,
+                started,
+                &err,
+            );
             return Err(err);
         }
         applied.push(change);
@@ -399,14 +433,61 @@ pub fn converge(client: &mut Client, declared: &Schema, policy: &Policy) -> Resu
     })
 }
 
+/// What the declaration leaves open takes the live value: an extension declared without a
+/// schema or comment is satisfied by wherever it is installed, with the comment it ships.
+fn adopt_unspecified(live: &Schema, canonical: &mut Schema) {
+    for ext in &mut canonical.extensions {
+        if let Some(l) = live.extensions.iter().find(|l| l.name == ext.name) {
+            if ext.schema.is_none() {
+                ext.schema = l.schema.clone();
+            }
+            if ext.comment.is_none() {
+                ext.comment = l.comment.clone();
+            }
+        }
+    }
+}
+
 /// Whether the policy lets `change` run.
 fn permitted(change: &Change, policy: &Policy) -> bool {
-    let destructive = change.hazards.iter().any(|h| h.is_destructive());
     match policy.mode {
-        Mode::Apply => !destructive || policy.allow_destructive,
-        Mode::ApplySafe => change.is_additive() && !destructive,
+        Mode::Apply => !change.is_destructive() || policy.allow_destructive,
+        Mode::ApplySafe => is_additive(change),
         Mode::ValidateOnly | Mode::PlanOnly => false,
     }
+}
+
+/// Additive: creates something, or alters it without losing data, rewriting a table,
+/// blocking reads, or renaming what running code still uses. Apply-safe runs only these.
+pub fn is_additive(change: &Change) -> bool {
+    matches!(change.kind, ChangeKind::Create | ChangeKind::Alter)
+        && !change.hazards.iter().any(|h| {
+            h.is_destructive()
+                || matches!(
+                    h,
+                    Hazard::DropsObject
+                        | Hazard::RewritesTable
+                        | Hazard::AccessExclusiveLock
+                        | Hazard::NarrowsType
+                )
+        })
+}
+
+/// One line naming a difference the way a validation report does: `missing table
+/// public.audit_events`, `extra index public.old_idx`, `differs: column public.users.email`.
+pub fn describe(change: &Change) -> String {
+    let what = match change.kind {
+        ChangeKind::Create => "missing",
+        ChangeKind::Drop => "not declared",
+        ChangeKind::Alter => "differs:",
+        ChangeKind::Rename => "to rename:",
+    };
+    let mut text = format!("{what} {}", change.object);
+    if !change.hazards.is_empty() {
+        let codes: Vec<&str> = change.hazards.iter().map(|h| h.code()).collect();
+        text.push_str(&format!(" [{}]", codes.join(", ")));
+    }
+    text
 }
 
 /// The validate-only error: every difference with the SQL that fixes it.
@@ -417,7 +498,7 @@ fn drift_error(changes: &[Change]) -> Error {
         if changes.len() == 1 { "" } else { "s" }
     );
     for c in changes {
-        text.push_str(&format!("\n  - {}", c.describe()));
+        text.push_str(&format!("\n  - {}", describe(c)));
     }
     text.push_str("\nPlease run:\n");
     for c in changes {
@@ -482,25 +563,32 @@ fn record_failure(
     started: Instant,
     err: &Error,
 ) {
-    let result = client.batch_execute(OWN_TABLES).map_err(|e| Error::from_postgres("", e)).and_then(|()| {
-        record(
-            client,
-            hash,
-            policy,
-            plan_sql,
-            started_at,
-            started,
-            "failed",
-            Some(&err.to_string()),
-        )
-    });
+    let result = client
+        .batch_execute(OWN_TABLES)
+        .map_err(|e| Error::from_postgres("", e))
+        .and_then(|()| {
+            record(
+                client,
+                hash,
+                policy,
+                plan_sql,
+                started_at,
+                started,
+                "failed",
+                Some(&err.to_string()),
+            )
+        });
     if let Err(e) = result {
         tracing::warn!(error = %e, "could not record the failed run in pgdecl.history");
     }
 }
 
 /// The plan from the live database to `declared`, without changing anything.
-pub fn plan(client: &mut Client, declared: &Schema, ignore_schemas: &[String]) -> Result<Plan, Error> {
+pub fn plan(
+    client: &mut Client,
+    declared: &Schema,
+    ignore_schemas: &[String],
+) -> Result<Plan, Error> {
     let policy = Policy {
         mode: Mode::PlanOnly,
         ignore_schemas: ignore_schemas.to_vec(),

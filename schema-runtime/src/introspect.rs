@@ -108,6 +108,19 @@ pub fn introspect_in<C: GenericClient>(
     client: &mut C,
     scope: &Scope,
 ) -> Result<Introspection, Error> {
+    // A savepoint, rolled back at the end, so the `search_path` set below does not outlive
+    // the read (a later `CREATE EXTENSION` would otherwise install into `pg_catalog`).
+    let mut savepoint = client
+        .transaction()
+        .map_err(|e| Error::from_postgres("opening a savepoint to read the catalog", e))?;
+    let result = read_catalog(&mut savepoint, scope);
+    savepoint
+        .rollback()
+        .map_err(|e| Error::from_postgres("closing the catalog savepoint", e))?;
+    result
+}
+
+fn read_catalog<C: GenericClient>(client: &mut C, scope: &Scope) -> Result<Introspection, Error> {
     let mut skip = scope.skip.clone();
     skip.push(PGDECL_SCHEMA.to_string());
     let mut cat = Catalog { client, queries: 0 };

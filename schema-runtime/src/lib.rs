@@ -4,13 +4,16 @@
 #![warn(missing_docs)]
 
 pub mod canonicalize;
+pub mod cli;
 pub mod cluster;
-// `converge` waits for the diff API (Change hazards, transactional, describe).
-// pub mod converge;
+pub mod connect;
+pub mod converge;
 pub mod error;
 pub mod introspect;
 pub mod parse;
 pub mod source;
 
+pub use connect::connect;
+pub use converge::{converge, plan, validate, Mode, Policy, Report};
 pub use error::{Error, ErrorKind};
 pub use introspect::{introspect, Introspection};

@@ -1,0 +1,290 @@
+//! Command lines: the `pgdecl` tool (`inspect`, `diff`) and [`app_main`], which gives an
+//! application's own binary `plan | apply | validate | status` for its declared schema.
+
+use std::io::Write;
+
+use schema_core::{diff, Plan, Schema};
+
+use crate::connect::connect;
+use crate::converge::{converge, describe, Mode, Policy};
+use crate::error::Error;
+use crate::introspect::{introspect, Scope};
+use crate::source::to_schema_source;
+
+/// Exit status: in sync / success.
+pub const EXIT_OK: i32 = 0;
+/// Exit status: an error.
+pub const EXIT_ERROR: i32 = 1;
+/// Exit status: changes were printed (or the database differs).
+pub const EXIT_CHANGES: i32 = 2;
+/// Exit status: unsafe changes were withheld (pass `--allow-destructive`).
+pub const EXIT_WITHHELD: i32 = 3;
+
+const TOOL_USAGE: &str = "\
+usage:
+  pgdecl inspect URL                 print the database's schema as schema! source
+  pgdecl diff FROM_URL TO_URL        print the DDL that turns FROM into TO
+        [--allow-destructive]        include drops and narrowing changes
+
+exit status of diff: 0 in sync, 2 changes printed, 3 unsafe changes withheld, 1 error";
+
+/// The `pgdecl` tool. Returns the process exit status.
+pub fn tool_main(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let positional: Vec<&str> = args
+        .iter()
+        .map(String::as_str)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let allow_destructive = args.iter().any(|a| a == "--allow-destructive");
+    if let Some(bad) = args
+        .iter()
+        .find(|a| a.starts_with("--") && *a != "--allow-destructive" && *a != "--help")
+    {
+        let _ = writeln!(err, "pgdecl: unknown option {bad}\n{TOOL_USAGE}");
+        return EXIT_ERROR;
+    }
+    let result = match positional.as_slice() {
+        ["inspect", url] => inspect_cmd(url, out),
+        ["diff", from, to] => diff_cmd(from, to, allow_destructive, out),
+        _ => {
+            let _ = writeln!(err, "{TOOL_USAGE}");
+            return if args.iter().any(|a| a == "--help" || a == "help") {
+                EXIT_OK
+            } else {
+                EXIT_ERROR
+            };
+        }
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            let _ = writeln!(err, "pgdecl: {e}");
+            EXIT_ERROR
+        }
+    }
+}
+
+fn inspect_cmd(url: &str, out: &mut dyn Write) -> Result<i32, Error> {
+    let mut client = connect(url)?;
+    let found = introspect(&mut client, &Scope::default())?;
+    let mut text = String::new();
+    for u in &found.unmodeled {
+        text.push_str(&format!(
+            "// not modelled, left out: {} {}\n",
+            u.kind, u.name
+        ));
+    }
+    text.push_str(&to_schema_source(&found.schema));
+    write_out(out, &text)?;
+    Ok(EXIT_OK)
+}
+
+/// The plan from one live database to another (both sides printed by a server, so no
+/// canonicalization is needed).
+pub fn diff_databases(from_url: &str, to_url: &str) -> Result<Plan, Error> {
+    let from = introspect(&mut connect(from_url)?, &Scope::default())?;
+    let to = introspect(&mut connect(to_url)?, &Scope::default())?;
+    Ok(diff(&from.schema, &to.schema))
+}
+
+fn diff_cmd(
+    from: &str,
+    to: &str,
+    allow_destructive: bool,
+    out: &mut dyn Write,
+) -> Result<i32, Error> {
+    let plan = diff_databases(from, to)?;
+    if plan.changes.is_empty() {
+        return Ok(EXIT_OK);
+    }
+    let (safe, withheld): (Vec<_>, Vec<_>) = plan
+        .changes
+        .into_iter()
+        .partition(|c| allow_destructive || !c.is_destructive());
+    let mut text = String::new();
+    for c in &safe {
+        text.push_str(&c.sql);
+        if !c.sql.ends_with('\n') {
+            text.push('\n');
+        }
+    }
+    if !withheld.is_empty() {
+        text.push_str("\n-- withheld without --allow-destructive:\n");
+        for c in &withheld {
+            text.push_str(&format!("--   {}\n", describe(c)));
+        }
+    }
+    write_out(out, &text)?;
+    Ok(if withheld.is_empty() {
+        EXIT_CHANGES
+    } else {
+        EXIT_WITHHELD
+    })
+}
+
+fn write_out(out: &mut dyn Write, text: &str) -> Result<(), Error> {
+    out.write_all(text.as_bytes()).map_err(|e| {
+        Error::new(
+            crate::error::ErrorKind::Invalid,
+            "writing the output",
+            e.to_string(),
+        )
+    })
+}
+
+const APP_USAGE: &str = "\
+usage: <app> schema plan | apply | validate | status
+        [--allow-destructive] [--url URL]
+The database URL comes from --url or DATABASE_URL.
+  plan       print the SQL that would bring the database to the declared schema
+  apply      apply it (destructive changes only with --allow-destructive)
+  validate   exit 0 if the database matches, else list every difference and exit 2
+  status     the last runs recorded in pgdecl.history";
+
+/// The schema commands for an application's own binary:
+///
+/// ```no_run
+/// # static SCHEMA: std::sync::LazyLock<schema_core::Schema> = std::sync::LazyLock::new(Default::default);
+/// // in main(), for `myapp schema apply`:
+/// let args: Vec<String> = std::env::args().skip(2).collect();
+/// std::process::exit(schema_runtime::cli::app_main(&SCHEMA, &args));
+/// ```
+///
+/// Returns the exit status: 0 done / in sync, 2 differences found or changes pending,
+/// 3 changes withheld, 1 error.
+pub fn app_main(declared: &Schema, args: &[String]) -> i32 {
+    let mut out = std::io::stdout();
+    let mut err = std::io::stderr();
+    app_main_with(declared, args, &mut out, &mut err)
+}
+
+/// [`app_main`] with explicit output streams (for tests).
+pub fn app_main_with(
+    declared: &Schema,
+    args: &[String],
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    let mut url = std::env::var("DATABASE_URL").ok();
+    let mut allow_destructive = false;
+    let mut command = None;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--url" => url = it.next().cloned(),
+            "--allow-destructive" => allow_destructive = true,
+            "plan" | "apply" | "validate" | "status" if command.is_none() => {
+                command = Some(a.clone())
+            }
+            _ => {
+                let _ = writeln!(err, "unexpected argument `{a}`\n{APP_USAGE}");
+                return EXIT_ERROR;
+            }
+        }
+    }
+    let (Some(command), Some(url)) = (command, url) else {
+        let _ = writeln!(err, "{APP_USAGE}");
+        return EXIT_ERROR;
+    };
+    let result = (|| -> Result<i32, Error> {
+        let mut client = connect(&url)?;
+        let mut policy = Policy::from_env()?;
+        policy.allow_destructive |= allow_destructive;
+        match command.as_str() {
+            "status" => {
+                let rows = client
+                    .query(
+                        "SELECT to_char(started_at, 'YYYY-MM-DD HH24:MI:SS TZ'), mode, outcome,
+                                duration_ms, schema_hash, coalesce(error, '')
+                         FROM pgdecl.history ORDER BY id DESC LIMIT 10",
+                        &[],
+                    )
+                    .map_err(|e| {
+                        Error::from_postgres(
+                            "reading pgdecl.history (has pgdecl applied anything yet?)",
+                            e,
+                        )
+                    })?;
+                let plan = crate::converge::plan(&mut client, declared, &policy.ignore_schemas)?;
+                let mut text = if plan.changes.is_empty() {
+                    "database schema is up to date\n".to_string()
+                } else {
+                    format!(
+                        "{} change(s) pending; run `plan` to see them\n",
+                        plan.changes.len()
+                    )
+                };
+                for r in rows {
+                    text.push_str(&format!(
+                        "{}  {:<13} {:<7} {:>6} ms  {}  {}\n",
+                        r.get::<_, String>(0),
+                        r.get::<_, String>(1),
+                        r.get::<_, String>(2),
+                        r.get::<_, i64>(3),
+                        r.get::<_, String>(4),
+                        r.get::<_, String>(5)
+                    ));
+                }
+                write_out(out, &text)?;
+                Ok(if plan.changes.is_empty() {
+                    EXIT_OK
+                } else {
+                    EXIT_CHANGES
+                })
+            }
+            "plan" => {
+                let plan = crate::converge::plan(&mut client, declared, &policy.ignore_schemas)?;
+                write_out(out, &plan.to_sql())?;
+                Ok(if plan.changes.is_empty() {
+                    EXIT_OK
+                } else {
+                    EXIT_CHANGES
+                })
+            }
+            "validate" => {
+                policy.mode = Mode::ValidateOnly;
+                match converge(&mut client, declared, &policy) {
+                    Ok(_) => {
+                        write_out(out, "database schema is up to date\n")?;
+                        Ok(EXIT_OK)
+                    }
+                    Err(e) if e.kind == crate::error::ErrorKind::Drift => {
+                        let _ = writeln!(err, "{e}");
+                        Ok(EXIT_CHANGES)
+                    }
+                    Err(e) => Err(e),
+                }
+            }
+            _ => {
+                policy.mode = Mode::Apply;
+                let report = converge(&mut client, declared, &policy)?;
+                let mut text = String::new();
+                for c in &report.applied {
+                    text.push_str(&format!("applied: {}\n", describe(c)));
+                }
+                for c in &report.withheld {
+                    text.push_str(&format!(
+                        "withheld (pass --allow-destructive): {}\n",
+                        describe(c)
+                    ));
+                }
+                if report.plan.changes.is_empty() {
+                    text.push_str("database schema is up to date\n");
+                }
+                write_out(out, &text)?;
+                Ok(if report.withheld.is_empty() {
+                    EXIT_OK
+                } else {
+                    EXIT_WITHHELD
+                })
+            }
+        }
+    })();
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            let _ = writeln!(err, "{e}");
+            EXIT_ERROR
+        }
+    }
+}

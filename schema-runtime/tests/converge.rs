@@ -1,0 +1,164 @@
+//! Convergence against a real PostgreSQL: apply, re-plan empty, rows kept.
+
+use schema_core::builder::*;
+use schema_core::model::*;
+use schema_core::DataType;
+use schema_runtime::cluster::TestServer;
+use schema_runtime::{converge, Mode, Policy};
+
+fn t(name: &str) -> DataType {
+    DataType::parse(name).unwrap()
+}
+
+/// A schema with the expression shapes the catalog reprints.
+fn awkward() -> Schema {
+    Schema::builder()
+        .extension(Extension {
+            name: "pgcrypto".into(),
+            schema: None,
+            comment: None,
+        })
+        .schema(Namespace {
+            name: "audit".into(),
+            comment: Some("audit trail".into()),
+        })
+        .enum_type("user_role", ["admin", "member", "guest"])
+        .function(Function {
+            name: QualifiedName::public("clamp_score"),
+            is_procedure: false,
+            args: vec![FunctionArg {
+                mode: ArgMode::In,
+                name: Some("s".into()),
+                data_type: t("numeric"),
+                default: None,
+            }],
+            returns: Some(Returns::Type(t("numeric"))),
+            language: "sql".into(),
+            body: "SELECT greatest(s, 0)".into(),
+            volatility: Volatility::Immutable,
+            strict: true,
+            security_definer: false,
+            config: vec![],
+            comment: None,
+        })
+        .table(
+            TableDef::new("users")
+                .column(
+                    ColumnDef::new("id", t("int8"))
+                        .identity(Identity::Always)
+                        .primary_key(),
+                )
+                .column(ColumnDef::new("legacy", t("serial")))
+                .column(
+                    ColumnDef::new("email", t("varchar(255)"))
+                        .not_null()
+                        .unique(),
+                )
+                .column(
+                    ColumnDef::new("role", DataType::named("public", "user_role"))
+                        .not_null()
+                        .default_sql("'member'"),
+                )
+                .column(
+                    ColumnDef::new("score", t("decimal(10,2)"))
+                        .not_null()
+                        .default_sql("0")
+                        .check("score BETWEEN -1 AND 100"),
+                )
+                .column(
+                    ColumnDef::new("tags", t("text[]"))
+                        .not_null()
+                        .default_sql("ARRAY['a','b']::text[]"),
+                )
+                .column(
+                    ColumnDef::new("status", t("text")).check("status IN ('active', 'disabled')"),
+                )
+                .column(ColumnDef::new("delta", t("int4")).default_sql("-1"))
+                .column(
+                    ColumnDef::new("created_at", t("timestamptz"))
+                        .not_null()
+                        .default_sql("now()"),
+                )
+                .column(ColumnDef::new("seen_at", t("timestamp")).default_sql("CURRENT_TIMESTAMP"))
+                .column(ColumnDef::new("token", t("uuid")).default_sql("gen_random_uuid()"))
+                .column(ColumnDef::new("bonus", t("numeric")).default_sql("clamp_score(5)"))
+                .column(ColumnDef::new("note", t("text")))
+                .check("email != '' AND note IS NOT DISTINCT FROM note")
+                .index(IndexDef::on_columns(["email"]).where_sql("status = 'active'"))
+                .index(
+                    IndexDef::new()
+                        .expression("lower(email)")
+                        .expression("clamp_score(score)"),
+                )
+                .index(IndexDef::new().element(IndexElement::column("note").opclass("text_ops"))),
+        )
+        .table(
+            TableDef::new(QualifiedName::new("audit", "events"))
+                .column(ColumnDef::new("id", t("bigserial")).primary_key())
+                .column(
+                    ColumnDef::new("user_id", t("bigint"))
+                        .references(References::table("users").on_delete(FkAction::Cascade)),
+                )
+                .column(
+                    ColumnDef::new("at", t("timestamp with time zone"))
+                        .default_sql("CURRENT_TIMESTAMP"),
+                ),
+        )
+        .build()
+}
+
+#[test]
+fn apply_then_replan_is_empty_and_rows_survive() {
+    let db = TestServer::shared().create_database("converge").unwrap();
+    let mut client = db.connect();
+    let declared = awkward();
+    let report = converge(&mut client, &declared, &Policy::new(Mode::Apply)).unwrap();
+    assert!(!report.applied.is_empty());
+    assert!(report.withheld.is_empty(), "{:#?}", report.withheld);
+
+    client
+        .batch_execute("INSERT INTO users (email, status) VALUES ('a@x', 'active'), ('b@x', NULL)")
+        .unwrap();
+    let again = converge(&mut client, &declared, &Policy::new(Mode::Apply)).unwrap();
+    assert!(
+        again.plan.changes.is_empty(),
+        "re-plan is not empty:\n{}",
+        again.plan.to_sql()
+    );
+    let validate = converge(&mut client, &declared, &Policy::new(Mode::ValidateOnly));
+    assert!(validate.is_ok(), "{}", validate.unwrap_err());
+    let n: i64 = client
+        .query_one("SELECT count(*) FROM users", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(n, 2);
+    let applied: i64 = client
+        .query_one(
+            "SELECT count(*) FROM pgdecl.history WHERE outcome = 'applied'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(applied, 1, "a run with nothing to do records nothing");
+}
+
+#[test]
+fn validate_only_names_every_difference_and_the_fix() {
+    let db = TestServer::shared().create_database("validate").unwrap();
+    let mut client = db.connect();
+    let err = converge(&mut client, &awkward(), &Policy::new(Mode::ValidateOnly)).unwrap_err();
+    let text = err.to_string();
+    assert_eq!(err.kind, schema_runtime::ErrorKind::Drift, "{text}");
+    assert!(text.contains("missing table public.users"), "{text}");
+    assert!(text.contains("missing table audit.events"), "{text}");
+    assert!(text.contains("CREATE TABLE IF NOT EXISTS"), "{text}");
+    // Nothing was created.
+    let tables: i64 = client
+        .query_one(
+            "SELECT count(*) FROM pg_class WHERE relname IN ('users', 'events')",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(tables, 0);
+}
