@@ -162,3 +162,69 @@ fn validate_only_names_every_difference_and_the_fix() {
         .get(0);
     assert_eq!(tables, 0);
 }
+
+#[test]
+fn eight_concurrent_deployers_apply_once() {
+    let db = TestServer::shared().create_database("concurrent").unwrap();
+    let declared = awkward();
+    let barrier = std::sync::Barrier::new(8);
+    let applied: Vec<usize> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..8)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut client = db.connect();
+                    barrier.wait();
+                    let report = converge(&mut client, &declared, &Policy::new(Mode::Apply))
+                        .unwrap_or_else(|e| panic!("a deployer failed: {e}"));
+                    report.applied.len()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(applied.iter().filter(|n| **n > 0).count(), 1, "{applied:?}");
+    let mut client = db.connect();
+    let rows: i64 = client
+        .query_one("SELECT count(*) FROM pgdecl.history WHERE outcome = 'applied'", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(rows, 1);
+}
+
+#[test]
+fn destructive_changes_are_withheld_unless_allowed() {
+    let db = TestServer::shared().create_database("destructive").unwrap();
+    let mut client = db.connect();
+    let declared = awkward();
+    converge(&mut client, &declared, &Policy::new(Mode::Apply)).unwrap();
+    client.batch_execute("INSERT INTO users (email) VALUES ('keep@x')").unwrap();
+    // Declare the schema without `note` and without audit.events.
+    let mut smaller = declared.clone();
+    smaller.tables.retain(|t| t.name.name != "events");
+    let users = smaller.tables.iter_mut().find(|t| t.name.name == "users").unwrap();
+    users.columns.retain(|c| c.name != "note");
+    users.constraints.retain(|c| !matches!(&c.kind, ConstraintKind::Check { expr } if expr.contains("note")));
+    users.indexes.retain(|i| !i.elements.iter().any(|e| e.target == IndexTarget::Column("note".into())));
+    let report = converge(&mut client, &smaller, &Policy::new(Mode::Apply)).unwrap();
+    assert!(report.applied.is_empty(), "{:#?}", report.applied);
+    assert!(report.withheld.len() >= 2, "{:#?}", report.withheld);
+    let has_note: bool = client
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'note')",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert!(has_note, "a withheld drop must leave the column in place");
+
+    // Apply-safe refuses them as well; allowed, they run and the plan is empty afterwards.
+    let safe = converge(&mut client, &smaller, &Policy::new(Mode::ApplySafe)).unwrap();
+    assert!(safe.applied.is_empty() && !safe.withheld.is_empty());
+    let allow = Policy { allow_destructive: true, ..Policy::new(Mode::Apply) };
+    let report = converge(&mut client, &smaller, &allow).unwrap();
+    assert!(!report.applied.is_empty());
+    let again = converge(&mut client, &smaller, &Policy::new(Mode::Apply)).unwrap();
+    assert!(again.plan.changes.is_empty(), "{}", again.plan.to_sql());
+    let n: i64 = client.query_one("SELECT count(*) FROM users", &[]).unwrap().get(0);
+    assert_eq!(n, 1);
+}
