@@ -6,6 +6,7 @@
 
 #![warn(missing_docs)]
 
+pub mod builder;
 pub mod check;
 pub mod diff;
 pub mod expr;

@@ -1,3 +1,31 @@
-use proc_macro::TokenStream;
+//! The `pgdecl::schema!` procedural macro. A thin shim: the pipeline (parse → lower → check →
+//! expand) lives in ordinary modules over `proc_macro2`, so it is unit-testable outside a
+//! compiler (see the tests in `expand.rs` and `tests.rs`).
+
+mod ast;
+mod check;
+mod ctxt;
+mod expand;
+mod lower;
+mod spans;
+#[cfg(test)]
+mod tests;
+
+/// Declares a PostgreSQL schema, checked at compile time.
+///
+/// Expands to `pub static SCHEMA: pgdecl::LazySchema` and one module of SQL-ready name
+/// constants per table. The grammar is documented in the README, section "The `schema!`
+/// grammar".
+///
+/// ```ignore
+/// pgdecl::schema! {
+///     table users {
+///         id    bigint generated always as identity primary key,
+///         email text not null unique,
+///     }
+/// }
+/// ```
 #[proc_macro]
-pub fn schema(_i: TokenStream) -> TokenStream { TokenStream::new() }
+pub fn schema(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
+    expand::expand(input.into()).into()
+}

@@ -59,7 +59,8 @@ impl Scratch {
     }
 
     fn home(&self) -> &str {
-        self.to_scratch(DEFAULT_SCHEMA).expect("public is always mapped")
+        self.to_scratch(DEFAULT_SCHEMA)
+            .expect("public is always mapped")
     }
 }
 
@@ -86,7 +87,10 @@ pub fn canonicalize(client: &mut impl GenericClient, declared: &Schema) -> Resul
         .map_err(|e| Error::from_postgres("starting the canonicalization transaction", e))?;
     let mut setup = String::new();
     for (_, s) in &scratch.pairs {
-        setup.push_str(&format!("CREATE SCHEMA {};\n", schema_core::ident::quote_ident(s)));
+        setup.push_str(&format!(
+            "CREATE SCHEMA {};\n",
+            schema_core::ident::quote_ident(s)
+        ));
     }
     // Scratch schemas first so declared names resolve to the declared objects; the live
     // `public` after them, for extension functions installed there.
@@ -141,7 +145,11 @@ pub fn canonicalize(client: &mut impl GenericClient, declared: &Schema) -> Resul
     // What the catalog cannot tell: declared-only facts.
     canonical.extensions = declared.extensions.clone();
     carry_renames(declared, &mut canonical);
-    if read.unmodeled.iter().any(|u| !u.kind.starts_with("constraint not yet")) {
+    if read
+        .unmodeled
+        .iter()
+        .any(|u| !u.kind.starts_with("constraint not yet"))
+    {
         return Err(Error::new(
             ErrorKind::Invalid,
             "canonicalizing the declared schema",
@@ -254,7 +262,10 @@ fn map_schema(
 fn map_expressions(schema: &mut Schema, f: &mut dyn FnMut(&mut String)) {
     for t in &mut schema.tables {
         for c in &mut t.columns {
-            c.default.iter_mut().chain(c.generated.iter_mut()).for_each(&mut *f);
+            c.default
+                .iter_mut()
+                .chain(c.generated.iter_mut())
+                .for_each(&mut *f);
         }
         for c in &mut t.constraints {
             if let ConstraintKind::Check { expr } = &mut c.kind {
@@ -299,7 +310,13 @@ fn rewrite_qualifiers(sql: &str, map: &dyn Fn(&str) -> Option<String>) -> String
         let start = *line_starts.get(line.checked_sub(1)? as usize)?;
         let rest = &sql[start..];
         let chars = col.checked_sub(1)? as usize;
-        Some(start + rest.char_indices().nth(chars).map_or(rest.len(), |(i, _)| i))
+        Some(
+            start
+                + rest
+                    .char_indices()
+                    .nth(chars)
+                    .map_or(rest.len(), |(i, _)| i),
+        )
     };
     let mut edits = Vec::new();
     let significant: Vec<_> = tokens

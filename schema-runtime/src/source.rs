@@ -124,7 +124,12 @@ pub fn to_schema_source(schema: &Schema) -> String {
     for e in &schema.enums {
         doc(&mut out, i, &e.comment);
         let values: Vec<String> = e.values.iter().map(|v| string(v)).collect();
-        let _ = writeln!(out, "{i}enum {} {{ {} }}", qualified(&e.name), values.join(", "));
+        let _ = writeln!(
+            out,
+            "{i}enum {} {{ {} }}",
+            qualified(&e.name),
+            values.join(", ")
+        );
     }
     for s in &schema.sequences {
         doc(&mut out, i, &s.comment);
@@ -154,7 +159,11 @@ pub fn to_schema_source(schema: &Schema) -> String {
     for f in &schema.functions {
         out.push('\n');
         doc(&mut out, i, &f.comment);
-        let kw = if f.is_procedure { "procedure" } else { "function" };
+        let kw = if f.is_procedure {
+            "procedure"
+        } else {
+            "function"
+        };
         let args: Vec<String> = f
             .args
             .iter()

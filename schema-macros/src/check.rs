@@ -1,0 +1,177 @@
+//! The shared rules of [`schema_core::check`], reported as compile errors: each
+//! [`Location`] is looked up in the span table, so the caret lands on the exact token (the
+//! second duplicate, the misspelt type, the missing column inside `index on (emial)`).
+
+use schema_core::check::{
+    ColumnPart, ConstraintPart, Diagnostic, EnumPart, ExtensionPart, FunctionPart, IndexPart,
+    Location, SequencePart, TablePart, TriggerPart, ViewPart,
+};
+
+use crate::ctxt::{error, Ctxt, Sp};
+use crate::lower::Lowered;
+use crate::spans::Spans;
+
+/// Runs the shared checks on the lowered schema and records each diagnostic in `cx`.
+pub fn check(cx: &Ctxt, lowered: &Lowered) {
+    for diagnostic in schema_core::check::check(&lowered.schema) {
+        let at = locate(&lowered.spans, &diagnostic);
+        let message = format!("{} [{}]", diagnostic.message, diagnostic.code);
+        match &diagnostic.help {
+            Some(help) => cx.error(at, message, help),
+            None => cx.syn_error(error(at, message, None)),
+        }
+    }
+}
+
+/// Where `diagnostic` points; the macro invocation if the span table has no entry (which
+/// would be a bug in lowering, not a reason to panic).
+fn locate(spans: &Spans, diagnostic: &Diagnostic) -> Sp {
+    find(spans, &diagnostic.location, diagnostic.subject.as_deref()).unwrap_or_else(Sp::call_site)
+}
+
+fn find(spans: &Spans, location: &Location, subject: Option<&str>) -> Option<Sp> {
+    match *location {
+        Location::Schema => None,
+        Location::Extension { extension, part } => {
+            let e = spans.extensions.get(extension)?;
+            match part {
+                ExtensionPart::Name => Some(e.name),
+                ExtensionPart::Schema => e.schema.or(Some(e.name)),
+            }
+        }
+        Location::Namespace { namespace } => spans.namespaces.get(namespace).copied(),
+        Location::Enum { enum_type, part } => {
+            let e = spans.enums.get(enum_type)?;
+            match part {
+                EnumPart::Name => Some(e.name),
+                EnumPart::Label(l) => e.labels.get(l).copied().or(Some(e.name)),
+            }
+        }
+        Location::Sequence { sequence, part } => {
+            let s = spans.sequences.get(sequence)?;
+            match part {
+                SequencePart::Name => Some(s.name),
+                SequencePart::Type => s.ty.or(Some(s.name)),
+                SequencePart::OwnedBy => s.owned_by.or(Some(s.name)),
+            }
+        }
+        Location::Table { table, part } => {
+            let t = spans.tables.get(table)?;
+            match part {
+                TablePart::Name => Some(t.name),
+                TablePart::RenamedFrom => t.renamed_from.or(Some(t.name)),
+            }
+        }
+        Location::Column {
+            table,
+            column,
+            part,
+        } => {
+            let c = spans.tables.get(table)?.columns.get(column)?;
+            Some(match part {
+                ColumnPart::Name => c.name,
+                ColumnPart::Type => c.ty,
+                ColumnPart::NotNull => c.not_null.unwrap_or(c.name),
+                ColumnPart::Default => c.default.unwrap_or(c.name),
+                ColumnPart::Identity => c.identity.unwrap_or(c.ty),
+                ColumnPart::Generated => c.generated.unwrap_or(c.name),
+                ColumnPart::Collation => c.collation.unwrap_or(c.name),
+                ColumnPart::RenamedFrom => c.renamed_from.unwrap_or(c.name),
+            })
+        }
+        Location::Constraint {
+            table,
+            constraint,
+            part,
+        } => {
+            let c = spans.tables.get(table)?.constraints.get(constraint)?;
+            let ref_columns = c.ref_columns.or(c.ref_table).unwrap_or(c.kw);
+            Some(match part {
+                ConstraintPart::Name => c.name.unwrap_or(c.kw),
+                ConstraintPart::Kind => c.kw,
+                ConstraintPart::Column(i) => c.columns.get(i).copied().unwrap_or(c.kw),
+                ConstraintPart::Include(i) => c.include.get(i).copied().unwrap_or(c.kw),
+                ConstraintPart::RefTable => c.ref_table.unwrap_or(c.kw),
+                ConstraintPart::RefColumns => ref_columns,
+                ConstraintPart::RefColumn(i) => c.ref_column.get(i).copied().unwrap_or(ref_columns),
+                ConstraintPart::Expr => c.expr.unwrap_or(c.kw),
+            })
+        }
+        Location::Index { table, index, part } => {
+            let i = spans.tables.get(table)?.indexes.get(index)?;
+            Some(match part {
+                IndexPart::Name => i.name.unwrap_or(i.kw),
+                IndexPart::Method => i.method.unwrap_or(i.kw),
+                IndexPart::Element(e) => match i.elements.get(e) {
+                    Some(element) => subject
+                        .and_then(|name| {
+                            let name = name.to_lowercase();
+                            element
+                                .idents
+                                .iter()
+                                .find(|(ident, _)| *ident == name)
+                                .map(|(_, sp)| *sp)
+                        })
+                        .unwrap_or(element.span),
+                    None => i.kw,
+                },
+                IndexPart::Include(n) => i.include.get(n).copied().unwrap_or(i.kw),
+                IndexPart::Predicate => i.predicate.unwrap_or(i.kw),
+                IndexPart::NullsNotDistinct => i.nulls_not_distinct.unwrap_or(i.kw),
+            })
+        }
+        Location::Function { function, part } => {
+            let f = spans.functions.get(function)?;
+            Some(match part {
+                FunctionPart::Name => f.name,
+                FunctionPart::ArgName(a) => f
+                    .arg_names
+                    .get(a)
+                    .copied()
+                    .flatten()
+                    .or_else(|| f.arg_types.get(a).copied())
+                    .unwrap_or(f.name),
+                FunctionPart::ArgType(a) => f.arg_types.get(a).copied().unwrap_or(f.name),
+                FunctionPart::ArgDefault(a) => f
+                    .arg_defaults
+                    .get(a)
+                    .copied()
+                    .flatten()
+                    .unwrap_or(f.name),
+                FunctionPart::Returns => f.returns.unwrap_or(f.name),
+                FunctionPart::ReturnsColumn(c) => f
+                    .returns_columns
+                    .get(c)
+                    .copied()
+                    .or(f.returns)
+                    .unwrap_or(f.name),
+                FunctionPart::Language => f.language,
+                FunctionPart::Body => f.body,
+            })
+        }
+        Location::View { view, part } => {
+            let v = spans.views.get(view)?;
+            Some(match part {
+                ViewPart::Name => v.name,
+                ViewPart::Column(c) => v.columns.get(c).copied().unwrap_or(v.name),
+                ViewPart::Query => v.query,
+            })
+        }
+        Location::Trigger { trigger, part } => {
+            let t = spans.triggers.get(trigger)?;
+            Some(match part {
+                TriggerPart::Name => t.name,
+                TriggerPart::Table => t.table,
+                TriggerPart::Event(e) => t.events.get(e).copied().unwrap_or(t.name),
+                TriggerPart::UpdateColumn { event, column } => t
+                    .update_columns
+                    .get(event)
+                    .and_then(|c| c.get(column))
+                    .copied()
+                    .unwrap_or(t.name),
+                TriggerPart::When => t.when.unwrap_or(t.name),
+                TriggerPart::Function => t.function,
+            })
+        }
+    }
+}

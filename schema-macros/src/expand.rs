@@ -1,0 +1,201 @@
+//! Code generation: the `SCHEMA` static (the model as embedded JSON) and one module of
+//! SQL-ready name constants per table. Kept to a JSON literal and string constants, so a
+//! thousand-table schema compiles quickly.
+
+use std::collections::HashSet;
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+use schema_core::ident::{quote_ident, quote_qualified};
+use schema_core::model::DEFAULT_SCHEMA;
+
+use crate::ctxt::Ctxt;
+use crate::lower::Lowered;
+use crate::{ast, check, lower};
+
+/// The whole macro: parse, lower, check, generate. On any error the output is the errors as
+/// `compile_error!`s plus a fallback `SCHEMA` (empty) and the modules of the tables that did
+/// parse, so code using them does not fail a second time.
+pub fn expand(input: TokenStream) -> TokenStream {
+    let cx = Ctxt::new();
+    let items = ast::parse(&cx, input);
+    let lowered = lower::lower(&cx, &items);
+    check::check(&cx, &lowered);
+    let modules = table_modules(&lowered);
+    match cx.check() {
+        Ok(()) => {
+            let json = lowered.schema.to_json();
+            quote! {
+                /// The schema declared by `pgdecl::schema!`.
+                pub static SCHEMA: ::pgdecl::LazySchema = ::pgdecl::__private::LazyLock::new(
+                    || ::pgdecl::__private::schema_from_json(#json)
+                );
+                #modules
+            }
+        }
+        Err(errors) => {
+            let errors = errors.to_compile_error();
+            quote! {
+                #errors
+                /// The schema declared by `pgdecl::schema!` (empty: the declaration has errors).
+                pub static SCHEMA: ::pgdecl::LazySchema =
+                    ::pgdecl::__private::LazyLock::new(::pgdecl::__private::empty_schema);
+                #modules
+            }
+        }
+    }
+}
+
+/// A module being generated: a table's constants, a schema's table modules, or both (a
+/// table `audit` next to a schema `audit`).
+struct Module {
+    ident: Ident,
+    docs: Option<String>,
+    table: Option<String>,
+    consts: Vec<(Ident, String, Option<String>)>,
+    const_names: HashSet<String>,
+    children: Vec<Module>,
+}
+
+impl Module {
+    fn new(ident: Ident) -> Module {
+        Module {
+            ident,
+            docs: None,
+            table: None,
+            consts: Vec::new(),
+            const_names: HashSet::new(),
+            children: Vec::new(),
+        }
+    }
+
+    fn child(&mut self, ident: Ident) -> &mut Module {
+        let name = ident.to_string();
+        let at = match self.children.iter().position(|m| m.ident == name) {
+            Some(at) => at,
+            None => {
+                self.children.push(Module::new(ident));
+                self.children.len() - 1
+            }
+        };
+        &mut self.children[at]
+    }
+
+    fn tokens(&self) -> TokenStream {
+        let ident = &self.ident;
+        let docs = self.docs.iter();
+        let table = self.table.iter();
+        let consts = self.consts.iter().map(|(ident, value, docs)| {
+            let docs = docs.iter();
+            quote! { #(#[doc = #docs])* pub const #ident: &str = #value; }
+        });
+        let children = self.children.iter().map(Module::tokens);
+        quote! {
+            #(#[doc = #docs])*
+            #[allow(non_upper_case_globals, non_snake_case, dead_code, missing_docs)]
+            pub mod #ident {
+                #(pub const TABLE: &str = #table;)*
+                #(#consts)*
+                #(#children)*
+            }
+        }
+    }
+}
+
+/// One module per table (under `pub mod <schema>` outside `public`), named after the table,
+/// holding `TABLE` and one constant per column, all ready to paste into SQL.
+fn table_modules(lowered: &Lowered) -> TokenStream {
+    let schema = &lowered.schema;
+    let mut root = Module::new(Ident::new("root", Span::call_site()));
+    for (table, spans) in schema.tables.iter().zip(&lowered.spans.tables) {
+        let Some(table_ident) = rust_ident(&table.name.name, spans.name.end) else {
+            continue;
+        };
+        let parent = if table.name.schema == DEFAULT_SCHEMA {
+            &mut root
+        } else {
+            let Some(schema_ident) = rust_ident(&table.name.schema, spans.name.start) else {
+                continue;
+            };
+            let docs = schema
+                .schemas
+                .iter()
+                .find(|n| n.name == table.name.schema)
+                .and_then(|n| n.comment.clone());
+            let module = root.child(schema_ident);
+            if module.docs.is_none() {
+                module.docs = docs;
+            }
+            module
+        };
+        let module = parent.child(table_ident);
+        if module.table.is_some() {
+            // A duplicate table (already an error): the first declaration's constants stay.
+            continue;
+        }
+        module.docs = table.comment.clone();
+        module.table = Some(if table.name.schema == DEFAULT_SCHEMA {
+            quote_ident(&table.name.name).into_owned()
+        } else {
+            quote_qualified(&table.name.schema, &table.name.name)
+        });
+        for (column, column_spans) in table.columns.iter().zip(&spans.columns) {
+            if column.name == "TABLE" || !module.const_names.insert(column.name.clone()) {
+                continue;
+            }
+            if let Some(ident) = rust_ident(&column.name, column_spans.name.start) {
+                module.consts.push((
+                    ident,
+                    quote_ident(&column.name).into_owned(),
+                    column.comment.clone(),
+                ));
+            }
+        }
+    }
+    root.children.iter().map(Module::tokens).collect()
+}
+
+/// Keywords that need `r#` to be identifiers, in any edition.
+const RUST_KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do",
+    "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in",
+    "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "static", "struct", "trait", "true", "try", "type", "typeof", "unsafe", "unsized",
+    "use", "virtual", "where", "while", "yield",
+];
+
+/// `name` as a Rust identifier (raw for keywords), or `None` if Rust cannot spell it.
+pub fn rust_ident(name: &str, span: Span) -> Option<Ident> {
+    let mut chars = name.chars();
+    let first = chars.next()?;
+    let valid = (unicode_ident::is_xid_start(first) || first == '_')
+        && chars.all(unicode_ident::is_xid_continue)
+        && name != "_";
+    if !valid || matches!(name, "self" | "super" | "crate" | "Self") {
+        return None;
+    }
+    Some(if RUST_KEYWORDS.contains(&name) {
+        Ident::new_raw(name, span)
+    } else {
+        Ident::new(name, span)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rust_idents() {
+        let sp = Span::call_site();
+        assert_eq!(rust_ident("users", sp).unwrap().to_string(), "users");
+        assert_eq!(rust_ident("type", sp).unwrap().to_string(), "r#type");
+        assert_eq!(rust_ident("café", sp).unwrap().to_string(), "café");
+        assert!(rust_ident("self", sp).is_none());
+        assert!(rust_ident("_", sp).is_none());
+        assert!(rust_ident("order-lines", sp).is_none());
+        assert!(rust_ident("1abc", sp).is_none());
+        assert!(rust_ident("", sp).is_none());
+        assert!(rust_ident("x\"; drop table y", sp).is_none());
+    }
+}

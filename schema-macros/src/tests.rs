@@ -1,0 +1,1 @@
+//! Pipeline tests on token streams, outside a compiler.
