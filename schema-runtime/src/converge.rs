@@ -12,7 +12,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use postgres::{Client, GenericClient};
-use schema_core::diff::{ChangeKind, Hazard};
+use schema_core::diff::{ChangeKind, Hazard, ObjectKind};
 use schema_core::{diff, Change, Plan, Schema};
 
 use crate::canonicalize::canonicalize;
@@ -292,6 +292,25 @@ CREATE TABLE IF NOT EXISTS pgdecl.canonical_cache (
 
 /// Plans `client`'s database against `declared` and acts as `policy` says. See the module docs.
 pub fn converge(client: &mut Client, declared: &Schema, policy: &Policy) -> Result<Report, Error> {
+    converge_phase(client, declared, policy, Vec::new())
+}
+
+/// True for `ALTER TYPE ... ADD VALUE`: the new label cannot be used in the transaction that
+/// adds it, so such changes are committed first, in a phase of their own.
+fn adds_enum_value(change: &Change) -> bool {
+    change.object.kind == ObjectKind::Type
+        && change.kind == ChangeKind::Alter
+        && !change.transactional
+}
+
+/// One locked transaction. `earlier` holds enum values a first phase already committed; they
+/// are reported and recorded with this phase.
+fn converge_phase(
+    client: &mut Client,
+    declared: &Schema,
+    policy: &Policy,
+    earlier: Vec<Change>,
+) -> Result<Report, Error> {
     let started = Instant::now();
     let started_at = std::time::SystemTime::now();
     let hash = schema_hash(declared);
@@ -338,14 +357,14 @@ pub fn converge(client: &mut Client, declared: &Schema, policy: &Policy) -> Resu
     let live = introspect_in(&mut tx, &scope)?;
     let mut canonical = canonical_for(&mut tx, declared, &hash, live.server_version, writes)?;
     adopt_unspecified(&live.schema, &mut canonical);
-    let plan = diff(&live.schema, &canonical);
+    let mut plan = diff(&live.schema, &canonical);
     let (allowed, withheld): (Vec<Change>, Vec<Change>) = plan
         .changes
         .iter()
         .cloned()
         .partition(|c| permitted(c, policy));
 
-    if !writes || allowed.is_empty() {
+    if !writes || (allowed.is_empty() && earlier.is_empty()) {
         tx.rollback().ok();
         let report = Report {
             applied: Vec::new(),
@@ -370,30 +389,61 @@ pub fn converge(client: &mut Client, declared: &Schema, policy: &Policy) -> Resu
         return Ok(report);
     }
 
-    let (in_tx, after): (Vec<Change>, Vec<Change>) =
-        allowed.into_iter().partition(|c| c.transactional);
-    let plan_sql: String = in_tx
+    // New enum labels are committed first, on their own, when anything else is to follow:
+    // later statements (defaults, checks) may use them, and PostgreSQL forbids using a label
+    // in the transaction that adds it. Then plan again under a fresh lock.
+    if earlier.is_empty()
+        && allowed.iter().any(adds_enum_value)
+        && allowed.iter().any(|c| !adds_enum_value(c))
+    {
+        let labels: Vec<Change> = allowed.into_iter().filter(adds_enum_value).collect();
+        let sql = plan_sql(&labels);
+        for change in &labels {
+            tracing::info!(sql = %first_line(&change.sql), "applying");
+            if let Err(e) = tx.batch_execute(&change.sql) {
+                let err =
+                    Error::from_postgres(&format!("applying `{}`", first_line(&change.sql)), e);
+                drop(tx); // rolls back
+                record_failure(client, &hash, policy, &sql, started_at, started, &err);
+                return Err(err);
+            }
+        }
+        tx.commit()
+            .map_err(|e| Error::from_postgres("committing new enum values", e))?;
+        return converge_phase(client, declared, policy, labels);
+    }
+
+    // On PostgreSQL 12 and later `ADD VALUE` runs in a transaction block; only
+    // `CREATE INDEX CONCURRENTLY` must wait until after the commit.
+    let (in_tx, after): (Vec<Change>, Vec<Change>) = allowed
+        .into_iter()
+        .partition(|c| c.transactional || adds_enum_value(c));
+    let recorded: Vec<Change> = earlier
         .iter()
-        .chain(after.iter())
-        .map(|c| c.sql.clone())
-        .collect::<Vec<_>>()
-        .join("\n");
+        .chain(&in_tx)
+        .chain(&after)
+        .cloned()
+        .collect();
+    let all_sql = plan_sql(&recorded);
     for change in &in_tx {
         tracing::info!(sql = %first_line(&change.sql), "applying");
         if let Err(e) = tx.batch_execute(&change.sql) {
             let err = Error::from_postgres(&format!("applying `{}`", first_line(&change.sql)), e);
             drop(tx); // rolls back: nothing of the plan is applied
-            record_failure(client, &hash, policy, &plan_sql, started_at, started, &err);
+            record_failure(client, &hash, policy, &all_sql, started_at, started, &err);
             return Err(err);
         }
     }
     record(
-        &mut tx, &hash, policy, &plan_sql, started_at, started, "applied", None,
+        &mut tx, &hash, policy, &all_sql, started_at, started, "applied", None,
     )?;
     tx.commit()
         .map_err(|e| Error::from_postgres("committing the schema change", e))?;
 
-    let mut applied = in_tx;
+    // The report covers both phases.
+    let mut applied = earlier.clone();
+    plan.changes.splice(0..0, earlier);
+    applied.extend(in_tx);
     for change in after {
         tracing::info!(sql = %first_line(&change.sql), "applying outside a transaction");
         let timeouts = format!(
@@ -433,6 +483,14 @@ pub fn converge(client: &mut Client, declared: &Schema, policy: &Policy) -> Resu
     })
 }
 
+fn plan_sql(changes: &[Change]) -> String {
+    changes
+        .iter()
+        .map(|c| c.sql.as_str())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// What the declaration leaves open takes the live value: an extension declared without a
 /// schema or comment is satisfied by wherever it is installed, with the comment it ships.
 fn adopt_unspecified(live: &Schema, canonical: &mut Schema) {
@@ -457,18 +515,17 @@ fn permitted(change: &Change, policy: &Policy) -> bool {
     }
 }
 
-/// Additive: creates something, or alters it without losing data, rewriting a table,
-/// blocking reads, or renaming what running code still uses. Apply-safe runs only these.
+/// Additive: creates something, or alters it without losing data, dropping or renaming what
+/// running code still uses, narrowing a type, or rewriting a table. (A brief ACCESS EXCLUSIVE
+/// lock, as `ADD COLUMN` takes, is allowed: `lock_timeout` bounds it.) Apply-safe runs only
+/// these.
 pub fn is_additive(change: &Change) -> bool {
     matches!(change.kind, ChangeKind::Create | ChangeKind::Alter)
         && !change.hazards.iter().any(|h| {
             h.is_destructive()
                 || matches!(
                     h,
-                    Hazard::DropsObject
-                        | Hazard::RewritesTable
-                        | Hazard::AccessExclusiveLock
-                        | Hazard::NarrowsType
+                    Hazard::DropsObject | Hazard::RewritesTable | Hazard::NarrowsType
                 )
         })
 }

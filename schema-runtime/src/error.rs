@@ -3,7 +3,9 @@
 use std::fmt;
 
 /// Anything that can go wrong talking to a live database.
-#[derive(Debug)]
+///
+/// `Debug` prints the same as `Display`, so `fn main() -> Result<(), Box<dyn Error>>` shows
+/// the cause and the fix rather than a struct dump.
 pub struct Error {
     /// What pgdecl was doing, e.g. "reading the catalog".
     pub context: String,
@@ -123,6 +125,12 @@ impl fmt::Display for Error {
             write!(f, " [SQLSTATE {code}]")?;
         }
         write!(f, "\n  help: {}", self.fix())
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
     }
 }
 

@@ -185,7 +185,10 @@ fn eight_concurrent_deployers_apply_once() {
     assert_eq!(applied.iter().filter(|n| **n > 0).count(), 1, "{applied:?}");
     let mut client = db.connect();
     let rows: i64 = client
-        .query_one("SELECT count(*) FROM pgdecl.history WHERE outcome = 'applied'", &[])
+        .query_one(
+            "SELECT count(*) FROM pgdecl.history WHERE outcome = 'applied'",
+            &[],
+        )
         .unwrap()
         .get(0);
     assert_eq!(rows, 1);
@@ -197,14 +200,26 @@ fn destructive_changes_are_withheld_unless_allowed() {
     let mut client = db.connect();
     let declared = awkward();
     converge(&mut client, &declared, &Policy::new(Mode::Apply)).unwrap();
-    client.batch_execute("INSERT INTO users (email) VALUES ('keep@x')").unwrap();
+    client
+        .batch_execute("INSERT INTO users (email) VALUES ('keep@x')")
+        .unwrap();
     // Declare the schema without `note` and without audit.events.
     let mut smaller = declared.clone();
     smaller.tables.retain(|t| t.name.name != "events");
-    let users = smaller.tables.iter_mut().find(|t| t.name.name == "users").unwrap();
+    let users = smaller
+        .tables
+        .iter_mut()
+        .find(|t| t.name.name == "users")
+        .unwrap();
     users.columns.retain(|c| c.name != "note");
-    users.constraints.retain(|c| !matches!(&c.kind, ConstraintKind::Check { expr } if expr.contains("note")));
-    users.indexes.retain(|i| !i.elements.iter().any(|e| e.target == IndexTarget::Column("note".into())));
+    users
+        .constraints
+        .retain(|c| !matches!(&c.kind, ConstraintKind::Check { expr } if expr.contains("note")));
+    users.indexes.retain(|i| {
+        !i.elements
+            .iter()
+            .any(|e| e.target == IndexTarget::Column("note".into()))
+    });
     let report = converge(&mut client, &smaller, &Policy::new(Mode::Apply)).unwrap();
     assert!(report.applied.is_empty(), "{:#?}", report.applied);
     assert!(report.withheld.len() >= 2, "{:#?}", report.withheld);
@@ -220,11 +235,63 @@ fn destructive_changes_are_withheld_unless_allowed() {
     // Apply-safe refuses them as well; allowed, they run and the plan is empty afterwards.
     let safe = converge(&mut client, &smaller, &Policy::new(Mode::ApplySafe)).unwrap();
     assert!(safe.applied.is_empty() && !safe.withheld.is_empty());
-    let allow = Policy { allow_destructive: true, ..Policy::new(Mode::Apply) };
+    let allow = Policy {
+        allow_destructive: true,
+        ..Policy::new(Mode::Apply)
+    };
     let report = converge(&mut client, &smaller, &allow).unwrap();
     assert!(!report.applied.is_empty());
     let again = converge(&mut client, &smaller, &Policy::new(Mode::Apply)).unwrap();
     assert!(again.plan.changes.is_empty(), "{}", again.plan.to_sql());
-    let n: i64 = client.query_one("SELECT count(*) FROM users", &[]).unwrap().get(0);
+    let n: i64 = client
+        .query_one("SELECT count(*) FROM users", &[])
+        .unwrap()
+        .get(0);
     assert_eq!(n, 1);
+}
+
+#[test]
+fn new_enum_value_used_by_a_default_in_the_same_release() {
+    let db = TestServer::shared().create_database("enumvalue").unwrap();
+    let mut client = db.connect();
+    let version = |labels: &[&str], default: &str| {
+        Schema::builder()
+            .enum_type("status", labels.iter().copied())
+            .table(
+                TableDef::new("tickets")
+                    .column(ColumnDef::new("id", t("int")).primary_key())
+                    .column(
+                        ColumnDef::new("status", DataType::named("public", "status"))
+                            .not_null()
+                            .default_sql(default),
+                    ),
+            )
+            .build()
+    };
+    let v1 = version(&["open", "closed"], "'open'");
+    let v2 = version(&["new", "open", "closed"], "'new'");
+    converge(&mut client, &v1, &Policy::new(Mode::Apply)).unwrap();
+    client
+        .batch_execute("INSERT INTO tickets (id) VALUES (1)")
+        .unwrap();
+    let report = converge(&mut client, &v2, &Policy::new(Mode::Apply)).unwrap();
+    assert!(report.applied.len() >= 2, "{:#?}", report.applied);
+    let again = converge(&mut client, &v2, &Policy::new(Mode::Apply)).unwrap();
+    assert!(again.plan.changes.is_empty(), "{}", again.plan.to_sql());
+    let labels: Vec<String> = client
+        .query_one("SELECT enum_range(NULL::status)::text[]", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(labels, ["new", "open", "closed"]);
+    let history: i64 = client
+        .query_one(
+            "SELECT count(*) FROM pgdecl.history WHERE outcome = 'applied'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(
+        history, 2,
+        "one row per converge run that changed something"
+    );
 }
