@@ -234,8 +234,9 @@ impl fmt::Display for ClusterError {
             ),
             ClusterError::Connect { target, source } => write!(
                 f,
-                "could not connect to {target}: {source}: check that the server is running \
-                 and that DATABASE_URL (if set) is right"
+                "could not connect to {target}: {}: check that the server is running \
+                 and that DATABASE_URL (if set) is right",
+                describe(source)
             ),
             ClusterError::NoCreatedb { role, target } => write!(
                 f,
@@ -247,7 +248,7 @@ impl fmt::Display for ClusterError {
                 action,
                 target,
                 source,
-            } => write!(f, "could not {action} on {target}: {source}"),
+            } => write!(f, "could not {action} on {target}: {}", describe(source)),
         }
     }
 }
@@ -268,6 +269,20 @@ impl std::error::Error for ClusterError {
             _ => None,
         }
     }
+}
+
+/// A postgres error with its causes: its own Display says only "db error" or "error
+/// connecting to server", and the useful part (the server's message, the OS error) is in
+/// the source chain.
+fn describe(err: &postgres::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }
 
 fn io_error(action: impl Into<String>) -> impl FnOnce(io::Error) -> ClusterError {
@@ -560,10 +575,12 @@ impl TempCluster {
     ///
     /// If the cluster cannot start, with the reason and the fix. Meant for tests, where
     /// that is the right outcome; use [`TempCluster::try_shared`] to handle the error.
+    #[track_caller] // the panic names the test's line, not this one
     pub fn shared() -> &'static TempCluster {
-        Self::try_shared().unwrap_or_else(|err| {
-            panic!("cannot start a throwaway PostgreSQL server for tests: {err}")
-        })
+        match Self::try_shared() {
+            Ok(cluster) => cluster,
+            Err(err) => panic!("cannot start a throwaway PostgreSQL server for tests: {err}"),
+        }
     }
 
     /// The cluster of this process, started on first use, or the reason it could not start
@@ -783,7 +800,7 @@ fn wait_until_ready(server: &mut Child, url: &str, log: &Path) -> Result<(), Clu
         }
         let last_error = match Client::connect(url, NoTls) {
             Ok(_) => return Ok(()),
-            Err(err) => err.to_string(),
+            Err(err) => describe(&err),
         };
         if started.elapsed() > START_TIMEOUT {
             return Err(ClusterError::StartTimeout {
@@ -883,8 +900,12 @@ impl TestServer {
     ///
     /// If there is no usable server, with the reason and the fix. Meant for tests; use
     /// [`TestServer::try_shared`] to handle the error.
+    #[track_caller] // the panic names the test's line, not this one
     pub fn shared() -> &'static TestServer {
-        Self::try_shared().unwrap_or_else(|err| panic!("no PostgreSQL server for tests: {err}"))
+        match Self::try_shared() {
+            Ok(server) => server,
+            Err(err) => panic!("no PostgreSQL server for tests: {err}"),
+        }
     }
 
     /// The server of this process, chosen on first use, or the reason there is none (the
@@ -905,7 +926,7 @@ impl TestServer {
         match shared {
             Ok(server) => Ok(server),
             Err(Some(err)) => Err(err),
-            Err(None) => TempCluster::try_shared().map(|_| unreachable!("it failed before")),
+            Err(None) => Err(TempCluster::try_shared().expect_err("it failed to start before")),
         }
     }
 
@@ -1081,9 +1102,12 @@ impl TestDatabase {
     ///
     /// If the connection fails, with the reason. Meant for tests; use
     /// [`TestDatabase::try_connect`] to handle the error.
+    #[track_caller] // the panic names the test's line, not this one
     pub fn connect(&self) -> Client {
-        self.try_connect()
-            .unwrap_or_else(|err| panic!("test database {}: {err}", self.name))
+        match self.try_connect() {
+            Ok(client) => client,
+            Err(err) => panic!("test database {}: {err}", self.name),
+        }
     }
 
     /// Connects to this database.
@@ -1246,7 +1270,7 @@ pub fn redact_password(conninfo: &str) -> String {
                     let query: Vec<String> = query
                         .split('&')
                         .map(|pair| match pair.split_once('=') {
-                            Some((key, _)) if key == "password" => "password=***".to_owned(),
+                            Some(("password", _)) => "password=***".to_owned(),
                             _ => pair.to_owned(),
                         })
                         .collect();

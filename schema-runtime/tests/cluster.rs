@@ -246,12 +246,13 @@ fn check_cleanup_when_process_ends(mode: &str) {
 
     let mut dir = None;
     let mut pid = None;
-    let stdout = BufReader::new(child.0.stdout.take().unwrap());
-    for line in stdout.lines() {
+    let mut lines = BufReader::new(child.0.stdout.take().unwrap()).lines();
+    for line in lines.by_ref() {
         let line = line.unwrap();
-        if let Some(d) = line.strip_prefix("PGDECL_DIR=") {
+        // libtest may have printed "test child_process_entry ... " on the same line.
+        if let Some((_, d)) = line.split_once("PGDECL_DIR=") {
             dir = Some(PathBuf::from(d));
-        } else if let Some(p) = line.strip_prefix("PGDECL_PID=") {
+        } else if let Some((_, p)) = line.split_once("PGDECL_PID=") {
             pid = Some(p.parse::<u32>().unwrap());
         }
         if dir.is_some() && pid.is_some() {
@@ -262,8 +263,10 @@ fn check_cleanup_when_process_ends(mode: &str) {
         dir.expect("the child printed no directory"),
         pid.expect("the child printed no postmaster pid"),
     );
+    // Some children may be on their way out already (the backend of the connection that
+    // saw the server ready): only the postmaster must be running now.
     let pids = server_processes(pid);
-    assert!(pids.iter().all(|&p| alive(p)));
+    assert!(alive(pid), "the postmaster {pid} does not run");
     assert!(dir.join("data").is_dir());
 
     match mode {
@@ -271,7 +274,12 @@ fn check_cleanup_when_process_ends(mode: &str) {
             child.0.kill().unwrap();
             child.0.wait().unwrap();
         }
-        _ => assert!(child.0.wait().unwrap().success()),
+        _ => {
+            // Read to the end: a closed pipe would make the child's last prints fail it.
+            let rest: Vec<String> = lines.map(Result::unwrap).collect();
+            let status = child.0.wait().unwrap();
+            assert!(status.success(), "child: {status}\n{}", rest.join("\n"));
+        }
     }
     let took = assert_cleaned_up(&pids, &dir);
     assert!(took < Duration::from_secs(2), "cleanup took {took:?}");
