@@ -1,0 +1,76 @@
+//! Round trip: inspect a live database, print it as `schema!` source, compile that source, and
+//! plan it against the same database: the plan is empty.
+
+use pgdecl::runtime::cluster::TestServer;
+use pgdecl::runtime::introspect::{introspect, Scope};
+use pgdecl::runtime::source::to_schema_source;
+
+/// Every object kind the model holds, with names and expressions that need care.
+const DDL: &str = r#"
+CREATE EXTENSION IF NOT EXISTS citext;
+CREATE SCHEMA audit;
+COMMENT ON SCHEMA audit IS 'audit trail';
+CREATE TYPE user_role AS ENUM ('admin', 'member', 'it''s');
+CREATE TYPE audit.level AS ENUM ('low', 'high');
+CREATE SEQUENCE invoice_numbers AS bigint INCREMENT 2 START 1000 MINVALUE 1000 MAXVALUE 999999 CACHE 10 CYCLE;
+CREATE FUNCTION clamp(n numeric, lo numeric DEFAULT 0) RETURNS numeric LANGUAGE sql IMMUTABLE STRICT AS 'SELECT greatest(n, lo)';
+CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$BEGIN NEW.seen_at := now(); RETURN NEW; END$$;
+CREATE TABLE orgs (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), name citext NOT NULL);
+COMMENT ON TABLE orgs IS 'Customers';
+CREATE TABLE "Users" (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    legacy serial,
+    "E-mail" varchar(255) NOT NULL UNIQUE,
+    role user_role NOT NULL DEFAULT 'member',
+    levels audit.level[],
+    score numeric(10,2) NOT NULL DEFAULT 0 CHECK (score BETWEEN -1 AND 100),
+    name text COLLATE "C",
+    name_lower text GENERATED ALWAYS AS (lower(name)) STORED,
+    org_id uuid REFERENCES orgs (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+    status text CHECK (status IN ('a', 'b')),
+    seen_at timestamp DEFAULT CURRENT_TIMESTAMP,
+    "check" boolean DEFAULT false,
+    CONSTRAINT users_name_key UNIQUE NULLS NOT DISTINCT (name, "E-mail") INCLUDE (score)
+);
+COMMENT ON COLUMN "Users"."E-mail" IS 'login
+second line';
+CREATE INDEX users_lower_idx ON "Users" (lower("E-mail"));
+CREATE UNIQUE INDEX users_name_pattern ON "Users" USING btree (name text_pattern_ops DESC NULLS LAST) INCLUDE (score) WHERE seen_at IS NULL;
+CREATE INDEX users_clamped ON "Users" (clamp(score));
+CREATE TABLE audit.events (id bigserial PRIMARY KEY, user_id bigint REFERENCES "Users" (id), at timestamptz NOT NULL DEFAULT now());
+CREATE TRIGGER users_touch BEFORE UPDATE OF name, role OR INSERT ON "Users" FOR EACH ROW WHEN (NEW.name IS NOT NULL) EXECUTE FUNCTION touch('x');
+CREATE VIEW active_users AS SELECT id, "E-mail" FROM "Users" WHERE status = 'a';
+"#;
+
+#[test]
+fn inspect_print_compile_plan_empty() {
+    let db = TestServer::shared().create_database("roundtrip").unwrap();
+    db.connect().batch_execute(DDL).unwrap();
+    let found = introspect(&mut db.connect(), &Scope::default()).unwrap();
+    assert!(found.unmodeled.is_empty(), "{:?}", found.unmodeled);
+    let source = to_schema_source(&found.schema);
+
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("roundtrip");
+    std::fs::create_dir_all(&dir).unwrap();
+    let main = dir.join("inspected.rs");
+    std::fs::write(
+        &main,
+        format!(
+            "mod declared {{\n{source}}}\n\n\
+             fn main() {{\n\
+             \x20   let url = std::env::var(\"PGDECL_ROUNDTRIP_URL\").expect(\"url\");\n\
+             \x20   let mut client = pgdecl::runtime::connect(&url).expect(\"connect\");\n\
+             \x20   let plan = pgdecl::runtime::plan(&mut client, &declared::SCHEMA, &[]).expect(\"plan\");\n\
+             \x20   assert!(plan.changes.is_empty(), \"the inspected schema does not plan empty:\\n{{}}\", plan.to_sql());\n\
+             }}\n"
+        ),
+    )
+    .unwrap();
+    // trybuild compiles the printed source in its own target directory and runs it; the
+    // child process inherits this variable.
+    std::env::set_var("PGDECL_ROUNDTRIP_URL", db.url());
+    let t = trybuild::TestCases::new();
+    t.pass(&main);
+    drop(t); // runs the case while `db` still exists
+    drop(db);
+}
