@@ -192,6 +192,112 @@ pub fn trigger_when(def: &str) -> Option<String> {
     None
 }
 
+/// Makes the array type explicit where PostgreSQL prints a cast of a whole array as a cast of
+/// an `ARRAY[...]` constructor: `ARRAY['a'::character varying, 'b'::character varying]::text[]`
+/// becomes `ARRAY['a'::character varying, 'b'::character varying]::character varying[]::text[]`.
+///
+/// The printed form does not parse back to the same expression: a cast written directly on an
+/// `ARRAY[...]` constructor is applied to each element instead (`'a'::character varying::text`,
+/// ...). With the constructor's own type named first, the outer cast applies to the array again,
+/// as in the original. Only constructors whose elements are all literals printed with the same
+/// type are rewritten (the type is then known); the caller checks the result with the server.
+/// `None` when nothing was rewritten.
+pub fn explicit_array_casts(expr: &str) -> Option<String> {
+    let bytes = expr.as_bytes();
+    let mut out = String::new();
+    let mut copied = 0;
+    let (mut i, mut in_single, mut in_double) = (0usize, false, false);
+    while i < bytes.len() {
+        let c = bytes[i];
+        match c {
+            b'\'' if !in_double => in_single = !in_single,
+            b'"' if !in_single => in_double = !in_double,
+            b'A' if !in_single
+                && !in_double
+                && bytes[i..].starts_with(b"ARRAY[")
+                && (i == 0 || !is_ident_byte(bytes[i - 1])) =>
+            {
+                if let Some(end) = closing_bracket(expr, i + 5) {
+                    if bytes[end + 1..].starts_with(b"::") {
+                        if let Some(ty) = common_literal_type(&expr[i + 6..end]) {
+                            out.push_str(&expr[copied..=end]);
+                            out.push_str(&format!("::{ty}[]"));
+                            copied = end + 1;
+                            i = end + 1;
+                            continue;
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if copied == 0 {
+        return None;
+    }
+    out.push_str(&expr[copied..]);
+    Some(out)
+}
+
+fn is_ident_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'"' || b == b'.' || b >= 0x80
+}
+
+/// The index of the `]` that closes the `[` at `open`, outside quotes.
+fn closing_bracket(s: &str, open: usize) -> Option<usize> {
+    let (mut depth, mut in_single, mut in_double) = (0i32, false, false);
+    for (i, c) in s.char_indices().skip_while(|(i, _)| *i < open) {
+        match c {
+            '\'' if !in_double => in_single = !in_single,
+            '"' if !in_single => in_double = !in_double,
+            '[' | '(' if !in_single && !in_double => depth += 1,
+            ']' | ')' if !in_single && !in_double => {
+                depth -= 1;
+                if depth == 0 {
+                    return (c == ']').then_some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The type every element of `elements` (an `ARRAY[...]` body) is cast to, when each is a
+/// string literal with one cast, all to the same type: `'a'::character varying, 'b'::character
+/// varying` gives `character varying`.
+fn common_literal_type(elements: &str) -> Option<&str> {
+    let mut common: Option<&str> = None;
+    for element in split_top_level(elements, None) {
+        let element = element.trim();
+        let rest = element.strip_prefix('\'')?;
+        // The end of the literal: a quote not followed by another.
+        let mut chars = rest.char_indices().peekable();
+        let mut after = None;
+        while let Some((i, c)) = chars.next() {
+            if c == '\'' {
+                if matches!(chars.peek(), Some((_, '\''))) {
+                    chars.next();
+                } else {
+                    after = Some(i + 1);
+                    break;
+                }
+            }
+        }
+        let ty = rest[after?..].strip_prefix("::")?.trim();
+        if ty.is_empty() || ty.contains("::") || ty.ends_with(']') || !balanced(ty) {
+            return None;
+        }
+        match common {
+            None => common = Some(ty),
+            Some(t) if t == ty => {}
+            Some(_) => return None,
+        }
+    }
+    common
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -215,6 +321,43 @@ mod tests {
         assert!(args[4].data_type.array);
         let unnamed = function_args("integer, double precision").unwrap();
         assert!(unnamed.iter().all(|a| a.name.is_none()));
+    }
+
+    #[test]
+    fn makes_array_casts_explicit() {
+        assert_eq!(
+            explicit_array_casts(
+                "(status)::text = ANY (ARRAY['a'::character varying, 'it''s'::character varying]::text[])"
+            )
+            .as_deref(),
+            Some(
+                "(status)::text = ANY (ARRAY['a'::character varying, 'it''s'::character varying]::character varying[]::text[])"
+            )
+        );
+        // Two constructors; one with an element that is not a literal is left alone.
+        assert_eq!(
+            explicit_array_casts(
+                "a::text = ANY (ARRAY['x'::bpchar]::text[]) OR b::text = ANY (ARRAY[c, 'y'::character varying]::text[])"
+            )
+            .as_deref(),
+            Some(
+                "a::text = ANY (ARRAY['x'::bpchar]::bpchar[]::text[]) OR b::text = ANY (ARRAY[c, 'y'::character varying]::text[])"
+            )
+        );
+        // Mixed element types, no cast after the constructor, text inside literals.
+        assert_eq!(
+            explicit_array_casts("ARRAY['a'::text, 'b'::name]::text[]"),
+            None
+        );
+        assert_eq!(
+            explicit_array_casts("x = ANY (ARRAY['a'::text, 'b'::text])"),
+            None
+        );
+        assert_eq!(
+            explicit_array_casts("x = 'ARRAY[''a''::text]::text[]'"),
+            None
+        );
+        assert_eq!(explicit_array_casts("MYARRAY['a'::text]::text[]"), None);
     }
 
     #[test]
