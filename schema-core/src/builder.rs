@@ -175,9 +175,9 @@ impl SchemaBuilder {
                 ConstraintKind::ForeignKey { ref_table, .. } => ref_table.clone(),
                 _ => continue,
             };
-            let pk: Option<Vec<String>> = schema.table(&target).and_then(|t| {
-                t.primary_key().map(|pk| pk.kind.columns().to_vec())
-            });
+            let pk: Option<Vec<String>> = schema
+                .table(&target)
+                .and_then(|t| t.primary_key().map(|pk| pk.kind.columns().to_vec()));
             if let (Some(pk), ConstraintKind::ForeignKey { ref_columns, .. }) =
                 (pk, &mut schema.tables[t].constraints[c].kind)
             {
@@ -259,7 +259,9 @@ impl Names {
     }
 
     fn is_constraint(&self, schema: &str, name: &str) -> bool {
-        self.constraints.get(schema).is_some_and(|s| s.contains(name))
+        self.constraints
+            .get(schema)
+            .is_some_and(|s| s.contains(name))
     }
 }
 
@@ -777,16 +779,16 @@ impl ConstraintDef {
             ConstraintKind::PrimaryKey { .. } => naming::primary_key_name(tname, |n| {
                 names.is_relation(ns, n) || names.is_constraint(ns, n)
             }),
-            ConstraintKind::Unique { columns, .. } => naming::unique_name(
-                tname,
-                columns.iter().map(String::as_str),
-                |n| names.is_relation(ns, n) || names.is_constraint(ns, n),
-            ),
-            ConstraintKind::ForeignKey { columns, .. } => naming::foreign_key_name(
-                tname,
-                columns.iter().map(String::as_str),
-                |n| names.is_constraint(ns, n),
-            ),
+            ConstraintKind::Unique { columns, .. } => {
+                naming::unique_name(tname, columns.iter().map(String::as_str), |n| {
+                    names.is_relation(ns, n) || names.is_constraint(ns, n)
+                })
+            }
+            ConstraintKind::ForeignKey { columns, .. } => {
+                naming::foreign_key_name(tname, columns.iter().map(String::as_str), |n| {
+                    names.is_constraint(ns, n)
+                })
+            }
             ConstraintKind::Check { expr } => {
                 let single = check_column(table, expr);
                 naming::check_name(tname, single.as_deref(), |n| names.is_constraint(ns, n))

@@ -347,7 +347,9 @@ impl Location {
                 .get(*sequence)
                 .map(|s| format!("sequence `{}`", qualified(&s.name))),
             Location::Table { table: t, .. } => table(*t).map(|t| format!("table `{t}`")),
-            Location::Column { table: t, column, .. } => {
+            Location::Column {
+                table: t, column, ..
+            } => {
                 let col = schema.tables.get(*t).and_then(|t| t.columns.get(*column));
                 table(*t)
                     .zip(col)
@@ -366,7 +368,9 @@ impl Location {
                     .zip(c)
                     .map(|(t, c)| format!("constraint `{}` on table `{t}`", c.name))
             }
-            Location::Index { table: t, index, .. } => {
+            Location::Index {
+                table: t, index, ..
+            } => {
                 let i = schema.tables.get(*t).and_then(|t| t.indexes.get(*index));
                 table(*t)
                     .zip(i)
@@ -380,9 +384,10 @@ impl Location {
                 .views
                 .get(*view)
                 .map(|v| format!("view `{}`", qualified(&v.name))),
-            Location::Trigger { trigger, .. } => schema.triggers.get(*trigger).map(|t| {
-                format!("trigger `{}` on `{}`", t.name, qualified(&t.table))
-            }),
+            Location::Trigger { trigger, .. } => schema
+                .triggers
+                .get(*trigger)
+                .map(|t| format!("trigger `{}` on `{}`", t.name, qualified(&t.table))),
         };
         described.unwrap_or_else(|| "the schema".to_string())
     }
@@ -409,6 +414,7 @@ pub fn check(schema: &Schema) -> Vec<Diagnostic> {
         check_extension_types,
         check_pseudo_type_columns,
         check_sequence_types,
+        check_sequence_owners,
         check_primary_keys,
         check_constraint_columns,
         check_index_columns,
@@ -812,7 +818,11 @@ fn report_duplicates<K: std::hash::Hash + Eq, T>(
 /// `CREATE SCHEMA` of an existing schema fails.
 fn check_duplicate_schemas(cx: &Lookup<'_>, out: &mut Vec<Diagnostic>) {
     report_duplicates(
-        cx.schema.schemas.iter().enumerate().map(|(i, s)| (&s.name, i)),
+        cx.schema
+            .schemas
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (&s.name, i)),
         |i, _| {
             let name = &cx.schema.schemas[i].name;
             out.push(
@@ -830,7 +840,11 @@ fn check_duplicate_schemas(cx: &Lookup<'_>, out: &mut Vec<Diagnostic>) {
 /// An extension is installed once per database.
 fn check_duplicate_extensions(cx: &Lookup<'_>, out: &mut Vec<Diagnostic>) {
     report_duplicates(
-        cx.schema.extensions.iter().enumerate().map(|(i, e)| (&e.name, i)),
+        cx.schema
+            .extensions
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (&e.name, i)),
         |i, _| {
             out.push(
                 Diagnostic::new(
@@ -916,7 +930,9 @@ fn check_duplicate_enum_labels(cx: &Lookup<'_>, out: &mut Vec<Diagnostic>) {
 /// constraints share one namespace per schema (`pg_class`): two of them with one name fail.
 fn check_duplicate_relations(cx: &Lookup<'_>, out: &mut Vec<Diagnostic>) {
     let s = cx.schema;
-    let mut relations: Vec<((&str, &str), (&'static str, Location))> = Vec::new();
+    // ((schema, name), (what it is, where it is declared))
+    type Relation<'s> = ((&'s str, &'s str), (&'static str, Location));
+    let mut relations: Vec<Relation<'_>> = Vec::new();
     for (t, table) in s.tables.iter().enumerate() {
         let key = (table.name.schema.as_str(), table.name.name.as_str());
         relations.push((
@@ -1019,7 +1035,11 @@ fn check_duplicate_relations(cx: &Lookup<'_>, out: &mut Vec<Diagnostic>) {
 fn check_duplicate_columns(cx: &Lookup<'_>, out: &mut Vec<Diagnostic>) {
     for (t, table) in cx.schema.tables.iter().enumerate() {
         report_duplicates(
-            table.columns.iter().enumerate().map(|(c, col)| (&col.name, c)),
+            table
+                .columns
+                .iter()
+                .enumerate()
+                .map(|(c, col)| (&col.name, c)),
             |c, _| {
                 out.push(
                     Diagnostic::new(
@@ -1142,7 +1162,9 @@ fn check_schemas_declared(cx: &Lookup<'_>, out: &mut Vec<Diagnostic>) {
             );
             d = d.help(
                 match suggest::closest(schema, s.schemas.iter().map(|n| n.name.as_str())) {
-                    Some(close) => format!("did you mean `{close}`? or declare it: `schema {schema};`"),
+                    Some(close) => {
+                        format!("did you mean `{close}`? or declare it: `schema {schema};`")
+                    }
                     None => format!("declare it: `schema {schema};`"),
                 },
             );
@@ -1246,8 +1268,7 @@ fn check_schemas_declared(cx: &Lookup<'_>, out: &mut Vec<Diagnostic>) {
 fn check_types_exist(cx: &Lookup<'_>, out: &mut Vec<Diagnostic>) {
     let s = cx.schema;
     let known_providers: HashSet<&str> = types::EXTENSION_TYPES.iter().map(|(_, e)| *e).collect();
-    if s
-        .extensions
+    if s.extensions
         .iter()
         .any(|e| !known_providers.contains(e.name.as_str()))
     {
@@ -1266,7 +1287,10 @@ fn check_types_exist(cx: &Lookup<'_>, out: &mut Vec<Diagnostic>) {
         let written = qualified(&name);
         let help = match suggest::closest(&written, candidates.iter().map(String::as_str)) {
             Some(close) => format!("did you mean `{close}`?"),
-            None => "use a built-in type, declare an `enum`, or declare the extension that provides it".to_string(),
+            None => {
+                "use a built-in type, declare an `enum`, or declare the extension that provides it"
+                    .to_string()
+            }
         };
         out.push(
             Diagnostic::new(
@@ -1326,7 +1350,9 @@ fn check_pseudo_type_columns(cx: &Lookup<'_>, out: &mut Vec<Diagnostic>) {
                             column.name, column.data_type
                         ),
                     )
-                    .help("pseudo-types are only for function arguments and results; use a real type"),
+                    .help(
+                        "pseudo-types are only for function arguments and results; use a real type",
+                    ),
                 );
             }
         }
@@ -1374,6 +1400,62 @@ fn check_sequence_types(cx: &Lookup<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// `OWNED BY table.column` needs that column; PostgreSQL rejects the sequence otherwise.
+fn check_sequence_owners(cx: &Lookup<'_>, out: &mut Vec<Diagnostic>) {
+    for (i, seq) in cx.schema.sequences.iter().enumerate() {
+        let Some((table, column)) = &seq.owned_by else {
+            continue;
+        };
+        let location = Location::Sequence {
+            sequence: i,
+            part: SequencePart::OwnedBy,
+        };
+        match cx.table(table) {
+            None => out.push(
+                Diagnostic::new(
+                    "sequence-owner-missing",
+                    location,
+                    format!(
+                        "sequence `{}` is owned by table `{}`, which is not declared",
+                        qualified(&seq.name),
+                        qualified(table)
+                    ),
+                )
+                .help(
+                    did_you_mean(
+                        &table.name,
+                        cx.schema.tables.iter().map(|t| t.name.name.as_str()),
+                    )
+                    .unwrap_or_else(|| "name a declared table: `owned by orders.id`".to_string()),
+                ),
+            ),
+            Some(t) if t.column(column).is_none() => out.push(
+                Diagnostic::new(
+                    "sequence-owner-missing",
+                    location,
+                    format!(
+                        "sequence `{}` is owned by column `{}.{column}`, which does not exist",
+                        qualified(&seq.name),
+                        qualified(table)
+                    ),
+                )
+                .help(
+                    did_you_mean(column, t.columns.iter().map(|c| c.name.as_str())).unwrap_or_else(
+                        || {
+                            format!(
+                                "the columns of `{}` are: {}",
+                                qualified(table),
+                                column_list(t)
+                            )
+                        },
+                    ),
+                ),
+            ),
+            Some(_) => {}
+        }
+    }
+}
+
 /// A table has at most one primary key; column-level and table-level ones both count.
 fn check_primary_keys(cx: &Lookup<'_>, out: &mut Vec<Diagnostic>) {
     for (t, table) in cx.schema.tables.iter().enumerate() {
@@ -1408,19 +1490,15 @@ fn check_primary_keys(cx: &Lookup<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 /// A missing column, with a "did you mean" over the table's columns.
-fn column_missing(
-    table: &Table,
-    name: &str,
-    what: &str,
-    location: Location,
-) -> Diagnostic {
-    let help = did_you_mean(name, table.columns.iter().map(|c| c.name.as_str())).unwrap_or_else(
-        || format!(
-            "the columns of `{}` are: {}",
-            qualified(&table.name),
-            column_list(table)
-        ),
-    );
+fn column_missing(table: &Table, name: &str, what: &str, location: Location) -> Diagnostic {
+    let help =
+        did_you_mean(name, table.columns.iter().map(|c| c.name.as_str())).unwrap_or_else(|| {
+            format!(
+                "the columns of `{}` are: {}",
+                qualified(&table.name),
+                column_list(table)
+            )
+        });
     Diagnostic::new(
         "column-missing",
         location,
@@ -1498,7 +1576,12 @@ fn check_index_columns(cx: &Lookup<'_>, out: &mut Vec<Diagnostic>) {
                 match &element.target {
                     IndexTarget::Column(name) => {
                         if table.column(name).is_none() {
-                            out.push(column_missing(table, name, &what, at(IndexPart::Element(e))));
+                            out.push(column_missing(
+                                table,
+                                name,
+                                &what,
+                                at(IndexPart::Element(e)),
+                            ));
                         }
                     }
                     IndexTarget::Expression(_) => {
@@ -1713,7 +1796,8 @@ fn check_foreign_keys(cx: &Lookup<'_>, out: &mut Vec<Diagnostic>) {
 fn is_unique_key(table: &Table, columns: &[String]) -> bool {
     let wanted: BTreeSet<&str> = columns.iter().map(String::as_str).collect();
     let same = |key: &[String]| {
-        key.len() == columns.len() && key.iter().map(String::as_str).collect::<BTreeSet<_>>() == wanted
+        key.len() == columns.len()
+            && key.iter().map(String::as_str).collect::<BTreeSet<_>>() == wanted
     };
     let by_constraint = table.constraints.iter().any(|c| match &c.kind {
         ConstraintKind::PrimaryKey { columns, .. } | ConstraintKind::Unique { columns, .. } => {
@@ -1834,7 +1918,9 @@ fn check_value_sources(cx: &Lookup<'_>, out: &mut Vec<Diagnostic>) {
                     Diagnostic::new(
                         "generated-with-default",
                         at(ColumnPart::Default),
-                        format!("generated column `{name}` also has a default: PostgreSQL rejects it"),
+                        format!(
+                            "generated column `{name}` also has a default: PostgreSQL rejects it"
+                        ),
                     )
                     .help("a generated column's value is its expression: remove the `default`"),
                 );
@@ -1881,7 +1967,9 @@ fn check_expressions_parse(cx: &Lookup<'_>, out: &mut Vec<Diagnostic>) {
                 location,
                 format!("{what} `{sql}` is not valid SQL: {}", error.message),
             )
-            .help("write a PostgreSQL expression; SQL string literals take single quotes: \"'text'\""),
+            .help(
+                "write a PostgreSQL expression; SQL string literals take single quotes: \"'text'\"",
+            ),
         );
     };
     for (t, table) in s.tables.iter().enumerate() {
@@ -1986,7 +2074,12 @@ fn missing_references(table: &Table, expr: &Expr, ignore: &[&str]) -> Vec<String
         .collect()
 }
 
-fn expression_column_missing(table: &Table, name: &str, what: &str, location: Location) -> Diagnostic {
+fn expression_column_missing(
+    table: &Table,
+    name: &str,
+    what: &str,
+    location: Location,
+) -> Diagnostic {
     // Unquoted SQL names fold to lower case: `Email` in SQL means `email`.
     let help = match table
         .columns
@@ -1998,13 +2091,15 @@ fn expression_column_missing(table: &Table, name: &str, what: &str, location: Lo
             c.name,
             ident::quote_ident(&c.name)
         ),
-        None => did_you_mean(name, table.columns.iter().map(|c| c.name.as_str())).unwrap_or_else(
-            || format!(
-                "the columns of `{}` are: {}",
-                qualified(&table.name),
-                column_list(table)
-            ),
-        ),
+        None => {
+            did_you_mean(name, table.columns.iter().map(|c| c.name.as_str())).unwrap_or_else(|| {
+                format!(
+                    "the columns of `{}` are: {}",
+                    qualified(&table.name),
+                    column_list(table)
+                )
+            })
+        }
     };
     Diagnostic::new(
         "expression-column-missing",
@@ -2204,7 +2299,11 @@ fn check_function_bodies(cx: &Lookup<'_>, out: &mut Vec<Diagnostic>) {
                 Diagnostic::new(
                     "function-body-empty",
                     at,
-                    format!("{} `{}` has an empty body", func.kind(), qualified(&func.name)),
+                    format!(
+                        "{} `{}` has an empty body",
+                        func.kind(),
+                        qualified(&func.name)
+                    ),
                 )
                 .help(if func.language.eq_ignore_ascii_case("plpgsql") {
                     "write the body, e.g. `as \"BEGIN RETURN NEW; END\"`"
@@ -2531,7 +2630,11 @@ mod tests {
     #[test]
     fn clean_schema_has_no_diagnostics() {
         let s = with_tables(vec![
-            table("orgs", vec![col("id", "bigserial")], vec![pk("orgs", &["id"])]),
+            table(
+                "orgs",
+                vec![col("id", "bigserial")],
+                vec![pk("orgs", &["id"])],
+            ),
             table(
                 "users",
                 vec![col("id", "uuid"), col("org_id", "bigint")],
@@ -2543,26 +2646,53 @@ mod tests {
 
     #[test]
     fn foreign_keys() {
-        let orgs = || table("orgs", vec![col("id", "integer"), col("name", "text")], vec![pk("orgs", &["id"])]);
-        let users = |fk: Constraint| table("users", vec![col("org", "uuid"), col("o", "bigint")], vec![fk]);
+        let orgs = || {
+            table(
+                "orgs",
+                vec![col("id", "integer"), col("name", "text")],
+                vec![pk("orgs", &["id"])],
+            )
+        };
+        let users = |fk: Constraint| {
+            table(
+                "users",
+                vec![col("org", "uuid"), col("o", "bigint")],
+                vec![fk],
+            )
+        };
         assert_eq!(
-            codes(&with_tables(vec![orgs(), users(fk(&["org"], "orgs", &["id"]))])),
+            codes(&with_tables(vec![
+                orgs(),
+                users(fk(&["org"], "orgs", &["id"]))
+            ])),
             ["fk-type-mismatch"]
         );
         assert_eq!(
-            codes(&with_tables(vec![orgs(), users(fk(&["o"], "orgz", &["id"]))])),
+            codes(&with_tables(vec![
+                orgs(),
+                users(fk(&["o"], "orgz", &["id"]))
+            ])),
             ["fk-target-missing"]
         );
         assert_eq!(
-            codes(&with_tables(vec![orgs(), users(fk(&["o"], "orgs", &["name"]))])),
+            codes(&with_tables(vec![
+                orgs(),
+                users(fk(&["o"], "orgs", &["name"]))
+            ])),
             ["fk-type-mismatch", "fk-target-not-unique"]
         );
         assert_eq!(
-            codes(&with_tables(vec![orgs(), users(fk(&["o"], "orgs", &["idd"]))])),
+            codes(&with_tables(vec![
+                orgs(),
+                users(fk(&["o"], "orgs", &["idd"]))
+            ])),
             ["fk-target-column-missing"]
         );
         assert_eq!(
-            codes(&with_tables(vec![orgs(), users(fk(&["o", "org"], "orgs", &["id"]))])),
+            codes(&with_tables(vec![
+                orgs(),
+                users(fk(&["o", "org"], "orgs", &["id"]))
+            ])),
             ["fk-column-count"]
         );
     }
@@ -2584,7 +2714,10 @@ mod tests {
         assert_eq!(unbalanced_dollar_quote("EXECUTE $q$x$q$; SELECT $1"), None);
         assert_eq!(unbalanced_dollar_quote("SELECT '$$'"), None);
         assert_eq!(unbalanced_dollar_quote("-- $$\nSELECT 1"), None);
-        assert_eq!(unbalanced_dollar_quote("SELECT $x$ oops").as_deref(), Some("$x$"));
+        assert_eq!(
+            unbalanced_dollar_quote("SELECT $x$ oops").as_deref(),
+            Some("$x$")
+        );
         assert_eq!(unbalanced_dollar_quote("SELECT a$b$c"), None);
     }
 
@@ -2595,13 +2728,15 @@ mod tests {
         users.columns[1].generated = Some("lower(emial)".into());
         users.constraints.push(constraint(
             "users_check",
-            ConstraintKind::Check {
-                expr: "n >".into(),
-            },
+            ConstraintKind::Check { expr: "n >".into() },
         ));
         assert_eq!(
             codes(&with_tables(vec![users])),
-            ["expression-invalid", "expression-column-missing", "default-references-column"]
+            [
+                "expression-invalid",
+                "expression-column-missing",
+                "default-references-column"
+            ]
         );
     }
 

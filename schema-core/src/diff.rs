@@ -27,8 +27,7 @@ use crate::model::*;
 use crate::naming::make_object_name;
 use crate::render::{
     comments_of_table, foreign_keys, mentioned_names, split_list_setting, view_order, AddMode,
-    AlterTable, CommentTarget, EnumPosition, FunctionSignature, SequenceOption, SqlType,
-    Statement,
+    AlterTable, CommentTarget, EnumPosition, FunctionSignature, SequenceOption, SqlType, Statement,
 };
 use crate::types::DataType;
 
@@ -443,15 +442,6 @@ impl Change {
         self
     }
 
-    /// Has this change's SQL plus more statements.
-    fn also(mut self, statements: &[Statement<'_>]) -> Change {
-        if !statements.is_empty() {
-            self.sql.push('\n');
-            self.sql.push_str(&sql_of(statements));
-        }
-        self
-    }
-
     fn defines_function(mut self) -> Change {
         self.defines_function = true;
         self
@@ -619,6 +609,49 @@ impl<'a> TablePair<'a> {
             columns,
             added,
             dropped,
+        }
+    }
+
+    /// An old SQL fragment with renamed columns spelled by their new names, as PostgreSQL
+    /// reprints an expression after `RENAME COLUMN` (it stores column numbers, not names).
+    /// Unchanged when nothing is renamed or the fragment does not parse.
+    fn rename_in_expr(&self, sql: &str) -> String {
+        let renamed: Vec<(&str, &str)> = self
+            .columns
+            .iter()
+            .filter(|(o, n)| o.name != n.name)
+            .map(|(o, n)| (o.name.as_str(), n.name.as_str()))
+            .collect();
+        if renamed.is_empty() {
+            return sql.to_string();
+        }
+        let Ok(mut expr) = crate::expr::parse_expr(sql) else {
+            return sql.to_string();
+        };
+        let _ = sqlparser::ast::visit_expressions_mut(&mut expr, |e| {
+            if let Expr::Identifier(ident) = e {
+                let name = if ident.quote_style.is_some() {
+                    ident.value.clone()
+                } else {
+                    ident.value.to_lowercase()
+                };
+                if let Some((_, to)) = renamed.iter().find(|(from, _)| *from == name) {
+                    ident.quote_style = crate::ident::needs_quotes(to).then_some('"');
+                    ident.value = to.to_string();
+                }
+            }
+            std::ops::ControlFlow::<()>::Continue(())
+        });
+        expr.to_string()
+    }
+
+    /// A generated column whose expression changes, or a plain column that becomes generated:
+    /// before PostgreSQL 17 neither can be altered in place.
+    fn generated_recreated(&self, oc: &Column, nc: &Column) -> bool {
+        match (&oc.generated, &nc.generated) {
+            (_, None) => false,
+            (None, Some(_)) => true,
+            (Some(a), Some(b)) => !same_fragment(&self.rename_in_expr(a), b),
         }
     }
 
@@ -1002,10 +1035,7 @@ fn type_change(old: &DataType, new: &DataType) -> TypeChange {
                 let (rewrite, narrowing) = match (om.as_slice(), nm.as_slice()) {
                     (_, []) => (false, false),
                     ([], _) => (true, true),
-                    ([p, s], [p2, s2]) => (
-                        !(s2 == s && p2 >= p),
-                        p2 - s2 < p - s || s2 < s,
-                    ),
+                    ([p, s], [p2, s2]) => (!(s2 == s && p2 >= p), p2 - s2 < p - s || s2 < s),
                     _ => (true, true),
                 };
                 TypeChange {
@@ -1203,18 +1233,26 @@ struct Planner<'a> {
     rebuilt_views: BTreeSet<QualifiedName>,
     /// Old triggers, by (old table, name), dropped (and created again if still declared).
     rebuilt_triggers: BTreeSet<(QualifiedName, String)>,
+    /// Index of `pairs` by the old table's name.
+    pairs_by_old: BTreeMap<&'a QualifiedName, usize>,
+    /// The old and new functions by identity.
+    old_functions: BTreeMap<FunctionKey, &'a Function>,
+    new_functions: BTreeMap<FunctionKey, &'a Function>,
     phases: Phases,
 }
 
 impl<'a> Planner<'a> {
     fn new(old: &'a Schema, new: &'a Schema) -> Self {
+        let old_tables: BTreeMap<&QualifiedName, &'a Table> =
+            old.tables.iter().map(|t| (&t.name, t)).collect();
+        let old_table = |name: &QualifiedName| old_tables.get(name).copied();
         let mut claimed = BTreeSet::new();
         let mut matched: Vec<Option<&'a Table>> = vec![None; new.tables.len()];
         for (i, table) in new.tables.iter().enumerate() {
             if let Some(from) = &table.renamed_from {
                 let from = QualifiedName::new(table.name.schema.clone(), from.clone());
-                if old.table(&table.name).is_none() {
-                    if let Some(ot) = old.table(&from) {
+                if old_table(&table.name).is_none() {
+                    if let Some(ot) = old_table(&from) {
                         matched[i] = Some(ot);
                         claimed.insert(ot.name.clone());
                     }
@@ -1223,7 +1261,7 @@ impl<'a> Planner<'a> {
         }
         for (i, table) in new.tables.iter().enumerate() {
             if matched[i].is_none() && !claimed.contains(&table.name) {
-                if let Some(ot) = old.table(&table.name) {
+                if let Some(ot) = old_table(&table.name) {
                     matched[i] = Some(ot);
                     claimed.insert(ot.name.clone());
                 }
@@ -1242,6 +1280,11 @@ impl<'a> Planner<'a> {
             .iter()
             .filter(|t| !claimed.contains(&t.name))
             .collect();
+        let pairs_by_old = pairs
+            .iter()
+            .enumerate()
+            .map(|(i, p): (usize, &TablePair<'a>)| (&p.old.name, i))
+            .collect();
         Planner {
             old,
             new,
@@ -1253,6 +1296,9 @@ impl<'a> Planner<'a> {
             rebuilt_functions: BTreeSet::new(),
             rebuilt_views: BTreeSet::new(),
             rebuilt_triggers: BTreeSet::new(),
+            pairs_by_old,
+            old_functions: old.functions.iter().map(|f| (function_key(f), f)).collect(),
+            new_functions: new.functions.iter().map(|f| (function_key(f), f)).collect(),
             phases: Phases::default(),
         }
     }
@@ -1274,14 +1320,12 @@ impl<'a> Planner<'a> {
 
     /// The new name of an old table (itself when it stays or goes).
     fn new_table_name(&self, old: &QualifiedName) -> QualifiedName {
-        self.pairs
-            .iter()
-            .find(|p| &p.old.name == old)
+        self.pair_by_old(old)
             .map_or_else(|| old.clone(), |p| p.new.name.clone())
     }
 
     fn pair_by_old(&self, old: &QualifiedName) -> Option<&TablePair<'a>> {
-        self.pairs.iter().find(|p| &p.old.name == old)
+        self.pairs_by_old.get(old).map(|&i| &self.pairs[i])
     }
 
     // -----------------------------------------------------------------------------------------
@@ -1306,7 +1350,7 @@ impl<'a> Planner<'a> {
                 if effective_type(oc) != effective_type(nc)
                     || oc.collation != nc.collation
                     || enum_rebuilt
-                    || generated_recreated(oc, nc)
+                    || pair.generated_recreated(oc, nc)
                 {
                     names.insert(oc.name.clone());
                 }
@@ -1325,13 +1369,14 @@ impl<'a> Planner<'a> {
         let mut rebuilt_functions = BTreeSet::new();
         for of in &self.old.functions {
             let key = function_key(of);
-            let Some(nf) = self.new.functions.iter().find(|f| function_key(f) == key) else {
+            let Some(&nf) = self.new_functions.get(&key) else {
                 continue;
             };
             let uses_rebuilt = function_types(of).any(|t| {
-                t.schema
-                    .as_ref()
-                    .is_some_and(|s| self.rebuilt_enums.contains(&QualifiedName::new(s.clone(), t.name.clone())))
+                t.schema.as_ref().is_some_and(|s| {
+                    self.rebuilt_enums
+                        .contains(&QualifiedName::new(s.clone(), t.name.clone()))
+                })
             });
             if uses_rebuilt || (!same_function(of, nf) && !replaceable_function(of, nf)) {
                 rebuilt_functions.insert(key);
@@ -1344,8 +1389,7 @@ impl<'a> Planner<'a> {
             .iter()
             .filter(|f| {
                 let key = function_key(f);
-                self.rebuilt_functions.contains(&key)
-                    || !self.new.functions.iter().any(|n| function_key(n) == key)
+                self.rebuilt_functions.contains(&key) || !self.new_functions.contains_key(&key)
             })
             .map(|f| f.name.name.clone())
             .collect();
@@ -1365,12 +1409,21 @@ impl<'a> Planner<'a> {
             .map(|v| (v.name.clone(), mentioned_names(&v.query)))
             .collect();
         for ov in &self.old.views {
-            let m = &mentions.iter().find(|(n, _)| n == &ov.name).expect("listed").1;
+            let m = &mentions
+                .iter()
+                .find(|(n, _)| n == &ov.name)
+                .expect("listed")
+                .1;
             let replaced = match self.new.views.iter().find(|v| v.name == ov.name) {
                 None => true,
                 Some(nv) => !same_view(ov, nv) && !replaceable_view(ov, nv),
             };
-            let uses_reshaped = self.reshaped.keys().any(|t| m.contains(&t.name));
+            // A view that names the table and one of the columns (or `*`, which PostgreSQL
+            // expands to every column when it creates the view).
+            let uses_reshaped = self.reshaped.iter().any(|(t, columns)| {
+                m.contains(&t.name)
+                    && (ov.query.contains('*') || columns.iter().any(|c| m.contains(c)))
+            });
             let uses_dropped = dropped_tables.iter().any(|t| m.contains(*t));
             let uses_gone_function = gone_functions.iter().any(|f| m.contains(f));
             if replaced || uses_reshaped || uses_dropped || uses_gone_function {
@@ -1380,7 +1433,9 @@ impl<'a> Planner<'a> {
         loop {
             let before = views.len();
             for (name, m) in &mentions {
-                if !views.contains(name) && views.iter().any(|v: &QualifiedName| m.contains(&v.name)) {
+                if !views.contains(name)
+                    && views.iter().any(|v: &QualifiedName| m.contains(&v.name))
+                {
                     views.insert(name.clone());
                 }
             }
@@ -1398,8 +1453,7 @@ impl<'a> Planner<'a> {
             let calls_gone = self.old.functions.iter().any(|f| {
                 f.name == t.function && {
                     let key = function_key(f);
-                    self.rebuilt_functions.contains(&key)
-                        || !self.new.functions.iter().any(|n| function_key(n) == key)
+                    self.rebuilt_functions.contains(&key) || !self.new_functions.contains_key(&key)
                 }
             });
             let uses_column = self.reshaped.get(&t.table).is_some_and(|columns| {
@@ -1491,7 +1545,12 @@ impl<'a> Planner<'a> {
                         )
                         .inverse(&[Statement::DropExtension(&ext.name)]),
                     );
-                    self.comment(object, CommentTarget::Extension(&ext.name), &None, &ext.comment);
+                    self.comment(
+                        object,
+                        CommentTarget::Extension(&ext.name),
+                        &None,
+                        &ext.comment,
+                    );
                 }
                 Some(old) => {
                     if let (Some(to), Some(from)) = (&ext.schema, &old.schema) {
@@ -1505,19 +1564,25 @@ impl<'a> Planner<'a> {
                                         schema: to,
                                     }],
                                 )
-                                .inverse(&[Statement::AlterExtensionSchema {
-                                    name: &ext.name,
-                                    schema: from,
-                                }]),
+                                .inverse(&[
+                                    Statement::AlterExtensionSchema {
+                                        name: &ext.name,
+                                        schema: from,
+                                    },
+                                ]),
                             );
                         }
                     }
-                    self.comment(
-                        object,
-                        CommentTarget::Extension(&ext.name),
-                        &old.comment,
-                        &ext.comment,
-                    );
+                    // An extension installs its own comment: one declared without a comment
+                    // leaves it alone.
+                    if ext.comment.is_some() {
+                        self.comment(
+                            object,
+                            CommentTarget::Extension(&ext.name),
+                            &old.comment,
+                            &ext.comment,
+                        );
+                    }
                 }
             }
         }
@@ -1546,8 +1611,12 @@ impl<'a> Planner<'a> {
             match self.old.enum_type(&e.name) {
                 None => {
                     self.phases.types.push(
-                        Change::new(object.clone(), ChangeKind::Create, &[Statement::CreateEnum(e)])
-                            .inverse(&[Statement::DropType(&e.name)]),
+                        Change::new(
+                            object.clone(),
+                            ChangeKind::Create,
+                            &[Statement::CreateEnum(e)],
+                        )
+                        .inverse(&[Statement::DropType(&e.name)]),
                     );
                     self.comment(object, CommentTarget::Type(&e.name), &None, &e.comment);
                 }
@@ -1557,7 +1626,12 @@ impl<'a> Planner<'a> {
                     } else {
                         self.add_enum_values(old, e);
                     }
-                    self.comment(object, CommentTarget::Type(&e.name), &old.comment, &e.comment);
+                    self.comment(
+                        object,
+                        CommentTarget::Type(&e.name),
+                        &old.comment,
+                        &e.comment,
+                    );
                 }
             }
         }
@@ -1704,10 +1778,19 @@ impl<'a> Planner<'a> {
                                     options: vec![SequenceOption::OwnedBy(Some(owner.clone()))],
                                 }],
                             )
-                            .lock(LockLevel::ShareRowExclusive),
+                            .lock(LockLevel::ShareRowExclusive)
+                            .inverse(&[Statement::AlterSequence {
+                                name: &seq.name,
+                                options: vec![SequenceOption::OwnedBy(None)],
+                            }]),
                         );
                     }
-                    self.comment(object, CommentTarget::Sequence(&seq.name), &None, &seq.comment);
+                    self.comment(
+                        object,
+                        CommentTarget::Sequence(&seq.name),
+                        &None,
+                        &seq.comment,
+                    );
                 }
                 Some(old) => {
                     let options = sequence_options(old, seq);
@@ -1776,7 +1859,10 @@ impl<'a> Planner<'a> {
 
     fn owner_in_new_terms(&self, table: &QualifiedName, column: &str) -> (QualifiedName, String) {
         match self.pair_by_old(table) {
-            Some(pair) => (pair.new.name.clone(), pair.new_column_name(column).to_string()),
+            Some(pair) => (
+                pair.new.name.clone(),
+                pair.new_column_name(column).to_string(),
+            ),
             None => (table.clone(), column.to_string()),
         }
     }
@@ -1789,7 +1875,7 @@ impl<'a> Planner<'a> {
         for func in &self.new.functions {
             let key = function_key(func);
             let object = ObjectRef::function(func);
-            match self.old.functions.iter().find(|f| function_key(f) == key) {
+            match self.old_functions.get(&key).copied() {
                 None => {
                     self.create_function(func, None);
                 }
@@ -1828,7 +1914,7 @@ impl<'a> Planner<'a> {
         }
         for old in &self.old.functions {
             let key = function_key(old);
-            if !self.new.functions.iter().any(|f| function_key(f) == key) {
+            if !self.new_functions.contains_key(&key) {
                 self.phases.drop_functions.push(
                     Change::new(
                         ObjectRef::function(old),
@@ -1946,29 +2032,61 @@ impl<'a> Planner<'a> {
         }
     }
 
+    /// Dropped tables, each before the tables it references; where foreign keys among them
+    /// form a cycle, the foreign keys into one table of the cycle are dropped first.
     fn drop_tables(&mut self) {
-        let dropped: BTreeSet<&QualifiedName> =
-            self.dropped_tables.iter().map(|t| &t.name).collect();
-        for table in self.dropped_tables.clone() {
-            // Foreign keys between dropped tables go first, so the tables drop in any order.
-            for fk in foreign_keys(table) {
-                if let ConstraintKind::ForeignKey { ref_table, .. } = &fk.kind {
-                    if ref_table != &table.name && dropped.contains(ref_table) {
-                        self.phases.drop_foreign_keys.push(
-                            Change::new(
-                                ObjectRef::constraint(&table.name, &fk.name),
-                                ChangeKind::Drop,
-                                &[Statement::AlterTable {
-                                    table: &table.name,
-                                    action: AlterTable::DropConstraint(&fk.name),
-                                }],
-                            )
-                            .hazard(Hazard::DropsObject)
-                            .lock(LockLevel::AccessExclusive),
-                        );
+        fn references(t: &Table, target: &QualifiedName) -> bool {
+            foreign_keys(t).any(|fk| {
+                matches!(&fk.kind, ConstraintKind::ForeignKey { ref_table, .. }
+                    if ref_table == target && ref_table != &t.name)
+            })
+        }
+        let mut left: Vec<&'a Table> = self.dropped_tables.clone();
+        let mut order = Vec::new();
+        while !left.is_empty() {
+            // A table that no remaining table references can go now.
+            let free = left
+                .iter()
+                .position(|t| !left.iter().any(|o| references(o, &t.name)));
+            let at = free.unwrap_or_else(|| {
+                // A cycle: drop the foreign keys into the first remaining table.
+                let target = &left[0].name;
+                for other in &left {
+                    for fk in foreign_keys(other) {
+                        let into_target = matches!(&fk.kind,
+                            ConstraintKind::ForeignKey { ref_table, .. }
+                                if ref_table == target && ref_table != &other.name);
+                        if into_target {
+                            self.phases.drop_foreign_keys.push(
+                                Change::new(
+                                    ObjectRef::constraint(&other.name, &fk.name),
+                                    ChangeKind::Drop,
+                                    &[Statement::AlterTable {
+                                        table: &other.name,
+                                        action: AlterTable::DropConstraint(&fk.name),
+                                    }],
+                                )
+                                .hazard(Hazard::DropsObject)
+                                .lock(LockLevel::AccessExclusive),
+                            );
+                        }
                     }
                 }
+                0
+            });
+            let table = left.remove(at);
+            if free.is_none() {
+                // Its referrers no longer reference it: let them go first.
+                left.sort_by_key(|t| {
+                    !foreign_keys(t).any(|fk| {
+                        matches!(&fk.kind, ConstraintKind::ForeignKey { ref_table, .. }
+                        if ref_table == &table.name)
+                    })
+                });
             }
+            order.push(table);
+        }
+        for table in order {
             self.phases.drop_tables.push(
                 Change::new(
                     ObjectRef::new(ObjectKind::Table, &table.name),
@@ -2027,6 +2145,19 @@ impl<'a> Planner<'a> {
                 );
             }
         }
+        let added = self.pairs[i].added.clone();
+        for nc in added {
+            self.add_column(new, nc);
+        }
+        let recreated: Vec<bool> = columns
+            .iter()
+            .map(|(oc, nc)| self.pairs[i].generated_recreated(oc, nc))
+            .collect();
+        for ((oc, nc), recreate) in columns.iter().zip(recreated) {
+            self.alter_column(old, new, oc, nc, recreate);
+        }
+        // Plain columns go after generated columns that are dropped to be re-created, which may
+        // use them (PostgreSQL refuses to drop a column a generated column uses).
         let dropped = self.pairs[i].dropped.clone();
         for oc in dropped {
             self.phases.drop_columns.push(
@@ -2041,13 +2172,6 @@ impl<'a> Planner<'a> {
                 .hazard(Hazard::DeletesData)
                 .lock(LockLevel::AccessExclusive),
             );
-        }
-        let added = self.pairs[i].added.clone();
-        for nc in added {
-            self.add_column(new, nc);
-        }
-        for (oc, nc) in &columns {
-            self.alter_column(old, new, oc, nc);
         }
         self.table_constraints(i);
         self.table_indexes(i);
@@ -2090,22 +2214,22 @@ impl<'a> Planner<'a> {
                 action: AlterTable::DropColumn(&column.name),
             }]),
         );
-        if let Some(text) = &column.comment {
-            self.phases.comments.push(
-                Change::new(
-                    ObjectRef::column(name, &column.name),
-                    ChangeKind::Alter,
-                    &[Statement::Comment {
-                        target: CommentTarget::Column(name, &column.name),
-                        text: Some(text),
-                    }],
-                )
-                .lock(LockLevel::ShareUpdateExclusive),
-            );
-        }
+        self.comment(
+            ObjectRef::column(name, &column.name),
+            CommentTarget::Column(name, &column.name),
+            &None,
+            &column.comment,
+        );
     }
 
-    fn alter_column(&mut self, old_table: &'a Table, table: &'a Table, oc: &'a Column, nc: &'a Column) {
+    fn alter_column(
+        &mut self,
+        old_table: &'a Table,
+        table: &'a Table,
+        oc: &'a Column,
+        nc: &'a Column,
+        recreate: bool,
+    ) {
         let name = &table.name;
         let object = ObjectRef::column(name, &nc.name);
         let alter = |action| Statement::AlterTable {
@@ -2116,7 +2240,7 @@ impl<'a> Planner<'a> {
 
         // A generated column whose expression changes, or a plain column that becomes
         // generated, cannot be altered in place (before PostgreSQL 17): drop and add.
-        if generated_recreated(oc, nc) {
+        if recreate {
             self.phases.drop_columns.push(
                 Change::new(
                     ObjectRef::column(&old_table.name, &oc.name),
@@ -2136,36 +2260,60 @@ impl<'a> Planner<'a> {
         let mut changes = Vec::new();
         if oc.generated.is_some() && nc.generated.is_none() {
             changes.push(
-                Change::new(object.clone(), ChangeKind::Alter, &[alter(AlterTable::DropExpression(col))])
-                    .lock(LockLevel::AccessExclusive),
+                Change::new(
+                    object.clone(),
+                    ChangeKind::Alter,
+                    &[alter(AlterTable::DropExpression(col))],
+                )
+                .lock(LockLevel::AccessExclusive),
             );
         }
-        if oc.identity.is_some() && nc.identity.is_none() {
-            let identity = oc.identity.expect("checked");
+        if let (Some(identity), None) = (oc.identity, nc.identity) {
             changes.push(
-                Change::new(object.clone(), ChangeKind::Alter, &[alter(AlterTable::DropIdentity(col))])
-                    .lock(LockLevel::AccessExclusive)
-                    .inverse(&[alter(AlterTable::AddIdentity(col, identity))]),
+                Change::new(
+                    object.clone(),
+                    ChangeKind::Alter,
+                    &[alter(AlterTable::DropIdentity(col))],
+                )
+                .lock(LockLevel::AccessExclusive)
+                .inverse(&[Statement::AddIdentity {
+                    table: name,
+                    column: col,
+                    identity,
+                }]),
             );
         }
         let (old_type, new_type) = (effective_type(oc), effective_type(nc));
         let retype = (old_type != new_type || oc.collation != nc.collation)
             && !self.column_enum_rebuilt(oc, nc);
-        let old_default = if is_serial(oc) { None } else { oc.default.as_ref() };
-        let new_default = if is_serial(nc) { None } else { nc.default.as_ref() };
+        let old_default = if is_serial(oc) {
+            None
+        } else {
+            oc.default.as_ref()
+        };
+        let new_default = if is_serial(nc) {
+            None
+        } else {
+            nc.default.as_ref()
+        };
         let default_changed = match (old_default, new_default) {
             (Some(a), Some(b)) => !same_fragment(a, b),
             (None, None) => false,
             _ => true,
         };
-        // The old default goes first when it changes or is removed, when the type changes
-        // (it may not cast), and when the column becomes an identity.
+        // The old default goes first when it is removed, when the type changes (it may not
+        // cast), and when the column becomes an identity (which cannot have one).
         let drop_default = old_default.is_some()
-            && (default_changed || retype || (nc.identity.is_some() && oc.identity.is_none()));
+            && (new_default.is_none()
+                || retype
+                || (nc.identity.is_some() && oc.identity.is_none()));
         if drop_default {
-            let mut change =
-                Change::new(object.clone(), ChangeKind::Alter, &[alter(AlterTable::DropDefault(col))])
-                    .lock(LockLevel::AccessExclusive);
+            let mut change = Change::new(
+                object.clone(),
+                ChangeKind::Alter,
+                &[alter(AlterTable::DropDefault(col))],
+            )
+            .lock(LockLevel::AccessExclusive);
             if let Some(d) = old_default {
                 change = change.inverse(&[Statement::AlterTable {
                     table: name,
@@ -2181,7 +2329,10 @@ impl<'a> Planner<'a> {
                 Change::new(
                     object.clone(),
                     ChangeKind::Alter,
-                    &[alter(AlterTable::DropDefault(col)), Statement::DropSequence(&seq)],
+                    &[
+                        alter(AlterTable::DropDefault(col)),
+                        Statement::DropSequence(&seq),
+                    ],
                 )
                 .hazard(Hazard::DeletesData)
                 .lock(LockLevel::AccessExclusive),
@@ -2199,23 +2350,25 @@ impl<'a> Planner<'a> {
             };
             let mut target = nc.clone();
             target.data_type = new_type.clone();
-            let using = cost.needs_using.then(|| {
-                format!("{}::{}", crate::render::Ident(col), SqlType(&new_type))
-            });
+            let using = cost
+                .needs_using
+                .then(|| format!("{}::{}", crate::render::Ident(col), SqlType(&new_type)));
             let mut back = oc.clone();
             back.name = nc.name.clone();
             back.data_type = old_type.clone();
             let back_cost = type_change(&new_type, &old_type);
-            let back_using = back_cost.needs_using.then(|| {
-                format!("{}::{}", crate::render::Ident(col), SqlType(&old_type))
-            });
+            let back_using = back_cost
+                .needs_using
+                .then(|| format!("{}::{}", crate::render::Ident(col), SqlType(&old_type)));
             let indexed = table.indexes.iter().any(|i| {
                 i.elements
                     .iter()
                     .any(|e| e.target == IndexTarget::Column(col.to_string()))
             }) || table.constraints.iter().any(|c| {
-                matches!(c.kind, ConstraintKind::PrimaryKey { .. } | ConstraintKind::Unique { .. })
-                    && c.kind.columns().iter().any(|c| c == col)
+                matches!(
+                    c.kind,
+                    ConstraintKind::PrimaryKey { .. } | ConstraintKind::Unique { .. }
+                ) && c.kind.columns().iter().any(|c| c == col)
             });
             let sequence = serial_sequence(name, col);
             let mut statements = vec![Statement::AlterTable {
@@ -2260,7 +2413,6 @@ impl<'a> Planner<'a> {
                 )
                 .lock(LockLevel::AccessExclusive);
                 change = match old_default {
-                    Some(od) if !default_changed => change.inverse(&[alter(AlterTable::SetDefault(col, od))]),
                     Some(od) => change.inverse(&[alter(AlterTable::SetDefault(col, od))]),
                     None => change.inverse(&[alter(AlterTable::DropDefault(col))]),
                 };
@@ -2274,19 +2426,29 @@ impl<'a> Planner<'a> {
             effective_not_null(old_table, oc),
             effective_not_null(table, nc),
         );
-        if will && !was && !(is_serial(nc) && !is_serial(oc)) {
+        // (A column that becomes serial got its NOT NULL with its sequence.)
+        let becomes_serial = is_serial(nc) && !is_serial(oc);
+        if will && !was && !becomes_serial {
             changes.push(
-                Change::new(object.clone(), ChangeKind::Alter, &[alter(AlterTable::SetNotNull(col))])
-                    .hazard(Hazard::ValidatesConstraint)
-                    .lock(LockLevel::AccessExclusive)
-                    .inverse(&[alter(AlterTable::DropNotNull(col))]),
+                Change::new(
+                    object.clone(),
+                    ChangeKind::Alter,
+                    &[alter(AlterTable::SetNotNull(col))],
+                )
+                .hazard(Hazard::ValidatesConstraint)
+                .lock(LockLevel::AccessExclusive)
+                .inverse(&[alter(AlterTable::DropNotNull(col))]),
             );
         }
         if was && !will {
             changes.push(
-                Change::new(object.clone(), ChangeKind::Alter, &[alter(AlterTable::DropNotNull(col))])
-                    .lock(LockLevel::AccessExclusive)
-                    .inverse(&[alter(AlterTable::SetNotNull(col))]),
+                Change::new(
+                    object.clone(),
+                    ChangeKind::Alter,
+                    &[alter(AlterTable::DropNotNull(col))],
+                )
+                .lock(LockLevel::AccessExclusive)
+                .inverse(&[alter(AlterTable::SetNotNull(col))]),
             );
         }
         match (oc.identity, nc.identity) {
@@ -2294,7 +2456,17 @@ impl<'a> Planner<'a> {
                 Change::new(
                     object.clone(),
                     ChangeKind::Alter,
-                    &[alter(AlterTable::AddIdentity(col, identity))],
+                    &[
+                        Statement::AddIdentity {
+                            table: name,
+                            column: col,
+                            identity,
+                        },
+                        Statement::SyncSequence {
+                            table: name,
+                            column: col,
+                        },
+                    ],
                 )
                 .lock(LockLevel::AccessExclusive)
                 .inverse(&[alter(AlterTable::DropIdentity(col))]),
@@ -2312,7 +2484,12 @@ impl<'a> Planner<'a> {
         }
         self.phases.columns.extend(changes);
         if oc.comment != nc.comment {
-            self.comment(object, CommentTarget::Column(name, col), &oc.comment, &nc.comment);
+            self.comment(
+                object,
+                CommentTarget::Column(name, col),
+                &oc.comment,
+                &nc.comment,
+            );
         }
     }
 
@@ -2336,25 +2513,22 @@ impl<'a> Planner<'a> {
             comment: None,
         };
         let default = format!("nextval({}::regclass)", quote_literal(&seq.to_string()));
-        let mut change = Change::new(
+        Change::new(
             ObjectRef::column(name, col),
             ChangeKind::Alter,
             &[
                 Statement::CreateSequence(&sequence),
                 Statement::AlterSequence {
                     name: &seq,
-                    options: vec![SequenceOption::OwnedBy(Some((name.clone(), col.to_string())))],
+                    options: vec![SequenceOption::OwnedBy(Some((
+                        name.clone(),
+                        col.to_string(),
+                    )))],
                 },
-            ],
-        );
-        change.sql.push_str(&format!(
-            "\nSELECT pg_catalog.setval({}, pg_catalog.max({})) FROM {name} HAVING pg_catalog.max({}) IS NOT NULL;",
-            quote_literal(&seq.to_string()),
-            crate::render::Ident(col),
-            crate::render::Ident(col),
-        ));
-        change
-            .also(&[
+                Statement::SyncSequence {
+                    table: name,
+                    column: col,
+                },
                 Statement::AlterTable {
                     table: name,
                     action: AlterTable::SetDefault(col, &default),
@@ -2363,9 +2537,10 @@ impl<'a> Planner<'a> {
                     table: name,
                     action: AlterTable::SetNotNull(col),
                 },
-            ])
-            .hazard(Hazard::ValidatesConstraint)
-            .lock(LockLevel::AccessExclusive)
+            ],
+        )
+        .hazard(Hazard::ValidatesConstraint)
+        .lock(LockLevel::AccessExclusive)
     }
 
     fn table_constraints(&mut self, i: usize) {
@@ -2385,8 +2560,10 @@ impl<'a> Planner<'a> {
             match translated.iter().find(|(o, _)| o.name == c.name) {
                 None => to_add.push(c),
                 Some((o, t)) => {
-                    let rebuilt_fk = self.fk_target_rebuilt(c);
-                    if comparable_constraint(t) != comparable_constraint(c) || rebuilt_fk {
+                    let rebuilt_fk = self.fk_target_rebuilt(o);
+                    if (t != c && comparable_constraint(t) != comparable_constraint(c))
+                        || rebuilt_fk
+                    {
                         to_drop.push(o);
                         to_add.push(c);
                     } else {
@@ -2447,31 +2624,68 @@ impl<'a> Planner<'a> {
         // dropped and re-created must be dropped first and added again after.
     }
 
-    /// True if `c` is a foreign key whose target key is dropped and re-created by this plan.
-    fn fk_target_rebuilt(&self, c: &Constraint) -> bool {
+    /// True if `old_fk` (on the old `table`) is a foreign key that depends on a unique key or
+    /// unique index of its target that this plan drops or replaces: PostgreSQL would refuse to
+    /// drop that key, so the foreign key is dropped first and added again after.
+    fn fk_target_rebuilt(&self, old_fk: &Constraint) -> bool {
         let ConstraintKind::ForeignKey {
             ref_table,
             ref_columns,
             ..
-        } = &c.kind
+        } = &old_fk.kind
         else {
             return false;
         };
-        let Some(pair) = self.pairs.iter().find(|p| &p.new.name == ref_table) else {
-            return false;
+        let Some(pair) = self.pair_by_old(ref_table) else {
+            return false; // the target goes away, or is new
         };
-        pair.new.constraints.iter().any(|k| {
-            matches!(
-                k.kind,
-                ConstraintKind::PrimaryKey { .. } | ConstraintKind::Unique { .. }
-            ) && (k.kind.columns() == ref_columns.as_slice()
-                || ref_columns.is_empty() && matches!(k.kind, ConstraintKind::PrimaryKey { .. }))
-                && pair.old.constraints.iter().any(|o| {
-                    o.name == k.name
-                        && comparable_constraint(&self.translate_constraint(pair, o))
-                            != comparable_constraint(k)
-                })
-        })
+        let wanted: BTreeSet<&String> = ref_columns.iter().collect();
+        let serves = |columns: &[String], is_pk: bool| {
+            if wanted.is_empty() {
+                is_pk
+            } else {
+                columns.iter().collect::<BTreeSet<_>>() == wanted
+            }
+        };
+        let keys = pair.old.constraints.iter().filter(|k| {
+            let is_pk = matches!(k.kind, ConstraintKind::PrimaryKey { .. });
+            (is_pk || matches!(k.kind, ConstraintKind::Unique { .. }))
+                && serves(k.kind.columns(), is_pk)
+        });
+        for k in keys {
+            let kept = pair.new.constraints.iter().any(|n| {
+                n.name == k.name
+                    && comparable_constraint(&self.translate_constraint(pair, k))
+                        == comparable_constraint(n)
+            });
+            if !kept {
+                return true;
+            }
+        }
+        let unique_indexes = pair.old.indexes.iter().filter(|i| {
+            i.unique
+                && i.predicate.is_none()
+                && i.elements
+                    .iter()
+                    .all(|e| matches!(e.target, IndexTarget::Column(_)))
+                && serves(
+                    &i.elements
+                        .iter()
+                        .filter_map(|e| match &e.target {
+                            IndexTarget::Column(c) => Some(c.clone()),
+                            IndexTarget::Expression(_) => None,
+                        })
+                        .collect::<Vec<_>>(),
+                    false,
+                )
+        });
+        for i in unique_indexes {
+            let kept = pair.new.indexes.iter().any(|n| n.name == i.name);
+            if !kept {
+                return true;
+            }
+        }
+        false
     }
 
     /// An old constraint with the new names of renamed columns and tables.
@@ -2502,7 +2716,7 @@ impl<'a> Planner<'a> {
                 }
                 *ref_table = self.new_table_name(ref_table);
             }
-            ConstraintKind::Check { .. } => {}
+            ConstraintKind::Check { expr } => *expr = pair.rename_in_expr(expr),
         }
         c
     }
@@ -2616,19 +2830,12 @@ impl<'a> Planner<'a> {
                 );
             }
         }
-        if let Some(text) = &c.comment {
-            self.phases.comments.push(
-                Change::new(
-                    object,
-                    ChangeKind::Alter,
-                    &[Statement::Comment {
-                        target: CommentTarget::Constraint(table, &c.name),
-                        text: Some(text),
-                    }],
-                )
-                .lock(LockLevel::ShareUpdateExclusive),
-            );
-        }
+        self.comment(
+            object,
+            CommentTarget::Constraint(table, &c.name),
+            &None,
+            &c.comment,
+        );
     }
 
     fn table_indexes(&mut self, i: usize) {
@@ -2643,10 +2850,12 @@ impl<'a> Planner<'a> {
             .map(|index| {
                 let mut index = index.clone();
                 for e in &mut index.elements {
-                    if let IndexTarget::Column(col) = &mut e.target {
-                        *col = pair.new_column_name(col).to_string();
+                    match &mut e.target {
+                        IndexTarget::Column(col) => *col = pair.new_column_name(col).to_string(),
+                        IndexTarget::Expression(sql) => *sql = pair.rename_in_expr(sql),
                     }
                 }
+                index.predicate = index.predicate.as_deref().map(|p| pair.rename_in_expr(p));
                 for col in &mut index.include {
                     *col = pair.new_column_name(col).to_string();
                 }
@@ -2660,7 +2869,9 @@ impl<'a> Planner<'a> {
                 None => to_create.push((index, false)),
                 Some(at) => {
                     let o = &old.indexes[at];
-                    if comparable_index(&translated[at]) != comparable_index(index) {
+                    if &translated[at] != index
+                        && comparable_index(&translated[at]) != comparable_index(index)
+                    {
                         to_drop.push((o, true));
                         to_create.push((index, true));
                     } else {
@@ -2728,19 +2939,12 @@ impl<'a> Planner<'a> {
                     concurrently: true,
                 }]),
             );
-            if let Some(text) = &index.comment {
-                self.phases.comments.push(
-                    Change::new(
-                        ObjectRef::index(&new.name, &index.name),
-                        ChangeKind::Alter,
-                        &[Statement::Comment {
-                            target: CommentTarget::Index(&new.name, &index.name),
-                            text: Some(text),
-                        }],
-                    )
-                    .lock(LockLevel::ShareUpdateExclusive),
-                );
-            }
+            self.comment(
+                ObjectRef::index(&new.name, &index.name),
+                CommentTarget::Index(&new.name, &index.name),
+                &None,
+                &index.comment,
+            );
         }
     }
 
@@ -2784,17 +2988,25 @@ impl<'a> Planner<'a> {
                 Some(o) if !self.rebuilt_views.contains(&v.name) => {
                     if !same_view(o, v) {
                         self.phases.views.push(
-                            Change::new(object.clone(), ChangeKind::Alter, &[Statement::CreateView(v)])
-                                .lock(LockLevel::AccessExclusive)
-                                .inverse(&[Statement::CreateView(o)]),
+                            Change::new(
+                                object.clone(),
+                                ChangeKind::Alter,
+                                &[Statement::CreateView(v)],
+                            )
+                            .lock(LockLevel::AccessExclusive)
+                            .inverse(&[Statement::CreateView(o)]),
                         );
                     }
                     self.comment(object, CommentTarget::View(&v.name), &o.comment, &v.comment);
                 }
                 _ => {
                     self.phases.views.push(
-                        Change::new(object.clone(), ChangeKind::Create, &[Statement::CreateView(v)])
-                            .inverse(&[Statement::DropView(&v.name)]),
+                        Change::new(
+                            object.clone(),
+                            ChangeKind::Create,
+                            &[Statement::CreateView(v)],
+                        )
+                        .inverse(&[Statement::DropView(&v.name)]),
                     );
                     self.comment(object, CommentTarget::View(&v.name), &None, &v.comment);
                 }
@@ -2814,7 +3026,9 @@ impl<'a> Planner<'a> {
                 .triggers
                 .iter()
                 .find(|n| (n.table.clone(), n.name.clone()) == new_key);
-            let rebuilt = self.rebuilt_triggers.contains(&(o.table.clone(), o.name.clone()));
+            let rebuilt = self
+                .rebuilt_triggers
+                .contains(&(o.table.clone(), o.name.clone()));
             if declared.is_some() && !rebuilt {
                 continue;
             }
@@ -2846,19 +3060,31 @@ impl<'a> Planner<'a> {
                 .triggers
                 .iter()
                 .find(|o| key(self, o) == (t.table.clone(), t.name.clone()));
-            let create = Change::new(object.clone(), ChangeKind::Create, &[Statement::CreateTrigger(t)])
-                .lock(LockLevel::ShareRowExclusive)
-                .inverse(&[Statement::DropTrigger {
-                    table: &t.table,
-                    name: &t.name,
-                }]);
+            let create = Change::new(
+                object.clone(),
+                ChangeKind::Create,
+                &[Statement::CreateTrigger(t)],
+            )
+            .lock(LockLevel::ShareRowExclusive)
+            .inverse(&[Statement::DropTrigger {
+                table: &t.table,
+                name: &t.name,
+            }]);
             match old {
-                Some(o) if !self.rebuilt_triggers.contains(&(o.table.clone(), o.name.clone())) => {
+                Some(o)
+                    if !self
+                        .rebuilt_triggers
+                        .contains(&(o.table.clone(), o.name.clone())) =>
+                {
                     if !same_trigger(o, t) {
                         self.phases.triggers.push(
-                            Change::new(object.clone(), ChangeKind::Alter, &[Statement::CreateTrigger(t)])
-                                .lock(LockLevel::ShareRowExclusive)
-                                .inverse(&[Statement::CreateTrigger(o)]),
+                            Change::new(
+                                object.clone(),
+                                ChangeKind::Alter,
+                                &[Statement::CreateTrigger(t)],
+                            )
+                            .lock(LockLevel::ShareRowExclusive)
+                            .inverse(&[Statement::CreateTrigger(o)]),
                         );
                     }
                     self.comment(
@@ -2870,7 +3096,12 @@ impl<'a> Planner<'a> {
                 }
                 _ => {
                     self.phases.triggers.push(create);
-                    self.comment(object, CommentTarget::Trigger(&t.table, &t.name), &None, &t.comment);
+                    self.comment(
+                        object,
+                        CommentTarget::Trigger(&t.table, &t.name),
+                        &None,
+                        &t.comment,
+                    );
                 }
             }
         }
@@ -2910,15 +3141,6 @@ impl<'a> Planner<'a> {
 
 fn same_view(a: &View, b: &View) -> bool {
     a.columns == b.columns && query_text(&a.query) == query_text(&b.query)
-}
-
-/// A generated column whose expression changes, or a plain column that becomes generated.
-fn generated_recreated(oc: &Column, nc: &Column) -> bool {
-    match (&oc.generated, &nc.generated) {
-        (_, None) => false,
-        (None, Some(_)) => true,
-        (Some(a), Some(b)) => !same_fragment(a, b),
-    }
 }
 
 /// The types a function's signature uses.

@@ -2,7 +2,8 @@
 //! rendering, and the pure diff of two schemas into an ordered plan. No I/O happens here.
 //!
 //! Data flow: `schema!` or introspection → [`Schema`] → [`check::check`] →
-//! [`Schema::create_sql`] / [`diff()`] → [`Plan`].
+//! [`Schema::create_sql`] / [`diff()`] → [`Plan`]. Hand-written schemas come from
+//! [`Schema::builder`]; [`render`] holds the DDL printer both outputs share.
 
 #![warn(missing_docs)]
 
@@ -18,7 +19,7 @@ pub mod suggest;
 pub mod types;
 
 pub use check::{check, Diagnostic, Location};
-pub use diff::{diff, Change, Hazard, Plan};
+pub use diff::{diff, Change, ChangeKind, Hazard, LockLevel, ObjectKind, ObjectRef, Plan};
 pub use model::*;
 pub use types::DataType;
 

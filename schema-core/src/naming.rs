@@ -79,7 +79,7 @@ pub fn name_addition<'a>(columns: impl IntoIterator<Item = &'a str>) -> String {
             buf.push('_');
         }
         buf.push_str(clip(name, MAX_IDENTIFIER_BYTES));
-        if buf.len() >= MAX_IDENTIFIER_BYTES + 1 {
+        if buf.len() > MAX_IDENTIFIER_BYTES {
             break;
         }
     }
@@ -111,7 +111,11 @@ pub fn foreign_key_name<'a>(
 
 /// The name of `CHECK (expr)` on `table`: `table_col_check` when the expression references
 /// exactly one column, else `table_check`.
-pub fn check_name(table: &str, single_column: Option<&str>, taken: impl FnMut(&str) -> bool) -> String {
+pub fn check_name(
+    table: &str,
+    single_column: Option<&str>,
+    taken: impl FnMut(&str) -> bool,
+) -> String {
     choose_name(table, single_column, "check", taken)
 }
 
@@ -136,7 +140,10 @@ mod tests {
         assert_eq!(primary_key_name("users", free), "users_pkey");
         assert_eq!(unique_name("users", ["email"], free), "users_email_key");
         assert_eq!(unique_name("t", ["a", "b"], free), "t_a_b_key");
-        assert_eq!(foreign_key_name("orders", ["user_id"], free), "orders_user_id_fkey");
+        assert_eq!(
+            foreign_key_name("orders", ["user_id"], free),
+            "orders_user_id_fkey"
+        );
         assert_eq!(check_name("users", Some("age"), free), "users_age_check");
         assert_eq!(check_name("users", None, free), "users_check");
         assert_eq!(index_name("users", ["lower"], free), "users_lower_idx");

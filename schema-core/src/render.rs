@@ -11,7 +11,7 @@
 //! through `quote_ident` (object names always schema-qualified, so `search_path` cannot change
 //! what a statement means), every value through `quote_literal`, every function or `DO` body
 //! through `dollar_quote`. SQL fragments (defaults, checks, predicates, view queries) are SQL by
-//! design and are embedded as written; they are checked by [`crate::check`] before they get here.
+//! design and are embedded as written; they are checked by [`crate::check()`] before they get here.
 //!
 //! The output targets PostgreSQL 14 and later (`CREATE OR REPLACE TRIGGER`); `NULLS NOT DISTINCT`
 //! needs 15 and is only printed for schemas that declare it.
@@ -128,9 +128,7 @@ impl Display for DefaultExpr<'_> {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         use sqlparser::ast::{Expr, UnaryOperator};
         let simple = match crate::expr::parse_expr(self.0) {
-            Ok(Expr::Value(_) | Expr::Function(_) | Expr::Identifier(_) | Expr::Nested(_)) => {
-                true
-            }
+            Ok(Expr::Value(_) | Expr::Function(_) | Expr::Identifier(_) | Expr::Nested(_)) => true,
             Ok(Expr::TypedString { .. }) => true,
             Ok(Expr::Cast { expr, .. }) => matches!(*expr, Expr::Value(_) | Expr::Nested(_)),
             Ok(Expr::UnaryOp {
@@ -261,7 +259,11 @@ impl Display for ConstraintKind {
                 on_delete,
                 on_update,
             } => {
-                write!(f, "FOREIGN KEY ({}) REFERENCES {ref_table}", Idents(columns))?;
+                write!(
+                    f,
+                    "FOREIGN KEY ({}) REFERENCES {ref_table}",
+                    Idents(columns)
+                )?;
                 if !ref_columns.is_empty() {
                     write!(f, " ({})", Idents(ref_columns))?;
                 }
@@ -573,8 +575,6 @@ pub enum AlterTable<'a> {
     SetDefault(&'a str, &'a str),
     /// `ALTER COLUMN name DROP DEFAULT`.
     DropDefault(&'a str),
-    /// `ALTER COLUMN name ADD GENERATED ... AS IDENTITY`.
-    AddIdentity(&'a str, Identity),
     /// `ALTER COLUMN name SET GENERATED ...`.
     SetIdentity(&'a str, Identity),
     /// `ALTER COLUMN name DROP IDENTITY IF EXISTS`.
@@ -624,12 +624,6 @@ impl Display for AlterTable<'_> {
                 DefaultExpr(expr)
             ),
             AlterTable::DropDefault(name) => write!(f, "ALTER COLUMN {} DROP DEFAULT", Ident(name)),
-            AlterTable::AddIdentity(name, identity) => write!(
-                f,
-                "ALTER COLUMN {} ADD {} AS IDENTITY",
-                Ident(name),
-                identity_sql(*identity)
-            ),
             AlterTable::SetIdentity(name, identity) => write!(
                 f,
                 "ALTER COLUMN {} SET {}",
@@ -797,6 +791,25 @@ pub enum Statement<'a> {
         from: &'a str,
         /// Its new name.
         to: &'a str,
+    },
+    /// `ALTER TABLE name ALTER COLUMN c ADD GENERATED ... AS IDENTITY`, guarded by a
+    /// `pg_attribute` lookup (the column must not be an identity column yet).
+    AddIdentity {
+        /// The table.
+        table: &'a QualifiedName,
+        /// The column.
+        column: &'a str,
+        /// Which kind.
+        identity: Identity,
+    },
+    /// Moves the sequence behind a serial or identity column past the column's largest value,
+    /// so that the next generated value does not collide with existing rows (after the column
+    /// becomes serial or identity). A `DO` block that `PERFORM`s `setval`.
+    SyncSequence {
+        /// The table.
+        table: &'a QualifiedName,
+        /// The column.
+        column: &'a str,
     },
     /// `ALTER TABLE name ADD CONSTRAINT ...`, guarded by a `pg_constraint` lookup.
     AddConstraint {
@@ -977,6 +990,39 @@ impl Display for Statement<'_> {
                     Literal(from)
                 );
                 write_guarded(f, pretty, &condition, &rename)
+            }
+            Statement::AddIdentity {
+                table,
+                column,
+                identity,
+            } => {
+                let add = DisplayFn(|f: &mut Formatter<'_>| {
+                    write!(
+                        f,
+                        "ALTER TABLE {table} ALTER COLUMN {} ADD {} AS IDENTITY;",
+                        Ident(column),
+                        identity_sql(*identity)
+                    )
+                });
+                let condition = format!(
+                    "EXISTS (SELECT FROM pg_catalog.pg_attribute WHERE attrelid = {} \
+                     AND attname = {} AND attidentity = '' AND NOT attisdropped)",
+                    regclass(table),
+                    Literal(column)
+                );
+                write_guarded(f, pretty, &condition, &add)
+            }
+            Statement::SyncSequence { table, column } => {
+                let col = Ident(column);
+                let body = format!(
+                    "{nl}BEGIN{nl2}PERFORM pg_catalog.setval(pg_catalog.pg_get_serial_sequence({}, {}), \
+                     pg_catalog.max({col})) FROM {table} HAVING pg_catalog.max({col}) IS NOT NULL;{nl}END{nl}",
+                    Literal(&table.to_string()),
+                    Literal(column),
+                    nl = if pretty { "\n" } else { " " },
+                    nl2 = if pretty { "\n    " } else { " " },
+                );
+                write!(f, "DO {};", dollar_quote(&body))
             }
             Statement::AddConstraint {
                 table,
@@ -1180,7 +1226,11 @@ fn write_create_function(f: &mut Formatter<'_>, func: &Function, pretty: bool) -
     if let Some(returns) = &func.returns {
         write!(f, "{sep}{returns}")?;
     }
-    write!(f, "{sep}LANGUAGE {}", Ident(&func.language.to_ascii_lowercase()))?;
+    write!(
+        f,
+        "{sep}LANGUAGE {}",
+        Ident(&func.language.to_ascii_lowercase())
+    )?;
     if !func.is_procedure {
         if func.volatility != Volatility::Volatile {
             write!(f, "{sep}{}", func.volatility.sql())?;
@@ -1305,7 +1355,14 @@ pub fn view_order(views: &[&View]) -> Vec<usize> {
         order.push(i);
     }
     for i in 0..views.len() {
-        visit(i, views.len(), &depends, &mut done, &mut visiting, &mut order);
+        visit(
+            i,
+            views.len(),
+            &depends,
+            &mut done,
+            &mut visiting,
+            &mut order,
+        );
     }
     order
 }
@@ -1313,15 +1370,23 @@ pub fn view_order(views: &[&View]) -> Vec<usize> {
 impl Schema {
     /// The statements of [`Schema::create_sql`], in order.
     ///
-    /// Order: `SET check_function_bodies = false`; schemas; extensions (they may install into
+    /// Order: `SET check_function_bodies = false` (when there are functions); schemas; extensions (they may install into
     /// a declared schema); enum types; sequences; functions and procedures (before tables,
     /// whose defaults, checks and generated columns may call them; their bodies are not checked
     /// against tables that do not exist yet); tables with columns and their primary key, unique
     /// and check constraints; sequence ownership; foreign keys (once every table exists);
     /// indexes; views (each after the views it names); triggers (after views: `INSTEAD OF`
     /// triggers fire on views); comments; `RESET check_function_bodies`.
+    ///
+    /// `check_function_bodies = false` is what pg_dump does too: a `LANGUAGE sql` body is
+    /// otherwise parsed and checked against the tables at `CREATE FUNCTION` time, and tables
+    /// come after functions (whose defaults and checks may call them).
     pub fn create_statements(&self) -> Vec<Statement<'_>> {
-        let mut out = vec![Statement::UncheckedFunctionBodies];
+        let functions = !self.functions.is_empty();
+        let mut out = Vec::new();
+        if functions {
+            out.push(Statement::UncheckedFunctionBodies);
+        }
         for ns in &self.schemas {
             out.push(Statement::CreateSchema(&ns.name));
         }
@@ -1374,7 +1439,9 @@ impl Schema {
             out.push(Statement::CreateTrigger(trigger));
         }
         self.comment_statements(&mut out);
-        out.push(Statement::ResetFunctionBodies);
+        if functions {
+            out.push(Statement::ResetFunctionBodies);
+        }
         out
     }
 

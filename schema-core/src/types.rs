@@ -112,8 +112,14 @@ const BUILTINS: &[(&[&str], Mods)] = &[
     (&["date"], Mods::None),
     (&["time without time zone", "time"], Mods::Precision),
     (&["time with time zone", "timetz"], Mods::Precision),
-    (&["timestamp without time zone", "timestamp"], Mods::Precision),
-    (&["timestamp with time zone", "timestamptz"], Mods::Precision),
+    (
+        &["timestamp without time zone", "timestamp"],
+        Mods::Precision,
+    ),
+    (
+        &["timestamp with time zone", "timestamptz"],
+        Mods::Precision,
+    ),
     (&["interval"], Mods::Precision),
     (&["uuid"], Mods::None),
     (&["json"], Mods::None),
@@ -300,7 +306,10 @@ impl DataType {
                     }
                     None => return Err(unknown(input)),
                 }
-            } else if t.len() > 6 && t[t.len() - 6..].eq_ignore_ascii_case(" array") {
+            } else if t
+                .get(t.len().saturating_sub(6)..)
+                .is_some_and(|end| t.len() > 6 && end.eq_ignore_ascii_case(" array"))
+            {
                 text = t[..t.len() - 6].to_string();
                 array = true;
             } else {
@@ -490,7 +499,9 @@ fn parse_qualified(text: &str) -> Option<(String, String)> {
                 .chars()
                 .next()
                 .is_some_and(|c| c.is_alphabetic() || c == '_')
-                && word.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '$');
+                && word
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == '$');
             if !valid {
                 return None;
             }
@@ -599,7 +610,10 @@ mod tests {
         assert_eq!(canon("varbit(3)"), "bit varying(3)");
         assert_eq!(canon("int[][]"), "integer[]");
         assert_eq!(canon("text[3]"), "text[]");
-        assert_eq!(canon("interval day to second(3)"), "interval day to second(3)");
+        assert_eq!(
+            canon("interval day to second(3)"),
+            "interval day to second(3)"
+        );
         assert_eq!(canon("citext"), "citext");
         assert_eq!(canon("audit.\"Level\"[]"), "audit.\"Level\"[]");
     }

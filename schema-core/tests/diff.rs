@@ -31,6 +31,7 @@ fn describe(plan: &Plan) -> String {
         out.push_str(&change.sql);
         out.push('\n');
         match &change.inverse {
+            Some(inverse) if inverse.is_empty() => out.push_str("-- inverse: nothing to undo\n"),
             Some(inverse) => {
                 out.push_str("-- inverse:\n");
                 for line in inverse.lines() {
@@ -192,7 +193,11 @@ fn hazards_have_stable_codes_and_messages() {
         text.push_str(&format!(
             "{}{}\n  {}\n  help: {}\n",
             h.code(),
-            if h.is_destructive() { " (destructive)" } else { "" },
+            if h.is_destructive() {
+                " (destructive)"
+            } else {
+                ""
+            },
             h.message(),
             h.help()
         ));
@@ -207,6 +212,8 @@ fn plan_inverse_undoes_additive_plans() {
         .find(|c| c.name == "table_create")
         .unwrap();
     let up = diff(&current.current, &current.desired);
-    let inverse = up.inverse_sql().expect("every change of a create plan has an inverse");
+    let inverse = up
+        .inverse_sql()
+        .expect("every change of a create plan has an inverse");
     insta::assert_snapshot!(inverse);
 }

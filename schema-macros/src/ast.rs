@@ -174,8 +174,8 @@ pub struct Element {
 /// The kinds of table element.
 #[derive(Debug, Clone)]
 pub enum ElementKind {
-    /// `name type options`.
-    Column(ColumnDecl),
+    /// `name type options` (boxed: by far the largest element).
+    Column(Box<ColumnDecl>),
     /// A table constraint.
     Constraint(ConstraintDecl),
     /// An index.
@@ -500,6 +500,7 @@ const COLUMN_OPTIONS: &[&str] = &[
     "check",
     "constraint",
     "renamed_from",
+    ",",
 ];
 
 /// Parses a whole `schema!` input. Syntax errors go to `cx`; what parsed is returned.
@@ -664,19 +665,18 @@ fn expected_one_of(input: ParseStream, what: &str, keywords: &[&str]) -> syn::Er
             let word = ident.to_string();
             let lower = word.to_lowercase();
             if lower != word && keywords.contains(&lower.as_str()) {
-                format!("keywords are written in lower case: `{lower}`")
+                Some(format!("keywords are written in lower case: `{lower}`"))
             } else {
-                match schema_core::suggest::closest(&word, keywords.iter().copied()) {
-                    Some(close) => format!("did you mean `{close}`?"),
-                    None => format!("expected one of {list}"),
-                }
+                schema_core::suggest::closest(&word, keywords.iter().copied())
+                    .map(|close| format!("did you mean `{close}`?"))
             }
         }
-        _ => format!("expected one of {list}"),
+        _ => None,
     };
+    let help = help.unwrap_or_else(|| format!("here the macro expects {what}"));
     error(
         Sp::new(input.span()),
-        format!("expected {what}, found {}", found(input)),
+        format!("expected one of {list}, found {}", found(input)),
         Some(&help),
     )
 }
@@ -700,7 +700,10 @@ fn set_flag(cx: &Ctxt, slot: &mut Option<Sp>, at: Sp, what: &str) {
 }
 
 /// The contents of the parenthesized group next in `input`.
-fn parens<'a>(input: ParseStream<'a>, what: &str) -> syn::Result<(syn::parse::ParseBuffer<'a>, Sp)> {
+fn parens<'a>(
+    input: ParseStream<'a>,
+    what: &str,
+) -> syn::Result<(syn::parse::ParseBuffer<'a>, Sp)> {
     if !peek_group(input, Delimiter::Parenthesis) {
         return Err(error(
             Sp::new(input.span()),
@@ -816,7 +819,10 @@ fn parse_sql(input: ParseStream, what: &str) -> syn::Result<Sql> {
     };
     Err(error(
         Sp::new(input.span()),
-        format!("expected a string literal with {what}, found {}", found(input)),
+        format!(
+            "expected a string literal with {what}, found {}",
+            found(input)
+        ),
         Some(&help),
     ))
 }
@@ -976,7 +982,8 @@ fn parse_type(input: ParseStream) -> syn::Result<TypeRef> {
     if input.peek(LitStr) || input.peek(Ident::peek_any) && peek_punct_at(input, 1, '.') {
         let name = parse_qname(input, "a type")?;
         last = name.name.span;
-        let builtin_char = name.schema.is_none() && !name.name.is_ident && name.name.value == "char";
+        let builtin_char =
+            name.schema.is_none() && !name.name.is_ident && name.name.value == "char";
         if builtin_char {
             text.push_str("\"char\"");
         } else {
@@ -1098,7 +1105,12 @@ fn parse_item(cx: &Ctxt, input: ParseStream) -> syn::Result<Option<Item>> {
             bump(input)?;
             ItemKind::Schema(parse_name(input, "a schema name")?)
         }
-        "enum" => return Ok(Some(Item { docs, kind: ItemKind::Enum(parse_enum(input)?) })),
+        "enum" => {
+            return Ok(Some(Item {
+                docs,
+                kind: ItemKind::Enum(parse_enum(input)?),
+            }))
+        }
         "sequence" => ItemKind::Sequence(parse_sequence(cx, input)?),
         "table" => {
             let table = parse_table(cx, input)?;
@@ -1139,7 +1151,10 @@ fn parse_enum(input: ParseStream) -> syn::Result<EnumDecl> {
     if !peek_group(input, Delimiter::Brace) {
         return Err(error(
             Sp::new(input.span()),
-            format!("expected `{{` with the enum's labels, found {}", found(input)),
+            format!(
+                "expected `{{` with the enum's labels, found {}",
+                found(input)
+            ),
             Some(&"write the labels in braces: `enum mood { sad, ok, happy }`"),
         ));
     }
@@ -1154,7 +1169,10 @@ fn parse_enum(input: ParseStream) -> syn::Result<EnumDecl> {
         if !content.peek(Token![,]) {
             return Err(error(
                 Sp::new(content.span()),
-                format!("expected `,` between enum labels, found {}", found(&content)),
+                format!(
+                    "expected `,` between enum labels, found {}",
+                    found(&content)
+                ),
                 None,
             ));
         }
@@ -1194,7 +1212,15 @@ fn parse_sequence(cx: &Ctxt, input: ParseStream) -> syn::Result<SequenceDecl> {
     let mut cycle = None;
     let mut owned_by = None;
     const OPTIONS: &[&str] = &[
-        "as", "increment", "start", "minvalue", "maxvalue", "cache", "cycle", "owned",
+        "as",
+        "increment",
+        "start",
+        "minvalue",
+        "maxvalue",
+        "cache",
+        "cycle",
+        "owned",
+        ";",
     ];
     while !input.peek(Token![;]) {
         let Some(TokenTree::Ident(kw)) = nth(input, 0) else {
@@ -1240,17 +1266,15 @@ fn parse_sequence(cx: &Ctxt, input: ParseStream) -> syn::Result<SequenceDecl> {
                     2 => {
                         let column = parts.pop();
                         let name = parts.pop();
-                        name.zip(column).map(|(name, column)| {
-                            (QName { schema: None, name }, column)
-                        })
+                        name.zip(column)
+                            .map(|(name, column)| (QName { schema: None, name }, column))
                     }
                     3 => {
                         let column = parts.pop();
                         let name = parts.pop();
                         let schema = parts.pop();
-                        name.zip(column).map(|(name, column)| {
-                            (QName { schema, name }, column)
-                        })
+                        name.zip(column)
+                            .map(|(name, column)| (QName { schema, name }, column))
                     }
                     _ => None,
                 };
@@ -1281,11 +1305,15 @@ fn parse_table(cx: &Ctxt, input: ParseStream) -> syn::Result<TableDecl> {
         Some(_) => Some(parse_name(input, "the table's previous name")?),
         None => None,
     };
-    let Some(TokenTree::Group(body)) = nth(input, 0).filter(|_| peek_group(input, Delimiter::Brace))
+    let Some(TokenTree::Group(body)) =
+        nth(input, 0).filter(|_| peek_group(input, Delimiter::Brace))
     else {
         return Err(error(
             Sp::new(input.span()),
-            format!("expected `{{` with the table's columns, found {}", found(input)),
+            format!(
+                "expected `{{` with the table's columns, found {}",
+                found(input)
+            ),
             Some(&"write the columns in braces: `table users { id bigint primary key }`"),
         ));
     };
@@ -1305,7 +1333,14 @@ fn parse_table(cx: &Ctxt, input: ParseStream) -> syn::Result<TableDecl> {
     })
 }
 
-const ELEMENT_KEYWORDS: &[&str] = &["primary", "unique", "foreign", "check", "constraint", "index"];
+const ELEMENT_KEYWORDS: &[&str] = &[
+    "primary",
+    "unique",
+    "foreign",
+    "check",
+    "constraint",
+    "index",
+];
 
 fn parse_element(cx: &Ctxt, input: ParseStream) -> syn::Result<Element> {
     let docs = parse_docs(cx, input)?;
@@ -1317,22 +1352,23 @@ fn parse_element(cx: &Ctxt, input: ParseStream) -> syn::Result<Element> {
         ));
     }
     let starts_constraint = ELEMENT_KEYWORDS.iter().any(|k| peek_kw(input, k));
-    let kind = if peek_kw(input, "index") || peek_kw(input, "unique") && peek_kw_at(input, 1, "index")
-    {
-        ElementKind::Index(parse_index(input)?)
-    } else if starts_constraint {
-        ElementKind::Constraint(parse_table_constraint(cx, input)?)
-    } else {
-        ElementKind::Column(parse_column(cx, input)?)
-    };
+    let kind =
+        if peek_kw(input, "index") || peek_kw(input, "unique") && peek_kw_at(input, 1, "index") {
+            ElementKind::Index(parse_index(input)?)
+        } else if starts_constraint {
+            ElementKind::Constraint(parse_table_constraint(cx, input)?)
+        } else {
+            ElementKind::Column(Box::new(parse_column(cx, input)?))
+        };
     if !input.peek(Token![,]) {
         let what = match kind {
             ElementKind::Column(_) => "a column option or `,`",
             ElementKind::Constraint(_) => "`,` after the constraint",
             ElementKind::Index(_) => "`,` after the index",
         };
-        return Err(match kind {
-            ElementKind::Column(_) => expected_one_of(input, what, COLUMN_OPTIONS),
+        return Err(match &kind {
+            ElementKind::Column(column) => misspelt_type(input, column)
+                .unwrap_or_else(|| expected_one_of(input, what, COLUMN_OPTIONS)),
             _ => error(
                 Sp::new(input.span()),
                 format!("expected {what}, found {}", found(input)),
@@ -1342,6 +1378,36 @@ fn parse_element(cx: &Ctxt, input: ParseStream) -> syn::Result<Element> {
     }
     input.parse::<Token![,]>()?;
     Ok(Element { docs, kind })
+}
+
+/// `double precison`: an unknown word right after a type that, with the type, is close to a
+/// multi-word built-in type.
+fn misspelt_type(input: ParseStream, column: &ColumnDecl) -> Option<syn::Error> {
+    let has_options = column.not_null.is_some()
+        || column.null.is_some()
+        || column.default.is_some()
+        || column.identity.is_some()
+        || column.generated.is_some()
+        || column.collate.is_some()
+        || column.renamed_from.is_some()
+        || !column.constraints.is_empty();
+    let Some(TokenTree::Ident(word)) = nth(input, 0) else {
+        return None;
+    };
+    if has_options
+        || column.ty.user.is_some()
+        || column.ty.array
+        || column.ty.modifiers_span.is_some()
+    {
+        return None;
+    }
+    let written = format!("{} {word}", column.ty.text);
+    let close = schema_core::suggest::closest(&written, schema_core::types::builtin_type_names())?;
+    Some(error(
+        column.ty.span.to(Sp::new(word.span())),
+        format!("unknown type `{written}`"),
+        Some(&format!("did you mean `{close}`?")),
+    ))
 }
 
 fn parse_column(cx: &Ctxt, input: ParseStream) -> syn::Result<ColumnDecl> {
@@ -1478,7 +1544,13 @@ fn parse_deferral(input: ParseStream) -> syn::Result<Deferral> {
 }
 
 fn parse_action(input: ParseStream) -> syn::Result<FkAction> {
-    const ACTIONS: &[&str] = &["cascade", "restrict", "set null", "set default", "no action"];
+    const ACTIONS: &[&str] = &[
+        "cascade",
+        "restrict",
+        "set null",
+        "set default",
+        "no action",
+    ];
     if eat_kw(input, "cascade")?.is_some() {
         return Ok(FkAction::Cascade);
     }
@@ -1492,7 +1564,11 @@ fn parse_action(input: ParseStream) -> syn::Result<FkAction> {
         if eat_kw(input, "default")?.is_some() {
             return Ok(FkAction::SetDefault);
         }
-        return Err(expected_one_of(input, "`null` or `default` after `set`", &["null", "default"]));
+        return Err(expected_one_of(
+            input,
+            "`null` or `default` after `set`",
+            &["null", "default"],
+        ));
     }
     if eat_kw(input, "no")?.is_some() {
         expect_kw(input, "action", "after `no`")?;
@@ -1524,7 +1600,11 @@ fn parse_fk_target(input: ParseStream) -> syn::Result<FkTarget> {
                 return Err(error(at, "duplicate `on update`", Some(&"remove one")));
             }
         } else {
-            return Err(expected_one_of(input, "`delete` or `update` after `on`", &["delete", "update"]));
+            return Err(expected_one_of(
+                input,
+                "`delete` or `update` after `on`",
+                &["delete", "update"],
+            ));
         }
     }
     Ok(FkTarget {
@@ -1661,7 +1741,11 @@ fn parse_table_constraint(cx: &Ctxt, input: ParseStream) -> syn::Result<Constrai
         let include = parse_include(input)?;
         let after = parse_nulls_not_distinct(input)?;
         if let (Some(_), Some(second)) = (before, after) {
-            cx.error(second, "duplicate `nulls not distinct`", "remove this second one");
+            cx.error(
+                second,
+                "duplicate `nulls not distinct`",
+                "remove this second one",
+            );
         }
         let deferral = parse_deferral(input)?;
         return Ok(ConstraintDecl {
@@ -1720,7 +1804,11 @@ fn parse_index(input: ParseStream) -> syn::Result<IndexDecl> {
         None => None,
     };
     if eat_kw(input, "on")?.is_none() {
-        return Err(expected_one_of(input, "`on (...)` with the indexed columns", &["on", "using"]));
+        return Err(expected_one_of(
+            input,
+            "`on (...)` with the indexed columns",
+            &["on", "using"],
+        ));
     }
     let (content, list_span) = parens(input, "with the indexed columns")?;
     let mut elements = Vec::new();
@@ -1799,7 +1887,11 @@ fn parse_index_elem(input: ParseStream) -> syn::Result<IndexElem> {
         } else if eat_kw(input, "last")?.is_some() {
             Some(false)
         } else {
-            return Err(expected_one_of(input, "`first` or `last` after `nulls`", &["first", "last"]));
+            return Err(expected_one_of(
+                input,
+                "`first` or `last` after `nulls`",
+                &["first", "last"],
+            ));
         }
     } else {
         None
@@ -1953,7 +2045,11 @@ fn render_sql(
 
 fn parse_function(cx: &Ctxt, input: ParseStream) -> syn::Result<FunctionDecl> {
     let is_procedure = peek_kw(input, "procedure");
-    let what = if is_procedure { "procedure" } else { "function" };
+    let what = if is_procedure {
+        "procedure"
+    } else {
+        "function"
+    };
     bump(input)?;
     let name = parse_qname(input, &format!("a {what} name"))?;
     let (content, _) = parens(input, "with the arguments (write `()` for none)")?;
@@ -1966,7 +2062,10 @@ fn parse_function(cx: &Ctxt, input: ParseStream) -> syn::Result<FunctionDecl> {
         if !content.peek(Token![,]) {
             return Err(error(
                 Sp::new(content.span()),
-                format!("expected `,` or `)` after an argument, found {}", found(&content)),
+                format!(
+                    "expected `,` or `)` after an argument, found {}",
+                    found(&content)
+                ),
                 Some(&"an argument is `[in | out | inout | variadic] [name] type [default EXPR]`"),
             ));
         }
@@ -1981,7 +2080,11 @@ fn parse_function(cx: &Ctxt, input: ParseStream) -> syn::Result<FunctionDecl> {
     let mut config = Vec::new();
     let body = loop {
         let Some(TokenTree::Ident(word)) = nth(input, 0) else {
-            return Err(expected_one_of(input, &format!("a {what} option or `as BODY`"), FUNCTION_OPTIONS));
+            return Err(expected_one_of(
+                input,
+                &format!("a {what} option or `as BODY`"),
+                FUNCTION_OPTIONS,
+            ));
         };
         let at = Sp::new(word.span());
         match word.to_string().as_str() {
@@ -2036,7 +2139,10 @@ fn parse_function(cx: &Ctxt, input: ParseStream) -> syn::Result<FunctionDecl> {
                 if !input.peek(Token![=]) && !peek_kw(input, "to") {
                     return Err(error(
                         Sp::new(input.span()),
-                        format!("expected `=` after the setting name, found {}", found(input)),
+                        format!(
+                            "expected `=` after the setting name, found {}",
+                            found(input)
+                        ),
                         Some(&"write `set search_path = \"public, pg_temp\"`"),
                     ));
                 }
@@ -2055,7 +2161,11 @@ fn parse_function(cx: &Ctxt, input: ParseStream) -> syn::Result<FunctionDecl> {
                 break parse_sql(input, &format!("the {what} body"))?;
             }
             _ => {
-                return Err(expected_one_of(input, &format!("a {what} option or `as BODY`"), FUNCTION_OPTIONS))
+                return Err(expected_one_of(
+                    input,
+                    &format!("a {what} option or `as BODY`"),
+                    FUNCTION_OPTIONS,
+                ))
             }
         }
     };
@@ -2066,7 +2176,9 @@ fn parse_function(cx: &Ctxt, input: ParseStream) -> syn::Result<FunctionDecl> {
             Some(&"add `language sql` or `language plpgsql` before `as`"),
         ));
     };
-    let has_out = args.iter().any(|a| matches!(a.mode, ArgMode::Out | ArgMode::InOut));
+    let has_out = args
+        .iter()
+        .any(|a| matches!(a.mode, ArgMode::Out | ArgMode::InOut));
     if !is_procedure && returns.is_none() && !has_out {
         return Err(error(
             name.span(),
@@ -2162,8 +2274,10 @@ fn parse_arg(input: ParseStream) -> syn::Result<ArgDecl> {
             let b = b.to_string();
             !type_continues(&a.to_string().to_ascii_lowercase(), &b)
                 && b != "default"
-                && !(matches!(a.to_string().to_ascii_lowercase().as_str(), "time" | "timestamp")
-                    && (b == "with" || b == "without"))
+                && !(matches!(
+                    a.to_string().to_ascii_lowercase().as_str(),
+                    "time" | "timestamp"
+                ) && (b == "with" || b == "without"))
         }
         (Some(TokenTree::Ident(_) | TokenTree::Literal(_)), Some(TokenTree::Literal(_))) => true,
         _ => false,
@@ -2201,7 +2315,11 @@ fn parse_trigger(input: ParseStream) -> syn::Result<TriggerDecl> {
         expect_kw(input, "of", "after `instead`")?;
         TriggerTiming::InsteadOf
     } else {
-        return Err(expected_one_of(input, "when the trigger fires", &["before", "after", "instead of"]));
+        return Err(expected_one_of(
+            input,
+            "when the trigger fires",
+            &["before", "after", "instead of"],
+        ));
     };
     let mut events = Vec::new();
     loop {
@@ -2242,7 +2360,11 @@ fn parse_trigger(input: ParseStream) -> syn::Result<TriggerDecl> {
         if eat_kw(input, "row")?.is_some() {
             for_each_row = true;
         } else if eat_kw(input, "statement")?.is_none() {
-            return Err(expected_one_of(input, "`row` or `statement`", &["row", "statement"]));
+            return Err(expected_one_of(
+                input,
+                "`row` or `statement`",
+                &["row", "statement"],
+            ));
         }
     }
     let when = match eat_kw(input, "when")? {
@@ -2251,15 +2373,25 @@ fn parse_trigger(input: ParseStream) -> syn::Result<TriggerDecl> {
     };
     expect_kw(input, "execute", "and the function the trigger runs")?;
     if eat_kw(input, "function")?.is_none() && eat_kw(input, "procedure")?.is_none() {
-        return Err(expected_one_of(input, "`function` after `execute`", &["function", "procedure"]));
+        return Err(expected_one_of(
+            input,
+            "`function` after `execute`",
+            &["function", "procedure"],
+        ));
     }
     let function = parse_qname(input, "a function name")?;
-    let (content, _) = parens(input, "with the trigger function's arguments (write `()` for none)")?;
+    let (content, _) = parens(
+        input,
+        "with the trigger function's arguments (write `()` for none)",
+    )?;
     let mut args = Vec::new();
     while !content.is_empty() {
         let value = if content.peek(LitStr) {
             parse_sql(&content, "an argument")?.text
-        } else if content.peek(syn::LitInt) || content.peek(syn::LitFloat) || content.peek(Token![-]) {
+        } else if content.peek(syn::LitInt)
+            || content.peek(syn::LitFloat)
+            || content.peek(Token![-])
+        {
             let neg = if content.peek(Token![-]) {
                 bump(&content)?;
                 "-"

@@ -132,12 +132,9 @@ fn find(spans: &Spans, location: &Location, subject: Option<&str>) -> Option<Sp>
                     .or_else(|| f.arg_types.get(a).copied())
                     .unwrap_or(f.name),
                 FunctionPart::ArgType(a) => f.arg_types.get(a).copied().unwrap_or(f.name),
-                FunctionPart::ArgDefault(a) => f
-                    .arg_defaults
-                    .get(a)
-                    .copied()
-                    .flatten()
-                    .unwrap_or(f.name),
+                FunctionPart::ArgDefault(a) => {
+                    f.arg_defaults.get(a).copied().flatten().unwrap_or(f.name)
+                }
                 FunctionPart::Returns => f.returns.unwrap_or(f.name),
                 FunctionPart::ReturnsColumn(c) => f
                     .returns_columns

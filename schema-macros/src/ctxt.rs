@@ -44,7 +44,7 @@ impl Sp {
 /// (Stable proc macros cannot attach real help notes to `compile_error!`.)
 pub fn error(at: Sp, message: impl Display, help: Option<&dyn Display>) -> syn::Error {
     let text = match help {
-        Some(help) => format!("{message}\n\n= help: {help}"),
+        Some(help) => format!("{message}\n= help: {help}"),
         None => message.to_string(),
     };
     let mut range = TokenStream::new();

@@ -215,7 +215,8 @@ fn lower_type(cx: &Ctxt, ty: &TypeRef) -> DataType {
                 format!("invalid type `{}`: {message}", ty.text),
                 help,
             );
-            let mut fallback = DataType::parse(&words).unwrap_or_else(|_| DataType::named(DEFAULT_SCHEMA, words));
+            let mut fallback =
+                DataType::parse(&words).unwrap_or_else(|_| DataType::named(DEFAULT_SCHEMA, words));
             fallback.array = ty.array;
             fallback
         }
@@ -238,7 +239,11 @@ fn type_words(text: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn lower_sequence(cx: &Ctxt, s: &SequenceDecl, comment: Option<String>) -> (Sequence, SequenceSpans) {
+fn lower_sequence(
+    cx: &Ctxt,
+    s: &SequenceDecl,
+    comment: Option<String>,
+) -> (Sequence, SequenceSpans) {
     let sequence = Sequence {
         name: qualified(&s.name),
         data_type: s.data_type.as_ref().map(|t| lower_type(cx, t)),
@@ -307,7 +312,7 @@ fn lower_table(
                     collation: c.collate.as_ref().map(|n| n.span),
                     renamed_from: c.renamed_from.as_ref().map(|n| n.span),
                 });
-                column_decls.push(c);
+                column_decls.push(&**c);
                 for con in &c.constraints {
                     pending.push(lower_column_constraint(&c.name, con));
                 }
@@ -433,9 +438,9 @@ fn lower_table(
     let schema = name.schema.clone();
     let key = |n: &str| (schema.clone(), n.to_string());
 
-    // Serial columns' sequences are chosen first, in the relation namespace.
+    // Serial and identity columns' sequences are named first, in the relation namespace.
     for column in &columns {
-        if column.data_type.serial_base().is_some() {
+        if column.data_type.serial_base().is_some() || column.identity.is_some() {
             let seq = naming::choose_name(&table_name, Some(&column.name), "seq", |n| {
                 taken.relations.contains(&key(n))
             });
@@ -521,18 +526,17 @@ fn lower_table(
     let mut lowered_indexes = Vec::new();
     let mut index_spans = Vec::new();
     for (index, comment) in indexes.into_iter().zip(index_comments) {
-        let (mut lowered, spans) = lower_index(index, comment);
+        let (mut lowered, spans, element_names) = lower_index(index, comment);
         if index.name.is_none() {
-            let element_names = lowered.elements.iter().map(|e| match &e.target {
-                IndexTarget::Column(c) => c.clone(),
-                IndexTarget::Expression(sql) => expr::parse_expr(sql)
-                    .map(|e| expr::index_column_name(&e))
-                    .unwrap_or_else(|_| "expr".to_string()),
-            });
-            let colnames = index_column_names(element_names.chain(lowered.include.iter().cloned()));
-            lowered.name = naming::index_name(&table_name, colnames.iter().map(String::as_str), |n| {
-                taken.relations.contains(&key(n))
-            });
+            let colnames = index_column_names(
+                element_names
+                    .into_iter()
+                    .chain(lowered.include.iter().cloned()),
+            );
+            lowered.name =
+                naming::index_name(&table_name, colnames.iter().map(String::as_str), |n| {
+                    taken.relations.contains(&key(n))
+                });
             taken.relations.insert(key(&lowered.name));
         }
         lowered_indexes.push(lowered);
@@ -644,24 +648,38 @@ fn lower_column_constraint(column: &Name, con: &crate::ast::ColumnConstraint) ->
     }
 }
 
-fn lower_index(index: &IndexDecl, comment: Option<String>) -> (Index, IndexSpans) {
+/// The index, its spans, and the name PostgreSQL gives each key element
+/// (`FigureIndexColname`), which an unnamed index is named after.
+fn lower_index(index: &IndexDecl, comment: Option<String>) -> (Index, IndexSpans, Vec<String>) {
     let mut elements = Vec::new();
     let mut element_spans = Vec::new();
+    let mut element_names = Vec::new();
     for e in &index.elements {
-        let target = match &e.target {
-            ElemTarget::Column(name) => IndexTarget::Column(name.value.clone()),
+        let (target, name) = match &e.target {
+            ElemTarget::Column(name) => {
+                (IndexTarget::Column(name.value.clone()), name.value.clone())
+            }
             ElemTarget::Expr { sql, .. } => match expr::parse_expr(&sql.text) {
                 // `"email"` or `"\"Email\""`: PostgreSQL treats `(column)` as the column.
-                Ok(sqlparser::ast::Expr::Identifier(ident)) => IndexTarget::Column(
-                    if ident.quote_style.is_some() {
+                Ok(sqlparser::ast::Expr::Identifier(ident)) => {
+                    let column = if ident.quote_style.is_some() {
                         ident.value
                     } else {
                         ident.value.to_lowercase()
-                    },
+                    };
+                    (IndexTarget::Column(column.clone()), column)
+                }
+                Ok(parsed) => (
+                    IndexTarget::Expression(sql.text.clone()),
+                    expr::index_column_name(&parsed),
                 ),
-                _ => IndexTarget::Expression(sql.text.clone()),
+                Err(_) => (
+                    IndexTarget::Expression(sql.text.clone()),
+                    "expr".to_string(),
+                ),
             },
         };
+        element_names.push(name);
         elements.push(IndexElement {
             target,
             collation: e.collation.as_ref().map(|n| n.value.clone()),
@@ -704,10 +722,14 @@ fn lower_index(index: &IndexDecl, comment: Option<String>) -> (Index, IndexSpans
         predicate: index.predicate.as_ref().map(|p| p.span),
         nulls_not_distinct: index.nulls_not_distinct,
     };
-    (lowered, spans)
+    (lowered, spans, element_names)
 }
 
-fn lower_function(cx: &Ctxt, f: &FunctionDecl, comment: Option<String>) -> (Function, FunctionSpans) {
+fn lower_function(
+    cx: &Ctxt,
+    f: &FunctionDecl,
+    comment: Option<String>,
+) -> (Function, FunctionSpans) {
     let args = f
         .args
         .iter()
@@ -750,7 +772,11 @@ fn lower_function(cx: &Ctxt, f: &FunctionDecl, comment: Option<String>) -> (Func
     };
     let spans = FunctionSpans {
         name: f.name.span(),
-        arg_names: f.args.iter().map(|a| a.name.as_ref().map(|n| n.span)).collect(),
+        arg_names: f
+            .args
+            .iter()
+            .map(|a| a.name.as_ref().map(|n| n.span))
+            .collect(),
         arg_types: f.args.iter().map(|a| a.ty.span).collect(),
         arg_defaults: f
             .args
@@ -858,7 +884,10 @@ mod tests {
 
     #[test]
     fn type_words_drop_modifiers() {
-        assert_eq!(type_words("timestamp(3) with time zone"), "timestamp with time zone");
+        assert_eq!(
+            type_words("timestamp(3) with time zone"),
+            "timestamp with time zone"
+        );
         assert_eq!(type_words("numeric(10,2)[]"), "numeric");
     }
 }

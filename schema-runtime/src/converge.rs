@@ -205,6 +205,14 @@ const DEPLOY_LOCK_KEY: i64 = 0x7067_6465_636c;
 /// Canonical forms computed by this process, by (schema hash, server version).
 static CANONICAL_CACHE: Mutex<Option<HashMap<(String, i32), Schema>>> = Mutex::new(None);
 
+/// Forgets the canonical forms this process computed, so the next plan canonicalizes again
+/// (unless pgdecl's cache table has it). For benchmarks and tests.
+pub fn forget_canonical_forms() {
+    if let Ok(mut c) = CANONICAL_CACHE.lock() {
+        *c = None;
+    }
+}
+
 /// The declared schema as the server prints it: from this process's cache, else from
 /// pgdecl's cache table, else computed (and stored in both when `store` is set).
 fn canonical_for(

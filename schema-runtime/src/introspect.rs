@@ -1013,8 +1013,15 @@ fn reread_expressions<C: GenericClient>(
 ) -> Result<(), Error> {
     use schema_core::ident::{dollar_quote, quote_literal};
 
+    // Only expressions holding an array constructor are re-read: the one printing PostgreSQL
+    // does not read back as itself is an `ARRAY[...]` with element casts followed by an array
+    // cast (`IN (...)` over varchar). Re-creating every expression would make each read of a
+    // large schema do as much DDL as loading it (measured: 1000 tables, 13.7 s instead of
+    // well under pg_dump's 0.6 s), at every start, in production too.
     let mut plain = Reread::default();
-    plain.variant(schema, type_texts, "pgdecl_fix_", &|x| Some(x.to_string()));
+    plain.variant(schema, type_texts, "pgdecl_fix_", &|x| {
+        x.contains("ARRAY[").then(|| x.to_string())
+    });
     let mut rewritten = Reread::default();
     rewritten.variant(
         schema,

@@ -101,7 +101,10 @@ fn missing_privilege_changes_nothing() {
     assert_eq!(err.kind, ErrorKind::MissingPrivilege, "{err}");
     assert!(err.to_string().contains("GRANT"), "{err}");
     let n: i64 = admin
-        .query_one("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'pgdecl%'", &[])
+        .query_one(
+            "SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'pgdecl%'",
+            &[],
+        )
         .unwrap()
         .get(0);
     assert_eq!(n, 0, "nothing may be left behind");
@@ -111,7 +114,8 @@ fn missing_privilege_changes_nothing() {
 fn while_locked<T>(db: &schema_runtime::cluster::TestDatabase, f: impl FnOnce() -> T) -> T {
     let mut holder = db.connect();
     let mut tx = holder.transaction().unwrap();
-    tx.batch_execute("LOCK TABLE accounts IN ACCESS EXCLUSIVE MODE").unwrap();
+    tx.batch_execute("LOCK TABLE accounts IN ACCESS EXCLUSIVE MODE")
+        .unwrap();
     let out = f();
     tx.rollback().unwrap();
     out
@@ -137,7 +141,10 @@ fn lock_timeout_leaves_nothing_half_applied() {
         .get(0);
     assert!(!other, "the transaction must have rolled back whole");
     let failed: i64 = client
-        .query_one("SELECT count(*) FROM pgdecl.history WHERE outcome = 'failed'", &[])
+        .query_one(
+            "SELECT count(*) FROM pgdecl.history WHERE outcome = 'failed'",
+            &[],
+        )
         .unwrap()
         .get(0);
     assert_eq!(failed, 1, "the failed run is recorded");
@@ -170,9 +177,21 @@ fn unmodelled_objects_are_reported_and_kept() {
         )
         .unwrap();
     let report = converge(&mut client, &declared(), &Policy::new(Mode::Apply)).unwrap();
-    let names: Vec<String> = report.unmodeled.iter().map(|u| format!("{} {}", u.kind, u.name)).collect();
-    assert!(names.iter().any(|n| n.contains("domain") && n.contains("email_address")), "{names:?}");
-    assert!(names.iter().any(|n| n.contains("materialized view")), "{names:?}");
+    let names: Vec<String> = report
+        .unmodeled
+        .iter()
+        .map(|u| format!("{} {}", u.kind, u.name))
+        .collect();
+    assert!(
+        names
+            .iter()
+            .any(|n| n.contains("domain") && n.contains("email_address")),
+        "{names:?}"
+    );
+    assert!(
+        names.iter().any(|n| n.contains("materialized view")),
+        "{names:?}"
+    );
     let still: i64 = client
         .query_one("SELECT count(*) FROM pg_class WHERE relname = 'mv'", &[])
         .unwrap()

@@ -2,6 +2,7 @@
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let code = pgdecl::runtime::cli::tool_main(&args, &mut std::io::stdout(), &mut std::io::stderr());
+    let code =
+        pgdecl::runtime::cli::tool_main(&args, &mut std::io::stdout(), &mut std::io::stderr());
     std::process::exit(code);
 }

@@ -29,7 +29,9 @@ pub fn enums() -> Schema {
     Schema::builder()
         .schema("audit")
         .enum_type("user_role", ["admin", "member", "guest"])
-        .enum_def(EnumType::new("audit.level", ["low", "it's high", "back\\slash"]).comment("how bad"))
+        .enum_def(
+            EnumType::new("audit.level", ["low", "it's high", "back\\slash"]).comment("how bad"),
+        )
         .build()
 }
 
@@ -47,7 +49,11 @@ pub fn sequences() -> Schema {
                 .comment("invoice numbers"),
         )
         .sequence(Sequence::new("plain_seq"))
-        .sequence(Sequence::new("owned_seq").data_type(ty("int4")).owned_by("counters", "n"))
+        .sequence(
+            Sequence::new("owned_seq")
+                .data_type(ty("int4"))
+                .owned_by("counters", "n"),
+        )
         .table(TableDef::new("counters").column(ColumnDef::new("n", ty("integer"))))
         .build()
 }
@@ -62,7 +68,11 @@ pub fn columns() -> Schema {
                         .identity(Identity::Always)
                         .primary_key(),
                 )
-                .column(ColumnDef::new("email", ty("varchar(255)")).not_null().unique())
+                .column(
+                    ColumnDef::new("email", ty("varchar(255)"))
+                        .not_null()
+                        .unique(),
+                )
                 .column(
                     ColumnDef::new("role", ty("user_role"))
                         .not_null()
@@ -73,7 +83,11 @@ pub fn columns() -> Schema {
                         .not_null()
                         .default_sql("0"),
                 )
-                .column(ColumnDef::new("tags", ty("text[]")).not_null().default_sql("'{}'"))
+                .column(
+                    ColumnDef::new("tags", ty("text[]"))
+                        .not_null()
+                        .default_sql("'{}'"),
+                )
                 .column(ColumnDef::new("name", ty("text")).collate("C"))
                 .column(ColumnDef::new("name_lower", ty("text")).generated_stored("lower(name)"))
                 .column(ColumnDef::new("legacy_id", ty("serial")))
@@ -127,7 +141,11 @@ pub fn constraints() -> Schema {
                         .initially_deferred(),
                 )
                 .column(ColumnDef::new("code", ty("text")).unique_nulls_not_distinct())
-                .column(ColumnDef::new("qty", ty("integer")).not_null().check("qty > 0")),
+                .column(
+                    ColumnDef::new("qty", ty("integer"))
+                        .not_null()
+                        .check("qty > 0"),
+                ),
         )
         .table(
             TableDef::new("order_lines")
@@ -348,7 +366,9 @@ pub fn views() -> Schema {
             )
             .comment("users not deleted"),
         )
-        .view(View::new("user_emails", "SELECT id, email FROM users").columns(["user_id", "address"]))
+        .view(
+            View::new("user_emails", "SELECT id, email FROM users").columns(["user_id", "address"]),
+        )
         .build()
 }
 
@@ -394,11 +414,10 @@ pub fn hostile() -> Schema {
                 .index(IndexDef::on_columns(["café"]).named("idx'; --")),
         )
         .table(
-            TableDef::new(QualifiedName::new("Weird Schema", "order"))
-                .column(
-                    ColumnDef::new("ref", ty("text"))
-                        .references(References::table(QualifiedName::new("Weird Schema", nasty))),
-                ),
+            TableDef::new(QualifiedName::new("Weird Schema", "order")).column(
+                ColumnDef::new("ref", ty("text"))
+                    .references(References::table(QualifiedName::new("Weird Schema", nasty))),
+            ),
         )
         .function(
             Function::new(QualifiedName::new("Weird Schema", "$$fn"))
@@ -408,15 +427,22 @@ pub fn hostile() -> Schema {
                 .comment("$$"),
         )
         .view(
-            View::new(QualifiedName::new("Weird Schema", "view; drop"), "SELECT 1 AS \"one\"")
-                .columns(["a\"b"]),
+            View::new(
+                QualifiedName::new("Weird Schema", "view; drop"),
+                "SELECT 1 AS \"one\"",
+            )
+            .columns(["a\"b"]),
         )
         .trigger(
-            Trigger::new("trg\"", QualifiedName::new("Weird Schema", "order"), QualifiedName::new("Weird Schema", "trg fn"))
-                .before()
-                .on(TriggerEvent::Insert)
-                .for_each_row()
-                .args(["'); DROP TABLE x; --", "$$"]),
+            Trigger::new(
+                "trg\"",
+                QualifiedName::new("Weird Schema", "order"),
+                QualifiedName::new("Weird Schema", "trg fn"),
+            )
+            .before()
+            .on(TriggerEvent::Insert)
+            .for_each_row()
+            .args(["'); DROP TABLE x; --", "$$"]),
         )
         .function(
             Function::new(QualifiedName::new("Weird Schema", "trg fn"))
@@ -536,7 +562,9 @@ fn views_renamed(ns: &str) -> Schema {
     let mut s = in_namespace(views(), ns);
     for v in &mut s.views {
         v.query = v.query.replace("FROM users", &format!("FROM {ns}.users"));
-        v.query = v.query.replace("FROM active_users", &format!("FROM {ns}.active_users"));
+        v.query = v
+            .query
+            .replace("FROM active_users", &format!("FROM {ns}.active_users"));
     }
     s
 }

@@ -1,0 +1,555 @@
+//! `same_output`: the `schema!` macro builds exactly the model the public Rust API builds for
+//! the same declaration — the builder (`Schema::builder()`) and plain struct literals — derived
+//! names, implied NOT NULLs and implied foreign key columns included.
+
+use pgdecl::builder::{ColumnDef, ConstraintDef, IndexDef, References, TableDef};
+use pgdecl::{
+    ArgMode, Column, Constraint, ConstraintKind, DataType, EnumType, Extension, FkAction, Function,
+    FunctionArg, Identity, Index, IndexElement, IndexMethod, IndexTarget, Namespace, QualifiedName,
+    Returns, Schema, Sequence, Table, Trigger, TriggerEvent, TriggerTiming, View, Volatility,
+};
+
+mod declared {
+    pgdecl::schema! {
+        /// Random UUIDs.
+        extension pgcrypto;
+        schema audit;
+
+        enum user_role { admin, member, guest }
+
+        sequence invoice_numbers as bigint start 1000 cache 10;
+
+        table orgs {
+            id uuid primary key default "gen_random_uuid()",
+            name text not null unique,
+        }
+
+        /// People who log in.
+        table users {
+            id          bigint generated always as identity primary key,
+            /// Where we write to them.
+            email       varchar(255) not null unique,
+            role        user_role not null default "'member'",
+            org_id      uuid references orgs on delete cascade,
+            score       numeric(10, 2) not null default 0,
+            name        text collate "C",
+            name_lower  text generated always as "lower(name)" stored,
+            legacy_id   serial,
+            created_at  timestamptz not null default "now()",
+            deleted_at  timestamptz,
+
+            check users_email_not_blank "email <> ''",
+            check "score >= 0",
+            index on (lower(email)),
+            unique index users_live_email_idx on (email) where "deleted_at is null",
+            index using gin on ("to_tsvector('english', name)"),
+        }
+
+        table audit.events {
+            id bigserial primary key,
+            user_id bigint not null,
+            at timestamptz not null default "now()",
+            foreign key (user_id) references users (id) deferrable initially deferred,
+            index on (user_id, at desc),
+        }
+
+        function touch_updated_at() returns trigger language plpgsql as "BEGIN RETURN NEW; END";
+
+        function add(a integer, b integer default 1) returns integer language sql immutable strict
+            as "SELECT a + b";
+
+        trigger users_touch before update on users for each row execute function touch_updated_at();
+
+        view active_users as "SELECT id, email FROM users WHERE deleted_at IS NULL";
+    }
+}
+
+fn ty(name: &str) -> DataType {
+    DataType::parse(name).unwrap()
+}
+
+fn builder_schema() -> Schema {
+    Schema::builder()
+        .extension(Extension::new("pgcrypto").comment("Random UUIDs."))
+        .schema("audit")
+        .enum_type("user_role", ["admin", "member", "guest"])
+        .sequence(
+            Sequence::new("invoice_numbers")
+                .data_type(ty("bigint"))
+                .start(1000)
+                .cache(10),
+        )
+        .function(
+            Function::new("touch_updated_at")
+                .returns(ty("trigger"))
+                .language("plpgsql")
+                .body("BEGIN RETURN NEW; END"),
+        )
+        .function(
+            Function::new("add")
+                .arg(FunctionArg::new("a", ty("integer")))
+                .arg(FunctionArg::new("b", ty("integer")).default_sql("1"))
+                .returns(ty("integer"))
+                .language("sql")
+                .immutable()
+                .strict()
+                .body("SELECT a + b"),
+        )
+        .table(
+            TableDef::new("orgs")
+                .column(
+                    ColumnDef::new("id", ty("uuid"))
+                        .primary_key()
+                        .default_sql("gen_random_uuid()"),
+                )
+                .column(ColumnDef::new("name", ty("text")).not_null().unique()),
+        )
+        .table(
+            TableDef::new("users")
+                .comment("People who log in.")
+                .column(
+                    ColumnDef::new("id", ty("bigint"))
+                        .identity(Identity::Always)
+                        .primary_key(),
+                )
+                .column(
+                    ColumnDef::new("email", ty("varchar(255)"))
+                        .comment("Where we write to them.")
+                        .not_null()
+                        .unique(),
+                )
+                .column(
+                    ColumnDef::new("role", ty("user_role"))
+                        .not_null()
+                        .default_sql("'member'"),
+                )
+                .column(
+                    ColumnDef::new("org_id", ty("uuid"))
+                        .references(References::table("orgs").on_delete(FkAction::Cascade)),
+                )
+                .column(
+                    ColumnDef::new("score", ty("numeric(10,2)"))
+                        .not_null()
+                        .default_sql("0"),
+                )
+                .column(ColumnDef::new("name", ty("text")).collate("C"))
+                .column(ColumnDef::new("name_lower", ty("text")).generated_stored("lower(name)"))
+                .column(ColumnDef::new("legacy_id", ty("serial")))
+                .column(
+                    ColumnDef::new("created_at", ty("timestamptz"))
+                        .not_null()
+                        .default_sql("now()"),
+                )
+                .column(ColumnDef::new("deleted_at", ty("timestamptz")))
+                .constraint(ConstraintDef::check("email <> ''").named("users_email_not_blank"))
+                .check("score >= 0")
+                .index(IndexDef::new().expression("lower(email)"))
+                .index(
+                    IndexDef::new()
+                        .named("users_live_email_idx")
+                        .unique()
+                        .column("email")
+                        .where_sql("deleted_at is null"),
+                )
+                .index(
+                    IndexDef::new()
+                        .using(IndexMethod::Gin)
+                        .expression("to_tsvector('english', name)"),
+                ),
+        )
+        .table(
+            TableDef::new(QualifiedName::new("audit", "events"))
+                .column(ColumnDef::new("id", ty("bigserial")).primary_key())
+                .column(ColumnDef::new("user_id", ty("bigint")).not_null())
+                .column(
+                    ColumnDef::new("at", ty("timestamptz"))
+                        .not_null()
+                        .default_sql("now()"),
+                )
+                .constraint(
+                    ConstraintDef::foreign_key(
+                        ["user_id"],
+                        References::table("users").column("id"),
+                    )
+                    .deferrable()
+                    .initially_deferred(),
+                )
+                .index(
+                    IndexDef::new()
+                        .column("user_id")
+                        .element(IndexElement::column("at").desc()),
+                ),
+        )
+        .trigger(
+            Trigger::new("users_touch", "users", "touch_updated_at")
+                .before()
+                .on(TriggerEvent::Update(vec![]))
+                .for_each_row(),
+        )
+        .view(View::new(
+            "active_users",
+            "SELECT id, email FROM users WHERE deleted_at IS NULL",
+        ))
+        .build()
+}
+
+#[test]
+fn same_output_as_the_builder() {
+    assert_eq!(*declared::SCHEMA, builder_schema());
+}
+
+fn column(name: &str, data_type: &str) -> Column {
+    Column {
+        name: name.into(),
+        data_type: ty(data_type),
+        not_null: false,
+        default: None,
+        identity: None,
+        generated: None,
+        collation: None,
+        comment: None,
+        renamed_from: None,
+    }
+}
+
+fn constraint(name: &str, kind: ConstraintKind) -> Constraint {
+    Constraint {
+        name: name.into(),
+        kind,
+        deferrable: false,
+        initially_deferred: false,
+        comment: None,
+    }
+}
+
+fn strings(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+fn index(name: &str, elements: Vec<IndexElement>) -> Index {
+    Index {
+        name: name.into(),
+        unique: false,
+        method: IndexMethod::Btree,
+        elements,
+        include: vec![],
+        predicate: None,
+        nulls_not_distinct: false,
+        comment: None,
+    }
+}
+
+fn element(target: IndexTarget) -> IndexElement {
+    IndexElement {
+        target,
+        collation: None,
+        opclass: None,
+        descending: false,
+        nulls_first: None,
+    }
+}
+
+/// The same declaration as struct literals: every derived fact spelt out.
+fn literal_schema() -> Schema {
+    let users = Table {
+        name: QualifiedName::public("users"),
+        columns: vec![
+            Column {
+                not_null: true,
+                identity: Some(Identity::Always),
+                ..column("id", "bigint")
+            },
+            Column {
+                not_null: true,
+                comment: Some("Where we write to them.".into()),
+                ..column("email", "character varying(255)")
+            },
+            Column {
+                not_null: true,
+                default: Some("'member'".into()),
+                data_type: DataType::named("public", "user_role"),
+                ..column("role", "text")
+            },
+            column("org_id", "uuid"),
+            Column {
+                not_null: true,
+                default: Some("0".into()),
+                ..column("score", "numeric(10,2)")
+            },
+            Column {
+                collation: Some("C".into()),
+                ..column("name", "text")
+            },
+            Column {
+                generated: Some("lower(name)".into()),
+                ..column("name_lower", "text")
+            },
+            Column {
+                not_null: true,
+                ..column("legacy_id", "serial")
+            },
+            Column {
+                not_null: true,
+                default: Some("now()".into()),
+                ..column("created_at", "timestamp with time zone")
+            },
+            column("deleted_at", "timestamp with time zone"),
+        ],
+        constraints: vec![
+            constraint(
+                "users_pkey",
+                ConstraintKind::PrimaryKey {
+                    columns: strings(&["id"]),
+                    include: vec![],
+                },
+            ),
+            constraint(
+                "users_email_key",
+                ConstraintKind::Unique {
+                    columns: strings(&["email"]),
+                    include: vec![],
+                    nulls_not_distinct: false,
+                },
+            ),
+            constraint(
+                "users_org_id_fkey",
+                ConstraintKind::ForeignKey {
+                    columns: strings(&["org_id"]),
+                    ref_table: QualifiedName::public("orgs"),
+                    ref_columns: strings(&["id"]),
+                    on_delete: FkAction::Cascade,
+                    on_update: FkAction::NoAction,
+                },
+            ),
+            constraint(
+                "users_email_not_blank",
+                ConstraintKind::Check {
+                    expr: "email <> ''".into(),
+                },
+            ),
+            constraint(
+                "users_score_check",
+                ConstraintKind::Check {
+                    expr: "score >= 0".into(),
+                },
+            ),
+        ],
+        indexes: vec![
+            index(
+                "users_lower_idx",
+                vec![element(IndexTarget::Expression("lower(email)".into()))],
+            ),
+            Index {
+                unique: true,
+                predicate: Some("deleted_at is null".into()),
+                ..index(
+                    "users_live_email_idx",
+                    vec![element(IndexTarget::Column("email".into()))],
+                )
+            },
+            Index {
+                method: IndexMethod::Gin,
+                ..index(
+                    "users_to_tsvector_idx",
+                    vec![element(IndexTarget::Expression(
+                        "to_tsvector('english', name)".into(),
+                    ))],
+                )
+            },
+        ],
+        comment: Some("People who log in.".into()),
+        renamed_from: None,
+    };
+    let orgs = Table {
+        name: QualifiedName::public("orgs"),
+        columns: vec![
+            Column {
+                not_null: true,
+                default: Some("gen_random_uuid()".into()),
+                ..column("id", "uuid")
+            },
+            Column {
+                not_null: true,
+                ..column("name", "text")
+            },
+        ],
+        constraints: vec![
+            constraint(
+                "orgs_pkey",
+                ConstraintKind::PrimaryKey {
+                    columns: strings(&["id"]),
+                    include: vec![],
+                },
+            ),
+            constraint(
+                "orgs_name_key",
+                ConstraintKind::Unique {
+                    columns: strings(&["name"]),
+                    include: vec![],
+                    nulls_not_distinct: false,
+                },
+            ),
+        ],
+        indexes: vec![],
+        comment: None,
+        renamed_from: None,
+    };
+    let events = Table {
+        name: QualifiedName::new("audit", "events"),
+        columns: vec![
+            Column {
+                not_null: true,
+                ..column("id", "bigserial")
+            },
+            Column {
+                not_null: true,
+                ..column("user_id", "bigint")
+            },
+            Column {
+                not_null: true,
+                default: Some("now()".into()),
+                ..column("at", "timestamptz")
+            },
+        ],
+        constraints: vec![
+            constraint(
+                "events_pkey",
+                ConstraintKind::PrimaryKey {
+                    columns: strings(&["id"]),
+                    include: vec![],
+                },
+            ),
+            Constraint {
+                deferrable: true,
+                initially_deferred: true,
+                ..constraint(
+                    "events_user_id_fkey",
+                    ConstraintKind::ForeignKey {
+                        columns: strings(&["user_id"]),
+                        ref_table: QualifiedName::public("users"),
+                        ref_columns: strings(&["id"]),
+                        on_delete: FkAction::NoAction,
+                        on_update: FkAction::NoAction,
+                    },
+                )
+            },
+        ],
+        indexes: vec![index(
+            "events_user_id_at_idx",
+            vec![
+                element(IndexTarget::Column("user_id".into())),
+                IndexElement {
+                    descending: true,
+                    ..element(IndexTarget::Column("at".into()))
+                },
+            ],
+        )],
+        comment: None,
+        renamed_from: None,
+    };
+    Schema {
+        extensions: vec![Extension {
+            name: "pgcrypto".into(),
+            schema: None,
+            comment: Some("Random UUIDs.".into()),
+        }],
+        schemas: vec![Namespace {
+            name: "audit".into(),
+            comment: None,
+        }],
+        enums: vec![EnumType {
+            name: QualifiedName::public("user_role"),
+            values: strings(&["admin", "member", "guest"]),
+            comment: None,
+        }],
+        sequences: vec![Sequence {
+            name: QualifiedName::public("invoice_numbers"),
+            data_type: Some(ty("bigint")),
+            increment: None,
+            min_value: None,
+            max_value: None,
+            start: Some(1000),
+            cache: Some(10),
+            cycle: false,
+            owned_by: None,
+            comment: None,
+        }],
+        functions: vec![
+            Function {
+                name: QualifiedName::public("touch_updated_at"),
+                is_procedure: false,
+                args: vec![],
+                returns: Some(Returns::Type(ty("trigger"))),
+                language: "plpgsql".into(),
+                body: "BEGIN RETURN NEW; END".into(),
+                volatility: Volatility::Volatile,
+                strict: false,
+                security_definer: false,
+                config: vec![],
+                comment: None,
+            },
+            Function {
+                name: QualifiedName::public("add"),
+                is_procedure: false,
+                args: vec![
+                    FunctionArg {
+                        mode: ArgMode::In,
+                        name: Some("a".into()),
+                        data_type: ty("integer"),
+                        default: None,
+                    },
+                    FunctionArg {
+                        mode: ArgMode::In,
+                        name: Some("b".into()),
+                        data_type: ty("integer"),
+                        default: Some("1".into()),
+                    },
+                ],
+                returns: Some(Returns::Type(ty("integer"))),
+                language: "sql".into(),
+                body: "SELECT a + b".into(),
+                volatility: Volatility::Immutable,
+                strict: true,
+                security_definer: false,
+                config: vec![],
+                comment: None,
+            },
+        ],
+        tables: vec![orgs, users, events],
+        views: vec![View {
+            name: QualifiedName::public("active_users"),
+            columns: vec![],
+            query: "SELECT id, email FROM users WHERE deleted_at IS NULL".into(),
+            comment: None,
+        }],
+        triggers: vec![Trigger {
+            name: "users_touch".into(),
+            table: QualifiedName::public("users"),
+            timing: TriggerTiming::Before,
+            events: vec![TriggerEvent::Update(vec![])],
+            for_each_row: true,
+            when: None,
+            function: QualifiedName::public("touch_updated_at"),
+            args: vec![],
+            comment: None,
+        }],
+    }
+}
+
+#[test]
+fn same_output_as_struct_literals() {
+    assert_eq!(*declared::SCHEMA, literal_schema());
+}
+
+#[test]
+fn declared_schema_passes_the_shared_checks() {
+    assert_eq!(pgdecl::check(&declared::SCHEMA), vec![]);
+}
+
+#[test]
+fn name_constants_are_sql_ready() {
+    assert_eq!(declared::users::TABLE, "users");
+    assert_eq!(declared::users::email, "email");
+    assert_eq!(declared::audit::events::TABLE, "audit.events");
+    assert_eq!(declared::audit::events::at, "at");
+}

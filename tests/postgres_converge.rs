@@ -1,0 +1,52 @@
+//! Convergence through the runtime's eyes: after a plan is applied, the live database read back
+//! by `introspect` and the target schema as the server prints it (`canonicalize`) diff to
+//! nothing — for every diff case, both directions, and for the every-feature schema.
+
+#[path = "../schema-core/tests/common/mod.rs"]
+mod common;
+mod postgres_support;
+
+use pgdecl::runtime::canonicalize::canonicalize;
+use pgdecl::runtime::cluster::TestDatabase;
+use pgdecl::runtime::introspect::{introspect, Scope};
+use pgdecl::{diff, Schema};
+use postgres_support::{database, run};
+
+/// The plan from the live database to `target`, as the runtime would compute it.
+fn replan(db: &TestDatabase, target: &Schema) -> String {
+    let mut client = db.connect();
+    let live = introspect(&mut client, &Scope::default())
+        .expect("introspect")
+        .schema;
+    let canonical = canonicalize(&mut client, target).expect("canonicalize");
+    diff(&live, &canonical).to_sql()
+}
+
+#[test]
+fn applied_plans_replan_empty() {
+    let mut failures = Vec::new();
+    for case in common::cases::all() {
+        let db = database(case.name);
+        run(&db, &case.current.create_sql(), case.name);
+        run(&db, &diff(&case.current, &case.desired).to_sql(), case.name);
+        let up = replan(&db, &case.desired);
+        if !up.is_empty() {
+            failures.push(format!("== {} (up) ==\n{up}", case.name));
+        }
+        run(&db, &diff(&case.desired, &case.current).to_sql(), case.name);
+        let down = replan(&db, &case.current);
+        if !down.is_empty() {
+            failures.push(format!("== {} (down) ==\n{down}", case.name));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_feature_replans_empty() {
+    let all = common::every_feature();
+    let db = database("converge_every");
+    run(&db, &all.create_sql(), "every feature");
+    let plan = replan(&db, &all);
+    assert!(plan.is_empty(), "{plan}");
+}

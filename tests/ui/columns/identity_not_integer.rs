@@ -1,0 +1,7 @@
+pgdecl::schema! {
+    table users {
+        id text generated always as identity,
+    }
+}
+
+fn main() {}

@@ -1,0 +1,7 @@
+pgdecl::schema! {
+    table users {
+        email text not null null,
+    }
+}
+
+fn main() {}

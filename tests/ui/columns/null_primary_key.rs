@@ -1,0 +1,7 @@
+pgdecl::schema! {
+    table users {
+        id bigint null primary key,
+    }
+}
+
+fn main() {}

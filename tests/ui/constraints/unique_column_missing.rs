@@ -1,0 +1,8 @@
+pgdecl::schema! {
+    table users {
+        email text,
+        unique (emial),
+    }
+}
+
+fn main() {}

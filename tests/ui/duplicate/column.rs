@@ -1,0 +1,9 @@
+pgdecl::schema! {
+    table users {
+        id bigint,
+        email text,
+        email varchar(255),
+    }
+}
+
+fn main() {}

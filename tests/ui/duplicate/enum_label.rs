@@ -1,0 +1,5 @@
+pgdecl::schema! {
+    enum mood { sad, ok, sad }
+}
+
+fn main() {}

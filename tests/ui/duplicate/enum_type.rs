@@ -1,0 +1,6 @@
+pgdecl::schema! {
+    enum mood { sad, happy }
+    enum mood { ok }
+}
+
+fn main() {}

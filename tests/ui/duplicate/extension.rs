@@ -1,0 +1,6 @@
+pgdecl::schema! {
+    extension pgcrypto;
+    extension pgcrypto;
+}
+
+fn main() {}

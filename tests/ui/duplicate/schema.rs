@@ -1,0 +1,6 @@
+pgdecl::schema! {
+    schema audit;
+    schema audit;
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+pgdecl::schema! {
+    table users { id bigint }
+    table users { id bigint }
+}
+
+fn main() {}

@@ -1,0 +1,8 @@
+pgdecl::schema! {
+    table users {
+        age int,
+        check "agee > 0",
+    }
+}
+
+fn main() {}

@@ -1,0 +1,7 @@
+pgdecl::schema! {
+    table users {
+        age int check "age >",
+    }
+}
+
+fn main() {}

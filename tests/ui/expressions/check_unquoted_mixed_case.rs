@@ -1,0 +1,8 @@
+pgdecl::schema! {
+    table users {
+        "Age" int,
+        check "Age > 0",
+    }
+}
+
+fn main() {}

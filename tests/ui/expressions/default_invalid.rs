@@ -1,0 +1,7 @@
+pgdecl::schema! {
+    table users {
+        created_at timestamptz default "now(",
+    }
+}
+
+fn main() {}

@@ -1,0 +1,8 @@
+pgdecl::schema! {
+    table orgs { id bigint primary key }
+    table users {
+        org_id bigint references orgs (idd),
+    }
+}
+
+fn main() {}

@@ -1,0 +1,5 @@
+pgdecl::schema! {
+    table users { "" text }
+}
+
+fn main() {}

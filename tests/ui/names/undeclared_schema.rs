@@ -1,0 +1,5 @@
+pgdecl::schema! {
+    table audit.events { id bigint }
+}
+
+fn main() {}

@@ -1,0 +1,5 @@
+pgdecl::schema! {}
+
+fn main() {
+    assert_eq!(*SCHEMA, pgdecl::Schema::default());
+}

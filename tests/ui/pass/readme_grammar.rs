@@ -1,0 +1,80 @@
+//! Every code block of the README's grammar section, verbatim (generated from README.md).
+
+pgdecl::schema! {
+    extension pgcrypto;
+    extension "uuid-ossp" schema public;
+    schema audit;
+
+    enum user_role { admin, member, guest }
+    enum audit.level { "low", "high" }      // string literal labels for any text
+
+    sequence invoice_numbers as bigint increment 1 start 1000 minvalue 1000 maxvalue 999999 cache 10 cycle;
+    sequence line_numbers as integer increment by 2 start with -5 owned by order_lines.line_no;
+
+    table users {
+        id          bigint generated always as identity primary key,
+        email       varchar(255) not null unique,
+        role        user_role not null default "'member'",
+        score       numeric(10, 2) not null default 0,
+        tags        text[] not null default "'{}'",
+        name        text collate "C",
+        name_lower  text generated always as "lower(name)" stored,
+        legacy_id   serial,
+        org_id      uuid references orgs (id) on delete cascade on update no action,
+        created_at  timestamptz not null default "now()",
+    }
+
+    table order_lines {
+        order_id   bigint not null,
+        line_no    integer not null,
+        sku        text not null,
+        qty        integer not null,
+        note       text,
+
+        primary key (order_id, line_no),
+        constraint order_lines_sku_qty_key unique (sku, qty) nulls not distinct,
+        foreign key (order_id) references orders (id) on delete cascade deferrable initially deferred,
+        check order_lines_qty_positive "qty > 0",
+        check "qty < 1000",                                  // named order_lines_qty_check, as PostgreSQL would
+        index on (sku),                                      // named order_lines_sku_idx
+        unique index order_lines_note_idx on (lower(note)) where "note is not null",
+        index order_lines_sku_pattern_idx using btree on (sku text_pattern_ops desc nulls last) include (qty),
+        index using gin on ("to_tsvector('english', note)"),
+    }
+
+    function touch_updated_at() returns trigger language plpgsql as r#"
+        BEGIN NEW.updated_at := now(); RETURN NEW; END
+    "#;
+
+    function add(a integer, b integer default 1) returns integer language sql immutable strict as "SELECT a + b";
+
+    function active_users(min_score numeric) returns table (id bigint, email text) language sql stable
+        as "SELECT id, email FROM users WHERE score >= min_score";
+
+    function user_ids() returns setof bigint language sql stable security definer
+        set search_path = "public, pg_temp" as "SELECT id FROM users";
+
+    procedure archive(inout n integer, out done boolean) language plpgsql as "BEGIN done := true; END";
+
+    trigger users_touch before update on users for each row execute function touch_updated_at();
+    trigger audit_changes after insert or update of email, role or delete on users
+        for each row when "OLD.* IS DISTINCT FROM NEW.*" execute function audit("users", 2);
+
+    view active_users as "SELECT id, email FROM users WHERE deleted_at IS NULL";
+    view user_emails (user_id, address) as "SELECT id, email FROM users";
+
+    // Declarations the README's examples refer to.
+    table orgs { id uuid primary key }
+    table orders { id bigint primary key }
+    function audit() returns trigger language plpgsql as "BEGIN RETURN NULL; END";
+}
+
+fn main() {
+    assert_eq!(pgdecl::check(&SCHEMA), vec![]);
+    let order_lines = SCHEMA.tables.iter().find(|t| t.name.name == "order_lines").unwrap();
+    let names: Vec<&str> = order_lines.constraints.iter().map(|c| c.name.as_str()).collect();
+    assert!(names.contains(&"order_lines_qty_check"), "{names:?}");
+    let names: Vec<&str> = order_lines.indexes.iter().map(|i| i.name.as_str()).collect();
+    assert!(names.contains(&"order_lines_sku_idx"), "{names:?}");
+    assert_eq!(users::TABLE, "users");
+}

@@ -1,0 +1,5 @@
+pgdecl::schema! {
+    sequence invoice_numbers as text;
+}
+
+fn main() {}

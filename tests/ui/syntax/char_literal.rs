@@ -1,0 +1,7 @@
+pgdecl::schema! {
+    table users {
+        role text default 'm',
+    }
+}
+
+fn main() {}

@@ -1,0 +1,5 @@
+pgdecl::schema! {
+    extension pgcrypto
+}
+
+fn main() {}

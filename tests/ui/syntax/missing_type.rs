@@ -1,0 +1,7 @@
+pgdecl::schema! {
+    table users {
+        id,
+    }
+}
+
+fn main() {}

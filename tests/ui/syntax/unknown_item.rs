@@ -1,0 +1,5 @@
+pgdecl::schema! {
+    tabel users { id bigint }
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+pgdecl::schema! {
+    #[derive(Debug)]
+    table users { id bigint }
+}
+
+fn main() {}

@@ -1,0 +1,7 @@
+pgdecl::schema! {
+    table users {
+        email text NOT NULL,
+    }
+}
+
+fn main() {}

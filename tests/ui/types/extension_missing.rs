@@ -1,0 +1,7 @@
+pgdecl::schema! {
+    table users {
+        email citext not null,
+    }
+}
+
+fn main() {}

@@ -1,0 +1,7 @@
+pgdecl::schema! {
+    table users {
+        email text(255),
+    }
+}
+
+fn main() {}

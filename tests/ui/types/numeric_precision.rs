@@ -1,0 +1,7 @@
+pgdecl::schema! {
+    table prices {
+        amount numeric(2000, 2),
+    }
+}
+
+fn main() {}

@@ -1,0 +1,7 @@
+pgdecl::schema! {
+    table jobs {
+        payload trigger,
+    }
+}
+
+fn main() {}

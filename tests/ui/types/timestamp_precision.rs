@@ -1,0 +1,7 @@
+pgdecl::schema! {
+    table events {
+        at timestamptz(7),
+    }
+}
+
+fn main() {}

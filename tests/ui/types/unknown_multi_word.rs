@@ -1,0 +1,7 @@
+pgdecl::schema! {
+    table measurements {
+        value double precison,
+    }
+}
+
+fn main() {}

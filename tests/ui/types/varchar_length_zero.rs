@@ -1,0 +1,7 @@
+pgdecl::schema! {
+    table users {
+        email varchar(0),
+    }
+}
+
+fn main() {}
