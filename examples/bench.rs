@@ -160,24 +160,22 @@ fn measure(cmd: &Command) -> Result<(Duration, Option<u64>, String), Box<dyn std
     Ok((elapsed, mem, String::from_utf8(out.stdout)?))
 }
 
-/// The `pgdecl` binary next to this example's (built with `cargo build --release --bin pgdecl`
-/// when missing).
+/// The `pgdecl` binary next to this example's, built in the same profile first (cargo does
+/// nothing when it is fresh; a stale binary would measure old code).
 fn sibling_binary(name: &str) -> Result<PathBuf, Box<dyn std::error::Error>> {
     let exe = std::env::current_exe()?;
     let profile_dir = exe.parent().and_then(Path::parent).ok_or("no target dir")?;
-    let path = profile_dir.join(name);
-    if !path.exists() {
-        let release = profile_dir.ends_with("release");
-        let mut build = Command::new(env!("CARGO"));
-        build.args(["build", "--bin", name]).current_dir(env!("CARGO_MANIFEST_DIR"));
-        if release {
-            build.arg("--release");
-        }
-        if !build.status()?.success() {
-            return Err(format!("could not build {name}").into());
-        }
+    let mut build = Command::new(env!("CARGO"));
+    build
+        .args(["build", "--quiet", "--bin", name])
+        .current_dir(env!("CARGO_MANIFEST_DIR"));
+    if profile_dir.ends_with("release") {
+        build.arg("--release");
     }
-    Ok(path)
+    if !build.status()?.success() {
+        return Err(format!("could not build {name}").into());
+    }
+    Ok(profile_dir.join(name))
 }
 
 /// `cargo check` of a scratch crate whose lib.rs is `schema_source`: the second, timed run

@@ -35,6 +35,7 @@ CREATE TABLE "Users" (
 COMMENT ON COLUMN "Users"."E-mail" IS 'login
 second line';
 CREATE INDEX users_lower_idx ON "Users" (lower("E-mail"));
+CREATE INDEX "on" ON "Users" ("E-mail", "check");
 CREATE UNIQUE INDEX users_name_pattern ON "Users" USING btree (name text_pattern_ops DESC NULLS LAST) INCLUDE (score) WHERE seen_at IS NULL;
 CREATE INDEX users_clamped ON "Users" (clamp(score));
 CREATE TABLE audit.events (id bigserial PRIMARY KEY, user_id bigint REFERENCES "Users" (id), at timestamptz NOT NULL DEFAULT now());

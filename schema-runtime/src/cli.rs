@@ -82,9 +82,15 @@ fn inspect_cmd(url: &str, out: &mut dyn Write) -> Result<i32, Error> {
 /// The plan from one live database to another (both sides printed by a server, so no
 /// canonicalization is needed).
 pub fn diff_databases(from_url: &str, to_url: &str) -> Result<Plan, Error> {
-    let from = introspect(&mut connect(from_url)?, &Scope::default())?;
-    let to = introspect(&mut connect(to_url)?, &Scope::default())?;
-    Ok(diff(&from.schema, &to.schema))
+    // The two reads are independent: run them side by side.
+    let read = |url: &str| introspect(&mut connect(url)?, &Scope::default());
+    let (from, to) = std::thread::scope(|s| {
+        let to = s.spawn(|| read(to_url));
+        let from = read(from_url);
+        (from, to.join())
+    });
+    let to = to.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+    Ok(diff(&from?.schema, &to.schema))
 }
 
 fn diff_cmd(

@@ -173,6 +173,84 @@ pub fn redact(text: &str) -> String {
     out
 }
 
+/// `conninfo` (a `postgres://` URL or a `key=value` string) with any password replaced by
+/// `***`, for messages and logs.
+pub fn redact_password(conninfo: &str) -> String {
+    match ["postgresql://", "postgres://"]
+        .into_iter()
+        .find_map(|scheme| conninfo.strip_prefix(scheme).map(|rest| (scheme, rest)))
+    {
+        Some((scheme, rest)) => {
+            let (creds_end, rest_start) = match rest.find('@') {
+                Some(at) => (at, at),
+                None => (0, 0),
+            };
+            let creds = &rest[..creds_end];
+            let creds = match creds.split_once(':') {
+                Some((user, _)) => format!("{user}:***"),
+                None => creds.to_owned(),
+            };
+            let rest = &rest[rest_start..];
+            let rest = match rest.split_once('?') {
+                Some((head, query)) => {
+                    let query: Vec<String> = query
+                        .split('&')
+                        .map(|pair| match pair.split_once('=') {
+                            Some(("password", _)) => "password=***".to_owned(),
+                            _ => pair.to_owned(),
+                        })
+                        .collect();
+                    format!("{head}?{}", query.join("&"))
+                }
+                None => rest.to_owned(),
+            };
+            format!("{scheme}{creds}{rest}")
+        }
+        None => redact_keyword_password(conninfo),
+    }
+}
+
+/// Redacts `password = value` in a `key=value` connection string, where the value may be
+/// single-quoted with backslash escapes.
+fn redact_keyword_password(conninfo: &str) -> String {
+    let mut out = String::with_capacity(conninfo.len());
+    let mut chars = conninfo.char_indices().peekable();
+    let mut at_word_start = true;
+    while let Some((i, c)) = chars.next() {
+        if at_word_start && conninfo[i..].starts_with("password") {
+            // Is it the keyword `password`, followed by optional spaces and '='?
+            let after = conninfo[i + "password".len()..].trim_start();
+            if let Some(value) = after.strip_prefix('=') {
+                let value = value.trim_start();
+                let value_len = if let Some(quoted) = value.strip_prefix('\'') {
+                    let mut escaped = false;
+                    let end = quoted
+                        .char_indices()
+                        .find(|&(_, ch)| {
+                            let close = ch == '\'' && !escaped;
+                            escaped = ch == '\\' && !escaped;
+                            close
+                        })
+                        .map_or(quoted.len(), |(j, _)| j + 1);
+                    1 + end
+                } else {
+                    value.find(char::is_whitespace).unwrap_or(value.len())
+                };
+                out.push_str("password=***");
+                let resume = conninfo.len() - value.len() + value_len;
+                while chars.peek().is_some_and(|&(j, _)| j < resume) {
+                    chars.next();
+                }
+                at_word_start = false;
+                continue;
+            }
+        }
+        out.push(c);
+        at_word_start = c.is_whitespace();
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

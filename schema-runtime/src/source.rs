@@ -353,7 +353,12 @@ fn table(out: &mut String, t: &Table) {
         if ix.unique {
             out.push_str("unique ");
         }
-        let _ = write!(out, "index {}", name(&ix.name));
+        // `on` and `using` would read as the next clause of the grammar.
+        let index_name = match ix.name.as_str() {
+            "on" | "using" => string(&ix.name),
+            other => name(other),
+        };
+        let _ = write!(out, "index {index_name}");
         if ix.method != IndexMethod::Btree {
             let _ = write!(out, " using {}", name(ix.method.name()));
         }
@@ -361,8 +366,11 @@ fn table(out: &mut String, t: &Table) {
             .elements
             .iter()
             .map(|e| {
+                // The grammar reads a string-literal element as SQL, so a column Rust cannot
+                // spell is written as its quoted SQL identifier inside the literal.
                 let mut s = match &e.target {
-                    IndexTarget::Column(c) => name(c),
+                    IndexTarget::Column(c) if name(c) == *c => c.clone(),
+                    IndexTarget::Column(c) => string(&schema_core::ident::quote_ident(c)),
                     IndexTarget::Expression(x) => string(x),
                 };
                 if let Some(coll) = &e.collation {

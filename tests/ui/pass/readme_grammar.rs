@@ -57,7 +57,7 @@ pgdecl::schema! {
     procedure archive(inout n integer, out done boolean) language plpgsql as "BEGIN done := true; END";
 
     trigger users_touch before update on users for each row execute function touch_updated_at();
-    trigger audit_changes after insert or update of email, role or delete on users
+    trigger audit_changes after update of email, role on users
         for each row when "OLD.* IS DISTINCT FROM NEW.*" execute function audit("users", 2);
 
     view active_users as "SELECT id, email FROM users WHERE deleted_at IS NULL";
