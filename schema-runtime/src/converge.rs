@@ -362,7 +362,9 @@ fn converge_phase(
         skip: policy.ignore_schemas.clone(),
         ..Scope::default()
     };
-    let live = introspect_in(&mut tx, &scope)?;
+    let mut live = introspect_in(&mut tx, &scope)?;
+    live.unmodeled
+        .extend(split_unmanaged(&mut live.schema, declared));
     let mut canonical = canonical_for(&mut tx, declared, &hash, live.server_version, writes)?;
     adopt_unspecified(&live.schema, &mut canonical);
     let mut plan = diff(&live.schema, &canonical);
@@ -497,6 +499,59 @@ fn plan_sql(changes: &[Change]) -> String {
         .map(|c| c.sql.as_str())
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// Takes out of `live` what the declaration does not manage, returning it as report entries:
+/// everything in schemas the declaration does not name (another team's, a DBA's), and
+/// extensions it does not declare. These are never planned, so no policy can drop them.
+/// Undeclared objects inside declared schemas stay: they are planned as drops, which the
+/// policy withholds unless destructive changes are allowed.
+pub fn split_unmanaged(live: &mut Schema, declared: &Schema) -> Vec<Unmodeled> {
+    let managed = |schema: &str| {
+        schema == schema_core::DEFAULT_SCHEMA || declared.schemas.iter().any(|n| n.name == schema)
+    };
+    let mut out = Vec::new();
+    let mut note = |kind: &str, name: String| {
+        out.push(Unmodeled {
+            kind: format!("unmanaged {kind}"),
+            name,
+        })
+    };
+    let q =
+        |n: &schema_core::QualifiedName| schema_core::ident::quote_qualified(&n.schema, &n.name);
+    live.extensions.retain(|e| {
+        let keep = declared.extensions.iter().any(|d| d.name == e.name);
+        if !keep {
+            note("extension", e.name.clone());
+        }
+        keep
+    });
+    live.schemas.retain(|n| {
+        let keep = managed(&n.name);
+        if !keep {
+            note("schema", n.name.clone());
+        }
+        keep
+    });
+    macro_rules! split {
+        ($field:ident, $kind:expr, $attr:ident) => {
+            live.$field.retain(|o| {
+                let name = &o.$attr;
+                let keep = managed(&name.schema);
+                if !keep {
+                    note($kind, q(name));
+                }
+                keep
+            });
+        };
+    }
+    split!(enums, "type", name);
+    split!(sequences, "sequence", name);
+    split!(functions, "function", name);
+    split!(tables, "table", name);
+    split!(views, "view", name);
+    split!(triggers, "trigger on", table);
+    out
 }
 
 /// What the declaration leaves open takes the live value: an extension declared without a

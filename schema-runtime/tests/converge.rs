@@ -295,3 +295,48 @@ fn new_enum_value_used_by_a_default_in_the_same_release() {
         "one row per converge run that changed something"
     );
 }
+
+#[test]
+fn objects_outside_the_declared_schemas_are_unmanaged_and_never_dropped() {
+    let db = TestServer::shared().create_database("unmanaged").unwrap();
+    let mut client = db.connect();
+    client
+        .batch_execute(
+            "CREATE SCHEMA reporting; CREATE TABLE reporting.daily (day date PRIMARY KEY);
+             CREATE EXTENSION IF NOT EXISTS pg_trgm;",
+        )
+        .unwrap();
+    let allow = Policy {
+        allow_destructive: true,
+        ..Policy::new(Mode::Apply)
+    };
+    let report = converge(&mut client, &awkward(), &allow).unwrap();
+    let unmanaged: Vec<String> = report
+        .unmodeled
+        .iter()
+        .map(|u| format!("{} {}", u.kind, u.name))
+        .collect();
+    assert!(
+        unmanaged.contains(&"unmanaged table reporting.daily".to_string()),
+        "{unmanaged:?}"
+    );
+    assert!(
+        unmanaged.contains(&"unmanaged extension pg_trgm".to_string()),
+        "{unmanaged:?}"
+    );
+    assert!(report
+        .plan
+        .changes
+        .iter()
+        .all(|c| !c.object.name.contains("reporting")));
+    let kept: bool = client
+        .query_one("SELECT to_regclass('reporting.daily') IS NOT NULL", &[])
+        .unwrap()
+        .get(0);
+    assert!(
+        kept,
+        "even with destructive changes allowed, unmanaged objects stay"
+    );
+    let again = converge(&mut client, &awkward(), &allow).unwrap();
+    assert!(again.plan.changes.is_empty(), "{}", again.plan.to_sql());
+}
