@@ -44,12 +44,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ddl = schema.create_sql();
         best = best.min(t.elapsed());
     }
-    row("create_sql()", best, None, &format!("{} KiB of DDL", ddl.len() / 1024));
+    row(
+        "create_sql()",
+        best,
+        None,
+        &format!("{} KiB of DDL", ddl.len() / 1024),
+    );
 
     // Compile-time cost of the schema! invocation.
     let source = pgdecl::runtime::source::to_schema_source(&schema);
     let small = pgdecl::runtime::source::to_schema_source(&big_schema::big_schema(10));
-    for (label, src) in [("cargo check, 10-table schema!", &small), (&*format!("cargo check, {n}-table schema!"), &source)] {
+    for (label, src) in [
+        ("cargo check, 10-table schema!", &small),
+        (&*format!("cargo check, {n}-table schema!"), &source),
+    ] {
         match compile_cost(src) {
             Ok(d) => row(label, d, None, "expansion + type check of that crate"),
             Err(e) => println!("{label:<44} failed: {e}"),
@@ -64,7 +72,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let ddl_file = dir.join("schema.sql");
     std::fs::write(&ddl_file, &ddl)?;
     let mut psql = loaded.psql_command();
-    psql.args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-f"]).arg(&ddl_file);
+    psql.args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-f"])
+        .arg(&ddl_file);
     let (t, m, _) = measure(&psql)?;
     row("psql loading the DDL", t, m, "");
 
@@ -77,7 +86,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut diff = Command::new(&tool);
     diff.args(["diff", loaded.url(), loaded.url()]);
     let (t, m, out) = measure(&diff)?;
-    let note = if out.trim().is_empty() { "whole process" } else { "whole process (NOT in sync!)" };
+    let note = if out.trim().is_empty() {
+        "whole process"
+    } else {
+        "whole process (NOT in sync!)"
+    };
     row("pgdecl diff URL URL (in sync)", t, m, note);
 
     let empty = server.create_database("bench_empty")?;
@@ -89,8 +102,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .env("PGDECL_BENCH_TABLES", n.to_string());
             let (_, mem, out) = measure(&child)?;
             let measured = Duration::from_secs_f64(out.trim().parse::<f64>()?);
-            let what = if again { "again (cached)" } else { "first (canonicalizes)" };
-            row(&format!("plan vs {label} database, {what}"), measured, mem, "");
+            let what = if again {
+                "again (cached)"
+            } else {
+                "first (canonicalizes)"
+            };
+            row(
+                &format!("plan vs {label} database, {what}"),
+                measured,
+                mem,
+                "",
+            );
         }
     }
     let _ = std::fs::remove_dir_all(&dir);
@@ -100,7 +122,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// In a child: plans `url` against the schema, printing the seconds of the measured call
 /// (the first, or the second when `again`).
 fn child_plan(url: &str, again: u8) -> Result<(), Box<dyn std::error::Error>> {
-    let n: usize = std::env::var("PGDECL_BENCH_TABLES").ok().and_then(|v| v.parse().ok()).unwrap_or(1000);
+    let n: usize = std::env::var("PGDECL_BENCH_TABLES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000);
     let schema = big_schema::big_schema(n);
     let mut client = connect(url)?;
     let policy = Policy::new(Mode::PlanOnly);
@@ -119,8 +144,13 @@ fn child_plan(url: &str, again: u8) -> Result<(), Box<dyn std::error::Error>> {
 }
 
 fn row(label: &str, d: Duration, mem_kib: Option<u64>, note: &str) {
-    let mem = mem_kib.map_or("n/a".to_string(), |k| format!("{:.0} MB", k as f64 / 1024.0));
-    println!("{label:<44} {:>9.3} s   peak {mem:>7}   {note}", d.as_secs_f64());
+    let mem = mem_kib.map_or("n/a".to_string(), |k| {
+        format!("{:.0} MB", k as f64 / 1024.0)
+    });
+    println!(
+        "{label:<44} {:>9.3} s   peak {mem:>7}   {note}",
+        d.as_secs_f64()
+    );
 }
 
 /// Runs `cmd` to completion under GNU time when present: (wall time, peak RSS in KiB, stdout).
@@ -129,7 +159,11 @@ fn measure(cmd: &Command) -> Result<(Duration, Option<u64>, String), Box<dyn std
     let mem_file = std::env::temp_dir().join(format!("pgdecl-bench-mem-{}", std::process::id()));
     let mut run = if Path::new("/usr/bin/time").exists() {
         let mut c = Command::new("/usr/bin/time");
-        c.arg("-f").arg("%M").arg("-o").arg(&mem_file).arg(cmd.get_program());
+        c.arg("-f")
+            .arg("%M")
+            .arg("-o")
+            .arg(&mem_file)
+            .arg(cmd.get_program());
         c
     } else {
         Command::new(cmd.get_program())
@@ -201,7 +235,12 @@ fn compile_cost(schema_source: &str) -> Result<Duration, Box<dyn std::error::Err
             .env("CARGO_TARGET_DIR", dir.join("target"))
             .output()?;
         if !out.status.success() {
-            return Err(String::from_utf8_lossy(&out.stderr).lines().take(20).collect::<Vec<_>>().join("\n").into());
+            return Err(String::from_utf8_lossy(&out.stderr)
+                .lines()
+                .take(20)
+                .collect::<Vec<_>>()
+                .join("\n")
+                .into());
         }
         Ok(t.elapsed())
     };

@@ -3,13 +3,16 @@
 
 #[test]
 fn readme_grammar_examples_are_compiled() {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     let case = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/ui/pass/readme_grammar.rs"
     ))
     .unwrap();
-    let start = readme.find("## The `schema!` grammar").expect("grammar section");
+    let start = readme
+        .find("## The `schema!` grammar")
+        .expect("grammar section");
     let section = &readme[start..];
     let end = section[3..].find("\n## ").map_or(section.len(), |i| i + 3);
     let mut missing = Vec::new();
@@ -19,7 +22,11 @@ fn readme_grammar_examples_are_compiled() {
         if block.contains("pub static SCHEMA") {
             continue;
         }
-        for line in block.lines().map(str::trim_end).filter(|l| !l.trim().is_empty()) {
+        for line in block
+            .lines()
+            .map(str::trim_end)
+            .filter(|l| !l.trim().is_empty())
+        {
             if !case.contains(line) {
                 missing.push(line.to_string());
             }

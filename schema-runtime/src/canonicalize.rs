@@ -44,14 +44,14 @@ impl Scratch {
         Scratch { pairs }
     }
 
-    fn to_scratch(&self, schema: &str) -> Option<&str> {
+    fn scratch_of(&self, schema: &str) -> Option<&str> {
         self.pairs
             .iter()
             .find(|(n, _)| n == schema)
             .map(|(_, s)| s.as_str())
     }
 
-    fn from_scratch(&self, schema: &str) -> Option<&str> {
+    fn original_of(&self, schema: &str) -> Option<&str> {
         self.pairs
             .iter()
             .find(|(_, s)| s == schema)
@@ -59,7 +59,7 @@ impl Scratch {
     }
 
     fn home(&self) -> &str {
-        self.to_scratch(DEFAULT_SCHEMA)
+        self.scratch_of(DEFAULT_SCHEMA)
             .expect("public is always mapped")
     }
 }
@@ -76,7 +76,7 @@ pub fn canonicalize(client: &mut impl GenericClient, declared: &Schema) -> Resul
         declared.functions.iter().map(|f| &f.name).collect();
     let mapped = map_schema(
         declared,
-        &|s| scratch.to_scratch(s).map(str::to_string),
+        &|s| scratch.scratch_of(s).map(str::to_string),
         &|t| declared_types.contains(t),
         &|f| declared_functions.contains(f),
         true,
@@ -127,7 +127,7 @@ pub fn canonicalize(client: &mut impl GenericClient, declared: &Schema) -> Resul
 
     let mut canonical = map_schema(
         &read.schema,
-        &|s| scratch.from_scratch(s).map(str::to_string),
+        &|s| scratch.original_of(s).map(str::to_string),
         &|_| true,
         &|_| true,
         false,

@@ -1,4 +1,4 @@
-//! pgdecl's live-database side: read the catalog into the model ([`introspect`]), compare it
+//! pgdecl's live-database side: read the catalog into the model ([`introspect()`]), compare it
 //! with a declared schema, and converge or validate.
 
 #![warn(missing_docs)]
