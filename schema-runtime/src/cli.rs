@@ -45,7 +45,7 @@ pub fn tool_main(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i
     }
     let result = match positional.as_slice() {
         ["inspect", url] => inspect_cmd(url, out),
-        ["diff", from, to] => diff_cmd(from, to, allow_destructive, out),
+        ["diff", from, to] => diff_cmd(from, to, allow_destructive, out, err),
         _ => {
             let _ = writeln!(err, "{TOOL_USAGE}");
             return if args.iter().any(|a| a == "--help" || a == "help") {
@@ -82,6 +82,15 @@ fn inspect_cmd(url: &str, out: &mut dyn Write) -> Result<i32, Error> {
 /// The plan from one live database to another (both sides printed by a server, so no
 /// canonicalization is needed).
 pub fn diff_databases(from_url: &str, to_url: &str) -> Result<Plan, Error> {
+    diff_databases_reporting(from_url, to_url).map(|(plan, _)| plan)
+}
+
+/// [`diff_databases`], with the objects either side holds that pgdecl does not model (and so
+/// leaves out of the plan), as `FROM:`/`TO:`-prefixed lines.
+pub fn diff_databases_reporting(
+    from_url: &str,
+    to_url: &str,
+) -> Result<(Plan, Vec<String>), Error> {
     // The two reads are independent: run them side by side.
     let read = |url: &str| introspect(&mut connect(url)?, &Scope::default());
     let (from, to) = std::thread::scope(|s| {
@@ -90,7 +99,14 @@ pub fn diff_databases(from_url: &str, to_url: &str) -> Result<Plan, Error> {
         (from, to.join())
     });
     let to = to.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
-    Ok(diff(&from?.schema, &to.schema))
+    let from = from?;
+    let mut left_out = Vec::new();
+    for (side, found) in [("FROM", &from), ("TO", &to)] {
+        for u in &found.unmodeled {
+            left_out.push(format!("{side}: {} {}", u.kind, u.name));
+        }
+    }
+    Ok((diff(&from.schema, &to.schema), left_out))
 }
 
 fn diff_cmd(
@@ -98,8 +114,13 @@ fn diff_cmd(
     to: &str,
     allow_destructive: bool,
     out: &mut dyn Write,
+    err: &mut dyn Write,
 ) -> Result<i32, Error> {
-    let plan = diff_databases(from, to)?;
+    let (plan, left_out) = diff_databases_reporting(from, to)?;
+    // On stderr, so stdout stays exactly the SQL to run (and empty when in sync).
+    for line in &left_out {
+        let _ = writeln!(err, "pgdecl: not modelled, left out of the plan: {line}");
+    }
     if plan.changes.is_empty() {
         return Ok(EXIT_OK);
     }
