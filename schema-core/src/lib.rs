@@ -11,6 +11,7 @@ pub mod builder;
 pub mod check;
 pub mod diff;
 pub mod expr;
+pub mod grammar;
 pub mod ident;
 pub mod model;
 pub mod naming;

@@ -1333,14 +1333,7 @@ fn parse_table(cx: &Ctxt, input: ParseStream) -> syn::Result<TableDecl> {
     })
 }
 
-const ELEMENT_KEYWORDS: &[&str] = &[
-    "primary",
-    "unique",
-    "foreign",
-    "check",
-    "constraint",
-    "index",
-];
+use schema_core::grammar::TABLE_ELEMENT_KEYWORDS as ELEMENT_KEYWORDS;
 
 fn parse_element(cx: &Ctxt, input: ParseStream) -> syn::Result<Element> {
     let docs = parse_docs(cx, input)?;

@@ -7,17 +7,7 @@ use std::fmt::Write;
 use schema_core::model::*;
 use schema_core::DataType;
 
-/// Words that start a table element other than a column; a column with one of these names
-/// must be written as a string literal.
-const ELEMENT_KEYWORDS: &[&str] = &[
-    "primary",
-    "unique",
-    "foreign",
-    "check",
-    "constraint",
-    "index",
-    "exclude",
-];
+use schema_core::grammar::TABLE_ELEMENT_KEYWORDS as ELEMENT_KEYWORDS;
 
 /// `name` as the grammar takes it: a Rust identifier when it is one, else a string literal.
 pub fn name(n: &str) -> String {
