@@ -4,73 +4,64 @@
 use schema_core::model::{ArgMode, FunctionArg, Returns};
 use schema_core::DataType;
 
-/// True if `s` has balanced parentheses outside quotes (so `(s)` is one group).
-pub fn balanced(s: &str) -> bool {
-    let mut depth = 0i32;
-    let mut in_single = false;
-    let mut in_double = false;
-    for c in s.chars() {
-        match c {
-            '\'' if !in_double => in_single = !in_single,
-            '"' if !in_single => in_double = !in_double,
-            '(' if !in_single && !in_double => depth += 1,
-            ')' if !in_single && !in_double => {
-                depth -= 1;
-                if depth < 0 {
-                    return false;
-                }
-            }
-            _ => {}
+/// The characters of `s` outside single and double quotes, each with its byte index and the
+/// depth of parentheses and brackets after it (an opening one counts inside, a closing one
+/// outside). The one scanner every text reader here uses.
+fn outside_quotes(s: &str) -> impl Iterator<Item = (usize, char, i32)> + '_ {
+    let (mut depth, mut in_single, mut in_double) = (0i32, false, false);
+    s.char_indices().filter_map(move |(i, c)| match c {
+        '\'' if !in_double => {
+            in_single = !in_single;
+            None
         }
-    }
-    depth == 0
+        '"' if !in_single => {
+            in_double = !in_double;
+            None
+        }
+        _ if in_single || in_double => None,
+        '(' | '[' => {
+            depth += 1;
+            Some((i, c, depth))
+        }
+        ')' | ']' => {
+            depth -= 1;
+            Some((i, c, depth))
+        }
+        _ => Some((i, c, depth)),
+    })
 }
 
-/// Splits `s` at `sep` (or at commas when `None`) where not inside parentheses, brackets
-/// or quotes.
-fn split_top_level(s: &str, sep: Option<char>) -> Vec<&str> {
-    let sep = sep.unwrap_or(',');
+/// True if `s` has balanced parentheses outside quotes (so `(s)` is one group).
+pub fn balanced(s: &str) -> bool {
+    let mut last = 0;
+    for (_, _, depth) in outside_quotes(s) {
+        if depth < 0 {
+            return false;
+        }
+        last = depth;
+    }
+    last == 0
+}
+
+/// Splits `s` at commas that stand outside parentheses, brackets and quotes.
+fn split_top_level(s: &str) -> Vec<&str> {
     let mut parts = Vec::new();
-    let (mut depth, mut start) = (0i32, 0usize);
-    let (mut in_single, mut in_double) = (false, false);
-    for (i, c) in s.char_indices() {
-        match c {
-            '\'' if !in_double => in_single = !in_single,
-            '"' if !in_single => in_double = !in_double,
-            '(' | '[' if !in_single && !in_double => depth += 1,
-            ')' | ']' if !in_single && !in_double => depth -= 1,
-            c if c == sep && depth == 0 && !in_single && !in_double => {
-                parts.push(&s[start..i]);
-                start = i + c.len_utf8();
-            }
-            _ => {}
+    let mut start = 0;
+    for (i, c, depth) in outside_quotes(s) {
+        if c == ',' && depth == 0 {
+            parts.push(&s[start..i]);
+            start = i + 1;
         }
     }
     parts.push(&s[start..]);
     parts
 }
 
-/// Finds ` DEFAULT ` at top level (not inside quotes or parentheses).
+/// Splits at ` DEFAULT ` standing at top level (not inside quotes or parentheses).
 fn split_default(s: &str) -> (&str, Option<&str>) {
-    let (mut depth, mut in_single, mut in_double) = (0i32, false, false);
-    let bytes = s.as_bytes();
-    for (i, c) in s.char_indices() {
-        match c {
-            '\'' if !in_double => in_single = !in_single,
-            '"' if !in_single => in_double = !in_double,
-            '(' if !in_single && !in_double => depth += 1,
-            ')' if !in_single && !in_double => depth -= 1,
-            ' ' if depth == 0
-                && !in_single
-                && !in_double
-                && bytes[i..].starts_with(b" DEFAULT ") =>
-            {
-                return (&s[..i], Some(&s[i + 9..]));
-            }
-            _ => {}
-        }
-    }
-    (s, None)
+    outside_quotes(s)
+        .find(|&(i, c, depth)| c == ' ' && depth == 0 && s[i..].starts_with(" DEFAULT "))
+        .map_or((s, None), |(i, _, _)| (&s[..i], Some(&s[i + 9..])))
 }
 
 /// Parses `pg_get_function_arguments` output: `a integer, b text DEFAULT 'x'::text,
@@ -79,7 +70,7 @@ pub fn function_args(text: &str) -> Option<Vec<FunctionArg>> {
     if text.trim().is_empty() {
         return Some(Vec::new());
     }
-    split_top_level(text, None)
+    split_top_level(text)
         .into_iter()
         .map(|arg| {
             let (decl, default) = split_default(arg.trim());
@@ -155,7 +146,7 @@ pub fn function_result(text: &str) -> Option<Returns> {
         .strip_prefix("TABLE(")
         .and_then(|t| t.strip_suffix(')'))
     {
-        let cols = split_top_level(inner, None)
+        let cols = split_top_level(inner)
             .into_iter()
             .map(|c| {
                 let (name, ty) = split_name(c.trim())?;
@@ -174,22 +165,10 @@ pub fn trigger_when(def: &str) -> Option<String> {
         .iter()
         .find_map(|m| def.find(m).map(|i| i + m.len()))?;
     let rest = &def[start..];
-    let (mut depth, mut in_single, mut in_double) = (1i32, false, false);
-    for (i, c) in rest.char_indices() {
-        match c {
-            '\'' if !in_double => in_single = !in_single,
-            '"' if !in_single => in_double = !in_double,
-            '(' if !in_single && !in_double => depth += 1,
-            ')' if !in_single && !in_double => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(rest[..i].to_string());
-                }
-            }
-            _ => {}
-        }
-    }
-    None
+    // `rest` starts inside the clause's parenthesis: it ends where the depth drops below zero.
+    outside_quotes(rest)
+        .find(|&(_, c, depth)| c == ')' && depth < 0)
+        .map(|(i, _, _)| rest[..i].to_string())
 }
 
 /// Makes the array type explicit where PostgreSQL prints a cast of a whole array as a cast of
@@ -206,32 +185,26 @@ pub fn explicit_array_casts(expr: &str) -> Option<String> {
     let bytes = expr.as_bytes();
     let mut out = String::new();
     let mut copied = 0;
-    let (mut i, mut in_single, mut in_double) = (0usize, false, false);
-    while i < bytes.len() {
-        let c = bytes[i];
-        match c {
-            b'\'' if !in_double => in_single = !in_single,
-            b'"' if !in_single => in_double = !in_double,
-            b'A' if !in_single
-                && !in_double
-                && bytes[i..].starts_with(b"ARRAY[")
-                && (i == 0 || !is_ident_byte(bytes[i - 1])) =>
-            {
-                if let Some(end) = closing_bracket(expr, i + 5) {
-                    if bytes[end + 1..].starts_with(b"::") {
-                        if let Some(ty) = common_literal_type(&expr[i + 6..end]) {
-                            out.push_str(&expr[copied..=end]);
-                            out.push_str(&format!("::{ty}[]"));
-                            copied = end + 1;
-                            i = end + 1;
-                            continue;
-                        }
-                    }
-                }
-            }
-            _ => {}
+    for (i, c, _) in outside_quotes(expr) {
+        // Past a rewritten constructor, and only at a word `ARRAY[`.
+        if i < copied
+            || c != 'A'
+            || !expr[i..].starts_with("ARRAY[")
+            || (i > 0 && is_ident_byte(bytes[i - 1]))
+        {
+            continue;
         }
-        i += 1;
+        let Some(end) = closing_bracket(expr, i + 5) else {
+            continue;
+        };
+        if !expr[end + 1..].starts_with("::") {
+            continue;
+        }
+        if let Some(ty) = common_literal_type(&expr[i + 6..end]) {
+            out.push_str(&expr[copied..=end]);
+            out.push_str(&format!("::{ty}[]"));
+            copied = end + 1;
+        }
     }
     if copied == 0 {
         return None;
@@ -246,22 +219,9 @@ fn is_ident_byte(b: u8) -> bool {
 
 /// The index of the `]` that closes the `[` at `open`, outside quotes.
 fn closing_bracket(s: &str, open: usize) -> Option<usize> {
-    let (mut depth, mut in_single, mut in_double) = (0i32, false, false);
-    for (i, c) in s.char_indices().skip_while(|(i, _)| *i < open) {
-        match c {
-            '\'' if !in_double => in_single = !in_single,
-            '"' if !in_single => in_double = !in_double,
-            '[' | '(' if !in_single && !in_double => depth += 1,
-            ']' | ')' if !in_single && !in_double => {
-                depth -= 1;
-                if depth == 0 {
-                    return (c == ']').then_some(i);
-                }
-            }
-            _ => {}
-        }
-    }
-    None
+    outside_quotes(&s[open..])
+        .find(|&(_, c, depth)| matches!(c, ']' | ')') && depth == 0)
+        .and_then(|(i, c, _)| (c == ']').then_some(open + i))
 }
 
 /// The type every element of `elements` (an `ARRAY[...]` body) is cast to, when each is a
@@ -269,7 +229,7 @@ fn closing_bracket(s: &str, open: usize) -> Option<usize> {
 /// varying` gives `character varying`.
 fn common_literal_type(elements: &str) -> Option<&str> {
     let mut common: Option<&str> = None;
-    for element in split_top_level(elements, None) {
+    for element in split_top_level(elements) {
         let element = element.trim();
         let rest = element.strip_prefix('\'')?;
         // The end of the literal: a quote not followed by another.
