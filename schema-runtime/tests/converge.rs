@@ -340,3 +340,47 @@ fn objects_outside_the_declared_schemas_are_unmanaged_and_never_dropped() {
     let again = converge(&mut client, &awkward(), &allow).unwrap();
     assert!(again.plan.changes.is_empty(), "{}", again.plan.to_sql());
 }
+
+#[test]
+fn a_role_without_create_validates_from_the_stored_canonical_form() {
+    use schema_runtime::converge::forget_canonical_forms;
+    let db = TestServer::shared()
+        .create_database("storedcanonical")
+        .unwrap();
+    let mut admin = db.connect();
+    admin
+        .batch_execute("DO $$ BEGIN CREATE ROLE validator LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$")
+        .unwrap();
+    // A declaration no other test uses, so no other test's in-process cache entry can answer.
+    let mut declared = awkward();
+    declared.tables.push(
+        Schema::builder()
+            .table(TableDef::new("stored_canonical_probe").column(ColumnDef::new("id", t("int"))))
+            .build()
+            .tables
+            .remove(0),
+    );
+    let url = db.url().replacen("postgres@", "validator@", 1);
+    let mut validator = schema_runtime::connect(&url).unwrap();
+
+    // Nothing stored yet: a role without CREATE on the database cannot canonicalize.
+    forget_canonical_forms();
+    let err = converge(&mut validator, &declared, &Policy::new(Mode::ValidateOnly)).unwrap_err();
+    assert_eq!(
+        err.kind,
+        schema_runtime::ErrorKind::MissingPrivilege,
+        "{err}"
+    );
+
+    // A deploy stores the canonical form; the validator reads it from pgdecl.canonical_cache.
+    converge(&mut admin, &declared, &Policy::new(Mode::Apply)).unwrap();
+    admin
+        .batch_execute(
+            "GRANT USAGE ON SCHEMA pgdecl TO validator;
+             GRANT SELECT ON pgdecl.canonical_cache TO validator;",
+        )
+        .unwrap();
+    forget_canonical_forms();
+    converge(&mut validator, &declared, &Policy::new(Mode::ValidateOnly))
+        .unwrap_or_else(|e| panic!("validate-only from the stored canonical form: {e}"));
+}
