@@ -1,0 +1,52 @@
+//! Rule `column-missing`: Primary key, unique and foreign key constraints can only list columns of
+//! their table.
+
+use crate::check::context::Context;
+use crate::check::message::column_missing;
+use crate::check::{ConstraintPart, Diagnostic, Location, Rule, RuleCheck};
+use crate::model::ConstraintKind;
+
+/// Reports every violation in the schema behind `cx`.
+pub(crate) fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for (t, table) in cx.schema.tables.iter().enumerate() {
+        for (c, con) in table.constraints.iter().enumerate() {
+            let at = |part| Location::Constraint {
+                table: t,
+                constraint: c,
+                part,
+            };
+            let what = con.kind.label();
+            for (i, name) in con.kind.columns().iter().enumerate() {
+                if table.column(name).is_none() {
+                    out.push(column_missing(
+                        table,
+                        name,
+                        &format!("{what} constraint `{}`", con.name),
+                        at(ConstraintPart::Column(i)),
+                    ));
+                }
+            }
+            let include = match &con.kind {
+                ConstraintKind::PrimaryKey { include, .. }
+                | ConstraintKind::Unique { include, .. } => include.as_slice(),
+                _ => &[],
+            };
+            for (i, name) in include.iter().enumerate() {
+                if table.column(name).is_none() {
+                    out.push(column_missing(
+                        table,
+                        name,
+                        &format!("`include` of constraint `{}`", con.name),
+                        at(ConstraintPart::Include(i)),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// Registers [`check`] for the rule it reports.
+pub(crate) const CHECK: RuleCheck = RuleCheck {
+    rules: &[Rule::ColumnMissing],
+    run: check,
+};

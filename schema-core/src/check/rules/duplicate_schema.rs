@@ -1,0 +1,33 @@
+//! Rule `duplicate-schema`: `CREATE SCHEMA` of an existing schema fails.
+
+use crate::check::context::Context;
+use crate::check::rules::report_duplicates;
+use crate::check::{Diagnostic, Location, Rule, RuleCheck};
+
+/// Reports every violation in the schema behind `cx`.
+pub(crate) fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    report_duplicates(
+        cx.schema
+            .schemas
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (&s.name, i)),
+        |i, _| {
+            let name = &cx.schema.schemas[i].name;
+            out.push(
+                Diagnostic::new(
+                    Rule::DuplicateSchema,
+                    Location::Namespace { namespace: i },
+                    format!("schema `{name}` is declared twice"),
+                )
+                .help("remove the second declaration"),
+            );
+        },
+    );
+}
+
+/// Registers [`check`] for the rule it reports.
+pub(crate) const CHECK: RuleCheck = RuleCheck {
+    rules: &[Rule::DuplicateSchema],
+    run: check,
+};

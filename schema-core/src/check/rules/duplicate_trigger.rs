@@ -1,0 +1,37 @@
+//! Rule `duplicate-trigger`: Trigger names are unique per table.
+
+use crate::check::context::Context;
+use crate::check::message::qualified;
+use crate::check::rules::report_duplicates;
+use crate::check::{Diagnostic, Location, Rule, RuleCheck, TriggerPart};
+
+/// Reports every violation in the schema behind `cx`.
+pub(crate) fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let ts = &cx.schema.triggers;
+    report_duplicates(
+        ts.iter().enumerate().map(|(i, t)| ((&t.table, &t.name), i)),
+        |i, _| {
+            out.push(
+                Diagnostic::new(
+                    Rule::DuplicateTrigger,
+                    Location::Trigger {
+                        trigger: i,
+                        part: TriggerPart::Name,
+                    },
+                    format!(
+                        "trigger `{}` is declared twice on `{}`",
+                        ts[i].name,
+                        qualified(&ts[i].table)
+                    ),
+                )
+                .help("give the second trigger another name"),
+            );
+        },
+    );
+}
+
+/// Registers [`check`] for the rule it reports.
+pub(crate) const CHECK: RuleCheck = RuleCheck {
+    rules: &[Rule::DuplicateTrigger],
+    run: check,
+};
