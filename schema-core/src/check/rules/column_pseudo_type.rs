@@ -1,4 +1,4 @@
-//! Rule `column-pseudo-type`: Pseudo-types (`trigger`, `void`, `record`, `any*`, ...) can only be
+//! Rule `column-pseudo-type`: pseudo-types (`trigger`, `void`, `record`, `any*`, ...) can only be
 //! function argument or return types; a column of one is rejected.
 
 use crate::check::context::Context;
@@ -57,3 +57,27 @@ pub(crate) const CHECK: RuleCheck = RuleCheck {
     rules: &[Rule::ColumnPseudoType],
     run: check,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::CHECK;
+    use crate::builder::*;
+    use crate::check::test_support::*;
+
+    use crate::model::*;
+
+    #[test]
+    fn a_column_cannot_have_a_pseudo_type() {
+        let s = Schema::builder()
+            .table(
+                TableDef::new("users")
+                    .column(ColumnDef::new("t", ty("trigger")))
+                    .column(ColumnDef::new("n", ty("int"))),
+            )
+            .build();
+        assert_eq!(
+            messages(&CHECK, &s),
+            ["column `t` cannot have pseudo-type `trigger`"]
+        );
+    }
+}

@@ -1,4 +1,4 @@
-//! Rule `column-missing`: Primary key, unique and foreign key constraints can only list columns of
+//! Rule `column-missing`: primary key, unique and foreign key constraints can only list columns of
 //! their table.
 
 use crate::check::context::Context;
@@ -50,3 +50,47 @@ pub(crate) const CHECK: RuleCheck = RuleCheck {
     rules: &[Rule::ColumnMissing],
     run: check,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::CHECK;
+    use crate::builder::*;
+    use crate::check::test_support::*;
+    use crate::check::*;
+    use crate::model::*;
+
+    #[test]
+    fn key_and_include_columns_must_exist() {
+        let s = Schema::builder()
+            .table(
+                TableDef::new("users")
+                    .column(ColumnDef::new("email", ty("text")))
+                    .constraint(ConstraintDef::unique(["emial"]).named("users_email_key"))
+                    .constraint(
+                        ConstraintDef::unique(["email"])
+                            .named("users_email_cover")
+                            .include(["x"]),
+                    ),
+            )
+            .build();
+        let found = run(&CHECK, &s);
+        assert_eq!(found.len(), 2);
+        assert_eq!(
+            found[0].message,
+            "unique constraint `users_email_key` names column `emial`, which table `users` does not have"
+        );
+        assert_eq!(found[0].help.as_deref(), Some("did you mean `email`?"));
+        assert_eq!(
+            found[1].location,
+            Location::Constraint {
+                table: 0,
+                constraint: 1,
+                part: ConstraintPart::Include(0)
+            }
+        );
+        assert_eq!(
+            found[1].help.as_deref(),
+            Some("the columns of `users` are: `email`")
+        );
+    }
+}

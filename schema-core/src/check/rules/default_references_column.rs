@@ -1,4 +1,4 @@
-//! Rule `default-references-column`: A default is evaluated without a row, so PostgreSQL forbids
+//! Rule `default-references-column`: a default is evaluated without a row, so PostgreSQL forbids
 //! column references in it ("cannot use column reference in DEFAULT expression").
 
 use crate::check::context::Context;
@@ -38,3 +38,28 @@ pub(crate) const CHECK: RuleCheck = RuleCheck {
     rules: &[Rule::DefaultReferencesColumn],
     run: check,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::CHECK;
+    use crate::builder::*;
+    use crate::check::test_support::*;
+
+    use crate::model::*;
+
+    #[test]
+    fn defaults_cannot_read_columns() {
+        let s = Schema::builder()
+            .table(
+                TableDef::new("users")
+                    .column(ColumnDef::new("a", ty("text")).default_sql("b"))
+                    .column(ColumnDef::new("b", ty("text")).default_sql("'b'"))
+                    .column(ColumnDef::new("c", ty("timestamptz")).default_sql("now()")),
+            )
+            .build();
+        assert_eq!(
+            messages(&CHECK, &s),
+            ["the default of `a` refers to `b`, but a default cannot refer to columns"]
+        );
+    }
+}

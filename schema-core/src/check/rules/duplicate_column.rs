@@ -1,4 +1,4 @@
-//! Rule `duplicate-column`: A table cannot have two columns of one name.
+//! Rule `duplicate-column`: a table cannot have two columns of one name.
 
 use crate::check::context::Context;
 use crate::check::message::qualified;
@@ -41,3 +41,37 @@ pub(crate) const CHECK: RuleCheck = RuleCheck {
     rules: &[Rule::DuplicateColumn],
     run: check,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::CHECK;
+    use crate::builder::*;
+    use crate::check::test_support::*;
+    use crate::check::*;
+    use crate::model::*;
+
+    #[test]
+    fn reports_the_second_column() {
+        let s = Schema::builder()
+            .table(
+                TableDef::new("users")
+                    .column(ColumnDef::new("id", ty("int")))
+                    .column(ColumnDef::new("id", ty("bigint"))),
+            )
+            .build();
+        let found = run(&CHECK, &s);
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            found[0].message,
+            "column `id` is declared twice in table `users`"
+        );
+        assert_eq!(
+            found[0].location,
+            Location::Column {
+                table: 0,
+                column: 1,
+                part: ColumnPart::Name
+            }
+        );
+    }
+}

@@ -1,4 +1,4 @@
-//! Rule `duplicate-constraint`: Constraint names are unique per table.
+//! Rule `duplicate-constraint`: constraint names are unique per table.
 
 use crate::check::context::Context;
 use crate::check::message::qualified;
@@ -41,3 +41,28 @@ pub(crate) const CHECK: RuleCheck = RuleCheck {
     rules: &[Rule::DuplicateConstraint],
     run: check,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::CHECK;
+    use crate::builder::*;
+    use crate::check::test_support::*;
+
+    use crate::model::*;
+
+    #[test]
+    fn reports_the_second_constraint() {
+        let s = Schema::builder()
+            .table(
+                TableDef::new("users")
+                    .column(ColumnDef::new("n", ty("int")))
+                    .constraint(ConstraintDef::check("n > 0").named("n_ok"))
+                    .constraint(ConstraintDef::check("n < 9").named("n_ok")),
+            )
+            .build();
+        assert_eq!(
+            messages(&CHECK, &s),
+            ["constraint `n_ok` is declared twice on table `users`"]
+        );
+    }
+}

@@ -33,3 +33,32 @@ pub(crate) const CHECK: RuleCheck = RuleCheck {
     rules: &[Rule::DuplicateEnumLabel],
     run: check,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::CHECK;
+
+    use crate::check::test_support::*;
+    use crate::check::*;
+    use crate::model::*;
+
+    #[test]
+    fn reports_the_repeated_label() {
+        let s = Schema::builder()
+            .enum_type("mood", ["happy", "sad", "happy"])
+            .build();
+        let found = run(&CHECK, &s);
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            found[0].message,
+            "label `happy` appears twice in enum `mood`"
+        );
+        assert_eq!(
+            found[0].location,
+            Location::Enum {
+                enum_type: 0,
+                part: EnumPart::Label(2)
+            }
+        );
+    }
+}

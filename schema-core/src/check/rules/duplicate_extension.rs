@@ -1,4 +1,4 @@
-//! Rule `duplicate-extension`: An extension is installed once per database.
+//! Rule `duplicate-extension`: an extension is installed once per database.
 
 use crate::check::context::Context;
 use crate::check::rules::report_duplicates;
@@ -36,3 +36,25 @@ pub(crate) const CHECK: RuleCheck = RuleCheck {
     rules: &[Rule::DuplicateExtension],
     run: check,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::CHECK;
+
+    use crate::check::test_support::*;
+
+    use crate::model::*;
+
+    #[test]
+    fn reports_the_second_declaration() {
+        let s = Schema::builder()
+            .extension("pgcrypto")
+            .extension("citext")
+            .extension("pgcrypto")
+            .build();
+        assert_eq!(
+            messages(&CHECK, &s),
+            ["extension `pgcrypto` is declared twice"]
+        );
+    }
+}

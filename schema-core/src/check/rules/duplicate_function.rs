@@ -1,4 +1,4 @@
-//! Rule `duplicate-function`: A function is identified by its name and input argument types; two
+//! Rule `duplicate-function`: a function is identified by its name and input argument types; two
 //! declarations with the same signature would replace one another.
 
 use crate::check::context::Context;
@@ -38,3 +38,38 @@ pub(crate) const CHECK: RuleCheck = RuleCheck {
     rules: &[Rule::DuplicateFunction],
     run: check,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::CHECK;
+
+    use crate::check::test_support::*;
+    use crate::check::*;
+    use crate::model::*;
+
+    #[test]
+    fn the_signature_is_name_and_input_types() {
+        let f = |arg: &str| {
+            Function::new("f")
+                .arg(FunctionArg::new("a", ty(arg)))
+                .returns(ty("int"))
+                .body("SELECT 1")
+        };
+        let s = Schema::builder()
+            .function(f("varchar(10)"))
+            .function(f("varchar(20)"))
+            .function(f("int"))
+            .function(f("int").arg(FunctionArg::new("b", ty("int")).mode(ArgMode::Out)))
+            .build();
+        let found = run(&CHECK, &s);
+        assert_eq!(found.len(), 2);
+        assert_eq!(
+            found[1].location,
+            Location::Function {
+                function: 3,
+                part: FunctionPart::Name
+            }
+        );
+        assert_eq!(found[1].message, "function `f(integer)` is declared twice");
+    }
+}

@@ -1,4 +1,4 @@
-//! Rule `duplicate-relation`: Tables, views, sequences, indexes and the indexes behind primary key
+//! Rule `duplicate-relation`: tables, views, sequences, indexes and the indexes behind primary key
 //! and unique constraints share one namespace per schema (`pg_class`): two of them with one name
 //! fail.
 
@@ -119,3 +119,42 @@ pub(crate) const CHECK: RuleCheck = RuleCheck {
     rules: &[Rule::DuplicateRelation],
     run: check,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::CHECK;
+    use crate::builder::*;
+    use crate::check::test_support::*;
+
+    use crate::model::*;
+
+    #[test]
+    fn tables_views_sequences_and_indexes_share_a_namespace() {
+        let s = Schema::builder()
+            .table(
+                TableDef::new("users")
+                    .column(ColumnDef::new("id", ty("int")))
+                    .constraint(ConstraintDef::primary_key(["id"]).named("users_pkey"))
+                    .index(IndexDef::on_columns(["id"]).named("users_pkey")),
+            )
+            .table(TableDef::new("audit.users").column(ColumnDef::new("id", ty("int"))))
+            .view(View::new("users", "SELECT 1"))
+            .build();
+        let found = messages(&CHECK, &s);
+        assert_eq!(found.len(), 2);
+        assert!(found[0].starts_with("view `users` has the same name as a table:"));
+        assert!(found[1].starts_with("index `users_pkey` has the same name as a primary key:"));
+    }
+
+    #[test]
+    fn same_kind_twice_is_declared_twice() {
+        let s = Schema::builder()
+            .sequence(Sequence::new("counter"))
+            .sequence(Sequence::new("counter"))
+            .build();
+        assert_eq!(
+            messages(&CHECK, &s),
+            ["sequence `counter` is declared twice"]
+        );
+    }
+}

@@ -31,3 +31,21 @@ pub(crate) const CHECK: RuleCheck = RuleCheck {
     rules: &[Rule::DuplicateSchema],
     run: check,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::CHECK;
+
+    use crate::check::test_support::*;
+    use crate::check::*;
+    use crate::model::*;
+
+    #[test]
+    fn reports_the_second_declaration() {
+        let s = Schema::builder().schema("audit").schema("audit").build();
+        let found = run(&CHECK, &s);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].message, "schema `audit` is declared twice");
+        assert_eq!(found[0].location, Location::Namespace { namespace: 1 });
+    }
+}

@@ -1,4 +1,4 @@
-//! Rule `duplicate-trigger`: Trigger names are unique per table.
+//! Rule `duplicate-trigger`: trigger names are unique per table.
 
 use crate::check::context::Context;
 use crate::check::message::qualified;
@@ -35,3 +35,34 @@ pub(crate) const CHECK: RuleCheck = RuleCheck {
     rules: &[Rule::DuplicateTrigger],
     run: check,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::CHECK;
+
+    use crate::check::test_support::*;
+    use crate::check::*;
+    use crate::model::*;
+
+    #[test]
+    fn names_are_unique_per_table() {
+        let s = Schema::builder()
+            .trigger(Trigger::new("touch", "users", "touch"))
+            .trigger(Trigger::new("touch", "posts", "touch"))
+            .trigger(Trigger::new("touch", "users", "touch"))
+            .build();
+        let found = run(&CHECK, &s);
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            found[0].message,
+            "trigger `touch` is declared twice on `users`"
+        );
+        assert_eq!(
+            found[0].location,
+            Location::Trigger {
+                trigger: 2,
+                part: TriggerPart::Name
+            }
+        );
+    }
+}

@@ -1,4 +1,4 @@
-//! Rule `duplicate-type`: Types share one namespace per schema, and every table and view has a row
+//! Rule `duplicate-type`: types share one namespace per schema, and every table and view has a row
 //! type of its own name there, so an enum cannot be called like another enum, a table or a view.
 
 use std::collections::HashMap;
@@ -51,3 +51,30 @@ pub(crate) const CHECK: RuleCheck = RuleCheck {
     rules: &[Rule::DuplicateType],
     run: check,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::CHECK;
+    use crate::builder::*;
+    use crate::check::test_support::*;
+
+    use crate::model::*;
+
+    #[test]
+    fn an_enum_clashes_with_enums_and_row_types() {
+        let s = Schema::builder()
+            .enum_type("mood", ["happy"])
+            .enum_type("mood", ["sad"])
+            .enum_type("users", ["x"])
+            .enum_type("audit.mood", ["ok"])
+            .table(TableDef::new("users").column(ColumnDef::new("id", ty("int"))))
+            .build();
+        assert_eq!(
+            messages(&CHECK, &s),
+            [
+                "enum `mood` is declared twice",
+                "type name `users` is already taken by the row type of table `users`"
+            ]
+        );
+    }
+}

@@ -1,4 +1,4 @@
-//! Rule `enum-default-invalid`: A string default for an enum column must be one of its labels, or
+//! Rule `enum-default-invalid`: a string default for an enum column must be one of its labels, or
 //! every insert that relies on the default fails ("invalid input value for enum").
 
 use crate::check::context::Context;
@@ -68,3 +68,33 @@ pub(crate) const CHECK: RuleCheck = RuleCheck {
     rules: &[Rule::EnumDefaultInvalid],
     run: check,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::CHECK;
+    use crate::builder::*;
+    use crate::check::test_support::*;
+
+    use crate::model::*;
+
+    #[test]
+    fn a_string_default_must_be_a_label() {
+        let s = Schema::builder()
+            .enum_type("mood", ["happy", "sad"])
+            .table(
+                TableDef::new("users")
+                    .column(ColumnDef::new("a", ty("mood")).default_sql("'hapy'"))
+                    .column(ColumnDef::new("b", ty("mood")).default_sql("'sad'"))
+                    .column(ColumnDef::new("c", ty("mood")).default_sql("'zzzzzz'")),
+            )
+            .build();
+        let found = run(&CHECK, &s);
+        assert_eq!(found.len(), 2);
+        assert_eq!(
+            found[0].message,
+            "default `'hapy'` is not a label of enum `mood`: inserts relying on it would fail"
+        );
+        assert_eq!(found[0].help.as_deref(), Some("did you mean `'happy'`?"));
+        assert_eq!(found[1].help.as_deref(), Some("use one of: 'happy', 'sad'"));
+    }
+}

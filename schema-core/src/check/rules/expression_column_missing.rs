@@ -1,4 +1,4 @@
-//! Rule `expression-column-missing`: Check constraints, index predicates and generation expressions
+//! Rule `expression-column-missing`: check constraints, index predicates and generation expressions
 //! may only refer to the table's own columns; PostgreSQL rejects any other name.
 
 use crate::check::context::Context;
@@ -65,3 +65,38 @@ pub(crate) const CHECK: RuleCheck = RuleCheck {
     rules: &[Rule::ExpressionColumnMissing],
     run: check,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::CHECK;
+    use crate::builder::*;
+    use crate::check::test_support::*;
+
+    use crate::model::*;
+
+    #[test]
+    fn expressions_refer_to_the_tables_columns() {
+        let s = Schema::builder()
+            .table(
+                TableDef::new("users")
+                    .column(ColumnDef::new("email", ty("text")))
+                    .column(ColumnDef::new("Name", ty("text")))
+                    .constraint(ConstraintDef::check("emial <> ''").named("a"))
+                    .constraint(ConstraintDef::check("Name <> ''").named("b"))
+                    .index(IndexDef::on_columns(["email"]).named("c").where_sql("gone")),
+            )
+            .build();
+        let found = run(&CHECK, &s);
+        assert_eq!(found.len(), 3);
+        assert_eq!(
+            found[0].message,
+            "check `a` refers to column `emial`, which table `users` does not have"
+        );
+        assert_eq!(found[0].help.as_deref(), Some("did you mean `email`?"));
+        assert_eq!(
+            found[1].help.as_deref(),
+            Some("SQL folds unquoted names to lower case; to mean column `Name`, quote it: `\"Name\"`")
+        );
+        assert!(found[2].message.starts_with("the predicate of index `c`"));
+    }
+}

@@ -1,4 +1,4 @@
-//! Rule `expression-invalid`: Every SQL fragment must parse, or the DDL that embeds it fails (and a
+//! Rule `expression-invalid`: every SQL fragment must parse, or the DDL that embeds it fails (and a
 //! fragment that does not parse cannot be compared or named either).
 
 use crate::check::context::Context;
@@ -123,3 +123,36 @@ pub(crate) const CHECK: RuleCheck = RuleCheck {
     rules: &[Rule::ExpressionInvalid],
     run: check,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::CHECK;
+    use crate::builder::*;
+    use crate::check::test_support::*;
+
+    use crate::model::*;
+
+    #[test]
+    fn every_fragment_must_parse() {
+        let s = Schema::builder()
+            .function(
+                Function::new("f")
+                    .arg(FunctionArg::new("a", ty("int")).default_sql("1 +"))
+                    .body("SELECT 1"),
+            )
+            .table(
+                TableDef::new("users")
+                    .column(ColumnDef::new("n", ty("int")).default_sql("(1"))
+                    .check("n >")
+                    .check("n > 0"),
+            )
+            .trigger(Trigger::new("t", "users", "f").when_sql("NEW.n >"))
+            .build();
+        let found = messages(&CHECK, &s);
+        assert_eq!(found.len(), 4);
+        assert!(found[0].starts_with("default `(1` is not valid SQL: "));
+        assert!(found[1].starts_with("check `n >` is not valid SQL: "));
+        assert!(found[2].starts_with("argument default `1 +` is not valid SQL: "));
+        assert!(found[3].starts_with("trigger condition `NEW.n >` is not valid SQL: "));
+    }
+}

@@ -1,4 +1,4 @@
-//! Rule `extension-missing`: Types such as `citext` or `vector` exist only once their extension is
+//! Rule `extension-missing`: types such as `citext` or `vector` exist only once their extension is
 //! created.
 
 use crate::check::context::Context;
@@ -39,3 +39,26 @@ pub(crate) const CHECK: RuleCheck = RuleCheck {
     rules: &[Rule::ExtensionMissing],
     run: check,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::CHECK;
+    use crate::builder::*;
+    use crate::check::test_support::*;
+
+    use crate::model::*;
+
+    #[test]
+    fn an_extension_type_needs_its_extension() {
+        let table = || TableDef::new("users").column(ColumnDef::new("email", ty("citext")));
+        let s = Schema::builder().table(table()).build();
+        let found = run(&CHECK, &s);
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            found[0].message,
+            "type `citext` comes from extension `citext`, which is not declared"
+        );
+        let declared = Schema::builder().extension("citext").table(table()).build();
+        assert!(run(&CHECK, &declared).is_empty());
+    }
+}

@@ -1,5 +1,5 @@
 //! Rules `fk-target-missing`, `fk-target-no-primary-key`, `fk-target-column-missing`,
-//! `fk-column-count`, `fk-type-mismatch`, `fk-target-not-unique`: A foreign key needs its target
+//! `fk-column-count`, `fk-type-mismatch`, `fk-target-not-unique`: a foreign key needs its target
 //! table and columns to exist, as many columns on both sides, types an equality operator can
 //! compare, and a primary key or unique constraint (or a unique index without predicate or
 //! expressions) on exactly the target columns.
@@ -308,5 +308,19 @@ mod tests {
         assert!(!fk_types_compatible(&t("numeric"), &t("integer")));
         assert!(!fk_types_compatible(&t("uuid"), &t("integer")));
         assert!(!fk_types_compatible(&t("int[]"), &t("int")));
+    }
+
+    #[test]
+    fn an_implied_target_needs_a_primary_key() {
+        let orgs = table("orgs", vec![col("id", "integer")], vec![]);
+        let users = table(
+            "users",
+            vec![col("o", "integer")],
+            vec![fk(&["o"], "orgs", &[])],
+        );
+        assert_eq!(
+            rule_codes(&CHECK, &with_tables(vec![orgs, users])),
+            ["fk-target-no-primary-key"]
+        );
     }
 }

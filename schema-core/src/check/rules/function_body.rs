@@ -1,4 +1,4 @@
-//! Rules `function-body-empty`, `function-body-dollar-quote`: A function needs a body, and a body
+//! Rules `function-body-empty`, `function-body-dollar-quote`: a function needs a body, and a body
 //! with an unterminated dollar quote cannot be embedded (the quote would swallow the rest of the
 //! statement).
 
@@ -125,6 +125,9 @@ pub(crate) const CHECK: RuleCheck = RuleCheck {
 mod tests {
     use super::*;
 
+    use crate::check::test_support::*;
+    use crate::model::*;
+
     #[test]
     fn dollar_quotes() {
         assert_eq!(unbalanced_dollar_quote("SELECT 1"), None);
@@ -136,5 +139,21 @@ mod tests {
             Some("$x$")
         );
         assert_eq!(unbalanced_dollar_quote("SELECT a$b$c"), None);
+    }
+
+    #[test]
+    fn a_body_is_present_and_closes_its_quotes() {
+        let s = Schema::builder()
+            .function(Function::new("a").body("SELECT $x$ oops"))
+            .function(Function::procedure("b").language("plpgsql").body("  "))
+            .function(Function::new("c").body("SELECT $x$ ok $x$"))
+            .build();
+        assert_eq!(
+            messages(&CHECK, &s),
+            [
+                "the body of `a` opens the dollar quote `$x$` and never closes it",
+                "procedure `b` has an empty body"
+            ]
+        );
     }
 }

@@ -1,4 +1,4 @@
-//! Rule `generated-references-generated`: A generated column cannot refer to another generated
+//! Rule `generated-references-generated`: a generated column cannot refer to another generated
 //! column (PostgreSQL computes them all from the row's base columns).
 
 use crate::check::context::Context;
@@ -42,3 +42,28 @@ pub(crate) const CHECK: RuleCheck = RuleCheck {
     rules: &[Rule::GeneratedReferencesGenerated],
     run: check,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::CHECK;
+    use crate::builder::*;
+    use crate::check::test_support::*;
+
+    use crate::model::*;
+
+    #[test]
+    fn generated_columns_read_base_columns_only() {
+        let s = Schema::builder()
+            .table(
+                TableDef::new("users")
+                    .column(ColumnDef::new("x", ty("int")))
+                    .column(ColumnDef::new("a", ty("int")).generated_stored("x * 2"))
+                    .column(ColumnDef::new("b", ty("int")).generated_stored("a + x")),
+            )
+            .build();
+        assert_eq!(
+            messages(&CHECK, &s),
+            ["generated column `b` refers to generated column `a`: PostgreSQL rejects it"]
+        );
+    }
+}

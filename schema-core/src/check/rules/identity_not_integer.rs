@@ -1,4 +1,4 @@
-//! Rule `identity-not-integer`: Identity columns draw from an integer sequence: PostgreSQL rejects
+//! Rule `identity-not-integer`: identity columns draw from an integer sequence: PostgreSQL rejects
 //! `generated ... as identity` on any other type.
 
 use crate::check::context::Context;
@@ -39,3 +39,34 @@ pub(crate) const CHECK: RuleCheck = RuleCheck {
     rules: &[Rule::IdentityNotInteger],
     run: check,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::CHECK;
+    use crate::builder::*;
+    use crate::check::test_support::*;
+
+    use crate::model::*;
+
+    #[test]
+    fn identity_columns_are_integers() {
+        let s = Schema::builder()
+            .table(
+                TableDef::new("users")
+                    .column(ColumnDef::new("a", ty("text")).identity(Identity::Always))
+                    .column(ColumnDef::new("b", ty("bigint")).identity(Identity::ByDefault))
+                    .column(ColumnDef::new("c", ty("bigserial")).identity(Identity::Always)),
+            )
+            .build();
+        let found = run(&CHECK, &s);
+        assert_eq!(found.len(), 2);
+        assert_eq!(
+            found[0].message,
+            "identity column `a` has type `text`, but identity columns must be integers"
+        );
+        assert!(found[1]
+            .help
+            .as_deref()
+            .is_some_and(|h| h.starts_with("a serial column already has a sequence default")));
+    }
+}

@@ -1,4 +1,4 @@
-//! Rules `column-missing`, `expression-column-missing`: Index key columns and `include` columns
+//! Rules `column-missing`, `expression-column-missing`: index key columns and `include` columns
 //! must be columns of the table; so must the columns an expression element refers to.
 
 use crate::check::context::Context;
@@ -65,3 +65,40 @@ pub(crate) const CHECK: RuleCheck = RuleCheck {
     rules: &[Rule::ColumnMissing, Rule::ExpressionColumnMissing],
     run: check,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::CHECK;
+    use crate::builder::*;
+    use crate::check::test_support::*;
+
+    use crate::model::*;
+
+    #[test]
+    fn key_expression_and_include_columns_must_exist() {
+        let s = Schema::builder()
+            .table(
+                TableDef::new("users")
+                    .column(ColumnDef::new("email", ty("text")))
+                    .index(IndexDef::on_columns(["emial"]).named("a"))
+                    .index(IndexDef::new().expression("lower(emial)").named("b"))
+                    .index(IndexDef::on_columns(["email"]).include(["x"]).named("c")),
+            )
+            .build();
+        let found = run(&CHECK, &s);
+        let codes: Vec<_> = found.iter().map(|d| d.code.code()).collect();
+        assert_eq!(
+            codes,
+            [
+                "column-missing",
+                "expression-column-missing",
+                "column-missing"
+            ]
+        );
+        assert_eq!(found[1].subject.as_deref(), Some("emial"));
+        assert_eq!(
+            found[1].message,
+            "an expression of index `b` refers to column `emial`, which table `users` does not have"
+        );
+    }
+}

@@ -30,3 +30,31 @@ pub(crate) const CHECK: RuleCheck = RuleCheck {
     rules: &[Rule::NameInvalid],
     run: check,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::CHECK;
+    use crate::builder::*;
+    use crate::check::test_support::*;
+
+    use crate::model::*;
+
+    #[test]
+    fn rejects_empty_names_and_nul_bytes() {
+        let s = Schema::builder()
+            .table(
+                TableDef::new("users")
+                    .column(ColumnDef::new("", ty("text")))
+                    .column(ColumnDef::new("a\0b", ty("text")))
+                    .column(ColumnDef::new("email", ty("text"))),
+            )
+            .build();
+        assert_eq!(
+            messages(&CHECK, &s),
+            [
+                "a name cannot be empty",
+                "a name cannot contain a NUL character"
+            ]
+        );
+    }
+}

@@ -44,3 +44,32 @@ pub(crate) const CHECK: RuleCheck = RuleCheck {
     rules: &[Rule::NameTooLong],
     run: check,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::CHECK;
+    use crate::builder::*;
+    use crate::check::test_support::*;
+    use crate::check::*;
+    use crate::model::*;
+
+    #[test]
+    fn rejects_names_over_63_bytes() {
+        let long = "x".repeat(64);
+        let s = Schema::builder()
+            .enum_type("mood", [long.as_str()])
+            .table(TableDef::new(long.as_str()).column(ColumnDef::new("y".repeat(63), ty("text"))))
+            .build();
+        let found = run(&CHECK, &s);
+        assert_eq!(found.len(), 2);
+        assert!(found[0].message.ends_with("PostgreSQL rejects enum labels"));
+        assert!(found[1].message.contains("silently truncate"));
+        assert_eq!(
+            found[1].location,
+            Location::Table {
+                table: 0,
+                part: TablePart::Name
+            }
+        );
+    }
+}

@@ -34,3 +34,43 @@ pub(crate) const CHECK: RuleCheck = RuleCheck {
     rules: &[Rule::NullsNotDistinctNonUnique],
     run: check,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::CHECK;
+    use crate::builder::*;
+    use crate::check::test_support::*;
+    use crate::check::*;
+    use crate::model::*;
+
+    #[test]
+    fn only_unique_indexes_take_nulls_not_distinct() {
+        let s = Schema::builder()
+            .table(
+                TableDef::new("users")
+                    .column(ColumnDef::new("email", ty("text")))
+                    .index(
+                        IndexDef::on_columns(["email"])
+                            .named("a")
+                            .nulls_not_distinct(),
+                    )
+                    .index(
+                        IndexDef::on_columns(["email"])
+                            .named("b")
+                            .unique()
+                            .nulls_not_distinct(),
+                    ),
+            )
+            .build();
+        let found = run(&CHECK, &s);
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            found[0].location,
+            Location::Index {
+                table: 0,
+                index: 0,
+                part: IndexPart::NullsNotDistinct
+            }
+        );
+    }
+}

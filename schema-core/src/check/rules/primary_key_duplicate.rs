@@ -1,4 +1,4 @@
-//! Rule `primary-key-duplicate`: A table has at most one primary key; column-level and table-level
+//! Rule `primary-key-duplicate`: a table has at most one primary key; column-level and table-level
 //! ones both count.
 
 use crate::check::context::Context;
@@ -44,3 +44,38 @@ pub(crate) const CHECK: RuleCheck = RuleCheck {
     rules: &[Rule::PrimaryKeyDuplicate],
     run: check,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::CHECK;
+    use crate::builder::*;
+    use crate::check::test_support::*;
+    use crate::check::*;
+    use crate::model::*;
+
+    #[test]
+    fn one_primary_key_per_table() {
+        let s = Schema::builder()
+            .table(
+                TableDef::new("users")
+                    .column(ColumnDef::new("id", ty("int")).primary_key())
+                    .column(ColumnDef::new("email", ty("text")))
+                    .primary_key(["email"]),
+            )
+            .build();
+        let found = run(&CHECK, &s);
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            found[0].message,
+            "table `users` has a second primary key; it already has `users_pkey` on (id)"
+        );
+        assert_eq!(
+            found[0].location,
+            Location::Constraint {
+                table: 0,
+                constraint: 1,
+                part: ConstraintPart::Kind
+            }
+        );
+    }
+}

@@ -1,4 +1,4 @@
-//! Rule `schema-missing`: An object in a schema other than `public` needs that schema created
+//! Rule `schema-missing`: an object in a schema other than `public` needs that schema created
 //! first, or `CREATE ... audit.x` fails with "schema does not exist".
 
 use crate::check::context::Context;
@@ -129,3 +129,32 @@ pub(crate) const CHECK: RuleCheck = RuleCheck {
     rules: &[Rule::SchemaMissing],
     run: check,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::CHECK;
+    use crate::builder::*;
+    use crate::check::test_support::*;
+
+    use crate::model::*;
+
+    #[test]
+    fn objects_outside_public_need_their_schema() {
+        let s = Schema::builder()
+            .schema("audits")
+            .schema("billing")
+            .table(TableDef::new("audit.events").column(ColumnDef::new("id", ty("int"))))
+            .table(TableDef::new("billing.invoices").column(ColumnDef::new("id", ty("int"))))
+            .sequence(Sequence::new("ops.counter"))
+            .build();
+        let found = run(&CHECK, &s);
+        assert_eq!(found.len(), 2);
+        // The rule walks sequences before tables, whatever order they were declared in.
+        assert_eq!(found[0].help.as_deref(), Some("declare it: `schema ops;`"));
+        assert_eq!(found[1].message, "schema `audit` is not declared");
+        assert_eq!(
+            found[1].help.as_deref(),
+            Some("did you mean `audits`? or declare it: `schema audit;`")
+        );
+    }
+}

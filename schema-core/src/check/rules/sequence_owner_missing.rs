@@ -66,3 +66,33 @@ pub(crate) const CHECK: RuleCheck = RuleCheck {
     rules: &[Rule::SequenceOwnerMissing],
     run: check,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::CHECK;
+    use crate::builder::*;
+    use crate::check::test_support::*;
+
+    use crate::model::*;
+
+    #[test]
+    fn the_owner_must_exist() {
+        let s = Schema::builder()
+            .sequence(Sequence::new("a").owned_by("orders", "id"))
+            .sequence(Sequence::new("b").owned_by("users", "idd"))
+            .sequence(Sequence::new("c").owned_by("users", "id"))
+            .table(TableDef::new("users").column(ColumnDef::new("id", ty("int"))))
+            .build();
+        let found = run(&CHECK, &s);
+        assert_eq!(found.len(), 2);
+        assert_eq!(
+            found[0].message,
+            "sequence `a` is owned by table `orders`, which is not declared"
+        );
+        assert_eq!(
+            found[1].message,
+            "sequence `b` is owned by column `users.idd`, which does not exist"
+        );
+        assert_eq!(found[1].help.as_deref(), Some("did you mean `id`?"));
+    }
+}

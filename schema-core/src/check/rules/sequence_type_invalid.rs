@@ -30,3 +30,25 @@ pub(crate) const CHECK: RuleCheck = RuleCheck {
     rules: &[Rule::SequenceTypeInvalid],
     run: check,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::CHECK;
+
+    use crate::check::test_support::*;
+
+    use crate::model::*;
+
+    #[test]
+    fn only_integer_sequences() {
+        let s = Schema::builder()
+            .sequence(Sequence::new("a").data_type(ty("text")))
+            .sequence(Sequence::new("b").data_type(ty("bigint")))
+            .sequence(Sequence::new("c"))
+            .build();
+        assert_eq!(
+            messages(&CHECK, &s),
+            ["a sequence cannot be of type `text`"]
+        );
+    }
+}

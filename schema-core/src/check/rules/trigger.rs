@@ -1,5 +1,5 @@
 //! Rules `trigger-table-missing`, `column-missing`, `trigger-instead-of-table`,
-//! `trigger-function-missing`, `trigger-function-not-trigger`: A trigger needs its table (or view)
+//! `trigger-function-missing`, `trigger-function-not-trigger`: a trigger needs its table (or view)
 //! and a function returning `trigger` that takes no declared arguments; `update of` may only name
 //! the table's columns.
 
@@ -153,3 +153,57 @@ pub(crate) const CHECK: RuleCheck = RuleCheck {
     ],
     run: check,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::CHECK;
+    use crate::builder::*;
+    use crate::check::test_support::*;
+
+    use crate::model::*;
+
+    fn touch() -> Function {
+        Function::new("touch")
+            .returns(ty("trigger"))
+            .language("plpgsql")
+            .body("BEGIN RETURN NEW; END")
+    }
+
+    #[test]
+    fn a_trigger_needs_its_table_columns_and_function() {
+        let s = Schema::builder()
+            .function(touch())
+            .function(
+                Function::new("count_rows")
+                    .returns(ty("int"))
+                    .body("SELECT 1"),
+            )
+            .table(TableDef::new("users").column(ColumnDef::new("email", ty("text"))))
+            .trigger(Trigger::new("a", "userz", "touch"))
+            .trigger(
+                Trigger::new("b", "users", "tuch")
+                    .instead_of()
+                    .on(TriggerEvent::Update(vec!["emial".into()])),
+            )
+            .trigger(Trigger::new("c", "users", "count_rows"))
+            .trigger(Trigger::new(
+                "d",
+                "users",
+                "suppress_redundant_updates_trigger",
+            ))
+            .build();
+        assert_eq!(
+            rule_codes(&CHECK, &s),
+            [
+                "trigger-table-missing",
+                "column-missing",
+                "trigger-instead-of-table",
+                "trigger-function-missing",
+                "trigger-function-not-trigger"
+            ]
+        );
+        let found = run(&CHECK, &s);
+        assert_eq!(found[0].help.as_deref(), Some("did you mean `users`?"));
+        assert_eq!(found[3].help.as_deref(), Some("did you mean `touch`?"));
+    }
+}

@@ -1,4 +1,4 @@
-//! Rule `type-unknown`: A user type must be a declared enum or an extension's type, or `CREATE
+//! Rule `type-unknown`: a user type must be a declared enum or an extension's type, or `CREATE
 //! TABLE` fails with "type does not exist". When an extension pgdecl does not know is declared, any
 //! unknown type may be one of its own, so none is reported.
 
@@ -55,3 +55,35 @@ pub(crate) const CHECK: RuleCheck = RuleCheck {
     rules: &[Rule::TypeUnknown],
     run: check,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::CHECK;
+    use crate::builder::*;
+    use crate::check::test_support::*;
+
+    use crate::model::*;
+
+    #[test]
+    fn a_user_type_must_be_declared() {
+        let table = || TableDef::new("users").column(ColumnDef::new("mood", ty("mood")));
+        let s = Schema::builder().table(table()).build();
+        let found = run(&CHECK, &s);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].message, "unknown type `mood`");
+        let declared = Schema::builder()
+            .enum_type("mood", ["happy"])
+            .table(table())
+            .build();
+        assert!(run(&CHECK, &declared).is_empty());
+    }
+
+    #[test]
+    fn an_unknown_extension_may_provide_any_type() {
+        let s = Schema::builder()
+            .extension("some_extension")
+            .table(TableDef::new("users").column(ColumnDef::new("mood", ty("mood"))))
+            .build();
+        assert!(run(&CHECK, &s).is_empty());
+    }
+}

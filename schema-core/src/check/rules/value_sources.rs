@@ -1,5 +1,5 @@
 //! Rules `identity-with-default`, `generated-with-default`, `generated-with-identity`,
-//! `serial-with-default`: A column's value comes from at most one of a default, an identity, a
+//! `serial-with-default`: a column's value comes from at most one of a default, an identity, a
 //! generation expression or a serial sequence; PostgreSQL rejects any two together ("both default
 //! and identity specified").
 
@@ -80,3 +80,38 @@ pub(crate) const CHECK: RuleCheck = RuleCheck {
     ],
     run: check,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::CHECK;
+    use crate::builder::*;
+    use crate::check::test_support::*;
+
+    use crate::model::*;
+
+    #[test]
+    fn one_value_source_per_column() {
+        let s = Schema::builder()
+            .table(
+                TableDef::new("users")
+                    .column(
+                        ColumnDef::new("a", ty("int"))
+                            .identity(Identity::Always)
+                            .default_sql("1")
+                            .generated_stored("2"),
+                    )
+                    .column(ColumnDef::new("b", ty("serial")).default_sql("1"))
+                    .column(ColumnDef::new("c", ty("int")).default_sql("1")),
+            )
+            .build();
+        assert_eq!(
+            rule_codes(&CHECK, &s),
+            [
+                "identity-with-default",
+                "generated-with-default",
+                "generated-with-identity",
+                "serial-with-default"
+            ]
+        );
+    }
+}

@@ -1,4 +1,4 @@
-//! Rule `view-query-invalid`: A view's query must be one `SELECT`, `VALUES` or `WITH` query.
+//! Rule `view-query-invalid`: a view's query must be one `SELECT`, `VALUES` or `WITH` query.
 
 use crate::check::context::Context;
 use crate::check::message::qualified;
@@ -33,3 +33,23 @@ pub(crate) const CHECK: RuleCheck = RuleCheck {
     rules: &[Rule::ViewQueryInvalid],
     run: check,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::CHECK;
+
+    use crate::check::test_support::*;
+
+    use crate::model::*;
+
+    #[test]
+    fn a_view_is_one_query() {
+        let s = Schema::builder()
+            .view(View::new("a", "SELEC 1"))
+            .view(View::new("b", "SELECT 1"))
+            .build();
+        let found = messages(&CHECK, &s);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].starts_with("the query of view `a` is not valid SQL: "));
+    }
+}
