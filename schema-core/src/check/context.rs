@@ -1,36 +1,52 @@
-//! The shared context every rule reads: the schema, lookups of its tables, views, enums,
-//! schemas and extensions by name, its SQL fragments parsed once, and walks over its names and types.
+//! What every rule reads, built once per [`check`](super::check): lookups by name, the SQL
+//! fragments parsed once, and walks over every declared name and every used type.
 
 use std::collections::{HashMap, HashSet};
 
 use sqlparser::ast::Expr;
 
-use super::location::*;
+use super::location::{
+    ColumnPart, ConstraintPart, EnumPart, ExtensionPart, FunctionPart, IndexPart, Location,
+    SequencePart, TablePart, TriggerPart, ViewPart,
+};
 use crate::expr::{self, ExprError};
 use crate::model::{ConstraintKind, IndexTarget, QualifiedName, Returns, Schema, Table};
 use crate::types::DataType;
 
-/// Contexts every rule needs, built once: names to indexes, and each SQL fragment parsed once.
+/// The schema under check with its lookups: names to indexes, and each SQL fragment parsed once.
 pub(crate) struct Context<'a> {
+    /// The schema under check.
     pub(crate) schema: &'a Schema,
+    /// Table names to indexes into [`Schema::tables`].
     pub(crate) tables: HashMap<&'a QualifiedName, usize>,
+    /// View names to indexes into [`Schema::views`].
     pub(crate) views: HashMap<&'a QualifiedName, usize>,
+    /// Enum names to indexes into [`Schema::enums`].
     pub(crate) enums: HashMap<&'a QualifiedName, usize>,
+    /// The declared schemas.
     pub(crate) namespaces: HashSet<&'a str>,
+    /// The declared extensions.
     pub(crate) extensions: HashSet<&'a str>,
+    /// The parsed SQL fragments of each table, by index into [`Schema::tables`].
     pub(crate) exprs: Vec<TableExprs>,
 }
 
 /// The parsed SQL fragments of one table, by the same indexes as the table's vectors.
 pub(crate) struct TableExprs {
+    /// Column defaults, by column.
     pub(crate) defaults: Vec<Option<Result<Expr, ExprError>>>,
+    /// Generation expressions, by column.
     pub(crate) generated: Vec<Option<Result<Expr, ExprError>>>,
+    /// Check expressions, by constraint.
     pub(crate) checks: Vec<Option<Result<Expr, ExprError>>>,
+    /// Index predicates, by index.
     pub(crate) predicates: Vec<Option<Result<Expr, ExprError>>>,
+    /// Expression key elements, by index and element.
     pub(crate) elements: Vec<Vec<Option<Result<Expr, ExprError>>>>,
 }
 
 impl<'a> Context<'a> {
+    /// Builds the lookups and parses every fragment of `schema`.
     pub(crate) fn new(schema: &'a Schema) -> Context<'a> {
         // The first declaration wins; later ones are duplicates and reported as such.
         let mut tables = HashMap::new();
@@ -87,6 +103,7 @@ impl<'a> Context<'a> {
         }
     }
 
+    /// The first table declared under `name`.
     pub(crate) fn table(&self, name: &QualifiedName) -> Option<&'a Table> {
         self.tables.get(name).map(|&i| &self.schema.tables[i])
     }
