@@ -52,45 +52,70 @@ rules! {
     NameTooLong = "name-too-long": "A name is over PostgreSQL's 63-byte identifier limit.",
     DuplicateSchema = "duplicate-schema": "A schema is declared twice.",
     DuplicateExtension = "duplicate-extension": "An extension is declared twice.",
-    DuplicateType = "duplicate-type": "An enum's name is taken by another enum or by a table's or view's row type.",
+    DuplicateType = "duplicate-type":
+        "An enum's name is taken by another enum or by a table's or view's row type.",
     DuplicateEnumLabel = "duplicate-enum-label": "An enum lists a label twice.",
-    DuplicateRelation = "duplicate-relation": "Two tables, views, sequences or indexes share a name in one schema.",
+    DuplicateRelation = "duplicate-relation":
+        "Two tables, views, sequences or indexes share a name in one schema.",
     DuplicateColumn = "duplicate-column": "A table declares a column twice.",
     DuplicateConstraint = "duplicate-constraint": "A table declares two constraints of one name.",
-    DuplicateFunction = "duplicate-function": "Two functions have the same name and input argument types.",
+    DuplicateFunction = "duplicate-function":
+        "Two functions have the same name and input argument types.",
     DuplicateTrigger = "duplicate-trigger": "A table has two triggers of one name.",
     SchemaMissing = "schema-missing": "An object is in a schema that is not declared.",
-    TypeUnknown = "type-unknown": "A type is neither built in, a declared enum, nor an extension's.",
+    TypeUnknown = "type-unknown":
+        "A type is neither built in, a declared enum, nor an extension's.",
     ExtensionMissing = "extension-missing": "A type comes from an extension that is not declared.",
-    ColumnPseudoType = "column-pseudo-type": "A column has a pseudo-type such as `trigger` or `void`.",
-    SequenceTypeInvalid = "sequence-type-invalid": "A sequence is of a type other than `smallint`, `integer` or `bigint`.",
-    SequenceOwnerMissing = "sequence-owner-missing": "A sequence is owned by a table or column that does not exist.",
+    ColumnPseudoType = "column-pseudo-type":
+        "A column has a pseudo-type such as `trigger` or `void`.",
+    SequenceTypeInvalid = "sequence-type-invalid":
+        "A sequence is of a type other than `smallint`, `integer` or `bigint`.",
+    SequenceOwnerMissing = "sequence-owner-missing":
+        "A sequence is owned by a table or column that does not exist.",
     PrimaryKeyDuplicate = "primary-key-duplicate": "A table has more than one primary key.",
-    ColumnMissing = "column-missing": "A constraint, index or trigger names a column its table does not have.",
-    ExpressionColumnMissing = "expression-column-missing": "An expression refers to a column its table does not have.",
-    NullsNotDistinctNonUnique = "nulls-not-distinct-non-unique": "A non-unique index has `nulls not distinct`.",
+    ColumnMissing = "column-missing":
+        "A constraint, index or trigger names a column its table does not have.",
+    ExpressionColumnMissing = "expression-column-missing":
+        "An expression refers to a column its table does not have.",
+    NullsNotDistinctNonUnique = "nulls-not-distinct-non-unique":
+        "A non-unique index has `nulls not distinct`.",
     FkTargetMissing = "fk-target-missing": "A foreign key references a table that is not declared.",
-    FkTargetNoPrimaryKey = "fk-target-no-primary-key": "A foreign key names no columns and its target has no primary key.",
-    FkTargetColumnMissing = "fk-target-column-missing": "A foreign key references a column its target does not have.",
-    FkColumnCount = "fk-column-count": "A foreign key has a different number of columns on its two sides.",
-    FkTypeMismatch = "fk-type-mismatch": "A foreign key column cannot be compared with the column it references.",
-    FkTargetNotUnique = "fk-target-not-unique": "A foreign key references columns no primary key or unique constraint covers.",
+    FkTargetNoPrimaryKey = "fk-target-no-primary-key":
+        "A foreign key names no columns and its target has no primary key.",
+    FkTargetColumnMissing = "fk-target-column-missing":
+        "A foreign key references a column its target does not have.",
+    FkColumnCount = "fk-column-count":
+        "A foreign key has a different number of columns on its two sides.",
+    FkTypeMismatch = "fk-type-mismatch":
+        "A foreign key column cannot be compared with the column it references.",
+    FkTargetNotUnique = "fk-target-not-unique":
+        "A foreign key references columns no primary key or unique constraint covers.",
     IdentityNotInteger = "identity-not-integer": "An identity column is not of an integer type.",
     IdentityWithDefault = "identity-with-default": "An identity column also has a default.",
     GeneratedWithDefault = "generated-with-default": "A generated column also has a default.",
-    GeneratedWithIdentity = "generated-with-identity": "A column is both generated and an identity.",
-    SerialWithDefault = "serial-with-default": "A serial column also has a default or a generation expression.",
+    GeneratedWithIdentity = "generated-with-identity":
+        "A column is both generated and an identity.",
+    SerialWithDefault = "serial-with-default":
+        "A serial column also has a default or a generation expression.",
     ExpressionInvalid = "expression-invalid": "An SQL expression does not parse.",
-    GeneratedReferencesGenerated = "generated-references-generated": "A generated column refers to another generated column.",
+    GeneratedReferencesGenerated = "generated-references-generated":
+        "A generated column refers to another generated column.",
     DefaultReferencesColumn = "default-references-column": "A default refers to a column.",
-    EnumDefaultInvalid = "enum-default-invalid": "An enum column's default is not one of the enum's labels.",
+    EnumDefaultInvalid = "enum-default-invalid":
+        "An enum column's default is not one of the enum's labels.",
     FunctionBodyEmpty = "function-body-empty": "A function or procedure has an empty body.",
-    FunctionBodyDollarQuote = "function-body-dollar-quote": "A function body opens a dollar quote and never closes it.",
-    TriggerTableMissing = "trigger-table-missing": "A trigger fires on a table or view that is not declared.",
-    TriggerInsteadOfTable = "trigger-instead-of-table": "An `instead of` trigger is on a table rather than a view.",
-    TriggerFunctionMissing = "trigger-function-missing": "A trigger executes a function that is not declared.",
-    TriggerFunctionNotTrigger = "trigger-function-not-trigger": "A trigger executes a function that does not return `trigger`.",
-    ViewQueryInvalid = "view-query-invalid": "A view's query is not one valid `SELECT`, `VALUES` or `WITH` query.",
+    FunctionBodyDollarQuote = "function-body-dollar-quote":
+        "A function body opens a dollar quote and never closes it.",
+    TriggerTableMissing = "trigger-table-missing":
+        "A trigger fires on a table or view that is not declared.",
+    TriggerInsteadOfTable = "trigger-instead-of-table":
+        "An `instead of` trigger is on a table rather than a view.",
+    TriggerFunctionMissing = "trigger-function-missing":
+        "A trigger executes a function that is not declared.",
+    TriggerFunctionNotTrigger = "trigger-function-not-trigger":
+        "A trigger executes a function that does not return `trigger`.",
+    ViewQueryInvalid = "view-query-invalid":
+        "A view's query is not one valid `SELECT`, `VALUES` or `WITH` query.",
 }
 
 impl fmt::Display for Rule {
@@ -99,10 +124,18 @@ impl fmt::Display for Rule {
     }
 }
 
-/// Lets callers that matched on the code text before it was a [`Rule`] keep comparing with it.
+/// Lets callers that compared [`Diagnostic::code`](super::Diagnostic::code) with the code text
+/// before it was a [`Rule`] keep doing so.
 impl PartialEq<&str> for Rule {
     fn eq(&self, other: &&str) -> bool {
         self.code() == *other
+    }
+}
+
+/// The same comparison with the text on the left.
+impl PartialEq<Rule> for &str {
+    fn eq(&self, other: &Rule) -> bool {
+        *self == other.code()
     }
 }
 
@@ -129,5 +162,7 @@ mod tests {
         }
         assert_eq!(Rule::ALL.len(), 43);
         assert_eq!(Rule::from_code("no-such-rule"), None);
+        assert_eq!(Rule::FkTargetMissing, "fk-target-missing");
+        assert_eq!("fk-target-missing", Rule::FkTargetMissing);
     }
 }
