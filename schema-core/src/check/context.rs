@@ -1,0 +1,292 @@
+//! What every rule reads, built once per [`check`](super::check): lookups by name, the SQL
+//! fragments parsed once, and walks over every declared name and every used type.
+
+use std::collections::{HashMap, HashSet};
+
+use sqlparser::ast::Expr;
+
+use super::location::{
+    ColumnPart, ConstraintPart, EnumPart, ExtensionPart, FunctionPart, IndexPart, Location,
+    SequencePart, TablePart, TriggerPart, ViewPart,
+};
+use crate::expr::{self, ExprError};
+use crate::model::{ConstraintKind, IndexTarget, QualifiedName, Returns, Schema, Table};
+use crate::types::DataType;
+
+/// The schema under check with its lookups: names to indexes, and each SQL fragment parsed once.
+pub(crate) struct Context<'a> {
+    /// The schema under check.
+    pub(crate) schema: &'a Schema,
+    /// Table names to indexes into [`Schema::tables`].
+    pub(crate) tables: HashMap<&'a QualifiedName, usize>,
+    /// View names to indexes into [`Schema::views`].
+    pub(crate) views: HashMap<&'a QualifiedName, usize>,
+    /// Enum names to indexes into [`Schema::enums`].
+    pub(crate) enums: HashMap<&'a QualifiedName, usize>,
+    /// The declared schemas.
+    pub(crate) namespaces: HashSet<&'a str>,
+    /// The declared extensions.
+    pub(crate) extensions: HashSet<&'a str>,
+    /// The parsed SQL fragments of each table, by index into [`Schema::tables`].
+    pub(crate) exprs: Vec<TableExprs>,
+}
+
+/// The parsed SQL fragments of one table, by the same indexes as the table's vectors.
+pub(crate) struct TableExprs {
+    /// Column defaults, by column.
+    pub(crate) defaults: Vec<Option<Result<Expr, ExprError>>>,
+    /// Generation expressions, by column.
+    pub(crate) generated: Vec<Option<Result<Expr, ExprError>>>,
+    /// Check expressions, by constraint.
+    pub(crate) checks: Vec<Option<Result<Expr, ExprError>>>,
+    /// Index predicates, by index.
+    pub(crate) predicates: Vec<Option<Result<Expr, ExprError>>>,
+    /// Expression key elements, by index and element.
+    pub(crate) elements: Vec<Vec<Option<Result<Expr, ExprError>>>>,
+}
+
+impl<'a> Context<'a> {
+    /// Builds the lookups and parses every fragment of `schema`.
+    pub(crate) fn new(schema: &'a Schema) -> Context<'a> {
+        // The first declaration wins; later ones are duplicates and reported as such.
+        let mut tables = HashMap::new();
+        for (i, t) in schema.tables.iter().enumerate() {
+            tables.entry(&t.name).or_insert(i);
+        }
+        let mut views = HashMap::new();
+        for (i, v) in schema.views.iter().enumerate() {
+            views.entry(&v.name).or_insert(i);
+        }
+        let mut enums = HashMap::new();
+        for (i, e) in schema.enums.iter().enumerate() {
+            enums.entry(&e.name).or_insert(i);
+        }
+        let parse = |s: &Option<String>| s.as_deref().map(expr::parse_expr);
+        let exprs = schema
+            .tables
+            .iter()
+            .map(|t| TableExprs {
+                defaults: t.columns.iter().map(|c| parse(&c.default)).collect(),
+                generated: t.columns.iter().map(|c| parse(&c.generated)).collect(),
+                checks: t
+                    .constraints
+                    .iter()
+                    .map(|c| match &c.kind {
+                        ConstraintKind::Check { expr } => Some(expr::parse_expr(expr)),
+                        _ => None,
+                    })
+                    .collect(),
+                predicates: t.indexes.iter().map(|i| parse(&i.predicate)).collect(),
+                elements: t
+                    .indexes
+                    .iter()
+                    .map(|i| {
+                        i.elements
+                            .iter()
+                            .map(|e| match &e.target {
+                                IndexTarget::Expression(sql) => Some(expr::parse_expr(sql)),
+                                IndexTarget::Column(_) => None,
+                            })
+                            .collect()
+                    })
+                    .collect(),
+            })
+            .collect();
+        Context {
+            schema,
+            tables,
+            views,
+            enums,
+            namespaces: schema.schemas.iter().map(|s| s.name.as_str()).collect(),
+            extensions: schema.extensions.iter().map(|e| e.name.as_str()).collect(),
+            exprs,
+        }
+    }
+
+    /// The first table declared under `name`.
+    pub(crate) fn table(&self, name: &QualifiedName) -> Option<&'a Table> {
+        self.tables.get(name).map(|&i| &self.schema.tables[i])
+    }
+
+    /// Every type the schema uses, with where it is used.
+    pub(crate) fn type_uses(&self) -> Vec<(&'a DataType, Location)> {
+        let s = self.schema;
+        let mut uses = Vec::new();
+        for (t, table) in s.tables.iter().enumerate() {
+            for (c, column) in table.columns.iter().enumerate() {
+                uses.push((
+                    &column.data_type,
+                    Location::Column {
+                        table: t,
+                        column: c,
+                        part: ColumnPart::Type,
+                    },
+                ));
+            }
+        }
+        for (i, seq) in s.sequences.iter().enumerate() {
+            if let Some(ty) = &seq.data_type {
+                uses.push((
+                    ty,
+                    Location::Sequence {
+                        sequence: i,
+                        part: SequencePart::Type,
+                    },
+                ));
+            }
+        }
+        for (f, func) in s.functions.iter().enumerate() {
+            for (a, arg) in func.args.iter().enumerate() {
+                uses.push((
+                    &arg.data_type,
+                    Location::Function {
+                        function: f,
+                        part: FunctionPart::ArgType(a),
+                    },
+                ));
+            }
+            match &func.returns {
+                Some(Returns::Type(ty) | Returns::SetOf(ty)) => uses.push((
+                    ty,
+                    Location::Function {
+                        function: f,
+                        part: FunctionPart::Returns,
+                    },
+                )),
+                Some(Returns::Table(columns)) => {
+                    for (c, (_, ty)) in columns.iter().enumerate() {
+                        uses.push((
+                            ty,
+                            Location::Function {
+                                function: f,
+                                part: FunctionPart::ReturnsColumn(c),
+                            },
+                        ));
+                    }
+                }
+                None => {}
+            }
+        }
+        uses
+    }
+}
+
+/// Every declared name with its location: what the name rules look at.
+pub(crate) fn declared_names(s: &Schema) -> Vec<(&str, Location)> {
+    let mut names: Vec<(&str, Location)> = Vec::new();
+    for (i, e) in s.extensions.iter().enumerate() {
+        names.push((
+            &e.name,
+            Location::Extension {
+                extension: i,
+                part: ExtensionPart::Name,
+            },
+        ));
+    }
+    for (i, n) in s.schemas.iter().enumerate() {
+        names.push((&n.name, Location::Namespace { namespace: i }));
+    }
+    for (i, e) in s.enums.iter().enumerate() {
+        let at = |part| Location::Enum { enum_type: i, part };
+        names.push((&e.name.name, at(EnumPart::Name)));
+        for (l, label) in e.values.iter().enumerate() {
+            names.push((label, at(EnumPart::Label(l))));
+        }
+    }
+    for (i, q) in s.sequences.iter().enumerate() {
+        names.push((
+            &q.name.name,
+            Location::Sequence {
+                sequence: i,
+                part: SequencePart::Name,
+            },
+        ));
+    }
+    for (t, table) in s.tables.iter().enumerate() {
+        names.push((
+            &table.name.name,
+            Location::Table {
+                table: t,
+                part: TablePart::Name,
+            },
+        ));
+        for (c, column) in table.columns.iter().enumerate() {
+            names.push((
+                &column.name,
+                Location::Column {
+                    table: t,
+                    column: c,
+                    part: ColumnPart::Name,
+                },
+            ));
+        }
+        for (c, constraint) in table.constraints.iter().enumerate() {
+            names.push((
+                &constraint.name,
+                Location::Constraint {
+                    table: t,
+                    constraint: c,
+                    part: ConstraintPart::Name,
+                },
+            ));
+        }
+        for (i, index) in table.indexes.iter().enumerate() {
+            names.push((
+                &index.name,
+                Location::Index {
+                    table: t,
+                    index: i,
+                    part: IndexPart::Name,
+                },
+            ));
+        }
+    }
+    for (f, func) in s.functions.iter().enumerate() {
+        names.push((
+            &func.name.name,
+            Location::Function {
+                function: f,
+                part: FunctionPart::Name,
+            },
+        ));
+        for (a, arg) in func.args.iter().enumerate() {
+            if let Some(name) = &arg.name {
+                names.push((
+                    name,
+                    Location::Function {
+                        function: f,
+                        part: FunctionPart::ArgName(a),
+                    },
+                ));
+            }
+        }
+    }
+    for (v, view) in s.views.iter().enumerate() {
+        names.push((
+            &view.name.name,
+            Location::View {
+                view: v,
+                part: ViewPart::Name,
+            },
+        ));
+        for (c, column) in view.columns.iter().enumerate() {
+            names.push((
+                column,
+                Location::View {
+                    view: v,
+                    part: ViewPart::Column(c),
+                },
+            ));
+        }
+    }
+    for (t, trigger) in s.triggers.iter().enumerate() {
+        names.push((
+            &trigger.name,
+            Location::Trigger {
+                trigger: t,
+                part: TriggerPart::Name,
+            },
+        ));
+    }
+    names
+}
