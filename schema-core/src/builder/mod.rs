@@ -93,7 +93,7 @@ pub use column::ColumnDef;
 pub use constraint::{ConstraintDef, References};
 pub use index::IndexDef;
 pub(crate) use table::Element;
-pub use table::TableDef;
+pub use table::{ImpliedNotNull, TableDef};
 
 use crate::check::{check, Diagnostic};
 use crate::model::*;

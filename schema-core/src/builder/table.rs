@@ -1,7 +1,7 @@
 //! `TableDef`: a table's columns, constraints and indexes in declaration order, the form
 //! lowering reads to derive names and lift column constraints.
 
-use crate::model::{QualifiedName, Table};
+use crate::model::{ConstraintKind, QualifiedName, Table};
 
 use super::{ColumnDef, ConstraintDef, IndexDef, References};
 
@@ -101,5 +101,52 @@ impl TableDef {
     pub fn renamed_from(mut self, old: impl Into<String>) -> Self {
         self.table.renamed_from = Some(old.into());
         self
+    }
+
+    /// Why PostgreSQL makes the `index`th column `NOT NULL` whatever is declared, if it
+    /// does: lowering sets `not_null` on exactly these columns, and the macro reports a
+    /// declared `null` on one of them.
+    pub fn implied_not_null(&self, index: usize) -> Option<ImpliedNotNull> {
+        let column = self.table.columns.get(index)?;
+        let in_primary_key = self.elements.iter().any(|element| {
+            matches!(
+                element,
+                Element::Constraint(ConstraintDef {
+                    kind: ConstraintKind::PrimaryKey { columns, .. },
+                    ..
+                }) if columns.contains(&column.name)
+            )
+        });
+        if in_primary_key {
+            Some(ImpliedNotNull::PrimaryKey)
+        } else if column.identity.is_some() {
+            Some(ImpliedNotNull::Identity)
+        } else if column.data_type.serial_base().is_some() {
+            Some(ImpliedNotNull::Serial)
+        } else {
+            None
+        }
+    }
+}
+
+/// Why a column is `NOT NULL` without being declared so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImpliedNotNull {
+    /// It is part of a primary key.
+    PrimaryKey,
+    /// It is an identity column.
+    Identity,
+    /// Its type is `smallserial`, `serial` or `bigserial`.
+    Serial,
+}
+
+impl ImpliedNotNull {
+    /// The reason as a clause: "column `id` is part of the primary key".
+    pub fn describe(self) -> &'static str {
+        match self {
+            ImpliedNotNull::PrimaryKey => "is part of the primary key",
+            ImpliedNotNull::Identity => "is an identity column",
+            ImpliedNotNull::Serial => "is a serial column",
+        }
     }
 }

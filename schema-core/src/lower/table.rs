@@ -1,8 +1,6 @@
 //! One table's lowering: implied `NOT NULL`s, then PostgreSQL's names for its unnamed
 //! constraints and indexes, in the order its `CREATE TABLE` assigns them.
 
-use std::collections::BTreeSet;
-
 use crate::builder::{ConstraintDef, Element, IndexDef, TableDef};
 use crate::expr;
 use crate::model::{Constraint, ConstraintKind, Index, IndexElement, IndexTarget, Table};
@@ -12,10 +10,17 @@ use super::names::TakenNames;
 
 /// The table with its constraints and indexes named, recording each derived name in `taken`.
 pub(super) fn lower_table(def: TableDef, taken: &mut TakenNames) -> Table {
+    let implied_not_null: Vec<bool> = (0..def.table.columns.len())
+        .map(|i| def.implied_not_null(i).is_some())
+        .collect();
     let TableDef {
         mut table,
         elements,
     } = def;
+    // A contradicting `null` is the macro's to report, with its span.
+    for (column, implied) in table.columns.iter_mut().zip(implied_not_null) {
+        column.not_null |= implied;
+    }
     let mut constraints = Vec::new();
     let mut indexes = Vec::new();
     for element in elements {
@@ -24,7 +29,6 @@ pub(super) fn lower_table(def: TableDef, taken: &mut TakenNames) -> Table {
             Element::Index(index) => indexes.push(index),
         }
     }
-    set_implied_not_null(&mut table, &constraints);
     let schema = table.name.schema.clone();
     let name = table.name.name.clone();
     let mut namer = Namer {
@@ -46,28 +50,6 @@ pub(super) fn lower_table(def: TableDef, taken: &mut TakenNames) -> Table {
         .collect();
     table.indexes = indexes.into_iter().map(|i| namer.name_index(i)).collect();
     table
-}
-
-/// Primary key, identity and serial columns are `NOT NULL` in the catalog whatever was
-/// declared (a contradicting `null` is the macro's to report, with its span).
-fn set_implied_not_null(table: &mut Table, constraints: &[ConstraintDef]) {
-    let key_columns: BTreeSet<&str> = constraints
-        .iter()
-        .filter_map(|c| match &c.kind {
-            ConstraintKind::PrimaryKey { columns, .. } => Some(columns),
-            _ => None,
-        })
-        .flatten()
-        .map(String::as_str)
-        .collect();
-    for column in &mut table.columns {
-        if key_columns.contains(column.name.as_str())
-            || column.identity.is_some()
-            || column.data_type.serial_base().is_some()
-        {
-            column.not_null = true;
-        }
-    }
 }
 
 /// Derives names within one table's schema.
