@@ -189,7 +189,7 @@ impl SchemaBuilder {
         crate::lower::lower(schema, tables)
     }
 
-    /// As [`SchemaBuilder::build`], then runs [`check`](crate::check::check), the rules the
+    /// As [`SchemaBuilder::build`], then runs [`check`], the rules the
     /// `schema!` macro reports as compile errors, so a schema built at run time is held to
     /// the same standard. Every diagnostic is an error; they are returned in the checks'
     /// order, each with the stable code the macro prints (e.g. `fk-target-column-missing`).
