@@ -11,7 +11,8 @@ use super::{ColumnDef, ConstraintDef, IndexDef, References};
 pub struct TableDef {
     /// The table without constraints and indexes, which lowering adds once named.
     pub(crate) table: Table,
-    /// Constraints and indexes in declaration order: the order names are taken in.
+    /// Constraints and indexes in declaration order, which the model keeps and which orders
+    /// name derivation within each kind.
     pub(crate) elements: Vec<Element>,
 }
 

@@ -11,7 +11,7 @@ mod objects;
 mod table;
 mod types;
 
-use schema_core::model::{Extension, Namespace, QualifiedName, Schema, DEFAULT_SCHEMA};
+use schema_core::model::{EnumType, Extension, Namespace, QualifiedName, Schema, DEFAULT_SCHEMA};
 
 use crate::ast::{Item, ItemKind, NameList, QName};
 use crate::ctxt::{Ctxt, Sp};
@@ -52,7 +52,7 @@ pub fn lower(cx: &Ctxt, items: &[Item]) -> Lowered {
                 spans.namespaces.push(name.span);
             }
             ItemKind::Enum(e) => {
-                builder = builder.enum_def(schema_core::model::EnumType {
+                builder = builder.enum_def(EnumType {
                     name: qualified(&e.name),
                     values: e.labels.iter().map(|l| l.value.clone()).collect(),
                     comment,
@@ -89,10 +89,15 @@ pub fn lower(cx: &Ctxt, items: &[Item]) -> Lowered {
             }
         }
     }
-    Lowered {
-        schema: builder.build(),
-        spans,
-    }
+    let schema = builder.build();
+    // The span table is built beside the declarations, not from the model: it is parallel
+    // only because lowering keeps every element where it was declared.
+    debug_assert!(schema.tables.iter().zip(&spans.tables).all(|(t, s)| {
+        t.columns.len() == s.columns.len()
+            && t.constraints.len() == s.constraints.len()
+            && t.indexes.len() == s.indexes.len()
+    }));
+    Lowered { schema, spans }
 }
 
 /// `name` or `schema.name`, in `public` unless qualified.
