@@ -553,3 +553,55 @@ fn name_constants_are_sql_ready() {
     assert_eq!(declared::audit::events::TABLE, "audit.events");
     assert_eq!(declared::audit::events::at, "at");
 }
+
+/// The cases where the builder used to derive names its own way: `INCLUDE` columns and
+/// repeated key names in index and unique constraint names (now both take the one lowering
+/// in schema-core).
+mod naming_order {
+    pgdecl::schema! {
+        table t {
+            a int references t (id),
+            b int unique,
+            id serial,
+            check "a > 0",
+            primary key (id) include (a),
+            unique (a) include (b, a),
+            index on ("lower(b::text)", "lower(a::text)") include (a),
+            unique index on (b) include (id),
+        }
+    }
+}
+
+#[test]
+fn same_names_as_the_builder_where_order_and_include_matter() {
+    let built = Schema::builder()
+        .table(
+            TableDef::new("t")
+                .column(
+                    ColumnDef::new("a", ty("integer"))
+                        .references(References::table("t").column("id")),
+                )
+                .column(ColumnDef::new("b", ty("integer")).unique())
+                .column(ColumnDef::new("id", ty("serial")))
+                .check("a > 0")
+                .constraint(ConstraintDef::primary_key(["id"]).include(["a"]))
+                .constraint(ConstraintDef::unique(["a"]).include(["b", "a"]))
+                .index(
+                    IndexDef::new()
+                        .expression("lower(b::text)")
+                        .expression("lower(a::text)")
+                        .include(["a"]),
+                )
+                .index(IndexDef::on_columns(["b"]).unique().include(["id"])),
+        )
+        .build();
+    assert_eq!(*naming_order::SCHEMA, built);
+    let t = &built.tables[0];
+    let names: Vec<&str> = t.constraints.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["t_a_fkey", "t_b_key", "t_a_check", "t_pkey", "t_a_b_a1_key"]
+    );
+    let indexes: Vec<&str> = t.indexes.iter().map(|i| i.name.as_str()).collect();
+    assert_eq!(indexes, ["t_lower_lower1_a_idx", "t_b_id_idx"]);
+}

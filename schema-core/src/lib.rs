@@ -13,6 +13,7 @@ pub mod diff;
 pub mod expr;
 pub mod grammar;
 pub mod ident;
+mod lower;
 pub mod model;
 pub mod naming;
 pub mod render;

@@ -130,6 +130,24 @@ pub fn index_name<'a>(
     choose_name(table, Some(&name_addition(element_names)), "idx", taken)
 }
 
+/// `ChooseIndexColumnNames`: each index column's name (key columns, then `INCLUDE` columns),
+/// a repeated one numbered (`a`, `a1`), so the index name built from them is PostgreSQL's.
+pub fn index_column_names(names: impl IntoIterator<Item = String>) -> Vec<String> {
+    let mut result: Vec<String> = Vec::new();
+    for orig in names {
+        let mut current = orig.clone();
+        let mut i = 1;
+        while result.contains(&current) {
+            let suffix = i.to_string();
+            let end = MAX_IDENTIFIER_BYTES.saturating_sub(suffix.len());
+            current = format!("{}{suffix}", clip(&orig, end));
+            i += 1;
+        }
+        result.push(current);
+    }
+    result
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,5 +183,11 @@ mod tests {
         let long = "é".repeat(40); // 80 bytes
         let name = primary_key_name(&long, |_: &str| false);
         assert!(name.len() <= 63 && name.ends_with("_pkey"));
+    }
+
+    #[test]
+    fn index_column_names_number_repeats() {
+        let names = index_column_names(["lower".to_string(), "lower".to_string(), "a".to_string()]);
+        assert_eq!(names, ["lower", "lower1", "a"]);
     }
 }

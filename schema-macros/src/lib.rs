@@ -6,6 +6,8 @@ mod ast;
 mod check;
 mod ctxt;
 mod expand;
+#[cfg(test)]
+mod expansion_snapshots;
 mod lower;
 mod spans;
 #[cfg(test)]

@@ -462,3 +462,32 @@ fn index_on_weird_column_is_written_as_quoted_sql() {
     let (_, errors) = run(r#"table t { "Weird Name" int, index on ("Weird Name") }"#);
     assert!(errors[0].contains("expression-invalid"), "{errors:?}");
 }
+
+#[test]
+fn builder_try_build_rejects_with_the_macros_code() {
+    use schema_core::builder::{ColumnDef, References, TableDef};
+    use schema_core::DataType;
+
+    let (_, errors) = run(r#"
+        table orgs { id int primary key }
+        table users { id int primary key, org_id int references orgs (idd) }
+    "#);
+    let int = || DataType::builtin("integer");
+    let diagnostics = Schema::builder()
+        .table(TableDef::new("orgs").column(ColumnDef::new("id", int()).primary_key()))
+        .table(
+            TableDef::new("users")
+                .column(ColumnDef::new("id", int()).primary_key())
+                .column(
+                    ColumnDef::new("org_id", int())
+                        .references(References::table("orgs").column("idd")),
+                ),
+        )
+        .try_build()
+        .expect_err("a foreign key to a missing column is rejected at run time too");
+    assert_eq!(diagnostics.len(), errors.len());
+    for (diagnostic, error) in diagnostics.iter().zip(&errors) {
+        assert_eq!(diagnostic.code, "fk-target-column-missing");
+        assert!(error.contains(&format!("[{}]", diagnostic.code)), "{error}");
+    }
+}

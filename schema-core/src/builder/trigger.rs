@@ -1,0 +1,81 @@
+//! `CREATE TRIGGER`: constructors for [`Trigger`].
+
+use crate::model::{QualifiedName, Trigger, TriggerEvent, TriggerTiming};
+
+use super::strings;
+
+impl Trigger {
+    /// A trigger on `table` that executes `function`: `AFTER`, `FOR EACH STATEMENT` (the
+    /// SQL default), no events yet.
+    pub fn new(
+        name: impl Into<String>,
+        table: impl Into<QualifiedName>,
+        function: impl Into<QualifiedName>,
+    ) -> Self {
+        Trigger {
+            name: name.into(),
+            table: table.into(),
+            timing: TriggerTiming::After,
+            events: Vec::new(),
+            for_each_row: false,
+            when: None,
+            function: function.into(),
+            args: Vec::new(),
+            comment: None,
+        }
+    }
+
+    /// `BEFORE`.
+    pub fn before(mut self) -> Self {
+        self.timing = TriggerTiming::Before;
+        self
+    }
+
+    /// `AFTER`.
+    pub fn after(mut self) -> Self {
+        self.timing = TriggerTiming::After;
+        self
+    }
+
+    /// `INSTEAD OF` (on views).
+    pub fn instead_of(mut self) -> Self {
+        self.timing = TriggerTiming::InsteadOf;
+        self
+    }
+
+    /// Adds an event (`INSERT`, `UPDATE [OF ...]`, `DELETE`, `TRUNCATE`).
+    pub fn on(mut self, event: TriggerEvent) -> Self {
+        self.events.push(event);
+        self
+    }
+
+    /// `FOR EACH ROW`.
+    pub fn for_each_row(mut self) -> Self {
+        self.for_each_row = true;
+        self
+    }
+
+    /// `FOR EACH STATEMENT`.
+    pub fn for_each_statement(mut self) -> Self {
+        self.for_each_row = false;
+        self
+    }
+
+    /// `WHEN (condition)`, as SQL text.
+    pub fn when_sql(mut self, condition: impl Into<String>) -> Self {
+        self.when = Some(condition.into());
+        self
+    }
+
+    /// Literal arguments for the function (values, not SQL: `users`, not `'users'`).
+    pub fn args<A: Into<String>>(mut self, args: impl IntoIterator<Item = A>) -> Self {
+        self.args = strings(args);
+        self
+    }
+
+    /// `COMMENT ON TRIGGER`.
+    pub fn comment(mut self, text: impl Into<String>) -> Self {
+        self.comment = Some(text.into());
+        self
+    }
+}

@@ -1,0 +1,29 @@
+//! Lowering: declarations (the builder's [`TableDef`]s next to the other objects, which need
+//! nothing derived) into the [`Schema`] model. The one path both the builder and the
+//! `schema!` macro take, so both name, lift and resolve exactly alike.
+//!
+//! Per table ([`table`]): column constraints are already table constraints on their column
+//! (see [`TableDef::column`](crate::builder::TableDef::column)); implied `NOT NULL`s are set
+//! and unnamed constraints and indexes get PostgreSQL's names ([`names`] holds what is
+//! taken). Then [`references`] points foreign keys written without columns at the target's
+//! primary key, wherever the target is declared.
+
+mod names;
+mod references;
+mod table;
+
+use crate::builder::TableDef;
+use crate::model::Schema;
+
+/// The model of `objects` (every kind but tables, as declared) plus `tables` lowered, in
+/// declaration order. Every name declared anywhere is reserved before any is derived, so a
+/// derived name never takes one the user chose.
+pub(crate) fn lower(mut objects: Schema, tables: Vec<TableDef>) -> Schema {
+    let mut taken = names::TakenNames::reserve_declared(&objects, &tables);
+    objects.tables = tables
+        .into_iter()
+        .map(|def| table::lower_table(def, &mut taken))
+        .collect();
+    references::resolve_implied_references(&mut objects);
+    objects
+}

@@ -1,0 +1,273 @@
+//! Syntax: the `schema!` input parsed into a typed IR that keeps the span of every name, type,
+//! keyword and literal, so the later phases can put each error on the exact token.
+//!
+//! The input is cut into items at `;` (and after a `{ ... }` body), a table body into elements
+//! at `,`, before any parsing; each piece is parsed on its own. A syntax error thus costs one
+//! item or one element, and one compile reports every bad column.
+
+use proc_macro2::{Delimiter, Punct, Spacing, Span, TokenStream, TokenTree};
+use syn::parse::{ParseStream, Parser};
+use syn::Token;
+
+use crate::ctxt::{error, Ctxt, Sp};
+
+mod column;
+mod constraint;
+mod enum_type;
+mod extension;
+mod function;
+mod index;
+mod literals;
+mod sequence;
+mod table;
+mod tokens;
+mod trigger;
+mod types;
+mod view;
+
+pub use column::ColumnDecl;
+pub use constraint::{
+    ColumnConstraint, ColumnConstraintKind, ConstraintDecl, ConstraintDeclKind, Deferral, FkTarget,
+};
+pub use enum_type::EnumDecl;
+pub use extension::ExtensionDecl;
+pub use function::{FunctionDecl, ReturnsKind};
+pub use index::{ElemTarget, IndexDecl};
+pub use sequence::SequenceDecl;
+pub use table::{ElementKind, TableDecl};
+pub use trigger::{EventKind, TriggerDecl};
+pub use types::TypeRef;
+pub use view::ViewDecl;
+
+use self::enum_type::parse_enum;
+use self::extension::parse_extension;
+use self::function::parse_function;
+use self::literals::{parse_docs, parse_name};
+use self::sequence::parse_sequence;
+use self::table::parse_table;
+use self::tokens::{bump, expected_one_of, found, nth};
+use self::trigger::parse_trigger;
+use self::view::parse_view;
+
+/// A name: a Rust identifier (raw ones unprefixed) or a string literal.
+#[derive(Debug, Clone)]
+pub struct Name {
+    /// The name as PostgreSQL stores it.
+    pub value: String,
+    /// Where it was written.
+    pub span: Sp,
+    /// True if written as an identifier (a candidate for a Rust item of the same name).
+    pub is_ident: bool,
+}
+
+/// `name` or `schema.name`.
+#[derive(Debug, Clone)]
+pub struct QName {
+    /// The schema, if written.
+    pub schema: Option<Name>,
+    /// The object's own name.
+    pub name: Name,
+}
+
+impl QName {
+    /// From the schema (or name) to the name.
+    pub fn span(&self) -> Sp {
+        match &self.schema {
+            Some(schema) => schema.span.to(self.name.span),
+            None => self.name.span,
+        }
+    }
+}
+
+/// An SQL fragment: the text of a string literal, or SQL rebuilt from tokens.
+#[derive(Debug, Clone)]
+pub struct Sql {
+    /// The SQL text.
+    pub text: String,
+    /// The literal or tokens it came from.
+    pub span: Sp,
+}
+
+/// A list of names in parentheses.
+#[derive(Debug, Clone)]
+pub struct NameList {
+    /// The names.
+    pub names: Vec<Name>,
+    /// The parentheses.
+    pub span: Sp,
+}
+
+/// One top-level declaration.
+#[derive(Debug, Clone)]
+pub struct Item {
+    /// Its doc comment.
+    pub docs: Option<String>,
+    /// What it declares.
+    pub kind: ItemKind,
+}
+
+/// The kinds of declaration.
+#[derive(Debug, Clone)]
+pub enum ItemKind {
+    /// `extension NAME [schema S];`
+    Extension(ExtensionDecl),
+    /// `schema NAME;`
+    Schema(Name),
+    /// `enum NAME { labels }`
+    Enum(EnumDecl),
+    /// `sequence NAME options;`
+    Sequence(SequenceDecl),
+    /// `table NAME { elements }`
+    Table(TableDecl),
+    /// `function ...;` / `procedure ...;`
+    Function(FunctionDecl),
+    /// `trigger ...;`
+    Trigger(TriggerDecl),
+    /// `view ...;`
+    View(ViewDecl),
+}
+
+const ITEM_KEYWORDS: &[&str] = &[
+    "extension",
+    "schema",
+    "enum",
+    "sequence",
+    "table",
+    "function",
+    "procedure",
+    "trigger",
+    "view",
+];
+
+/// Parses a whole `schema!` input. Syntax errors go to `cx`; what parsed is returned.
+pub fn parse(cx: &Ctxt, input: TokenStream) -> Vec<Item> {
+    let mut items = Vec::new();
+    for chunk in split_items(input) {
+        let parsed = (|input: ParseStream| parse_item(cx, input)).parse2(chunk.tokens);
+        match parsed {
+            Ok(Some(item)) => {
+                if let Some(last) = chunk.missing_semicolon {
+                    cx.error(
+                        Sp::new(last),
+                        "expected `;` after this declaration",
+                        "every item but `table { .. }` and `enum { .. }` ends with `;`",
+                    );
+                }
+                items.push(item);
+            }
+            Ok(None) => {}
+            Err(e) => cx.syn_error(e),
+        }
+    }
+    items
+}
+
+/// One item's tokens, always ending with `;` or a `{ ... }` group.
+struct Chunk {
+    tokens: TokenStream,
+    /// The last token's span, when the input ended without `;` (one was supplied).
+    missing_semicolon: Option<Span>,
+}
+
+/// Cuts the input after every top-level `;` and `{ ... }` group.
+fn split_items(input: TokenStream) -> Vec<Chunk> {
+    let mut chunks = Vec::new();
+    let mut current: Vec<TokenTree> = Vec::new();
+    for tt in input {
+        let ends = match &tt {
+            TokenTree::Punct(p) => p.as_char() == ';',
+            TokenTree::Group(g) => g.delimiter() == Delimiter::Brace,
+            _ => false,
+        };
+        current.push(tt);
+        if ends {
+            chunks.push(Chunk {
+                tokens: current.drain(..).collect(),
+                missing_semicolon: None,
+            });
+        }
+    }
+    if let Some(last) = current.last().map(TokenTree::span) {
+        let mut semi = Punct::new(';', Spacing::Alone);
+        semi.set_span(last);
+        current.push(TokenTree::Punct(semi));
+        chunks.push(Chunk {
+            tokens: current.into_iter().collect(),
+            missing_semicolon: Some(last),
+        });
+    }
+    chunks
+}
+
+/// Cuts a table body after every top-level `,`; the last element gets a `,` spanned on the
+/// closing brace if it has none. A trailing `,` adds no element.
+fn split_elements(body: TokenStream, close: Span) -> Vec<TokenStream> {
+    let mut chunks = Vec::new();
+    let mut current: Vec<TokenTree> = Vec::new();
+    for tt in body {
+        let ends = matches!(&tt, TokenTree::Punct(p) if p.as_char() == ',');
+        current.push(tt);
+        if ends {
+            chunks.push(current.drain(..).collect());
+        }
+    }
+    if !current.is_empty() {
+        let mut comma = Punct::new(',', Spacing::Alone);
+        comma.set_span(close);
+        current.push(TokenTree::Punct(comma));
+        chunks.push(current.into_iter().collect());
+    }
+    chunks
+}
+
+fn parse_item(cx: &Ctxt, input: ParseStream) -> syn::Result<Option<Item>> {
+    let docs = parse_docs(cx, input)?;
+    if input.peek(Token![;]) {
+        input.parse::<Token![;]>()?;
+        if docs.is_some() {
+            return Err(error(
+                Sp::new(input.span()),
+                "a doc comment must be followed by a declaration",
+                None,
+            ));
+        }
+        return Ok(None);
+    }
+    let Some(TokenTree::Ident(kw)) = nth(input, 0) else {
+        return Err(expected_one_of(input, "a declaration", ITEM_KEYWORDS));
+    };
+    let kind = match kw.to_string().as_str() {
+        "extension" => ItemKind::Extension(parse_extension(input)?),
+        "schema" => {
+            bump(input)?;
+            ItemKind::Schema(parse_name(input, "a schema name")?)
+        }
+        "enum" => {
+            return Ok(Some(Item {
+                docs,
+                kind: ItemKind::Enum(parse_enum(input)?),
+            }))
+        }
+        "sequence" => ItemKind::Sequence(parse_sequence(cx, input)?),
+        "table" => {
+            let table = parse_table(cx, input)?;
+            return Ok(Some(Item {
+                docs,
+                kind: ItemKind::Table(table),
+            }));
+        }
+        "function" | "procedure" => ItemKind::Function(parse_function(cx, input)?),
+        "trigger" => ItemKind::Trigger(parse_trigger(input)?),
+        "view" => ItemKind::View(parse_view(input)?),
+        _ => return Err(expected_one_of(input, "a declaration", ITEM_KEYWORDS)),
+    };
+    if !input.peek(Token![;]) {
+        return Err(error(
+            Sp::new(input.span()),
+            format!("expected `;`, found {}", found(input)),
+            Some(&"end the declaration with `;`"),
+        ));
+    }
+    input.parse::<Token![;]>()?;
+    Ok(Some(Item { docs, kind }))
+}

@@ -1,0 +1,122 @@
+//! `table NAME [renamed_from OLD] { elements }`: the body cut at `,` into columns,
+//! constraints and indexes, each parsed on its own.
+
+use proc_macro2::{Delimiter, TokenTree};
+use schema_core::grammar::TABLE_ELEMENT_KEYWORDS as ELEMENT_KEYWORDS;
+use syn::parse::{ParseStream, Parser};
+use syn::Token;
+
+use crate::ctxt::{error, Ctxt, Sp};
+
+use super::column::{misspelt_type, parse_column, ColumnDecl, COLUMN_OPTIONS};
+use super::constraint::{parse_table_constraint, ConstraintDecl};
+use super::index::{parse_index, IndexDecl};
+use super::literals::{parse_docs, parse_name, parse_qname};
+use super::tokens::{
+    bump, eat_kw, expect_end, expected_one_of, found, nth, peek_group, peek_kw, peek_kw_at,
+};
+use super::{split_elements, Name, QName};
+
+/// `table NAME [renamed_from OLD] { elements }`.
+#[derive(Debug, Clone)]
+pub struct TableDecl {
+    /// Its name.
+    pub name: QName,
+    /// `renamed_from OLD`.
+    pub renamed_from: Option<Name>,
+    /// Columns, constraints and indexes in declaration order (it decides derived names).
+    pub elements: Vec<Element>,
+}
+
+/// One element of a table body.
+#[derive(Debug, Clone)]
+pub struct Element {
+    /// Its doc comment.
+    pub docs: Option<String>,
+    /// What it is.
+    pub kind: ElementKind,
+}
+
+/// The kinds of table element.
+#[derive(Debug, Clone)]
+pub enum ElementKind {
+    /// `name type options` (boxed: by far the largest element).
+    Column(Box<ColumnDecl>),
+    /// A table constraint.
+    Constraint(ConstraintDecl),
+    /// An index.
+    Index(IndexDecl),
+}
+
+pub(super) fn parse_table(cx: &Ctxt, input: ParseStream) -> syn::Result<TableDecl> {
+    bump(input)?;
+    let name = parse_qname(input, "a table name")?;
+    let renamed_from = match eat_kw(input, "renamed_from")? {
+        Some(_) => Some(parse_name(input, "the table's previous name")?),
+        None => None,
+    };
+    let Some(TokenTree::Group(body)) =
+        nth(input, 0).filter(|_| peek_group(input, Delimiter::Brace))
+    else {
+        return Err(error(
+            Sp::new(input.span()),
+            format!(
+                "expected `{{` with the table's columns, found {}",
+                found(input)
+            ),
+            Some(&"write the columns in braces: `table users { id bigint primary key }`"),
+        ));
+    };
+    bump(input)?;
+    expect_end(input)?;
+    let mut elements = Vec::new();
+    for chunk in split_elements(body.stream(), body.span_close()) {
+        match (|input: ParseStream| parse_element(cx, input)).parse2(chunk) {
+            Ok(element) => elements.push(element),
+            Err(e) => cx.syn_error(e),
+        }
+    }
+    Ok(TableDecl {
+        name,
+        renamed_from,
+        elements,
+    })
+}
+
+pub(super) fn parse_element(cx: &Ctxt, input: ParseStream) -> syn::Result<Element> {
+    let docs = parse_docs(cx, input)?;
+    if input.peek(Token![,]) {
+        return Err(error(
+            Sp::new(input.span()),
+            "expected a column, constraint or index, found `,`",
+            Some(&"remove the extra `,`"),
+        ));
+    }
+    let starts_constraint = ELEMENT_KEYWORDS.iter().any(|k| peek_kw(input, k));
+    let kind =
+        if peek_kw(input, "index") || peek_kw(input, "unique") && peek_kw_at(input, 1, "index") {
+            ElementKind::Index(parse_index(input)?)
+        } else if starts_constraint {
+            ElementKind::Constraint(parse_table_constraint(cx, input)?)
+        } else {
+            ElementKind::Column(Box::new(parse_column(cx, input)?))
+        };
+    if !input.peek(Token![,]) {
+        let what = match kind {
+            ElementKind::Column(_) => "a column option or `,`",
+            ElementKind::Constraint(_) => "`,` after the constraint",
+            ElementKind::Index(_) => "`,` after the index",
+        };
+        return Err(match &kind {
+            ElementKind::Column(column) => misspelt_type(input, column)
+                .unwrap_or_else(|| expected_one_of(input, what, COLUMN_OPTIONS)),
+            _ => error(
+                Sp::new(input.span()),
+                format!("expected {what}, found {}", found(input)),
+                None,
+            ),
+        });
+    }
+    input.parse::<Token![,]>()?;
+    Ok(Element { docs, kind })
+}

@@ -1,0 +1,119 @@
+//! Lowering, macro side: the syntax IR into the builder's declaration form, which
+//! [`SchemaBuilder::build`](schema_core::builder::SchemaBuilder::build) lowers to the model
+//! through the same path a hand-written builder takes; next to it, the span table parallel
+//! to that model, so each diagnostic maps back to the exact token.
+//!
+//! Nothing is derived here (names, lifted column constraints, implied references and
+//! `NOT NULL`s are schema-core's); the macro only maps syntax and reports what the model
+//! cannot hold (a bad type modifier, `null` on a column PostgreSQL makes `not null`).
+
+mod objects;
+mod table;
+mod types;
+
+use schema_core::model::{EnumType, Extension, Namespace, QualifiedName, Schema, DEFAULT_SCHEMA};
+
+use crate::ast::{Item, ItemKind, NameList, QName};
+use crate::ctxt::{Ctxt, Sp};
+use crate::spans::{EnumSpans, ExtensionSpans, Spans};
+
+/// The lowered schema and where each of its parts was written.
+pub struct Lowered {
+    /// The model.
+    pub schema: Schema,
+    /// Its spans, by the model's indexes.
+    pub spans: Spans,
+}
+
+/// Lowers the parsed items. Problems the model cannot represent go to `cx`; everything else
+/// is left to the checks.
+pub fn lower(cx: &Ctxt, items: &[Item]) -> Lowered {
+    let mut builder = Schema::builder();
+    let mut spans = Spans::default();
+    for item in items {
+        let comment = item.docs.clone();
+        match &item.kind {
+            ItemKind::Extension(e) => {
+                builder = builder.extension(Extension {
+                    name: e.name.value.clone(),
+                    schema: e.schema.as_ref().map(|s| s.value.clone()),
+                    comment,
+                });
+                spans.extensions.push(ExtensionSpans {
+                    name: e.name.span,
+                    schema: e.schema.as_ref().map(|s| s.span),
+                });
+            }
+            ItemKind::Schema(name) => {
+                builder = builder.schema(Namespace {
+                    name: name.value.clone(),
+                    comment,
+                });
+                spans.namespaces.push(name.span);
+            }
+            ItemKind::Enum(e) => {
+                builder = builder.enum_def(EnumType {
+                    name: qualified(&e.name),
+                    values: e.labels.iter().map(|l| l.value.clone()).collect(),
+                    comment,
+                });
+                spans.enums.push(EnumSpans {
+                    name: e.name.span(),
+                    labels: e.labels.iter().map(|l| l.span).collect(),
+                });
+            }
+            ItemKind::Sequence(s) => {
+                let (sequence, s_spans) = objects::sequence(cx, s, comment);
+                builder = builder.sequence(sequence);
+                spans.sequences.push(s_spans);
+            }
+            ItemKind::Table(t) => {
+                let (table, t_spans) = table::table(cx, t, comment);
+                builder = builder.table(table);
+                spans.tables.push(t_spans);
+            }
+            ItemKind::Function(f) => {
+                let (function, f_spans) = objects::function(cx, f, comment);
+                builder = builder.function(function);
+                spans.functions.push(f_spans);
+            }
+            ItemKind::Trigger(t) => {
+                let (trigger, t_spans) = objects::trigger(t, comment);
+                builder = builder.trigger(trigger);
+                spans.triggers.push(t_spans);
+            }
+            ItemKind::View(v) => {
+                let (view, v_spans) = objects::view(v, comment);
+                builder = builder.view(view);
+                spans.views.push(v_spans);
+            }
+        }
+    }
+    let schema = builder.build();
+    // The span table is built beside the declarations, not from the model: it is parallel
+    // only because lowering keeps every element where it was declared.
+    debug_assert!(schema.tables.iter().zip(&spans.tables).all(|(t, s)| {
+        t.columns.len() == s.columns.len()
+            && t.constraints.len() == s.constraints.len()
+            && t.indexes.len() == s.indexes.len()
+    }));
+    Lowered { schema, spans }
+}
+
+/// `name` or `schema.name`, in `public` unless qualified.
+fn qualified(name: &QName) -> QualifiedName {
+    QualifiedName::new(
+        name.schema
+            .as_ref()
+            .map_or(DEFAULT_SCHEMA, |s| s.value.as_str()),
+        name.name.value.clone(),
+    )
+}
+
+fn names(list: &NameList) -> Vec<String> {
+    list.names.iter().map(|n| n.value.clone()).collect()
+}
+
+fn name_spans(list: &NameList) -> Vec<Sp> {
+    list.names.iter().map(|n| n.span).collect()
+}
