@@ -308,7 +308,7 @@ mod tests {
             )
             .try_build()
             .unwrap_err();
-        let codes: Vec<&str> = diagnostics.iter().map(|d| d.code).collect();
+        let codes: Vec<&str> = diagnostics.iter().map(|d| d.code.code()).collect();
         // The code tests/ui/foreign_key/target_column_missing.stderr shows for the macro.
         assert_eq!(codes, ["fk-target-column-missing"]);
     }
