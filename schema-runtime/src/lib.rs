@@ -5,13 +5,14 @@
 
 pub mod canonicalize;
 pub mod cli;
-pub mod cluster;
 pub mod connect;
 pub mod converge;
 pub mod error;
 pub mod introspect;
 pub mod parse;
 pub mod source;
+#[cfg(feature = "testkit")]
+pub mod testkit;
 
 pub use connect::connect;
 pub use converge::{converge, plan, validate, Mode, Policy, Report};

@@ -4,7 +4,7 @@
 use schema_core::builder::*;
 use schema_core::DataType;
 use schema_core::Schema;
-use schema_runtime::cluster::TestServer;
+use schema_runtime::testkit::TestServer;
 use schema_runtime::{connect, converge, ErrorKind, Mode, Policy};
 
 fn accounts() -> TableDef {
@@ -111,7 +111,7 @@ fn missing_privilege_changes_nothing() {
 }
 
 /// Holds an ACCESS EXCLUSIVE lock on `accounts` in another session while `f` runs.
-fn while_locked<T>(db: &schema_runtime::cluster::TestDatabase, f: impl FnOnce() -> T) -> T {
+fn while_locked<T>(db: &schema_runtime::testkit::TestDatabase, f: impl FnOnce() -> T) -> T {
     let mut holder = db.connect();
     let mut tx = holder.transaction().unwrap();
     tx.batch_execute("LOCK TABLE accounts IN ACCESS EXCLUSIVE MODE")

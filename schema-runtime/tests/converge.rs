@@ -3,7 +3,7 @@
 use schema_core::builder::*;
 use schema_core::model::*;
 use schema_core::DataType;
-use schema_runtime::cluster::TestServer;
+use schema_runtime::testkit::TestServer;
 use schema_runtime::{converge, Mode, Policy};
 
 fn t(name: &str) -> DataType {
