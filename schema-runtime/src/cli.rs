@@ -151,13 +151,8 @@ fn diff_cmd(
 }
 
 fn write_out(out: &mut dyn Write, text: &str) -> Result<(), Error> {
-    out.write_all(text.as_bytes()).map_err(|e| {
-        Error::new(
-            crate::error::ErrorKind::Invalid,
-            "writing the output",
-            e.to_string(),
-        )
-    })
+    out.write_all(text.as_bytes())
+        .map_err(|e| Error::from_io("writing the output", e))
 }
 
 const APP_USAGE: &str = "\
@@ -276,7 +271,7 @@ pub fn app_main_with(
                         write_out(out, "database schema is up to date\n")?;
                         Ok(EXIT_OK)
                     }
-                    Err(e) if e.kind == crate::error::ErrorKind::Drift => {
+                    Err(e) if e.kind() == crate::error::ErrorKind::Drift => {
                         let _ = writeln!(err, "{e}");
                         Ok(EXIT_CHANGES)
                     }

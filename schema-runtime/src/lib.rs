@@ -16,5 +16,5 @@ pub mod testkit;
 
 pub use connect::connect;
 pub use converge::{converge, plan, validate, Mode, Policy, Report};
-pub use error::{Error, ErrorKind};
+pub use error::{Error, ErrorKind, SchemaProblem};
 pub use introspect::{introspect, Introspection};

@@ -148,7 +148,7 @@ fn validate_only_names_every_difference_and_the_fix() {
     let mut client = db.connect();
     let err = converge(&mut client, &awkward(), &Policy::new(Mode::ValidateOnly)).unwrap_err();
     let text = err.to_string();
-    assert_eq!(err.kind, schema_runtime::ErrorKind::Drift, "{text}");
+    assert_eq!(err.kind(), schema_runtime::ErrorKind::Drift, "{text}");
     assert!(text.contains("missing table public.users"), "{text}");
     assert!(text.contains("missing table audit.events"), "{text}");
     assert!(text.contains("CREATE TABLE IF NOT EXISTS"), "{text}");
@@ -367,7 +367,7 @@ fn a_role_without_create_validates_from_the_stored_canonical_form() {
     forget_canonical_forms();
     let err = converge(&mut validator, &declared, &Policy::new(Mode::ValidateOnly)).unwrap_err();
     assert_eq!(
-        err.kind,
+        err.kind(),
         schema_runtime::ErrorKind::MissingPrivilege,
         "{err}"
     );

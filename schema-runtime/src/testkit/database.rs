@@ -10,7 +10,7 @@ use postgres::error::SqlState;
 use postgres::Client;
 
 use super::{binaries::*, cluster::*, error::*, server::*};
-use crate::error::redact_password;
+use crate::error::redact;
 
 /// A database of its own for one test, on a [`TestServer`] or [`TempCluster`].
 ///
@@ -34,7 +34,7 @@ impl TestDatabase {
     /// the command line tools (`psql -d <url>`). For a throwaway cluster it looks like
     /// `postgresql://postgres@/name?host=/tmp/pgdecl-pg-.../socket&port=5432`.
     ///
-    /// It holds the password of `DATABASE_URL`, if any: show [`redact_password`] of it.
+    /// It holds the password of `DATABASE_URL`, if any: show [`redact`] of it.
     pub fn url(&self) -> &str {
         &self.url
     }
@@ -94,7 +94,7 @@ impl fmt::Debug for TestDatabase {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TestDatabase")
             .field("name", &self.name)
-            .field("url", &redact_password(&self.url))
+            .field("url", &redact(&self.url))
             .finish_non_exhaustive()
     }
 }
@@ -108,7 +108,7 @@ impl Drop for TestDatabase {
             eprintln!(
                 "test failed: keeping database {} on {} for inspection",
                 self.name,
-                redact_password(&self.admin_url)
+                redact(&self.admin_url)
             );
             return;
         }
@@ -125,7 +125,7 @@ impl Drop for TestDatabase {
             }
             .map_err(|source| ClusterError::Sql {
                 action: format!("drop database {name}"),
-                target: redact_password(&self.admin_url),
+                target: redact(&self.admin_url),
                 source,
             })
         });

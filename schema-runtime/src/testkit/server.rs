@@ -8,7 +8,7 @@ use postgres::error::SqlState;
 use postgres::{Client, NoTls};
 
 use super::{binaries::*, cluster::*, database::*, error::*};
-use crate::error::redact_password;
+use crate::error::redact;
 
 /// A PostgreSQL server for tests: a [`TempCluster`], or the existing server `DATABASE_URL`
 /// names. Tests ask it for databases of their own and need not know which one it is.
@@ -52,14 +52,14 @@ impl TestServer {
             )
             .map_err(|source| ClusterError::Sql {
                 action: "look up the privileges of the connecting role".to_owned(),
-                target: redact_password(url),
+                target: redact(url),
                 source,
             })?;
         let (role, can_create): (String, bool) = (row.get(0), row.get(1));
         if !can_create {
             return Err(ClusterError::NoCreatedb {
                 role,
-                target: redact_password(url),
+                target: redact(url),
             });
         }
         Ok(TestServer {
@@ -117,7 +117,7 @@ impl TestServer {
     }
 
     /// The connection string of the server's administrative database. It holds the password
-    /// of `DATABASE_URL`, if any: show [`redact_password`] of it instead.
+    /// of `DATABASE_URL`, if any: show [`redact`] of it instead.
     pub fn url(&self) -> &str {
         match &self.kind {
             ServerKind::Owned(cluster) => cluster.url(),
@@ -154,7 +154,7 @@ impl fmt::Debug for TestServer {
         match &self.kind {
             ServerKind::External { url, .. } => f
                 .debug_struct("TestServer")
-                .field("url", &redact_password(url))
+                .field("url", &redact(url))
                 .finish_non_exhaustive(),
             _ => f
                 .debug_struct("TestServer")
@@ -170,7 +170,7 @@ fn database_url_from_env() -> Option<String> {
 
 pub(super) fn connect(url: &str) -> Result<Client, ClusterError> {
     Client::connect(url, NoTls).map_err(|source| ClusterError::Connect {
-        target: redact_password(url),
+        target: redact(url),
         source,
     })
 }
@@ -213,13 +213,13 @@ pub(super) fn create_database(
             Err(err) if err.code() == Some(&SqlState::INSUFFICIENT_PRIVILEGE) => {
                 return Err(ClusterError::NoCreatedb {
                     role: current_user(&mut client).unwrap_or_else(|| "?".to_owned()),
-                    target: redact_password(admin_url),
+                    target: redact(admin_url),
                 });
             }
             Err(source) => {
                 return Err(ClusterError::Sql {
                     action: format!("create database {name}"),
-                    target: redact_password(admin_url),
+                    target: redact(admin_url),
                     source,
                 })
             }
