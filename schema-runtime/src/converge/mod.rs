@@ -23,7 +23,7 @@ use std::time::Instant;
 use postgres::Client;
 use schema_core::{diff, Change, Plan, Schema};
 
-use crate::error::Error;
+use crate::error::{Error, SchemaProblem};
 use crate::introspect::{introspect_in, Scope, Unmodeled};
 use executor::{adds_enum_value, apply_in_transaction, apply_outside_transaction, plan_sql};
 use history::Run;
@@ -34,8 +34,26 @@ pub use policy::{is_additive, parse_duration, Mode, Policy};
 pub use report::{describe, Report};
 
 /// Plans `client`'s database against `declared` and acts as `policy` says. See the module docs.
+///
+/// A declared schema that fails pgdecl's checks (the same the `schema!` macro runs at compile
+/// time; a schema built with the builder has not been through them) is refused before the
+/// database is touched, with [`Error::InvalidSchema`] listing every problem.
 pub fn converge(client: &mut Client, declared: &Schema, policy: &Policy) -> Result<Report, Error> {
+    refuse_invalid(declared)?;
     converge_phase(client, declared, policy, Vec::new())
+}
+
+/// `Err` listing every problem [`schema_core::check::check`] finds in `declared`.
+fn refuse_invalid(declared: &Schema) -> Result<(), Error> {
+    let problems: Vec<SchemaProblem> = schema_core::check::check(declared)
+        .iter()
+        .map(|diagnostic| SchemaProblem::new(diagnostic, declared))
+        .collect();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::invalid_schema(problems))
+    }
 }
 
 /// One locked transaction. `earlier` holds enum values a first phase already committed; they
