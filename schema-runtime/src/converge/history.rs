@@ -4,42 +4,21 @@
 use std::time::{Instant, SystemTime};
 
 use postgres::{Client, GenericClient};
+use schema_core::render::pgdecl_tables::PgdeclTables;
 
 use super::policy::Policy;
 use crate::error::Error;
 
-/// pgdecl's own tables: the history of runs and the canonicalization cache.
-const OWN_TABLES: &str = "
-CREATE SCHEMA IF NOT EXISTS pgdecl;
-CREATE TABLE IF NOT EXISTS pgdecl.history (
-    id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    schema_hash      text NOT NULL,
-    mode             text NOT NULL,
-    plan_sql         text NOT NULL,
-    started_at       timestamptz NOT NULL,
-    finished_at      timestamptz NOT NULL DEFAULT clock_timestamp(),
-    duration_ms      bigint NOT NULL,
-    outcome          text NOT NULL CHECK (outcome IN ('applied', 'failed')),
-    error            text,
-    application_name text NOT NULL,
-    pgdecl_version   text NOT NULL
-);
-CREATE TABLE IF NOT EXISTS pgdecl.canonical_cache (
-    schema_hash    text NOT NULL,
-    server_version integer NOT NULL,
-    canonical      text NOT NULL,
-    created_at     timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (schema_hash, server_version)
-);";
-
 /// Creates pgdecl's schema and tables if they are missing.
 pub(super) fn ensure_own_tables(client: &mut impl GenericClient) -> Result<(), Error> {
-    client.batch_execute(OWN_TABLES).map_err(|e| {
-        Error::from_postgres(
-            "creating pgdecl's own schema `pgdecl` (needs CREATE on the database)",
-            e,
-        )
-    })
+    client
+        .batch_execute(&PgdeclTables.to_string())
+        .map_err(|e| {
+            Error::from_postgres(
+                "creating pgdecl's own schema `pgdecl` (needs CREATE on the database)",
+                e,
+            )
+        })
 }
 
 /// One converge run, as the history records it.

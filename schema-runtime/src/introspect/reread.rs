@@ -4,7 +4,9 @@
 use postgres::GenericClient;
 use schema_core::model::*;
 
-use super::{index, qualified, Catalog};
+use schema_core::render::scratch::{EachOrSkip, TempCopyStatement, TempIndexElement, TempIndexKey};
+
+use super::{index, Catalog};
 use crate::error::Error;
 
 /// Where a re-read SQL fragment goes back into the model.
@@ -100,8 +102,6 @@ impl Reread {
         prefix: &str,
         text: &dyn Fn(&str) -> Option<String>,
     ) {
-        use schema_core::ident::quote_ident;
-        let copy_of = |t: usize| format!("{prefix}{t}");
         let trigger_tables: Vec<Option<usize>> = schema
             .triggers
             .iter()
@@ -114,26 +114,31 @@ impl Reread {
             .collect();
         for (t, table) in schema.tables.iter().enumerate() {
             let mut statements = Vec::new();
-            let copy = copy_of(t);
+            let copy = format!("{prefix}{t}");
             for (c, col) in table.columns.iter().enumerate() {
-                let name = quote_ident(&col.name);
                 if let Some(expr) = col.generated.as_deref().and_then(text) {
-                    let Some(ty) = type_texts.get(t).and_then(|types| types.get(c)) else {
+                    let Some(type_text) = type_texts.get(t).and_then(|types| types.get(c)) else {
                         continue;
                     };
-                    let collate = col
-                        .collation
-                        .as_ref()
-                        .map(|c| format!(" COLLATE {}", quote_ident(c)))
-                        .unwrap_or_default();
-                    statements.push(format!(
-                        "ALTER TABLE pg_temp.{copy} DROP COLUMN {name}, \
-                         ADD COLUMN {name} {ty}{collate} GENERATED ALWAYS AS ({expr}) STORED"
-                    ));
+                    statements.push(
+                        TempCopyStatement::Generated {
+                            copy: &copy,
+                            column: &col.name,
+                            type_text,
+                            collation: col.collation.as_deref(),
+                            expr: &expr,
+                        }
+                        .to_string(),
+                    );
                 } else if let Some(expr) = col.default.as_deref().and_then(text) {
-                    statements.push(format!(
-                        "ALTER TABLE pg_temp.{copy} ALTER COLUMN {name} SET DEFAULT {expr}"
-                    ));
+                    statements.push(
+                        TempCopyStatement::Default {
+                            copy: &copy,
+                            column: &col.name,
+                            expr: &expr,
+                        }
+                        .to_string(),
+                    );
                 } else {
                     continue;
                 }
@@ -147,10 +152,14 @@ impl Reread {
                 let Some(expr) = text(expr) else {
                     continue;
                 };
-                statements.push(format!(
-                    "ALTER TABLE pg_temp.{copy} ADD CONSTRAINT {} CHECK ({expr})",
-                    quote_ident(&con.name)
-                ));
+                statements.push(
+                    TempCopyStatement::Check {
+                        copy: &copy,
+                        name: &con.name,
+                        expr: &expr,
+                    }
+                    .to_string(),
+                );
                 self.found
                     .push(((copy.clone(), "c", con.name.clone()), Slot::Check { t, k }));
             }
@@ -159,8 +168,8 @@ impl Reread {
                 let mut any = false;
                 let mut elements = Vec::new();
                 for (e, element) in index.elements.iter().enumerate() {
-                    let mut sql = match &element.target {
-                        IndexTarget::Column(c) => quote_ident(c).into_owned(),
+                    let key = match &element.target {
+                        IndexTarget::Column(c) => TempIndexKey::Column(c),
                         IndexTarget::Expression(x) => match text(x) {
                             Some(x) => {
                                 any = true;
@@ -168,39 +177,39 @@ impl Reread {
                                     (index_copy.clone(), "i", (e + 1).to_string()),
                                     Slot::IndexElement { t, i, e },
                                 ));
-                                format!("({x})")
+                                TempIndexKey::Expression(x.into())
                             }
-                            None => format!("({x})"),
+                            None => TempIndexKey::Expression(x.as_str().into()),
                         },
                     };
-                    if let Some(c) = &element.collation {
-                        sql.push_str(&format!(" COLLATE {}", quote_ident(c)));
-                    }
-                    if let Some(o) = &element.opclass {
-                        sql.push_str(&format!(" {}", quote_ident(o)));
-                    }
-                    elements.push(sql);
+                    elements.push(TempIndexElement {
+                        key,
+                        collation: element.collation.as_deref(),
+                        opclass: element.opclass.as_deref(),
+                    });
                 }
-                let predicate = match index.predicate.as_deref() {
-                    Some(p) => match text(p) {
-                        Some(p) => {
-                            any = true;
-                            self.found.push((
-                                (index_copy.clone(), "p", String::new()),
-                                Slot::IndexPredicate { t, i },
-                            ));
-                            format!(" WHERE ({p})")
-                        }
-                        None => format!(" WHERE ({p})"),
-                    },
-                    None => String::new(),
-                };
+                let predicate = index.predicate.as_deref().map(|p| match text(p) {
+                    Some(p) => {
+                        any = true;
+                        self.found.push((
+                            (index_copy.clone(), "p", String::new()),
+                            Slot::IndexPredicate { t, i },
+                        ));
+                        p.into()
+                    }
+                    None => p.into(),
+                });
                 if any {
-                    statements.push(format!(
-                        "CREATE INDEX {index_copy} ON pg_temp.{copy} USING {} ({}){predicate}",
-                        quote_ident(index.method.name()),
-                        elements.join(", "),
-                    ));
+                    statements.push(
+                        TempCopyStatement::Index {
+                            name: &index_copy,
+                            copy: &copy,
+                            method: index.method.name(),
+                            elements,
+                            predicate,
+                        }
+                        .to_string(),
+                    );
                 }
             }
             for (k, tr) in schema.triggers.iter().enumerate() {
@@ -211,32 +220,29 @@ impl Reread {
                     continue;
                 };
                 let name = format!("{prefix}tr{k}");
-                let events: Vec<&str> = tr
-                    .events
-                    .iter()
-                    .map(|e| match e {
-                        TriggerEvent::Insert => "INSERT",
-                        TriggerEvent::Update(_) => "UPDATE",
-                        TriggerEvent::Delete => "DELETE",
-                        TriggerEvent::Truncate => "TRUNCATE",
-                    })
-                    .collect();
-                statements.push(format!(
-                    "CREATE TRIGGER {name} {} {} ON pg_temp.{copy} FOR EACH {} WHEN ({when}) \
-                     EXECUTE FUNCTION {}()",
-                    tr.timing.sql(),
-                    events.join(" OR "),
-                    if tr.for_each_row { "ROW" } else { "STATEMENT" },
-                    qualified(&tr.function)
-                ));
+                statements.push(
+                    TempCopyStatement::Trigger {
+                        name: &name,
+                        copy: &copy,
+                        timing: tr.timing,
+                        events: &tr.events,
+                        for_each_row: tr.for_each_row,
+                        when: &when,
+                        function: &tr.function,
+                    }
+                    .to_string(),
+                );
                 self.found
                     .push(((name, "t", String::new()), Slot::TriggerWhen(k)));
             }
             if !statements.is_empty() {
-                self.groups.push(format!(
-                    "CREATE TEMPORARY TABLE {copy} (LIKE {})",
-                    qualified(&table.name)
-                ));
+                self.groups.push(
+                    TempCopyStatement::CopyTable {
+                        copy: &copy,
+                        table: &table.name,
+                    }
+                    .to_string(),
+                );
                 self.groups.extend(statements);
             }
         }
@@ -247,7 +253,7 @@ impl Reread {
             let name = format!("{prefix}v{v}");
             let query = query.trim().trim_end_matches(';');
             self.groups
-                .push(format!("CREATE TEMPORARY VIEW {name} AS {query}"));
+                .push(TempCopyStatement::View { name: &name, query }.to_string());
             self.found.push(((name, "v", String::new()), Slot::View(v)));
         }
     }
@@ -282,8 +288,6 @@ pub(super) fn reread_expressions<C: GenericClient>(
     schema: &mut Schema,
     type_texts: &[Vec<String>],
 ) -> Result<(), Error> {
-    use schema_core::ident::{dollar_quote, quote_literal};
-
     // Only expressions holding an array constructor are re-read: the one printing PostgreSQL
     // does not read back as itself is an `ARRAY[...]` with element casts followed by an array
     // cast (`IN (...)` over varchar). Re-creating every expression would make each read of a
@@ -301,19 +305,11 @@ pub(super) fn reread_expressions<C: GenericClient>(
         &crate::parse::explicit_array_casts,
     );
 
-    let mut batch = String::new();
-    let groups: Vec<&String> = plain.groups.iter().chain(&rewritten.groups).collect();
-    if !groups.is_empty() {
-        let mut body = String::from("BEGIN\n");
-        for g in groups {
-            body.push_str(&format!(
-                "BEGIN EXECUTE {}; EXCEPTION WHEN OTHERS THEN NULL; END;\n",
-                quote_literal(g)
-            ));
-        }
-        body.push_str("END");
-        batch.push_str(&format!("DO {};\n", dollar_quote(&body)));
+    let groups: Vec<String> = plain.groups.into_iter().chain(rewritten.groups).collect();
+    let mut batch = EachOrSkip {
+        statements: &groups,
     }
+    .to_string();
     batch.push_str(
         "SELECT c.relname::text, 'd', a.attname::text, pg_catalog.pg_get_expr(d.adbin, d.adrelid, true)
          FROM pg_catalog.pg_attrdef d
