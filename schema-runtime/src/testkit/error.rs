@@ -1,25 +1,36 @@
 //! The harness's errors: what failed starting or using a test server, and how to fix it.
 
 use std::fmt;
-use std::io::{self};
+use std::io;
 use std::path::PathBuf;
 use std::process::ExitStatus;
 use std::time::Duration;
 
-use super::cluster::*;
+use super::cluster::OS_USER;
 
 /// Everything that can go wrong starting or using a test server.
 ///
 /// Each message says what failed and how to fix it. None of them contains a password:
 /// connection strings are shown with their password replaced by `***`.
+#[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum ClusterError {
     /// No directory with the PostgreSQL server binaries (`initdb`, `postgres`) was found.
+    #[error(
+        "no PostgreSQL binaries found: install postgresql (apt-get install -y postgresql) or set \
+         PG_BIN to the directory holding initdb{}",
+        looked_at(.searched)
+    )]
     NoBinaries {
         /// Where the search looked, and what it found there.
         searched: Vec<String>,
     },
     /// `PG_BIN` is set, but the directory lacks a program that is needed.
+    #[error(
+        "PG_BIN is {} but it holds no `{missing}`: set PG_BIN to the directory holding initdb \
+         (for example the output of `pg_config --bindir`), or unset it",
+        .dir.display()
+    )]
     BadPgBin {
         /// The value of `PG_BIN`.
         dir: PathBuf,
@@ -27,11 +38,24 @@ pub enum ClusterError {
         missing: String,
     },
     /// The test process runs as root, and there is no `postgres` OS user to run the server as.
+    #[error(
+        "tests run as root, and PostgreSQL refuses to run as root, but there is no `{OS_USER}` \
+         OS user to run it as: install postgresql (which creates that user), create it \
+         (useradd --system {OS_USER}), or run the tests as a non-root user",
+        OS_USER = OS_USER
+    )]
     NoPostgresUser,
     /// The test process runs as root, and neither `setpriv` nor `runuser` is available to run
     /// the server as the `postgres` OS user.
+    #[error(
+        "tests run as root, and PostgreSQL refuses to run as root, but neither `setpriv` nor \
+         `runuser` is on PATH to run it as the `{OS_USER}` user: install util-linux, or run \
+         the tests as a non-root user",
+        OS_USER = OS_USER
+    )]
     NoPrivilegeDrop,
     /// An operating system call failed (creating a directory, starting a program, ...).
+    #[error("could not {action}: {source}")]
     Io {
         /// What was being done.
         action: String,
@@ -39,6 +63,7 @@ pub enum ClusterError {
         source: io::Error,
     },
     /// `initdb` failed.
+    #[error("initdb failed ({status}); its output ends with:\n{output}")]
     Initdb {
         /// Its exit status.
         status: ExitStatus,
@@ -46,6 +71,10 @@ pub enum ClusterError {
         output: String,
     },
     /// The server exited while starting up.
+    #[error(
+        "the throwaway PostgreSQL server exited while starting ({status}); its log ends \
+         with:\n{log_tail}"
+    )]
     ServerExited {
         /// Its exit status.
         status: ExitStatus,
@@ -53,6 +82,11 @@ pub enum ClusterError {
         log_tail: String,
     },
     /// The server did not accept connections in time.
+    #[error(
+        "the throwaway PostgreSQL server did not accept connections within {}s (last error: \
+         {last_error}); its log ends with:\n{log_tail}",
+        .waited.as_secs()
+    )]
     StartTimeout {
         /// How long we waited.
         waited: Duration,
@@ -62,6 +96,11 @@ pub enum ClusterError {
         log_tail: String,
     },
     /// Connecting to the server failed.
+    #[error(
+        "could not connect to {target}: {}: check that the server is running and that \
+         DATABASE_URL (if set) is right",
+        describe(.source)
+    )]
     Connect {
         /// The connection string, password removed.
         target: String,
@@ -69,6 +108,11 @@ pub enum ClusterError {
         source: postgres::Error,
     },
     /// The role in `DATABASE_URL` may not create databases, so tests cannot get their own.
+    #[error(
+        "role `{role}` on {target} may not create databases, and each test needs its own: run \
+         `ALTER ROLE \"{role}\" CREATEDB` as a superuser, point DATABASE_URL at a role that \
+         can, or unset DATABASE_URL to use a throwaway server"
+    )]
     NoCreatedb {
         /// The role.
         role: String,
@@ -76,6 +120,7 @@ pub enum ClusterError {
         target: String,
     },
     /// A statement against the server failed.
+    #[error("could not {action} on {target}: {}", describe(.source))]
     Sql {
         /// What was being done.
         action: String,
@@ -86,80 +131,6 @@ pub enum ClusterError {
     },
 }
 
-impl fmt::Display for ClusterError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ClusterError::NoBinaries { searched } => {
-                write!(
-                    f,
-                    "no PostgreSQL binaries found: install postgresql (apt-get install -y \
-                     postgresql) or set PG_BIN to the directory holding initdb"
-                )?;
-                for place in searched {
-                    write!(f, "\n  looked at {place}")?;
-                }
-                Ok(())
-            }
-            ClusterError::BadPgBin { dir, missing } => write!(
-                f,
-                "PG_BIN is {} but it holds no `{missing}`: set PG_BIN to the directory holding \
-                 initdb (for example the output of `pg_config --bindir`), or unset it",
-                dir.display()
-            ),
-            ClusterError::NoPostgresUser => write!(
-                f,
-                "tests run as root, and PostgreSQL refuses to run as root, but there is no \
-                 `{OS_USER}` OS user to run it as: install postgresql (which creates that \
-                 user), create it (useradd --system {OS_USER}), or run the tests as a \
-                 non-root user"
-            ),
-            ClusterError::NoPrivilegeDrop => write!(
-                f,
-                "tests run as root, and PostgreSQL refuses to run as root, but neither \
-                 `setpriv` nor `runuser` is on PATH to run it as the `{OS_USER}` user: \
-                 install util-linux, or run the tests as a non-root user"
-            ),
-            ClusterError::Io { action, source } => write!(f, "could not {action}: {source}"),
-            ClusterError::Initdb { status, output } => write!(
-                f,
-                "initdb failed ({status}); its output ends with:\n{output}"
-            ),
-            ClusterError::ServerExited { status, log_tail } => write!(
-                f,
-                "the throwaway PostgreSQL server exited while starting ({status}); \
-                 its log ends with:\n{log_tail}"
-            ),
-            ClusterError::StartTimeout {
-                waited,
-                last_error,
-                log_tail,
-            } => write!(
-                f,
-                "the throwaway PostgreSQL server did not accept connections within {}s \
-                 (last error: {last_error}); its log ends with:\n{log_tail}",
-                waited.as_secs()
-            ),
-            ClusterError::Connect { target, source } => write!(
-                f,
-                "could not connect to {target}: {}: check that the server is running \
-                 and that DATABASE_URL (if set) is right",
-                describe(source)
-            ),
-            ClusterError::NoCreatedb { role, target } => write!(
-                f,
-                "role `{role}` on {target} may not create databases, and each test needs its \
-                 own: run `ALTER ROLE \"{role}\" CREATEDB` as a superuser, point DATABASE_URL \
-                 at a role that can, or unset DATABASE_URL to use a throwaway server"
-            ),
-            ClusterError::Sql {
-                action,
-                target,
-                source,
-            } => write!(f, "could not {action} on {target}: {}", describe(source)),
-        }
-    }
-}
-
 // `unwrap()` and `expect()` in tests print the Debug form; make it the readable message
 // (with its multi-line log tails) rather than a struct dump.
 impl fmt::Debug for ClusterError {
@@ -168,14 +139,12 @@ impl fmt::Debug for ClusterError {
     }
 }
 
-impl std::error::Error for ClusterError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            ClusterError::Io { source, .. } => Some(source),
-            ClusterError::Connect { source, .. } | ClusterError::Sql { source, .. } => Some(source),
-            _ => None,
-        }
-    }
+/// One `looked at ...` line per place the binary search tried.
+fn looked_at(searched: &[String]) -> String {
+    searched
+        .iter()
+        .map(|place| format!("\n  looked at {place}"))
+        .collect()
 }
 
 /// A postgres error with its causes: its own Display says only "db error" or "error

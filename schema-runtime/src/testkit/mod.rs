@@ -94,4 +94,21 @@ mod tests {
         assert_eq!(sanitize_prefix("My-Test::case"), "my_test__case");
         assert_eq!(sanitize_prefix(""), "test");
     }
+
+    #[test]
+    fn cluster_errors_name_the_fix() {
+        let text = super::ClusterError::NoPostgresUser.to_string();
+        assert!(text.contains("useradd --system postgres"), "{text}");
+        let text = super::ClusterError::NoBinaries {
+            searched: vec!["PG_BIN (unset)".into()],
+        }
+        .to_string();
+        assert!(
+            text.ends_with("holding initdb\n  looked at PG_BIN (unset)"),
+            "{text}"
+        );
+        assert_eq!(format!("{:?}", super::ClusterError::NoPrivilegeDrop), {
+            super::ClusterError::NoPrivilegeDrop.to_string()
+        });
+    }
 }
