@@ -1,5 +1,8 @@
 //! pgdecl's live-database side: read the catalog into the model ([`introspect()`]), compare it
 //! with a declared schema, and converge or validate.
+//!
+//! The throwaway-cluster harness for tests and examples is the module `testkit`, behind the
+//! cargo feature of the same name (off by default).
 
 #![warn(missing_docs)]
 
