@@ -23,8 +23,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use pgdecl::runtime::cluster::TestServer;
 use pgdecl::runtime::converge::forget_canonical_forms;
+use pgdecl::runtime::testkit::TestServer;
 use pgdecl::runtime::{connect, converge, Mode, Policy};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -5,7 +5,7 @@
 //! hazards (what code review sees), apply-safe, apply, validate. Runs on a throwaway local
 //! PostgreSQL, or in a new database on the server in `DATABASE_URL` when that is set.
 
-use pgdecl::runtime::cluster::TestServer;
+use pgdecl::runtime::testkit::TestServer;
 use pgdecl::runtime::{converge, Mode, Policy};
 
 /// Version 1: what the service shipped first.

@@ -3,7 +3,7 @@
 
 use std::process::Command;
 
-use pgdecl::runtime::cluster::{TestDatabase, TestServer};
+use pgdecl::runtime::testkit::{TestDatabase, TestServer};
 
 fn pgdecl(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_pgdecl"))

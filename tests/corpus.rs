@@ -20,7 +20,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use schema_runtime::cluster::{TestDatabase, TestServer};
+use schema_runtime::testkit::{TestDatabase, TestServer};
 
 /// One pair's outcome: `None` if it converged, else the step that failed and the first line
 /// of the error.

@@ -7,8 +7,8 @@ mod common;
 mod postgres_support;
 
 use pgdecl::runtime::canonicalize::canonicalize;
-use pgdecl::runtime::cluster::TestDatabase;
 use pgdecl::runtime::introspect::{introspect, Scope};
+use pgdecl::runtime::testkit::TestDatabase;
 use pgdecl::{diff, Schema};
 use postgres_support::{database, run};
 

@@ -161,7 +161,7 @@ fn sample_value(schema: &Schema, ty: &pgdecl::DataType) -> String {
 /// Inserts one row into every table of `schema` that accepts a generic one (parents before
 /// children), each in its own savepoint; returns the tables that hold a row.
 fn seed_rows(
-    db: &pgdecl::runtime::cluster::TestDatabase,
+    db: &pgdecl::runtime::testkit::TestDatabase,
     schema: &Schema,
 ) -> Vec<pgdecl::QualifiedName> {
     let mut client = db.connect();
@@ -230,7 +230,7 @@ fn seed_rows(
 
 /// Every seeded table (under its new name, if renamed) still holds its row.
 fn assert_rows_kept(
-    db: &pgdecl::runtime::cluster::TestDatabase,
+    db: &pgdecl::runtime::testkit::TestDatabase,
     desired: &Schema,
     seeded: &[pgdecl::QualifiedName],
     name: &str,

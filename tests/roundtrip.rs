@@ -1,9 +1,9 @@
 //! Round trip: inspect a live database, print it as `schema!` source, compile that source, and
 //! plan it against the same database: the plan is empty.
 
-use pgdecl::runtime::cluster::TestServer;
 use pgdecl::runtime::introspect::{introspect, Scope};
 use pgdecl::runtime::source::to_schema_source;
+use pgdecl::runtime::testkit::TestServer;
 
 /// Every object kind the model holds, with names and expressions that need care.
 const DDL: &str = r#"

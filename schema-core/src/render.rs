@@ -16,6 +16,9 @@
 //! The output targets PostgreSQL 14 and later (`CREATE OR REPLACE TRIGGER`); `NULLS NOT DISTINCT`
 //! needs 15 and is only printed for schemas that declare it.
 
+pub mod pgdecl_tables;
+pub mod scratch;
+
 use std::collections::BTreeSet;
 use std::fmt::{self, Display, Formatter, Write as _};
 

@@ -16,6 +16,8 @@ use schema_core::DataType;
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::tokenizer::{Token, Tokenizer};
 
+use schema_core::render::scratch::ScratchSchemas;
+
 use crate::error::{Error, ErrorKind};
 use crate::introspect::{introspect_in, Scope};
 
@@ -85,25 +87,13 @@ pub fn canonicalize(client: &mut impl GenericClient, declared: &Schema) -> Resul
     let mut tx = client
         .transaction()
         .map_err(|e| Error::from_postgres("starting the canonicalization transaction", e))?;
-    let mut setup = String::new();
-    for (_, s) in &scratch.pairs {
-        setup.push_str(&format!(
-            "CREATE SCHEMA {};\n",
-            schema_core::ident::quote_ident(s)
-        ));
-    }
     // Scratch schemas first so declared names resolve to the declared objects; the live
     // `public` after them, for extension functions installed there.
-    let path: Vec<String> = scratch
-        .pairs
-        .iter()
-        .map(|(_, s)| schema_core::ident::quote_ident(s).into_owned())
-        .chain(std::iter::once("public".to_string()))
-        .collect();
-    setup.push_str(&format!(
-        "SET LOCAL search_path = {};\nSET LOCAL check_function_bodies = off;\n",
-        path.join(", ")
-    ));
+    let setup = ScratchSchemas {
+        schemas: scratch.pairs.iter().map(|(_, s)| s.as_str()).collect(),
+        fallback: "public",
+    }
+    .to_string();
     tx.batch_execute(&setup).map_err(|e| {
         Error::from_postgres(
             "creating scratch schemas for canonicalization (needs CREATE on the database)",

@@ -6,7 +6,7 @@ use std::io::Write;
 use schema_core::{diff, Plan, Schema};
 
 use crate::connect::connect;
-use crate::converge::{converge, describe, Mode, Policy};
+use crate::converge::{converge, describe, statement_sql, Mode, Policy};
 use crate::error::Error;
 use crate::introspect::{introspect, Scope};
 use crate::source::to_schema_source;
@@ -130,8 +130,9 @@ fn diff_cmd(
         .partition(|c| allow_destructive || !c.is_destructive());
     let mut text = String::new();
     for c in &safe {
-        text.push_str(&c.sql);
-        if !c.sql.ends_with('\n') {
+        let sql = statement_sql(c);
+        text.push_str(&sql);
+        if !sql.ends_with('\n') {
             text.push('\n');
         }
     }
@@ -150,13 +151,8 @@ fn diff_cmd(
 }
 
 fn write_out(out: &mut dyn Write, text: &str) -> Result<(), Error> {
-    out.write_all(text.as_bytes()).map_err(|e| {
-        Error::new(
-            crate::error::ErrorKind::Invalid,
-            "writing the output",
-            e.to_string(),
-        )
-    })
+    out.write_all(text.as_bytes())
+        .map_err(|e| Error::from_io("writing the output", e))
 }
 
 const APP_USAGE: &str = "\
@@ -275,7 +271,7 @@ pub fn app_main_with(
                         write_out(out, "database schema is up to date\n")?;
                         Ok(EXIT_OK)
                     }
-                    Err(e) if e.kind == crate::error::ErrorKind::Drift => {
+                    Err(e) if e.kind() == crate::error::ErrorKind::Drift => {
                         let _ = writeln!(err, "{e}");
                         Ok(EXIT_CHANGES)
                     }

@@ -2,7 +2,7 @@
 
 use postgres::{Client, NoTls};
 
-use crate::error::{redact_password, Error};
+use crate::error::{redact, Error};
 
 /// Connects to `url` (a `postgresql://` URL or a libpq key=value string), without TLS.
 ///
@@ -10,5 +10,5 @@ use crate::error::{redact_password, Error};
 /// one; every pgdecl entry point accepts a client.
 pub fn connect(url: &str) -> Result<Client, Error> {
     Client::connect(url, NoTls)
-        .map_err(|e| Error::from_postgres(&format!("connecting to {}", redact_password(url)), e))
+        .map_err(|e| Error::from_postgres(&format!("connecting to {}", redact(url)), e))
 }

@@ -1,24 +1,86 @@
-//! Run-time errors that name the cause and the fix, and never carry a password.
+//! Run-time errors: every failure of the live-database side, typed by cause with a stable
+//! code, naming the cause and the fix, and never carrying a password.
 
 use std::fmt;
 
+use schema_core::check::Diagnostic;
+
 /// Anything that can go wrong talking to a live database.
 ///
-/// `Debug` prints the same as `Display`, so `fn main() -> Result<(), Box<dyn Error>>` shows
-/// the cause and the fix rather than a struct dump.
-pub struct Error {
-    /// What pgdecl was doing, e.g. "reading the catalog".
-    pub context: String,
-    /// What went wrong.
-    pub kind: ErrorKind,
-    /// The server's SQLSTATE, when the server answered.
-    pub sqlstate: Option<String>,
-    /// The underlying message, passwords removed.
-    pub detail: String,
+/// `Display` names what pgdecl was doing, what went wrong and what to do about it; `Debug`
+/// prints the same, so `fn main() -> Result<(), Box<dyn Error>>` shows the cause and the fix
+/// rather than a struct dump. [`source`](std::error::Error::source) is the underlying
+/// `postgres::Error` or I/O error, when there is one.
+#[derive(thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A statement or connection failed; classified by SQLSTATE into [`Error::kind`].
+    #[error("{context}: {detail}{}\n  help: {}", sqlstate_note(.sqlstate.as_deref()), .kind.fix())]
+    Postgres {
+        /// What pgdecl was doing, e.g. "reading the catalog".
+        context: String,
+        /// The class of failure.
+        kind: ErrorKind,
+        /// The server's SQLSTATE, when the server answered.
+        sqlstate: Option<String>,
+        /// The server's message (or the connection failure), passwords removed.
+        detail: String,
+        /// The error as the client library reported it.
+        #[source]
+        source: postgres::Error,
+    },
+    /// Reading or writing a file or stream failed.
+    #[error("{context}: {detail}\n  help: {}", ErrorKind::Io.fix())]
+    Io {
+        /// What pgdecl was doing, e.g. "writing the output".
+        context: String,
+        /// The I/O error's message, passwords removed.
+        detail: String,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The declared schema fails pgdecl's checks; nothing was read or changed.
+    #[error("{}", invalid_schema_text(.diagnostics))]
+    InvalidSchema {
+        /// Every problem found, each as its code and its text naming the object.
+        diagnostics: Vec<SchemaProblem>,
+    },
+    /// A finding of pgdecl's own: drift in validate-only mode, bad input, a refused change.
+    #[error("{context}: {detail}\n  help: {}", .kind.fix())]
+    Reported {
+        /// What pgdecl was doing.
+        context: String,
+        /// The class of failure.
+        kind: ErrorKind,
+        /// What went wrong, passwords removed.
+        detail: String,
+    },
 }
 
-/// The classes of failure a caller may want to react to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// One problem in a declared schema, as [`Error::InvalidSchema`] lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemaProblem {
+    /// The check's stable kebab-case code, e.g. `fk-target-missing`.
+    pub code: &'static str,
+    /// The problem as a multi-line text: the code, the message, the object it is in (its
+    /// location) and the help.
+    pub text: String,
+}
+
+impl SchemaProblem {
+    /// `diagnostic` as found in `schema`.
+    pub fn new(diagnostic: &Diagnostic, schema: &schema_core::Schema) -> SchemaProblem {
+        SchemaProblem {
+            code: diagnostic.code,
+            text: diagnostic.render(schema),
+        }
+    }
+}
+
+/// The classes of failure a caller may want to react to, each with a stable code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ErrorKind {
     /// The server could not be reached.
     Unreachable,
@@ -40,6 +102,48 @@ pub enum ErrorKind {
     Sql,
     /// Bad input: a URL, a declaration, an option.
     Invalid,
+    /// The declared schema fails pgdecl's checks.
+    InvalidSchema,
+    /// Reading or writing a file or stream failed.
+    Io,
+}
+
+impl ErrorKind {
+    /// The stable kebab-case code, e.g. `lock-timeout`: for scripts, logs and alerts.
+    pub fn code(self) -> &'static str {
+        match self {
+            ErrorKind::Unreachable => "unreachable",
+            ErrorKind::Authentication => "authentication",
+            ErrorKind::MissingDatabase => "missing-database",
+            ErrorKind::MissingPrivilege => "missing-privilege",
+            ErrorKind::LockTimeout => "lock-timeout",
+            ErrorKind::StatementTimeout => "statement-timeout",
+            ErrorKind::Drift => "drift",
+            ErrorKind::Refused => "refused",
+            ErrorKind::Sql => "sql",
+            ErrorKind::Invalid => "invalid",
+            ErrorKind::InvalidSchema => "invalid-schema",
+            ErrorKind::Io => "io",
+        }
+    }
+
+    /// What to do about it.
+    pub fn fix(self) -> &'static str {
+        match self {
+            ErrorKind::Unreachable => "check the host, port and that the server is running and accepts connections (pg_isready)",
+            ErrorKind::Authentication => "check the user name and password in the connection URL or PGPASSWORD, and pg_hba.conf",
+            ErrorKind::MissingDatabase => "create the database first (createdb NAME), or fix the database name in the URL",
+            ErrorKind::MissingPrivilege => "run as the owner of the schema objects, or GRANT the privilege named above to this role",
+            ErrorKind::LockTimeout => "another session holds a conflicting lock (a long transaction or another deployer); retry, or raise lock_timeout",
+            ErrorKind::StatementTimeout => "the statement ran longer than statement_timeout; raise it for this run, or run the change by hand off-peak",
+            ErrorKind::Drift => "apply the SQL listed above (or run with an apply policy)",
+            ErrorKind::Refused => "review the listed changes; allow them explicitly if they are intended",
+            ErrorKind::Sql => "see the server's message above",
+            ErrorKind::Invalid => "correct the input named above",
+            ErrorKind::InvalidSchema => "correct the declaration as each problem above says",
+            ErrorKind::Io => "check that the file or stream named above can be written (a closed pipe, a full disk)",
+        }
+    }
 }
 
 impl Error {
@@ -70,61 +174,67 @@ impl Error {
                 }
                 s
             }
-            None => {
-                // Walk the source chain: the top-level Display of a connect error is often just
-                // "error connecting to server".
-                let mut s = e.to_string();
-                let mut src = std::error::Error::source(&e);
-                while let Some(inner) = src {
-                    s.push_str(": ");
-                    s.push_str(&inner.to_string());
-                    src = inner.source();
-                }
-                s
-            }
+            // The top-level Display of a connect error is often just "error connecting to
+            // server": the cause is further down the chain.
+            None => chain_text(&e),
         };
-        Error {
+        Error::Postgres {
             context: context.to_string(),
             kind,
             sqlstate,
             detail: redact(&detail),
+            source: e,
+        }
+    }
+
+    /// Wraps an I/O error.
+    pub fn from_io(context: &str, e: std::io::Error) -> Error {
+        Error::Io {
+            context: context.to_string(),
+            detail: redact(&chain_text(&e)),
+            source: e,
         }
     }
 
     /// An error of `kind` with a message of pgdecl's own.
     pub fn new(kind: ErrorKind, context: &str, detail: impl Into<String>) -> Error {
-        Error {
+        Error::Reported {
             context: context.to_string(),
             kind,
-            sqlstate: None,
             detail: redact(&detail.into()),
         }
     }
 
-    /// What to do about it.
-    pub fn fix(&self) -> &'static str {
-        match self.kind {
-            ErrorKind::Unreachable => "check the host, port and that the server is running and accepts connections (pg_isready)",
-            ErrorKind::Authentication => "check the user name and password in the connection URL or PGPASSWORD, and pg_hba.conf",
-            ErrorKind::MissingDatabase => "create the database first (createdb NAME), or fix the database name in the URL",
-            ErrorKind::MissingPrivilege => "run as the owner of the schema objects, or GRANT the privilege named above to this role",
-            ErrorKind::LockTimeout => "another session holds a conflicting lock (a long transaction or another deployer); retry, or raise lock_timeout",
-            ErrorKind::StatementTimeout => "the statement ran longer than statement_timeout; raise it for this run, or run the change by hand off-peak",
-            ErrorKind::Drift => "apply the SQL listed above (or run with an apply policy)",
-            ErrorKind::Refused => "review the listed changes; allow them explicitly if they are intended",
-            ErrorKind::Sql => "see the server's message above",
-            ErrorKind::Invalid => "correct the input named above",
+    /// The declared schema's problems, in the order `check` found them.
+    pub fn invalid_schema(diagnostics: Vec<SchemaProblem>) -> Error {
+        Error::InvalidSchema { diagnostics }
+    }
+
+    /// The class of failure.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Postgres { kind, .. } | Error::Reported { kind, .. } => *kind,
+            Error::Io { .. } => ErrorKind::Io,
+            Error::InvalidSchema { .. } => ErrorKind::InvalidSchema,
         }
     }
-}
 
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.context, self.detail)?;
-        if let Some(code) = &self.sqlstate {
-            write!(f, " [SQLSTATE {code}]")?;
+    /// The stable kebab-case code of [`Error::kind`], e.g. `missing-privilege`.
+    pub fn code(&self) -> &'static str {
+        self.kind().code()
+    }
+
+    /// What to do about it.
+    pub fn fix(&self) -> &'static str {
+        self.kind().fix()
+    }
+
+    /// The server's SQLSTATE, when the server answered.
+    pub fn sqlstate(&self) -> Option<&str> {
+        match self {
+            Error::Postgres { sqlstate, .. } => sqlstate.as_deref(),
+            _ => None,
         }
-        write!(f, "\n  help: {}", self.fix())
     }
 }
 
@@ -134,92 +244,103 @@ impl fmt::Debug for Error {
     }
 }
 
-impl std::error::Error for Error {}
+fn sqlstate_note(sqlstate: Option<&str>) -> String {
+    sqlstate
+        .map(|code| format!(" [SQLSTATE {code}]"))
+        .unwrap_or_default()
+}
 
-/// Removes anything that looks like a password from a message: `password=...` in conninfo
-/// strings and `user:secret@` in URLs.
+fn invalid_schema_text(problems: &[SchemaProblem]) -> String {
+    let mut text = format!(
+        "checking the declared schema: {} problem{} found, nothing was changed",
+        problems.len(),
+        if problems.len() == 1 { "" } else { "s" }
+    );
+    for problem in problems {
+        text.push('\n');
+        text.push_str(&problem.text);
+    }
+    text.push_str("\n  help: ");
+    text.push_str(ErrorKind::InvalidSchema.fix());
+    text
+}
+
+/// `err` and each of its sources, joined by `: `.
+fn chain_text(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(inner) = source {
+        text.push_str(": ");
+        text.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    text
+}
+
+/// `text` with every password replaced by `***`: the user-info password and a `password`
+/// query parameter of `postgres://` (and any `scheme://`) URLs, and `password = value`
+/// (bare or single-quoted with backslash escapes) in `key=value` connection strings. Every
+/// message, log line and `Debug` output that may hold a connection string goes through here.
 pub fn redact(text: &str) -> String {
+    redact_keyword_password(&redact_urls(text))
+}
+
+/// Redacts the password of every URL in `text`: `scheme://user:secret@host/...?password=...`.
+fn redact_urls(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    // URLs: scheme://user:password@host
     while let Some(i) = rest.find("://") {
         out.push_str(&rest[..i + 3]);
         rest = &rest[i + 3..];
-        let end = rest
-            .find(|c: char| c == '/' || c.is_whitespace())
-            .unwrap_or(rest.len());
-        if let Some(at) = rest[..end].rfind('@') {
-            let userinfo = &rest[..at];
-            match userinfo.split_once(':') {
-                Some((user, _)) => out.push_str(&format!("{user}:***")),
-                None => out.push_str(userinfo),
+        let url_end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let (url, after) = rest.split_at(url_end);
+        let authority_end = url.find(['/', '?', '#']).unwrap_or(url.len());
+        let (authority, path) = url.split_at(authority_end);
+        match authority.rfind('@') {
+            Some(at) => {
+                match authority[..at].split_once(':') {
+                    Some((user, _)) => out.push_str(&format!("{user}:***")),
+                    None => out.push_str(&authority[..at]),
+                }
+                out.push_str(&authority[at..]);
             }
-            rest = &rest[at..];
+            None => out.push_str(authority),
         }
+        match path.split_once('?') {
+            Some((head, query)) => {
+                let query: Vec<String> = query
+                    .split('&')
+                    .map(|pair| match pair.split_once('=') {
+                        Some((key, _)) if key.eq_ignore_ascii_case("password") => {
+                            format!("{key}=***")
+                        }
+                        _ => pair.to_owned(),
+                    })
+                    .collect();
+                out.push_str(&format!("{head}?{}", query.join("&")));
+            }
+            None => out.push_str(path),
+        }
+        rest = after;
     }
     out.push_str(rest);
-    // conninfo: password=secret or password='se cret'
-    let lower = out.to_ascii_lowercase();
-    if let Some(i) = lower.find("password=") {
-        let start = i + "password=".len();
-        let tail = &out[start..];
-        let end = if let Some(quoted) = tail.strip_prefix('\'') {
-            quoted.find('\'').map_or(tail.len(), |j| j + 2)
-        } else {
-            tail.find(char::is_whitespace).unwrap_or(tail.len())
-        };
-        out = format!("{}***{}", &out[..start], &out[start + end..]);
-    }
     out
 }
 
-/// `conninfo` (a `postgres://` URL or a `key=value` string) with any password replaced by
-/// `***`, for messages and logs.
-pub fn redact_password(conninfo: &str) -> String {
-    match ["postgresql://", "postgres://"]
-        .into_iter()
-        .find_map(|scheme| conninfo.strip_prefix(scheme).map(|rest| (scheme, rest)))
-    {
-        Some((scheme, rest)) => {
-            let (creds_end, rest_start) = match rest.find('@') {
-                Some(at) => (at, at),
-                None => (0, 0),
-            };
-            let creds = &rest[..creds_end];
-            let creds = match creds.split_once(':') {
-                Some((user, _)) => format!("{user}:***"),
-                None => creds.to_owned(),
-            };
-            let rest = &rest[rest_start..];
-            let rest = match rest.split_once('?') {
-                Some((head, query)) => {
-                    let query: Vec<String> = query
-                        .split('&')
-                        .map(|pair| match pair.split_once('=') {
-                            Some(("password", _)) => "password=***".to_owned(),
-                            _ => pair.to_owned(),
-                        })
-                        .collect();
-                    format!("{head}?{}", query.join("&"))
-                }
-                None => rest.to_owned(),
-            };
-            format!("{scheme}{creds}{rest}")
-        }
-        None => redact_keyword_password(conninfo),
-    }
-}
-
-/// Redacts `password = value` in a `key=value` connection string, where the value may be
-/// single-quoted with backslash escapes.
-fn redact_keyword_password(conninfo: &str) -> String {
-    let mut out = String::with_capacity(conninfo.len());
-    let mut chars = conninfo.char_indices().peekable();
+/// Redacts `password = value` where `password` starts a word, the value bare (up to white
+/// space) or single-quoted with backslash escapes.
+fn redact_keyword_password(text: &str) -> String {
+    const KEY: &str = "password";
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.char_indices().peekable();
     let mut at_word_start = true;
     while let Some((i, c)) = chars.next() {
-        if at_word_start && conninfo[i..].starts_with("password") {
-            // Is it the keyword `password`, followed by optional spaces and '='?
-            let after = conninfo[i + "password".len()..].trim_start();
+        let is_key = at_word_start
+            && text
+                .get(i..i + KEY.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(KEY));
+        if is_key {
+            let after = text[i + KEY.len()..].trim_start();
             if let Some(value) = after.strip_prefix('=') {
                 let value = value.trim_start();
                 let value_len = if let Some(quoted) = value.strip_prefix('\'') {
@@ -237,7 +358,7 @@ fn redact_keyword_password(conninfo: &str) -> String {
                     value.find(char::is_whitespace).unwrap_or(value.len())
                 };
                 out.push_str("password=***");
-                let resume = conninfo.len() - value.len() + value_len;
+                let resume = text.len() - value.len() + value_len;
                 while chars.peek().is_some_and(|&(j, _)| j < resume) {
                     chars.next();
                 }
@@ -246,23 +367,90 @@ fn redact_keyword_password(conninfo: &str) -> String {
             }
         }
         out.push(c);
-        at_word_start = c.is_whitespace();
+        // A key starts after white space or punctuation that cannot be part of a URL query
+        // (whose parameters `redact_urls` already handled).
+        at_word_start = c.is_whitespace() || matches!(c, '(' | '[' | ',' | ';' | '"' | '\'');
     }
     out
 }
 
 #[cfg(test)]
 mod tests {
+    use super::redact;
+
     #[test]
     fn redacts_passwords() {
         assert_eq!(
-            super::redact("postgres://app:s3cret@db:5432/x failed"),
+            redact("postgres://app:s3cret@db:5432/x failed"),
             "postgres://app:***@db:5432/x failed"
         );
         assert_eq!(
-            super::redact("host=db password=s3cret user=x"),
+            redact("host=db password=s3cret user=x"),
             "host=db password=*** user=x"
         );
-        assert_eq!(super::redact("password='a b' x"), "password=*** x");
+        assert_eq!(redact("password='a b' x"), "password=*** x");
+    }
+
+    #[test]
+    fn io_errors_keep_their_source_and_code() {
+        let err = super::Error::from_io(
+            "writing the output",
+            std::io::Error::new(std::io::ErrorKind::BrokenPipe, "pipe closed"),
+        );
+        assert_eq!(err.code(), "io");
+        assert!(err
+            .to_string()
+            .starts_with("writing the output: pipe closed\n  help: "));
+        let source = std::error::Error::source(&err).expect("a source");
+        assert!(source.downcast_ref::<std::io::Error>().is_some());
+    }
+
+    #[test]
+    fn reported_errors_print_cause_and_fix() {
+        let err = super::Error::new(
+            super::ErrorKind::Invalid,
+            "reading PGDECL_MODE",
+            "`x` is not a mode",
+        );
+        assert_eq!(err.code(), "invalid");
+        assert_eq!(
+            err.to_string(),
+            "reading PGDECL_MODE: `x` is not a mode\n  help: correct the input named above"
+        );
+        assert!(std::error::Error::source(&err).is_none());
+    }
+
+    #[test]
+    fn redacts_url_passwords() {
+        assert_eq!(
+            redact("postgres://app:s3cret@db.example:5432/app?sslmode=disable"),
+            "postgres://app:***@db.example:5432/app?sslmode=disable"
+        );
+        assert_eq!(
+            redact("postgresql://app@host/db?password=s3cret&port=1"),
+            "postgresql://app@host/db?password=***&port=1"
+        );
+        assert_eq!(redact("postgresql://host/db"), "postgresql://host/db");
+    }
+
+    #[test]
+    fn redacts_keyword_passwords() {
+        assert_eq!(
+            redact("host=h password=s3cret user=u"),
+            "host=h password=*** user=u"
+        );
+        assert_eq!(redact("password = 'a \\' b' user=u"), "password=*** user=u");
+        assert_eq!(
+            redact("user=password_holder dbname=x"),
+            "user=password_holder dbname=x"
+        );
+    }
+
+    #[test]
+    fn redacts_urls_inside_messages() {
+        assert_eq!(
+            redact("could not connect to postgres://u:p@h/db?password=q (refused)"),
+            "could not connect to postgres://u:***@h/db?password=*** (refused)"
+        );
     }
 }

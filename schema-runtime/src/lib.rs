@@ -1,19 +1,23 @@
 //! pgdecl's live-database side: read the catalog into the model ([`introspect()`]), compare it
 //! with a declared schema, and converge or validate.
+//!
+//! The throwaway-cluster harness for tests and examples is the module `testkit`, behind the
+//! cargo feature of the same name (off by default).
 
 #![warn(missing_docs)]
 
 pub mod canonicalize;
 pub mod cli;
-pub mod cluster;
 pub mod connect;
 pub mod converge;
 pub mod error;
 pub mod introspect;
 pub mod parse;
 pub mod source;
+#[cfg(feature = "testkit")]
+pub mod testkit;
 
 pub use connect::connect;
 pub use converge::{converge, plan, validate, Mode, Policy, Report};
-pub use error::{Error, ErrorKind};
+pub use error::{Error, ErrorKind, SchemaProblem};
 pub use introspect::{introspect, Introspection};

@@ -4,7 +4,7 @@
 use schema_core::builder::*;
 use schema_core::DataType;
 use schema_core::Schema;
-use schema_runtime::cluster::TestServer;
+use schema_runtime::testkit::TestServer;
 use schema_runtime::{connect, converge, ErrorKind, Mode, Policy};
 
 fn accounts() -> TableDef {
@@ -41,10 +41,22 @@ fn url_with_db(url: &str, old: &str, new: &str) -> String {
 #[test]
 fn unreachable_server_names_the_cause_and_hides_the_password() {
     let err = connect_err("postgresql://app:hunter2@127.0.0.1:1/app?connect_timeout=2");
-    assert_eq!(err.kind, ErrorKind::Unreachable);
+    assert_eq!(err.kind(), ErrorKind::Unreachable);
+    assert_eq!(err.code(), "unreachable");
     let text = err.to_string();
     assert!(!text.contains("hunter2"), "{text}");
     assert!(text.contains("pg_isready"), "{text}");
+    assert_eq!(
+        format!("{err:?}"),
+        text,
+        "Debug prints the cause and the fix"
+    );
+    // The client library's error stays reachable, not flattened into text.
+    let source = std::error::Error::source(&err).expect("a source");
+    assert!(
+        source.downcast_ref::<postgres::Error>().is_some(),
+        "{source:?}"
+    );
 }
 
 #[test]
@@ -52,7 +64,9 @@ fn missing_database() {
     let db = TestServer::shared().create_database("missingdb").unwrap();
     let url = url_with_db(db.url(), db.name(), "no_such_database_here");
     let err = connect_err(&url);
-    assert_eq!(err.kind, ErrorKind::MissingDatabase, "{err}");
+    assert_eq!(err.kind(), ErrorKind::MissingDatabase, "{err}");
+    assert_eq!(err.code(), "missing-database");
+    assert_eq!(err.sqlstate(), Some("3D000"), "{err}");
     assert!(err.to_string().contains("createdb"), "{err}");
 }
 
@@ -77,7 +91,7 @@ fn wrong_password() {
     }
     let url = db.url().replacen("postgres@", "pw_user:wrong-secret@", 1);
     let err = connect_err(&url);
-    assert_eq!(err.kind, ErrorKind::Authentication, "{err}");
+    assert_eq!(err.kind(), ErrorKind::Authentication, "{err}");
     let text = err.to_string();
     assert!(!text.contains("wrong-secret"), "{text}");
     assert!(text.contains("password"), "{text}");
@@ -98,7 +112,7 @@ fn missing_privilege_changes_nothing() {
     let url = db.url().replacen("postgres@", "limited@", 1);
     let mut client = connect(&url).unwrap();
     let err = converge(&mut client, &declared(), &Policy::new(Mode::Apply)).unwrap_err();
-    assert_eq!(err.kind, ErrorKind::MissingPrivilege, "{err}");
+    assert_eq!(err.kind(), ErrorKind::MissingPrivilege, "{err}");
     assert!(err.to_string().contains("GRANT"), "{err}");
     let n: i64 = admin
         .query_one(
@@ -111,7 +125,7 @@ fn missing_privilege_changes_nothing() {
 }
 
 /// Holds an ACCESS EXCLUSIVE lock on `accounts` in another session while `f` runs.
-fn while_locked<T>(db: &schema_runtime::cluster::TestDatabase, f: impl FnOnce() -> T) -> T {
+fn while_locked<T>(db: &schema_runtime::testkit::TestDatabase, f: impl FnOnce() -> T) -> T {
     let mut holder = db.connect();
     let mut tx = holder.transaction().unwrap();
     tx.batch_execute("LOCK TABLE accounts IN ACCESS EXCLUSIVE MODE")
@@ -133,7 +147,7 @@ fn lock_timeout_leaves_nothing_half_applied() {
         ..Policy::new(Mode::Apply)
     };
     let err = while_locked(&db, || converge(&mut client, &next, &policy)).unwrap_err();
-    assert_eq!(err.kind, ErrorKind::LockTimeout, "{err}");
+    assert_eq!(err.kind(), ErrorKind::LockTimeout, "{err}");
     assert!(err.to_string().contains("lock_timeout"), "{err}");
     let other: bool = client
         .query_one("SELECT to_regclass('public.other') IS NOT NULL", &[])
@@ -162,7 +176,7 @@ fn statement_timeout() {
     };
     let next = next();
     let err = while_locked(&db, || converge(&mut client, &next, &policy)).unwrap_err();
-    assert_eq!(err.kind, ErrorKind::StatementTimeout, "{err}");
+    assert_eq!(err.kind(), ErrorKind::StatementTimeout, "{err}");
     assert!(err.to_string().contains("statement_timeout"), "{err}");
 }
 

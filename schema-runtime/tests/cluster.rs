@@ -7,7 +7,7 @@ use std::process::{Child, Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use schema_runtime::cluster::{PgBinaries, TempCluster, TestServer};
+use schema_runtime::testkit::{PgBinaries, TempCluster, TestServer};
 
 /// Names the mode of this test binary when it is re-run as a child process by the tests
 /// that check cleanup at process exit.

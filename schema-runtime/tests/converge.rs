@@ -3,7 +3,7 @@
 use schema_core::builder::*;
 use schema_core::model::*;
 use schema_core::DataType;
-use schema_runtime::cluster::TestServer;
+use schema_runtime::testkit::TestServer;
 use schema_runtime::{converge, Mode, Policy};
 
 fn t(name: &str) -> DataType {
@@ -148,7 +148,7 @@ fn validate_only_names_every_difference_and_the_fix() {
     let mut client = db.connect();
     let err = converge(&mut client, &awkward(), &Policy::new(Mode::ValidateOnly)).unwrap_err();
     let text = err.to_string();
-    assert_eq!(err.kind, schema_runtime::ErrorKind::Drift, "{text}");
+    assert_eq!(err.kind(), schema_runtime::ErrorKind::Drift, "{text}");
     assert!(text.contains("missing table public.users"), "{text}");
     assert!(text.contains("missing table audit.events"), "{text}");
     assert!(text.contains("CREATE TABLE IF NOT EXISTS"), "{text}");
@@ -367,7 +367,7 @@ fn a_role_without_create_validates_from_the_stored_canonical_form() {
     forget_canonical_forms();
     let err = converge(&mut validator, &declared, &Policy::new(Mode::ValidateOnly)).unwrap_err();
     assert_eq!(
-        err.kind,
+        err.kind(),
         schema_runtime::ErrorKind::MissingPrivilege,
         "{err}"
     );
@@ -383,4 +383,63 @@ fn a_role_without_create_validates_from_the_stored_canonical_form() {
     forget_canonical_forms();
     converge(&mut validator, &declared, &Policy::new(Mode::ValidateOnly))
         .unwrap_or_else(|e| panic!("validate-only from the stored canonical form: {e}"));
+}
+
+/// The shared checks run before anything touches the database: a schema built by hand whose
+/// foreign key names a column its target lacks is refused with a typed error that lists every
+/// problem (code, the object it is in, message, help), and nothing is created.
+#[test]
+fn an_invalid_declared_schema_is_refused_before_any_change() {
+    let db = TestServer::shared()
+        .create_database("invalid_schema")
+        .unwrap();
+    let mut client = db.connect();
+    let declared = Schema::builder()
+        .table(TableDef::new("users").column(ColumnDef::new("id", t("int8")).primary_key()))
+        .table(
+            TableDef::new("orders")
+                .column(ColumnDef::new("id", t("int8")).primary_key())
+                .column(
+                    ColumnDef::new("user_id", t("int8"))
+                        .references(References::table("users").column("user_key")),
+                ),
+        )
+        .build();
+    for mode in [Mode::Apply, Mode::ValidateOnly, Mode::PlanOnly] {
+        let err = converge(&mut client, &declared, &Policy::new(mode)).unwrap_err();
+        let text = err.to_string();
+        assert_eq!(
+            err.kind(),
+            schema_runtime::ErrorKind::InvalidSchema,
+            "{text}"
+        );
+        assert_eq!(err.code(), "invalid-schema", "{text}");
+        assert!(text.contains("error[fk-target-column-missing]"), "{text}");
+        assert!(text.contains("user_key"), "{text}");
+        assert!(text.contains("orders"), "{text}");
+        assert!(text.contains("help: "), "{text}");
+        let schema_runtime::Error::InvalidSchema { diagnostics } = &err else {
+            panic!("not an invalid-schema error: {err:?}");
+        };
+        assert!(
+            diagnostics
+                .iter()
+                .any(|d| d.code == "fk-target-column-missing"),
+            "{text}"
+        );
+    }
+    let err = schema_runtime::plan(&mut client, &declared, &[]).unwrap_err();
+    assert_eq!(err.code(), "invalid-schema", "{err}");
+    let err = schema_runtime::validate(&mut client, &declared).unwrap_err();
+    assert_eq!(err.code(), "invalid-schema", "{err}");
+    let created: i64 = client
+        .query_one(
+            "SELECT count(*) FROM pg_catalog.pg_class c
+             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+             WHERE n.nspname IN ('public', 'pgdecl')",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(created, 0, "an invalid schema changed the database");
 }

@@ -2,8 +2,8 @@
 //! the number of catalog queries does not grow with the number of tables.
 
 use schema_core::model::*;
-use schema_runtime::cluster::TestServer;
 use schema_runtime::introspect::{introspect, Scope};
+use schema_runtime::testkit::TestServer;
 
 const DDL: &str = r#"
 CREATE EXTENSION IF NOT EXISTS pgcrypto;

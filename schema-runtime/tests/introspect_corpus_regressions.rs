@@ -4,8 +4,8 @@
 use postgres::Client;
 use schema_core::model::*;
 use schema_core::{diff, DataType};
-use schema_runtime::cluster::{TestDatabase, TestServer};
 use schema_runtime::introspect::{introspect, introspect_in, Scope};
+use schema_runtime::testkit::{TestDatabase, TestServer};
 
 fn database(prefix: &str) -> (TestDatabase, Client) {
     let db = TestServer::shared().create_database(prefix).unwrap();

@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use schema_runtime::cluster::{TestDatabase, TestServer};
+use schema_runtime::testkit::{TestDatabase, TestServer};
 
 /// A fresh database of its own on the shared test server.
 pub fn database(prefix: &str) -> TestDatabase {

@@ -1,0 +1,98 @@
+//! The canonical form of a declared schema (as the server prints it), cached per process and
+//! in pgdecl's own table, so a start-up only canonicalizes a schema it has not seen before.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use postgres::GenericClient;
+use schema_core::Schema;
+
+use crate::canonicalize::canonicalize;
+use crate::error::Error;
+
+/// The stable hash of a declared schema (FNV-1a 64 over its serialized model and pgdecl's
+/// version), used as the history's schema hash and the canonicalization cache key.
+pub fn schema_hash(schema: &Schema) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in schema
+        .to_json()
+        .bytes()
+        .chain(env!("CARGO_PKG_VERSION").bytes())
+    {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+/// Canonical forms computed by this process, by (schema hash, server version).
+static CANONICAL_CACHE: Mutex<Option<HashMap<(String, i32), Schema>>> = Mutex::new(None);
+
+/// Forgets the canonical forms this process computed, so the next plan canonicalizes again
+/// (unless pgdecl's cache table has it). For benchmarks and tests.
+pub fn forget_canonical_forms() {
+    if let Ok(mut c) = CANONICAL_CACHE.lock() {
+        *c = None;
+    }
+}
+
+/// The declared schema as the server prints it: from this process's cache, else from
+/// pgdecl's cache table, else computed (and stored in both when `store` is set).
+pub(super) fn canonical_for(
+    client: &mut impl GenericClient,
+    declared: &Schema,
+    hash: &str,
+    server_version: i32,
+    store: bool,
+) -> Result<Schema, Error> {
+    let key = (hash.to_string(), server_version);
+    if let Some(s) = CANONICAL_CACHE
+        .lock()
+        .ok()
+        .and_then(|c| c.as_ref().and_then(|m| m.get(&key).cloned()))
+    {
+        return Ok(s);
+    }
+    // The table may not exist yet (nothing applied, or validate-only): ask first, since a
+    // failed query would abort the caller's transaction.
+    let has_cache: bool = client
+        .query_one(
+            "SELECT to_regclass('pgdecl.canonical_cache') IS NOT NULL",
+            &[],
+        )
+        .map_err(|e| Error::from_postgres("looking for pgdecl.canonical_cache", e))?
+        .get(0);
+    let cached: Option<String> = if has_cache {
+        client
+            .query_opt(
+                "SELECT canonical FROM pgdecl.canonical_cache
+                 WHERE schema_hash = $1 AND server_version = $2",
+                &[&hash, &server_version],
+            )
+            .map_err(|e| Error::from_postgres("reading pgdecl.canonical_cache", e))?
+            .map(|r| r.get(0))
+    } else {
+        None
+    };
+    let canonical = match cached.and_then(|j| Schema::from_json(&j).ok()) {
+        Some(s) => s,
+        None => {
+            let s = canonicalize(client, declared)?;
+            if store {
+                client
+                    .execute(
+                        "INSERT INTO pgdecl.canonical_cache (schema_hash, server_version, canonical)
+                         VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                        &[&hash, &server_version, &s.to_json()],
+                    )
+                    .map_err(|e| Error::from_postgres("storing the canonical form", e))?;
+            }
+            s
+        }
+    };
+    if let Ok(mut c) = CANONICAL_CACHE.lock() {
+        c.get_or_insert_with(HashMap::new)
+            .insert(key, canonical.clone());
+    }
+    Ok(canonical)
+}

@@ -1,0 +1,69 @@
+//! Applying a plan: each change's statements run in order, inside the converge transaction
+//! or (for `CREATE INDEX CONCURRENTLY`) after it, and a failure names the statement.
+
+use postgres::{Client, Transaction};
+use schema_core::diff::{ChangeKind, ObjectKind};
+use schema_core::Change;
+
+use super::policy::Policy;
+use super::session;
+use crate::error::Error;
+
+/// The SQL text of `change`. Every reader of a change's SQL in this crate goes through here,
+/// so a change to how a plan holds its statements is adapted in one place.
+pub(crate) fn statement_sql(change: &Change) -> String {
+    change.sql.clone()
+}
+
+/// The first line of `sql` that is not blank or a comment: names a statement in logs and
+/// errors.
+fn first_line(sql: &str) -> &str {
+    sql.lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with("--"))
+        .unwrap_or(sql)
+}
+
+/// Every change's SQL, one after another, as recorded in the history.
+pub(super) fn plan_sql(changes: &[Change]) -> String {
+    changes
+        .iter()
+        .map(statement_sql)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// True for `ALTER TYPE ... ADD VALUE`: the new label cannot be used in the transaction that
+/// adds it, so such changes are committed first, in a phase of their own.
+pub(super) fn adds_enum_value(change: &Change) -> bool {
+    change.object.kind == ObjectKind::Type
+        && change.kind == ChangeKind::Alter
+        && !change.transactional
+}
+
+/// Runs `changes` in order in `tx`; stops at the first failure, whose error names the
+/// statement (the caller rolls back and records it).
+pub(super) fn apply_in_transaction(
+    tx: &mut Transaction<'_>,
+    changes: &[Change],
+) -> Result<(), Error> {
+    for change in changes {
+        let sql = statement_sql(change);
+        tracing::info!(sql = %first_line(&sql), "applying");
+        tx.batch_execute(&sql)
+            .map_err(|e| Error::from_postgres(&format!("applying `{}`", first_line(&sql)), e))?;
+    }
+    Ok(())
+}
+
+/// Runs one change that cannot run in a transaction block, with the policy's timeouts.
+pub(super) fn apply_outside_transaction(
+    client: &mut Client,
+    policy: &Policy,
+    change: &Change,
+) -> Result<(), Error> {
+    let sql = statement_sql(change);
+    tracing::info!(sql = %first_line(&sql), "applying outside a transaction");
+    session::execute_with_timeouts(client, policy, &sql)
+        .map_err(|e| Error::from_postgres(&format!("applying `{}`", first_line(&sql)), e))
+}

@@ -1,0 +1,174 @@
+//! The converge policy: what a run may do ([`Mode`], destructive changes) and its limits,
+//! read from code or the environment, and the test each planned change must pass.
+
+use std::time::Duration;
+
+use schema_core::diff::{ChangeKind, Hazard};
+use schema_core::Change;
+
+use crate::error::{Error, ErrorKind};
+
+/// What `converge` is allowed to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Apply every change the policy allows (development).
+    Apply,
+    /// Apply additive changes only; anything else is refused and listed (staging).
+    ApplySafe,
+    /// Change nothing; fail if the database differs (production).
+    ValidateOnly,
+    /// Change nothing; report the plan.
+    PlanOnly,
+}
+
+impl Mode {
+    /// Parses `apply`, `apply-safe`, `validate-only`, `plan-only`.
+    pub fn parse(s: &str) -> Option<Mode> {
+        match s.trim().to_ascii_lowercase().replace('_', "-").as_str() {
+            "apply" => Some(Mode::Apply),
+            "apply-safe" | "safe" => Some(Mode::ApplySafe),
+            "validate-only" | "validate" => Some(Mode::ValidateOnly),
+            "plan-only" | "plan" => Some(Mode::PlanOnly),
+            _ => None,
+        }
+    }
+
+    /// The kebab-case name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Apply => "apply",
+            Mode::ApplySafe => "apply-safe",
+            Mode::ValidateOnly => "validate-only",
+            Mode::PlanOnly => "plan-only",
+        }
+    }
+}
+
+/// How to converge: the mode, what is allowed, and the limits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Policy {
+    /// Apply, apply-safe, validate-only or plan-only.
+    pub mode: Mode,
+    /// Allow changes that delete data or narrow types (drops, removed enum values, ...).
+    pub allow_destructive: bool,
+    /// `lock_timeout` for each DDL statement: how long to wait for a table lock before giving
+    /// up instead of queueing every query behind the DDL.
+    pub lock_timeout: Duration,
+    /// `statement_timeout` for each statement.
+    pub statement_timeout: Duration,
+    /// How long to wait for another deployer to finish.
+    pub deploy_lock_timeout: Duration,
+    /// Recorded in the history table and `application_name`.
+    pub application_name: String,
+    /// Schemas never read nor touched (besides system schemas and pgdecl's own).
+    pub ignore_schemas: Vec<String>,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            mode: Mode::ValidateOnly,
+            allow_destructive: false,
+            lock_timeout: Duration::from_secs(5),
+            statement_timeout: Duration::from_secs(300),
+            deploy_lock_timeout: Duration::from_secs(120),
+            application_name: "pgdecl".to_string(),
+            ignore_schemas: Vec::new(),
+        }
+    }
+}
+
+impl Policy {
+    /// A policy in `mode` with default limits.
+    pub fn new(mode: Mode) -> Policy {
+        Policy {
+            mode,
+            ..Policy::default()
+        }
+    }
+
+    /// Reads the policy from the environment: `PGDECL_MODE` (`apply`, `apply-safe`,
+    /// `validate-only` (the default), `plan-only`), `PGDECL_ALLOW_DESTRUCTIVE` (`1`/`true`),
+    /// `PGDECL_LOCK_TIMEOUT`, `PGDECL_STATEMENT_TIMEOUT`, `PGDECL_DEPLOY_LOCK_TIMEOUT`
+    /// (`500ms`, `5s`, `2min`), `PGDECL_APPLICATION_NAME`, `PGDECL_IGNORE_SCHEMAS`
+    /// (comma-separated). The default is validate-only: a production start that forgot to set
+    /// anything changes nothing.
+    pub fn from_env() -> Result<Policy, Error> {
+        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+        let mut p = Policy::default();
+        if let Some(m) = var("PGDECL_MODE") {
+            p.mode = Mode::parse(&m).ok_or_else(|| {
+                Error::new(
+                    ErrorKind::Invalid,
+                    "reading PGDECL_MODE",
+                    format!(
+                        "`{m}` is not a mode: use apply, apply-safe, validate-only or plan-only"
+                    ),
+                )
+            })?;
+        }
+        if let Some(v) = var("PGDECL_ALLOW_DESTRUCTIVE") {
+            p.allow_destructive = matches!(v.to_ascii_lowercase().as_str(), "1" | "true" | "yes");
+        }
+        for (key, slot) in [
+            ("PGDECL_LOCK_TIMEOUT", &mut p.lock_timeout),
+            ("PGDECL_STATEMENT_TIMEOUT", &mut p.statement_timeout),
+            ("PGDECL_DEPLOY_LOCK_TIMEOUT", &mut p.deploy_lock_timeout),
+        ] {
+            if let Some(v) = var(key) {
+                *slot = parse_duration(&v).ok_or_else(|| {
+                    Error::new(
+                        ErrorKind::Invalid,
+                        &format!("reading {key}"),
+                        format!("`{v}` is not a duration: write e.g. 500ms, 5s or 2min"),
+                    )
+                })?;
+            }
+        }
+        if let Some(v) = var("PGDECL_APPLICATION_NAME") {
+            p.application_name = v;
+        }
+        if let Some(v) = var("PGDECL_IGNORE_SCHEMAS") {
+            p.ignore_schemas = v.split(',').map(|s| s.trim().to_string()).collect();
+        }
+        Ok(p)
+    }
+}
+
+/// Parses `250ms`, `5s`, `2min`, `1h` or a bare number of seconds.
+pub fn parse_duration(s: &str) -> Option<Duration> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let n: u64 = s[..split].parse().ok()?;
+    match s[split..].trim() {
+        "" | "s" | "sec" => Some(Duration::from_secs(n)),
+        "ms" => Some(Duration::from_millis(n)),
+        "m" | "min" => Some(Duration::from_secs(n * 60)),
+        "h" => Some(Duration::from_secs(n * 3600)),
+        _ => None,
+    }
+}
+
+/// Whether the policy lets `change` run.
+pub(super) fn permitted(change: &Change, policy: &Policy) -> bool {
+    match policy.mode {
+        Mode::Apply => !change.is_destructive() || policy.allow_destructive,
+        Mode::ApplySafe => is_additive(change),
+        Mode::ValidateOnly | Mode::PlanOnly => false,
+    }
+}
+
+/// Additive: creates something, or alters it without losing data, dropping or renaming what
+/// running code still uses, narrowing a type, or rewriting a table. (A brief ACCESS EXCLUSIVE
+/// lock, as `ADD COLUMN` takes, is allowed: `lock_timeout` bounds it.) Apply-safe runs only
+/// these.
+pub fn is_additive(change: &Change) -> bool {
+    matches!(change.kind, ChangeKind::Create | ChangeKind::Alter)
+        && !change.hazards.iter().any(|h| {
+            h.is_destructive()
+                || matches!(
+                    h,
+                    Hazard::DropsObject | Hazard::RewritesTable | Hazard::NarrowsType
+                )
+        })
+}

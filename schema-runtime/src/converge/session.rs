@@ -1,0 +1,74 @@
+//! The session a converge run works in: its timeouts and `application_name`, and the
+//! advisory lock that serializes concurrent deployers of one database.
+
+use std::time::Duration;
+
+use postgres::{Client, Transaction};
+
+use super::policy::Policy;
+use crate::error::Error;
+
+/// The advisory lock key all pgdecl deployers of a database share ("pgdecl" in ASCII).
+const DEPLOY_LOCK_KEY: i64 = 0x7067_6465_636c;
+
+/// A duration as a PostgreSQL setting value.
+fn ms(d: Duration) -> String {
+    d.as_millis().to_string() + "ms"
+}
+
+/// Sets the run's limits on `tx`. Until [`lock_statements`] runs, `lock_timeout` is the
+/// policy's deploy-lock timeout: waiting for another deployer may take longer than waiting
+/// for a table lock.
+pub(super) fn set_timeouts(tx: &mut Transaction<'_>, policy: &Policy) -> Result<(), Error> {
+    tx.batch_execute(&format!(
+        "SET LOCAL lock_timeout = '{}'; SET LOCAL statement_timeout = '{}'; \
+         SET LOCAL application_name = {}",
+        ms(policy.deploy_lock_timeout),
+        ms(policy.statement_timeout),
+        schema_core::ident::quote_literal(&policy.application_name),
+    ))
+    .map_err(|e| Error::from_postgres("setting timeouts", e))
+}
+
+/// Waits for other pgdecl deployers of this database; the lock is released at commit or
+/// rollback (a transaction-scoped lock works behind a transaction-pooling PgBouncer).
+pub(super) fn take_deploy_lock(tx: &mut Transaction<'_>) -> Result<(), Error> {
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&DEPLOY_LOCK_KEY])
+        .map(|_| ())
+        .map_err(|e| {
+            Error::from_postgres(
+                "waiting for other pgdecl deployers of this database (deploy lock)",
+                e,
+            )
+        })
+}
+
+/// Switches `lock_timeout` to the policy's per-statement value, once the deploy lock is held.
+pub(super) fn lock_statements(tx: &mut Transaction<'_>, policy: &Policy) -> Result<(), Error> {
+    tx.batch_execute(&format!(
+        "SET LOCAL lock_timeout = '{}'",
+        ms(policy.lock_timeout)
+    ))
+    .map_err(|e| Error::from_postgres("setting lock_timeout", e))
+}
+
+/// Runs `sql` outside a transaction with the policy's timeouts set for the session, and
+/// resets them afterwards whatever happened.
+pub(super) fn execute_with_timeouts(
+    client: &mut Client,
+    policy: &Policy,
+    sql: &str,
+) -> Result<(), postgres::Error> {
+    let timeouts = format!(
+        "SET lock_timeout = '{}'; SET statement_timeout = '{}'",
+        ms(policy.lock_timeout),
+        ms(policy.statement_timeout)
+    );
+    let result = client
+        .batch_execute(&timeouts)
+        .and_then(|()| client.batch_execute(sql));
+    client
+        .batch_execute("RESET lock_timeout; RESET statement_timeout")
+        .ok();
+    result
+}

@@ -1,0 +1,97 @@
+//! Columns (`pg_attribute`): every table's columns in one round trip, read into
+//! [`Table::columns`](schema_core::model::Table::columns).
+
+use postgres::{GenericClient, Row};
+use schema_core::model::{Column, Identity};
+use schema_core::DataType;
+
+use super::{Catalog, Found};
+use crate::error::Error;
+
+/// Reads the columns of every table read so far, and the type text of each (for re-reading
+/// expressions).
+pub(super) fn read<C: GenericClient>(
+    cat: &mut Catalog<'_, C>,
+    found: &mut Found,
+) -> Result<(), Error> {
+    for row in cat.query(
+        "SELECT a.attrelid, a.attname::text, pg_catalog.format_type(a.atttypid, a.atttypmod),
+                t.typtype::text, tn.nspname::text, t.typname::text, et.typtype::text,
+                etn.nspname::text, et.typname::text,
+                a.attnotnull, pg_catalog.pg_get_expr(ad.adbin, ad.adrelid, true), a.attidentity::text,
+                a.attgenerated::text,
+                CASE WHEN a.attcollation <> t.typcollation AND a.attcollation <> 0
+                     THEN (SELECT co.collname::text FROM pg_catalog.pg_collation co
+                           WHERE co.oid = a.attcollation) END,
+                pg_catalog.col_description(a.attrelid, a.attnum), a.atttypmod
+         FROM pg_catalog.pg_attribute a
+         JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+         JOIN pg_catalog.pg_namespace tn ON tn.oid = t.typnamespace
+         LEFT JOIN pg_catalog.pg_type et ON et.oid = t.typelem AND t.typcategory = 'A'
+         LEFT JOIN pg_catalog.pg_namespace etn ON etn.oid = et.typnamespace
+         LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+         WHERE a.attrelid = ANY($1) AND a.attnum > 0 AND NOT a.attisdropped
+         ORDER BY a.attrelid, a.attnum",
+        &[found.tables.oids()],
+    )? {
+        let Some(ti) = found.tables.index(row.get(0)) else {
+            continue;
+        };
+        let data_type = column_type(&row);
+        found.type_texts[ti].push(row.get(2));
+        let expr: Option<String> = row.get(10);
+        let generated = row.get::<_, String>(12) == "s";
+        let identity = match row.get::<_, String>(11).as_str() {
+            "a" => Some(Identity::Always),
+            "d" => Some(Identity::ByDefault),
+            _ => None,
+        };
+        found.schema.tables[ti].columns.push(Column {
+            name: row.get(1),
+            data_type,
+            not_null: row.get(9),
+            default: if generated { None } else { expr.clone() },
+            identity,
+            generated: if generated { expr } else { None },
+            collation: row.get(13),
+            comment: row.get(14),
+            renamed_from: None,
+        });
+    }
+    Ok(())
+}
+
+/// The column's type: built-ins as `format_type` prints them; user and extension types
+/// (and arrays of them) by namespace and name, since `format_type` only qualifies names that
+/// are not on the search path.
+fn column_type(row: &Row) -> DataType {
+    let printed: String = row.get(2);
+    let typtype: String = row.get(3);
+    let elem_typtype: Option<String> = row.get(6);
+    let user = |schema: String, name: String, array: bool| {
+        // Modifiers of user types (`vector(3)`) are printed in parentheses by format_type.
+        let modifiers = printed
+            .trim_end_matches("[]")
+            .rsplit_once('(')
+            .and_then(|(_, m)| m.strip_suffix(')'))
+            .map(|m| m.split(',').filter_map(|x| x.trim().parse().ok()).collect())
+            .unwrap_or_default();
+        DataType {
+            schema: Some(schema),
+            name,
+            modifiers,
+            array,
+        }
+    };
+    let type_schema: String = row.get(4);
+    let is_builtin = |nsp: &str| nsp == "pg_catalog";
+    if let Some(elem) = elem_typtype {
+        let elem_schema: String = row.get(7);
+        if elem != "p" && !is_builtin(&elem_schema) {
+            return user(elem_schema, row.get(8), true);
+        }
+    } else if typtype != "p" && !is_builtin(&type_schema) {
+        return user(type_schema, row.get(5), false);
+    }
+    DataType::parse(&printed).unwrap_or_else(|_| DataType::named("pg_catalog", printed))
+}

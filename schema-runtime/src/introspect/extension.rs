@@ -1,0 +1,28 @@
+//! Extensions (`pg_extension`), read into
+//! [`Schema::extensions`](schema_core::model::Schema::extensions).
+
+use postgres::GenericClient;
+use schema_core::model::Extension;
+
+use super::{Catalog, Found};
+use crate::error::Error;
+
+/// Reads every extension but `plpgsql`, which every database has.
+pub(super) fn read<C: GenericClient>(
+    cat: &mut Catalog<'_, C>,
+    found: &mut Found,
+) -> Result<(), Error> {
+    for row in cat.query(
+        "SELECT e.extname::text, n.nspname::text, pg_catalog.obj_description(e.oid, 'pg_extension')
+         FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
+         WHERE e.extname <> 'plpgsql' ORDER BY e.extname",
+        &[],
+    )? {
+        found.schema.extensions.push(Extension {
+            name: row.get(0),
+            schema: Some(row.get(1)),
+            comment: row.get(2),
+        });
+    }
+    Ok(())
+}

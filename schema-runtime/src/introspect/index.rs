@@ -1,0 +1,122 @@
+//! Indexes (`pg_index`): every table's indexes that do not back a constraint, in one round
+//! trip, read into [`Table::indexes`](schema_core::model::Table::indexes).
+
+use postgres::GenericClient;
+use schema_core::model::{Index, IndexElement, IndexMethod, IndexTarget, QualifiedName};
+
+use super::{nulls_not_distinct_column, qualified, Catalog, Found};
+use crate::error::Error;
+
+/// Reads the indexes of every table read so far (partition indexes belong to their parent).
+pub(super) fn read<C: GenericClient>(
+    cat: &mut Catalog<'_, C>,
+    version: i32,
+    found: &mut Found,
+) -> Result<(), Error> {
+    for row in cat.query(
+        &format!(
+            "SELECT i.indrelid, ic.relname::text, i.indisunique, am.amname::text,
+                ARRAY(SELECT pg_catalog.pg_get_indexdef(i.indexrelid, k.o::int, true)
+                      FROM generate_series(1, i.indnkeyatts) k(o) ORDER BY k.o),
+                ARRAY(SELECT k.n::int FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(n, o)
+                      WHERE k.o <= i.indnkeyatts ORDER BY k.o),
+                ARRAY(SELECT CASE WHEN oc.opcdefault THEN '' ELSE oc.opcname::text END
+                      FROM unnest(i.indclass::oid[]) WITH ORDINALITY k(n, o)
+                      JOIN pg_catalog.pg_opclass oc ON oc.oid = k.n ORDER BY k.o),
+                ARRAY(SELECT k.n::int FROM unnest(i.indoption::int2[]) WITH ORDINALITY k(n, o)
+                      ORDER BY k.o),
+                ARRAY(SELECT COALESCE((SELECT co.collname::text FROM pg_catalog.pg_collation co
+                                       WHERE co.oid = k.n AND k.n <> COALESCE(
+                                         (SELECT t.typcollation FROM pg_catalog.pg_attribute a
+                                          JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+                                          WHERE a.attrelid = i.indexrelid AND a.attnum = k.o),
+                                         0)), '')
+                      FROM unnest(i.indcollation::oid[]) WITH ORDINALITY k(n, o) ORDER BY k.o),
+                ARRAY(SELECT a.attname::text FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(n, o)
+                      JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n
+                      WHERE k.o > i.indnkeyatts ORDER BY k.o),
+                pg_catalog.pg_get_expr(i.indpred, i.indrelid, true), COALESCE({}, false),
+                pg_catalog.obj_description(i.indexrelid, 'pg_class'), i.indisvalid
+         FROM pg_catalog.pg_index i
+         JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
+         JOIN pg_catalog.pg_am am ON am.oid = ic.relam
+         WHERE i.indrelid = ANY($1) AND NOT ic.relispartition
+           AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c
+                           WHERE c.conindid = i.indexrelid AND c.conrelid = i.indrelid
+                             AND c.contype IN ('p', 'u', 'x'))
+         ORDER BY i.indrelid, ic.relname",
+            nulls_not_distinct_column(version)
+        ),
+        &[found.tables.oids()],
+    )? {
+        let Some(ti) = found.tables.index(row.get(0)) else {
+            continue;
+        };
+        let name: String = row.get(1);
+        if !row.get::<_, bool>(13) {
+            let qualified_name = qualified(&QualifiedName::new(
+                found.schema.tables[ti].name.schema.clone(),
+                name.clone(),
+            ));
+            found.unmodeled(
+                "invalid index (a failed CREATE INDEX CONCURRENTLY; drop it)",
+                qualified_name,
+            );
+        }
+        let defs: Vec<String> = row.get(4);
+        let attnums: Vec<i32> = row.get(5);
+        let opclasses: Vec<String> = row.get(6);
+        let options: Vec<i32> = row.get(7);
+        let collations: Vec<String> = row.get(8);
+        let elements = defs
+            .iter()
+            .enumerate()
+            .map(|(k, def)| {
+                let option = options.get(k).copied().unwrap_or(0);
+                let descending = option & 1 != 0;
+                let nulls_first = option & 2 != 0;
+                IndexElement {
+                    target: if attnums.get(k).copied().unwrap_or(0) != 0 {
+                        IndexTarget::Column(unquote_column(def))
+                    } else {
+                        IndexTarget::Expression(strip_parens(def).to_string())
+                    },
+                    collation: collations.get(k).filter(|c| !c.is_empty()).cloned(),
+                    opclass: opclasses.get(k).filter(|c| !c.is_empty()).cloned(),
+                    descending,
+                    // Only a non-default NULLS placement is recorded (DESC implies FIRST).
+                    nulls_first: (nulls_first != descending).then_some(nulls_first),
+                }
+            })
+            .collect();
+        found.schema.tables[ti].indexes.push(Index {
+            name,
+            unique: row.get(2),
+            method: IndexMethod::from_name(&row.get::<_, String>(3)),
+            elements,
+            include: row.get(9),
+            predicate: row.get(10),
+            nulls_not_distinct: row.get(11),
+            comment: row.get(12),
+        });
+    }
+    Ok(())
+}
+
+/// `pg_get_indexdef` prints a key column as its (possibly quoted) name.
+fn unquote_column(def: &str) -> String {
+    match def.strip_prefix('"').and_then(|d| d.strip_suffix('"')) {
+        Some(inner) => inner.replace("\"\"", "\""),
+        None => def.to_string(),
+    }
+}
+
+/// `pg_get_indexdef` prints an expression key in parentheses unless it is a function call.
+pub(super) fn strip_parens(def: &str) -> &str {
+    let t = def.trim();
+    if t.starts_with('(') && t.ends_with(')') && crate::parse::balanced(&t[1..t.len() - 1]) {
+        &t[1..t.len() - 1]
+    } else {
+        t
+    }
+}

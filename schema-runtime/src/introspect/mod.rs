@@ -1,0 +1,242 @@
+//! Introspection: a live catalog read into the same [`Schema`] model the macro builds.
+//!
+//! A fixed number of set-based queries on `pg_catalog`, whatever the number of tables: every
+//! query covers the whole database, and all of them go through one funnel that counts them, so
+//! a test can hold the count constant. Left out: system schemas, pgdecl's own schema,
+//! extension-owned objects, partition children, and inherited or cloned constraints, indexes
+//! and triggers (they belong to their parent). Objects the model cannot hold are listed in
+//! [`Introspection::unmodeled`] rather than silently dropped.
+//!
+//! SQL fragments (defaults, checks, index expressions, view queries, ...) come back as text
+//! that rebuilds what the catalog holds: PostgreSQL's printer is not idempotent, so each one is
+//! created once more on a temporary copy and read again (one more round trip; see
+//! `reread`). Each object kind's catalog query and row reader live in a file of their own;
+//! this module holds the snapshot, the counting funnel and the fixed order of the round trips.
+
+mod column;
+mod constraint;
+mod enum_type;
+mod extension;
+mod function;
+mod index;
+mod relation;
+mod reread;
+mod schema;
+mod sequence;
+mod table;
+mod trigger;
+mod unmodeled;
+mod view;
+
+use postgres::types::ToSql;
+use postgres::{Client, GenericClient, IsolationLevel, Row, SimpleQueryMessage};
+use schema_core::model::*;
+
+use crate::error::Error;
+
+pub use unmodeled::Unmodeled;
+
+/// The schema pgdecl keeps its own tables in; never part of a user's schema.
+pub const PGDECL_SCHEMA: &str = "pgdecl";
+
+/// The result of reading a live database.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Introspection {
+    /// Everything the model can hold.
+    pub schema: Schema,
+    /// Objects that exist but that pgdecl does not model (domains, materialized views,
+    /// exclusion constraints, ...), as `kind name` for reports.
+    pub unmodeled: Vec<Unmodeled>,
+    /// How many catalog queries the read took (constant: see the module docs).
+    pub queries: usize,
+    /// `server_version_num`, e.g. `150004`.
+    pub server_version: i32,
+}
+
+/// Counts every query so introspection can prove it issues a fixed number.
+struct Catalog<'a, C: GenericClient> {
+    client: &'a mut C,
+    queries: usize,
+}
+
+impl<C: GenericClient> Catalog<'_, C> {
+    fn query(&mut self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>, Error> {
+        self.queries += 1;
+        self.client
+            .query(sql, params)
+            .map_err(|e| Error::from_postgres("reading the catalog", e))
+    }
+
+    /// Runs `batch` (several statements, simple-query protocol) in a savepoint that is always
+    /// rolled back, and returns the text rows of its last statement; `None` if it failed.
+    fn scratch_batch(&mut self, batch: &str) -> Result<Option<Vec<Vec<Option<String>>>>, Error> {
+        self.queries += 1;
+        let mut savepoint = self
+            .client
+            .transaction()
+            .map_err(|e| Error::from_postgres("opening a savepoint to re-read expressions", e))?;
+        let result = savepoint.simple_query(batch);
+        savepoint.rollback().map_err(|e| {
+            Error::from_postgres("closing the savepoint that re-read expressions", e)
+        })?;
+        Ok(result.ok().map(|messages| {
+            messages
+                .into_iter()
+                .filter_map(|m| match m {
+                    SimpleQueryMessage::Row(row) => Some(
+                        (0..row.len())
+                            .map(|i| row.get(i).map(str::to_string))
+                            .collect(),
+                    ),
+                    _ => None,
+                })
+                .collect()
+        }))
+    }
+}
+
+/// Which namespaces to read: system schemas never; `$1` the schemas to skip; `$2` when not
+/// null, the only schemas to read.
+const NAMESPACE_FILTER: &str = "n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
+    AND n.nspname NOT LIKE 'pg\\_temp\\_%' AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%'
+    AND n.nspname <> ALL ($1::text[]) AND ($2::text[] IS NULL OR n.nspname = ANY ($2::text[]))";
+
+/// Which part of a database to read.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    /// Schemas to leave out (besides the system ones and [`PGDECL_SCHEMA`]).
+    pub skip: Vec<String>,
+    /// When set, read only these schemas.
+    pub only: Option<Vec<String>>,
+    /// The schema whose objects expressions name without qualification (`public` unless
+    /// set): it is put on `search_path` right after `pg_catalog` while reading.
+    pub home: Option<String>,
+}
+
+/// `NOT extension-owned` for an object of catalog `cat` with oid column `oidcol`.
+fn not_ext(cat: &str, oidcol: &str) -> String {
+    format!(
+        "NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = '{cat}'::regclass \
+         AND d.objid = {oidcol} AND d.deptype = 'e')"
+    )
+}
+
+/// Reads the whole user schema of the database `client` is connected to, in one snapshot (a
+/// `REPEATABLE READ` transaction), so a concurrent deployer cannot make it see half a change.
+///
+/// The transaction changes nothing, but it is not `READ ONLY`: SQL fragments are re-read
+/// through temporary copies in a savepoint that is rolled back (see [`introspect_in`]). On a
+/// server where that is impossible (a standby), the fragments keep the text first read.
+pub fn introspect(client: &mut Client, scope: &Scope) -> Result<Introspection, Error> {
+    let mut tx = client
+        .build_transaction()
+        .isolation_level(IsolationLevel::RepeatableRead)
+        .start()
+        .map_err(|e| Error::from_postgres("starting the catalog transaction", e))?;
+    let result = introspect_in(&mut tx, scope)?;
+    // Rolled back, not committed: nothing of the temporary copies may survive.
+    tx.rollback()
+        .map_err(|e| Error::from_postgres("ending the catalog transaction", e))?;
+    Ok(result)
+}
+
+/// [`introspect`] inside a transaction the caller holds (it sets `search_path` locally, so it
+/// must be a transaction).
+///
+/// Expressions are printed with `search_path = pg_catalog, public` (or the scope's home
+/// schema): names there bare, all others qualified, whatever the session's own setting; and
+/// in the form PostgreSQL prints after parsing its own output again (the fixed point of its
+/// printer: see `reread_expressions`), when the transaction may create temporary objects.
+pub fn introspect_in<C: GenericClient>(
+    client: &mut C,
+    scope: &Scope,
+) -> Result<Introspection, Error> {
+    // A savepoint, rolled back at the end, so the `search_path` set below does not outlive
+    // the read (a later `CREATE EXTENSION` would otherwise install into `pg_catalog`).
+    let mut savepoint = client
+        .transaction()
+        .map_err(|e| Error::from_postgres("opening a savepoint to read the catalog", e))?;
+    let result = read_catalog(&mut savepoint, scope);
+    savepoint
+        .rollback()
+        .map_err(|e| Error::from_postgres("closing the catalog savepoint", e))?;
+    result
+}
+
+/// The parameters of every query that uses [`NAMESPACE_FILTER`]: the schemas to skip, and
+/// the only schemas to read.
+type Filter<'a> = &'a [&'a (dyn ToSql + Sync)];
+
+/// What the readers have built so far, handed from one round trip to the next.
+#[derive(Default)]
+struct Found {
+    schema: Schema,
+    unmodeled: Vec<Unmodeled>,
+    /// The tables read, by oid, for the per-table queries that follow.
+    tables: table::TableOids,
+    /// The type of every column as `format_type` prints it, by table and column, for
+    /// re-reading expressions.
+    type_texts: Vec<Vec<String>>,
+}
+
+impl Found {
+    fn unmodeled(&mut self, kind: impl Into<String>, name: String) {
+        self.unmodeled.push(Unmodeled {
+            kind: kind.into(),
+            name,
+        });
+    }
+}
+
+/// The fixed sequence of round trips: one per object kind, whatever the number of objects.
+fn read_catalog<C: GenericClient>(client: &mut C, scope: &Scope) -> Result<Introspection, Error> {
+    let mut skip = scope.skip.clone();
+    skip.push(PGDECL_SCHEMA.to_string());
+    let mut cat = Catalog { client, queries: 0 };
+    let filter: Filter<'_> = &[&skip, &scope.only];
+    let home = scope.home.as_deref().unwrap_or(DEFAULT_SCHEMA);
+    let version: i32 = cat
+        .query(
+            "SELECT pg_catalog.current_setting('server_version_num')::int,
+                    pg_catalog.set_config('search_path', 'pg_catalog, ' || pg_catalog.quote_ident($1), true)",
+            &[&home],
+        )?
+        .first()
+        .map(|r| r.get(0))
+        .unwrap_or(0);
+
+    let mut found = Found::default();
+    schema::read(&mut cat, filter, home, &mut found)?;
+    extension::read(&mut cat, &mut found)?;
+    enum_type::read(&mut cat, filter, &mut found)?;
+    relation::read(&mut cat, filter, &mut found)?;
+    column::read(&mut cat, &mut found)?;
+    constraint::read(&mut cat, version, &mut found)?;
+    index::read(&mut cat, version, &mut found)?;
+    function::read(&mut cat, filter, &mut found)?;
+    trigger::read(&mut cat, filter, &mut found)?;
+    unmodeled::read(&mut cat, filter, &mut found)?;
+
+    reread::reread_expressions(&mut cat, &mut found.schema, &found.type_texts)?;
+    sequence::mark_serials(&mut found.schema, home);
+    Ok(Introspection {
+        schema: found.schema,
+        unmodeled: found.unmodeled,
+        queries: cat.queries,
+        server_version: version,
+    })
+}
+
+/// `schema.name`, each part quoted as needed, as reports and re-read statements name objects.
+fn qualified(name: &QualifiedName) -> String {
+    schema_core::ident::quote_qualified(&name.schema, &name.name)
+}
+
+/// `SELECT COALESCE(<this>, false)` reads `NULLS NOT DISTINCT` where the server has it (15+).
+fn nulls_not_distinct_column(version: i32) -> &'static str {
+    if version >= 150000 {
+        "i.indnullsnotdistinct"
+    } else {
+        "false"
+    }
+}

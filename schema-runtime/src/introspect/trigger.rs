@@ -1,0 +1,79 @@
+//! Triggers (`pg_trigger`): user triggers on the tables read (not internal, not cloned to
+//! partitions), in one round trip, read into
+//! [`Schema::triggers`](schema_core::model::Schema::triggers).
+
+use postgres::GenericClient;
+use schema_core::model::{QualifiedName, Trigger, TriggerEvent, TriggerTiming};
+
+use super::{Catalog, Filter, Found};
+use crate::error::Error;
+
+/// Reads every user trigger; the `WHEN` condition is cut out of `pg_get_triggerdef`.
+pub(super) fn read<C: GenericClient>(
+    cat: &mut Catalog<'_, C>,
+    filter: Filter<'_>,
+    found: &mut Found,
+) -> Result<(), Error> {
+    for row in cat.query(
+        "SELECT t.tgrelid, t.tgname::text, t.tgtype::int,
+                ARRAY(SELECT a.attname::text FROM unnest(t.tgattr::int2[]) WITH ORDINALITY k(n, o)
+                      JOIN pg_catalog.pg_attribute a ON a.attrelid = t.tgrelid AND a.attnum = k.n
+                      ORDER BY k.o),
+                fn.nspname::text, f.proname::text, t.tgargs, t.tgnargs::int,
+                pg_catalog.pg_get_triggerdef(t.oid, true),
+                pg_catalog.obj_description(t.oid, 'pg_trigger'),
+                rn.nspname::text, r.relname::text
+         FROM pg_catalog.pg_trigger t
+         JOIN pg_catalog.pg_proc f ON f.oid = t.tgfoid
+         JOIN pg_catalog.pg_namespace fn ON fn.oid = f.pronamespace
+         JOIN pg_catalog.pg_class r ON r.oid = t.tgrelid
+         JOIN pg_catalog.pg_namespace rn ON rn.oid = r.relnamespace
+         WHERE NOT t.tgisinternal AND t.tgparentid = 0
+           AND rn.nspname NOT IN ('pg_catalog', 'information_schema') AND rn.nspname <> ALL ($1::text[])
+           AND ($2::text[] IS NULL OR rn.nspname = ANY ($2::text[]))
+         ORDER BY rn.nspname, r.relname, t.tgname",
+        filter,
+    )? {
+        let tgtype: i32 = row.get(2);
+        let mut events = Vec::new();
+        if tgtype & 4 != 0 {
+            events.push(TriggerEvent::Insert);
+        }
+        if tgtype & 16 != 0 {
+            events.push(TriggerEvent::Update(row.get(3)));
+        }
+        if tgtype & 8 != 0 {
+            events.push(TriggerEvent::Delete);
+        }
+        if tgtype & 32 != 0 {
+            events.push(TriggerEvent::Truncate);
+        }
+        let timing = if tgtype & 64 != 0 {
+            TriggerTiming::InsteadOf
+        } else if tgtype & 2 != 0 {
+            TriggerTiming::Before
+        } else {
+            TriggerTiming::After
+        };
+        let raw_args: Vec<u8> = row.get(6);
+        let nargs: i32 = row.get(7);
+        let args = raw_args
+            .split(|b| *b == 0)
+            .take(nargs.max(0) as usize)
+            .map(|a| String::from_utf8_lossy(a).into_owned())
+            .collect();
+        let def: String = row.get(8);
+        found.schema.triggers.push(Trigger {
+            name: row.get(1),
+            table: QualifiedName::new(row.get::<_, String>(10), row.get::<_, String>(11)),
+            timing,
+            events,
+            for_each_row: tgtype & 1 != 0,
+            when: crate::parse::trigger_when(&def),
+            function: QualifiedName::new(row.get::<_, String>(4), row.get::<_, String>(5)),
+            args,
+            comment: row.get(9),
+        });
+    }
+    Ok(())
+}

@@ -1,0 +1,17 @@
+//! Views: read from the relation round trip ([`super::relation`]); the query text is
+//! `pg_get_viewdef`, re-read later like every SQL fragment ([`super::reread`]).
+
+use postgres::Row;
+use schema_core::model::{QualifiedName, View};
+
+use super::Found;
+
+/// A view's row of the relation query.
+pub(super) fn from_relation_row(row: &Row, name: QualifiedName, found: &mut Found) {
+    found.schema.views.push(View {
+        name,
+        columns: Vec::new(),
+        query: row.get::<_, Option<String>>(5).unwrap_or_default(),
+        comment: row.get(4),
+    });
+}
