@@ -61,8 +61,8 @@ pub enum Error {
 /// One problem in a declared schema, as [`Error::InvalidSchema`] lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SchemaProblem {
-    /// The check's stable kebab-case code, e.g. `fk-target-missing`.
-    pub code: &'static str,
+    /// The check that found it; prints as its stable kebab-case code, e.g. `fk-target-missing`.
+    pub code: schema_core::check::Rule,
     /// The problem as a multi-line text: the code, the message, the object it is in (its
     /// location) and the help.
     pub text: String,
