@@ -2,16 +2,53 @@
 //! databases to it.
 //!
 //! - [`schema!`] declares a schema; it expands to a `pub static SCHEMA` of type [`LazySchema`]
-//!   and one module of name constants per table.
+//!   and one module of SQL-ready name constants per table. [`Schema::builder`] builds the same
+//!   value by hand, and [`check()`] holds either to the same rules.
 //! - [`Schema::create_sql`] renders it as an idempotent DDL script; [`diff()`] plans the change
-//!   between two schemas without a database.
-//! - [`runtime`] reads, plans and converges live databases.
+//!   between two schemas without a database, as a [`Plan`] of [`Change`]s with their
+//!   [`Hazard`]s.
+//! - [`converge()`] reads a live database, plans, and applies or validates under a [`Policy`];
+//!   [`runtime`] has the rest of the live side (introspection, the command-line entry points).
+//!
+//! ```ignore
+//! mod schema {
+//!     pgdecl::schema! {
+//!         table users {
+//!             id    bigint generated always as identity primary key,
+//!             email text not null unique,
+//!         }
+//!     }
+//! }
+//!
+//! let mut client = pgdecl::connect(&std::env::var("DATABASE_URL")?)?;
+//! pgdecl::converge(&mut client, &schema::SCHEMA, &pgdecl::Policy::from_env()?)?;
+//! ```
+//!
+//! With the `testkit` feature, [`runtime::testkit`] starts a throwaway PostgreSQL for tests.
 
 #![warn(missing_docs)]
 
-pub use schema_core::*;
 pub use schema_macros::schema;
-pub use schema_runtime as runtime;
+
+// The model and the offline side: what a declaration is, the rules it is held to, and the plan
+// between two of them.
+pub use schema_core::check::{self, check, Diagnostic, Location, Rule};
+pub use schema_core::diff::{
+    self, diff, Change, ChangeKind, Hazard, LockLevel, ObjectKind, ObjectRef, Plan,
+};
+pub use schema_core::model::{self, *};
+pub use schema_core::{builder, ident, DataType};
+
+// The live side: the start-up call and what it needs.
+pub use schema_runtime::{
+    connect, converge, plan, validate, Error, ErrorKind, Mode, Policy, Report, SchemaProblem,
+};
+
+/// The live-database side: introspection, converge, validation, errors and the command-line
+/// entry points (`cli::app_main` for an application's own `schema` subcommand).
+pub mod runtime {
+    pub use schema_runtime::*;
+}
 
 /// The type of the `SCHEMA` static that `schema!` generates: built on first use, then shared.
 pub type LazySchema = std::sync::LazyLock<Schema>;

@@ -6,13 +6,15 @@
 
 #![warn(missing_docs)]
 
+// Internals: public only for pgdecl's own tests and benchmarks; not a stable API.
+#[doc(hidden)]
 pub mod canonicalize;
 pub mod cli;
-pub mod connect;
+mod connect;
 pub mod converge;
 pub mod error;
 pub mod introspect;
-pub mod parse;
+mod parse;
 pub mod source;
 #[cfg(feature = "testkit")]
 pub mod testkit;
@@ -21,3 +23,4 @@ pub use connect::connect;
 pub use converge::{converge, plan, validate, Mode, Policy, Report};
 pub use error::{Error, ErrorKind, SchemaProblem};
 pub use introspect::{introspect, Introspection};
+pub use source::to_schema_source;
