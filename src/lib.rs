@@ -24,7 +24,7 @@
 //! pgdecl::converge(&mut client, &schema::SCHEMA, &pgdecl::Policy::from_env()?)?;
 //! ```
 //!
-//! With the `testkit` feature, [`runtime::testkit`] starts a throwaway PostgreSQL for tests.
+//! With the `testkit` feature, `runtime::testkit` starts a throwaway PostgreSQL for tests.
 
 #![warn(missing_docs)]
 
