@@ -1,0 +1,32 @@
+//! Comments: one `COMMENT ON` change per object whose comment differs.
+
+use super::*;
+
+impl<'a> Planner<'a> {
+    pub(super) fn comment(
+        &mut self,
+        object: ObjectRef,
+        target: CommentTarget<'a>,
+        old: &Option<String>,
+        new: &'a Option<String>,
+    ) {
+        if old == new {
+            return;
+        }
+        self.phases.comments.push(
+            Change::new(
+                object,
+                ChangeKind::Alter,
+                &[Statement::Comment {
+                    target,
+                    text: new.as_deref(),
+                }],
+            )
+            .lock(LockLevel::ShareUpdateExclusive)
+            .inverse(&[Statement::Comment {
+                target,
+                text: old.as_deref(),
+            }]),
+        );
+    }
+}

@@ -1,0 +1,74 @@
+//! Extensions: created, moved to another schema, commented, dropped.
+
+use super::*;
+
+impl<'a> Planner<'a> {
+    pub(super) fn extensions(&mut self) {
+        for ext in &self.new.extensions {
+            let object = ObjectRef::new(ObjectKind::Extension, crate::render::Ident(&ext.name));
+            match self.old.extensions.iter().find(|o| o.name == ext.name) {
+                None => {
+                    self.phases.extensions.push(
+                        Change::new(
+                            object.clone(),
+                            ChangeKind::Create,
+                            &[Statement::CreateExtension(ext)],
+                        )
+                        .inverse(&[Statement::DropExtension(&ext.name)]),
+                    );
+                    self.comment(
+                        object,
+                        CommentTarget::Extension(&ext.name),
+                        &None,
+                        &ext.comment,
+                    );
+                }
+                Some(old) => {
+                    if let (Some(to), Some(from)) = (&ext.schema, &old.schema) {
+                        if to != from {
+                            self.phases.extensions.push(
+                                Change::new(
+                                    object.clone(),
+                                    ChangeKind::Alter,
+                                    &[Statement::AlterExtensionSchema {
+                                        name: &ext.name,
+                                        schema: to,
+                                    }],
+                                )
+                                .inverse(&[
+                                    Statement::AlterExtensionSchema {
+                                        name: &ext.name,
+                                        schema: from,
+                                    },
+                                ]),
+                            );
+                        }
+                    }
+                    // An extension installs its own comment: one declared without a comment
+                    // leaves it alone.
+                    if ext.comment.is_some() {
+                        self.comment(
+                            object,
+                            CommentTarget::Extension(&ext.name),
+                            &old.comment,
+                            &ext.comment,
+                        );
+                    }
+                }
+            }
+        }
+        for old in &self.old.extensions {
+            if !self.new.extensions.iter().any(|n| n.name == old.name) {
+                self.phases.drop_extensions.push(
+                    Change::new(
+                        ObjectRef::new(ObjectKind::Extension, crate::render::Ident(&old.name)),
+                        ChangeKind::Drop,
+                        &[Statement::DropExtension(&old.name)],
+                    )
+                    .hazard(Hazard::DropsObject)
+                    .inverse(&[Statement::CreateExtension(old)]),
+                );
+            }
+        }
+    }
+}

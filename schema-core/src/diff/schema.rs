@@ -1,0 +1,47 @@
+//! Schemas (namespaces): created, commented, dropped.
+
+use super::*;
+
+impl<'a> Planner<'a> {
+    pub(super) fn schemas(&mut self) {
+        for ns in &self.new.schemas {
+            match self.old.schemas.iter().find(|o| o.name == ns.name) {
+                None => {
+                    self.phases.schemas.push(
+                        Change::new(
+                            ObjectRef::new(ObjectKind::Schema, crate::render::Ident(&ns.name)),
+                            ChangeKind::Create,
+                            &[Statement::CreateSchema(&ns.name)],
+                        )
+                        .inverse(&[Statement::DropSchema(&ns.name)]),
+                    );
+                    self.comment(
+                        ObjectRef::new(ObjectKind::Schema, crate::render::Ident(&ns.name)),
+                        CommentTarget::Schema(&ns.name),
+                        &None,
+                        &ns.comment,
+                    );
+                }
+                Some(old) => self.comment(
+                    ObjectRef::new(ObjectKind::Schema, crate::render::Ident(&ns.name)),
+                    CommentTarget::Schema(&ns.name),
+                    &old.comment,
+                    &ns.comment,
+                ),
+            }
+        }
+        for old in &self.old.schemas {
+            if !self.new.schemas.iter().any(|n| n.name == old.name) {
+                self.phases.drop_schemas.push(
+                    Change::new(
+                        ObjectRef::new(ObjectKind::Schema, crate::render::Ident(&old.name)),
+                        ChangeKind::Drop,
+                        &[Statement::DropSchema(&old.name)],
+                    )
+                    .hazard(Hazard::DropsObject)
+                    .inverse(&[Statement::CreateSchema(&old.name)]),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,140 @@
+//! Views: dropped dependents first, created or replaced after the views they use.
+
+use super::*;
+
+impl<'a> Planner<'a> {
+    pub(super) fn views(&mut self) {
+        // Drops: rebuilt or gone, dependents first.
+        let old_dropped: Vec<&'a View> = self
+            .old
+            .views
+            .iter()
+            .filter(|v| self.rebuilt_views.contains(&v.name))
+            .collect();
+        for i in view_order(&old_dropped).into_iter().rev() {
+            let v = old_dropped[i];
+            let recreated = self.new.views.iter().any(|n| n.name == v.name);
+            self.phases.drop_views.push(
+                Change::new(
+                    ObjectRef::new(ObjectKind::View, &v.name),
+                    ChangeKind::Drop,
+                    &[Statement::DropView(&v.name)],
+                )
+                .hazard(if recreated {
+                    Hazard::RecreatesObject
+                } else {
+                    Hazard::DropsObject
+                })
+                .lock(LockLevel::AccessExclusive)
+                .inverse(&[Statement::CreateView(v)]),
+            );
+        }
+        // Creates and replacements, each after the views it uses.
+        let new_views: Vec<&'a View> = self.new.views.iter().collect();
+        for i in view_order(&new_views) {
+            let v = new_views[i];
+            let object = ObjectRef::new(ObjectKind::View, &v.name);
+            let old = self.old.views.iter().find(|o| o.name == v.name);
+            match old {
+                Some(o) if !self.rebuilt_views.contains(&v.name) => {
+                    if !same_view(o, v) {
+                        self.phases.views.push(
+                            Change::new(
+                                object.clone(),
+                                ChangeKind::Alter,
+                                &[Statement::CreateView(v)],
+                            )
+                            .lock(LockLevel::AccessExclusive)
+                            .inverse(&[Statement::CreateView(o)]),
+                        );
+                    }
+                    self.comment(object, CommentTarget::View(&v.name), &o.comment, &v.comment);
+                }
+                _ => {
+                    self.phases.views.push(
+                        Change::new(
+                            object.clone(),
+                            ChangeKind::Create,
+                            &[Statement::CreateView(v)],
+                        )
+                        .inverse(&[Statement::DropView(&v.name)]),
+                    );
+                    self.comment(object, CommentTarget::View(&v.name), &None, &v.comment);
+                }
+            }
+        }
+    }
+}
+
+pub(super) fn same_view(a: &View, b: &View) -> bool {
+    a.columns == b.columns && query_text(&a.query) == query_text(&b.query)
+}
+
+/// A view query with white space folded and trailing `;` removed.
+pub(super) fn query_text(query: &str) -> String {
+    query
+        .trim()
+        .trim_end_matches(';')
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The output column names of a view as PostgreSQL derives them, when they can be known
+/// without the server (no `*`).
+pub(super) fn view_output_names(view: &View) -> Option<Vec<String>> {
+    let statements = Parser::parse_sql(&PostgreSqlDialect {}, &view.query).ok()?;
+    let [SqlStatement::Query(query)] = statements.as_slice() else {
+        return None;
+    };
+    let mut body = &*query.body;
+    let select = loop {
+        match body {
+            SetExpr::Select(select) => break select,
+            SetExpr::SetOperation { left, .. } => body = left,
+            SetExpr::Query(q) => body = &q.body,
+            _ => return None,
+        }
+    };
+    let mut names = Vec::new();
+    for item in &select.projection {
+        names.push(match item {
+            SelectItem::UnnamedExpr(expr) => output_name(expr),
+            SelectItem::ExprWithAlias { alias, .. } => {
+                if alias.quote_style.is_some() {
+                    alias.value.clone()
+                } else {
+                    alias.value.to_lowercase()
+                }
+            }
+            _ => return None,
+        });
+    }
+    for (i, name) in view.columns.iter().enumerate() {
+        if let Some(slot) = names.get_mut(i) {
+            *slot = name.clone();
+        }
+    }
+    Some(names)
+}
+
+pub(super) fn output_name(expr: &Expr) -> String {
+    match expr {
+        Expr::Identifier(_)
+        | Expr::CompoundIdentifier(_)
+        | Expr::Function(_)
+        | Expr::Cast { .. }
+        | Expr::Nested(_) => crate::expr::index_column_name(expr),
+        _ => "?column?".to_string(),
+    }
+}
+
+/// True if `CREATE OR REPLACE VIEW` can turn `old` into `new`: the new view's columns start
+/// with the old one's, by name. (Their types cannot be known offline; PostgreSQL rejects a
+/// replacement that changes one, and the runtime's canonical comparison catches that case.)
+pub(super) fn replaceable_view(old: &View, new: &View) -> bool {
+    match (view_output_names(old), view_output_names(new)) {
+        (Some(a), Some(b)) => b.len() >= a.len() && a[..] == b[..a.len()],
+        _ => false,
+    }
+}
