@@ -130,8 +130,9 @@ fn diff_cmd(
         .partition(|c| allow_destructive || !c.is_destructive());
     let mut text = String::new();
     for c in &safe {
-        text.push_str(&c.sql);
-        if !c.sql.ends_with('\n') {
+        let sql = c.sql();
+        text.push_str(&sql);
+        if !sql.ends_with('\n') {
             text.push('\n');
         }
     }

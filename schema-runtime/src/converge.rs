@@ -409,10 +409,9 @@ fn converge_phase(
         let labels: Vec<Change> = allowed.into_iter().filter(adds_enum_value).collect();
         let sql = plan_sql(&labels);
         for change in &labels {
-            tracing::info!(sql = %first_line(&change.sql), "applying");
-            if let Err(e) = tx.batch_execute(&change.sql) {
-                let err =
-                    Error::from_postgres(&format!("applying `{}`", first_line(&change.sql)), e);
+            tracing::info!(change = %change, "applying");
+            if let Err(e) = tx.batch_execute(&change.sql()) {
+                let err = Error::from_postgres(&format!("applying `{change}`"), e);
                 drop(tx); // rolls back
                 record_failure(client, &hash, policy, &sql, started_at, started, &err);
                 return Err(err);
@@ -436,9 +435,9 @@ fn converge_phase(
         .collect();
     let all_sql = plan_sql(&recorded);
     for change in &in_tx {
-        tracing::info!(sql = %first_line(&change.sql), "applying");
-        if let Err(e) = tx.batch_execute(&change.sql) {
-            let err = Error::from_postgres(&format!("applying `{}`", first_line(&change.sql)), e);
+        tracing::info!(change = %change, "applying");
+        if let Err(e) = tx.batch_execute(&change.sql()) {
+            let err = Error::from_postgres(&format!("applying `{change}`"), e);
             drop(tx); // rolls back: nothing of the plan is applied
             record_failure(client, &hash, policy, &all_sql, started_at, started, &err);
             return Err(err);
@@ -455,7 +454,7 @@ fn converge_phase(
     plan.changes.splice(0..0, earlier);
     applied.extend(in_tx);
     for change in after {
-        tracing::info!(sql = %first_line(&change.sql), "applying outside a transaction");
+        tracing::info!(change = %change, "applying outside a transaction");
         let timeouts = format!(
             "SET lock_timeout = '{}'; SET statement_timeout = '{}'",
             ms(policy.lock_timeout),
@@ -463,17 +462,17 @@ fn converge_phase(
         );
         let result = client
             .batch_execute(&timeouts)
-            .and_then(|()| client.batch_execute(&change.sql));
+            .and_then(|()| client.batch_execute(&change.sql()));
         client
             .batch_execute("RESET lock_timeout; RESET statement_timeout")
             .ok();
         if let Err(e) = result {
-            let err = Error::from_postgres(&format!("applying `{}`", first_line(&change.sql)), e);
+            let err = Error::from_postgres(&format!("applying `{change}`"), e);
             record_failure(
                 client,
                 &hash,
                 policy,
-                &change.sql,
+                &change.sql(),
                 started_at,
                 started,
                 &err,
@@ -496,7 +495,7 @@ fn converge_phase(
 fn plan_sql(changes: &[Change]) -> String {
     changes
         .iter()
-        .map(|c| c.sql.as_str())
+        .map(|c| c.sql())
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -622,17 +621,10 @@ fn drift_error(changes: &[Change]) -> Error {
     }
     text.push_str("\nPlease run:\n");
     for c in changes {
-        text.push_str(&c.sql);
+        text.push_str(&c.sql());
         text.push('\n');
     }
     Error::new(ErrorKind::Drift, "validating the database schema", text)
-}
-
-fn first_line(sql: &str) -> &str {
-    sql.lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty() && !l.starts_with("--"))
-        .unwrap_or(sql)
 }
 
 #[allow(clippy::too_many_arguments)]

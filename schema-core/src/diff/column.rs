@@ -21,22 +21,22 @@ impl<'a> Planner<'a> {
             Change::new(
                 ObjectRef::column(name, &column.name),
                 ChangeKind::Create,
-                &[Statement::AlterTable {
-                    table: name,
-                    action: AlterTable::AddColumn(column),
+                [Statement::AlterTable {
+                    table: name.clone(),
+                    action: AlterTable::AddColumn(column.clone()),
                 }],
             )
             .hazard_if(rewrites, Hazard::RewritesTable)
             .hazard_if(required, Hazard::AddsRequiredColumn)
             .lock(LockLevel::AccessExclusive)
-            .inverse(&[Statement::AlterTable {
-                table: name,
-                action: AlterTable::DropColumn(&column.name),
+            .inverse([Statement::AlterTable {
+                table: name.clone(),
+                action: AlterTable::DropColumn(column.name.clone()),
             }]),
         );
         self.comment(
             ObjectRef::column(name, &column.name),
-            CommentTarget::Column(name, &column.name),
+            CommentTarget::Column(name.clone(), column.name.clone()),
             &None,
             &column.comment,
         );
@@ -53,7 +53,7 @@ impl<'a> Planner<'a> {
         let name = &table.name;
         let object = ObjectRef::column(name, &nc.name);
         let alter = |action| Statement::AlterTable {
-            table: name,
+            table: name.clone(),
             action,
         };
         let col = nc.name.as_str();
@@ -65,9 +65,9 @@ impl<'a> Planner<'a> {
                 Change::new(
                     ObjectRef::column(&old_table.name, &oc.name),
                     ChangeKind::Drop,
-                    &[Statement::AlterTable {
-                        table: &old_table.name,
-                        action: AlterTable::DropColumn(&oc.name),
+                    [Statement::AlterTable {
+                        table: old_table.name.clone(),
+                        action: AlterTable::DropColumn(oc.name.clone()),
                     }],
                 )
                 .hazard(Hazard::RecreatesObject)
@@ -83,7 +83,7 @@ impl<'a> Planner<'a> {
                 Change::new(
                     object.clone(),
                     ChangeKind::Alter,
-                    &[alter(AlterTable::DropExpression(col))],
+                    [alter(AlterTable::DropExpression(col.to_string()))],
                 )
                 .lock(LockLevel::AccessExclusive),
             );
@@ -93,12 +93,12 @@ impl<'a> Planner<'a> {
                 Change::new(
                     object.clone(),
                     ChangeKind::Alter,
-                    &[alter(AlterTable::DropIdentity(col))],
+                    [alter(AlterTable::DropIdentity(col.to_string()))],
                 )
                 .lock(LockLevel::AccessExclusive)
-                .inverse(&[Statement::AddIdentity {
-                    table: name,
-                    column: col,
+                .inverse([Statement::AddIdentity {
+                    table: name.clone(),
+                    column: col.to_string(),
                     identity,
                 }]),
             );
@@ -131,13 +131,13 @@ impl<'a> Planner<'a> {
             let mut change = Change::new(
                 object.clone(),
                 ChangeKind::Alter,
-                &[alter(AlterTable::DropDefault(col))],
+                [alter(AlterTable::DropDefault(col.to_string()))],
             )
             .lock(LockLevel::AccessExclusive);
             if let Some(d) = old_default {
-                change = change.inverse(&[Statement::AlterTable {
-                    table: name,
-                    action: AlterTable::SetDefault(col, d),
+                change = change.inverse([Statement::AlterTable {
+                    table: name.clone(),
+                    action: AlterTable::SetDefault(col.to_string(), d.clone()),
                 }]);
             }
             changes.push(change);
@@ -149,9 +149,9 @@ impl<'a> Planner<'a> {
                 Change::new(
                     object.clone(),
                     ChangeKind::Alter,
-                    &[
-                        alter(AlterTable::DropDefault(col)),
-                        Statement::DropSequence(&seq),
+                    [
+                        alter(AlterTable::DropDefault(col.to_string())),
+                        Statement::DropSequence(seq.clone()),
                     ],
                 )
                 .hazard(Hazard::DeletesData)
@@ -170,16 +170,12 @@ impl<'a> Planner<'a> {
             };
             let mut target = nc.clone();
             target.data_type = new_type.clone();
-            let using = cost
-                .needs_using
-                .then(|| format!("{}::{}", crate::render::Ident(col), SqlType(&new_type)));
+            let using = cost.needs_using.then(|| cast_column(col, &new_type));
             let mut back = oc.clone();
             back.name = nc.name.clone();
             back.data_type = old_type.clone();
             let back_cost = type_change(&new_type, &old_type);
-            let back_using = back_cost
-                .needs_using
-                .then(|| format!("{}::{}", crate::render::Ident(col), SqlType(&old_type)));
+            let back_using = back_cost.needs_using.then(|| cast_column(col, &old_type));
             let indexed = table.indexes.iter().any(|i| {
                 i.elements
                     .iter()
@@ -192,21 +188,21 @@ impl<'a> Planner<'a> {
             });
             let sequence = serial_sequence(name, col);
             let mut statements = vec![Statement::AlterTable {
-                table: name,
+                table: name.clone(),
                 action: AlterTable::AlterType {
-                    column: &target,
+                    column: target.clone(),
                     using,
                     reset_collation: oc.collation.is_some(),
                 },
             }];
             if is_serial(oc) && is_serial(nc) {
                 statements.push(Statement::AlterSequence {
-                    name: &sequence,
+                    name: sequence.clone(),
                     options: vec![SequenceOption::As(new_type.clone())],
                 });
             }
             changes.push(
-                Change::new(object.clone(), ChangeKind::Alter, &statements)
+                Change::new(object.clone(), ChangeKind::Alter, statements)
                     .hazard_if(cost.rewrite, Hazard::RewritesTable)
                     .hazard_if(cost.narrowing, Hazard::NarrowsType)
                     .hazard_if(
@@ -214,10 +210,10 @@ impl<'a> Planner<'a> {
                         Hazard::BuildsIndex,
                     )
                     .lock(LockLevel::AccessExclusive)
-                    .inverse(&[Statement::AlterTable {
-                        table: name,
+                    .inverse([Statement::AlterTable {
+                        table: name.clone(),
                         action: AlterTable::AlterType {
-                            column: &back,
+                            column: back.clone(),
                             using: back_using,
                             reset_collation: nc.collation.is_some(),
                         },
@@ -229,12 +225,14 @@ impl<'a> Planner<'a> {
                 let mut change = Change::new(
                     object.clone(),
                     ChangeKind::Alter,
-                    &[alter(AlterTable::SetDefault(col, d))],
+                    [alter(AlterTable::SetDefault(col.to_string(), d.clone()))],
                 )
                 .lock(LockLevel::AccessExclusive);
                 change = match old_default {
-                    Some(od) => change.inverse(&[alter(AlterTable::SetDefault(col, od))]),
-                    None => change.inverse(&[alter(AlterTable::DropDefault(col))]),
+                    Some(od) => {
+                        change.inverse([alter(AlterTable::SetDefault(col.to_string(), od.clone()))])
+                    }
+                    None => change.inverse([alter(AlterTable::DropDefault(col.to_string()))]),
                 };
                 changes.push(change);
             }
@@ -253,11 +251,11 @@ impl<'a> Planner<'a> {
                 Change::new(
                     object.clone(),
                     ChangeKind::Alter,
-                    &[alter(AlterTable::SetNotNull(col))],
+                    [alter(AlterTable::SetNotNull(col.to_string()))],
                 )
                 .hazard(Hazard::ValidatesConstraint)
                 .lock(LockLevel::AccessExclusive)
-                .inverse(&[alter(AlterTable::DropNotNull(col))]),
+                .inverse([alter(AlterTable::DropNotNull(col.to_string()))]),
             );
         }
         if was && !will {
@@ -265,10 +263,10 @@ impl<'a> Planner<'a> {
                 Change::new(
                     object.clone(),
                     ChangeKind::Alter,
-                    &[alter(AlterTable::DropNotNull(col))],
+                    [alter(AlterTable::DropNotNull(col.to_string()))],
                 )
                 .lock(LockLevel::AccessExclusive)
-                .inverse(&[alter(AlterTable::SetNotNull(col))]),
+                .inverse([alter(AlterTable::SetNotNull(col.to_string()))]),
             );
         }
         match (oc.identity, nc.identity) {
@@ -276,29 +274,29 @@ impl<'a> Planner<'a> {
                 Change::new(
                     object.clone(),
                     ChangeKind::Alter,
-                    &[
+                    [
                         Statement::AddIdentity {
-                            table: name,
-                            column: col,
+                            table: name.clone(),
+                            column: col.to_string(),
                             identity,
                         },
                         Statement::SyncSequence {
-                            table: name,
-                            column: col,
+                            table: name.clone(),
+                            column: col.to_string(),
                         },
                     ],
                 )
                 .lock(LockLevel::AccessExclusive)
-                .inverse(&[alter(AlterTable::DropIdentity(col))]),
+                .inverse([alter(AlterTable::DropIdentity(col.to_string()))]),
             ),
             (Some(a), Some(b)) if a != b => changes.push(
                 Change::new(
                     object.clone(),
                     ChangeKind::Alter,
-                    &[alter(AlterTable::SetIdentity(col, b))],
+                    [alter(AlterTable::SetIdentity(col.to_string(), b))],
                 )
                 .lock(LockLevel::AccessExclusive)
-                .inverse(&[alter(AlterTable::SetIdentity(col, a))]),
+                .inverse([alter(AlterTable::SetIdentity(col.to_string(), a))]),
             ),
             _ => {}
         }
@@ -306,7 +304,7 @@ impl<'a> Planner<'a> {
         if oc.comment != nc.comment {
             self.comment(
                 object,
-                CommentTarget::Column(name, col),
+                CommentTarget::Column(name.clone(), col.to_string()),
                 &oc.comment,
                 &nc.comment,
             );
@@ -332,30 +330,30 @@ impl<'a> Planner<'a> {
             owned_by: None,
             comment: None,
         };
-        let default = format!("nextval({}::regclass)", quote_literal(&seq.to_string()));
+        let default = nextval_default(&seq);
         Change::new(
             ObjectRef::column(name, col),
             ChangeKind::Alter,
-            &[
-                Statement::CreateSequence(&sequence),
+            [
+                Statement::CreateSequence(sequence.clone()),
                 Statement::AlterSequence {
-                    name: &seq,
+                    name: seq.clone(),
                     options: vec![SequenceOption::OwnedBy(Some((
                         name.clone(),
                         col.to_string(),
                     )))],
                 },
                 Statement::SyncSequence {
-                    table: name,
-                    column: col,
+                    table: name.clone(),
+                    column: col.to_string(),
                 },
                 Statement::AlterTable {
-                    table: name,
-                    action: AlterTable::SetDefault(col, &default),
+                    table: name.clone(),
+                    action: AlterTable::SetDefault(col.to_string(), default.clone()),
                 },
                 Statement::AlterTable {
-                    table: name,
-                    action: AlterTable::SetNotNull(col),
+                    table: name.clone(),
+                    action: AlterTable::SetNotNull(col.to_string()),
                 },
             ],
         )

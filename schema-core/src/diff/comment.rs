@@ -6,7 +6,7 @@ impl<'a> Planner<'a> {
     pub(super) fn comment(
         &mut self,
         object: ObjectRef,
-        target: CommentTarget<'a>,
+        target: CommentTarget,
         old: &Option<String>,
         new: &'a Option<String>,
     ) {
@@ -17,15 +17,15 @@ impl<'a> Planner<'a> {
             Change::new(
                 object,
                 ChangeKind::Alter,
-                &[Statement::Comment {
-                    target,
-                    text: new.as_deref(),
+                [Statement::Comment {
+                    target: target.clone(),
+                    text: new.clone(),
                 }],
             )
             .lock(LockLevel::ShareUpdateExclusive)
-            .inverse(&[Statement::Comment {
+            .inverse([Statement::Comment {
                 target,
-                text: old.as_deref(),
+                text: old.clone(),
             }]),
         );
     }

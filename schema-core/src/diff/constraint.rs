@@ -29,7 +29,7 @@ impl<'a> Planner<'a> {
                     } else {
                         self.comment(
                             ObjectRef::constraint(&new.name, &c.name),
-                            CommentTarget::Constraint(&new.name, &c.name),
+                            CommentTarget::Constraint(new.name.clone(), c.name.clone()),
                             &o.comment,
                             &c.comment,
                         );
@@ -55,9 +55,9 @@ impl<'a> Planner<'a> {
             let change = Change::new(
                 ObjectRef::constraint(&old.name, &o.name),
                 ChangeKind::Drop,
-                &[Statement::AlterTable {
-                    table: &old.name,
-                    action: AlterTable::DropConstraint(&o.name),
+                [Statement::AlterTable {
+                    table: old.name.clone(),
+                    action: AlterTable::DropConstraint(o.name.clone()),
                 }],
             )
             .hazard(if recreated {
@@ -66,9 +66,9 @@ impl<'a> Planner<'a> {
                 Hazard::DropsObject
             })
             .lock(LockLevel::AccessExclusive)
-            .inverse(&[Statement::AddConstraint {
-                table: &old.name,
-                constraint: o,
+            .inverse([Statement::AddConstraint {
+                table: old.name.clone(),
+                constraint: o.clone(),
                 mode: AddMode::Plain,
             }]);
             if is_fk {
@@ -184,8 +184,8 @@ impl<'a> Planner<'a> {
     pub(super) fn add_constraint(&mut self, table: &'a QualifiedName, c: &'a Constraint) {
         let object = ObjectRef::constraint(table, &c.name);
         let drop = Statement::AlterTable {
-            table,
-            action: AlterTable::DropConstraint(&c.name),
+            table: table.clone(),
+            action: AlterTable::DropConstraint(c.name.clone()),
         };
         let phase = |me: &mut Self, change: Change, fk: bool| {
             if fk {
@@ -205,26 +205,26 @@ impl<'a> Planner<'a> {
                 let add = Change::new(
                     object.clone(),
                     ChangeKind::Create,
-                    &[Statement::AddConstraint {
-                        table,
-                        constraint: c,
+                    [Statement::AddConstraint {
+                        table: table.clone(),
+                        constraint: c.clone(),
                         mode: AddMode::NotValid,
                     }],
                 )
                 .lock(lock)
-                .inverse(std::slice::from_ref(&drop));
+                .inverse([drop.clone()]);
                 phase(self, add, fk);
                 let validate = Change::new(
                     object.clone(),
                     ChangeKind::Alter,
-                    &[Statement::AlterTable {
-                        table,
-                        action: AlterTable::ValidateConstraint(&c.name),
+                    [Statement::AlterTable {
+                        table: table.clone(),
+                        action: AlterTable::ValidateConstraint(c.name.clone()),
                     }],
                 )
                 .hazard(Hazard::ValidatesConstraint)
                 .lock(LockLevel::ShareUpdateExclusive)
-                .inverse(&[]);
+                .inverse(Vec::new());
                 phase(self, validate, fk);
             }
             ConstraintKind::PrimaryKey { columns, include }
@@ -261,17 +261,17 @@ impl<'a> Planner<'a> {
                     Change::new(
                         ObjectRef::index(table, &c.name),
                         ChangeKind::Create,
-                        &[Statement::CreateIndex {
-                            table,
-                            index: &index,
+                        [Statement::CreateIndex {
+                            table: table.clone(),
+                            index: index.clone(),
                             concurrently: true,
                         }],
                     )
                     .lock(LockLevel::ShareUpdateExclusive)
                     .not_transactional()
-                    .inverse(&[Statement::DropIndex {
-                        schema: &table.schema,
-                        name: &c.name,
+                    .inverse([Statement::DropIndex {
+                        schema: table.schema.clone(),
+                        name: c.name.clone(),
                         concurrently: true,
                     }]),
                 );
@@ -279,20 +279,20 @@ impl<'a> Planner<'a> {
                     Change::new(
                         object.clone(),
                         ChangeKind::Create,
-                        &[Statement::AddConstraint {
-                            table,
-                            constraint: c,
+                        [Statement::AddConstraint {
+                            table: table.clone(),
+                            constraint: c.clone(),
                             mode: AddMode::UsingIndex,
                         }],
                     )
                     .lock(LockLevel::AccessExclusive)
-                    .inverse(&[drop]),
+                    .inverse([drop]),
                 );
             }
         }
         self.comment(
             object,
-            CommentTarget::Constraint(table, &c.name),
+            CommentTarget::Constraint(table.clone(), c.name.clone()),
             &None,
             &c.comment,
         );

@@ -12,11 +12,16 @@ impl<'a> Planner<'a> {
                         Change::new(
                             object.clone(),
                             ChangeKind::Create,
-                            &[Statement::CreateEnum(e)],
+                            [Statement::CreateEnum(e.clone())],
                         )
-                        .inverse(&[Statement::DropType(&e.name)]),
+                        .inverse([Statement::DropType(e.name.clone())]),
                     );
-                    self.comment(object, CommentTarget::Type(&e.name), &None, &e.comment);
+                    self.comment(
+                        object,
+                        CommentTarget::Type(e.name.clone()),
+                        &None,
+                        &e.comment,
+                    );
                 }
                 Some(old) => {
                     if self.rebuilt_enums.contains(&e.name) {
@@ -26,7 +31,7 @@ impl<'a> Planner<'a> {
                     }
                     self.comment(
                         object,
-                        CommentTarget::Type(&e.name),
+                        CommentTarget::Type(e.name.clone()),
                         &old.comment,
                         &e.comment,
                     );
@@ -39,10 +44,10 @@ impl<'a> Planner<'a> {
                     Change::new(
                         ObjectRef::new(ObjectKind::Type, &old.name),
                         ChangeKind::Drop,
-                        &[Statement::DropType(&old.name)],
+                        [Statement::DropType(old.name.clone())],
                     )
                     .hazard(Hazard::DropsObject)
-                    .inverse(&[Statement::CreateEnum(old)]),
+                    .inverse([Statement::CreateEnum(old.clone())]),
                 );
             }
         }
@@ -56,9 +61,9 @@ impl<'a> Planner<'a> {
                 continue;
             }
             let position = if i > 0 {
-                EnumPosition::After(&new.values[i - 1])
+                EnumPosition::After(new.values[i - 1].clone())
             } else if let Some(first) = old.values.first() {
-                EnumPosition::Before(first)
+                EnumPosition::Before(first.clone())
             } else {
                 EnumPosition::Last
             };
@@ -66,9 +71,9 @@ impl<'a> Planner<'a> {
                 Change::new(
                     ObjectRef::new(ObjectKind::Type, &new.name),
                     ChangeKind::Alter,
-                    &[Statement::AddEnumValue {
-                        name: &new.name,
-                        value,
+                    [Statement::AddEnumValue {
+                        name: new.name.clone(),
+                        value: value.clone(),
                         position,
                     }],
                 )
@@ -92,45 +97,38 @@ impl<'a> Planner<'a> {
         }
         let usings: Vec<String> = columns
             .iter()
-            .map(|(_, _, nc)| {
-                let text = if nc.data_type.array { "text[]" } else { "text" };
-                format!(
-                    "{}::{text}::{}",
-                    crate::render::Ident(&nc.name),
-                    SqlType(&nc.data_type)
-                )
-            })
+            .map(|(_, _, nc)| cast_column_through_text(&nc.name, &nc.data_type))
             .collect();
         let mut statements = vec![
             Statement::RenameType {
-                name: &new.name,
-                to: &temp,
+                name: new.name.clone(),
+                to: temp.clone(),
             },
-            Statement::CreateEnum(new),
+            Statement::CreateEnum(new.clone()),
         ];
         for ((table, oc, nc), using) in columns.iter().zip(&usings) {
             if oc.default.is_some() {
                 statements.push(Statement::AlterTable {
-                    table,
-                    action: AlterTable::DropDefault(&nc.name),
+                    table: (*table).clone(),
+                    action: AlterTable::DropDefault(nc.name.clone()),
                 });
             }
             statements.push(Statement::AlterTable {
-                table,
+                table: (*table).clone(),
                 action: AlterTable::AlterType {
-                    column: nc,
+                    column: (*nc).clone(),
                     using: Some(using.clone()),
                     reset_collation: false,
                 },
             });
             if let Some(default) = &nc.default {
                 statements.push(Statement::AlterTable {
-                    table,
-                    action: AlterTable::SetDefault(&nc.name, default),
+                    table: (*table).clone(),
+                    action: AlterTable::SetDefault(nc.name.clone(), default.clone()),
                 });
             }
         }
-        statements.push(Statement::DropType(&temp_name));
+        statements.push(Statement::DropType(temp_name.clone()));
         let _ = old.values.len();
         let lock = if columns.is_empty() {
             LockLevel::None
@@ -141,7 +139,7 @@ impl<'a> Planner<'a> {
             Change::new(
                 ObjectRef::new(ObjectKind::Type, &new.name),
                 ChangeKind::Alter,
-                &statements,
+                statements,
             )
             .hazard(Hazard::RemovesEnumValue)
             .hazard_if(!columns.is_empty(), Hazard::RewritesTable)

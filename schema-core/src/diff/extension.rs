@@ -12,13 +12,13 @@ impl<'a> Planner<'a> {
                         Change::new(
                             object.clone(),
                             ChangeKind::Create,
-                            &[Statement::CreateExtension(ext)],
+                            [Statement::CreateExtension(ext.clone())],
                         )
-                        .inverse(&[Statement::DropExtension(&ext.name)]),
+                        .inverse([Statement::DropExtension(ext.name.clone())]),
                     );
                     self.comment(
                         object,
-                        CommentTarget::Extension(&ext.name),
+                        CommentTarget::Extension(ext.name.clone()),
                         &None,
                         &ext.comment,
                     );
@@ -30,15 +30,15 @@ impl<'a> Planner<'a> {
                                 Change::new(
                                     object.clone(),
                                     ChangeKind::Alter,
-                                    &[Statement::AlterExtensionSchema {
-                                        name: &ext.name,
-                                        schema: to,
+                                    [Statement::AlterExtensionSchema {
+                                        name: ext.name.clone(),
+                                        schema: to.clone(),
                                     }],
                                 )
-                                .inverse(&[
+                                .inverse([
                                     Statement::AlterExtensionSchema {
-                                        name: &ext.name,
-                                        schema: from,
+                                        name: ext.name.clone(),
+                                        schema: from.clone(),
                                     },
                                 ]),
                             );
@@ -49,7 +49,7 @@ impl<'a> Planner<'a> {
                     if ext.comment.is_some() {
                         self.comment(
                             object,
-                            CommentTarget::Extension(&ext.name),
+                            CommentTarget::Extension(ext.name.clone()),
                             &old.comment,
                             &ext.comment,
                         );
@@ -63,10 +63,10 @@ impl<'a> Planner<'a> {
                     Change::new(
                         ObjectRef::new(ObjectKind::Extension, crate::render::Ident(&old.name)),
                         ChangeKind::Drop,
-                        &[Statement::DropExtension(&old.name)],
+                        [Statement::DropExtension(old.name.clone())],
                     )
                     .hazard(Hazard::DropsObject)
-                    .inverse(&[Statement::CreateExtension(old)]),
+                    .inverse([Statement::CreateExtension(old.clone())]),
                 );
             }
         }

@@ -16,10 +16,10 @@ impl<'a> Planner<'a> {
                         Change::new(
                             ObjectRef::function(old),
                             ChangeKind::Drop,
-                            &[Statement::DropFunction(old)],
+                            [Statement::DropFunction(old.clone())],
                         )
                         .hazard(Hazard::RecreatesObject)
-                        .inverse(&[Statement::CreateFunction(old)]),
+                        .inverse([Statement::CreateFunction(old.clone())]),
                     );
                     self.create_function(func, Some(old));
                 }
@@ -29,15 +29,15 @@ impl<'a> Planner<'a> {
                             Change::new(
                                 object.clone(),
                                 ChangeKind::Alter,
-                                &[Statement::CreateFunction(func)],
+                                [Statement::CreateFunction(func.clone())],
                             )
                             .defines_function()
-                            .inverse(&[Statement::CreateFunction(old)]),
+                            .inverse([Statement::CreateFunction(old.clone())]),
                         );
                     }
                     self.comment(
                         object,
-                        CommentTarget::Function(func),
+                        CommentTarget::Function(func.clone()),
                         &old.comment,
                         &func.comment,
                     );
@@ -51,10 +51,10 @@ impl<'a> Planner<'a> {
                     Change::new(
                         ObjectRef::function(old),
                         ChangeKind::Drop,
-                        &[Statement::DropFunction(old)],
+                        [Statement::DropFunction(old.clone())],
                     )
                     .hazard(Hazard::DropsObject)
-                    .inverse(&[Statement::CreateFunction(old)]),
+                    .inverse([Statement::CreateFunction(old.clone())]),
                 );
             }
         }
@@ -64,20 +64,20 @@ impl<'a> Planner<'a> {
         let mut change = Change::new(
             ObjectRef::function(func),
             ChangeKind::Create,
-            &[Statement::CreateFunction(func)],
+            [Statement::CreateFunction(func.clone())],
         )
         .defines_function();
         change = match replaced {
-            Some(old) => change.inverse(&[
-                Statement::DropFunction(func),
-                Statement::CreateFunction(old),
+            Some(old) => change.inverse([
+                Statement::DropFunction(func.clone()),
+                Statement::CreateFunction(old.clone()),
             ]),
-            None => change.inverse(&[Statement::DropFunction(func)]),
+            None => change.inverse([Statement::DropFunction(func.clone())]),
         };
         self.phases.functions.push(change);
         self.comment(
             ObjectRef::function(func),
-            CommentTarget::Function(func),
+            CommentTarget::Function(func.clone()),
             &None,
             &func.comment,
         );

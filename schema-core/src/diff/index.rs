@@ -42,7 +42,7 @@ impl<'a> Planner<'a> {
                     } else {
                         self.comment(
                             ObjectRef::index(&new.name, &index.name),
-                            CommentTarget::Index(&new.name, &index.name),
+                            CommentTarget::Index(new.name.clone(), index.name.clone()),
                             &o.comment,
                             &index.comment,
                         );
@@ -65,9 +65,9 @@ impl<'a> Planner<'a> {
                 Change::new(
                     ObjectRef::index(&old.name, &o.name),
                     ChangeKind::Drop,
-                    &[Statement::DropIndex {
-                        schema: &old.name.schema,
-                        name: &o.name,
+                    [Statement::DropIndex {
+                        schema: old.name.schema.clone(),
+                        name: o.name.clone(),
                         concurrently: true,
                     }],
                 )
@@ -78,9 +78,9 @@ impl<'a> Planner<'a> {
                 })
                 .lock(LockLevel::ShareUpdateExclusive)
                 .not_transactional()
-                .inverse(&[Statement::CreateIndex {
-                    table: &old.name,
-                    index: o,
+                .inverse([Statement::CreateIndex {
+                    table: old.name.clone(),
+                    index: o.clone(),
                     concurrently: true,
                 }]),
             );
@@ -90,23 +90,23 @@ impl<'a> Planner<'a> {
                 Change::new(
                     ObjectRef::index(&new.name, &index.name),
                     ChangeKind::Create,
-                    &[Statement::CreateIndex {
-                        table: &new.name,
-                        index,
+                    [Statement::CreateIndex {
+                        table: new.name.clone(),
+                        index: index.clone(),
                         concurrently: true,
                     }],
                 )
                 .lock(LockLevel::ShareUpdateExclusive)
                 .not_transactional()
-                .inverse(&[Statement::DropIndex {
-                    schema: &new.name.schema,
-                    name: &index.name,
+                .inverse([Statement::DropIndex {
+                    schema: new.name.schema.clone(),
+                    name: index.name.clone(),
                     concurrently: true,
                 }]),
             );
             self.comment(
                 ObjectRef::index(&new.name, &index.name),
-                CommentTarget::Index(&new.name, &index.name),
+                CommentTarget::Index(new.name.clone(), index.name.clone()),
                 &None,
                 &index.comment,
             );

@@ -22,12 +22,13 @@ use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
 
 use crate::expr::normalize;
-use crate::ident::{quote_literal, quote_qualified};
+use crate::ident::quote_qualified;
 use crate::model::*;
 use crate::naming::make_object_name;
 use crate::render::{
-    comments_of_table, foreign_keys, mentioned_names, split_list_setting, view_order, AddMode,
-    AlterTable, CommentTarget, EnumPosition, FunctionSignature, SequenceOption, SqlType, Statement,
+    cast_column, cast_column_through_text, comments_of_table, foreign_keys, mentioned_names,
+    nextval_default, split_list_setting, view_order, AddMode, AlterTable, CommentTarget,
+    EnumPosition, FunctionSignature, SequenceOption, SqlType, Statement,
 };
 use crate::types::DataType;
 

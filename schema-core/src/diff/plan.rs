@@ -334,15 +334,15 @@ impl Display for ChangeKind {
     }
 }
 
-/// One step of a plan.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One step of a plan: owned statements, printed as SQL only at the edge ([`Change::sql`]).
+#[derive(Debug, Clone, PartialEq)]
 pub struct Change {
     /// The object it is about.
     pub object: ObjectRef,
     /// What it does.
     pub kind: ChangeKind,
-    /// The SQL: one or more idempotent statements, each ending in `;`.
-    pub sql: String,
+    /// What it runs: one or more idempotent statements (see [`Change::sql`] for the text).
+    pub statements: Vec<Statement>,
     /// What it risks, without duplicates, in [`Hazard`] order.
     pub hazards: Vec<Hazard>,
     /// The strongest table lock it takes.
@@ -350,21 +350,25 @@ pub struct Change {
     /// False when it cannot run inside a transaction block (`CREATE INDEX CONCURRENTLY`,
     /// `ALTER TYPE ... ADD VALUE`, whose new label cannot be used before it commits).
     pub transactional: bool,
-    /// SQL that undoes it, when the undo exists (`None` for changes that lose data or cannot
-    /// be reverted, such as a new enum label); empty when nothing needs undoing
-    /// (`VALIDATE CONSTRAINT`).
-    pub inverse: Option<String>,
+    /// The statements that undo it, when the undo exists (`None` for changes that lose data or
+    /// cannot be reverted, such as a new enum label); empty when nothing needs undoing
+    /// (`VALIDATE CONSTRAINT`). See [`Change::inverse_sql`] for the text.
+    pub inverse: Option<Vec<Statement>>,
     /// True when it creates or replaces a function, so the plan must be run with
     /// `check_function_bodies = false` (see [`Plan::to_sql`]).
     pub defines_function: bool,
 }
 
 impl Change {
-    pub(super) fn new(object: ObjectRef, kind: ChangeKind, statements: &[Statement<'_>]) -> Change {
+    pub(super) fn new(
+        object: ObjectRef,
+        kind: ChangeKind,
+        statements: impl Into<Vec<Statement>>,
+    ) -> Change {
         Change {
             object,
             kind,
-            sql: sql_of(statements),
+            statements: statements.into(),
             hazards: Vec::new(),
             lock: LockLevel::None,
             transactional: true,
@@ -404,8 +408,8 @@ impl Change {
         self.hazard(Hazard::NotTransactional)
     }
 
-    pub(super) fn inverse(mut self, statements: &[Statement<'_>]) -> Change {
-        self.inverse = Some(sql_of(statements));
+    pub(super) fn inverse(mut self, statements: impl Into<Vec<Statement>>) -> Change {
+        self.inverse = Some(statements.into());
         self
     }
 
@@ -418,9 +422,27 @@ impl Change {
     pub fn is_destructive(&self) -> bool {
         self.hazards.iter().any(|h| h.is_destructive())
     }
+
+    /// The SQL it runs: its statements pretty-printed, one after the other, each ending in `;`.
+    pub fn sql(&self) -> String {
+        sql_of(&self.statements)
+    }
+
+    /// The SQL that undoes it (see [`Change::inverse`]); empty when nothing needs undoing.
+    pub fn inverse_sql(&self) -> Option<String> {
+        self.inverse.as_deref().map(sql_of)
+    }
 }
 
-pub(super) fn sql_of(statements: &[Statement<'_>]) -> String {
+impl Display for Change {
+    /// One line for people and logs: the verb and the object, e.g.
+    /// `create index public.users_email_idx`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.kind, self.object)
+    }
+}
+
+pub(super) fn sql_of(statements: &[Statement]) -> String {
     statements
         .iter()
         .map(|s| format!("{s:#}"))
@@ -429,7 +451,7 @@ pub(super) fn sql_of(statements: &[Statement<'_>]) -> String {
 }
 
 /// An ordered list of changes that turns one schema into another.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Plan {
     /// The changes, in the order they must run.
     pub changes: Vec<Change>,
@@ -489,7 +511,7 @@ impl Plan {
     pub fn inverse_sql(&self) -> Option<String> {
         let mut parts = Vec::new();
         for change in self.changes.iter().rev() {
-            let inverse = change.inverse.clone()?;
+            let inverse = change.inverse_sql()?;
             if !inverse.is_empty() {
                 parts.push(inverse);
             }
@@ -504,10 +526,10 @@ impl Plan {
 
 pub(super) fn change_sql(change: &Change) -> String {
     if change.hazards.is_empty() {
-        change.sql.clone()
+        change.sql()
     } else {
         let codes: Vec<&str> = change.hazards.iter().map(|h| h.code()).collect();
-        format!("-- hazards: {}\n{}", codes.join(", "), change.sql)
+        format!("-- hazards: {}\n{}", codes.join(", "), change.sql())
     }
 }
 

@@ -11,20 +11,20 @@ impl<'a> Planner<'a> {
                         Change::new(
                             ObjectRef::new(ObjectKind::Schema, crate::render::Ident(&ns.name)),
                             ChangeKind::Create,
-                            &[Statement::CreateSchema(&ns.name)],
+                            [Statement::CreateSchema(ns.name.clone())],
                         )
-                        .inverse(&[Statement::DropSchema(&ns.name)]),
+                        .inverse([Statement::DropSchema(ns.name.clone())]),
                     );
                     self.comment(
                         ObjectRef::new(ObjectKind::Schema, crate::render::Ident(&ns.name)),
-                        CommentTarget::Schema(&ns.name),
+                        CommentTarget::Schema(ns.name.clone()),
                         &None,
                         &ns.comment,
                     );
                 }
                 Some(old) => self.comment(
                     ObjectRef::new(ObjectKind::Schema, crate::render::Ident(&ns.name)),
-                    CommentTarget::Schema(&ns.name),
+                    CommentTarget::Schema(ns.name.clone()),
                     &old.comment,
                     &ns.comment,
                 ),
@@ -36,10 +36,10 @@ impl<'a> Planner<'a> {
                     Change::new(
                         ObjectRef::new(ObjectKind::Schema, crate::render::Ident(&old.name)),
                         ChangeKind::Drop,
-                        &[Statement::DropSchema(&old.name)],
+                        [Statement::DropSchema(old.name.clone())],
                     )
                     .hazard(Hazard::DropsObject)
-                    .inverse(&[Statement::CreateSchema(&old.name)]),
+                    .inverse([Statement::CreateSchema(old.name.clone())]),
                 );
             }
         }

@@ -12,30 +12,30 @@ impl<'a> Planner<'a> {
                         Change::new(
                             object.clone(),
                             ChangeKind::Create,
-                            &[Statement::CreateSequence(seq)],
+                            [Statement::CreateSequence(seq.clone())],
                         )
-                        .inverse(&[Statement::DropSequence(&seq.name)]),
+                        .inverse([Statement::DropSequence(seq.name.clone())]),
                     );
                     if let Some(owner) = &seq.owned_by {
                         self.phases.sequence_owners.push(
                             Change::new(
                                 object.clone(),
                                 ChangeKind::Alter,
-                                &[Statement::AlterSequence {
-                                    name: &seq.name,
+                                [Statement::AlterSequence {
+                                    name: seq.name.clone(),
                                     options: vec![SequenceOption::OwnedBy(Some(owner.clone()))],
                                 }],
                             )
                             .lock(LockLevel::ShareRowExclusive)
-                            .inverse(&[Statement::AlterSequence {
-                                name: &seq.name,
+                            .inverse([Statement::AlterSequence {
+                                name: seq.name.clone(),
                                 options: vec![SequenceOption::OwnedBy(None)],
                             }]),
                         );
                     }
                     self.comment(
                         object,
-                        CommentTarget::Sequence(&seq.name),
+                        CommentTarget::Sequence(seq.name.clone()),
                         &None,
                         &seq.comment,
                     );
@@ -48,14 +48,14 @@ impl<'a> Planner<'a> {
                             Change::new(
                                 object.clone(),
                                 ChangeKind::Alter,
-                                &[Statement::AlterSequence {
-                                    name: &seq.name,
+                                [Statement::AlterSequence {
+                                    name: seq.name.clone(),
                                     options,
                                 }],
                             )
                             .lock(LockLevel::ShareRowExclusive)
-                            .inverse(&[Statement::AlterSequence {
-                                name: &seq.name,
+                            .inverse([Statement::AlterSequence {
+                                name: seq.name.clone(),
                                 options: back,
                             }]),
                         );
@@ -69,21 +69,21 @@ impl<'a> Planner<'a> {
                             Change::new(
                                 object.clone(),
                                 ChangeKind::Alter,
-                                &[Statement::AlterSequence {
-                                    name: &seq.name,
+                                [Statement::AlterSequence {
+                                    name: seq.name.clone(),
                                     options: vec![SequenceOption::OwnedBy(seq.owned_by.clone())],
                                 }],
                             )
                             .lock(LockLevel::ShareRowExclusive)
-                            .inverse(&[Statement::AlterSequence {
-                                name: &seq.name,
+                            .inverse([Statement::AlterSequence {
+                                name: seq.name.clone(),
                                 options: vec![SequenceOption::OwnedBy(old_owner.clone())],
                             }]),
                         );
                     }
                     self.comment(
                         object,
-                        CommentTarget::Sequence(&seq.name),
+                        CommentTarget::Sequence(seq.name.clone()),
                         &old.comment,
                         &seq.comment,
                     );
@@ -96,7 +96,7 @@ impl<'a> Planner<'a> {
                     Change::new(
                         ObjectRef::new(ObjectKind::Sequence, &old.name),
                         ChangeKind::Drop,
-                        &[Statement::DropSequence(&old.name)],
+                        [Statement::DropSequence(old.name.clone())],
                     )
                     .hazard(Hazard::DeletesData)
                     .lock(LockLevel::AccessExclusive),

@@ -17,24 +17,28 @@ impl<'a> Planner<'a> {
     pub(super) fn create_table(&mut self, table: &'a Table) {
         let object = ObjectRef::new(ObjectKind::Table, &table.name);
         self.phases.tables.push(
-            Change::new(object, ChangeKind::Create, &[Statement::CreateTable(table)])
-                .inverse(&[Statement::DropTable(&table.name)]),
+            Change::new(
+                object,
+                ChangeKind::Create,
+                [Statement::CreateTable(table.clone())],
+            )
+            .inverse([Statement::DropTable(table.name.clone())]),
         );
         for fk in foreign_keys(table) {
             self.phases.foreign_keys.push(
                 Change::new(
                     ObjectRef::constraint(&table.name, &fk.name),
                     ChangeKind::Create,
-                    &[Statement::AddConstraint {
-                        table: &table.name,
-                        constraint: fk,
+                    [Statement::AddConstraint {
+                        table: table.name.clone(),
+                        constraint: fk.clone(),
                         mode: AddMode::Plain,
                     }],
                 )
                 .lock(LockLevel::ShareRowExclusive)
-                .inverse(&[Statement::AlterTable {
-                    table: &table.name,
-                    action: AlterTable::DropConstraint(&fk.name),
+                .inverse([Statement::AlterTable {
+                    table: table.name.clone(),
+                    action: AlterTable::DropConstraint(fk.name.clone()),
                 }]),
             );
         }
@@ -43,27 +47,27 @@ impl<'a> Planner<'a> {
                 Change::new(
                     ObjectRef::index(&table.name, &index.name),
                     ChangeKind::Create,
-                    &[Statement::CreateIndex {
-                        table: &table.name,
-                        index,
+                    [Statement::CreateIndex {
+                        table: table.name.clone(),
+                        index: index.clone(),
                         concurrently: false,
                     }],
                 )
                 .lock(LockLevel::Share)
-                .inverse(&[Statement::DropIndex {
-                    schema: &table.name.schema,
-                    name: &index.name,
+                .inverse([Statement::DropIndex {
+                    schema: table.name.schema.clone(),
+                    name: index.name.clone(),
                     concurrently: false,
                 }]),
             );
         }
         let comments = comments_of_table(table);
         if !comments.is_empty() {
-            let removed: Vec<Statement<'_>> = comments
+            let removed: Vec<Statement> = comments
                 .iter()
                 .map(|c| match c {
                     Statement::Comment { target, .. } => Statement::Comment {
-                        target: *target,
+                        target: target.clone(),
                         text: None,
                     },
                     other => other.clone(),
@@ -73,10 +77,10 @@ impl<'a> Planner<'a> {
                 Change::new(
                     ObjectRef::new(ObjectKind::Table, &table.name),
                     ChangeKind::Alter,
-                    &comments,
+                    comments,
                 )
                 .lock(LockLevel::ShareUpdateExclusive)
-                .inverse(&removed),
+                .inverse(removed),
             );
         }
     }
@@ -110,9 +114,9 @@ impl<'a> Planner<'a> {
                                 Change::new(
                                     ObjectRef::constraint(&other.name, &fk.name),
                                     ChangeKind::Drop,
-                                    &[Statement::AlterTable {
-                                        table: &other.name,
-                                        action: AlterTable::DropConstraint(&fk.name),
+                                    [Statement::AlterTable {
+                                        table: other.name.clone(),
+                                        action: AlterTable::DropConstraint(fk.name.clone()),
                                     }],
                                 )
                                 .hazard(Hazard::DropsObject)
@@ -140,7 +144,7 @@ impl<'a> Planner<'a> {
                 Change::new(
                     ObjectRef::new(ObjectKind::Table, &table.name),
                     ChangeKind::Drop,
-                    &[Statement::DropTable(&table.name)],
+                    [Statement::DropTable(table.name.clone())],
                 )
                 .hazard(Hazard::DeletesData)
                 .lock(LockLevel::AccessExclusive),
@@ -157,16 +161,16 @@ impl<'a> Planner<'a> {
                 Change::new(
                     ObjectRef::new(ObjectKind::Table, &old.name),
                     ChangeKind::Rename,
-                    &[Statement::RenameTable {
-                        from: &old.name,
-                        to: &new.name.name,
+                    [Statement::RenameTable {
+                        from: old.name.clone(),
+                        to: new.name.name.clone(),
                     }],
                 )
                 .hazard(Hazard::RenamesObject)
                 .lock(LockLevel::AccessExclusive)
-                .inverse(&[Statement::RenameTable {
-                    from: &new.name,
-                    to: &old.name.name,
+                .inverse([Statement::RenameTable {
+                    from: new.name.clone(),
+                    to: old.name.name.clone(),
                 }]),
             );
         }
@@ -178,18 +182,18 @@ impl<'a> Planner<'a> {
                     Change::new(
                         ObjectRef::column(&old.name, &oc.name),
                         ChangeKind::Rename,
-                        &[Statement::RenameColumn {
-                            table: name,
-                            from: &oc.name,
-                            to: &nc.name,
+                        [Statement::RenameColumn {
+                            table: name.clone(),
+                            from: oc.name.clone(),
+                            to: nc.name.clone(),
                         }],
                     )
                     .hazard(Hazard::RenamesObject)
                     .lock(LockLevel::AccessExclusive)
-                    .inverse(&[Statement::RenameColumn {
-                        table: name,
-                        from: &nc.name,
-                        to: &oc.name,
+                    .inverse([Statement::RenameColumn {
+                        table: name.clone(),
+                        from: nc.name.clone(),
+                        to: oc.name.clone(),
                     }]),
                 );
             }
@@ -213,9 +217,9 @@ impl<'a> Planner<'a> {
                 Change::new(
                     ObjectRef::column(&old.name, &oc.name),
                     ChangeKind::Drop,
-                    &[Statement::AlterTable {
-                        table: &old.name,
-                        action: AlterTable::DropColumn(&oc.name),
+                    [Statement::AlterTable {
+                        table: old.name.clone(),
+                        action: AlterTable::DropColumn(oc.name.clone()),
                     }],
                 )
                 .hazard(Hazard::DeletesData)
@@ -226,7 +230,7 @@ impl<'a> Planner<'a> {
         self.table_indexes(i);
         self.comment(
             ObjectRef::new(ObjectKind::Table, name),
-            CommentTarget::Table(name),
+            CommentTarget::Table(name.clone()),
             &old.comment,
             &new.comment,
         );

@@ -28,9 +28,9 @@ impl<'a> Planner<'a> {
                 Change::new(
                     ObjectRef::trigger(&o.table, &o.name),
                     ChangeKind::Drop,
-                    &[Statement::DropTrigger {
-                        table: &o.table,
-                        name: &o.name,
+                    [Statement::DropTrigger {
+                        table: o.table.clone(),
+                        name: o.name.clone(),
                     }],
                 )
                 .hazard(if declared.is_some() {
@@ -39,7 +39,7 @@ impl<'a> Planner<'a> {
                     Hazard::DropsObject
                 })
                 .lock(LockLevel::AccessExclusive)
-                .inverse(&[Statement::CreateTrigger(o)]),
+                .inverse([Statement::CreateTrigger(o.clone())]),
             );
         }
         for t in &self.new.triggers {
@@ -52,12 +52,12 @@ impl<'a> Planner<'a> {
             let create = Change::new(
                 object.clone(),
                 ChangeKind::Create,
-                &[Statement::CreateTrigger(t)],
+                [Statement::CreateTrigger(t.clone())],
             )
             .lock(LockLevel::ShareRowExclusive)
-            .inverse(&[Statement::DropTrigger {
-                table: &t.table,
-                name: &t.name,
+            .inverse([Statement::DropTrigger {
+                table: t.table.clone(),
+                name: t.name.clone(),
             }]);
             match old {
                 Some(o)
@@ -70,15 +70,15 @@ impl<'a> Planner<'a> {
                             Change::new(
                                 object.clone(),
                                 ChangeKind::Alter,
-                                &[Statement::CreateTrigger(t)],
+                                [Statement::CreateTrigger(t.clone())],
                             )
                             .lock(LockLevel::ShareRowExclusive)
-                            .inverse(&[Statement::CreateTrigger(o)]),
+                            .inverse([Statement::CreateTrigger(o.clone())]),
                         );
                     }
                     self.comment(
                         object,
-                        CommentTarget::Trigger(&t.table, &t.name),
+                        CommentTarget::Trigger(t.table.clone(), t.name.clone()),
                         &o.comment,
                         &t.comment,
                     );
@@ -87,7 +87,7 @@ impl<'a> Planner<'a> {
                     self.phases.triggers.push(create);
                     self.comment(
                         object,
-                        CommentTarget::Trigger(&t.table, &t.name),
+                        CommentTarget::Trigger(t.table.clone(), t.name.clone()),
                         &None,
                         &t.comment,
                     );

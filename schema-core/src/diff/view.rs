@@ -18,7 +18,7 @@ impl<'a> Planner<'a> {
                 Change::new(
                     ObjectRef::new(ObjectKind::View, &v.name),
                     ChangeKind::Drop,
-                    &[Statement::DropView(&v.name)],
+                    [Statement::DropView(v.name.clone())],
                 )
                 .hazard(if recreated {
                     Hazard::RecreatesObject
@@ -26,7 +26,7 @@ impl<'a> Planner<'a> {
                     Hazard::DropsObject
                 })
                 .lock(LockLevel::AccessExclusive)
-                .inverse(&[Statement::CreateView(v)]),
+                .inverse([Statement::CreateView(v.clone())]),
             );
         }
         // Creates and replacements, each after the views it uses.
@@ -42,24 +42,34 @@ impl<'a> Planner<'a> {
                             Change::new(
                                 object.clone(),
                                 ChangeKind::Alter,
-                                &[Statement::CreateView(v)],
+                                [Statement::CreateView(v.clone())],
                             )
                             .lock(LockLevel::AccessExclusive)
-                            .inverse(&[Statement::CreateView(o)]),
+                            .inverse([Statement::CreateView(o.clone())]),
                         );
                     }
-                    self.comment(object, CommentTarget::View(&v.name), &o.comment, &v.comment);
+                    self.comment(
+                        object,
+                        CommentTarget::View(v.name.clone()),
+                        &o.comment,
+                        &v.comment,
+                    );
                 }
                 _ => {
                     self.phases.views.push(
                         Change::new(
                             object.clone(),
                             ChangeKind::Create,
-                            &[Statement::CreateView(v)],
+                            [Statement::CreateView(v.clone())],
                         )
-                        .inverse(&[Statement::DropView(&v.name)]),
+                        .inverse([Statement::DropView(v.name.clone())]),
                     );
-                    self.comment(object, CommentTarget::View(&v.name), &None, &v.comment);
+                    self.comment(
+                        object,
+                        CommentTarget::View(v.name.clone()),
+                        &None,
+                        &v.comment,
+                    );
                 }
             }
         }

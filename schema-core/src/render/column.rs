@@ -3,7 +3,8 @@
 
 use std::fmt::{self, Display, Formatter};
 
-use crate::ident::dollar_quote;
+use crate::ident::{dollar_quote, quote_literal};
+use crate::types::DataType;
 
 use super::display::*;
 use super::*;
@@ -103,4 +104,24 @@ pub(super) fn write_sync_sequence(
         nl2 = if pretty { "\n    " } else { " " },
     );
     write!(f, "DO {};", dollar_quote(&body))
+}
+
+/// `col::type`: a `USING` expression that converts a column's values by an explicit cast.
+pub fn cast_column(column: &str, to: &DataType) -> String {
+    format!("{}::{}", Ident(column), SqlType(to))
+}
+
+/// `col::text::type` (`text[]` for arrays): a `USING` expression that carries enum labels over
+/// to a rebuilt enum type by their text.
+pub fn cast_column_through_text(column: &str, to: &DataType) -> String {
+    let text = if to.array { "text[]" } else { "text" };
+    format!("{}::{text}::{}", Ident(column), SqlType(to))
+}
+
+/// `nextval('schema.seq'::regclass)`: the default of a serial column, as PostgreSQL prints it.
+pub fn nextval_default(sequence: &QualifiedName) -> String {
+    format!(
+        "nextval({}::regclass)",
+        quote_literal(&sequence.to_string())
+    )
 }

@@ -8,33 +8,33 @@ use super::display::*;
 use super::*;
 
 /// What `COMMENT ON` targets.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum CommentTarget<'a> {
+#[derive(Debug, Clone, PartialEq)]
+pub enum CommentTarget {
     /// `EXTENSION name`.
-    Extension(&'a str),
+    Extension(String),
     /// `SCHEMA name`.
-    Schema(&'a str),
+    Schema(String),
     /// `TYPE name`.
-    Type(&'a QualifiedName),
+    Type(QualifiedName),
     /// `SEQUENCE name`.
-    Sequence(&'a QualifiedName),
+    Sequence(QualifiedName),
     /// `FUNCTION name(args)` / `PROCEDURE name(args)`.
-    Function(&'a Function),
+    Function(Function),
     /// `TABLE name`.
-    Table(&'a QualifiedName),
+    Table(QualifiedName),
     /// `COLUMN table.column`.
-    Column(&'a QualifiedName, &'a str),
+    Column(QualifiedName, String),
     /// `CONSTRAINT name ON table`.
-    Constraint(&'a QualifiedName, &'a str),
+    Constraint(QualifiedName, String),
     /// `INDEX schema.name` (indexes live in their table's schema).
-    Index(&'a QualifiedName, &'a str),
+    Index(QualifiedName, String),
     /// `VIEW name`.
-    View(&'a QualifiedName),
+    View(QualifiedName),
     /// `TRIGGER name ON table`.
-    Trigger(&'a QualifiedName, &'a str),
+    Trigger(QualifiedName, String),
 }
 
-impl Display for CommentTarget<'_> {
+impl Display for CommentTarget {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         match self {
             CommentTarget::Extension(name) => write!(f, "EXTENSION {}", Ident(name)),
@@ -64,8 +64,8 @@ impl Display for CommentTarget<'_> {
 
 pub(super) fn write_comment(
     f: &mut Formatter<'_>,
-    target: &CommentTarget<'_>,
-    text: &Option<&str>,
+    target: &CommentTarget,
+    text: &Option<String>,
 ) -> fmt::Result {
     write!(f, "COMMENT ON {target} IS ")?;
     match text {
@@ -74,35 +74,35 @@ pub(super) fn write_comment(
     }
 }
 
-pub(super) fn table_comments<'a>(table: &'a Table, out: &mut Vec<Statement<'a>>) {
+pub(super) fn table_comments(table: &Table, out: &mut Vec<Statement>) {
     let name = &table.name;
     if let Some(text) = &table.comment {
         out.push(Statement::Comment {
-            target: CommentTarget::Table(name),
-            text: Some(text),
+            target: CommentTarget::Table(name.clone()),
+            text: Some(text.clone()),
         });
     }
     for column in &table.columns {
         if let Some(text) = &column.comment {
             out.push(Statement::Comment {
-                target: CommentTarget::Column(name, &column.name),
-                text: Some(text),
+                target: CommentTarget::Column(name.clone(), column.name.clone()),
+                text: Some(text.clone()),
             });
         }
     }
     for constraint in &table.constraints {
         if let Some(text) = &constraint.comment {
             out.push(Statement::Comment {
-                target: CommentTarget::Constraint(name, &constraint.name),
-                text: Some(text),
+                target: CommentTarget::Constraint(name.clone(), constraint.name.clone()),
+                text: Some(text.clone()),
             });
         }
     }
     for index in &table.indexes {
         if let Some(text) = &index.comment {
             out.push(Statement::Comment {
-                target: CommentTarget::Index(name, &index.name),
-                text: Some(text),
+                target: CommentTarget::Index(name.clone(), index.name.clone()),
+                text: Some(text.clone()),
             });
         }
     }
@@ -110,7 +110,7 @@ pub(super) fn table_comments<'a>(table: &'a Table, out: &mut Vec<Statement<'a>>)
 
 /// Comment statements for a table and everything in it, for the diff (a created table's
 /// comments follow it).
-pub fn comments_of_table(table: &Table) -> Vec<Statement<'_>> {
+pub fn comments_of_table(table: &Table) -> Vec<Statement> {
     let mut out = Vec::new();
     table_comments(table, &mut out);
     out

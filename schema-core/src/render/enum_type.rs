@@ -7,14 +7,14 @@ use super::display::*;
 use super::*;
 
 /// Where `ALTER TYPE ... ADD VALUE` puts the new label.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EnumPosition<'a> {
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EnumPosition {
     /// At the end.
     Last,
     /// `BEFORE 'label'`.
-    Before(&'a str),
+    Before(String),
     /// `AFTER 'label'`.
-    After(&'a str),
+    After(String),
 }
 
 pub(super) fn write_create_enum(f: &mut Formatter<'_>, e: &EnumType, pretty: bool) -> fmt::Result {
@@ -43,7 +43,7 @@ pub(super) fn write_add_enum_value(
     f: &mut Formatter<'_>,
     name: &QualifiedName,
     value: &str,
-    position: &EnumPosition<'_>,
+    position: &EnumPosition,
 ) -> fmt::Result {
     write!(
         f,

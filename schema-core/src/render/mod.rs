@@ -35,6 +35,7 @@ mod table;
 mod trigger;
 mod view;
 
+pub use column::{cast_column, cast_column_through_text, nextval_default};
 pub use comment::{comments_of_table, CommentTarget};
 pub use constraint::AddMode;
 pub use display::{
@@ -55,97 +56,97 @@ pub use view::{mentioned_names, view_order};
 /// no `IF [NOT] EXISTS` or `OR REPLACE` form (constraints, enum types, column renames), the
 /// statement is wrapped in a `DO` block that checks the catalog first.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Statement<'a> {
+pub enum Statement {
     /// `SET check_function_bodies = false`: SQL-language function bodies may name tables that
     /// are created later in the script (pg_dump does the same).
     UncheckedFunctionBodies,
     /// `RESET check_function_bodies`.
     ResetFunctionBodies,
     /// `CREATE EXTENSION IF NOT EXISTS name [WITH SCHEMA s]`.
-    CreateExtension(&'a Extension),
+    CreateExtension(Extension),
     /// `DROP EXTENSION IF EXISTS name`.
-    DropExtension(&'a str),
+    DropExtension(String),
     /// `ALTER EXTENSION name SET SCHEMA s`.
     AlterExtensionSchema {
         /// The extension.
-        name: &'a str,
+        name: String,
         /// Its new schema.
-        schema: &'a str,
+        schema: String,
     },
     /// `CREATE SCHEMA IF NOT EXISTS name`.
-    CreateSchema(&'a str),
+    CreateSchema(String),
     /// `DROP SCHEMA IF EXISTS name` (fails while it holds objects).
-    DropSchema(&'a str),
+    DropSchema(String),
     /// `CREATE TYPE name AS ENUM (...)`, guarded by a `pg_type` lookup.
-    CreateEnum(&'a EnumType),
+    CreateEnum(EnumType),
     /// `ALTER TYPE name ADD VALUE IF NOT EXISTS 'label' [BEFORE | AFTER 'label']`.
     AddEnumValue {
         /// The enum type.
-        name: &'a QualifiedName,
+        name: QualifiedName,
         /// The new label.
-        value: &'a str,
+        value: String,
         /// Where it goes.
-        position: EnumPosition<'a>,
+        position: EnumPosition,
     },
     /// `ALTER TYPE name RENAME TO new_name`.
     RenameType {
         /// The type.
-        name: &'a QualifiedName,
+        name: QualifiedName,
         /// The new name (same schema).
-        to: &'a str,
+        to: String,
     },
     /// `DROP TYPE IF EXISTS name`.
-    DropType(&'a QualifiedName),
+    DropType(QualifiedName),
     /// `CREATE SEQUENCE IF NOT EXISTS ...` (without `OWNED BY`: see [`Statement::AlterSequence`]).
-    CreateSequence(&'a Sequence),
+    CreateSequence(Sequence),
     /// `ALTER SEQUENCE name option ...`.
     AlterSequence {
         /// The sequence.
-        name: &'a QualifiedName,
+        name: QualifiedName,
         /// The options to set.
         options: Vec<SequenceOption>,
     },
     /// `DROP SEQUENCE IF EXISTS name`.
-    DropSequence(&'a QualifiedName),
+    DropSequence(QualifiedName),
     /// `CREATE OR REPLACE FUNCTION | PROCEDURE ...`.
-    CreateFunction(&'a Function),
+    CreateFunction(Function),
     /// `DROP FUNCTION | PROCEDURE IF EXISTS name(args)`.
-    DropFunction(&'a Function),
+    DropFunction(Function),
     /// `CREATE TABLE IF NOT EXISTS` with columns and every constraint except foreign keys
     /// (those come after all tables, see [`Statement::AddConstraint`]).
-    CreateTable(&'a Table),
+    CreateTable(Table),
     /// `DROP TABLE IF EXISTS name`.
-    DropTable(&'a QualifiedName),
+    DropTable(QualifiedName),
     /// `ALTER TABLE IF EXISTS name RENAME TO new_name`.
     RenameTable {
         /// The table's current name.
-        from: &'a QualifiedName,
+        from: QualifiedName,
         /// Its new name (same schema).
-        to: &'a str,
+        to: String,
     },
     /// `ALTER TABLE name <action>`.
     AlterTable {
         /// The table.
-        table: &'a QualifiedName,
+        table: QualifiedName,
         /// What to do.
-        action: AlterTable<'a>,
+        action: AlterTable,
     },
     /// `ALTER TABLE name RENAME COLUMN a TO b`, guarded by a `pg_attribute` lookup.
     RenameColumn {
         /// The table.
-        table: &'a QualifiedName,
+        table: QualifiedName,
         /// The column's current name.
-        from: &'a str,
+        from: String,
         /// Its new name.
-        to: &'a str,
+        to: String,
     },
     /// `ALTER TABLE name ALTER COLUMN c ADD GENERATED ... AS IDENTITY`, guarded by a
     /// `pg_attribute` lookup (the column must not be an identity column yet).
     AddIdentity {
         /// The table.
-        table: &'a QualifiedName,
+        table: QualifiedName,
         /// The column.
-        column: &'a str,
+        column: String,
         /// Which kind.
         identity: Identity,
     },
@@ -154,60 +155,60 @@ pub enum Statement<'a> {
     /// becomes serial or identity). A `DO` block that `PERFORM`s `setval`.
     SyncSequence {
         /// The table.
-        table: &'a QualifiedName,
+        table: QualifiedName,
         /// The column.
-        column: &'a str,
+        column: String,
     },
     /// `ALTER TABLE name ADD CONSTRAINT ...`, guarded by a `pg_constraint` lookup.
     AddConstraint {
         /// The table.
-        table: &'a QualifiedName,
+        table: QualifiedName,
         /// The constraint.
-        constraint: &'a Constraint,
+        constraint: Constraint,
         /// How existing rows are handled.
         mode: AddMode,
     },
     /// `CREATE [UNIQUE] INDEX [CONCURRENTLY] IF NOT EXISTS name ON table ...`.
     CreateIndex {
         /// The table.
-        table: &'a QualifiedName,
+        table: QualifiedName,
         /// The index.
-        index: &'a Index,
+        index: Index,
         /// `CONCURRENTLY` (cannot run inside a transaction block).
         concurrently: bool,
     },
     /// `DROP INDEX [CONCURRENTLY] IF EXISTS schema.name`.
     DropIndex {
         /// The index's schema (its table's).
-        schema: &'a str,
+        schema: String,
         /// The index.
-        name: &'a str,
+        name: String,
         /// `CONCURRENTLY` (cannot run inside a transaction block).
         concurrently: bool,
     },
     /// `CREATE OR REPLACE VIEW name [(columns)] AS query`.
-    CreateView(&'a View),
+    CreateView(View),
     /// `DROP VIEW IF EXISTS name`.
-    DropView(&'a QualifiedName),
+    DropView(QualifiedName),
     /// `CREATE OR REPLACE TRIGGER ...` (PostgreSQL 14+).
-    CreateTrigger(&'a Trigger),
+    CreateTrigger(Trigger),
     /// `DROP TRIGGER IF EXISTS name ON table`.
     DropTrigger {
         /// The table.
-        table: &'a QualifiedName,
+        table: QualifiedName,
         /// The trigger.
-        name: &'a str,
+        name: String,
     },
     /// `COMMENT ON target IS 'text' | NULL`.
     Comment {
         /// What the comment is on.
-        target: CommentTarget<'a>,
+        target: CommentTarget,
         /// The comment; `None` removes it.
-        text: Option<&'a str>,
+        text: Option<String>,
     },
 }
 
-impl Display for Statement<'_> {
+impl Display for Statement {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         let pretty = f.alternate();
         match self {

@@ -19,34 +19,34 @@ impl Schema {
     /// `check_function_bodies = false` is what pg_dump does too: a `LANGUAGE sql` body is
     /// otherwise parsed and checked against the tables at `CREATE FUNCTION` time, and tables
     /// come after functions (whose defaults and checks may call them).
-    pub fn create_statements(&self) -> Vec<Statement<'_>> {
+    pub fn create_statements(&self) -> Vec<Statement> {
         let functions = !self.functions.is_empty();
         let mut out = Vec::new();
         if functions {
             out.push(Statement::UncheckedFunctionBodies);
         }
         for ns in &self.schemas {
-            out.push(Statement::CreateSchema(&ns.name));
+            out.push(Statement::CreateSchema(ns.name.clone()));
         }
         for ext in &self.extensions {
-            out.push(Statement::CreateExtension(ext));
+            out.push(Statement::CreateExtension(ext.clone()));
         }
         for e in &self.enums {
-            out.push(Statement::CreateEnum(e));
+            out.push(Statement::CreateEnum(e.clone()));
         }
         for seq in &self.sequences {
-            out.push(Statement::CreateSequence(seq));
+            out.push(Statement::CreateSequence(seq.clone()));
         }
         for func in &self.functions {
-            out.push(Statement::CreateFunction(func));
+            out.push(Statement::CreateFunction(func.clone()));
         }
         for table in &self.tables {
-            out.push(Statement::CreateTable(table));
+            out.push(Statement::CreateTable(table.clone()));
         }
         for seq in &self.sequences {
             if let Some(owner) = &seq.owned_by {
                 out.push(Statement::AlterSequence {
-                    name: &seq.name,
+                    name: seq.name.clone(),
                     options: vec![SequenceOption::OwnedBy(Some(owner.clone()))],
                 });
             }
@@ -54,8 +54,8 @@ impl Schema {
         for table in &self.tables {
             for fk in foreign_keys(table) {
                 out.push(Statement::AddConstraint {
-                    table: &table.name,
-                    constraint: fk,
+                    table: table.name.clone(),
+                    constraint: fk.clone(),
                     mode: AddMode::Plain,
                 });
             }
@@ -63,18 +63,18 @@ impl Schema {
         for table in &self.tables {
             for index in &table.indexes {
                 out.push(Statement::CreateIndex {
-                    table: &table.name,
-                    index,
+                    table: table.name.clone(),
+                    index: index.clone(),
                     concurrently: false,
                 });
             }
         }
         let views: Vec<&View> = self.views.iter().collect();
         for i in view_order(&views) {
-            out.push(Statement::CreateView(views[i]));
+            out.push(Statement::CreateView(views[i].clone()));
         }
         for trigger in &self.triggers {
-            out.push(Statement::CreateTrigger(trigger));
+            out.push(Statement::CreateTrigger(trigger.clone()));
         }
         self.comment_statements(&mut out);
         if functions {
@@ -83,36 +83,36 @@ impl Schema {
         out
     }
 
-    fn comment_statements<'a>(&'a self, out: &mut Vec<Statement<'a>>) {
+    fn comment_statements<'a>(&'a self, out: &mut Vec<Statement>) {
         let mut comment = |target, text: &'a Option<String>| {
             if let Some(text) = text {
                 out.push(Statement::Comment {
                     target,
-                    text: Some(text),
+                    text: Some(text.clone()),
                 });
             }
         };
         for ns in &self.schemas {
-            comment(CommentTarget::Schema(&ns.name), &ns.comment);
+            comment(CommentTarget::Schema(ns.name.clone()), &ns.comment);
         }
         for ext in &self.extensions {
-            comment(CommentTarget::Extension(&ext.name), &ext.comment);
+            comment(CommentTarget::Extension(ext.name.clone()), &ext.comment);
         }
         for e in &self.enums {
-            comment(CommentTarget::Type(&e.name), &e.comment);
+            comment(CommentTarget::Type(e.name.clone()), &e.comment);
         }
         for seq in &self.sequences {
-            comment(CommentTarget::Sequence(&seq.name), &seq.comment);
+            comment(CommentTarget::Sequence(seq.name.clone()), &seq.comment);
         }
         for func in &self.functions {
-            comment(CommentTarget::Function(func), &func.comment);
+            comment(CommentTarget::Function(func.clone()), &func.comment);
         }
         for view in &self.views {
-            comment(CommentTarget::View(&view.name), &view.comment);
+            comment(CommentTarget::View(view.name.clone()), &view.comment);
         }
         for trigger in &self.triggers {
             comment(
-                CommentTarget::Trigger(&trigger.table, &trigger.name),
+                CommentTarget::Trigger(trigger.table.clone(), trigger.name.clone()),
                 &trigger.comment,
             );
         }

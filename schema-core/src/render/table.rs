@@ -8,42 +8,42 @@ use super::*;
 
 /// One action of `ALTER TABLE`.
 #[derive(Debug, Clone, PartialEq)]
-pub enum AlterTable<'a> {
+pub enum AlterTable {
     /// `ADD COLUMN IF NOT EXISTS <column>`.
-    AddColumn(&'a Column),
+    AddColumn(Column),
     /// `DROP COLUMN IF EXISTS name`.
-    DropColumn(&'a str),
+    DropColumn(String),
     /// `ALTER COLUMN name TYPE type [COLLATE c] [USING expr]`; the column gives the name, type
     /// and collation (`COLLATE "default"` when it has none and `reset_collation` is set).
     AlterType {
         /// The column as it will be.
-        column: &'a Column,
+        column: Column,
         /// `USING` expression, if the server needs one to convert the values.
         using: Option<String>,
         /// Print `COLLATE "default"` when the column has no collation (it had one).
         reset_collation: bool,
     },
     /// `ALTER COLUMN name SET NOT NULL`.
-    SetNotNull(&'a str),
+    SetNotNull(String),
     /// `ALTER COLUMN name DROP NOT NULL`.
-    DropNotNull(&'a str),
+    DropNotNull(String),
     /// `ALTER COLUMN name SET DEFAULT expr`.
-    SetDefault(&'a str, &'a str),
+    SetDefault(String, String),
     /// `ALTER COLUMN name DROP DEFAULT`.
-    DropDefault(&'a str),
+    DropDefault(String),
     /// `ALTER COLUMN name SET GENERATED ...`.
-    SetIdentity(&'a str, Identity),
+    SetIdentity(String, Identity),
     /// `ALTER COLUMN name DROP IDENTITY IF EXISTS`.
-    DropIdentity(&'a str),
+    DropIdentity(String),
     /// `ALTER COLUMN name DROP EXPRESSION IF EXISTS` (a generated column becomes a plain one).
-    DropExpression(&'a str),
+    DropExpression(String),
     /// `DROP CONSTRAINT IF EXISTS name`.
-    DropConstraint(&'a str),
+    DropConstraint(String),
     /// `VALIDATE CONSTRAINT name`.
-    ValidateConstraint(&'a str),
+    ValidateConstraint(String),
 }
 
-impl Display for AlterTable<'_> {
+impl Display for AlterTable {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         match self {
             AlterTable::AddColumn(column) => write!(f, "ADD COLUMN IF NOT EXISTS {column}"),
