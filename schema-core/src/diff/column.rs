@@ -17,7 +17,8 @@ impl<'a> Planner<'a> {
             && column.identity.is_none()
             && column.generated.is_none()
             && !is_serial(column);
-        self.phases.columns.push(
+        self.emit(
+            Phase::Columns,
             Change::new(
                 ObjectRef::column(name, &column.name),
                 ChangeKind::Create,
@@ -61,7 +62,8 @@ impl<'a> Planner<'a> {
         // A generated column whose expression changes, or a plain column that becomes
         // generated, cannot be altered in place (before PostgreSQL 17): drop and add.
         if recreate {
-            self.phases.drop_columns.push(
+            self.emit(
+                Phase::DropColumns,
                 Change::new(
                     ObjectRef::column(&old_table.name, &oc.name),
                     ChangeKind::Drop,
@@ -300,7 +302,9 @@ impl<'a> Planner<'a> {
             ),
             _ => {}
         }
-        self.phases.columns.extend(changes);
+        for change in changes {
+            self.emit(Phase::Columns, change);
+        }
         if oc.comment != nc.comment {
             self.comment(
                 object,

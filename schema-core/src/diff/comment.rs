@@ -13,7 +13,8 @@ impl<'a> Planner<'a> {
         if old == new {
             return;
         }
-        self.phases.comments.push(
+        self.emit(
+            Phase::Comments,
             Change::new(
                 object,
                 ChangeKind::Alter,

@@ -72,9 +72,9 @@ impl<'a> Planner<'a> {
                 mode: AddMode::Plain,
             }]);
             if is_fk {
-                self.phases.drop_foreign_keys.push(change);
+                self.emit(Phase::DropForeignKeys, change);
             } else {
-                self.phases.drop_constraints.push(change);
+                self.emit(Phase::DropConstraints, change);
             }
         }
         for c in to_add {
@@ -189,9 +189,9 @@ impl<'a> Planner<'a> {
         };
         let phase = |me: &mut Self, change: Change, fk: bool| {
             if fk {
-                me.phases.foreign_keys.push(change);
+                me.emit(Phase::ForeignKeys, change);
             } else {
-                me.phases.constraints.push(change);
+                me.emit(Phase::Constraints, change);
             }
         };
         match &c.kind {
@@ -257,7 +257,8 @@ impl<'a> Planner<'a> {
                     ),
                     comment: None,
                 };
-                self.phases.constraints.push(
+                self.emit(
+                    Phase::Constraints,
                     Change::new(
                         ObjectRef::index(table, &c.name),
                         ChangeKind::Create,
@@ -275,7 +276,8 @@ impl<'a> Planner<'a> {
                         concurrently: true,
                     }]),
                 );
-                self.phases.constraints.push(
+                self.emit(
+                    Phase::Constraints,
                     Change::new(
                         object.clone(),
                         ChangeKind::Create,

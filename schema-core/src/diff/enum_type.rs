@@ -8,7 +8,8 @@ impl<'a> Planner<'a> {
             let object = ObjectRef::new(ObjectKind::Type, &e.name);
             match self.old.enum_type(&e.name) {
                 None => {
-                    self.phases.types.push(
+                    self.emit(
+                        Phase::Types,
                         Change::new(
                             object.clone(),
                             ChangeKind::Create,
@@ -40,7 +41,8 @@ impl<'a> Planner<'a> {
         }
         for old in &self.old.enums {
             if self.new.enum_type(&old.name).is_none() {
-                self.phases.drop_types.push(
+                self.emit(
+                    Phase::DropTypes,
                     Change::new(
                         ObjectRef::new(ObjectKind::Type, &old.name),
                         ChangeKind::Drop,
@@ -67,7 +69,8 @@ impl<'a> Planner<'a> {
             } else {
                 EnumPosition::Last
             };
-            self.phases.types.push(
+            self.emit(
+                Phase::Types,
                 Change::new(
                     ObjectRef::new(ObjectKind::Type, &new.name),
                     ChangeKind::Alter,
@@ -135,7 +138,8 @@ impl<'a> Planner<'a> {
         } else {
             LockLevel::AccessExclusive
         };
-        self.phases.types.push(
+        self.emit(
+            Phase::Types,
             Change::new(
                 ObjectRef::new(ObjectKind::Type, &new.name),
                 ChangeKind::Alter,

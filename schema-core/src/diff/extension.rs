@@ -8,7 +8,8 @@ impl<'a> Planner<'a> {
             let object = ObjectRef::new(ObjectKind::Extension, crate::render::Ident(&ext.name));
             match self.old.extensions.iter().find(|o| o.name == ext.name) {
                 None => {
-                    self.phases.extensions.push(
+                    self.emit(
+                        Phase::Extensions,
                         Change::new(
                             object.clone(),
                             ChangeKind::Create,
@@ -26,7 +27,8 @@ impl<'a> Planner<'a> {
                 Some(old) => {
                     if let (Some(to), Some(from)) = (&ext.schema, &old.schema) {
                         if to != from {
-                            self.phases.extensions.push(
+                            self.emit(
+                                Phase::Extensions,
                                 Change::new(
                                     object.clone(),
                                     ChangeKind::Alter,
@@ -59,7 +61,8 @@ impl<'a> Planner<'a> {
         }
         for old in &self.old.extensions {
             if !self.new.extensions.iter().any(|n| n.name == old.name) {
-                self.phases.drop_extensions.push(
+                self.emit(
+                    Phase::DropExtensions,
                     Change::new(
                         ObjectRef::new(ObjectKind::Extension, crate::render::Ident(&old.name)),
                         ChangeKind::Drop,

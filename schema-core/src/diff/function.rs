@@ -12,7 +12,8 @@ impl<'a> Planner<'a> {
                     self.create_function(func, None);
                 }
                 Some(old) if self.rebuilt_functions.contains(&key) => {
-                    self.phases.drop_functions.push(
+                    self.emit(
+                        Phase::DropFunctions,
                         Change::new(
                             ObjectRef::function(old),
                             ChangeKind::Drop,
@@ -25,7 +26,8 @@ impl<'a> Planner<'a> {
                 }
                 Some(old) => {
                     if !same_function(old, func) {
-                        self.phases.functions.push(
+                        self.emit(
+                            Phase::Functions,
                             Change::new(
                                 object.clone(),
                                 ChangeKind::Alter,
@@ -47,7 +49,8 @@ impl<'a> Planner<'a> {
         for old in &self.old.functions {
             let key = function_key(old);
             if !self.new_functions.contains_key(&key) {
-                self.phases.drop_functions.push(
+                self.emit(
+                    Phase::DropFunctions,
                     Change::new(
                         ObjectRef::function(old),
                         ChangeKind::Drop,
@@ -74,7 +77,7 @@ impl<'a> Planner<'a> {
             ]),
             None => change.inverse([Statement::DropFunction(func.clone())]),
         };
-        self.phases.functions.push(change);
+        self.emit(Phase::Functions, change);
         self.comment(
             ObjectRef::function(func),
             CommentTarget::Function(func.clone()),

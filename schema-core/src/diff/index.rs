@@ -61,7 +61,8 @@ impl<'a> Planner<'a> {
             }
         }
         for (o, recreated) in to_drop {
-            self.phases.drop_indexes.push(
+            self.emit(
+                Phase::DropIndexes,
                 Change::new(
                     ObjectRef::index(&old.name, &o.name),
                     ChangeKind::Drop,
@@ -86,7 +87,8 @@ impl<'a> Planner<'a> {
             );
         }
         for (index, _) in to_create {
-            self.phases.indexes.push(
+            self.emit(
+                Phase::Indexes,
                 Change::new(
                     ObjectRef::index(&new.name, &index.name),
                     ChangeKind::Create,

@@ -3,16 +3,18 @@
 //! `diff(old, new)` compares structured facts — types by [`DataType`] equality (so `int4` and
 //! `integer` never differ), nullability as PostgreSQL derives it (primary key, identity and
 //! serial columns are `NOT NULL`), sequences by their effective options — and SQL fragments
-//! after [`crate::expr::normalize`]. Each difference becomes one or more [`Change`]s: the SQL
-//! (rendered by [`crate::render`]), what it risks ([`Hazard`]), the lock it takes, whether it
-//! can run in a transaction, and the SQL that undoes it.
+//! after [`crate::expr::normalize`]. Each difference becomes one or more [`Change`]s: the
+//! statements to run (owned [`crate::render::Statement`]s, printed as SQL only at the edge),
+//! what it risks ([`Hazard`]), the lock it takes, whether it can run in a transaction, and the
+//! statements that undo it.
 //!
-//! Order: everything that goes away first, dependents before what they depend on (triggers,
-//! views, foreign keys, constraints, indexes, columns, tables, functions, sequences, types,
-//! extensions, schemas); then renames; then everything new or changed in
-//! [`Schema::create_sql`]'s order, foreign keys once both tables exist. Views and triggers
-//! that stand in the way of a change (a column type change, a dropped column, a function
-//! dropped and re-created) are dropped first and re-created after.
+//! Order: each change says which objects ([`ObjectId`]) it creates, removes and needs, and one
+//! topological sort orders the plan (creates after what they need, drops before the drops of
+//! what they used, a drop before its object's re-creation); the planner's [`Phase`] breaks
+//! ties: everything that goes away first, dependents first; then renames; then everything new
+//! or changed in [`Schema::create_sql`]'s order. Views and triggers that stand in the way of a
+//! change (a column type change, a dropped column, a function dropped and re-created) are
+//! dropped first and re-created after.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::{self, Display};
@@ -35,6 +37,7 @@ use crate::types::DataType;
 mod column;
 mod comment;
 mod constraint;
+mod depends;
 mod enum_type;
 mod extension;
 mod function;
@@ -50,11 +53,11 @@ mod trigger;
 mod types;
 mod view;
 
-pub use plan::{Change, ChangeKind, Hazard, LockLevel, ObjectKind, ObjectRef, Plan};
+pub use order::Phase;
+pub use plan::{Change, ChangeKind, Hazard, LockLevel, ObjectId, ObjectKind, ObjectRef, Plan};
 
 use column::*;
 use function::*;
-use order::*;
 use pair::*;
 use types::*;
 use view::*;
@@ -91,7 +94,8 @@ struct Planner<'a> {
     /// The old and new functions by identity.
     old_functions: BTreeMap<FunctionKey, &'a Function>,
     new_functions: BTreeMap<FunctionKey, &'a Function>,
-    phases: Phases,
+    /// The changes in the order the planner found them; [`order::order`] sorts them.
+    changes: Vec<Change>,
 }
 
 impl<'a> Planner<'a> {
@@ -152,7 +156,7 @@ impl<'a> Planner<'a> {
             pairs_by_old,
             old_functions: old.functions.iter().map(|f| (function_key(f), f)).collect(),
             new_functions: new.functions.iter().map(|f| (function_key(f), f)).collect(),
-            phases: Phases::default(),
+            changes: Vec::new(),
         }
     }
 
@@ -167,8 +171,14 @@ impl<'a> Planner<'a> {
         self.views();
         self.triggers();
         Plan {
-            changes: self.phases.into_changes(),
+            changes: order::order(self.changes, self.old, self.new),
         }
+    }
+
+    /// Records a change found in `phase`; the phase breaks ties the dependency graph leaves open.
+    fn emit(&mut self, phase: Phase, mut change: Change) {
+        change.phase = phase;
+        self.changes.push(change);
     }
 
     /// The new name of an old table (itself when it stays or goes).

@@ -1,5 +1,6 @@
 //! The plan as data: [`Plan`], its [`Change`]s, and what each change risks and locks.
 
+use super::order::Phase;
 use super::*;
 
 /// What a change risks. Each has a stable kebab-case [`code`](Hazard::code), a message that
@@ -310,6 +311,35 @@ impl ObjectRef {
     }
 }
 
+/// A database object as the ordering of a plan sees it: typed, so dependencies are between
+/// objects, not between strings.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ObjectId {
+    /// A schema (namespace).
+    Schema(String),
+    /// An extension.
+    Extension(String),
+    /// A type (an enum, or an extension's type).
+    Type(QualifiedName),
+    /// A sequence.
+    Sequence(QualifiedName),
+    /// A function or procedure: every overload of the name together, since a call in an
+    /// expression names the function without its signature.
+    Function(QualifiedName),
+    /// A table.
+    Table(QualifiedName),
+    /// A column of a table.
+    Column(QualifiedName, String),
+    /// A constraint of a table.
+    Constraint(QualifiedName, String),
+    /// An index, by its schema-qualified name (indexes live in their table's schema).
+    Index(QualifiedName),
+    /// A view.
+    View(QualifiedName),
+    /// A trigger on a table or view.
+    Trigger(QualifiedName, String),
+}
+
 /// What a change does to its object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ChangeKind {
@@ -357,6 +387,15 @@ pub struct Change {
     /// True when it creates or replaces a function, so the plan must be run with
     /// `check_function_bodies = false` (see [`Plan::to_sql`]).
     pub defines_function: bool,
+    /// The objects it creates or changes in place: changes that need them run after it.
+    pub creates: Vec<ObjectId>,
+    /// The objects it drops (or renames away): it runs after the drops of what depends on them.
+    pub removes: Vec<ObjectId>,
+    /// The objects it depends on: for a create or alter, what must exist first; for a drop,
+    /// what the dropped object used (dropped only after it).
+    pub needs: Vec<ObjectId>,
+    /// The planner's phase for it, which breaks ties the dependency graph leaves open.
+    pub phase: Phase,
 }
 
 impl Change {
@@ -374,6 +413,10 @@ impl Change {
             transactional: true,
             inverse: None,
             defines_function: false,
+            creates: Vec::new(),
+            removes: Vec::new(),
+            needs: Vec::new(),
+            phase: Phase::Comments,
         }
     }
 

@@ -7,7 +7,8 @@ impl<'a> Planner<'a> {
         for ns in &self.new.schemas {
             match self.old.schemas.iter().find(|o| o.name == ns.name) {
                 None => {
-                    self.phases.schemas.push(
+                    self.emit(
+                        Phase::Schemas,
                         Change::new(
                             ObjectRef::new(ObjectKind::Schema, crate::render::Ident(&ns.name)),
                             ChangeKind::Create,
@@ -32,7 +33,8 @@ impl<'a> Planner<'a> {
         }
         for old in &self.old.schemas {
             if !self.new.schemas.iter().any(|n| n.name == old.name) {
-                self.phases.drop_schemas.push(
+                self.emit(
+                    Phase::DropSchemas,
                     Change::new(
                         ObjectRef::new(ObjectKind::Schema, crate::render::Ident(&old.name)),
                         ChangeKind::Drop,

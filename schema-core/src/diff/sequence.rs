@@ -8,7 +8,8 @@ impl<'a> Planner<'a> {
             let object = ObjectRef::new(ObjectKind::Sequence, &seq.name);
             match self.old.sequences.iter().find(|o| o.name == seq.name) {
                 None => {
-                    self.phases.sequences.push(
+                    self.emit(
+                        Phase::Sequences,
                         Change::new(
                             object.clone(),
                             ChangeKind::Create,
@@ -17,7 +18,8 @@ impl<'a> Planner<'a> {
                         .inverse([Statement::DropSequence(seq.name.clone())]),
                     );
                     if let Some(owner) = &seq.owned_by {
-                        self.phases.sequence_owners.push(
+                        self.emit(
+                            Phase::SequenceOwners,
                             Change::new(
                                 object.clone(),
                                 ChangeKind::Alter,
@@ -44,7 +46,8 @@ impl<'a> Planner<'a> {
                     let options = sequence_options(old, seq);
                     if !options.is_empty() {
                         let back = sequence_options(seq, old);
-                        self.phases.sequences.push(
+                        self.emit(
+                            Phase::Sequences,
                             Change::new(
                                 object.clone(),
                                 ChangeKind::Alter,
@@ -65,7 +68,8 @@ impl<'a> Planner<'a> {
                         .as_ref()
                         .map(|(t, c)| self.owner_in_new_terms(t, c));
                     if old_owner != seq.owned_by {
-                        self.phases.sequence_owners.push(
+                        self.emit(
+                            Phase::SequenceOwners,
                             Change::new(
                                 object.clone(),
                                 ChangeKind::Alter,
@@ -92,7 +96,8 @@ impl<'a> Planner<'a> {
         }
         for old in &self.old.sequences {
             if !self.new.sequences.iter().any(|n| n.name == old.name) {
-                self.phases.drop_sequences.push(
+                self.emit(
+                    Phase::DropSequences,
                     Change::new(
                         ObjectRef::new(ObjectKind::Sequence, &old.name),
                         ChangeKind::Drop,

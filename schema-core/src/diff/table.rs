@@ -16,7 +16,8 @@ impl<'a> Planner<'a> {
 
     pub(super) fn create_table(&mut self, table: &'a Table) {
         let object = ObjectRef::new(ObjectKind::Table, &table.name);
-        self.phases.tables.push(
+        self.emit(
+            Phase::Tables,
             Change::new(
                 object,
                 ChangeKind::Create,
@@ -25,7 +26,8 @@ impl<'a> Planner<'a> {
             .inverse([Statement::DropTable(table.name.clone())]),
         );
         for fk in foreign_keys(table) {
-            self.phases.foreign_keys.push(
+            self.emit(
+                Phase::ForeignKeys,
                 Change::new(
                     ObjectRef::constraint(&table.name, &fk.name),
                     ChangeKind::Create,
@@ -43,7 +45,8 @@ impl<'a> Planner<'a> {
             );
         }
         for index in &table.indexes {
-            self.phases.indexes.push(
+            self.emit(
+                Phase::Indexes,
                 Change::new(
                     ObjectRef::index(&table.name, &index.name),
                     ChangeKind::Create,
@@ -73,7 +76,8 @@ impl<'a> Planner<'a> {
                     other => other.clone(),
                 })
                 .collect();
-            self.phases.comments.push(
+            self.emit(
+                Phase::Comments,
                 Change::new(
                     ObjectRef::new(ObjectKind::Table, &table.name),
                     ChangeKind::Alter,
@@ -110,7 +114,8 @@ impl<'a> Planner<'a> {
                             ConstraintKind::ForeignKey { ref_table, .. }
                                 if ref_table == target && ref_table != &other.name);
                         if into_target {
-                            self.phases.drop_foreign_keys.push(
+                            self.emit(
+                                Phase::DropForeignKeys,
                                 Change::new(
                                     ObjectRef::constraint(&other.name, &fk.name),
                                     ChangeKind::Drop,
@@ -140,7 +145,8 @@ impl<'a> Planner<'a> {
             order.push(table);
         }
         for table in order {
-            self.phases.drop_tables.push(
+            self.emit(
+                Phase::DropTables,
                 Change::new(
                     ObjectRef::new(ObjectKind::Table, &table.name),
                     ChangeKind::Drop,
@@ -153,11 +159,11 @@ impl<'a> Planner<'a> {
     }
 
     pub(super) fn alter_table(&mut self, i: usize) {
-        let pair = &self.pairs[i];
-        let (old, new) = (pair.old, pair.new);
+        let (old, new) = (self.pairs[i].old, self.pairs[i].new);
         let name = &new.name;
         if old.name != new.name {
-            self.phases.renames.push(
+            self.emit(
+                Phase::Renames,
                 Change::new(
                     ObjectRef::new(ObjectKind::Table, &old.name),
                     ChangeKind::Rename,
@@ -175,10 +181,11 @@ impl<'a> Planner<'a> {
             );
         }
         // Columns renamed (after the table rename: by the new table name).
-        let columns = pair.columns.clone();
+        let columns = self.pairs[i].columns.clone();
         for (oc, nc) in &columns {
             if oc.name != nc.name {
-                self.phases.renames.push(
+                self.emit(
+                    Phase::Renames,
                     Change::new(
                         ObjectRef::column(&old.name, &oc.name),
                         ChangeKind::Rename,
@@ -213,7 +220,8 @@ impl<'a> Planner<'a> {
         // use them (PostgreSQL refuses to drop a column a generated column uses).
         let dropped = self.pairs[i].dropped.clone();
         for oc in dropped {
-            self.phases.drop_columns.push(
+            self.emit(
+                Phase::DropColumns,
                 Change::new(
                     ObjectRef::column(&old.name, &oc.name),
                     ChangeKind::Drop,

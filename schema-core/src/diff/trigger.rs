@@ -24,7 +24,8 @@ impl<'a> Planner<'a> {
             if declared.is_none() && dropped_tables.contains(&o.table) {
                 continue; // goes with its table
             }
-            self.phases.drop_triggers.push(
+            self.emit(
+                Phase::DropTriggers,
                 Change::new(
                     ObjectRef::trigger(&o.table, &o.name),
                     ChangeKind::Drop,
@@ -66,7 +67,8 @@ impl<'a> Planner<'a> {
                         .contains(&(o.table.clone(), o.name.clone())) =>
                 {
                     if !same_trigger(o, t) {
-                        self.phases.triggers.push(
+                        self.emit(
+                            Phase::Triggers,
                             Change::new(
                                 object.clone(),
                                 ChangeKind::Alter,
@@ -84,7 +86,7 @@ impl<'a> Planner<'a> {
                     );
                 }
                 _ => {
-                    self.phases.triggers.push(create);
+                    self.emit(Phase::Triggers, create);
                     self.comment(
                         object,
                         CommentTarget::Trigger(t.table.clone(), t.name.clone()),

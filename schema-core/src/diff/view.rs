@@ -14,7 +14,8 @@ impl<'a> Planner<'a> {
         for i in view_order(&old_dropped).into_iter().rev() {
             let v = old_dropped[i];
             let recreated = self.new.views.iter().any(|n| n.name == v.name);
-            self.phases.drop_views.push(
+            self.emit(
+                Phase::DropViews,
                 Change::new(
                     ObjectRef::new(ObjectKind::View, &v.name),
                     ChangeKind::Drop,
@@ -38,7 +39,8 @@ impl<'a> Planner<'a> {
             match old {
                 Some(o) if !self.rebuilt_views.contains(&v.name) => {
                     if !same_view(o, v) {
-                        self.phases.views.push(
+                        self.emit(
+                            Phase::Views,
                             Change::new(
                                 object.clone(),
                                 ChangeKind::Alter,
@@ -56,7 +58,8 @@ impl<'a> Planner<'a> {
                     );
                 }
                 _ => {
-                    self.phases.views.push(
+                    self.emit(
+                        Phase::Views,
                         Change::new(
                             object.clone(),
                             ChangeKind::Create,
