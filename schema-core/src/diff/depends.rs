@@ -237,9 +237,9 @@ impl<'a> Catalog<'a> {
     }
 
     /// What a function's definition uses: its schema, the types of its signature, and the
-    /// other functions its body names. Tables its body names are not edges: bodies are not
-    /// checked at `CREATE` (plans run with `check_function_bodies = false`) nor tracked by
-    /// `DROP`, and functions go before tables because defaults and checks call them.
+    /// functions and tables its body names. (Bodies are not checked at `CREATE`, plans run with
+    /// `check_function_bodies = false`; where a table's default calls the function its body
+    /// names, the cycle falls back to phase order, functions first.)
     fn function(&self, func: &Function, out: &mut Vec<ObjectId>) {
         out.push(ObjectId::Schema(func.name.schema.clone()));
         for arg in &func.args {
@@ -254,7 +254,11 @@ impl<'a> Catalog<'a> {
             }
             None => {}
         }
-        self.mentioned(&func.body, |id| matches!(id, ObjectId::Function(_)), out);
+        self.mentioned(
+            &func.body,
+            |id| matches!(id, ObjectId::Function(_) | ObjectId::Table(_)),
+            out,
+        );
     }
 }
 

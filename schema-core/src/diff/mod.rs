@@ -29,8 +29,8 @@ use crate::model::*;
 use crate::naming::make_object_name;
 use crate::render::{
     cast_column, cast_column_through_text, comments_of_table, foreign_keys, mentioned_names,
-    nextval_default, split_list_setting, view_order, AddMode, AlterTable, CommentTarget,
-    EnumPosition, FunctionSignature, SequenceOption, SqlType, Statement,
+    nextval_default, split_list_setting, AddMode, AlterTable, CommentTarget, EnumPosition,
+    FunctionSignature, SequenceOption, SqlType, Statement,
 };
 use crate::types::DataType;
 

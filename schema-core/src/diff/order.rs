@@ -101,9 +101,11 @@ pub(super) fn run_order(changes: &[Change]) -> Vec<usize> {
         map.get(id).unwrap_or(&none).clone()
     };
     let mut successors: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); n];
+    let mut predecessors: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); n];
     let mut edge = |before: usize, after: usize| {
         if before != after {
             successors[before].insert(after);
+            predecessors[after].insert(before);
         }
     };
     for (v, change) in changes.iter().enumerate() {
@@ -139,7 +141,7 @@ pub(super) fn run_order(changes: &[Change]) -> Vec<usize> {
         let next = match ready.pop() {
             Some(Reverse((_, i))) => i,
             None => match (0..n).filter(|&i| !done[i]).min_by_key(|&i| key(i).0) {
-                Some(i) => i,
+                Some(i) => break_cycle(i, &predecessors, &done, |j| key(j).0),
                 None => break,
             },
         };
@@ -156,6 +158,39 @@ pub(super) fn run_order(changes: &[Change]) -> Vec<usize> {
         }
     }
     out
+}
+
+/// Where every remaining change waits for another, the change to run next: walking back from
+/// `start` through the first waiting predecessor (in (phase, position) order) must come round to
+/// a change twice, and the earliest change on that cycle goes, so that changes merely waiting
+/// for the cycle still wait.
+fn break_cycle<K: Ord>(
+    start: usize,
+    predecessors: &[BTreeSet<usize>],
+    done: &[bool],
+    key: impl Fn(usize) -> K,
+) -> usize {
+    let mut path = vec![start];
+    let mut current = start;
+    loop {
+        let waiting_on = predecessors[current]
+            .iter()
+            .copied()
+            .filter(|&p| !done[p])
+            .min_by_key(|&p| key(p));
+        let Some(previous) = waiting_on else {
+            return current; // not waiting after all
+        };
+        if let Some(at) = path.iter().position(|&p| p == previous) {
+            return path[at..]
+                .iter()
+                .copied()
+                .min_by_key(|&p| key(p))
+                .unwrap_or(previous);
+        }
+        path.push(previous);
+        current = previous;
+    }
 }
 
 #[cfg(test)]
@@ -330,6 +365,27 @@ mod tests {
         ];
         let ordered = order(changes, &old, &old);
         assert_eq!(ordered[0].kind, ChangeKind::Drop);
+    }
+
+    #[test]
+    fn what_waits_for_a_cycle_still_waits() {
+        let a = view("a", "SELECT * FROM b");
+        let b = view("b", "SELECT * FROM a");
+        let c = view("c", "SELECT * FROM a");
+        let new = Schema {
+            views: vec![a.clone(), b.clone(), c.clone()],
+            ..Schema::default()
+        };
+        // `c` comes first by phase, but it needs `a`, which is on the cycle.
+        let changes = vec![
+            change(Phase::Tables, ChangeKind::Create, Statement::CreateView(c)),
+            change(Phase::Views, ChangeKind::Create, Statement::CreateView(a)),
+            change(Phase::Views, ChangeKind::Create, Statement::CreateView(b)),
+        ];
+        let ordered = order(changes, &Schema::default(), &new);
+        let text = sql(&ordered);
+        let at = |name: &str| text.iter().position(|s| s.contains(name)).unwrap();
+        assert!(at("public.a ") < at("public.c "), "{text:?}");
     }
 
     #[test]

@@ -11,8 +11,7 @@ impl<'a> Planner<'a> {
             .iter()
             .filter(|v| self.rebuilt_views.contains(&v.name))
             .collect();
-        for i in view_order(&old_dropped).into_iter().rev() {
-            let v = old_dropped[i];
+        for v in old_dropped {
             let recreated = self.new.views.iter().any(|n| n.name == v.name);
             self.emit(
                 Phase::DropViews,
@@ -31,9 +30,7 @@ impl<'a> Planner<'a> {
             );
         }
         // Creates and replacements, each after the views it uses.
-        let new_views: Vec<&'a View> = self.new.views.iter().collect();
-        for i in view_order(&new_views) {
-            let v = new_views[i];
+        for v in &self.new.views {
             let object = ObjectRef::new(ObjectKind::View, &v.name);
             let old = self.old.views.iter().find(|o| o.name == v.name);
             match old {
