@@ -1,6 +1,14 @@
 //! Columns: added, renamed, retyped, defaults, nullability, identity and serial changes.
 
-use super::*;
+use crate::model::*;
+use crate::naming::make_object_name;
+use crate::render::{
+    cast_column, nextval_default, AlterTable, CommentTarget, SequenceOption, Statement,
+};
+use crate::types::DataType;
+
+use super::types::{type_change, TypeChange};
+use super::{same_fragment, Change, ChangeKind, Hazard, LockLevel, ObjectRef, Phase, Planner};
 
 impl<'a> Planner<'a> {
     pub(super) fn add_column(&mut self, table: &'a Table, column: &'a Column) {

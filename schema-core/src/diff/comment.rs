@@ -1,6 +1,8 @@
 //! Comments: one `COMMENT ON` change per object whose comment differs.
 
-use super::*;
+use crate::render::{CommentTarget, Statement};
+
+use super::{Change, ChangeKind, LockLevel, ObjectRef, Phase, Planner};
 
 impl<'a> Planner<'a> {
     pub(super) fn comment(

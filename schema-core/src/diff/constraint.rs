@@ -1,6 +1,13 @@
 //! Table constraints: compared in the new table's terms, dropped, added without blocking writes.
 
-use super::*;
+use std::collections::BTreeSet;
+
+use crate::expr::normalize;
+use crate::model::*;
+use crate::render::{AddMode, AlterTable, CommentTarget, Statement};
+
+use super::pair::TablePair;
+use super::{Change, ChangeKind, Hazard, LockLevel, ObjectRef, Phase, Planner};
 
 impl<'a> Planner<'a> {
     pub(super) fn table_constraints(&mut self, i: usize) {

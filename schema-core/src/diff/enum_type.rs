@@ -1,6 +1,10 @@
 //! Enum types: created, labels added in place, rebuilt when labels go or move, dropped.
 
-use super::*;
+use crate::model::*;
+use crate::naming::make_object_name;
+use crate::render::{cast_column_through_text, AlterTable, CommentTarget, EnumPosition, Statement};
+
+use super::{Change, ChangeKind, Hazard, LockLevel, ObjectKind, ObjectRef, Phase, Planner};
 
 impl<'a> Planner<'a> {
     pub(super) fn enums(&mut self) {

@@ -1,6 +1,10 @@
 //! Functions and procedures: created, replaced in place or dropped and created again.
 
-use super::*;
+use crate::model::*;
+use crate::render::{split_list_setting, CommentTarget, Statement};
+
+use super::pair::function_key;
+use super::{same_opt_fragment, Change, ChangeKind, Hazard, ObjectRef, Phase, Planner};
 
 impl<'a> Planner<'a> {
     pub(super) fn functions(&mut self) {

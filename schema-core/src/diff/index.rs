@@ -1,6 +1,12 @@
 //! Indexes: compared in the new table's terms, dropped and created concurrently.
 
-use super::*;
+use std::collections::BTreeSet;
+
+use crate::expr::normalize;
+use crate::model::*;
+use crate::render::{CommentTarget, Statement};
+
+use super::{Change, ChangeKind, Hazard, LockLevel, ObjectRef, Phase, Planner};
 
 impl<'a> Planner<'a> {
     pub(super) fn table_indexes(&mut self, i: usize) {

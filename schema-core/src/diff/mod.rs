@@ -17,22 +17,9 @@
 //! dropped first and re-created after.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt::{self, Display};
-
-use sqlparser::ast::{Expr, SelectItem, SetExpr, Statement as SqlStatement};
-use sqlparser::dialect::PostgreSqlDialect;
-use sqlparser::parser::Parser;
 
 use crate::expr::normalize;
-use crate::ident::quote_qualified;
 use crate::model::*;
-use crate::naming::make_object_name;
-use crate::render::{
-    cast_column, cast_column_through_text, comments_of_table, foreign_keys, mentioned_names,
-    nextval_default, split_list_setting, AddMode, AlterTable, CommentTarget, EnumPosition,
-    FunctionSignature, SequenceOption, SqlType, Statement,
-};
-use crate::types::DataType;
 
 mod column;
 mod comment;
@@ -56,11 +43,7 @@ mod view;
 pub use order::Phase;
 pub use plan::{Change, ChangeKind, Hazard, LockLevel, ObjectId, ObjectKind, ObjectRef, Plan};
 
-use column::*;
-use function::*;
-use pair::*;
-use types::*;
-use view::*;
+use pair::{function_key, FunctionKey, TablePair};
 
 /// The plan that turns `old` into `new`. Pure: no database involved.
 ///

@@ -4,9 +4,10 @@
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 
+use crate::model::Schema;
+
 use super::depends;
 use super::{Change, ChangeKind, ObjectId};
-use crate::model::Schema;
 
 /// The planner's phases, in the order a plan runs them when nothing else decides: every drop
 /// (dependents first), renames, then everything new or changed in [`Schema::create_sql`]'s

@@ -1,7 +1,14 @@
 //! Matching old and new: tables and columns paired by name or declared rename, functions by
 //! identity.
 
-use super::*;
+use std::collections::BTreeSet;
+
+use sqlparser::ast::Expr;
+
+use crate::model::*;
+use crate::render::SqlType;
+
+use super::same_fragment;
 
 /// A table in both schemas, with its columns matched.
 pub(super) struct TablePair<'a> {

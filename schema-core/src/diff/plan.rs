@@ -1,7 +1,13 @@
 //! The plan as data: [`Plan`], its [`Change`]s, and what each change risks and locks.
 
+use std::collections::BTreeSet;
+use std::fmt::{self, Display};
+
+use crate::ident::quote_qualified;
+use crate::model::*;
+use crate::render::{FunctionSignature, Statement};
+
 use super::order::Phase;
-use super::*;
 
 /// What a change risks. Each has a stable kebab-case [`code`](Hazard::code), a message that
 /// says what will happen and a help that says what to do about it.
@@ -471,7 +477,7 @@ impl Change {
         sql_of(&self.statements)
     }
 
-    /// The SQL that undoes it (see [`Change::inverse`]); empty when nothing needs undoing.
+    /// The SQL that undoes it (its `inverse` statements); empty when nothing needs undoing.
     pub fn inverse_sql(&self) -> Option<String> {
         self.inverse.as_deref().map(sql_of)
     }

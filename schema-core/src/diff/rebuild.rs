@@ -1,7 +1,17 @@
 //! What must be rebuilt: enums whose labels go, reshaped columns, and the functions, views and
 //! triggers that stand in the way.
 
-use super::*;
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::model::*;
+use crate::render::mentioned_names;
+use crate::types::DataType;
+
+use super::column::effective_type;
+use super::function::{replaceable_function, same_function};
+use super::pair::function_key;
+use super::view::{replaceable_view, same_view};
+use super::Planner;
 
 impl<'a> Planner<'a> {
     pub(super) fn find_rebuilds(&mut self) {

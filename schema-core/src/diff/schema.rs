@@ -1,6 +1,8 @@
 //! Schemas (namespaces): created, commented, dropped.
 
-use super::*;
+use crate::render::{CommentTarget, Statement};
+
+use super::{Change, ChangeKind, Hazard, ObjectKind, ObjectRef, Phase, Planner};
 
 impl<'a> Planner<'a> {
     pub(super) fn schemas(&mut self) {

@@ -1,6 +1,10 @@
 //! Sequences: created, altered by their effective options, owned, dropped.
 
-use super::*;
+use crate::model::*;
+use crate::render::{CommentTarget, SequenceOption, Statement};
+use crate::types::DataType;
+
+use super::{Change, ChangeKind, Hazard, LockLevel, ObjectKind, ObjectRef, Phase, Planner};
 
 impl<'a> Planner<'a> {
     pub(super) fn sequences(&mut self) {

@@ -1,7 +1,12 @@
 //! Tables: created with their foreign keys, indexes and comments; renamed; altered; dropped in
 //! foreign-key order.
 
-use super::*;
+use crate::model::*;
+use crate::render::{
+    comments_of_table, foreign_keys, AddMode, AlterTable, CommentTarget, Statement,
+};
+
+use super::{Change, ChangeKind, Hazard, LockLevel, ObjectKind, ObjectRef, Phase, Planner};
 
 impl<'a> Planner<'a> {
     pub(super) fn tables(&mut self) {

@@ -1,6 +1,11 @@
 //! Triggers: dropped when rebuilt or gone, created or replaced.
 
-use super::*;
+use std::collections::BTreeSet;
+
+use crate::model::*;
+use crate::render::{CommentTarget, Statement};
+
+use super::{same_opt_fragment, Change, ChangeKind, Hazard, LockLevel, ObjectRef, Phase, Planner};
 
 impl<'a> Planner<'a> {
     pub(super) fn triggers(&mut self) {

@@ -1,6 +1,6 @@
 //! What a column type change costs: rewrite, narrowing, whether `USING` is needed.
 
-use super::*;
+use crate::types::DataType;
 
 /// What changing a column's type from `old` to `new` costs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,6 +1,14 @@
 //! Views: dropped dependents first, created or replaced after the views they use.
 
-use super::*;
+use sqlparser::ast::Statement as SqlStatement;
+use sqlparser::ast::{Expr, SelectItem, SetExpr};
+use sqlparser::dialect::PostgreSqlDialect;
+use sqlparser::parser::Parser;
+
+use crate::model::*;
+use crate::render::{CommentTarget, Statement};
+
+use super::{Change, ChangeKind, Hazard, LockLevel, ObjectKind, ObjectRef, Phase, Planner};
 
 impl<'a> Planner<'a> {
     pub(super) fn views(&mut self) {

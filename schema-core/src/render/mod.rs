@@ -3,9 +3,12 @@
 //!
 //! `Display` is the printer, as in sqlparser: model nodes ([`Column`], [`Constraint`],
 //! [`IndexElement`], ...) render themselves, and [`Statement`] is the set of DDL statements the
-//! crate emits, each a small piece of data whose `Display` is its SQL. `{}` prints a statement on
-//! one line; `{:#}` pretty-prints it (one column per line, indented `DO` bodies). No other code
-//! builds SQL text.
+//! crate emits, each owned data (the model nodes and names it acts on) whose `Display` is its
+//! SQL; a plan keeps statements, not text. `{}` prints a statement on one line; `{:#}`
+//! pretty-prints it (one column per line, indented `DO` bodies). No other code builds SQL text.
+//!
+//! One file per object kind holds that kind's `Display` impls and statement writers;
+//! `display` holds the shared combinators and `script` the whole-schema script.
 //!
 //! Safety of the output rests on four helpers from [`crate::ident`]: every identifier goes
 //! through `quote_ident` (object names always schema-qualified, so `search_path` cannot change
