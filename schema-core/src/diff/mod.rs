@@ -1,12 +1,12 @@
 //! The pure diff of two schemas into an ordered [`Plan`].
 //!
-//! `diff(old, new)` compares structured facts — types by [`DataType`] equality (so `int4` and
-//! `integer` never differ), nullability as PostgreSQL derives it (primary key, identity and
-//! serial columns are `NOT NULL`), sequences by their effective options — and SQL fragments
-//! after [`crate::expr::normalize`]. Each difference becomes one or more [`Change`]s: the
-//! statements to run (owned [`crate::render::Statement`]s, printed as SQL only at the edge),
-//! what it risks ([`Hazard`]), the lock it takes, whether it can run in a transaction, and the
-//! statements that undo it.
+//! `diff(old, new)` compares structured facts — types by [`DataType`](crate::types::DataType)
+//! equality (so `int4` and `integer` never differ), nullability as PostgreSQL derives it
+//! (primary key, identity and serial columns are `NOT NULL`), sequences by their effective
+//! options — and SQL fragments after [`crate::expr::normalize`]. Each difference becomes one or
+//! more [`Change`]s: the statements to run (owned [`crate::render::Statement`]s, printed as SQL
+//! only at the edge), what it risks ([`Hazard`]), the lock it takes, whether it can run in a
+//! transaction, and the statements that undo it.
 //!
 //! Order: each change says which objects ([`ObjectId`]) it creates, removes and needs, and one
 //! topological sort orders the plan (creates after what they need, drops before the drops of
