@@ -144,6 +144,6 @@ fn codes(change: &pgdecl::Change) -> String {
 fn print_plan(plan: &pgdecl::Plan) {
     for change in &plan.changes {
         println!("-- {} [{}]", change.object, codes(change));
-        println!("{}\n", change.sql);
+        println!("{}\n", change.sql());
     }
 }

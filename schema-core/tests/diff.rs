@@ -28,9 +28,9 @@ fn describe(plan: &Plan) -> String {
             let codes: Vec<&str> = change.hazards.iter().map(|h| h.code()).collect();
             out.push_str(&format!("-- hazards: {}\n", codes.join(", ")));
         }
-        out.push_str(&change.sql);
+        out.push_str(&change.sql());
         out.push('\n');
-        match &change.inverse {
+        match &change.inverse_sql() {
             Some(inverse) if inverse.is_empty() => out.push_str("-- inverse: nothing to undo\n"),
             Some(inverse) => {
                 out.push_str("-- inverse:\n");

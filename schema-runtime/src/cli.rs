@@ -6,7 +6,7 @@ use std::io::Write;
 use schema_core::{diff, Plan, Schema};
 
 use crate::connect::connect;
-use crate::converge::{converge, describe, statement_sql, Mode, Policy};
+use crate::converge::{converge, describe, Mode, Policy};
 use crate::error::Error;
 use crate::introspect::{introspect, Scope};
 use crate::source::to_schema_source;
@@ -130,7 +130,7 @@ fn diff_cmd(
         .partition(|c| allow_destructive || !c.is_destructive());
     let mut text = String::new();
     for c in &safe {
-        let sql = statement_sql(c);
+        let sql = c.sql();
         text.push_str(&sql);
         if !sql.ends_with('\n') {
             text.push('\n');

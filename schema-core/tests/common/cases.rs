@@ -668,6 +668,18 @@ pub fn all() -> Vec<Case> {
             ],
         ),
     ));
+    // Declared before the view it reads: created after it, dropped before it.
+    cases.push(case(
+        "view_declared_before_its_source",
+        with_views(users(|t| t), vec![]),
+        with_views(
+            users(|t| t),
+            vec![
+                View::new("email_count", "SELECT count(*) AS n FROM emails"),
+                View::new("emails", "SELECT id, email FROM users"),
+            ],
+        ),
+    ));
     cases.push(case(
         "view_on_retyped_column",
         with_views(

@@ -9,26 +9,11 @@ use super::policy::Policy;
 use super::session;
 use crate::error::Error;
 
-/// The SQL text of `change`. Every reader of a change's SQL in this crate goes through here,
-/// so a change to how a plan holds its statements is adapted in one place.
-pub(crate) fn statement_sql(change: &Change) -> String {
-    change.sql.clone()
-}
-
-/// The first line of `sql` that is not blank or a comment: names a statement in logs and
-/// errors.
-fn first_line(sql: &str) -> &str {
-    sql.lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty() && !l.starts_with("--"))
-        .unwrap_or(sql)
-}
-
 /// Every change's SQL, one after another, as recorded in the history.
 pub(super) fn plan_sql(changes: &[Change]) -> String {
     changes
         .iter()
-        .map(statement_sql)
+        .map(Change::sql)
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -48,10 +33,9 @@ pub(super) fn apply_in_transaction(
     changes: &[Change],
 ) -> Result<(), Error> {
     for change in changes {
-        let sql = statement_sql(change);
-        tracing::info!(sql = %first_line(&sql), "applying");
-        tx.batch_execute(&sql)
-            .map_err(|e| Error::from_postgres(&format!("applying `{}`", first_line(&sql)), e))?;
+        tracing::info!(change = %change, "applying");
+        tx.batch_execute(&change.sql())
+            .map_err(|e| Error::from_postgres(&format!("applying `{change}`"), e))?;
     }
     Ok(())
 }
@@ -62,8 +46,7 @@ pub(super) fn apply_outside_transaction(
     policy: &Policy,
     change: &Change,
 ) -> Result<(), Error> {
-    let sql = statement_sql(change);
-    tracing::info!(sql = %first_line(&sql), "applying outside a transaction");
-    session::execute_with_timeouts(client, policy, &sql)
-        .map_err(|e| Error::from_postgres(&format!("applying `{}`", first_line(&sql)), e))
+    tracing::info!(change = %change, "applying outside a transaction");
+    session::execute_with_timeouts(client, policy, &change.sql())
+        .map_err(|e| Error::from_postgres(&format!("applying `{change}`"), e))
 }

@@ -29,7 +29,6 @@ use executor::{adds_enum_value, apply_in_transaction, apply_outside_transaction,
 use history::Run;
 
 pub use canonical_cache::{forget_canonical_forms, schema_hash};
-pub(crate) use executor::statement_sql;
 pub use policy::{is_additive, parse_duration, Mode, Policy};
 pub use report::{describe, Report};
 
@@ -172,7 +171,7 @@ fn converge_phase(
     applied.extend(in_tx);
     for change in after {
         if let Err(err) = apply_outside_transaction(client, policy, &change) {
-            history::record_failure(client, &run, &statement_sql(&change), &err);
+            history::record_failure(client, &run, &change.sql(), &err);
             return Err(err);
         }
         applied.push(change);

@@ -6,7 +6,6 @@ use std::time::Duration;
 use schema_core::diff::ChangeKind;
 use schema_core::{Change, Plan};
 
-use super::executor::statement_sql;
 use super::policy::Mode;
 use crate::error::{Error, ErrorKind};
 use crate::introspect::Unmodeled;
@@ -64,7 +63,7 @@ pub(super) fn drift_error(changes: &[Change]) -> Error {
     }
     text.push_str("\nPlease run:\n");
     for c in changes {
-        text.push_str(&statement_sql(c));
+        text.push_str(&c.sql());
         text.push('\n');
     }
     Error::new(ErrorKind::Drift, "validating the database schema", text)

@@ -1,0 +1,432 @@
+//! Columns: added, renamed, retyped, defaults, nullability, identity and serial changes.
+
+use crate::model::*;
+use crate::naming::make_object_name;
+use crate::render::{
+    cast_column, nextval_default, AlterTable, CommentTarget, SequenceOption, Statement,
+};
+use crate::types::DataType;
+
+use super::types::{type_change, TypeChange};
+use super::{same_fragment, Change, ChangeKind, Hazard, LockLevel, ObjectRef, Phase, Planner};
+
+impl<'a> Planner<'a> {
+    pub(super) fn add_column(&mut self, table: &'a Table, column: &'a Column) {
+        let name = &table.name;
+        let rewrites = column.identity.is_some()
+            || column.generated.is_some()
+            || is_serial(column)
+            || column
+                .default
+                .as_deref()
+                .is_some_and(|d| is_volatile_default(d, self.new));
+        let required = effective_not_null(table, column)
+            && column.default.is_none()
+            && column.identity.is_none()
+            && column.generated.is_none()
+            && !is_serial(column);
+        self.emit(
+            Phase::Columns,
+            Change::new(
+                ObjectRef::column(name, &column.name),
+                ChangeKind::Create,
+                [Statement::AlterTable {
+                    table: name.clone(),
+                    action: AlterTable::AddColumn(column.clone()),
+                }],
+            )
+            .hazard_if(rewrites, Hazard::RewritesTable)
+            .hazard_if(required, Hazard::AddsRequiredColumn)
+            .lock(LockLevel::AccessExclusive)
+            .inverse([Statement::AlterTable {
+                table: name.clone(),
+                action: AlterTable::DropColumn(column.name.clone()),
+            }]),
+        );
+        self.comment(
+            ObjectRef::column(name, &column.name),
+            CommentTarget::Column(name.clone(), column.name.clone()),
+            &None,
+            &column.comment,
+        );
+    }
+
+    pub(super) fn alter_column(
+        &mut self,
+        old_table: &'a Table,
+        table: &'a Table,
+        oc: &'a Column,
+        nc: &'a Column,
+        recreate: bool,
+    ) {
+        let name = &table.name;
+        let object = ObjectRef::column(name, &nc.name);
+        let alter = |action| Statement::AlterTable {
+            table: name.clone(),
+            action,
+        };
+        let col = nc.name.as_str();
+
+        // A generated column whose expression changes, or a plain column that becomes
+        // generated, cannot be altered in place (before PostgreSQL 17): drop and add.
+        if recreate {
+            self.emit(
+                Phase::DropColumns,
+                Change::new(
+                    ObjectRef::column(&old_table.name, &oc.name),
+                    ChangeKind::Drop,
+                    [Statement::AlterTable {
+                        table: old_table.name.clone(),
+                        action: AlterTable::DropColumn(oc.name.clone()),
+                    }],
+                )
+                .hazard(Hazard::RecreatesObject)
+                .hazard_if(oc.generated.is_none(), Hazard::DeletesData)
+                .lock(LockLevel::AccessExclusive),
+            );
+            self.add_column(table, nc);
+            return;
+        }
+        let mut changes = Vec::new();
+        if oc.generated.is_some() && nc.generated.is_none() {
+            changes.push(
+                Change::new(
+                    object.clone(),
+                    ChangeKind::Alter,
+                    [alter(AlterTable::DropExpression(col.to_string()))],
+                )
+                .lock(LockLevel::AccessExclusive),
+            );
+        }
+        if let (Some(identity), None) = (oc.identity, nc.identity) {
+            changes.push(
+                Change::new(
+                    object.clone(),
+                    ChangeKind::Alter,
+                    [alter(AlterTable::DropIdentity(col.to_string()))],
+                )
+                .lock(LockLevel::AccessExclusive)
+                .inverse([Statement::AddIdentity {
+                    table: name.clone(),
+                    column: col.to_string(),
+                    identity,
+                }]),
+            );
+        }
+        let (old_type, new_type) = (effective_type(oc), effective_type(nc));
+        let retype = (old_type != new_type || oc.collation != nc.collation)
+            && !self.column_enum_rebuilt(oc, nc);
+        let old_default = if is_serial(oc) {
+            None
+        } else {
+            oc.default.as_ref()
+        };
+        let new_default = if is_serial(nc) {
+            None
+        } else {
+            nc.default.as_ref()
+        };
+        let default_changed = match (old_default, new_default) {
+            (Some(a), Some(b)) => !same_fragment(a, b),
+            (None, None) => false,
+            _ => true,
+        };
+        // The old default goes first when it is removed, when the type changes (it may not
+        // cast), and when the column becomes an identity (which cannot have one).
+        let drop_default = old_default.is_some()
+            && (new_default.is_none()
+                || retype
+                || (nc.identity.is_some() && oc.identity.is_none()));
+        if drop_default {
+            let mut change = Change::new(
+                object.clone(),
+                ChangeKind::Alter,
+                [alter(AlterTable::DropDefault(col.to_string()))],
+            )
+            .lock(LockLevel::AccessExclusive);
+            if let Some(d) = old_default {
+                change = change.inverse([Statement::AlterTable {
+                    table: name.clone(),
+                    action: AlterTable::SetDefault(col.to_string(), d.clone()),
+                }]);
+            }
+            changes.push(change);
+        }
+        if is_serial(oc) && !is_serial(nc) {
+            // The column keeps its values; its sequence goes.
+            let seq = serial_sequence(name, col);
+            changes.push(
+                Change::new(
+                    object.clone(),
+                    ChangeKind::Alter,
+                    [
+                        alter(AlterTable::DropDefault(col.to_string())),
+                        Statement::DropSequence(seq.clone()),
+                    ],
+                )
+                .hazard(Hazard::DeletesData)
+                .lock(LockLevel::AccessExclusive),
+            );
+        }
+        if retype {
+            let cost = if old_type == new_type {
+                TypeChange {
+                    rewrite: false,
+                    narrowing: false,
+                    needs_using: false,
+                }
+            } else {
+                type_change(&old_type, &new_type)
+            };
+            let mut target = nc.clone();
+            target.data_type = new_type.clone();
+            let using = cost.needs_using.then(|| cast_column(col, &new_type));
+            let mut back = oc.clone();
+            back.name = nc.name.clone();
+            back.data_type = old_type.clone();
+            let back_cost = type_change(&new_type, &old_type);
+            let back_using = back_cost.needs_using.then(|| cast_column(col, &old_type));
+            let indexed = table.indexes.iter().any(|i| {
+                i.elements
+                    .iter()
+                    .any(|e| e.target == IndexTarget::Column(col.to_string()))
+            }) || table.constraints.iter().any(|c| {
+                matches!(
+                    c.kind,
+                    ConstraintKind::PrimaryKey { .. } | ConstraintKind::Unique { .. }
+                ) && c.kind.columns().iter().any(|c| c == col)
+            });
+            let sequence = serial_sequence(name, col);
+            let mut statements = vec![Statement::AlterTable {
+                table: name.clone(),
+                action: AlterTable::AlterType {
+                    column: target.clone(),
+                    using,
+                    reset_collation: oc.collation.is_some(),
+                },
+            }];
+            if is_serial(oc) && is_serial(nc) {
+                statements.push(Statement::AlterSequence {
+                    name: sequence.clone(),
+                    options: vec![SequenceOption::As(new_type.clone())],
+                });
+            }
+            changes.push(
+                Change::new(object.clone(), ChangeKind::Alter, statements)
+                    .hazard_if(cost.rewrite, Hazard::RewritesTable)
+                    .hazard_if(cost.narrowing, Hazard::NarrowsType)
+                    .hazard_if(
+                        !cost.rewrite && oc.collation != nc.collation && indexed,
+                        Hazard::BuildsIndex,
+                    )
+                    .lock(LockLevel::AccessExclusive)
+                    .inverse([Statement::AlterTable {
+                        table: name.clone(),
+                        action: AlterTable::AlterType {
+                            column: back.clone(),
+                            using: back_using,
+                            reset_collation: nc.collation.is_some(),
+                        },
+                    }]),
+            );
+        }
+        if let Some(d) = new_default {
+            if drop_default || old_default.is_none() || default_changed {
+                let mut change = Change::new(
+                    object.clone(),
+                    ChangeKind::Alter,
+                    [alter(AlterTable::SetDefault(col.to_string(), d.clone()))],
+                )
+                .lock(LockLevel::AccessExclusive);
+                change = match old_default {
+                    Some(od) => {
+                        change.inverse([alter(AlterTable::SetDefault(col.to_string(), od.clone()))])
+                    }
+                    None => change.inverse([alter(AlterTable::DropDefault(col.to_string()))]),
+                };
+                changes.push(change);
+            }
+        }
+        if !is_serial(oc) && is_serial(nc) {
+            changes.push(self.make_serial(table, nc));
+        }
+        let (was, will) = (
+            effective_not_null(old_table, oc),
+            effective_not_null(table, nc),
+        );
+        // (A column that becomes serial got its NOT NULL with its sequence.)
+        let becomes_serial = is_serial(nc) && !is_serial(oc);
+        if will && !was && !becomes_serial {
+            changes.push(
+                Change::new(
+                    object.clone(),
+                    ChangeKind::Alter,
+                    [alter(AlterTable::SetNotNull(col.to_string()))],
+                )
+                .hazard(Hazard::ValidatesConstraint)
+                .lock(LockLevel::AccessExclusive)
+                .inverse([alter(AlterTable::DropNotNull(col.to_string()))]),
+            );
+        }
+        if was && !will {
+            changes.push(
+                Change::new(
+                    object.clone(),
+                    ChangeKind::Alter,
+                    [alter(AlterTable::DropNotNull(col.to_string()))],
+                )
+                .lock(LockLevel::AccessExclusive)
+                .inverse([alter(AlterTable::SetNotNull(col.to_string()))]),
+            );
+        }
+        match (oc.identity, nc.identity) {
+            (None, Some(identity)) => changes.push(
+                Change::new(
+                    object.clone(),
+                    ChangeKind::Alter,
+                    [
+                        Statement::AddIdentity {
+                            table: name.clone(),
+                            column: col.to_string(),
+                            identity,
+                        },
+                        Statement::SyncSequence {
+                            table: name.clone(),
+                            column: col.to_string(),
+                        },
+                    ],
+                )
+                .lock(LockLevel::AccessExclusive)
+                .inverse([alter(AlterTable::DropIdentity(col.to_string()))]),
+            ),
+            (Some(a), Some(b)) if a != b => changes.push(
+                Change::new(
+                    object.clone(),
+                    ChangeKind::Alter,
+                    [alter(AlterTable::SetIdentity(col.to_string(), b))],
+                )
+                .lock(LockLevel::AccessExclusive)
+                .inverse([alter(AlterTable::SetIdentity(col.to_string(), a))]),
+            ),
+            _ => {}
+        }
+        for change in changes {
+            self.emit(Phase::Columns, change);
+        }
+        if oc.comment != nc.comment {
+            self.comment(
+                object,
+                CommentTarget::Column(name.clone(), col.to_string()),
+                &oc.comment,
+                &nc.comment,
+            );
+        }
+    }
+
+    /// A plain integer column becomes serial: its sequence, owned by it, starting after the
+    /// largest value; the default; `NOT NULL`.
+    pub(super) fn make_serial(&self, table: &'a Table, column: &'a Column) -> Change {
+        let name = &table.name;
+        let col = column.name.as_str();
+        let seq = serial_sequence(name, col);
+        let base = effective_type(column);
+        let sequence = Sequence {
+            name: seq.clone(),
+            data_type: Some(base),
+            increment: None,
+            min_value: None,
+            max_value: None,
+            start: None,
+            cache: None,
+            cycle: false,
+            owned_by: None,
+            comment: None,
+        };
+        let default = nextval_default(&seq);
+        Change::new(
+            ObjectRef::column(name, col),
+            ChangeKind::Alter,
+            [
+                Statement::CreateSequence(sequence.clone()),
+                Statement::AlterSequence {
+                    name: seq.clone(),
+                    options: vec![SequenceOption::OwnedBy(Some((
+                        name.clone(),
+                        col.to_string(),
+                    )))],
+                },
+                Statement::SyncSequence {
+                    table: name.clone(),
+                    column: col.to_string(),
+                },
+                Statement::AlterTable {
+                    table: name.clone(),
+                    action: AlterTable::SetDefault(col.to_string(), default.clone()),
+                },
+                Statement::AlterTable {
+                    table: name.clone(),
+                    action: AlterTable::SetNotNull(col.to_string()),
+                },
+            ],
+        )
+        .hazard(Hazard::ValidatesConstraint)
+        .lock(LockLevel::AccessExclusive)
+    }
+}
+
+pub(super) fn effective_type(column: &Column) -> DataType {
+    column
+        .data_type
+        .serial_base()
+        .unwrap_or_else(|| column.data_type.clone())
+}
+
+pub(super) fn is_serial(column: &Column) -> bool {
+    column.data_type.serial_base().is_some()
+}
+
+pub(super) fn effective_not_null(table: &Table, column: &Column) -> bool {
+    column.not_null
+        || column.identity.is_some()
+        || is_serial(column)
+        || table
+            .primary_key()
+            .is_some_and(|pk| pk.kind.columns().contains(&column.name))
+}
+
+/// The sequence a serial column owns: `<table>_<column>_seq` in the table's schema.
+pub(super) fn serial_sequence(table: &QualifiedName, column: &str) -> QualifiedName {
+    QualifiedName::new(
+        table.schema.clone(),
+        make_object_name(&table.name, Some(column), Some("seq")),
+    )
+}
+
+/// Functions whose default makes `ADD COLUMN` rewrite the table (volatile ones).
+pub(super) const VOLATILE_FUNCTIONS: &[&str] = &[
+    "nextval",
+    "gen_random_uuid",
+    "gen_random_bytes",
+    "uuid_generate_v1",
+    "uuid_generate_v1mc",
+    "uuid_generate_v4",
+    "random",
+    "random_normal",
+    "clock_timestamp",
+    "timeofday",
+    "txid_current",
+];
+
+pub(super) fn is_volatile_default(expr: &str, schema: &Schema) -> bool {
+    let Ok(parsed) = crate::expr::parse_expr(expr) else {
+        return false;
+    };
+    crate::expr::called_functions(&parsed).iter().any(|name| {
+        let last = name.rsplit('.').next().unwrap_or(name);
+        VOLATILE_FUNCTIONS.contains(&last)
+            || schema
+                .functions
+                .iter()
+                .any(|f| f.name.name == last && f.volatility == Volatility::Volatile)
+    })
+}

@@ -1,0 +1,624 @@
+//! What each change of a plan creates, removes and needs, read off its owned statements (and,
+//! for drops, off the old schema): the edges [`super::order`] sorts the plan by.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::model::*;
+use crate::render::{mentioned_names, AlterTable, CommentTarget, SequenceOption, Statement};
+use crate::types::DataType;
+
+use super::{Change, ChangeKind, ObjectId};
+
+/// One schema's objects by unqualified name, to resolve the names an SQL text mentions.
+pub(super) struct Catalog<'a> {
+    schema: &'a Schema,
+    by_name: BTreeMap<&'a str, BTreeSet<ObjectId>>,
+}
+
+impl<'a> Catalog<'a> {
+    pub(super) fn new(schema: &'a Schema) -> Self {
+        let mut by_name: BTreeMap<&'a str, BTreeSet<ObjectId>> = BTreeMap::new();
+        let mut add = |name: &'a QualifiedName, id: ObjectId| {
+            by_name.entry(name.name.as_str()).or_default().insert(id);
+        };
+        for t in &schema.tables {
+            add(&t.name, ObjectId::Table(t.name.clone()));
+        }
+        for v in &schema.views {
+            add(&v.name, ObjectId::View(v.name.clone()));
+        }
+        for f in &schema.functions {
+            add(&f.name, ObjectId::Function(f.name.clone()));
+        }
+        for s in &schema.sequences {
+            add(&s.name, ObjectId::Sequence(s.name.clone()));
+        }
+        Catalog { schema, by_name }
+    }
+
+    /// The objects `sql` mentions by name, of the kinds `accept` lets through.
+    fn mentioned(&self, sql: &str, accept: fn(&ObjectId) -> bool, out: &mut Vec<ObjectId>) {
+        let names = mentioned_names(sql);
+        for name in &names {
+            if let Some(ids) = self.by_name.get(name.as_str()) {
+                out.extend(ids.iter().filter(|id| accept(id)).cloned());
+            }
+        }
+    }
+
+    /// What an SQL expression (a default, a check, an index expression, a `WHEN`) uses: the
+    /// functions and sequences it names, the columns of `table` it names, and the extensions
+    /// when it calls a function the schema does not declare (an extension may provide it).
+    fn expression(&self, sql: &str, table: Option<&Table>, out: &mut Vec<ObjectId>) {
+        self.mentioned(
+            sql,
+            |id| matches!(id, ObjectId::Function(_) | ObjectId::Sequence(_)),
+            out,
+        );
+        if let Some(table) = table {
+            let names = mentioned_names(sql);
+            for column in &table.columns {
+                if names.contains(&column.name) {
+                    out.push(ObjectId::Column(table.name.clone(), column.name.clone()));
+                }
+            }
+        }
+        let calls_undeclared = crate::expr::parse_expr(sql).is_ok_and(|expr| {
+            crate::expr::called_functions(&expr).iter().any(|called| {
+                let last = called.rsplit('.').next().unwrap_or(called);
+                !self.schema.functions.iter().any(|f| f.name.name == last)
+            })
+        });
+        if calls_undeclared {
+            self.extensions(out);
+        }
+    }
+
+    fn extensions(&self, out: &mut Vec<ObjectId>) {
+        out.extend(
+            self.schema
+                .extensions
+                .iter()
+                .map(|e| ObjectId::Extension(e.name.clone())),
+        );
+    }
+
+    /// A type: an enum of the schema, or else (schema-qualified but not declared) an
+    /// extension's type.
+    fn data_type(&self, ty: &DataType, out: &mut Vec<ObjectId>) {
+        let Some(schema) = &ty.schema else {
+            return;
+        };
+        let name = QualifiedName::new(schema.clone(), ty.name.clone());
+        if self.schema.enum_type(&name).is_none() {
+            self.extensions(out);
+        }
+        out.push(ObjectId::Type(name));
+    }
+
+    fn column(&self, table: &Table, column: &Column, out: &mut Vec<ObjectId>) {
+        out.push(ObjectId::Table(table.name.clone()));
+        self.data_type(&column.data_type, out);
+        for sql in column.default.iter().chain(&column.generated) {
+            self.expression(sql, Some(table), out);
+        }
+    }
+
+    /// What a table's definition uses: its schema, its column types and the functions and
+    /// sequences its defaults and checks call. Foreign keys are separate changes.
+    fn table(&self, table: &Table, out: &mut Vec<ObjectId>) {
+        out.push(ObjectId::Schema(table.name.schema.clone()));
+        for column in &table.columns {
+            self.column(table, column, out);
+        }
+        for constraint in &table.constraints {
+            if let ConstraintKind::Check { expr } = &constraint.kind {
+                self.expression(expr, Some(table), out);
+            }
+        }
+    }
+
+    /// What a constraint uses: its table and columns; a check's functions; a foreign key's
+    /// target table, columns and the key (constraint or unique index) that serves it.
+    fn constraint(&self, table: &QualifiedName, c: &Constraint, out: &mut Vec<ObjectId>) {
+        out.push(ObjectId::Table(table.clone()));
+        let columns = |cols: &[String], out: &mut Vec<ObjectId>| {
+            out.extend(
+                cols.iter()
+                    .map(|col| ObjectId::Column(table.clone(), col.clone())),
+            );
+        };
+        match &c.kind {
+            ConstraintKind::PrimaryKey {
+                columns: cols,
+                include,
+            }
+            | ConstraintKind::Unique {
+                columns: cols,
+                include,
+                ..
+            } => {
+                columns(cols, out);
+                columns(include, out);
+            }
+            ConstraintKind::Check { expr } => {
+                self.expression(expr, self.schema.table(table), out);
+            }
+            ConstraintKind::ForeignKey {
+                columns: cols,
+                ref_table,
+                ref_columns,
+                ..
+            } => {
+                columns(cols, out);
+                out.push(ObjectId::Table(ref_table.clone()));
+                out.extend(
+                    ref_columns
+                        .iter()
+                        .map(|col| ObjectId::Column(ref_table.clone(), col.clone())),
+                );
+                if let Some(target) = self.schema.table(ref_table) {
+                    key_serving(target, ref_columns, out);
+                }
+            }
+        }
+    }
+
+    fn index(&self, table: &QualifiedName, index: &Index, out: &mut Vec<ObjectId>) {
+        out.push(ObjectId::Table(table.clone()));
+        let model = self.schema.table(table);
+        for element in &index.elements {
+            match &element.target {
+                IndexTarget::Column(col) => {
+                    out.push(ObjectId::Column(table.clone(), col.clone()));
+                }
+                IndexTarget::Expression(sql) => self.expression(sql, model, out),
+            }
+        }
+        out.extend(
+            index
+                .include
+                .iter()
+                .map(|col| ObjectId::Column(table.clone(), col.clone())),
+        );
+        if let Some(predicate) = &index.predicate {
+            self.expression(predicate, model, out);
+        }
+    }
+
+    /// What a view's query names: tables (with the columns it names, every column for `*`),
+    /// views and functions.
+    fn view(&self, view: &View, out: &mut Vec<ObjectId>) {
+        out.push(ObjectId::Schema(view.name.schema.clone()));
+        let mut named = Vec::new();
+        self.mentioned(
+            &view.query,
+            |id| {
+                matches!(
+                    id,
+                    ObjectId::Table(_) | ObjectId::View(_) | ObjectId::Function(_)
+                )
+            },
+            &mut named,
+        );
+        let names = mentioned_names(&view.query);
+        let star = view.query.contains('*');
+        for id in &named {
+            if let ObjectId::Table(name) = id {
+                if let Some(table) = self.schema.table(name) {
+                    for column in &table.columns {
+                        if star || names.contains(&column.name) {
+                            out.push(ObjectId::Column(name.clone(), column.name.clone()));
+                        }
+                    }
+                }
+            }
+        }
+        out.extend(named);
+    }
+
+    fn trigger(&self, trigger: &Trigger, out: &mut Vec<ObjectId>) {
+        let table = &trigger.table;
+        out.push(ObjectId::Table(table.clone()));
+        out.push(ObjectId::View(table.clone()));
+        out.push(ObjectId::Function(trigger.function.clone()));
+        for event in &trigger.events {
+            if let TriggerEvent::Update(columns) = event {
+                out.extend(
+                    columns
+                        .iter()
+                        .map(|col| ObjectId::Column(table.clone(), col.clone())),
+                );
+            }
+        }
+        if let Some(when) = &trigger.when {
+            self.expression(when, self.schema.table(table), out);
+        }
+    }
+
+    /// What a function's definition uses: its schema, the types of its signature, and the
+    /// functions and tables its body names. (Bodies are not checked at `CREATE`, plans run with
+    /// `check_function_bodies = false`; where a table's default calls the function its body
+    /// names, the cycle falls back to phase order, functions first.)
+    fn function(&self, func: &Function, out: &mut Vec<ObjectId>) {
+        out.push(ObjectId::Schema(func.name.schema.clone()));
+        for arg in &func.args {
+            self.data_type(&arg.data_type, out);
+        }
+        match &func.returns {
+            Some(Returns::Type(ty)) | Some(Returns::SetOf(ty)) => self.data_type(ty, out),
+            Some(Returns::Table(columns)) => {
+                for (_, ty) in columns {
+                    self.data_type(ty, out);
+                }
+            }
+            None => {}
+        }
+        self.mentioned(
+            &func.body,
+            |id| matches!(id, ObjectId::Function(_) | ObjectId::Table(_)),
+            out,
+        );
+    }
+}
+
+/// The primary key or unique key (constraint or plain unique index) of `target` that a foreign
+/// key to `ref_columns` depends on; the primary key when `ref_columns` is empty.
+fn key_serving(target: &Table, ref_columns: &[String], out: &mut Vec<ObjectId>) {
+    let wanted: BTreeSet<&String> = ref_columns.iter().collect();
+    for key in &target.constraints {
+        let is_pk = matches!(key.kind, ConstraintKind::PrimaryKey { .. });
+        let is_key = is_pk || matches!(key.kind, ConstraintKind::Unique { .. });
+        let serves = if wanted.is_empty() {
+            is_pk
+        } else {
+            key.kind.columns().iter().collect::<BTreeSet<_>>() == wanted
+        };
+        if is_key && serves {
+            out.push(ObjectId::Constraint(target.name.clone(), key.name.clone()));
+        }
+    }
+    for index in &target.indexes {
+        let columns: Option<BTreeSet<&String>> = index
+            .elements
+            .iter()
+            .map(|e| match &e.target {
+                IndexTarget::Column(c) => Some(c),
+                IndexTarget::Expression(_) => None,
+            })
+            .collect();
+        if index.unique && index.predicate.is_none() && columns.is_some_and(|c| c == wanted) {
+            out.push(ObjectId::Index(QualifiedName::new(
+                target.name.schema.clone(),
+                index.name.clone(),
+            )));
+        }
+    }
+}
+
+/// Fills in what every change creates, removes and needs. Creates and alters are read
+/// against the new schema; drops against the old one (what the dropped object used).
+pub(super) fn annotate(changes: &mut [Change], old: &Schema, new: &Schema) {
+    let (old, new) = (Catalog::new(old), Catalog::new(new));
+    // Foreign keys dropped on their own do not hold their table's drop back.
+    let removed_constraints: BTreeSet<ObjectId> = changes
+        .iter()
+        .filter(|c| c.kind == ChangeKind::Drop)
+        .flat_map(|c| &c.statements)
+        .filter_map(|s| match s {
+            Statement::AlterTable {
+                table,
+                action: AlterTable::DropConstraint(name),
+            } => Some(ObjectId::Constraint(table.clone(), name.clone())),
+            _ => None,
+        })
+        .collect();
+    for change in changes.iter_mut() {
+        let mut creates = Vec::new();
+        let mut removes = Vec::new();
+        let mut needs = Vec::new();
+        let drop = change.kind == ChangeKind::Drop;
+        for statement in &change.statements {
+            if drop {
+                dropped(
+                    &old,
+                    statement,
+                    &removed_constraints,
+                    &mut removes,
+                    &mut needs,
+                );
+            } else {
+                created(&new, statement, &mut creates, &mut removes, &mut needs);
+            }
+        }
+        let own: BTreeSet<&ObjectId> = creates.iter().chain(&removes).collect();
+        needs.retain(|id| !own.contains(id));
+        change.needs = dedup(needs);
+        change.creates = dedup(creates);
+        change.removes = dedup(removes);
+    }
+}
+
+fn dedup(ids: Vec<ObjectId>) -> Vec<ObjectId> {
+    let mut seen = BTreeSet::new();
+    ids.into_iter()
+        .filter(|id| seen.insert(id.clone()))
+        .collect()
+}
+
+/// A statement of a change that creates or alters: what it makes exist and what it uses.
+/// Drops inside such a change (a serial column's sequence, a rebuilt enum's old copy) remove
+/// nothing anything else declares.
+fn created(
+    cx: &Catalog<'_>,
+    statement: &Statement,
+    creates: &mut Vec<ObjectId>,
+    removes: &mut Vec<ObjectId>,
+    needs: &mut Vec<ObjectId>,
+) {
+    let column = |table: &QualifiedName, name: &str| ObjectId::Column(table.clone(), name.into());
+    match statement {
+        Statement::CreateSchema(name) => creates.push(ObjectId::Schema(name.clone())),
+        Statement::CreateExtension(ext) => {
+            creates.push(ObjectId::Extension(ext.name.clone()));
+            needs.extend(ext.schema.clone().map(ObjectId::Schema));
+        }
+        Statement::AlterExtensionSchema { name, schema } => {
+            creates.push(ObjectId::Extension(name.clone()));
+            needs.push(ObjectId::Schema(schema.clone()));
+        }
+        Statement::CreateEnum(e) => {
+            creates.push(ObjectId::Type(e.name.clone()));
+            needs.push(ObjectId::Schema(e.name.schema.clone()));
+        }
+        Statement::AddEnumValue { name, .. } => creates.push(ObjectId::Type(name.clone())),
+        Statement::CreateSequence(seq) => {
+            creates.push(ObjectId::Sequence(seq.name.clone()));
+            needs.push(ObjectId::Schema(seq.name.schema.clone()));
+        }
+        Statement::AlterSequence { name, options } => {
+            // Ownership ties the sequence to a column: it needs both, and nothing waits for it.
+            let owner = options.iter().find_map(|o| match o {
+                SequenceOption::OwnedBy(owner) => Some(owner),
+                _ => None,
+            });
+            match owner {
+                Some(owner) => {
+                    needs.push(ObjectId::Sequence(name.clone()));
+                    if let Some((table, col)) = owner {
+                        needs.push(ObjectId::Table(table.clone()));
+                        needs.push(column(table, col));
+                    }
+                }
+                None => creates.push(ObjectId::Sequence(name.clone())),
+            }
+        }
+        Statement::CreateFunction(func) => {
+            creates.push(ObjectId::Function(func.name.clone()));
+            cx.function(func, needs);
+        }
+        Statement::CreateTable(table) => {
+            creates.push(ObjectId::Table(table.name.clone()));
+            for c in &table.columns {
+                creates.push(column(&table.name, &c.name));
+            }
+            for c in crate::render::inline_constraints(table) {
+                creates.push(ObjectId::Constraint(table.name.clone(), c.name.clone()));
+            }
+            cx.table(table, needs);
+        }
+        Statement::RenameTable { from, to } => {
+            removes.push(ObjectId::Table(from.clone()));
+            creates.push(ObjectId::Table(QualifiedName::new(
+                from.schema.clone(),
+                to.clone(),
+            )));
+        }
+        Statement::AlterTable { table, action } => {
+            needs.push(ObjectId::Table(table.clone()));
+            match action {
+                AlterTable::AddColumn(c) => {
+                    creates.push(column(table, &c.name));
+                    match cx.schema.table(table) {
+                        Some(model) => cx.column(model, c, needs),
+                        None => cx.data_type(&c.data_type, needs),
+                    }
+                }
+                AlterTable::AlterType { column: c, .. } => {
+                    creates.push(column(table, &c.name));
+                    cx.data_type(&c.data_type, needs);
+                }
+                AlterTable::SetDefault(col, expr) => {
+                    creates.push(column(table, col));
+                    cx.expression(expr, cx.schema.table(table), needs);
+                }
+                AlterTable::SetNotNull(col)
+                | AlterTable::DropNotNull(col)
+                | AlterTable::DropDefault(col)
+                | AlterTable::SetIdentity(col, _)
+                | AlterTable::DropIdentity(col)
+                | AlterTable::DropExpression(col) => creates.push(column(table, col)),
+                AlterTable::ValidateConstraint(name) => {
+                    creates.push(ObjectId::Constraint(table.clone(), name.clone()));
+                }
+                AlterTable::DropColumn(_) | AlterTable::DropConstraint(_) => {}
+            }
+        }
+        Statement::RenameColumn { table, from, to } => {
+            removes.push(column(table, from));
+            creates.push(column(table, to));
+            needs.push(ObjectId::Table(table.clone()));
+        }
+        Statement::AddIdentity {
+            table, column: col, ..
+        }
+        | Statement::SyncSequence { table, column: col } => {
+            creates.push(column(table, col));
+            needs.push(ObjectId::Table(table.clone()));
+        }
+        Statement::AddConstraint {
+            table,
+            constraint,
+            mode,
+        } => {
+            creates.push(ObjectId::Constraint(table.clone(), constraint.name.clone()));
+            cx.constraint(table, constraint, needs);
+            if *mode == crate::render::AddMode::UsingIndex {
+                needs.push(ObjectId::Index(QualifiedName::new(
+                    table.schema.clone(),
+                    constraint.name.clone(),
+                )));
+            }
+        }
+        Statement::CreateIndex { table, index, .. } => {
+            creates.push(ObjectId::Index(QualifiedName::new(
+                table.schema.clone(),
+                index.name.clone(),
+            )));
+            cx.index(table, index, needs);
+        }
+        Statement::CreateView(view) => {
+            creates.push(ObjectId::View(view.name.clone()));
+            cx.view(view, needs);
+        }
+        Statement::CreateTrigger(trigger) => {
+            creates.push(ObjectId::Trigger(
+                trigger.table.clone(),
+                trigger.name.clone(),
+            ));
+            cx.trigger(trigger, needs);
+        }
+        Statement::Comment { target, .. } => needs.push(commented(target)),
+        Statement::UncheckedFunctionBodies
+        | Statement::ResetFunctionBodies
+        | Statement::RenameType { .. }
+        | Statement::DropExtension(_)
+        | Statement::DropSchema(_)
+        | Statement::DropType(_)
+        | Statement::DropSequence(_)
+        | Statement::DropFunction(_)
+        | Statement::DropTable(_)
+        | Statement::DropIndex { .. }
+        | Statement::DropView(_)
+        | Statement::DropTrigger { .. } => {}
+    }
+}
+
+/// The object a comment is on.
+fn commented(target: &CommentTarget) -> ObjectId {
+    match target {
+        CommentTarget::Extension(name) => ObjectId::Extension(name.clone()),
+        CommentTarget::Schema(name) => ObjectId::Schema(name.clone()),
+        CommentTarget::Type(name) => ObjectId::Type(name.clone()),
+        CommentTarget::Sequence(name) => ObjectId::Sequence(name.clone()),
+        CommentTarget::Function(func) => ObjectId::Function(func.name.clone()),
+        CommentTarget::Table(name) => ObjectId::Table(name.clone()),
+        CommentTarget::Column(table, name) => ObjectId::Column(table.clone(), name.clone()),
+        CommentTarget::Constraint(table, name) => ObjectId::Constraint(table.clone(), name.clone()),
+        CommentTarget::Index(table, name) => {
+            ObjectId::Index(QualifiedName::new(table.schema.clone(), name.clone()))
+        }
+        CommentTarget::View(name) => ObjectId::View(name.clone()),
+        CommentTarget::Trigger(table, name) => ObjectId::Trigger(table.clone(), name.clone()),
+    }
+}
+
+/// A statement of a drop: what goes away, and what the dropped object used in the old schema.
+fn dropped(
+    cx: &Catalog<'_>,
+    statement: &Statement,
+    removed_constraints: &BTreeSet<ObjectId>,
+    removes: &mut Vec<ObjectId>,
+    needs: &mut Vec<ObjectId>,
+) {
+    let old = cx.schema;
+    match statement {
+        Statement::DropSchema(name) => removes.push(ObjectId::Schema(name.clone())),
+        Statement::DropExtension(name) => {
+            removes.push(ObjectId::Extension(name.clone()));
+            let schema = old.extensions.iter().find(|e| &e.name == name);
+            needs.extend(schema.and_then(|e| e.schema.clone()).map(ObjectId::Schema));
+        }
+        Statement::DropType(name) => {
+            removes.push(ObjectId::Type(name.clone()));
+            needs.push(ObjectId::Schema(name.schema.clone()));
+        }
+        Statement::DropSequence(name) => {
+            removes.push(ObjectId::Sequence(name.clone()));
+            needs.push(ObjectId::Schema(name.schema.clone()));
+        }
+        Statement::DropFunction(func) => {
+            removes.push(ObjectId::Function(func.name.clone()));
+            cx.function(func, needs);
+        }
+        Statement::DropTable(name) => {
+            removes.push(ObjectId::Table(name.clone()));
+            if let Some(table) = old.table(name) {
+                cx.table(table, needs);
+                // A foreign key that goes with the table holds the referenced table's drop back.
+                for fk in crate::render::foreign_keys(table) {
+                    let own = ObjectId::Constraint(name.clone(), fk.name.clone());
+                    if let ConstraintKind::ForeignKey { ref_table, .. } = &fk.kind {
+                        if !removed_constraints.contains(&own) {
+                            needs.push(ObjectId::Table(ref_table.clone()));
+                        }
+                    }
+                }
+            }
+        }
+        Statement::AlterTable { table, action } => {
+            needs.push(ObjectId::Table(table.clone()));
+            let model = old.table(table);
+            match action {
+                AlterTable::DropConstraint(name) => {
+                    removes.push(ObjectId::Constraint(table.clone(), name.clone()));
+                    let constraint =
+                        model.and_then(|t| t.constraints.iter().find(|c| &c.name == name));
+                    if let Some(c) = constraint {
+                        cx.constraint(table, c, needs);
+                    }
+                }
+                AlterTable::DropColumn(name) => {
+                    removes.push(ObjectId::Column(table.clone(), name.clone()));
+                    // A generated column goes before the columns its expression uses.
+                    if let Some(t) = model {
+                        if let Some(c) = t.column(name) {
+                            cx.column(t, c, needs);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        Statement::DropIndex { schema, name, .. } => {
+            removes.push(ObjectId::Index(QualifiedName::new(
+                schema.clone(),
+                name.clone(),
+            )));
+            let found = old.tables.iter().find_map(|t| {
+                let index = t.indexes.iter().find(|i| &i.name == name)?;
+                (&t.name.schema == schema).then_some((t, index))
+            });
+            if let Some((table, index)) = found {
+                cx.index(&table.name, index, needs);
+            }
+        }
+        Statement::DropView(name) => {
+            removes.push(ObjectId::View(name.clone()));
+            if let Some(view) = old.views.iter().find(|v| &v.name == name) {
+                cx.view(view, needs);
+            }
+        }
+        Statement::DropTrigger { table, name } => {
+            removes.push(ObjectId::Trigger(table.clone(), name.clone()));
+            let trigger = old
+                .triggers
+                .iter()
+                .find(|t| &t.table == table && &t.name == name);
+            if let Some(trigger) = trigger {
+                cx.trigger(trigger, needs);
+            }
+        }
+        _ => {}
+    }
+}

@@ -1,0 +1,140 @@
+//! Functions and procedures: created, replaced in place or dropped and created again.
+
+use crate::model::*;
+use crate::render::{split_list_setting, CommentTarget, Statement};
+
+use super::pair::function_key;
+use super::{same_opt_fragment, Change, ChangeKind, Hazard, ObjectRef, Phase, Planner};
+
+impl<'a> Planner<'a> {
+    pub(super) fn functions(&mut self) {
+        for func in &self.new.functions {
+            let key = function_key(func);
+            let object = ObjectRef::function(func);
+            match self.old_functions.get(&key).copied() {
+                None => {
+                    self.create_function(func, None);
+                }
+                Some(old) if self.rebuilt_functions.contains(&key) => {
+                    self.emit(
+                        Phase::DropFunctions,
+                        Change::new(
+                            ObjectRef::function(old),
+                            ChangeKind::Drop,
+                            [Statement::DropFunction(old.clone())],
+                        )
+                        .hazard(Hazard::RecreatesObject)
+                        .inverse([Statement::CreateFunction(old.clone())]),
+                    );
+                    self.create_function(func, Some(old));
+                }
+                Some(old) => {
+                    if !same_function(old, func) {
+                        self.emit(
+                            Phase::Functions,
+                            Change::new(
+                                object.clone(),
+                                ChangeKind::Alter,
+                                [Statement::CreateFunction(func.clone())],
+                            )
+                            .defines_function()
+                            .inverse([Statement::CreateFunction(old.clone())]),
+                        );
+                    }
+                    self.comment(
+                        object,
+                        CommentTarget::Function(func.clone()),
+                        &old.comment,
+                        &func.comment,
+                    );
+                }
+            }
+        }
+        for old in &self.old.functions {
+            let key = function_key(old);
+            if !self.new_functions.contains_key(&key) {
+                self.emit(
+                    Phase::DropFunctions,
+                    Change::new(
+                        ObjectRef::function(old),
+                        ChangeKind::Drop,
+                        [Statement::DropFunction(old.clone())],
+                    )
+                    .hazard(Hazard::DropsObject)
+                    .inverse([Statement::CreateFunction(old.clone())]),
+                );
+            }
+        }
+    }
+
+    pub(super) fn create_function(&mut self, func: &'a Function, replaced: Option<&'a Function>) {
+        let mut change = Change::new(
+            ObjectRef::function(func),
+            ChangeKind::Create,
+            [Statement::CreateFunction(func.clone())],
+        )
+        .defines_function();
+        change = match replaced {
+            Some(old) => change.inverse([
+                Statement::DropFunction(func.clone()),
+                Statement::CreateFunction(old.clone()),
+            ]),
+            None => change.inverse([Statement::DropFunction(func.clone())]),
+        };
+        self.emit(Phase::Functions, change);
+        self.comment(
+            ObjectRef::function(func),
+            CommentTarget::Function(func.clone()),
+            &None,
+            &func.comment,
+        );
+    }
+}
+
+/// Settings compared as the server stores them: list settings re-joined canonically.
+pub(super) fn config_facts(config: &[(String, String)]) -> Vec<(String, String)> {
+    config
+        .iter()
+        .map(|(name, value)| {
+            let name = name.to_ascii_lowercase();
+            let value = if name == "search_path" || name == "temp_tablespaces" {
+                split_list_setting(value).join(",")
+            } else {
+                value.clone()
+            };
+            (name, value)
+        })
+        .collect()
+}
+
+pub(super) fn same_function(a: &Function, b: &Function) -> bool {
+    a.is_procedure == b.is_procedure
+        && a.returns == b.returns
+        && a.language.eq_ignore_ascii_case(&b.language)
+        && a.body == b.body
+        && a.volatility == b.volatility
+        && a.strict == b.strict
+        && a.security_definer == b.security_definer
+        && config_facts(&a.config) == config_facts(&b.config)
+        && a.args.len() == b.args.len()
+        && a.args.iter().zip(&b.args).all(|(x, y)| {
+            x.mode == y.mode
+                && x.name == y.name
+                && x.data_type == y.data_type
+                && same_opt_fragment(&x.default, &y.default)
+        })
+}
+
+/// True if `CREATE OR REPLACE` can turn `old` into `new`: same kind, same return type, same
+/// arguments (names, modes, types), and no argument default removed.
+pub(super) fn replaceable_function(old: &Function, new: &Function) -> bool {
+    old.is_procedure == new.is_procedure
+        && old.returns == new.returns
+        && old.args.len() == new.args.len()
+        && old.args.iter().zip(&new.args).all(|(x, y)| {
+            x.mode == y.mode
+                && x.name == y.name
+                && x.data_type == y.data_type
+                && (x.default.is_none() || y.default.is_some())
+        })
+}

@@ -1,0 +1,188 @@
+//! The pure diff of two schemas into an ordered [`Plan`].
+//!
+//! `diff(old, new)` compares structured facts — types by [`DataType`](crate::types::DataType)
+//! equality (so `int4` and `integer` never differ), nullability as PostgreSQL derives it
+//! (primary key, identity and serial columns are `NOT NULL`), sequences by their effective
+//! options — and SQL fragments after [`crate::expr::normalize`]. Each difference becomes one or
+//! more [`Change`]s: the statements to run (owned [`crate::render::Statement`]s, printed as SQL
+//! only at the edge), what it risks ([`Hazard`]), the lock it takes, whether it can run in a
+//! transaction, and the statements that undo it.
+//!
+//! Order: each change says which objects ([`ObjectId`]) it creates, removes and needs, and one
+//! topological sort orders the plan (creates after what they need, drops before the drops of
+//! what they used, a drop before its object's re-creation); the planner's [`Phase`] breaks
+//! ties: everything that goes away first, dependents first; then renames; then everything new
+//! or changed in [`Schema::create_sql`]'s order. Views and triggers that stand in the way of a
+//! change (a column type change, a dropped column, a function dropped and re-created) are
+//! dropped first and re-created after.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::expr::normalize;
+use crate::model::*;
+
+mod column;
+mod comment;
+mod constraint;
+mod depends;
+mod enum_type;
+mod extension;
+mod function;
+mod index;
+mod order;
+mod pair;
+mod plan;
+mod rebuild;
+mod schema;
+mod sequence;
+mod table;
+mod trigger;
+mod types;
+mod view;
+
+pub use order::Phase;
+pub use plan::{Change, ChangeKind, Hazard, LockLevel, ObjectId, ObjectKind, ObjectRef, Plan};
+
+use pair::{function_key, FunctionKey, TablePair};
+
+/// The plan that turns `old` into `new`. Pure: no database involved.
+///
+/// `old` is usually the live database as introspected, `new` the declared schema. Renames
+/// happen only where the new schema declares them (`renamed_from` on a table or column, when
+/// the old schema has the old name and not the new one); anything else missing from `new` is
+/// dropped and anything missing from `old` is created.
+pub fn diff(old: &Schema, new: &Schema) -> Plan {
+    Planner::new(old, new).plan()
+}
+
+struct Planner<'a> {
+    old: &'a Schema,
+    new: &'a Schema,
+    pairs: Vec<TablePair<'a>>,
+    created_tables: Vec<&'a Table>,
+    dropped_tables: Vec<&'a Table>,
+    /// Old tables (by old name) whose columns change type or go away, with those columns'
+    /// old names: views and triggers that use them must be rebuilt.
+    reshaped: BTreeMap<QualifiedName, BTreeSet<String>>,
+    /// Enum types (by name) rebuilt because labels were removed or reordered.
+    rebuilt_enums: BTreeSet<QualifiedName>,
+    /// Old functions dropped and created again.
+    rebuilt_functions: BTreeSet<FunctionKey>,
+    /// Old views dropped (and created again if the new schema has them).
+    rebuilt_views: BTreeSet<QualifiedName>,
+    /// Old triggers, by (old table, name), dropped (and created again if still declared).
+    rebuilt_triggers: BTreeSet<(QualifiedName, String)>,
+    /// Index of `pairs` by the old table's name.
+    pairs_by_old: BTreeMap<&'a QualifiedName, usize>,
+    /// The old and new functions by identity.
+    old_functions: BTreeMap<FunctionKey, &'a Function>,
+    new_functions: BTreeMap<FunctionKey, &'a Function>,
+    /// The changes in the order the planner found them; [`order::order`] sorts them.
+    changes: Vec<Change>,
+}
+
+impl<'a> Planner<'a> {
+    fn new(old: &'a Schema, new: &'a Schema) -> Self {
+        let old_tables: BTreeMap<&QualifiedName, &'a Table> =
+            old.tables.iter().map(|t| (&t.name, t)).collect();
+        let old_table = |name: &QualifiedName| old_tables.get(name).copied();
+        let mut claimed = BTreeSet::new();
+        let mut matched: Vec<Option<&'a Table>> = vec![None; new.tables.len()];
+        for (i, table) in new.tables.iter().enumerate() {
+            if let Some(from) = &table.renamed_from {
+                let from = QualifiedName::new(table.name.schema.clone(), from.clone());
+                if old_table(&table.name).is_none() {
+                    if let Some(ot) = old_table(&from) {
+                        matched[i] = Some(ot);
+                        claimed.insert(ot.name.clone());
+                    }
+                }
+            }
+        }
+        for (i, table) in new.tables.iter().enumerate() {
+            if matched[i].is_none() && !claimed.contains(&table.name) {
+                if let Some(ot) = old_table(&table.name) {
+                    matched[i] = Some(ot);
+                    claimed.insert(ot.name.clone());
+                }
+            }
+        }
+        let mut pairs = Vec::new();
+        let mut created_tables = Vec::new();
+        for (i, table) in new.tables.iter().enumerate() {
+            match matched[i] {
+                Some(ot) => pairs.push(TablePair::new(ot, table)),
+                None => created_tables.push(table),
+            }
+        }
+        let dropped_tables = old
+            .tables
+            .iter()
+            .filter(|t| !claimed.contains(&t.name))
+            .collect();
+        let pairs_by_old = pairs
+            .iter()
+            .enumerate()
+            .map(|(i, p): (usize, &TablePair<'a>)| (&p.old.name, i))
+            .collect();
+        Planner {
+            old,
+            new,
+            pairs,
+            created_tables,
+            dropped_tables,
+            reshaped: BTreeMap::new(),
+            rebuilt_enums: BTreeSet::new(),
+            rebuilt_functions: BTreeSet::new(),
+            rebuilt_views: BTreeSet::new(),
+            rebuilt_triggers: BTreeSet::new(),
+            pairs_by_old,
+            old_functions: old.functions.iter().map(|f| (function_key(f), f)).collect(),
+            new_functions: new.functions.iter().map(|f| (function_key(f), f)).collect(),
+            changes: Vec::new(),
+        }
+    }
+
+    fn plan(mut self) -> Plan {
+        self.find_rebuilds();
+        self.schemas();
+        self.extensions();
+        self.enums();
+        self.sequences();
+        self.functions();
+        self.tables();
+        self.views();
+        self.triggers();
+        Plan {
+            changes: order::order(self.changes, self.old, self.new),
+        }
+    }
+
+    /// Records a change found in `phase`; the phase breaks ties the dependency graph leaves open.
+    fn emit(&mut self, phase: Phase, mut change: Change) {
+        change.phase = phase;
+        self.changes.push(change);
+    }
+
+    /// The new name of an old table (itself when it stays or goes).
+    fn new_table_name(&self, old: &QualifiedName) -> QualifiedName {
+        self.pair_by_old(old)
+            .map_or_else(|| old.clone(), |p| p.new.name.clone())
+    }
+
+    fn pair_by_old(&self, old: &QualifiedName) -> Option<&TablePair<'a>> {
+        self.pairs_by_old.get(old).map(|&i| &self.pairs[i])
+    }
+}
+
+fn same_fragment(a: &str, b: &str) -> bool {
+    a == b || normalize(a) == normalize(b)
+}
+
+fn same_opt_fragment(a: &Option<String>, b: &Option<String>) -> bool {
+    match (a, b) {
+        (None, None) => true,
+        (Some(a), Some(b)) => same_fragment(a, b),
+        _ => false,
+    }
+}

@@ -1,0 +1,186 @@
+//! What must be rebuilt: enums whose labels go, reshaped columns, and the functions, views and
+//! triggers that stand in the way.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::model::*;
+use crate::render::mentioned_names;
+use crate::types::DataType;
+
+use super::column::effective_type;
+use super::function::{replaceable_function, same_function};
+use super::pair::function_key;
+use super::view::{replaceable_view, same_view};
+use super::Planner;
+
+impl<'a> Planner<'a> {
+    pub(super) fn find_rebuilds(&mut self) {
+        // Enum types whose labels were removed or reordered.
+        for e in &self.new.enums {
+            if let Some(old) = self.old.enum_type(&e.name) {
+                if !is_subsequence(&old.values, &e.values) {
+                    self.rebuilt_enums.insert(e.name.clone());
+                }
+            }
+        }
+        // Columns that change type, or go away.
+        let mut reshaped: BTreeMap<QualifiedName, BTreeSet<String>> = BTreeMap::new();
+        for pair in &self.pairs {
+            let mut names = BTreeSet::new();
+            for (oc, nc) in &pair.columns {
+                let enum_rebuilt = self.column_enum_rebuilt(oc, nc);
+                if effective_type(oc) != effective_type(nc)
+                    || oc.collation != nc.collation
+                    || enum_rebuilt
+                    || pair.generated_recreated(oc, nc)
+                {
+                    names.insert(oc.name.clone());
+                }
+            }
+            for oc in &pair.dropped {
+                names.insert(oc.name.clone());
+            }
+            if !names.is_empty() {
+                reshaped.insert(pair.old.name.clone(), names);
+            }
+        }
+        self.reshaped = reshaped;
+
+        // Functions dropped and created again: incompatible changes, or a rebuilt enum in the
+        // signature (the old function would keep pointing at the old type).
+        let mut rebuilt_functions = BTreeSet::new();
+        for of in &self.old.functions {
+            let key = function_key(of);
+            let Some(&nf) = self.new_functions.get(&key) else {
+                continue;
+            };
+            let uses_rebuilt = function_types(of).any(|t| {
+                t.schema.as_ref().is_some_and(|s| {
+                    self.rebuilt_enums
+                        .contains(&QualifiedName::new(s.clone(), t.name.clone()))
+                })
+            });
+            if uses_rebuilt || (!same_function(of, nf) && !replaceable_function(of, nf)) {
+                rebuilt_functions.insert(key);
+            }
+        }
+        self.rebuilt_functions = rebuilt_functions;
+        let gone_functions: BTreeSet<String> = self
+            .old
+            .functions
+            .iter()
+            .filter(|f| {
+                let key = function_key(f);
+                self.rebuilt_functions.contains(&key) || !self.new_functions.contains_key(&key)
+            })
+            .map(|f| f.name.name.clone())
+            .collect();
+
+        // Views: those that change incompatibly or go away, those that use a reshaped or
+        // dropped table or a function that goes away, and every view that uses one of those.
+        let mut views = BTreeSet::new();
+        let dropped_tables: BTreeSet<&str> = self
+            .dropped_tables
+            .iter()
+            .map(|t| t.name.name.as_str())
+            .collect();
+        let mentions: Vec<(QualifiedName, BTreeSet<String>)> = self
+            .old
+            .views
+            .iter()
+            .map(|v| (v.name.clone(), mentioned_names(&v.query)))
+            .collect();
+        for ov in &self.old.views {
+            let m = &mentions
+                .iter()
+                .find(|(n, _)| n == &ov.name)
+                .expect("listed")
+                .1;
+            let replaced = match self.new.views.iter().find(|v| v.name == ov.name) {
+                None => true,
+                Some(nv) => !same_view(ov, nv) && !replaceable_view(ov, nv),
+            };
+            // A view that names the table and one of the columns (or `*`, which PostgreSQL
+            // expands to every column when it creates the view).
+            let uses_reshaped = self.reshaped.iter().any(|(t, columns)| {
+                m.contains(&t.name)
+                    && (ov.query.contains('*') || columns.iter().any(|c| m.contains(c)))
+            });
+            let uses_dropped = dropped_tables.iter().any(|t| m.contains(*t));
+            let uses_gone_function = gone_functions.iter().any(|f| m.contains(f));
+            if replaced || uses_reshaped || uses_dropped || uses_gone_function {
+                views.insert(ov.name.clone());
+            }
+        }
+        loop {
+            let before = views.len();
+            for (name, m) in &mentions {
+                if !views.contains(name)
+                    && views.iter().any(|v: &QualifiedName| m.contains(&v.name))
+                {
+                    views.insert(name.clone());
+                }
+            }
+            if views.len() == before {
+                break;
+            }
+        }
+        self.rebuilt_views = views;
+
+        // Triggers: on a rebuilt view, calling a function that goes away, or using a column
+        // that changes type or goes away.
+        let mut triggers = BTreeSet::new();
+        for t in &self.old.triggers {
+            let on_rebuilt_view = self.rebuilt_views.contains(&t.table);
+            let calls_gone = self.old.functions.iter().any(|f| {
+                f.name == t.function && {
+                    let key = function_key(f);
+                    self.rebuilt_functions.contains(&key) || !self.new_functions.contains_key(&key)
+                }
+            });
+            let uses_column = self.reshaped.get(&t.table).is_some_and(|columns| {
+                let mut used: BTreeSet<String> =
+                    t.when.as_deref().map(mentioned_names).unwrap_or_default();
+                for e in &t.events {
+                    if let TriggerEvent::Update(cols) = e {
+                        used.extend(cols.iter().cloned());
+                    }
+                }
+                columns.iter().any(|c| used.contains(c))
+            });
+            if on_rebuilt_view || calls_gone || uses_column {
+                triggers.insert((t.table.clone(), t.name.clone()));
+            }
+        }
+        self.rebuilt_triggers = triggers;
+    }
+
+    pub(super) fn column_enum_rebuilt(&self, oc: &Column, nc: &Column) -> bool {
+        let enum_of = |c: &Column| {
+            c.data_type
+                .schema
+                .as_ref()
+                .map(|s| QualifiedName::new(s.clone(), c.data_type.name.clone()))
+        };
+        match (enum_of(oc), enum_of(nc)) {
+            (Some(a), Some(b)) => a == b && self.rebuilt_enums.contains(&b),
+            _ => false,
+        }
+    }
+}
+
+/// The types a function's signature uses.
+pub(super) fn function_types(f: &Function) -> impl Iterator<Item = &DataType> {
+    let returns: Vec<&DataType> = match &f.returns {
+        Some(Returns::Type(t)) | Some(Returns::SetOf(t)) => vec![t],
+        Some(Returns::Table(cols)) => cols.iter().map(|(_, t)| t).collect(),
+        None => vec![],
+    };
+    f.args.iter().map(|a| &a.data_type).chain(returns)
+}
+
+/// True if `a` appears in `b` in the same order (labels only added).
+pub(super) fn is_subsequence(a: &[String], b: &[String]) -> bool {
+    let mut it = b.iter();
+    a.iter().all(|x| it.any(|y| y == x))
+}

@@ -1,0 +1,198 @@
+//! Sequences: created, altered by their effective options, owned, dropped.
+
+use crate::model::*;
+use crate::render::{CommentTarget, SequenceOption, Statement};
+use crate::types::DataType;
+
+use super::{Change, ChangeKind, Hazard, LockLevel, ObjectKind, ObjectRef, Phase, Planner};
+
+impl<'a> Planner<'a> {
+    pub(super) fn sequences(&mut self) {
+        for seq in &self.new.sequences {
+            let object = ObjectRef::new(ObjectKind::Sequence, &seq.name);
+            match self.old.sequences.iter().find(|o| o.name == seq.name) {
+                None => {
+                    self.emit(
+                        Phase::Sequences,
+                        Change::new(
+                            object.clone(),
+                            ChangeKind::Create,
+                            [Statement::CreateSequence(seq.clone())],
+                        )
+                        .inverse([Statement::DropSequence(seq.name.clone())]),
+                    );
+                    if let Some(owner) = &seq.owned_by {
+                        self.emit(
+                            Phase::SequenceOwners,
+                            Change::new(
+                                object.clone(),
+                                ChangeKind::Alter,
+                                [Statement::AlterSequence {
+                                    name: seq.name.clone(),
+                                    options: vec![SequenceOption::OwnedBy(Some(owner.clone()))],
+                                }],
+                            )
+                            .lock(LockLevel::ShareRowExclusive)
+                            .inverse([Statement::AlterSequence {
+                                name: seq.name.clone(),
+                                options: vec![SequenceOption::OwnedBy(None)],
+                            }]),
+                        );
+                    }
+                    self.comment(
+                        object,
+                        CommentTarget::Sequence(seq.name.clone()),
+                        &None,
+                        &seq.comment,
+                    );
+                }
+                Some(old) => {
+                    let options = sequence_options(old, seq);
+                    if !options.is_empty() {
+                        let back = sequence_options(seq, old);
+                        self.emit(
+                            Phase::Sequences,
+                            Change::new(
+                                object.clone(),
+                                ChangeKind::Alter,
+                                [Statement::AlterSequence {
+                                    name: seq.name.clone(),
+                                    options,
+                                }],
+                            )
+                            .lock(LockLevel::ShareRowExclusive)
+                            .inverse([Statement::AlterSequence {
+                                name: seq.name.clone(),
+                                options: back,
+                            }]),
+                        );
+                    }
+                    let old_owner = old
+                        .owned_by
+                        .as_ref()
+                        .map(|(t, c)| self.owner_in_new_terms(t, c));
+                    if old_owner != seq.owned_by {
+                        self.emit(
+                            Phase::SequenceOwners,
+                            Change::new(
+                                object.clone(),
+                                ChangeKind::Alter,
+                                [Statement::AlterSequence {
+                                    name: seq.name.clone(),
+                                    options: vec![SequenceOption::OwnedBy(seq.owned_by.clone())],
+                                }],
+                            )
+                            .lock(LockLevel::ShareRowExclusive)
+                            .inverse([Statement::AlterSequence {
+                                name: seq.name.clone(),
+                                options: vec![SequenceOption::OwnedBy(old_owner.clone())],
+                            }]),
+                        );
+                    }
+                    self.comment(
+                        object,
+                        CommentTarget::Sequence(seq.name.clone()),
+                        &old.comment,
+                        &seq.comment,
+                    );
+                }
+            }
+        }
+        for old in &self.old.sequences {
+            if !self.new.sequences.iter().any(|n| n.name == old.name) {
+                self.emit(
+                    Phase::DropSequences,
+                    Change::new(
+                        ObjectRef::new(ObjectKind::Sequence, &old.name),
+                        ChangeKind::Drop,
+                        [Statement::DropSequence(old.name.clone())],
+                    )
+                    .hazard(Hazard::DeletesData)
+                    .lock(LockLevel::AccessExclusive),
+                );
+            }
+        }
+    }
+
+    pub(super) fn owner_in_new_terms(
+        &self,
+        table: &QualifiedName,
+        column: &str,
+    ) -> (QualifiedName, String) {
+        match self.pair_by_old(table) {
+            Some(pair) => (
+                pair.new.name.clone(),
+                pair.new_column_name(column).to_string(),
+            ),
+            None => (table.clone(), column.to_string()),
+        }
+    }
+}
+
+/// Effective sequence options, defaults filled in as PostgreSQL fills them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct SequenceFacts {
+    pub(super) data_type: DataType,
+    pub(super) increment: i64,
+    pub(super) min: i64,
+    pub(super) max: i64,
+    pub(super) start: i64,
+    pub(super) cache: i64,
+    pub(super) cycle: bool,
+}
+
+pub(super) fn sequence_facts(s: &Sequence) -> SequenceFacts {
+    let data_type = s
+        .data_type
+        .clone()
+        .unwrap_or_else(|| DataType::builtin("bigint"));
+    let (type_min, type_max) = match data_type.name.as_str() {
+        "smallint" => (i16::MIN as i64, i16::MAX as i64),
+        "integer" => (i32::MIN as i64, i32::MAX as i64),
+        _ => (i64::MIN, i64::MAX),
+    };
+    let increment = s.increment.unwrap_or(1);
+    let min = s
+        .min_value
+        .unwrap_or(if increment > 0 { 1 } else { type_min });
+    let max = s
+        .max_value
+        .unwrap_or(if increment > 0 { type_max } else { -1 });
+    SequenceFacts {
+        data_type,
+        increment,
+        min,
+        max,
+        start: s.start.unwrap_or(if increment > 0 { min } else { max }),
+        cache: s.cache.unwrap_or(1),
+        cycle: s.cycle,
+    }
+}
+
+/// `ALTER SEQUENCE` options that turn `from` into `to`.
+pub(super) fn sequence_options(from: &Sequence, to: &Sequence) -> Vec<SequenceOption> {
+    let (a, b) = (sequence_facts(from), sequence_facts(to));
+    let mut out = Vec::new();
+    if a.data_type != b.data_type {
+        out.push(SequenceOption::As(b.data_type.clone()));
+    }
+    if a.increment != b.increment {
+        out.push(SequenceOption::IncrementBy(b.increment));
+    }
+    if a.min != b.min || a.data_type != b.data_type && to.min_value.is_none() {
+        out.push(SequenceOption::MinValue(to.min_value));
+    }
+    if a.max != b.max || a.data_type != b.data_type && to.max_value.is_none() {
+        out.push(SequenceOption::MaxValue(to.max_value));
+    }
+    if a.start != b.start {
+        out.push(SequenceOption::StartWith(b.start));
+    }
+    if a.cache != b.cache {
+        out.push(SequenceOption::Cache(b.cache));
+    }
+    if a.cycle != b.cycle {
+        out.push(SequenceOption::Cycle(b.cycle));
+    }
+    out
+}

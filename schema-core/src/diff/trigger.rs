@@ -1,0 +1,114 @@
+//! Triggers: dropped when rebuilt or gone, created or replaced.
+
+use std::collections::BTreeSet;
+
+use crate::model::*;
+use crate::render::{CommentTarget, Statement};
+
+use super::{same_opt_fragment, Change, ChangeKind, Hazard, LockLevel, ObjectRef, Phase, Planner};
+
+impl<'a> Planner<'a> {
+    pub(super) fn triggers(&mut self) {
+        let dropped_tables: BTreeSet<&QualifiedName> =
+            self.dropped_tables.iter().map(|t| &t.name).collect();
+        // Old triggers by their table's new name.
+        let key = |me: &Self, t: &Trigger| (me.new_table_name(&t.table), t.name.clone());
+        for o in &self.old.triggers {
+            let new_key = key(self, o);
+            let declared = self
+                .new
+                .triggers
+                .iter()
+                .find(|n| (n.table.clone(), n.name.clone()) == new_key);
+            let rebuilt = self
+                .rebuilt_triggers
+                .contains(&(o.table.clone(), o.name.clone()));
+            if declared.is_some() && !rebuilt {
+                continue;
+            }
+            if declared.is_none() && dropped_tables.contains(&o.table) {
+                continue; // goes with its table
+            }
+            self.emit(
+                Phase::DropTriggers,
+                Change::new(
+                    ObjectRef::trigger(&o.table, &o.name),
+                    ChangeKind::Drop,
+                    [Statement::DropTrigger {
+                        table: o.table.clone(),
+                        name: o.name.clone(),
+                    }],
+                )
+                .hazard(if declared.is_some() {
+                    Hazard::RecreatesObject
+                } else {
+                    Hazard::DropsObject
+                })
+                .lock(LockLevel::AccessExclusive)
+                .inverse([Statement::CreateTrigger(o.clone())]),
+            );
+        }
+        for t in &self.new.triggers {
+            let object = ObjectRef::trigger(&t.table, &t.name);
+            let old = self
+                .old
+                .triggers
+                .iter()
+                .find(|o| key(self, o) == (t.table.clone(), t.name.clone()));
+            let create = Change::new(
+                object.clone(),
+                ChangeKind::Create,
+                [Statement::CreateTrigger(t.clone())],
+            )
+            .lock(LockLevel::ShareRowExclusive)
+            .inverse([Statement::DropTrigger {
+                table: t.table.clone(),
+                name: t.name.clone(),
+            }]);
+            match old {
+                Some(o)
+                    if !self
+                        .rebuilt_triggers
+                        .contains(&(o.table.clone(), o.name.clone())) =>
+                {
+                    if !same_trigger(o, t) {
+                        self.emit(
+                            Phase::Triggers,
+                            Change::new(
+                                object.clone(),
+                                ChangeKind::Alter,
+                                [Statement::CreateTrigger(t.clone())],
+                            )
+                            .lock(LockLevel::ShareRowExclusive)
+                            .inverse([Statement::CreateTrigger(o.clone())]),
+                        );
+                    }
+                    self.comment(
+                        object,
+                        CommentTarget::Trigger(t.table.clone(), t.name.clone()),
+                        &o.comment,
+                        &t.comment,
+                    );
+                }
+                _ => {
+                    self.emit(Phase::Triggers, create);
+                    self.comment(
+                        object,
+                        CommentTarget::Trigger(t.table.clone(), t.name.clone()),
+                        &None,
+                        &t.comment,
+                    );
+                }
+            }
+        }
+    }
+}
+
+pub(super) fn same_trigger(a: &Trigger, b: &Trigger) -> bool {
+    a.timing == b.timing
+        && a.events == b.events
+        && a.for_each_row == b.for_each_row
+        && same_opt_fragment(&a.when, &b.when)
+        && a.function == b.function
+        && a.args == b.args
+}

@@ -1,0 +1,110 @@
+//! Table constraints: primary keys, unique keys, foreign keys and checks.
+
+use serde::{Deserialize, Serialize};
+
+use super::QualifiedName;
+
+/// A table constraint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Constraint {
+    /// Constraint name, declared or derived the way PostgreSQL derives it.
+    pub name: String,
+    /// What it constrains.
+    pub kind: ConstraintKind,
+    /// `DEFERRABLE` (not for checks).
+    pub deferrable: bool,
+    /// `INITIALLY DEFERRED`.
+    pub initially_deferred: bool,
+    /// `COMMENT ON CONSTRAINT`.
+    pub comment: Option<String>,
+}
+
+/// The kinds of table constraint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ConstraintKind {
+    /// `PRIMARY KEY (columns) [INCLUDE (include)]`.
+    PrimaryKey {
+        /// Key columns.
+        columns: Vec<String>,
+        /// Non-key columns stored in the index.
+        include: Vec<String>,
+    },
+    /// `UNIQUE [NULLS NOT DISTINCT] (columns) [INCLUDE (include)]`.
+    Unique {
+        /// Key columns.
+        columns: Vec<String>,
+        /// Non-key columns stored in the index.
+        include: Vec<String>,
+        /// `NULLS NOT DISTINCT` (PostgreSQL 15+).
+        nulls_not_distinct: bool,
+    },
+    /// `FOREIGN KEY (columns) REFERENCES table (ref_columns) ...`.
+    ForeignKey {
+        /// Referencing columns.
+        columns: Vec<String>,
+        /// Referenced table.
+        ref_table: QualifiedName,
+        /// Referenced columns (the target's primary key when declared without).
+        ref_columns: Vec<String>,
+        /// `ON DELETE`.
+        on_delete: FkAction,
+        /// `ON UPDATE`.
+        on_update: FkAction,
+    },
+    /// `CHECK (expr)`.
+    Check {
+        /// The condition, as SQL text.
+        expr: String,
+    },
+}
+
+impl ConstraintKind {
+    /// The SQL keyword(s) naming this kind, for messages.
+    pub fn label(&self) -> &'static str {
+        match self {
+            ConstraintKind::PrimaryKey { .. } => "primary key",
+            ConstraintKind::Unique { .. } => "unique",
+            ConstraintKind::ForeignKey { .. } => "foreign key",
+            ConstraintKind::Check { .. } => "check",
+        }
+    }
+
+    /// The table columns the constraint lists by name (empty for checks).
+    pub fn columns(&self) -> &[String] {
+        match self {
+            ConstraintKind::PrimaryKey { columns, .. }
+            | ConstraintKind::Unique { columns, .. }
+            | ConstraintKind::ForeignKey { columns, .. } => columns,
+            ConstraintKind::Check { .. } => &[],
+        }
+    }
+}
+
+/// Referential action of a foreign key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum FkAction {
+    /// `NO ACTION` (the default).
+    #[default]
+    NoAction,
+    /// `RESTRICT`.
+    Restrict,
+    /// `CASCADE`.
+    Cascade,
+    /// `SET NULL`.
+    SetNull,
+    /// `SET DEFAULT`.
+    SetDefault,
+}
+
+impl FkAction {
+    /// The SQL words.
+    pub fn sql(self) -> &'static str {
+        match self {
+            FkAction::NoAction => "NO ACTION",
+            FkAction::Restrict => "RESTRICT",
+            FkAction::Cascade => "CASCADE",
+            FkAction::SetNull => "SET NULL",
+            FkAction::SetDefault => "SET DEFAULT",
+        }
+    }
+}

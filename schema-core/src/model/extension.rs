@@ -1,0 +1,14 @@
+//! Extensions: `CREATE EXTENSION`, installed before the types and functions that use them.
+
+use serde::{Deserialize, Serialize};
+
+/// `CREATE EXTENSION name [SCHEMA schema]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Extension {
+    /// Extension name, e.g. `pgcrypto`, `uuid-ossp`.
+    pub name: String,
+    /// Schema to install its objects in; the server's choice when `None`.
+    pub schema: Option<String>,
+    /// `COMMENT ON EXTENSION`.
+    pub comment: Option<String>,
+}

@@ -1,0 +1,96 @@
+//! Indexes on a table (not those backing primary key or unique constraints).
+
+use serde::{Deserialize, Serialize};
+
+/// `CREATE INDEX`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Index {
+    /// Index name (in the table's schema), declared or derived.
+    pub name: String,
+    /// `UNIQUE`.
+    pub unique: bool,
+    /// `USING method`.
+    pub method: IndexMethod,
+    /// Key elements.
+    pub elements: Vec<IndexElement>,
+    /// `INCLUDE (columns)`.
+    pub include: Vec<String>,
+    /// `WHERE predicate`, as SQL text.
+    pub predicate: Option<String>,
+    /// `NULLS NOT DISTINCT` (unique indexes, PostgreSQL 15+).
+    pub nulls_not_distinct: bool,
+    /// `COMMENT ON INDEX`.
+    pub comment: Option<String>,
+}
+
+/// Index access method.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum IndexMethod {
+    /// `btree` (the default).
+    #[default]
+    Btree,
+    /// `hash`.
+    Hash,
+    /// `gin`.
+    Gin,
+    /// `gist`.
+    Gist,
+    /// `brin`.
+    Brin,
+    /// `spgist`.
+    SpGist,
+    /// An extension's method, e.g. `hnsw`.
+    Other(String),
+}
+
+impl IndexMethod {
+    /// The method's name as `USING` takes it.
+    pub fn name(&self) -> &str {
+        match self {
+            IndexMethod::Btree => "btree",
+            IndexMethod::Hash => "hash",
+            IndexMethod::Gin => "gin",
+            IndexMethod::Gist => "gist",
+            IndexMethod::Brin => "brin",
+            IndexMethod::SpGist => "spgist",
+            IndexMethod::Other(name) => name,
+        }
+    }
+
+    /// The method named `name` (case-insensitive for the built-in ones).
+    pub fn from_name(name: &str) -> IndexMethod {
+        match name.to_ascii_lowercase().as_str() {
+            "btree" => IndexMethod::Btree,
+            "hash" => IndexMethod::Hash,
+            "gin" => IndexMethod::Gin,
+            "gist" => IndexMethod::Gist,
+            "brin" => IndexMethod::Brin,
+            "spgist" => IndexMethod::SpGist,
+            _ => IndexMethod::Other(name.to_string()),
+        }
+    }
+}
+
+/// One key element of an index.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexElement {
+    /// A column or an expression.
+    pub target: IndexTarget,
+    /// `COLLATE`.
+    pub collation: Option<String>,
+    /// Operator class, e.g. `text_pattern_ops`, `gin_trgm_ops`.
+    pub opclass: Option<String>,
+    /// `DESC`.
+    pub descending: bool,
+    /// `NULLS FIRST` (`Some(true)`) / `NULLS LAST` (`Some(false)`); the default for the order when `None`.
+    pub nulls_first: Option<bool>,
+}
+
+/// What an index element indexes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum IndexTarget {
+    /// A column by name.
+    Column(String),
+    /// An expression, as SQL text (rendered inside parentheses).
+    Expression(String),
+}

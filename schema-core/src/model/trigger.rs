@@ -1,0 +1,63 @@
+//! Triggers on tables (and `INSTEAD OF` triggers on views).
+
+use serde::{Deserialize, Serialize};
+
+use super::QualifiedName;
+
+/// `CREATE TRIGGER`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Trigger {
+    /// Trigger name (unique per table).
+    pub name: String,
+    /// The table (or view, for `INSTEAD OF`) it fires on.
+    pub table: QualifiedName,
+    /// `BEFORE | AFTER | INSTEAD OF`.
+    pub timing: TriggerTiming,
+    /// The events, in declaration order.
+    pub events: Vec<TriggerEvent>,
+    /// `FOR EACH ROW` (`true`) or `FOR EACH STATEMENT`.
+    pub for_each_row: bool,
+    /// `WHEN (condition)`, as SQL text.
+    pub when: Option<String>,
+    /// The trigger function.
+    pub function: QualifiedName,
+    /// Literal arguments passed to it.
+    pub args: Vec<String>,
+    /// `COMMENT ON TRIGGER`.
+    pub comment: Option<String>,
+}
+
+/// When a trigger fires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TriggerTiming {
+    /// `BEFORE`.
+    Before,
+    /// `AFTER`.
+    After,
+    /// `INSTEAD OF`.
+    InsteadOf,
+}
+
+impl TriggerTiming {
+    /// The SQL words.
+    pub fn sql(self) -> &'static str {
+        match self {
+            TriggerTiming::Before => "BEFORE",
+            TriggerTiming::After => "AFTER",
+            TriggerTiming::InsteadOf => "INSTEAD OF",
+        }
+    }
+}
+
+/// An event a trigger fires on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TriggerEvent {
+    /// `INSERT`.
+    Insert,
+    /// `UPDATE [OF columns]`.
+    Update(Vec<String>),
+    /// `DELETE`.
+    Delete,
+    /// `TRUNCATE`.
+    Truncate,
+}

@@ -1,0 +1,78 @@
+//! Indexes: key elements, `CREATE INDEX` and `DROP INDEX`.
+
+use std::fmt::{self, Display, Formatter, Write as _};
+
+use crate::ident::quote_qualified;
+
+use super::display::*;
+use super::*;
+
+impl Display for IndexElement {
+    /// `col` or `(expr)`, then `COLLATE`, operator class, `DESC`, `NULLS FIRST | LAST`.
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match &self.target {
+            IndexTarget::Column(name) => Ident(name).fmt(f)?,
+            IndexTarget::Expression(expr) => Parens(expr).fmt(f)?,
+        }
+        if let Some(collation) = &self.collation {
+            write!(f, " COLLATE {}", Ident(collation))?;
+        }
+        if let Some(opclass) = &self.opclass {
+            write!(f, " {}", Ident(opclass))?;
+        }
+        if self.descending {
+            f.write_str(" DESC")?;
+        }
+        match self.nulls_first {
+            Some(true) => f.write_str(" NULLS FIRST"),
+            Some(false) => f.write_str(" NULLS LAST"),
+            None => Ok(()),
+        }
+    }
+}
+
+pub(super) fn write_create_index(
+    f: &mut Formatter<'_>,
+    table: &QualifiedName,
+    index: &Index,
+    concurrently: &bool,
+) -> fmt::Result {
+    f.write_str("CREATE ")?;
+    if index.unique {
+        f.write_str("UNIQUE ")?;
+    }
+    f.write_str("INDEX ")?;
+    if *concurrently {
+        f.write_str("CONCURRENTLY ")?;
+    }
+    write!(
+        f,
+        "IF NOT EXISTS {} ON {table} USING {} ({})",
+        Ident(&index.name),
+        Ident(index.method.name()),
+        display_comma_separated(&index.elements)
+    )?;
+    if !index.include.is_empty() {
+        write!(f, " INCLUDE ({})", Idents(&index.include))?;
+    }
+    if index.nulls_not_distinct {
+        f.write_str(" NULLS NOT DISTINCT")?;
+    }
+    if let Some(predicate) = &index.predicate {
+        write!(f, " WHERE {}", Parens(predicate))?;
+    }
+    f.write_char(';')
+}
+
+pub(super) fn write_drop_index(
+    f: &mut Formatter<'_>,
+    schema: &str,
+    name: &str,
+    concurrently: &bool,
+) -> fmt::Result {
+    f.write_str("DROP INDEX ")?;
+    if *concurrently {
+        f.write_str("CONCURRENTLY ")?;
+    }
+    write!(f, "IF EXISTS {};", quote_qualified(schema, name))
+}

@@ -1,0 +1,325 @@
+//! SQL rendering: the model printed as DDL, for [`Schema::create_sql`] and for the statements
+//! of a [`Plan`](crate::Plan).
+//!
+//! `Display` is the printer, as in sqlparser: model nodes ([`Column`], [`Constraint`],
+//! [`IndexElement`], ...) render themselves, and [`Statement`] is the set of DDL statements the
+//! crate emits, each owned data (the model nodes and names it acts on) whose `Display` is its
+//! SQL; a plan keeps statements, not text. `{}` prints a statement on one line; `{:#}`
+//! pretty-prints it (one column per line, indented `DO` bodies). No other code builds SQL text.
+//!
+//! One file per object kind holds that kind's `Display` impls and statement writers;
+//! `display` holds the shared combinators and `script` the whole-schema script.
+//!
+//! Safety of the output rests on four helpers from [`crate::ident`]: every identifier goes
+//! through `quote_ident` (object names always schema-qualified, so `search_path` cannot change
+//! what a statement means), every value through `quote_literal`, every function or `DO` body
+//! through `dollar_quote`. SQL fragments (defaults, checks, predicates, view queries) are SQL by
+//! design and are embedded as written; they are checked by [`crate::check()`] before they get here.
+//!
+//! The output targets PostgreSQL 14 and later (`CREATE OR REPLACE TRIGGER`); `NULLS NOT DISTINCT`
+//! needs 15 and is only printed for schemas that declare it.
+
+use std::fmt::{self, Display, Formatter};
+
+use crate::ident::{dollar_quote, quote_literal};
+use crate::model::*;
+
+mod column;
+mod comment;
+mod constraint;
+mod display;
+mod enum_type;
+mod extension;
+mod function;
+mod index;
+pub mod pgdecl_tables;
+mod script;
+pub mod scratch;
+mod sequence;
+mod table;
+mod trigger;
+mod view;
+
+pub use column::{cast_column, cast_column_through_text, nextval_default};
+pub use comment::{comments_of_table, CommentTarget};
+pub use constraint::AddMode;
+pub use display::{
+    display_comma_separated, display_separated, DisplaySeparated, Fragment, Ident, Idents, Literal,
+    SqlType,
+};
+pub use enum_type::EnumPosition;
+pub(crate) use function::split_list_setting;
+pub use function::FunctionSignature;
+pub use sequence::SequenceOption;
+pub use table::{foreign_keys, inline_constraints, AlterTable};
+pub use view::{mentioned_names, view_order};
+
+/// A DDL statement pgdecl emits. `Display` prints it with its terminating `;`; `{:#}` prints
+/// multi-line statements (tables, `DO` blocks, functions, views) across lines.
+///
+/// Every statement is idempotent: running it a second time changes nothing. Where PostgreSQL has
+/// no `IF [NOT] EXISTS` or `OR REPLACE` form (constraints, enum types, column renames), the
+/// statement is wrapped in a `DO` block that checks the catalog first.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Statement {
+    /// `SET check_function_bodies = false`: SQL-language function bodies may name tables that
+    /// are created later in the script (pg_dump does the same).
+    UncheckedFunctionBodies,
+    /// `RESET check_function_bodies`.
+    ResetFunctionBodies,
+    /// `CREATE EXTENSION IF NOT EXISTS name [WITH SCHEMA s]`.
+    CreateExtension(Extension),
+    /// `DROP EXTENSION IF EXISTS name`.
+    DropExtension(String),
+    /// `ALTER EXTENSION name SET SCHEMA s`.
+    AlterExtensionSchema {
+        /// The extension.
+        name: String,
+        /// Its new schema.
+        schema: String,
+    },
+    /// `CREATE SCHEMA IF NOT EXISTS name`.
+    CreateSchema(String),
+    /// `DROP SCHEMA IF EXISTS name` (fails while it holds objects).
+    DropSchema(String),
+    /// `CREATE TYPE name AS ENUM (...)`, guarded by a `pg_type` lookup.
+    CreateEnum(EnumType),
+    /// `ALTER TYPE name ADD VALUE IF NOT EXISTS 'label' [BEFORE | AFTER 'label']`.
+    AddEnumValue {
+        /// The enum type.
+        name: QualifiedName,
+        /// The new label.
+        value: String,
+        /// Where it goes.
+        position: EnumPosition,
+    },
+    /// `ALTER TYPE name RENAME TO new_name`.
+    RenameType {
+        /// The type.
+        name: QualifiedName,
+        /// The new name (same schema).
+        to: String,
+    },
+    /// `DROP TYPE IF EXISTS name`.
+    DropType(QualifiedName),
+    /// `CREATE SEQUENCE IF NOT EXISTS ...` (without `OWNED BY`: see [`Statement::AlterSequence`]).
+    CreateSequence(Sequence),
+    /// `ALTER SEQUENCE name option ...`.
+    AlterSequence {
+        /// The sequence.
+        name: QualifiedName,
+        /// The options to set.
+        options: Vec<SequenceOption>,
+    },
+    /// `DROP SEQUENCE IF EXISTS name`.
+    DropSequence(QualifiedName),
+    /// `CREATE OR REPLACE FUNCTION | PROCEDURE ...`.
+    CreateFunction(Function),
+    /// `DROP FUNCTION | PROCEDURE IF EXISTS name(args)`.
+    DropFunction(Function),
+    /// `CREATE TABLE IF NOT EXISTS` with columns and every constraint except foreign keys
+    /// (those come after all tables, see [`Statement::AddConstraint`]).
+    CreateTable(Table),
+    /// `DROP TABLE IF EXISTS name`.
+    DropTable(QualifiedName),
+    /// `ALTER TABLE IF EXISTS name RENAME TO new_name`.
+    RenameTable {
+        /// The table's current name.
+        from: QualifiedName,
+        /// Its new name (same schema).
+        to: String,
+    },
+    /// `ALTER TABLE name <action>`.
+    AlterTable {
+        /// The table.
+        table: QualifiedName,
+        /// What to do.
+        action: AlterTable,
+    },
+    /// `ALTER TABLE name RENAME COLUMN a TO b`, guarded by a `pg_attribute` lookup.
+    RenameColumn {
+        /// The table.
+        table: QualifiedName,
+        /// The column's current name.
+        from: String,
+        /// Its new name.
+        to: String,
+    },
+    /// `ALTER TABLE name ALTER COLUMN c ADD GENERATED ... AS IDENTITY`, guarded by a
+    /// `pg_attribute` lookup (the column must not be an identity column yet).
+    AddIdentity {
+        /// The table.
+        table: QualifiedName,
+        /// The column.
+        column: String,
+        /// Which kind.
+        identity: Identity,
+    },
+    /// Moves the sequence behind a serial or identity column past the column's largest value,
+    /// so that the next generated value does not collide with existing rows (after the column
+    /// becomes serial or identity). A `DO` block that `PERFORM`s `setval`.
+    SyncSequence {
+        /// The table.
+        table: QualifiedName,
+        /// The column.
+        column: String,
+    },
+    /// `ALTER TABLE name ADD CONSTRAINT ...`, guarded by a `pg_constraint` lookup.
+    AddConstraint {
+        /// The table.
+        table: QualifiedName,
+        /// The constraint.
+        constraint: Constraint,
+        /// How existing rows are handled.
+        mode: AddMode,
+    },
+    /// `CREATE [UNIQUE] INDEX [CONCURRENTLY] IF NOT EXISTS name ON table ...`.
+    CreateIndex {
+        /// The table.
+        table: QualifiedName,
+        /// The index.
+        index: Index,
+        /// `CONCURRENTLY` (cannot run inside a transaction block).
+        concurrently: bool,
+    },
+    /// `DROP INDEX [CONCURRENTLY] IF EXISTS schema.name`.
+    DropIndex {
+        /// The index's schema (its table's).
+        schema: String,
+        /// The index.
+        name: String,
+        /// `CONCURRENTLY` (cannot run inside a transaction block).
+        concurrently: bool,
+    },
+    /// `CREATE OR REPLACE VIEW name [(columns)] AS query`.
+    CreateView(View),
+    /// `DROP VIEW IF EXISTS name`.
+    DropView(QualifiedName),
+    /// `CREATE OR REPLACE TRIGGER ...` (PostgreSQL 14+).
+    CreateTrigger(Trigger),
+    /// `DROP TRIGGER IF EXISTS name ON table`.
+    DropTrigger {
+        /// The table.
+        table: QualifiedName,
+        /// The trigger.
+        name: String,
+    },
+    /// `COMMENT ON target IS 'text' | NULL`.
+    Comment {
+        /// What the comment is on.
+        target: CommentTarget,
+        /// The comment; `None` removes it.
+        text: Option<String>,
+    },
+}
+
+impl Display for Statement {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        let pretty = f.alternate();
+        match self {
+            Statement::UncheckedFunctionBodies => f.write_str("SET check_function_bodies = false;"),
+            Statement::ResetFunctionBodies => f.write_str("RESET check_function_bodies;"),
+            Statement::CreateExtension(ext) => extension::write_create_extension(f, ext),
+            Statement::DropExtension(name) => {
+                write!(f, "DROP EXTENSION IF EXISTS {};", Ident(name))
+            }
+            Statement::AlterExtensionSchema { name, schema } => write!(
+                f,
+                "ALTER EXTENSION {} SET SCHEMA {};",
+                Ident(name),
+                Ident(schema)
+            ),
+            Statement::CreateSchema(name) => {
+                write!(f, "CREATE SCHEMA IF NOT EXISTS {};", Ident(name))
+            }
+            Statement::DropSchema(name) => write!(f, "DROP SCHEMA IF EXISTS {};", Ident(name)),
+            Statement::CreateEnum(e) => enum_type::write_create_enum(f, e, pretty),
+            Statement::AddEnumValue {
+                name,
+                value,
+                position,
+            } => enum_type::write_add_enum_value(f, name, value, position),
+            Statement::RenameType { name, to } => {
+                write!(f, "ALTER TYPE {name} RENAME TO {};", Ident(to))
+            }
+            Statement::DropType(name) => write!(f, "DROP TYPE IF EXISTS {name};"),
+            Statement::CreateSequence(seq) => sequence::write_create_sequence(f, seq),
+            Statement::AlterSequence { name, options } => write!(
+                f,
+                "ALTER SEQUENCE {name} {};",
+                display_separated(options, " ")
+            ),
+            Statement::DropSequence(name) => write!(f, "DROP SEQUENCE IF EXISTS {name};"),
+            Statement::CreateFunction(func) => function::write_create_function(f, func, pretty),
+            Statement::DropFunction(func) => write!(
+                f,
+                "DROP {} IF EXISTS {};",
+                func.keyword(),
+                FunctionSignature(func)
+            ),
+            Statement::CreateTable(table) => table::write_create_table(f, table, pretty),
+            Statement::DropTable(name) => write!(f, "DROP TABLE IF EXISTS {name};"),
+            Statement::RenameTable { from, to } => {
+                write!(f, "ALTER TABLE IF EXISTS {from} RENAME TO {};", Ident(to))
+            }
+            Statement::AlterTable { table, action } => {
+                write!(f, "ALTER TABLE {table} {action};")
+            }
+            Statement::RenameColumn { table, from, to } => {
+                column::write_rename_column(f, pretty, table, from, to)
+            }
+            Statement::AddIdentity {
+                table,
+                column,
+                identity,
+            } => column::write_add_identity(f, pretty, table, column, identity),
+            Statement::SyncSequence { table, column } => {
+                column::write_sync_sequence(f, pretty, table, column)
+            }
+            Statement::AddConstraint {
+                table,
+                constraint,
+                mode,
+            } => constraint::write_add_constraint(f, pretty, table, constraint, mode),
+            Statement::CreateIndex {
+                table,
+                index,
+                concurrently,
+            } => index::write_create_index(f, table, index, concurrently),
+            Statement::DropIndex {
+                schema,
+                name,
+                concurrently,
+            } => index::write_drop_index(f, schema, name, concurrently),
+            Statement::CreateView(view) => view::write_create_view(f, view, pretty),
+            Statement::DropView(name) => write!(f, "DROP VIEW IF EXISTS {name};"),
+            Statement::CreateTrigger(trigger) => trigger::write_create_trigger(f, trigger),
+            Statement::DropTrigger { table, name } => {
+                write!(f, "DROP TRIGGER IF EXISTS {} ON {table};", Ident(name))
+            }
+            Statement::Comment { target, text } => comment::write_comment(f, target, text),
+        }
+    }
+}
+
+/// `'schema.table'::pg_catalog.regclass`: the literal holds the quoted, qualified name, so any
+/// table name round-trips.
+pub(super) fn regclass(table: &QualifiedName) -> String {
+    format!("{}::pg_catalog.regclass", quote_literal(&table.to_string()))
+}
+
+/// `DO $$ BEGIN IF <condition> THEN <statement> END IF; END $$;` with a dollar quote that
+/// cannot clash with the body.
+pub(super) fn write_guarded(
+    f: &mut Formatter<'_>,
+    pretty: bool,
+    condition: &str,
+    statement: &dyn Display,
+) -> fmt::Result {
+    let body = if pretty {
+        format!("\nBEGIN\n    IF {condition} THEN\n        {statement}\n    END IF;\nEND\n")
+    } else {
+        format!(" BEGIN IF {condition} THEN {statement} END IF; END ")
+    };
+    write!(f, "DO {};", dollar_quote(&body))
+}

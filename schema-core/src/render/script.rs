@@ -1,0 +1,140 @@
+//! The whole-schema script: [`Schema::create_sql`] and the statement order it follows.
+
+use std::fmt::Write as _;
+
+use super::comment::table_comments;
+use super::*;
+
+impl Schema {
+    /// The statements of [`Schema::create_sql`], in order.
+    ///
+    /// Order: `SET check_function_bodies = false` (when there are functions); schemas; extensions (they may install into
+    /// a declared schema); enum types; sequences; functions and procedures (before tables,
+    /// whose defaults, checks and generated columns may call them; their bodies are not checked
+    /// against tables that do not exist yet); tables with columns and their primary key, unique
+    /// and check constraints; sequence ownership; foreign keys (once every table exists);
+    /// indexes; views (each after the views it names); triggers (after views: `INSTEAD OF`
+    /// triggers fire on views); comments; `RESET check_function_bodies`.
+    ///
+    /// `check_function_bodies = false` is what pg_dump does too: a `LANGUAGE sql` body is
+    /// otherwise parsed and checked against the tables at `CREATE FUNCTION` time, and tables
+    /// come after functions (whose defaults and checks may call them).
+    pub fn create_statements(&self) -> Vec<Statement> {
+        let functions = !self.functions.is_empty();
+        let mut out = Vec::new();
+        if functions {
+            out.push(Statement::UncheckedFunctionBodies);
+        }
+        for ns in &self.schemas {
+            out.push(Statement::CreateSchema(ns.name.clone()));
+        }
+        for ext in &self.extensions {
+            out.push(Statement::CreateExtension(ext.clone()));
+        }
+        for e in &self.enums {
+            out.push(Statement::CreateEnum(e.clone()));
+        }
+        for seq in &self.sequences {
+            out.push(Statement::CreateSequence(seq.clone()));
+        }
+        for func in &self.functions {
+            out.push(Statement::CreateFunction(func.clone()));
+        }
+        for table in &self.tables {
+            out.push(Statement::CreateTable(table.clone()));
+        }
+        for seq in &self.sequences {
+            if let Some(owner) = &seq.owned_by {
+                out.push(Statement::AlterSequence {
+                    name: seq.name.clone(),
+                    options: vec![SequenceOption::OwnedBy(Some(owner.clone()))],
+                });
+            }
+        }
+        for table in &self.tables {
+            for fk in foreign_keys(table) {
+                out.push(Statement::AddConstraint {
+                    table: table.name.clone(),
+                    constraint: fk.clone(),
+                    mode: AddMode::Plain,
+                });
+            }
+        }
+        for table in &self.tables {
+            for index in &table.indexes {
+                out.push(Statement::CreateIndex {
+                    table: table.name.clone(),
+                    index: index.clone(),
+                    concurrently: false,
+                });
+            }
+        }
+        let views: Vec<&View> = self.views.iter().collect();
+        for i in view_order(&views) {
+            out.push(Statement::CreateView(views[i].clone()));
+        }
+        for trigger in &self.triggers {
+            out.push(Statement::CreateTrigger(trigger.clone()));
+        }
+        self.comment_statements(&mut out);
+        if functions {
+            out.push(Statement::ResetFunctionBodies);
+        }
+        out
+    }
+
+    fn comment_statements<'a>(&'a self, out: &mut Vec<Statement>) {
+        let mut comment = |target, text: &'a Option<String>| {
+            if let Some(text) = text {
+                out.push(Statement::Comment {
+                    target,
+                    text: Some(text.clone()),
+                });
+            }
+        };
+        for ns in &self.schemas {
+            comment(CommentTarget::Schema(ns.name.clone()), &ns.comment);
+        }
+        for ext in &self.extensions {
+            comment(CommentTarget::Extension(ext.name.clone()), &ext.comment);
+        }
+        for e in &self.enums {
+            comment(CommentTarget::Type(e.name.clone()), &e.comment);
+        }
+        for seq in &self.sequences {
+            comment(CommentTarget::Sequence(seq.name.clone()), &seq.comment);
+        }
+        for func in &self.functions {
+            comment(CommentTarget::Function(func.clone()), &func.comment);
+        }
+        for view in &self.views {
+            comment(CommentTarget::View(view.name.clone()), &view.comment);
+        }
+        for trigger in &self.triggers {
+            comment(
+                CommentTarget::Trigger(trigger.table.clone(), trigger.name.clone()),
+                &trigger.comment,
+            );
+        }
+        for table in &self.tables {
+            table_comments(table, out);
+        }
+    }
+
+    /// The whole schema as one DDL script in dependency order (see
+    /// [`Schema::create_statements`]), statements separated by blank lines.
+    ///
+    /// The script is idempotent: running it on a database where it already ran changes
+    /// nothing (`IF NOT EXISTS`, `CREATE OR REPLACE`, and catalog-guarded `DO` blocks for
+    /// constraints and enum types). It creates what is missing; it does not alter what
+    /// exists — that is [`crate::diff()`]'s job. Needs PostgreSQL 14 or later.
+    pub fn create_sql(&self) -> String {
+        let mut out = String::new();
+        for statement in self.create_statements() {
+            let _ = writeln!(out, "{statement:#}\n");
+        }
+        out.truncate(out.trim_end().len());
+        out.push('\n');
+        out
+    }
+}

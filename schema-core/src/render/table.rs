@@ -1,0 +1,149 @@
+//! Tables: `CREATE TABLE` with its inline constraints, and the actions of `ALTER TABLE`.
+
+use std::fmt::{self, Display, Formatter};
+
+use super::column::identity_sql;
+use super::display::*;
+use super::*;
+
+/// One action of `ALTER TABLE`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AlterTable {
+    /// `ADD COLUMN IF NOT EXISTS <column>`.
+    AddColumn(Column),
+    /// `DROP COLUMN IF EXISTS name`.
+    DropColumn(String),
+    /// `ALTER COLUMN name TYPE type [COLLATE c] [USING expr]`; the column gives the name, type
+    /// and collation (`COLLATE "default"` when it has none and `reset_collation` is set).
+    AlterType {
+        /// The column as it will be.
+        column: Column,
+        /// `USING` expression, if the server needs one to convert the values.
+        using: Option<String>,
+        /// Print `COLLATE "default"` when the column has no collation (it had one).
+        reset_collation: bool,
+    },
+    /// `ALTER COLUMN name SET NOT NULL`.
+    SetNotNull(String),
+    /// `ALTER COLUMN name DROP NOT NULL`.
+    DropNotNull(String),
+    /// `ALTER COLUMN name SET DEFAULT expr`.
+    SetDefault(String, String),
+    /// `ALTER COLUMN name DROP DEFAULT`.
+    DropDefault(String),
+    /// `ALTER COLUMN name SET GENERATED ...`.
+    SetIdentity(String, Identity),
+    /// `ALTER COLUMN name DROP IDENTITY IF EXISTS`.
+    DropIdentity(String),
+    /// `ALTER COLUMN name DROP EXPRESSION IF EXISTS` (a generated column becomes a plain one).
+    DropExpression(String),
+    /// `DROP CONSTRAINT IF EXISTS name`.
+    DropConstraint(String),
+    /// `VALIDATE CONSTRAINT name`.
+    ValidateConstraint(String),
+}
+
+impl Display for AlterTable {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match self {
+            AlterTable::AddColumn(column) => write!(f, "ADD COLUMN IF NOT EXISTS {column}"),
+            AlterTable::DropColumn(name) => write!(f, "DROP COLUMN IF EXISTS {}", Ident(name)),
+            AlterTable::AlterType {
+                column,
+                using,
+                reset_collation,
+            } => {
+                write!(
+                    f,
+                    "ALTER COLUMN {} TYPE {}",
+                    Ident(&column.name),
+                    SqlType(&column.data_type)
+                )?;
+                match &column.collation {
+                    Some(collation) => write!(f, " COLLATE {}", Ident(collation))?,
+                    None if *reset_collation => f.write_str(" COLLATE \"default\"")?,
+                    None => {}
+                }
+                if let Some(using) = using {
+                    write!(f, " USING {}", Fragment(using))?;
+                }
+                Ok(())
+            }
+            AlterTable::SetNotNull(name) => write!(f, "ALTER COLUMN {} SET NOT NULL", Ident(name)),
+            AlterTable::DropNotNull(name) => {
+                write!(f, "ALTER COLUMN {} DROP NOT NULL", Ident(name))
+            }
+            AlterTable::SetDefault(name, expr) => write!(
+                f,
+                "ALTER COLUMN {} SET DEFAULT {}",
+                Ident(name),
+                DefaultExpr(expr)
+            ),
+            AlterTable::DropDefault(name) => write!(f, "ALTER COLUMN {} DROP DEFAULT", Ident(name)),
+            AlterTable::SetIdentity(name, identity) => write!(
+                f,
+                "ALTER COLUMN {} SET {}",
+                Ident(name),
+                identity_sql(*identity)
+            ),
+            AlterTable::DropIdentity(name) => {
+                write!(f, "ALTER COLUMN {} DROP IDENTITY IF EXISTS", Ident(name))
+            }
+            AlterTable::DropExpression(name) => {
+                write!(f, "ALTER COLUMN {} DROP EXPRESSION IF EXISTS", Ident(name))
+            }
+            AlterTable::DropConstraint(name) => {
+                write!(f, "DROP CONSTRAINT IF EXISTS {}", Ident(name))
+            }
+            AlterTable::ValidateConstraint(name) => {
+                write!(f, "VALIDATE CONSTRAINT {}", Ident(name))
+            }
+        }
+    }
+}
+
+pub(super) fn write_create_table(
+    f: &mut Formatter<'_>,
+    table: &Table,
+    pretty: bool,
+) -> fmt::Result {
+    write!(f, "CREATE TABLE IF NOT EXISTS {} (", table.name)?;
+    let (open, sep, close) = if pretty {
+        ("\n    ", ",\n    ", "\n")
+    } else {
+        ("", ", ", "")
+    };
+    let mut first = true;
+    let mut item = |f: &mut Formatter<'_>, d: &dyn Display| -> fmt::Result {
+        f.write_str(if first { open } else { sep })?;
+        first = false;
+        write!(f, "{d}")
+    };
+    for column in &table.columns {
+        item(f, column)?;
+    }
+    for constraint in inline_constraints(table) {
+        item(f, constraint)?;
+    }
+    if !first {
+        f.write_str(close)?;
+    }
+    f.write_str(");")
+}
+
+/// The constraints `CREATE TABLE` declares inline: all but foreign keys, which are added once
+/// every table exists (tables may reference each other in a cycle).
+pub fn inline_constraints(table: &Table) -> impl Iterator<Item = &Constraint> {
+    table
+        .constraints
+        .iter()
+        .filter(|c| !matches!(c.kind, ConstraintKind::ForeignKey { .. }))
+}
+
+/// The foreign keys of `table`, which [`Schema::create_sql`] adds after all tables.
+pub fn foreign_keys(table: &Table) -> impl Iterator<Item = &Constraint> {
+    table
+        .constraints
+        .iter()
+        .filter(|c| matches!(c.kind, ConstraintKind::ForeignKey { .. }))
+}
