@@ -4,6 +4,7 @@
 use schema_core::builder::*;
 use schema_core::model::*;
 use schema_core::DataType;
+use schema_runtime::introspect::{introspect, Scope};
 use schema_runtime::testkit::TestServer;
 use schema_runtime::{converge, ErrorKind, Mode, Policy};
 
@@ -54,6 +55,7 @@ fn an_invalid_unique_index_is_reported_then_rebuilt() {
     let mut without_index = declared();
     without_index.tables[0].indexes.clear();
     converge(&mut client, &without_index, &Policy::new(Mode::Apply)).unwrap();
+    let before = introspect(&mut client, &Scope::default()).unwrap();
     client
         .batch_execute("INSERT INTO users VALUES (1, 'dup@x'), (2, 'dup@x'), (3, 'one@x')")
         .unwrap();
@@ -62,6 +64,14 @@ fn an_invalid_unique_index_is_reported_then_rebuilt() {
         client.batch_execute("CREATE UNIQUE INDEX CONCURRENTLY users_email_uidx ON users (email)");
     assert!(failed.is_err());
     assert_eq!(invalid_indexes(&mut client), vec!["users_email_uidx"]);
+
+    // Read into the model (not "unmodeled"), in the same number of round trips.
+    let found = introspect(&mut client, &Scope::default()).unwrap();
+    let users = found.schema.table(&QualifiedName::public("users")).unwrap();
+    assert_eq!(users.indexes.len(), 1);
+    assert!(!users.indexes[0].valid);
+    assert!(found.unmodeled.is_empty(), "{:?}", found.unmodeled);
+    assert_eq!(found.queries, before.queries);
 
     let err = converge(&mut client, &declared(), &Policy::new(Mode::ValidateOnly)).unwrap_err();
     let text = err.to_string();
