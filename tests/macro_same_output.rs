@@ -219,6 +219,7 @@ fn constraint(name: &str, kind: ConstraintKind) -> Constraint {
         deferrable: false,
         initially_deferred: false,
         comment: None,
+        validated: true,
     }
 }
 
@@ -236,6 +237,7 @@ fn index(name: &str, elements: Vec<IndexElement>) -> Index {
         predicate: None,
         nulls_not_distinct: false,
         comment: None,
+        valid: true,
     }
 }
 

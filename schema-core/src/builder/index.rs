@@ -34,6 +34,7 @@ impl IndexDef {
                 predicate: None,
                 nulls_not_distinct: false,
                 comment: None,
+                valid: true,
             },
         }
     }

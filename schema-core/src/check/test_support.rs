@@ -39,6 +39,7 @@ pub(crate) fn constraint(name: &str, kind: ConstraintKind) -> Constraint {
         kind,
         deferrable: false,
         initially_deferred: false,
+        validated: true,
         comment: None,
     }
 }

@@ -34,6 +34,9 @@ impl<'a> Planner<'a> {
                         to_drop.push(o);
                         to_add.push(c);
                     } else {
+                        if !o.validated && c.validated {
+                            self.validate_constraint(&new.name, c);
+                        }
                         self.comment(
                             ObjectRef::constraint(&new.name, &c.name),
                             CommentTarget::Constraint(new.name.clone(), c.name.clone()),
@@ -188,6 +191,27 @@ impl<'a> Planner<'a> {
         c
     }
 
+    /// A live constraint added `NOT VALID` whose declared twin is valid: existing rows are
+    /// checked with `VALIDATE CONSTRAINT` (no drop and re-add, no write-blocking lock).
+    fn validate_constraint(&mut self, table: &'a QualifiedName, c: &'a Constraint) {
+        let change = Change::new(
+            ObjectRef::constraint(table, &c.name),
+            ChangeKind::Alter,
+            [Statement::AlterTable {
+                table: table.clone(),
+                action: AlterTable::ValidateConstraint(c.name.clone()),
+            }],
+        )
+        .hazard(Hazard::ValidatesConstraint)
+        .lock(LockLevel::ShareUpdateExclusive)
+        .inverse(Vec::new());
+        if matches!(c.kind, ConstraintKind::ForeignKey { .. }) {
+            self.emit(Phase::ForeignKeys, change);
+        } else {
+            self.emit(Phase::Constraints, change);
+        }
+    }
+
     pub(super) fn add_constraint(&mut self, table: &'a QualifiedName, c: &'a Constraint) {
         let object = ObjectRef::constraint(table, &c.name);
         let drop = Statement::AlterTable {
@@ -263,6 +287,7 @@ impl<'a> Planner<'a> {
                         }
                     ),
                     comment: None,
+                    valid: true,
                 };
                 self.emit(
                     Phase::Constraints,
@@ -312,6 +337,8 @@ impl<'a> Planner<'a> {
 pub(super) fn comparable_constraint(c: &Constraint) -> Constraint {
     let mut c = c.clone();
     c.comment = None;
+    // Validation is not part of the definition: a NOT VALID twin is validated, not re-added.
+    c.validated = true;
     c.deferrable = c.deferrable || c.initially_deferred;
     if let ConstraintKind::Check { expr } = &mut c.kind {
         *expr = normalize(expr);

@@ -40,8 +40,12 @@ impl<'a> Planner<'a> {
                 None => to_create.push((index, false)),
                 Some(at) => {
                     let o = &old.indexes[at];
-                    if &translated[at] != index
-                        && comparable_index(&translated[at]) != comparable_index(index)
+                    // An invalid (or not ready) live index is the leftover of a failed
+                    // concurrent build: dropped and built again, both concurrently.
+                    let invalid = !o.valid && index.valid;
+                    if invalid
+                        || (&translated[at] != index
+                            && comparable_index(&translated[at]) != comparable_index(index))
                     {
                         to_drop.push((o, true));
                         to_create.push((index, true));
@@ -126,6 +130,8 @@ impl<'a> Planner<'a> {
 pub(super) fn comparable_index(i: &Index) -> Index {
     let mut i = i.clone();
     i.comment = None;
+    // Validity is compared on its own (an invalid live index is rebuilt as it is declared).
+    i.valid = true;
     for e in &mut i.elements {
         if let IndexTarget::Expression(sql) = &mut e.target {
             *sql = normalize(sql);

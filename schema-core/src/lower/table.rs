@@ -46,6 +46,9 @@ pub(super) fn lower_table(def: TableDef, taken: &mut TakenNames) -> Table {
             deferrable: c.deferrable || c.initially_deferred,
             initially_deferred: c.initially_deferred,
             comment: c.comment,
+            // The extension point for a declared `NOT VALID` (issue 8): set it from the
+            // declaration here; today every declared constraint is validated.
+            validated: true,
         })
         .collect();
     table.indexes = indexes.into_iter().map(|i| namer.name_index(i)).collect();

@@ -17,6 +17,16 @@ pub struct Constraint {
     pub initially_deferred: bool,
     /// `COMMENT ON CONSTRAINT`.
     pub comment: Option<String>,
+    /// Existing rows have been checked: `pg_constraint.convalidated` as introspection reads
+    /// it. False for a check or foreign key added `NOT VALID` and not yet validated; the diff
+    /// then plans `VALIDATE CONSTRAINT`. Declared constraints are always validated today (a
+    /// declared `NOT VALID` would set this to false in the lowering, and the diff would then
+    /// leave the live constraint as it is). Left out of the serialized model when true.
+    #[serde(
+        default = "super::index::valid_by_default",
+        skip_serializing_if = "super::index::is_valid"
+    )]
+    pub validated: bool,
 }
 
 /// The kinds of table constraint.

@@ -21,6 +21,13 @@ pub struct Index {
     pub nulls_not_distinct: bool,
     /// `COMMENT ON INDEX`.
     pub comment: Option<String>,
+    /// Usable by queries and enforced: `pg_index.indisvalid AND indisready` as introspection
+    /// reads it. False for the leftover of a failed `CREATE INDEX CONCURRENTLY` (for example a
+    /// unique index over duplicate rows); the diff rebuilds such an index. Declared indexes are
+    /// always valid; the field is left out of the serialized model when true so macro
+    /// expansions do not change.
+    #[serde(default = "valid_by_default", skip_serializing_if = "is_valid")]
+    pub valid: bool,
 }
 
 /// Index access method.
@@ -93,4 +100,15 @@ pub enum IndexTarget {
     Column(String),
     /// An expression, as SQL text (rendered inside parentheses).
     Expression(String),
+}
+
+/// Serde default of the validity flags ([`Index::valid`], `Constraint::validated`): an object
+/// the JSON does not qualify is valid.
+pub(super) fn valid_by_default() -> bool {
+    true
+}
+
+/// Serde's test for leaving a validity flag out: only the non-default state is written.
+pub(super) fn is_valid(valid: &bool) -> bool {
+    *valid
 }

@@ -77,18 +77,14 @@ pub(super) fn read<C: GenericClient>(
                 continue;
             }
         };
-        if !row.get::<_, bool>(15) {
-            found.unmodeled(
-                "constraint not yet validated (NOT VALID)",
-                format!("{name} on {}", qualified(&found.schema.tables[ti].name)),
-            );
-        }
         found.schema.tables[ti].constraints.push(Constraint {
             name,
             kind,
             deferrable: row.get(3),
             initially_deferred: row.get(4),
             comment: row.get(14),
+            // Added `NOT VALID` and not yet validated: the diff plans `VALIDATE CONSTRAINT`.
+            validated: row.get(15),
         });
     }
 

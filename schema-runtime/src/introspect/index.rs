@@ -2,9 +2,9 @@
 //! trip, read into [`Table::indexes`](schema_core::model::Table::indexes).
 
 use postgres::GenericClient;
-use schema_core::model::{Index, IndexElement, IndexMethod, IndexTarget, QualifiedName};
+use schema_core::model::{Index, IndexElement, IndexMethod, IndexTarget};
 
-use super::{nulls_not_distinct_column, qualified, Catalog, Found};
+use super::{nulls_not_distinct_column, Catalog, Found};
 use crate::error::Error;
 
 /// Reads the indexes of every table read so far (partition indexes belong to their parent).
@@ -36,7 +36,8 @@ pub(super) fn read<C: GenericClient>(
                       JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n
                       WHERE k.o > i.indnkeyatts ORDER BY k.o),
                 pg_catalog.pg_get_expr(i.indpred, i.indrelid, true), COALESCE({}, false),
-                pg_catalog.obj_description(i.indexrelid, 'pg_class'), i.indisvalid
+                pg_catalog.obj_description(i.indexrelid, 'pg_class'),
+                i.indisvalid AND i.indisready
          FROM pg_catalog.pg_index i
          JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
          JOIN pg_catalog.pg_am am ON am.oid = ic.relam
@@ -53,16 +54,6 @@ pub(super) fn read<C: GenericClient>(
             continue;
         };
         let name: String = row.get(1);
-        if !row.get::<_, bool>(13) {
-            let qualified_name = qualified(&QualifiedName::new(
-                found.schema.tables[ti].name.schema.clone(),
-                name.clone(),
-            ));
-            found.unmodeled(
-                "invalid index (a failed CREATE INDEX CONCURRENTLY; drop it)",
-                qualified_name,
-            );
-        }
         let defs: Vec<String> = row.get(4);
         let attnums: Vec<i32> = row.get(5);
         let opclasses: Vec<String> = row.get(6);
@@ -98,6 +89,9 @@ pub(super) fn read<C: GenericClient>(
             predicate: row.get(10),
             nulls_not_distinct: row.get(11),
             comment: row.get(12),
+            // A failed concurrent build leaves the index behind, not valid or not ready: it is
+            // read as such, and the diff rebuilds it.
+            valid: row.get(13),
         });
     }
     Ok(())
