@@ -260,7 +260,10 @@ fn the_concurrent_phase_has_a_client_side_deadline_and_leaves_no_session_setting
     };
     let err = converge(&mut client, &schema(true), &short).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::StatementTimeout, "{err}");
-    assert!(err.to_string().contains("PGDECL_STATEMENT_TIMEOUT"), "{err}");
+    assert!(
+        err.to_string().contains("PGDECL_STATEMENT_TIMEOUT"),
+        "{err}"
+    );
     let row = client
         .query_one(
             "SELECT outcome, remaining_sql FROM pgdecl.history ORDER BY id DESC LIMIT 1",
@@ -317,7 +320,12 @@ fn kill_9_at_random_points_then_the_next_run_converges() {
         let db = at_v1(&format!("kill9_{round}"));
         let name = format!("killed-{round}");
         let mut child = Command::new(&exe)
-            .args(["--ignored", "--exact", "child_applies_v2", "--test-threads=1"])
+            .args([
+                "--ignored",
+                "--exact",
+                "child_applies_v2",
+                "--test-threads=1",
+            ])
             .env(CHILD_URL, db.url())
             .env("PGDECL_TEST_CHILD_NAME", &name)
             .stdout(Stdio::null())
