@@ -11,7 +11,8 @@ struct OwnTable {
     constraints: &'static [&'static str],
 }
 
-/// One row per converge run that applied changes or failed.
+/// One row per converge run that changed something or failed: `applied` only when every
+/// phase finished, `incomplete` (with `remaining_sql`) while a later phase has not.
 const HISTORY: OwnTable = OwnTable {
     name: "history",
     columns: &[
@@ -27,9 +28,10 @@ const HISTORY: OwnTable = OwnTable {
         ("duration_ms", "bigint NOT NULL"),
         (
             "outcome",
-            "text NOT NULL CHECK (outcome IN ('applied', 'failed'))",
+            "text NOT NULL CHECK (outcome IN ('applied', 'incomplete', 'failed'))",
         ),
         ("error", "text"),
+        ("remaining_sql", "text"),
         ("application_name", "text NOT NULL"),
         ("pgdecl_version", "text NOT NULL"),
     ],
@@ -48,8 +50,35 @@ const CANONICAL_CACHE: OwnTable = OwnTable {
     constraints: &["PRIMARY KEY (schema_hash, server_version)"],
 };
 
+/// The deploy lease: at most one row (`id = 1`), held by the one deployer allowed to change
+/// the database, through every phase of its run. Stale when `expires_at` passed or the
+/// holder's backend (`holder_pid` + `holder_backend_start`) is gone.
+const DEPLOY_LEASE: OwnTable = OwnTable {
+    name: "deploy_lease",
+    columns: &[
+        ("id", "integer PRIMARY KEY CHECK (id = 1)"),
+        ("holder", "text NOT NULL"),
+        ("holder_pid", "integer NOT NULL"),
+        ("holder_backend_start", "timestamptz"),
+        ("application_name", "text NOT NULL"),
+        ("acquired_at", "timestamptz NOT NULL"),
+        ("heartbeat_at", "timestamptz NOT NULL"),
+        ("expires_at", "timestamptz NOT NULL"),
+    ],
+    constraints: &[],
+};
+
+/// Brings a `pgdecl.history` created by an earlier pgdecl up to date: additive only, and a
+/// no-op once done (the outcome check is replaced only while it lacks `incomplete`).
+const UPGRADE: &str = "ALTER TABLE pgdecl.history ADD COLUMN IF NOT EXISTS remaining_sql text; \
+DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = 'pgdecl.history'::regclass \
+AND conname = 'history_outcome_check' AND pg_get_constraintdef(oid) LIKE '%incomplete%') THEN \
+ALTER TABLE pgdecl.history DROP CONSTRAINT IF EXISTS history_outcome_check, \
+ADD CONSTRAINT history_outcome_check CHECK (outcome IN ('applied', 'incomplete', 'failed')); \
+END IF; END $$;";
+
 /// The statements that create pgdecl's schema `pgdecl` and its tables `pgdecl.history` and
-/// `pgdecl.canonical_cache` where they are missing (`IF NOT EXISTS`: safe to run on every
+/// `pgdecl.canonical_cache` and `pgdecl.deploy_lease` where they are missing (`IF NOT EXISTS`: safe to run on every
 /// start). `{}` prints each statement on one line; `{:#}` one column per line.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct PgdeclTables;
@@ -58,7 +87,7 @@ impl Display for PgdeclTables {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         let pretty = f.alternate();
         f.write_str("CREATE SCHEMA IF NOT EXISTS pgdecl;")?;
-        for table in [&HISTORY, &CANONICAL_CACHE] {
+        for table in [&HISTORY, &CANONICAL_CACHE, &DEPLOY_LEASE] {
             write!(f, "\nCREATE TABLE IF NOT EXISTS pgdecl.{} (", table.name)?;
             let items = table
                 .columns
@@ -77,7 +106,7 @@ impl Display for PgdeclTables {
             }
             f.write_str(if pretty { "\n);" } else { ");" })?;
         }
-        Ok(())
+        write!(f, "\n{UPGRADE}")
     }
 }
 
@@ -95,9 +124,11 @@ mod tests {
              created_at timestamptz NOT NULL DEFAULT now(), \
              PRIMARY KEY (schema_hash, server_version));"
         ));
-        assert_eq!(compact.lines().count(), 3);
+        assert!(compact.contains("CREATE TABLE IF NOT EXISTS pgdecl.deploy_lease (id integer"));
+        assert!(compact.contains("ADD COLUMN IF NOT EXISTS remaining_sql text"));
+        assert_eq!(compact.lines().count(), 5);
         let pretty = format!("{PgdeclTables:#}");
         assert!(pretty.contains("pgdecl.history (\n    id bigint GENERATED ALWAYS AS IDENTITY"));
-        assert!(pretty.ends_with("\n    PRIMARY KEY (schema_hash, server_version)\n);"));
+        assert!(pretty.contains("\n    PRIMARY KEY (schema_hash, server_version)\n);"));
     }
 }

@@ -6,7 +6,7 @@ use schema_core::diff::{ChangeKind, ObjectKind};
 use schema_core::Change;
 
 use super::policy::Policy;
-use super::session;
+use super::watchdog;
 use crate::error::Error;
 
 /// Every change's SQL, one after another, as recorded in the history.
@@ -40,13 +40,18 @@ pub(super) fn apply_in_transaction(
     Ok(())
 }
 
-/// Runs one change that cannot run in a transaction block, with the policy's timeouts.
+/// Runs one change that cannot run in a transaction block. No session `SET` (it would outlive
+/// the statement behind PgBouncer): the policy's statement timeout is enforced client-side.
 pub(super) fn apply_outside_transaction(
     client: &mut Client,
     policy: &Policy,
     change: &Change,
 ) -> Result<(), Error> {
     tracing::info!(change = %change, "applying outside a transaction");
-    session::execute_with_timeouts(client, policy, &change.sql())
-        .map_err(|e| Error::from_postgres(&format!("applying `{change}`"), e))
+    watchdog::execute_with_deadline(
+        client,
+        &change.sql(),
+        policy.statement_timeout,
+        &format!("applying `{change}`"),
+    )
 }

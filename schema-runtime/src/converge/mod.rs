@@ -1,22 +1,27 @@
 //! Converge: one call at start-up that plans the live database against the declared schema and
 //! applies, validates or only reports, as the [`Policy`] says.
 //!
-//! Apply runs in one transaction that first takes a transaction-scoped advisory lock (so it
-//! serializes concurrent deployers and still works behind a transaction-pooling PgBouncer),
-//! re-reads the catalog under that lock, applies every transactional change, records a history
-//! row and commits: all or nothing. Changes that cannot run in a transaction (`CREATE INDEX
-//! CONCURRENTLY`) run after the commit, one by one.
+//! Apply first takes the deploy lease (a row in `pgdecl.deploy_lease`, see `lease`), which it
+//! holds through every phase. Then one transaction takes a transaction-scoped advisory lock,
+//! re-reads the catalog, applies every transactional change, records a history row and
+//! commits: all or nothing. Changes that cannot run in a transaction (`CREATE INDEX
+//! CONCURRENTLY`) run after the commit, one by one, with a client-side deadline and the lease
+//! renewed between them; the history row says `incomplete` (with what remains) until the last
+//! one finished, then `applied`.
 //!
-//! Split by concern: `policy` (what a run may do), `session` (timeouts, deploy lock),
-//! `executor` (applying changes), `canonical_cache`, `history` (pgdecl's own tables) and
+//! Split by concern: `policy` (what a run may do), `session` (timeouts, deploy lock), `lease`
+//! (one deployer through every phase), `executor` (applying changes), `watchdog` (deadline
+//! outside a transaction), `canonical_cache`, `history` (pgdecl's own tables) and
 //! `report`; this module orchestrates them.
 
 mod canonical_cache;
 mod executor;
 mod history;
+mod lease;
 mod policy;
 mod report;
 mod session;
+mod watchdog;
 
 use std::time::Instant;
 
@@ -27,6 +32,7 @@ use crate::error::{Error, SchemaProblem};
 use crate::introspect::{introspect_in, Scope, Unmodeled};
 use executor::{adds_enum_value, apply_in_transaction, apply_outside_transaction, plan_sql};
 use history::Run;
+use lease::Lease;
 
 pub use canonical_cache::{forget_canonical_forms, schema_hash};
 pub use policy::{is_additive, parse_duration, Mode, Policy};
@@ -39,7 +45,21 @@ pub use report::{describe, Report};
 /// database is touched, with [`Error::InvalidSchema`] listing every problem.
 pub fn converge(client: &mut Client, declared: &Schema, policy: &Policy) -> Result<Report, Error> {
     refuse_invalid(declared)?;
-    converge_phase(client, declared, policy, Vec::new())
+    if writes(policy) {
+        // One deployer at a time through every phase: the lease is held from before the
+        // transactional phase until the last concurrent index is built, and released on
+        // every path.
+        lease::with_lease(client, policy, |client, lease| {
+            converge_phase(client, declared, policy, Some(lease), Vec::new(), None)
+        })
+    } else {
+        converge_phase(client, declared, policy, None, Vec::new(), None)
+    }
+}
+
+/// True for the modes that may change the database.
+fn writes(policy: &Policy) -> bool {
+    matches!(policy.mode, Mode::Apply | Mode::ApplySafe)
 }
 
 /// `Err` listing every problem [`schema_core::check::check`] finds in `declared`.
@@ -55,13 +75,16 @@ fn refuse_invalid(declared: &Schema) -> Result<(), Error> {
     }
 }
 
-/// One locked transaction. `earlier` holds enum values a first phase already committed; they
-/// are reported and recorded with this phase.
+/// One locked transaction, then the changes that must run outside one. `earlier` holds enum
+/// values a first phase already committed, recorded as the `incomplete` history row `row`;
+/// they are reported and recorded with this phase. `lease` is held by write-capable runs.
 fn converge_phase(
     client: &mut Client,
     declared: &Schema,
     policy: &Policy,
+    lease: Option<&Lease>,
     earlier: Vec<Change>,
+    row: Option<i64>,
 ) -> Result<Report, Error> {
     let started = Instant::now();
     let hash = canonical_cache::schema_hash(declared);
@@ -71,7 +94,7 @@ fn converge_phase(
         started_at: std::time::SystemTime::now(),
         started,
     };
-    let writes = matches!(policy.mode, Mode::Apply | Mode::ApplySafe);
+    let writes = writes(policy);
     tracing::info!(mode = policy.mode.name(), schema_hash = %hash, "checking the database schema");
 
     let mut tx = client
@@ -133,15 +156,30 @@ fn converge_phase(
         && allowed.iter().any(adds_enum_value)
         && allowed.iter().any(|c| !adds_enum_value(c))
     {
-        let labels: Vec<Change> = allowed.into_iter().filter(adds_enum_value).collect();
+        let (labels, rest): (Vec<Change>, Vec<Change>) =
+            allowed.into_iter().partition(adds_enum_value);
+        let labels_sql = plan_sql(&labels);
         if let Err(err) = apply_in_transaction(&mut tx, &labels) {
             drop(tx); // rolls back
-            history::record_failure(client, &run, &plan_sql(&labels), &err);
+            history::record_failure(client, &run, None, &labels_sql, &labels_sql, &err);
             return Err(err);
         }
+        // Recorded as `incomplete` with the labels' commit: a run killed before the rest
+        // commits is never taken for a finished one.
+        let row = history::record(
+            &mut tx,
+            &run,
+            &labels_sql,
+            "incomplete",
+            None,
+            Some(&plan_sql(&rest)),
+        )?;
         tx.commit()
             .map_err(|e| Error::from_postgres("committing new enum values", e))?;
-        return converge_phase(client, declared, policy, labels);
+        if let Some(lease) = lease {
+            lease.renew(client)?;
+        }
+        return converge_phase(client, declared, policy, lease, labels, Some(row));
     }
 
     // On PostgreSQL 12 and later `ADD VALUE` runs in a transaction block; only
@@ -157,11 +195,33 @@ fn converge_phase(
         .collect();
     let all_sql = plan_sql(&recorded);
     if let Err(err) = apply_in_transaction(&mut tx, &in_tx) {
-        drop(tx); // rolls back: nothing of the plan is applied
-        history::record_failure(client, &run, &all_sql, &err);
+        drop(tx); // rolls back: nothing of this phase is applied
+        let remaining = plan_sql(&[in_tx, after].concat());
+        history::record_failure(client, &run, row, &all_sql, &remaining, &err);
         return Err(err);
     }
-    history::record(&mut tx, &run, &all_sql, "applied", None)?;
+    // `applied` only when nothing is left for after the commit; else `incomplete` with what
+    // remains, until the last concurrent change finished.
+    let (outcome, remaining) = if after.is_empty() {
+        ("applied", None)
+    } else {
+        ("incomplete", Some(plan_sql(&after)))
+    };
+    let row = match row {
+        Some(id) => {
+            history::finish(
+                &mut tx,
+                &run,
+                id,
+                &all_sql,
+                outcome,
+                None,
+                remaining.as_deref(),
+            )?;
+            id
+        }
+        None => history::record(&mut tx, &run, &all_sql, outcome, None, remaining.as_deref())?,
+    };
     tx.commit()
         .map_err(|e| Error::from_postgres("committing the schema change", e))?;
 
@@ -169,12 +229,25 @@ fn converge_phase(
     let mut applied = earlier.clone();
     plan.changes.splice(0..0, earlier);
     applied.extend(in_tx);
-    for change in after {
-        if let Err(err) = apply_outside_transaction(client, policy, &change) {
-            history::record_failure(client, &run, &change.sql(), &err);
+    for (i, change) in after.iter().enumerate() {
+        // Still ours? Renewing between statements keeps a live deployer's lease; a lost one
+        // stops here, before a second deployer could build the same index.
+        let done = lease
+            .map_or(Ok(()), |lease| lease.renew(client))
+            .and_then(|()| apply_outside_transaction(client, policy, change));
+        if let Err(err) = done {
+            let remaining = plan_sql(&after[i..]);
+            history::record_failure(client, &run, Some(row), &all_sql, &remaining, &err);
             return Err(err);
         }
-        applied.push(change);
+        applied.push(change.clone());
+        let remaining = plan_sql(&after[i + 1..]);
+        let (outcome, remaining) = if remaining.is_empty() {
+            ("applied", None)
+        } else {
+            ("incomplete", Some(remaining.as_str()))
+        };
+        history::finish(client, &run, row, &all_sql, outcome, None, remaining)?;
     }
     tracing::info!(changes = applied.len(), "database schema converged");
     Ok(Report {

@@ -62,6 +62,11 @@ pub struct Policy {
     pub application_name: String,
     /// Schemas never read nor touched (besides system schemas and pgdecl's own).
     pub ignore_schemas: Vec<String>,
+    // --- deploy lease (part "lease") ---
+    /// How long the deploy lease stays valid past each renewal (on top of
+    /// `statement_timeout`, since it is renewed between statements) when its holder stops
+    /// renewing without its backend going away (a killed client behind PgBouncer).
+    pub lease_ttl: Duration,
 }
 
 impl Default for Policy {
@@ -74,6 +79,7 @@ impl Default for Policy {
             deploy_lock_timeout: Duration::from_secs(120),
             application_name: "pgdecl".to_string(),
             ignore_schemas: Vec::new(),
+            lease_ttl: Duration::from_secs(30),
         }
     }
 }
@@ -89,8 +95,8 @@ impl Policy {
 
     /// Reads the policy from the environment: `PGDECL_MODE` (`apply`, `apply-safe`,
     /// `validate-only` (the default), `plan-only`), `PGDECL_ALLOW_DESTRUCTIVE` (`1`/`true`),
-    /// `PGDECL_LOCK_TIMEOUT`, `PGDECL_STATEMENT_TIMEOUT`, `PGDECL_DEPLOY_LOCK_TIMEOUT`
-    /// (`500ms`, `5s`, `2min`), `PGDECL_APPLICATION_NAME`, `PGDECL_IGNORE_SCHEMAS`
+    /// `PGDECL_LOCK_TIMEOUT`, `PGDECL_STATEMENT_TIMEOUT`, `PGDECL_DEPLOY_LOCK_TIMEOUT`,
+    /// `PGDECL_LEASE_TTL` (`500ms`, `5s`, `2min`), `PGDECL_APPLICATION_NAME`, `PGDECL_IGNORE_SCHEMAS`
     /// (comma-separated). The default is validate-only: a production start that forgot to set
     /// anything changes nothing.
     pub fn from_env() -> Result<Policy, Error> {
@@ -114,6 +120,7 @@ impl Policy {
             ("PGDECL_LOCK_TIMEOUT", &mut p.lock_timeout),
             ("PGDECL_STATEMENT_TIMEOUT", &mut p.statement_timeout),
             ("PGDECL_DEPLOY_LOCK_TIMEOUT", &mut p.deploy_lock_timeout),
+            ("PGDECL_LEASE_TTL", &mut p.lease_ttl),
         ] {
             if let Some(v) = var(key) {
                 *slot = parse_duration(&v).ok_or_else(|| {

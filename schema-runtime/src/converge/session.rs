@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use postgres::{Client, Transaction};
+use postgres::Transaction;
 
 use super::policy::Policy;
 use crate::error::Error;
@@ -50,25 +50,4 @@ pub(super) fn lock_statements(tx: &mut Transaction<'_>, policy: &Policy) -> Resu
         ms(policy.lock_timeout)
     ))
     .map_err(|e| Error::from_postgres("setting lock_timeout", e))
-}
-
-/// Runs `sql` outside a transaction with the policy's timeouts set for the session, and
-/// resets them afterwards whatever happened.
-pub(super) fn execute_with_timeouts(
-    client: &mut Client,
-    policy: &Policy,
-    sql: &str,
-) -> Result<(), postgres::Error> {
-    let timeouts = format!(
-        "SET lock_timeout = '{}'; SET statement_timeout = '{}'",
-        ms(policy.lock_timeout),
-        ms(policy.statement_timeout)
-    );
-    let result = client
-        .batch_execute(&timeouts)
-        .and_then(|()| client.batch_execute(sql));
-    client
-        .batch_execute("RESET lock_timeout; RESET statement_timeout")
-        .ok();
-    result
 }
