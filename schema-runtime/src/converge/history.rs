@@ -3,6 +3,7 @@
 
 use std::time::{Instant, SystemTime};
 
+use postgres::types::Type;
 use postgres::{Client, GenericClient};
 use schema_core::render::pgdecl_tables::PgdeclTables;
 
@@ -48,20 +49,20 @@ pub(super) fn record(
         .unwrap_or(0.0);
     let duration_ms = i64::try_from(run.started.elapsed().as_millis()).unwrap_or(i64::MAX);
     client
-        .execute(
+        .execute_typed(
             "INSERT INTO pgdecl.history (schema_hash, mode, plan_sql, started_at, duration_ms,
                                          outcome, error, application_name, pgdecl_version)
              VALUES ($1, $2, $3, to_timestamp($4), $5, $6, $7, $8, $9)",
             &[
-                &run.hash,
-                &run.policy.mode.name(),
-                &plan_sql,
-                &started_secs,
-                &duration_ms,
-                &outcome,
-                &error,
-                &run.policy.application_name,
-                &env!("CARGO_PKG_VERSION"),
+                (&run.hash, Type::TEXT),
+                (&run.policy.mode.name(), Type::TEXT),
+                (&plan_sql, Type::TEXT),
+                (&started_secs, Type::FLOAT8),
+                (&duration_ms, Type::INT8),
+                (&outcome, Type::TEXT),
+                (&error, Type::TEXT),
+                (&run.policy.application_name, Type::TEXT),
+                (&env!("CARGO_PKG_VERSION"), Type::TEXT),
             ],
         )
         .map(|_| ())
