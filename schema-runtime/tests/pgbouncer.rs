@@ -14,12 +14,12 @@ fn t(name: &str) -> DataType {
     DataType::parse(name).unwrap()
 }
 
-/// A throwaway cluster with a PgBouncer (transaction mode, two server connections) in front,
-/// or `None` when the binary is missing and the caller asked to skip.
-fn bouncer() -> Option<(TempCluster, PgBouncer)> {
+/// A throwaway cluster with a PgBouncer (transaction mode, `pool` server connections) in
+/// front, or `None` when the binary is missing and the caller asked to skip.
+fn bouncer(pool: u32) -> Option<(TempCluster, PgBouncer)> {
     // A cluster of its own: the bouncer's pool must be the only way this test reaches it.
     let cluster = TempCluster::start().expect("throwaway cluster");
-    match PgBouncer::start(&cluster, 2) {
+    match PgBouncer::start(&cluster, pool) {
         Ok(bouncer) => Some((cluster, bouncer)),
         Err(ClusterError::NoPgBouncer)
             if std::env::var("PGDECL_SKIP_PGBOUNCER").as_deref() == Ok("1") =>
@@ -84,11 +84,22 @@ fn app(declared: &Schema, url: &str, command: &str) -> (i32, String) {
 
 #[test]
 fn converges_through_pgbouncer_in_transaction_mode() {
-    let Some((cluster, bouncer)) = bouncer() else {
+    // One server connection, shared by every client: what another client leaves on it,
+    // pgdecl meets, and the other way round.
+    let Some((cluster, bouncer)) = bouncer(1) else {
         return;
     };
     let db: TestDatabase = cluster.create_database("bouncer").unwrap();
     let url = bouncer.url_for(db.name());
+    // Another client of the pool (another process, say) holds the named statements `s0`...
+    // on that server connection. rust-postgres names its own statements `s<n>` from a counter
+    // of this process, so any named statement of pgdecl's would fail with "prepared statement
+    // \"s<n>\" already exists"; the unnamed statement never collides.
+    let mut other = bouncer.connect(db.name()).unwrap();
+    let names: String = (0..2000)
+        .map(|n| format!("PREPARE s{n} AS SELECT {n};"))
+        .collect();
+    other.batch_execute(&names).unwrap();
     let mut client = bouncer.connect(db.name()).unwrap();
 
     let report = converge(&mut client, &v1(), &Policy::new(Mode::Apply)).unwrap();
@@ -153,7 +164,7 @@ fn converges_through_pgbouncer_in_transaction_mode() {
 #[test]
 #[ignore = "needs the deploy lease (i7-lease)"]
 fn eight_deployers_through_pgbouncer() {
-    let Some((cluster, bouncer)) = bouncer() else {
+    let Some((cluster, bouncer)) = bouncer(2) else {
         return;
     };
     let db = cluster.create_database("bouncer8").unwrap();
