@@ -216,7 +216,7 @@ pub fn app_main_with(
         match command.as_str() {
             "status" => {
                 let rows = client
-                    .query(
+                    .query_typed(
                         "SELECT to_char(started_at, 'YYYY-MM-DD HH24:MI:SS TZ'), mode, outcome,
                                 duration_ms, schema_hash, coalesce(error, '')
                          FROM pgdecl.history ORDER BY id DESC LIMIT 10",

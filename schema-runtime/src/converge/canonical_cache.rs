@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
+use postgres::types::Type;
 use postgres::GenericClient;
 use schema_core::Schema;
 
@@ -56,7 +57,7 @@ pub(super) fn canonical_for(
     // The table may not exist yet (nothing applied, or validate-only): ask first, since a
     // failed query would abort the caller's transaction.
     let has_cache: bool = client
-        .query_one(
+        .query_typed_one(
             "SELECT to_regclass('pgdecl.canonical_cache') IS NOT NULL",
             &[],
         )
@@ -64,10 +65,10 @@ pub(super) fn canonical_for(
         .get(0);
     let cached: Option<String> = if has_cache {
         client
-            .query_opt(
+            .query_typed_opt(
                 "SELECT canonical FROM pgdecl.canonical_cache
                  WHERE schema_hash = $1 AND server_version = $2",
-                &[&hash, &server_version],
+                &[(&hash, Type::TEXT), (&server_version, Type::INT4)],
             )
             .map_err(|e| Error::from_postgres("reading pgdecl.canonical_cache", e))?
             .map(|r| r.get(0))
@@ -80,10 +81,14 @@ pub(super) fn canonical_for(
             let s = canonicalize(client, declared)?;
             if store {
                 client
-                    .execute(
+                    .query_typed(
                         "INSERT INTO pgdecl.canonical_cache (schema_hash, server_version, canonical)
                          VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-                        &[&hash, &server_version, &s.to_json()],
+                        &[
+                            (&hash, Type::TEXT),
+                            (&server_version, Type::INT4),
+                            (&s.to_json(), Type::TEXT),
+                        ],
                     )
                     .map_err(|e| Error::from_postgres("storing the canonical form", e))?;
             }

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use postgres::types::Type;
 use postgres::Transaction;
 
 use super::policy::Policy;
@@ -33,14 +34,17 @@ pub(super) fn set_timeouts(tx: &mut Transaction<'_>, policy: &Policy) -> Result<
 /// Waits for other pgdecl deployers of this database; the lock is released at commit or
 /// rollback (a transaction-scoped lock works behind a transaction-pooling PgBouncer).
 pub(super) fn take_deploy_lock(tx: &mut Transaction<'_>) -> Result<(), Error> {
-    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&DEPLOY_LOCK_KEY])
-        .map(|_| ())
-        .map_err(|e| {
-            Error::from_postgres(
-                "waiting for other pgdecl deployers of this database (deploy lock)",
-                e,
-            )
-        })
+    tx.execute_typed(
+        "SELECT pg_advisory_xact_lock($1)",
+        &[(&DEPLOY_LOCK_KEY, Type::INT8)],
+    )
+    .map(|_| ())
+    .map_err(|e| {
+        Error::from_postgres(
+            "waiting for other pgdecl deployers of this database (deploy lock)",
+            e,
+        )
+    })
 }
 
 /// Switches `lock_timeout` to the policy's per-statement value, once the deploy lock is held.

@@ -28,7 +28,8 @@ mod trigger;
 mod unmodeled;
 mod view;
 
-use postgres::types::ToSql;
+use bytes::BytesMut;
+use postgres::types::{ToSql, Type};
 use postgres::{Client, GenericClient, IsolationLevel, Row, SimpleQueryMessage};
 use schema_core::model::*;
 
@@ -62,8 +63,14 @@ struct Catalog<'a, C: GenericClient> {
 impl<C: GenericClient> Catalog<'_, C> {
     fn query(&mut self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>, Error> {
         self.queries += 1;
+        // Unnamed statements only: a named one (`s0`, ...) outlives the statement on the
+        // server connection, which PgBouncer in transaction mode hands to other clients.
+        let typed = params
+            .iter()
+            .map(|p| (*p, param_type(*p)))
+            .collect::<Vec<_>>();
         self.client
-            .query(sql, params)
+            .query_typed(sql, &typed)
             .map_err(|e| Error::from_postgres("reading the catalog", e))
     }
 
@@ -186,6 +193,30 @@ impl Found {
             name,
         });
     }
+}
+
+/// The PostgreSQL type of one of the readers' parameters, needed because `query_typed` (the
+/// unnamed statement) does not ask the server for them. The readers only pass text, text
+/// arrays, oids, oid arrays and integers; the first candidate the value encodes as wins.
+fn param_type(value: &(dyn ToSql + Sync)) -> Type {
+    const CANDIDATES: [Type; 7] = [
+        Type::TEXT,
+        Type::TEXT_ARRAY,
+        Type::OID,
+        Type::OID_ARRAY,
+        Type::INT4,
+        Type::INT8,
+        Type::BOOL,
+    ];
+    let mut buf = BytesMut::new();
+    CANDIDATES
+        .into_iter()
+        .find(|ty| {
+            buf.clear();
+            value.to_sql_checked(ty, &mut buf).is_ok()
+        })
+        // Unreachable for the readers' values; TEXT makes the server report a clear mismatch.
+        .unwrap_or(Type::TEXT)
 }
 
 /// The fixed sequence of round trips: one per object kind, whatever the number of objects.

@@ -22,7 +22,7 @@ const START_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The port number of the throwaway server. It only names the socket file
 /// (`.s.PGSQL.<port>`) inside a private directory, so it cannot clash with another server.
-const PORT: u16 = 5432;
+pub(super) const PORT: u16 = 5432;
 
 /// The superuser `initdb` creates, and the role test connections use.
 pub(super) const SUPERUSER: &str = "postgres";
@@ -105,9 +105,9 @@ impl Drop for Guard {
 }
 
 /// The identity the server runs as when the test process is root.
-struct OsUser {
-    uid: u32,
-    gid: u32,
+pub(super) struct OsUser {
+    pub(super) uid: u32,
+    pub(super) gid: u32,
 }
 
 impl TempCluster {
@@ -322,7 +322,7 @@ impl fmt::Debug for TempCluster {
 // watchdog to stop the server and delete the directory.
 
 /// Whether this process runs with effective user id 0.
-fn is_root() -> bool {
+pub(super) fn is_root() -> bool {
     // /proc/self/status: "Uid:\t<real>\t<effective>\t<saved>\t<fs>".
     if let Ok(status) = fs::read_to_string("/proc/self/status") {
         if let Some(line) = status.lines().find(|l| l.starts_with("Uid:")) {
@@ -337,7 +337,7 @@ fn is_root() -> bool {
         .unwrap_or(false)
 }
 
-fn postgres_os_user() -> Result<OsUser, ClusterError> {
+pub(super) fn postgres_os_user() -> Result<OsUser, ClusterError> {
     let id = |flag: &str| -> Option<u32> {
         let out = Command::new("id")
             .args([flag, OS_USER])
@@ -359,7 +359,7 @@ fn postgres_os_user() -> Result<OsUser, ClusterError> {
 ///
 /// `setpriv` first: it changes identity and execs, so the child we hold is the server itself.
 /// `runuser` stays around as the parent of the program; that works as well.
-fn privilege_drop() -> Result<Vec<PathBuf>, ClusterError> {
+pub(super) fn privilege_drop() -> Result<Vec<PathBuf>, ClusterError> {
     if let Some(setpriv) = find_on_path("setpriv") {
         return Ok(vec![
             setpriv,
@@ -375,7 +375,7 @@ fn privilege_drop() -> Result<Vec<PathBuf>, ClusterError> {
     Err(ClusterError::NoPrivilegeDrop)
 }
 
-fn find_on_path(name: &str) -> Option<PathBuf> {
+pub(super) fn find_on_path(name: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
     // runuser lives in /usr/sbin, which a non-login root shell may not have on PATH.
     let extra = ["/usr/sbin", "/sbin", "/usr/bin", "/bin"].map(PathBuf::from);
@@ -385,7 +385,7 @@ fn find_on_path(name: &str) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-fn set_mode(path: &Path, mode: u32) -> Result<(), ClusterError> {
+pub(super) fn set_mode(path: &Path, mode: u32) -> Result<(), ClusterError> {
     fs::set_permissions(path, fs::Permissions::from_mode(mode))
         .map_err(io_error(format!("chmod {} {mode:o}", path.display())))
 }
@@ -473,7 +473,7 @@ fn wait_until_ready(server: &mut Child, url: &str, log: &Path) -> Result<(), Clu
     }
 }
 
-fn read_tail(path: &Path) -> String {
+pub(super) fn read_tail(path: &Path) -> String {
     // The log of a failed start is short, but read only its end in case it is not.
     let mut buf = Vec::new();
     if let Ok(mut file) = fs::File::open(path) {

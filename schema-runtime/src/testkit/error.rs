@@ -119,6 +119,23 @@ pub enum ClusterError {
         /// The connection string, password removed.
         target: String,
     },
+    /// No `pgbouncer` binary was found (`PGBOUNCER`, `PATH`, /usr/sbin).
+    #[error(
+        "no pgbouncer binary found: install it (apt-get install -y pgbouncer), or set \
+         PGBOUNCER to its path; set PGDECL_SKIP_PGBOUNCER=1 to skip the PgBouncer tests"
+    )]
+    NoPgBouncer,
+    /// PgBouncer did not accept connections in time.
+    #[error(
+        "PgBouncer did not accept connections (last error: {last_error}); its log ends \
+         with:\n{log_tail}"
+    )]
+    PgBouncerStart {
+        /// The last connection error.
+        last_error: String,
+        /// The end of PgBouncer's log.
+        log_tail: String,
+    },
     /// A statement against the server failed.
     #[error("could not {action} on {target}: {}", describe(.source))]
     Sql {

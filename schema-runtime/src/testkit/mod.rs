@@ -42,12 +42,14 @@ mod binaries;
 mod cluster;
 mod database;
 mod error;
+mod pgbouncer;
 mod server;
 
 pub use binaries::PgBinaries;
 pub use cluster::TempCluster;
 pub use database::TestDatabase;
 pub use error::ClusterError;
+pub use pgbouncer::PgBouncer;
 pub use server::TestServer;
 
 #[cfg(test)]

@@ -45,7 +45,7 @@ impl TestServer {
     pub fn external(url: &str) -> Result<TestServer, ClusterError> {
         let mut client = connect(url)?;
         let row = client
-            .query_one(
+            .query_typed_one(
                 "select current_user::text, rolcreatedb or rolsuper \
                  from pg_roles where rolname = current_user",
                 &[],
@@ -228,7 +228,9 @@ pub(super) fn create_database(
 }
 
 fn current_user(client: &mut Client) -> Option<String> {
-    let row = client.query_one("select current_user::text", &[]).ok()?;
+    let row = client
+        .query_typed_one("select current_user::text", &[])
+        .ok()?;
     row.get(0)
 }
 
