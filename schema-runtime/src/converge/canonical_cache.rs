@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use postgres::GenericClient;
+use postgres::{GenericClient, Transaction};
 use schema_core::Schema;
 
 use crate::canonicalize::canonicalize;
@@ -95,4 +95,17 @@ pub(super) fn canonical_for(
             .insert(key, canonical.clone());
     }
     Ok(canonical)
+}
+
+/// Ends a converge transaction that applies nothing: a write-capable run commits (its own
+/// tables and the canonical form it stored persist, also when nothing changed), a read-only
+/// run rolls back.
+pub(super) fn finish_read(tx: Transaction<'_>, writes: bool) -> Result<(), Error> {
+    if writes {
+        tx.commit()
+            .map_err(|e| Error::from_postgres("storing the canonical form", e))
+    } else {
+        tx.rollback().ok();
+        Ok(())
+    }
 }

@@ -102,7 +102,9 @@ fn converge_phase(
         .partition(|c| policy::permitted(c, policy));
 
     if !writes || (allowed.is_empty() && earlier.is_empty()) {
-        tx.rollback().ok();
+        // A write-capable run commits even when it changes nothing: pgdecl's own tables and
+        // the canonical form it stored must outlive it, so a validate-only role can read them.
+        canonical_cache::finish_read(tx, writes)?;
         let report = Report {
             applied: Vec::new(),
             withheld: if writes { withheld } else { Vec::new() },
