@@ -91,3 +91,70 @@ fn a_connect_only_role_validates_after_an_apply_that_changed_nothing() {
     converge(&mut validator, &schema, &Policy::new(Mode::ValidateOnly))
         .unwrap_or_else(|e| panic!("validate-only with CONNECT and SELECT only: {e}"));
 }
+
+/// A canonical form computed ahead of time and shipped as JSON lets a role with only
+/// `CONNECT` validate a database pgdecl never wrote to (no pgdecl schema, no cache table);
+/// without it the error names both ways to provide one.
+#[test]
+fn a_shipped_canonical_form_validates_without_the_cache_table() {
+    let db = TestServer::shared().create_database("shipped").unwrap();
+    let mut admin = db.connect();
+    let mut schema = declared();
+    schema.tables[0].name.name = "shipped_probe_orders".into();
+    admin.batch_execute(&schema.create_sql()).unwrap();
+
+    // Ahead of time (here: on the same server, by a role with CREATE), written to a file.
+    let form = schema_runtime::canonical_form(&mut admin, &schema).unwrap();
+    assert_eq!(
+        form.schema_hash,
+        schema_runtime::converge::schema_hash(&schema)
+    );
+    let path = std::env::temp_dir().join(format!("pgdecl-canonical-{}.json", std::process::id()));
+    std::fs::write(&path, format!("[{}]", form.to_json())).unwrap();
+    let shipped = schema_runtime::CanonicalForm::read_file(&path).unwrap();
+    std::fs::remove_file(&path).ok();
+    assert_eq!(shipped, vec![form.clone()]);
+    let leftovers: i64 = admin
+        .query_one(
+            "SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'pgdecl%'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(leftovers, 0, "computing the form leaves nothing behind");
+
+    admin
+        .batch_execute(
+            "DO $$ BEGIN CREATE ROLE shipped_validator LOGIN; \
+             EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+             DO $$ BEGIN
+               EXECUTE format('REVOKE ALL ON DATABASE %I FROM PUBLIC', current_database());
+               EXECUTE format('GRANT CONNECT ON DATABASE %I TO shipped_validator',
+                              current_database());
+             END $$;
+             REVOKE CREATE ON SCHEMA public FROM PUBLIC;",
+        )
+        .unwrap();
+    let url = db.url().replacen("postgres@", "shipped_validator@", 1);
+    let mut validator = schema_runtime::connect(&url).unwrap();
+
+    // Neither a stored nor a shipped form: the error says how to provide one.
+    forget_canonical_forms();
+    let err = converge(&mut validator, &schema, &Policy::new(Mode::ValidateOnly)).unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("PGDECL_CANONICAL_FILE") && text.contains("write-capable converge"),
+        "{text}"
+    );
+
+    // A form for another major version does not answer; the matching one does.
+    let mut other = form.clone();
+    other.server_major += 1;
+    let wrong = Policy::new(Mode::ValidateOnly).with_canonical_forms(vec![other]);
+    forget_canonical_forms();
+    assert!(converge(&mut validator, &schema, &wrong).is_err());
+    let policy = Policy::new(Mode::ValidateOnly).with_canonical_forms(shipped);
+    forget_canonical_forms();
+    converge(&mut validator, &schema, &policy)
+        .unwrap_or_else(|e| panic!("validate-only from the shipped form: {e}"));
+}

@@ -91,8 +91,14 @@ fn converge_phase(
     let mut live = introspect_in(&mut tx, &scope)?;
     live.unmodeled
         .extend(split_unmanaged(&mut live.schema, declared));
-    let mut canonical =
-        canonical_cache::canonical_for(&mut tx, declared, &hash, live.server_version, writes)?;
+    let mut canonical = canonical_cache::canonical_for(
+        &mut tx,
+        declared,
+        &hash,
+        live.server_version,
+        writes,
+        &policy.canonical_forms,
+    )?;
     adopt_unspecified(&live.schema, &mut canonical);
     let mut plan = diff(&live.schema, &canonical);
     let (allowed, withheld): (Vec<Change>, Vec<Change>) = plan

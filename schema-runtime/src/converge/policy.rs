@@ -62,6 +62,10 @@ pub struct Policy {
     pub application_name: String,
     /// Schemas never read nor touched (besides system schemas and pgdecl's own).
     pub ignore_schemas: Vec<String>,
+    /// Canonical forms computed ahead of time ([`crate::canonical_form`]); one matching the
+    /// schema hash and server major version is used before `pgdecl.canonical_cache`.
+    /// From `PGDECL_CANONICAL_FILE`, or [`Policy::with_canonical_forms`].
+    pub canonical_forms: Vec<crate::CanonicalForm>,
 }
 
 impl Default for Policy {
@@ -74,6 +78,7 @@ impl Default for Policy {
             deploy_lock_timeout: Duration::from_secs(120),
             application_name: "pgdecl".to_string(),
             ignore_schemas: Vec::new(),
+            canonical_forms: Vec::new(),
         }
     }
 }
@@ -87,11 +92,18 @@ impl Policy {
         }
     }
 
+    /// This policy with shipped canonical forms (see [`crate::canonical_form`]).
+    pub fn with_canonical_forms(mut self, forms: Vec<crate::CanonicalForm>) -> Policy {
+        self.canonical_forms = forms;
+        self
+    }
+
     /// Reads the policy from the environment: `PGDECL_MODE` (`apply`, `apply-safe`,
     /// `validate-only` (the default), `plan-only`), `PGDECL_ALLOW_DESTRUCTIVE` (`1`/`true`),
     /// `PGDECL_LOCK_TIMEOUT`, `PGDECL_STATEMENT_TIMEOUT`, `PGDECL_DEPLOY_LOCK_TIMEOUT`
     /// (`500ms`, `5s`, `2min`), `PGDECL_APPLICATION_NAME`, `PGDECL_IGNORE_SCHEMAS`
-    /// (comma-separated). The default is validate-only: a production start that forgot to set
+    /// (comma-separated), `PGDECL_CANONICAL_FILE` (a JSON file of canonical forms computed
+    /// ahead of time). The default is validate-only: a production start that forgot to set
     /// anything changes nothing.
     pub fn from_env() -> Result<Policy, Error> {
         let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
@@ -130,6 +142,9 @@ impl Policy {
         }
         if let Some(v) = var("PGDECL_IGNORE_SCHEMAS") {
             p.ignore_schemas = v.split(',').map(|s| s.trim().to_string()).collect();
+        }
+        if let Some(v) = var("PGDECL_CANONICAL_FILE") {
+            p.canonical_forms = crate::CanonicalForm::read_file(std::path::Path::new(&v))?;
         }
         Ok(p)
     }
