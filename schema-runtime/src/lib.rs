@@ -8,6 +8,7 @@
 
 // Internals: public only for pgdecl's own tests and benchmarks; not a stable API.
 #[doc(hidden)]
+pub mod canonical_form;
 pub mod canonicalize;
 pub mod cli;
 mod connect;
@@ -19,6 +20,7 @@ pub mod source;
 #[cfg(feature = "testkit")]
 pub mod testkit;
 
+pub use canonical_form::{canonical_form, CanonicalForm};
 pub use connect::connect;
 pub use converge::{converge, plan, validate, Mode, Policy, Report};
 pub use error::{Error, ErrorKind, SchemaProblem};

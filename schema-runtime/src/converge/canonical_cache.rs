@@ -5,9 +5,10 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 use postgres::types::Type;
-use postgres::GenericClient;
+use postgres::{GenericClient, Transaction};
 use schema_core::Schema;
 
+use crate::canonical_form::CanonicalForm;
 use crate::canonicalize::canonicalize;
 use crate::error::Error;
 
@@ -37,14 +38,16 @@ pub fn forget_canonical_forms() {
     }
 }
 
-/// The declared schema as the server prints it: from this process's cache, else from
-/// pgdecl's cache table, else computed (and stored in both when `store` is set).
+/// The declared schema as the server prints it: from this process's cache, else from a
+/// shipped form matching the hash and server major version, else from pgdecl's cache table,
+/// else computed. A write-capable run (`store`) stores what it did not read from the table.
 pub(super) fn canonical_for(
     client: &mut impl GenericClient,
     declared: &Schema,
     hash: &str,
     server_version: i32,
     store: bool,
+    shipped: &[CanonicalForm],
 ) -> Result<Schema, Error> {
     let key = (hash.to_string(), server_version);
     if let Some(s) = CANONICAL_CACHE
@@ -53,6 +56,12 @@ pub(super) fn canonical_for(
         .and_then(|c| c.as_ref().and_then(|m| m.get(&key).cloned()))
     {
         return Ok(s);
+    }
+    if let Some(form) = shipped.iter().find(|f| f.matches(hash, server_version)) {
+        if store {
+            store_form(client, hash, server_version, &form.canonical)?;
+        }
+        return Ok(remember(key, form.canonical.clone()));
     }
     // The table may not exist yet (nothing applied, or validate-only): ask first, since a
     // failed query would abort the caller's transaction.
@@ -78,26 +87,78 @@ pub(super) fn canonical_for(
     let canonical = match cached.and_then(|j| Schema::from_json(&j).ok()) {
         Some(s) => s,
         None => {
-            let s = canonicalize(client, declared)?;
+            let s = canonicalize(client, declared).map_err(|e| {
+                if store {
+                    e
+                } else {
+                    no_form_error(&e, hash, server_version)
+                }
+            })?;
             if store {
-                client
-                    .query_typed(
-                        "INSERT INTO pgdecl.canonical_cache (schema_hash, server_version, canonical)
-                         VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-                        &[
-                            (&hash, Type::TEXT),
-                            (&server_version, Type::INT4),
-                            (&s.to_json(), Type::TEXT),
-                        ],
-                    )
-                    .map_err(|e| Error::from_postgres("storing the canonical form", e))?;
+                store_form(client, hash, server_version, &s)?;
             }
             s
         }
     };
+    Ok(remember(key, canonical))
+}
+
+/// Keeps `canonical` in this process's cache.
+fn remember(key: (String, i32), canonical: Schema) -> Schema {
     if let Ok(mut c) = CANONICAL_CACHE.lock() {
         c.get_or_insert_with(HashMap::new)
             .insert(key, canonical.clone());
     }
-    Ok(canonical)
+    canonical
+}
+
+/// Stores `canonical` in pgdecl.canonical_cache (the caller's transaction created the table).
+fn store_form(
+    client: &mut impl GenericClient,
+    hash: &str,
+    server_version: i32,
+    canonical: &Schema,
+) -> Result<(), Error> {
+    client
+        .execute_typed(
+            "INSERT INTO pgdecl.canonical_cache (schema_hash, server_version, canonical)
+             VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            &[
+                (&hash, Type::TEXT),
+                (&server_version, Type::INT4),
+                (&canonical.to_json(), Type::TEXT),
+            ],
+        )
+        .map_err(|e| Error::from_postgres("storing the canonical form", e))?;
+    Ok(())
+}
+
+/// A read-only run found no canonical form and could not compute one: names both ways to
+/// provide it, keeping the cause's kind (usually a missing `CREATE` privilege).
+fn no_form_error(cause: &Error, hash: &str, server_version: i32) -> Error {
+    Error::new(
+        cause.kind(),
+        "finding the canonical form of the declared schema",
+        format!(
+            "no canonical form for schema hash {hash} on PostgreSQL {major} in \
+             pgdecl.canonical_cache nor in a shipped file, and computing one failed ({cause}): \
+             run one write-capable converge (apply or apply-safe) against this database, which \
+             stores it, or compute it ahead of time with schema_runtime::canonical_form and \
+             point PGDECL_CANONICAL_FILE at the JSON (or use Policy::with_canonical_forms)",
+            major = crate::canonical_form::major_of(server_version)
+        ),
+    )
+}
+
+/// Ends a converge transaction that applies nothing: a write-capable run commits (its own
+/// tables and the canonical form it stored persist, also when nothing changed), a read-only
+/// run rolls back.
+pub(super) fn finish_read(tx: Transaction<'_>, writes: bool) -> Result<(), Error> {
+    if writes {
+        tx.commit()
+            .map_err(|e| Error::from_postgres("storing the canonical form", e))
+    } else {
+        tx.rollback().ok();
+        Ok(())
+    }
 }

@@ -114,8 +114,14 @@ fn converge_phase(
     let mut live = introspect_in(&mut tx, &scope)?;
     live.unmodeled
         .extend(split_unmanaged(&mut live.schema, declared));
-    let mut canonical =
-        canonical_cache::canonical_for(&mut tx, declared, &hash, live.server_version, writes)?;
+    let mut canonical = canonical_cache::canonical_for(
+        &mut tx,
+        declared,
+        &hash,
+        live.server_version,
+        writes,
+        &policy.canonical_forms,
+    )?;
     adopt_unspecified(&live.schema, &mut canonical);
     let mut plan = diff(&live.schema, &canonical);
     let (allowed, withheld): (Vec<Change>, Vec<Change>) = plan
@@ -125,7 +131,9 @@ fn converge_phase(
         .partition(|c| policy::permitted(c, policy));
 
     if !writes || (allowed.is_empty() && earlier.is_empty()) {
-        tx.rollback().ok();
+        // A write-capable run commits even when it changes nothing: pgdecl's own tables and
+        // the canonical form it stored must outlive it, so a validate-only role can read them.
+        canonical_cache::finish_read(tx, writes)?;
         let report = Report {
             applied: Vec::new(),
             withheld: if writes { withheld } else { Vec::new() },

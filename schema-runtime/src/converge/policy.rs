@@ -67,6 +67,10 @@ pub struct Policy {
     /// `statement_timeout`, since it is renewed between statements) when its holder stops
     /// renewing without its backend going away (a killed client behind PgBouncer).
     pub lease_ttl: Duration,
+    /// Canonical forms computed ahead of time ([`crate::canonical_form`]); one matching the
+    /// schema hash and server major version is used before `pgdecl.canonical_cache`.
+    /// From `PGDECL_CANONICAL_FILE`, or [`Policy::with_canonical_forms`].
+    pub canonical_forms: Vec<crate::CanonicalForm>,
 }
 
 impl Default for Policy {
@@ -80,6 +84,7 @@ impl Default for Policy {
             application_name: "pgdecl".to_string(),
             ignore_schemas: Vec::new(),
             lease_ttl: Duration::from_secs(30),
+            canonical_forms: Vec::new(),
         }
     }
 }
@@ -93,11 +98,18 @@ impl Policy {
         }
     }
 
+    /// This policy with shipped canonical forms (see [`crate::canonical_form`]).
+    pub fn with_canonical_forms(mut self, forms: Vec<crate::CanonicalForm>) -> Policy {
+        self.canonical_forms = forms;
+        self
+    }
+
     /// Reads the policy from the environment: `PGDECL_MODE` (`apply`, `apply-safe`,
     /// `validate-only` (the default), `plan-only`), `PGDECL_ALLOW_DESTRUCTIVE` (`1`/`true`),
     /// `PGDECL_LOCK_TIMEOUT`, `PGDECL_STATEMENT_TIMEOUT`, `PGDECL_DEPLOY_LOCK_TIMEOUT`,
     /// `PGDECL_LEASE_TTL` (`500ms`, `5s`, `2min`), `PGDECL_APPLICATION_NAME`, `PGDECL_IGNORE_SCHEMAS`
-    /// (comma-separated). The default is validate-only: a production start that forgot to set
+    /// (comma-separated), `PGDECL_CANONICAL_FILE` (a JSON file of canonical forms computed
+    /// ahead of time). The default is validate-only: a production start that forgot to set
     /// anything changes nothing.
     pub fn from_env() -> Result<Policy, Error> {
         let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
@@ -137,6 +149,9 @@ impl Policy {
         }
         if let Some(v) = var("PGDECL_IGNORE_SCHEMAS") {
             p.ignore_schemas = v.split(',').map(|s| s.trim().to_string()).collect();
+        }
+        if let Some(v) = var("PGDECL_CANONICAL_FILE") {
+            p.canonical_forms = crate::CanonicalForm::read_file(std::path::Path::new(&v))?;
         }
         Ok(p)
     }
