@@ -39,7 +39,9 @@ pub use report::{describe, Report};
 /// database is touched, with [`Error::InvalidSchema`] listing every problem.
 pub fn converge(client: &mut Client, declared: &Schema, policy: &Policy) -> Result<Report, Error> {
     refuse_invalid(declared)?;
-    converge_phase(client, declared, policy, Vec::new())
+    let report = converge_phase(client, declared, policy, Vec::new())?;
+    report::refuse_withheld(&report, policy)?;
+    Ok(report)
 }
 
 /// `Err` listing every problem [`schema_core::check::check`] finds in `declared`.
