@@ -6,11 +6,13 @@ use schema_core::{DataType, Schema};
 use schema_runtime::testkit::TestServer;
 use schema_runtime::{cli, converge, ErrorKind, Mode, Policy};
 
-/// `items(id integer, qty <qty>)`, plus `note text` when `note`.
+/// `items(id integer, qty <qty> DEFAULT 0)`, plus `note text` when `note`; `qty`'s default is
+/// `1` once it is a `bigint`, so a type change carries a default change with it.
 fn version(qty: &str, note: bool) -> Schema {
+    let default = if qty == "bigint" { "1" } else { "0" };
     let mut t = TableDef::new("items")
         .column(ColumnDef::new("id", DataType::builtin("integer")).primary_key())
-        .column(ColumnDef::new("qty", DataType::builtin(qty)));
+        .column(ColumnDef::new("qty", DataType::builtin(qty)).default_sql(default));
     if note {
         t = t.column(ColumnDef::new("note", DataType::builtin("text")));
     }
@@ -26,6 +28,17 @@ fn column_type(client: &mut postgres::Client, column: &str) -> Option<String> {
         )
         .unwrap()
         .map(|r| r.get(0))
+}
+
+fn qty_default(client: &mut postgres::Client) -> Option<String> {
+    client
+        .query_one(
+            "SELECT column_default::text FROM information_schema.columns
+             WHERE table_name = 'items' AND column_name = 'qty'",
+            &[],
+        )
+        .unwrap()
+        .get(0)
 }
 
 #[test]
@@ -50,6 +63,8 @@ fn apply_safe_errors_naming_what_it_withheld_unless_tolerated() {
     // The additive part was applied, the rest left alone.
     assert_eq!(column_type(&mut client, "note").as_deref(), Some("text"));
     assert_eq!(column_type(&mut client, "qty").as_deref(), Some("integer"));
+    // The type change and its default are one change: withheld whole, the default untouched.
+    assert_eq!(qty_default(&mut client).as_deref(), Some("0"));
 
     // Tolerated: Ok, but the report says what was withheld and is not in sync.
     let tolerant = Policy {
@@ -99,4 +114,5 @@ fn app_main_apply_honours_pgdecl_mode() {
     let (code, text) = run();
     assert_eq!(code, 0, "{text}");
     assert_eq!(column_type(&mut client, "qty").as_deref(), Some("bigint"));
+    assert_eq!(qty_default(&mut client).as_deref(), Some("1"));
 }
