@@ -69,6 +69,9 @@ impl std::fmt::Display for Report {
 /// (`allow_withheld`): the running code may depend on exactly what was withheld (a rename, a
 /// type change), so a start that goes on as if deployed would fail later and less clearly.
 pub(super) fn refuse_withheld(report: &Report, policy: &Policy) -> Result<(), Error> {
+    for c in &report.withheld {
+        tracing::warn!(mode = report.mode.name(), change = %describe(c), "withheld by the policy");
+    }
     if policy.mode != Mode::ApplySafe || report.withheld.is_empty() || policy.allow_withheld {
         return Ok(());
     }
