@@ -279,17 +279,29 @@ pub fn app_main_with(
                 }
             }
             _ => {
-                policy.mode = Mode::Apply;
-                let report = converge(&mut client, declared, &policy)?;
+                // `apply` honours PGDECL_MODE=apply-safe (staging runs the same binary); any
+                // other mode, including validate-only (the default when unset), means apply.
+                if policy.mode != Mode::ApplySafe {
+                    policy.mode = Mode::Apply;
+                }
+                let report = match converge(&mut client, declared, &policy) {
+                    Ok(report) => report,
+                    Err(e) if e.kind() == crate::error::ErrorKind::Refused => {
+                        let _ = writeln!(err, "{e}");
+                        return Ok(EXIT_WITHHELD);
+                    }
+                    Err(e) => return Err(e),
+                };
+                let why = match policy.mode {
+                    Mode::ApplySafe => "withheld by apply-safe (not additive)",
+                    _ => "withheld (pass --allow-destructive)",
+                };
                 let mut text = String::new();
                 for c in &report.applied {
                     text.push_str(&format!("applied: {}\n", describe(c)));
                 }
                 for c in &report.withheld {
-                    text.push_str(&format!(
-                        "withheld (pass --allow-destructive): {}\n",
-                        describe(c)
-                    ));
+                    text.push_str(&format!("{why}: {}\n", describe(c)));
                 }
                 if report.plan.changes.is_empty() {
                     text.push_str("database schema is up to date\n");

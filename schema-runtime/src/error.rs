@@ -278,14 +278,32 @@ fn chain_text(err: &dyn std::error::Error) -> String {
 }
 
 /// `text` with every password replaced by `***`: the user-info password and a `password`
-/// query parameter of `postgres://` (and any `scheme://`) URLs, and `password = value`
-/// (bare or single-quoted with backslash escapes) in `key=value` connection strings. Every
-/// message, log line and `Debug` output that may hold a connection string goes through here.
+/// query parameter of `postgres://` (and any `scheme://`) URLs, also when the password holds
+/// an unencoded `@`, `:` or `/`; `password = value` (bare with backslash escapes, or
+/// single-quoted with backslash escapes) in `key=value` connection strings; and the value of
+/// the `PGPASSWORD` environment variable wherever it appears verbatim. Every message, log line
+/// and `Debug` output that may hold a connection string goes through here.
 pub fn redact(text: &str) -> String {
-    redact_keyword_password(&redact_urls(text))
+    let pgpassword = std::env::var("PGPASSWORD").ok();
+    redact_with(text, pgpassword.as_deref())
+}
+
+/// [`redact`] with the `PGPASSWORD` value passed in (so tests need not touch the process
+/// environment). `known` is removed first, before the URL and keyword rules reshape the text.
+fn redact_with(text: &str, known: Option<&str>) -> String {
+    let text = match known {
+        // Even a short password is removed: a garbled message is better than a leaked secret.
+        Some(secret) if !secret.is_empty() => text.replace(secret, "***"),
+        _ => text.to_owned(),
+    };
+    redact_keyword_password(&redact_urls(&text))
 }
 
 /// Redacts the password of every URL in `text`: `scheme://user:secret@host/...?password=...`.
+///
+/// The user info ends at the LAST `@` of the URL, not at the first `/`: a password with an
+/// unencoded `@`, `/` or `:` (`postgres://u:p@ss/w:rd@host/db`) is removed whole. When the
+/// path or query also holds an `@`, this removes more than the password, never less.
 fn redact_urls(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -294,18 +312,24 @@ fn redact_urls(text: &str) -> String {
         rest = &rest[i + 3..];
         let url_end = rest.find(char::is_whitespace).unwrap_or(rest.len());
         let (url, after) = rest.split_at(url_end);
-        let authority_end = url.find(['/', '?', '#']).unwrap_or(url.len());
-        let (authority, path) = url.split_at(authority_end);
-        match authority.rfind('@') {
+        let host_and_path = match url.rfind('@') {
             Some(at) => {
-                match authority[..at].split_once(':') {
+                // The user name cannot hold an unencoded `:`; everything after the first `:`
+                // up to the last `@` is the password.
+                match url[..at].split_once(':') {
                     Some((user, _)) => out.push_str(&format!("{user}:***")),
-                    None => out.push_str(&authority[..at]),
+                    None => out.push_str(&url[..at]),
                 }
-                out.push_str(&authority[at..]);
+                out.push('@');
+                &url[at + 1..]
             }
-            None => out.push_str(authority),
-        }
+            None => url,
+        };
+        let authority_end = host_and_path
+            .find(['/', '?', '#'])
+            .unwrap_or(host_and_path.len());
+        let (authority, path) = host_and_path.split_at(authority_end);
+        out.push_str(authority);
         match path.split_once('?') {
             Some((head, query)) => {
                 let query: Vec<String> = query
@@ -327,20 +351,23 @@ fn redact_urls(text: &str) -> String {
     out
 }
 
-/// Redacts `password = value` where `password` starts a word, the value bare (up to white
-/// space) or single-quoted with backslash escapes.
+/// Redacts `password = value` (and `PGPASSWORD=value`) where the key starts a word, the value
+/// bare (up to unescaped white space) or single-quoted, both with backslash escapes.
 fn redact_keyword_password(text: &str) -> String {
-    const KEY: &str = "password";
+    // `PGPASSWORD=value` as a shell or an environment dump prints it.
+    const KEYS: [&str; 2] = ["password", "pgpassword"];
     let mut out = String::with_capacity(text.len());
     let mut chars = text.char_indices().peekable();
     let mut at_word_start = true;
     while let Some((i, c)) = chars.next() {
-        let is_key = at_word_start
-            && text
-                .get(i..i + KEY.len())
-                .is_some_and(|w| w.eq_ignore_ascii_case(KEY));
-        if is_key {
-            let after = text[i + KEY.len()..].trim_start();
+        let key = KEYS.into_iter().find(|key| {
+            at_word_start
+                && text
+                    .get(i..i + key.len())
+                    .is_some_and(|w| w.eq_ignore_ascii_case(key))
+        });
+        if let Some(key) = key {
+            let after = text[i + key.len()..].trim_start();
             if let Some(value) = after.strip_prefix('=') {
                 let value = value.trim_start();
                 let value_len = if let Some(quoted) = value.strip_prefix('\'') {
@@ -355,9 +382,20 @@ fn redact_keyword_password(text: &str) -> String {
                         .map_or(quoted.len(), |(j, _)| j + 1);
                     1 + end
                 } else {
-                    value.find(char::is_whitespace).unwrap_or(value.len())
+                    // libpq lets a backslash escape the next character (a space) in a bare
+                    // value too.
+                    let mut escaped = false;
+                    value
+                        .char_indices()
+                        .find(|&(_, ch)| {
+                            let end = ch.is_whitespace() && !escaped;
+                            escaped = ch == '\\' && !escaped;
+                            end
+                        })
+                        .map_or(value.len(), |(j, _)| j)
                 };
-                out.push_str("password=***");
+                out.push_str(&text[i..i + key.len()]);
+                out.push_str("=***");
                 let resume = text.len() - value.len() + value_len;
                 while chars.peek().is_some_and(|&(j, _)| j < resume) {
                     chars.next();
@@ -452,5 +490,67 @@ mod tests {
             redact("could not connect to postgres://u:p@h/db?password=q (refused)"),
             "could not connect to postgres://u:***@h/db?password=*** (refused)"
         );
+    }
+
+    #[test]
+    fn redacts_url_passwords_with_unencoded_at_colon_and_slash() {
+        use super::redact_with;
+        for (url, host) in [
+            ("postgres://app:p@ss@db:5432/app", "@db:5432/app"),
+            ("postgres://app:a:b@db/app", "@db/app"),
+            ("postgres://app:pa/ss@db/app", "@db/app"),
+            (
+                "postgresql://app:x@y/z:w?q#r@db/app?sslmode=disable",
+                "@db/app?sslmode=disable",
+            ),
+        ] {
+            let text = redact_with(&format!("connecting to {url}: refused"), None);
+            assert_eq!(
+                text,
+                format!(
+                    "connecting to postgres{}://app:***{host}: refused",
+                    if url.starts_with("postgresql") {
+                        "ql"
+                    } else {
+                        ""
+                    }
+                )
+            );
+        }
+        // A password-less URL with an `@` only after the host keeps its user and host.
+        assert_eq!(
+            redact_with("postgres://app@db/app", None),
+            "postgres://app@db/app"
+        );
+    }
+
+    #[test]
+    fn redacts_keyword_passwords_with_escapes_and_quotes() {
+        use super::redact_with;
+        assert_eq!(
+            redact_with(r"host=h password=a\ b\ c user=u", None),
+            "host=h password=*** user=u"
+        );
+        assert_eq!(
+            redact_with(r"host=h password='it\'s a secret' user=u", None),
+            "host=h password=*** user=u"
+        );
+        assert_eq!(
+            redact_with("PGPASSWORD=s3cret psql -h db", None),
+            "PGPASSWORD=*** psql -h db"
+        );
+    }
+
+    #[test]
+    fn redacts_the_pgpassword_value_wherever_it_appears() {
+        use super::redact_with;
+        assert_eq!(
+            redact_with(
+                "role \"app\" with secret Tr0ub4dor rejected",
+                Some("Tr0ub4dor")
+            ),
+            "role \"app\" with secret *** rejected"
+        );
+        assert_eq!(redact_with("nothing here", Some("")), "nothing here");
     }
 }

@@ -233,8 +233,19 @@ fn destructive_changes_are_withheld_unless_allowed() {
     assert!(has_note, "a withheld drop must leave the column in place");
 
     // Apply-safe refuses them as well; allowed, they run and the plan is empty afterwards.
-    let safe = converge(&mut client, &smaller, &Policy::new(Mode::ApplySafe)).unwrap();
+    let refused = converge(&mut client, &smaller, &Policy::new(Mode::ApplySafe)).unwrap_err();
+    assert_eq!(
+        refused.kind(),
+        schema_runtime::ErrorKind::Refused,
+        "{refused}"
+    );
+    let tolerant = Policy {
+        allow_withheld: true,
+        ..Policy::new(Mode::ApplySafe)
+    };
+    let safe = converge(&mut client, &smaller, &tolerant).unwrap();
     assert!(safe.applied.is_empty() && !safe.withheld.is_empty());
+    assert!(!safe.in_sync());
     let allow = Policy {
         allow_destructive: true,
         ..Policy::new(Mode::Apply)

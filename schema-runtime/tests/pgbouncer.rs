@@ -162,7 +162,6 @@ fn converges_through_pgbouncer_in_transaction_mode() {
 // Fails on its own branch exactly as issue 7 describes: the concurrent index phase runs after
 // the commit, outside the deploy lock, so all 8 record v2 as applied. The lease fixes that.
 #[test]
-#[ignore = "needs the deploy lease (i7-lease)"]
 fn eight_deployers_through_pgbouncer() {
     let Some((cluster, bouncer)) = bouncer(2) else {
         return;

@@ -8,7 +8,9 @@ use crate::render::{
 use crate::types::DataType;
 
 use super::types::{type_change, TypeChange};
-use super::{same_fragment, Change, ChangeKind, Hazard, LockLevel, ObjectRef, Phase, Planner};
+use super::{
+    same_fragment, Change, ChangeKind, Hazard, LockLevel, ObjectId, ObjectRef, Phase, Planner,
+};
 
 impl<'a> Planner<'a> {
     pub(super) fn add_column(&mut self, table: &'a Table, column: &'a Column) {
@@ -137,6 +139,10 @@ impl<'a> Planner<'a> {
             && (new_default.is_none()
                 || retype
                 || (nc.identity.is_some() && oc.identity.is_none()));
+        // A type change and its default's DROP/SET are one logical change: applied or withheld
+        // as a whole (apply-safe must not run the DROP DEFAULT of a type change it withholds).
+        // `held_drop_default` waits to be merged into the type change.
+        let mut held_drop_default = None;
         if drop_default {
             let mut change = Change::new(
                 object.clone(),
@@ -150,8 +156,13 @@ impl<'a> Planner<'a> {
                     action: AlterTable::SetDefault(col.to_string(), d.clone()),
                 }]);
             }
-            changes.push(change);
+            if retype {
+                held_drop_default = Some(change);
+            } else {
+                changes.push(change);
+            }
         }
+        let mut retyped = None;
         if is_serial(oc) && !is_serial(nc) {
             // The column keeps its values; its sequence goes.
             let seq = serial_sequence(name, col);
@@ -211,7 +222,7 @@ impl<'a> Planner<'a> {
                     options: vec![SequenceOption::As(new_type.clone())],
                 });
             }
-            changes.push(
+            retyped = Some(
                 Change::new(object.clone(), ChangeKind::Alter, statements)
                     .hazard_if(cost.rewrite, Hazard::RewritesTable)
                     .hazard_if(cost.narrowing, Hazard::NarrowsType)
@@ -239,13 +250,27 @@ impl<'a> Planner<'a> {
                 )
                 .lock(LockLevel::AccessExclusive);
                 change = match old_default {
+                    // Merged after a type change whose DROP DEFAULT restores the old default
+                    // once the type is back: here, undoing means dropping the new one.
+                    Some(_) if retype && drop_default => {
+                        change.inverse([alter(AlterTable::DropDefault(col.to_string()))])
+                    }
                     Some(od) => {
                         change.inverse([alter(AlterTable::SetDefault(col.to_string(), od.clone()))])
                     }
                     None => change.inverse([alter(AlterTable::DropDefault(col.to_string()))]),
                 };
-                changes.push(change);
+                match retyped.as_mut() {
+                    Some(retyped) => merge_after(retyped, change),
+                    None => changes.push(change),
+                }
             }
+        }
+        if let Some(mut retyped) = retyped {
+            if let Some(drop) = held_drop_default {
+                merge_before(&mut retyped, drop);
+            }
+            changes.push(retyped);
         }
         if !is_serial(oc) && is_serial(nc) {
             changes.push(self.make_serial(table, nc));
@@ -400,6 +425,67 @@ pub(super) fn serial_sequence(table: &QualifiedName, column: &str) -> QualifiedN
         table.schema.clone(),
         make_object_name(&table.name, Some(column), Some("seq")),
     )
+}
+
+/// `into` followed by `then`, as one change: `then`'s statements run after `into`'s and are
+/// undone before them; its hazards join `into`'s. The inverse exists only when both have one.
+fn merge_after(into: &mut Change, then: Change) {
+    into.statements.extend(then.statements);
+    into.inverse = match (into.inverse.take(), then.inverse) {
+        (Some(undo_into), Some(mut undo)) => {
+            undo.extend(undo_into);
+            Some(undo)
+        }
+        _ => None,
+    };
+    merge_metadata(into, then.hazards, then.needs, then.creates, then.removes);
+}
+
+/// `first` followed by `into`, as one change (see [`merge_after`]).
+fn merge_before(into: &mut Change, first: Change) {
+    let mut statements = first.statements;
+    statements.append(&mut into.statements);
+    into.statements = statements;
+    into.inverse = match (into.inverse.take(), first.inverse) {
+        (Some(mut undo_into), Some(undo)) => {
+            undo_into.extend(undo);
+            Some(undo_into)
+        }
+        _ => None,
+    };
+    merge_metadata(
+        into,
+        first.hazards,
+        first.needs,
+        first.creates,
+        first.removes,
+    );
+}
+
+fn merge_metadata(
+    into: &mut Change,
+    hazards: Vec<Hazard>,
+    needs: Vec<ObjectId>,
+    creates: Vec<ObjectId>,
+    removes: Vec<ObjectId>,
+) {
+    for hazard in hazards {
+        if !into.hazards.contains(&hazard) {
+            into.hazards.push(hazard);
+        }
+    }
+    into.hazards.sort();
+    for (from, to) in [
+        (needs, &mut into.needs),
+        (creates, &mut into.creates),
+        (removes, &mut into.removes),
+    ] {
+        for id in from {
+            if !to.contains(&id) {
+                to.push(id);
+            }
+        }
+    }
 }
 
 /// Functions whose default makes `ADD COLUMN` rewrite the table (volatile ones).

@@ -45,16 +45,19 @@ pub use report::{describe, Report};
 /// database is touched, with [`Error::InvalidSchema`] listing every problem.
 pub fn converge(client: &mut Client, declared: &Schema, policy: &Policy) -> Result<Report, Error> {
     refuse_invalid(declared)?;
-    if writes(policy) {
+    let report = if writes(policy) {
         // One deployer at a time through every phase: the lease is held from before the
         // transactional phase until the last concurrent index is built, and released on
         // every path.
         lease::with_lease(client, policy, |client, lease| {
             converge_phase(client, declared, policy, Some(lease), Vec::new(), None)
-        })
+        })?
     } else {
-        converge_phase(client, declared, policy, None, Vec::new(), None)
-    }
+        converge_phase(client, declared, policy, None, Vec::new(), None)?
+    };
+    // apply-safe that withheld something is not in sync: an error unless tolerated.
+    report::refuse_withheld(&report, policy)?;
+    Ok(report)
 }
 
 /// True for the modes that may change the database.

@@ -51,6 +51,10 @@ pub struct Policy {
     pub mode: Mode,
     /// Allow changes that delete data or narrow types (drops, removed enum values, ...).
     pub allow_destructive: bool,
+    /// In apply-safe, return `Ok` even when changes were withheld (the report still says the
+    /// database is not in sync). Off by default: code that starts against a database missing a
+    /// change it depends on (a rename, a type change) should not start.
+    pub allow_withheld: bool,
     /// `lock_timeout` for each DDL statement: how long to wait for a table lock before giving
     /// up instead of queueing every query behind the DDL.
     pub lock_timeout: Duration,
@@ -78,6 +82,7 @@ impl Default for Policy {
         Policy {
             mode: Mode::ValidateOnly,
             allow_destructive: false,
+            allow_withheld: false,
             lock_timeout: Duration::from_secs(5),
             statement_timeout: Duration::from_secs(300),
             deploy_lock_timeout: Duration::from_secs(120),
@@ -105,7 +110,8 @@ impl Policy {
     }
 
     /// Reads the policy from the environment: `PGDECL_MODE` (`apply`, `apply-safe`,
-    /// `validate-only` (the default), `plan-only`), `PGDECL_ALLOW_DESTRUCTIVE` (`1`/`true`),
+    /// `validate-only` (the default), `plan-only`), `PGDECL_ALLOW_DESTRUCTIVE` and
+    /// `PGDECL_ALLOW_WITHHELD` (`1`/`true`/`yes`),
     /// `PGDECL_LOCK_TIMEOUT`, `PGDECL_STATEMENT_TIMEOUT`, `PGDECL_DEPLOY_LOCK_TIMEOUT`,
     /// `PGDECL_LEASE_TTL` (`500ms`, `5s`, `2min`), `PGDECL_APPLICATION_NAME`, `PGDECL_IGNORE_SCHEMAS`
     /// (comma-separated), `PGDECL_CANONICAL_FILE` (a JSON file of canonical forms computed
@@ -126,7 +132,10 @@ impl Policy {
             })?;
         }
         if let Some(v) = var("PGDECL_ALLOW_DESTRUCTIVE") {
-            p.allow_destructive = matches!(v.to_ascii_lowercase().as_str(), "1" | "true" | "yes");
+            p.allow_destructive = is_yes(&v);
+        }
+        if let Some(v) = var("PGDECL_ALLOW_WITHHELD") {
+            p.allow_withheld = is_yes(&v);
         }
         for (key, slot) in [
             ("PGDECL_LOCK_TIMEOUT", &mut p.lock_timeout),
@@ -155,6 +164,11 @@ impl Policy {
         }
         Ok(p)
     }
+}
+
+/// `1`, `true` or `yes`, in any case.
+fn is_yes(v: &str) -> bool {
+    matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes")
 }
 
 /// Parses `250ms`, `5s`, `2min`, `1h` or a bare number of seconds.
