@@ -191,8 +191,9 @@ impl<'a> Planner<'a> {
         c
     }
 
-    /// A live constraint added `NOT VALID` whose declared twin is valid: existing rows are
-    /// checked with `VALIDATE CONSTRAINT` (no drop and re-add, no write-blocking lock).
+    /// Checks a constraint's existing rows: after it was added `NOT VALID`, or when a live
+    /// constraint is `NOT VALID` while its declared twin is valid. Uses `VALIDATE CONSTRAINT`
+    /// (no drop and re-add, no write-blocking lock).
     fn validate_constraint(&mut self, table: &'a QualifiedName, c: &'a Constraint) {
         let change = Change::new(
             ObjectRef::constraint(table, &c.name),
@@ -245,18 +246,7 @@ impl<'a> Planner<'a> {
                 .lock(lock)
                 .inverse([drop.clone()]);
                 phase(self, add, fk);
-                let validate = Change::new(
-                    object.clone(),
-                    ChangeKind::Alter,
-                    [Statement::AlterTable {
-                        table: table.clone(),
-                        action: AlterTable::ValidateConstraint(c.name.clone()),
-                    }],
-                )
-                .hazard(Hazard::ValidatesConstraint)
-                .lock(LockLevel::ShareUpdateExclusive)
-                .inverse(Vec::new());
-                phase(self, validate, fk);
+                self.validate_constraint(table, c);
             }
             ConstraintKind::PrimaryKey { columns, include }
             | ConstraintKind::Unique {
