@@ -134,7 +134,7 @@ impl ErrorKind {
             ErrorKind::Authentication => "check the user name and password in the connection URL or PGPASSWORD, and pg_hba.conf",
             ErrorKind::MissingDatabase => "create the database first (createdb NAME), or fix the database name in the URL",
             ErrorKind::MissingPrivilege => "run as the owner of the schema objects, or GRANT the privilege named above to this role",
-            ErrorKind::LockTimeout => "another session holds a conflicting lock (a long transaction or another deployer); retry, or raise lock_timeout",
+            ErrorKind::LockTimeout => "another session holds a conflicting lock (named above when known): end it or wait for it to finish, or raise PGDECL_LOCK_TIMEOUT (each wait) or PGDECL_LOCK_RETRIES (attempts)",
             ErrorKind::StatementTimeout => "the statement ran longer than statement_timeout; raise it for this run, or run the change by hand off-peak",
             ErrorKind::Drift => "apply the SQL listed above (or run with an apply policy)",
             ErrorKind::Refused => "review the listed changes; allow them explicitly if they are intended",

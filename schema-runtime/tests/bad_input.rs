@@ -144,6 +144,7 @@ fn lock_timeout_leaves_nothing_half_applied() {
     let next = next();
     let policy = Policy {
         lock_timeout: std::time::Duration::from_millis(200),
+        lock_retries: 1,
         ..Policy::new(Mode::Apply)
     };
     let err = while_locked(&db, || converge(&mut client, &next, &policy)).unwrap_err();

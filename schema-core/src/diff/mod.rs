@@ -29,6 +29,7 @@ mod enum_type;
 mod extension;
 mod function;
 mod index;
+mod locks;
 mod order;
 mod pair;
 mod plan;
@@ -40,6 +41,7 @@ mod trigger;
 mod types;
 mod view;
 
+pub use locks::{table_locks, TableLock};
 pub use order::Phase;
 pub use plan::{Change, ChangeKind, Hazard, LockLevel, ObjectId, ObjectKind, ObjectRef, Plan};
 

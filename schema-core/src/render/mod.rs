@@ -32,6 +32,7 @@ mod enum_type;
 mod extension;
 mod function;
 mod index;
+mod lock;
 pub mod pgdecl_tables;
 pub mod scratch;
 mod script;
@@ -50,6 +51,7 @@ pub use display::{
 pub use enum_type::EnumPosition;
 pub(crate) use function::split_list_setting;
 pub use function::FunctionSignature;
+pub use lock::LockTable;
 pub use sequence::SequenceOption;
 pub use table::{foreign_keys, inline_constraints, AlterTable};
 pub use view::{mentioned_names, view_order};

@@ -2,9 +2,10 @@
 //! or (for `CREATE INDEX CONCURRENTLY`) after it, and a failure names the statement.
 
 use postgres::{Client, Transaction};
-use schema_core::diff::{ChangeKind, ObjectKind};
+use schema_core::diff::{table_locks, ChangeKind, ObjectKind};
 use schema_core::Change;
 
+use super::locks;
 use super::policy::Policy;
 use super::watchdog;
 use crate::error::Error;
@@ -28,14 +29,25 @@ pub(super) fn adds_enum_value(change: &Change) -> bool {
 
 /// Runs `changes` in order in `tx`; stops at the first failure, whose error names the
 /// statement (the caller rolls back and records it).
+///
+/// Each change runs in a savepoint of its own: one that hits a lock timeout or a deadlock (a
+/// lock the up-front locking could not foresee) is rolled back alone and retried as the
+/// policy allows (`locks::run_change_retrying`).
 pub(super) fn apply_in_transaction(
     tx: &mut Transaction<'_>,
     changes: &[Change],
+    policy: &Policy,
 ) -> Result<(), Error> {
     for change in changes {
         tracing::info!(change = %change, "applying");
-        tx.batch_execute(&change.sql())
-            .map_err(|e| Error::from_postgres(&format!("applying `{change}`"), e))?;
+        let locks = table_locks(std::slice::from_ref(change));
+        locks::run_change_retrying(
+            tx,
+            &change.sql(),
+            &format!("applying `{change}`"),
+            &locks,
+            policy,
+        )?;
     }
     Ok(())
 }

@@ -18,6 +18,7 @@ mod canonical_cache;
 mod executor;
 mod history;
 mod lease;
+mod locks;
 mod policy;
 mod report;
 mod session;
@@ -26,6 +27,7 @@ mod watchdog;
 use std::time::Instant;
 
 use postgres::Client;
+use schema_core::diff::{table_locks, TableLock};
 use schema_core::{diff, Change, Plan, Schema};
 
 use crate::error::{Error, SchemaProblem};
@@ -170,7 +172,7 @@ fn converge_phase(
         let (labels, rest): (Vec<Change>, Vec<Change>) =
             allowed.into_iter().partition(adds_enum_value);
         let labels_sql = plan_sql(&labels);
-        if let Err(err) = apply_in_transaction(&mut tx, &labels) {
+        if let Err(err) = apply_in_transaction(&mut tx, &labels, policy) {
             drop(tx); // rolls back
             history::record_failure(client, &run, None, &labels_sql, &labels_sql, &err);
             return Err(err);
@@ -205,7 +207,16 @@ fn converge_phase(
         .cloned()
         .collect();
     let all_sql = plan_sql(&recorded);
-    if let Err(err) = apply_in_transaction(&mut tx, &in_tx) {
+    // Every table lock of the transactional part, taken up front in one fixed order, so
+    // no table stays locked while the run waits for another (tables the plan creates are
+    // new: nobody else can hold them).
+    let locks: Vec<TableLock> = table_locks(&in_tx)
+        .into_iter()
+        .filter(|l| live.schema.tables.iter().any(|t| t.name == l.table))
+        .collect();
+    let applied_in_tx = locks::acquire_up_front(&mut tx, &locks, policy)
+        .and_then(|()| apply_in_transaction(&mut tx, &in_tx, policy));
+    if let Err(err) = applied_in_tx {
         drop(tx); // rolls back: nothing of this phase is applied
         let remaining = plan_sql(&[in_tx, after].concat());
         history::record_failure(client, &run, row, &all_sql, &remaining, &err);

@@ -58,6 +58,13 @@ pub struct Policy {
     /// `lock_timeout` for each DDL statement: how long to wait for a table lock before giving
     /// up instead of queueing every query behind the DDL.
     pub lock_timeout: Duration,
+    /// How many times a lock wait that hit `lock_timeout` (or a deadlock) is retried, after
+    /// an exponential back-off with jitter, before the run fails naming the blocking
+    /// sessions. 0 tries once.
+    pub lock_retries: u32,
+    /// The longest back-off between two lock attempts (the first is 0.1-0.2 s, each retry
+    /// doubles it).
+    pub lock_retry_max_delay: Duration,
     /// `statement_timeout` for each statement.
     pub statement_timeout: Duration,
     /// How long to wait for another deployer to finish.
@@ -84,6 +91,8 @@ impl Default for Policy {
             allow_destructive: false,
             allow_withheld: false,
             lock_timeout: Duration::from_secs(5),
+            lock_retries: 5,
+            lock_retry_max_delay: Duration::from_secs(10),
             statement_timeout: Duration::from_secs(300),
             deploy_lock_timeout: Duration::from_secs(120),
             application_name: "pgdecl".to_string(),
@@ -112,7 +121,8 @@ impl Policy {
     /// Reads the policy from the environment: `PGDECL_MODE` (`apply`, `apply-safe`,
     /// `validate-only` (the default), `plan-only`), `PGDECL_ALLOW_DESTRUCTIVE` and
     /// `PGDECL_ALLOW_WITHHELD` (`1`/`true`/`yes`),
-    /// `PGDECL_LOCK_TIMEOUT`, `PGDECL_STATEMENT_TIMEOUT`, `PGDECL_DEPLOY_LOCK_TIMEOUT`,
+    /// `PGDECL_LOCK_TIMEOUT`, `PGDECL_LOCK_RETRIES` (a count), `PGDECL_LOCK_RETRY_MAX_DELAY`,
+    /// `PGDECL_STATEMENT_TIMEOUT`, `PGDECL_DEPLOY_LOCK_TIMEOUT`,
     /// `PGDECL_LEASE_TTL` (`500ms`, `5s`, `2min`), `PGDECL_APPLICATION_NAME`, `PGDECL_IGNORE_SCHEMAS`
     /// (comma-separated), `PGDECL_CANONICAL_FILE` (a JSON file of canonical forms computed
     /// ahead of time). The default is validate-only: a production start that forgot to set
@@ -139,6 +149,7 @@ impl Policy {
         }
         for (key, slot) in [
             ("PGDECL_LOCK_TIMEOUT", &mut p.lock_timeout),
+            ("PGDECL_LOCK_RETRY_MAX_DELAY", &mut p.lock_retry_max_delay),
             ("PGDECL_STATEMENT_TIMEOUT", &mut p.statement_timeout),
             ("PGDECL_DEPLOY_LOCK_TIMEOUT", &mut p.deploy_lock_timeout),
             ("PGDECL_LEASE_TTL", &mut p.lease_ttl),
@@ -152,6 +163,15 @@ impl Policy {
                     )
                 })?;
             }
+        }
+        if let Some(v) = var("PGDECL_LOCK_RETRIES") {
+            p.lock_retries = v.trim().parse().map_err(|_| {
+                Error::new(
+                    ErrorKind::Invalid,
+                    "reading PGDECL_LOCK_RETRIES",
+                    format!("`{v}` is not a number of retries: write e.g. 5 (0 tries once)"),
+                )
+            })?;
         }
         if let Some(v) = var("PGDECL_APPLICATION_NAME") {
             p.application_name = v;
