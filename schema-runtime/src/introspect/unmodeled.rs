@@ -1,5 +1,6 @@
 //! Objects the model does not hold: the [`Unmodeled`] list, and the last round trip, which
-//! reports the kinds no other reader sees (policies, rules) so nothing is silently ignored.
+//! reports the kinds no other reader sees (policies, rules, privileges, event triggers, ...)
+//! so nothing is silently ignored.
 
 use postgres::GenericClient;
 
@@ -15,22 +16,226 @@ pub struct Unmodeled {
     pub name: String,
 }
 
-/// Reads row-level security policies and rewrite rules (besides views' own `_RETURN`).
+/// Reads, in one round trip, every kind of object or setting that `pg_dump --schema-only`
+/// would print and no other reader models, so that nothing is silently ignored: row-level
+/// security and its policies, rewrite rules (besides views' own `_RETURN`), privileges that
+/// differ from the defaults (on schemas, relations, columns, functions, types) and default
+/// privileges, table inheritance, unlogged tables, storage parameters, non-default column
+/// storage, compression and statistics targets, replica identity, tablespaces, extended
+/// statistics, and the database-wide kinds: event triggers, publications, foreign-data
+/// wrappers and servers, user-defined casts, operators, operator classes and families,
+/// collations, text search objects, conversions, procedural languages and access methods.
+/// Objects an extension owns are left out (the extension is the object).
 pub(super) fn read<C: GenericClient>(
     cat: &mut Catalog<'_, C>,
     filter: Filter<'_>,
     found: &mut Found,
 ) -> Result<(), Error> {
+    // `q(n, name)`: a schema-qualified, quoted name; `rel`: `pg_class c` in namespace `n`.
+    let q = |nsp: &str, name: &str| {
+        format!("pg_catalog.quote_ident({nsp}) || '.' || pg_catalog.quote_ident({name})")
+    };
+    let rel = q("n.nspname", "c.relname");
+    let not_ext = |cat: &str, oid: &str| super::not_ext(cat, oid);
+    // Initial privileges (`pg_init_privs`): what initdb or an extension granted, such as
+    // PostgreSQL 15's own grants on `public`, are not a user's grants.
+    let init_privs = |cat: &str, oid: &str, acl: &str| {
+        format!(
+            "{acl} IS DISTINCT FROM (SELECT ip.initprivs FROM pg_catalog.pg_init_privs ip
+              WHERE ip.classoid = '{cat}'::regclass AND ip.objoid = {oid} AND ip.objsubid = 0)"
+        )
+    };
+    let user_tables = format!(
+        "pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+         WHERE {NAMESPACE_FILTER} AND {}",
+        not_ext("pg_class", "c.oid")
+    );
     let sql = format!(
-        "SELECT 'policy', n.nspname || '.' || c.relname || ' ' || pol.polname
+        "SELECT 'policy', {rel} || ' ' || pg_catalog.quote_ident(pol.polname)
            FROM pg_catalog.pg_policy pol JOIN pg_catalog.pg_class c ON c.oid = pol.polrelid
            JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE {NAMESPACE_FILTER}
          UNION ALL
-         SELECT 'rule', n.nspname || '.' || c.relname || ' ' || r.rulename
+         SELECT 'rule', {rel} || ' ' || pg_catalog.quote_ident(r.rulename)
            FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class
            JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
            WHERE r.rulename <> '_RETURN' AND {NAMESPACE_FILTER}
-         ORDER BY 1, 2"
+         UNION ALL
+         SELECT CASE WHEN c.relforcerowsecurity THEN 'row level security (forced)'
+                     ELSE 'row level security' END, {rel}
+           FROM {user_tables} AND c.relrowsecurity
+         UNION ALL
+         SELECT 'privileges on ' || CASE c.relkind WHEN 'S' THEN 'sequence' WHEN 'v' THEN 'view'
+                  WHEN 'm' THEN 'materialized view' WHEN 'f' THEN 'foreign table' ELSE 'table' END,
+                {rel}
+           FROM {user_tables} AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+                AND {relacl} AND NOT c.relispartition
+         UNION ALL
+         SELECT 'column privileges on', {rel} || '.' || pg_catalog.quote_ident(a.attname)
+           FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+           JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+           WHERE {NAMESPACE_FILTER} AND a.attacl IS NOT NULL AND a.attnum > 0
+                 AND NOT a.attisdropped AND NOT c.relispartition
+         UNION ALL
+         SELECT 'privileges on schema', pg_catalog.quote_ident(n.nspname)
+           FROM pg_catalog.pg_namespace n WHERE {NAMESPACE_FILTER} AND {nspacl}
+                AND {nsp_not_ext}
+         UNION ALL
+         SELECT 'privileges on function', {proname} || '(' ||
+                pg_catalog.pg_get_function_identity_arguments(p.oid) || ')'
+           FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+           WHERE {NAMESPACE_FILTER} AND {proacl} AND {pro_not_ext}
+         UNION ALL
+         SELECT 'privileges on type', {typname}
+           FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+           WHERE {NAMESPACE_FILTER} AND {typacl} AND {typ_not_ext}
+         UNION ALL
+         SELECT 'default privileges', 'for role ' || pg_catalog.pg_get_userbyid(d.defaclrole)
+                || COALESCE(' in schema ' || pg_catalog.quote_ident(n.nspname), '')
+                || ' on ' || CASE d.defaclobjtype WHEN 'r' THEN 'tables'
+                   WHEN 'S' THEN 'sequences' WHEN 'f' THEN 'functions' WHEN 'T' THEN 'types'
+                   ELSE 'schemas' END
+           FROM pg_catalog.pg_default_acl d
+           LEFT JOIN pg_catalog.pg_namespace n ON n.oid = d.defaclnamespace
+           WHERE d.defaclnamespace = 0 OR ({NAMESPACE_FILTER})
+         UNION ALL
+         SELECT 'inheritance (table inherits ' || {parent} || ')', {rel}
+           FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
+           JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+           JOIN pg_catalog.pg_class pc ON pc.oid = i.inhparent
+           JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
+           WHERE {NAMESPACE_FILTER} AND NOT c.relispartition AND c.relkind IN ('r', 'p', 'f')
+         UNION ALL
+         SELECT 'unlogged table', {rel}
+           FROM {user_tables} AND c.relpersistence = 'u' AND c.relkind IN ('r', 'p')
+         UNION ALL
+         SELECT 'storage parameters (' || pg_catalog.array_to_string(c.reloptions, ', ') || ') on',
+                {rel}
+           FROM {user_tables} AND c.reloptions IS NOT NULL AND NOT c.relispartition
+         UNION ALL
+         SELECT 'replica identity ' || CASE c.relreplident WHEN 'n' THEN 'nothing'
+                  WHEN 'f' THEN 'full' ELSE 'using index' END || ' on', {rel}
+           FROM {user_tables} AND c.relkind IN ('r', 'p') AND c.relreplident <> 'd'
+         UNION ALL
+         SELECT 'tablespace ' || pg_catalog.quote_ident(ts.spcname) || ' of', {rel}
+           FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+           JOIN pg_catalog.pg_tablespace ts ON ts.oid = c.reltablespace
+           WHERE {NAMESPACE_FILTER} AND c.reltablespace <> 0
+         UNION ALL
+         SELECT 'column option ' || opt || ' on', {rel} || '.' || pg_catalog.quote_ident(a.attname)
+           FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+           JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+           JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+           CROSS JOIN LATERAL (VALUES
+             (CASE WHEN a.attoptions IS NOT NULL
+                   THEN '(' || pg_catalog.array_to_string(a.attoptions, ', ') || ')' END),
+             (CASE WHEN COALESCE(a.attstattarget::int, -1) <> -1
+                   THEN 'statistics ' || a.attstattarget END),
+             (CASE WHEN a.attstorage <> t.typstorage THEN 'storage ' || CASE a.attstorage
+                   WHEN 'p' THEN 'plain' WHEN 'e' THEN 'external' WHEN 'm' THEN 'main'
+                   ELSE 'extended' END END),
+             (CASE WHEN a.attcompression <> '' THEN 'compression ' || CASE a.attcompression
+                   WHEN 'p' THEN 'pglz' ELSE 'lz4' END END)) o(opt)
+           WHERE {NAMESPACE_FILTER} AND o.opt IS NOT NULL AND a.attnum > 0
+                 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'm', 'f')
+                 AND NOT c.relispartition AND {rel_not_ext}
+         UNION ALL
+         SELECT 'extended statistics', {stxname}
+           FROM pg_catalog.pg_statistic_ext s JOIN pg_catalog.pg_namespace n
+             ON n.oid = s.stxnamespace WHERE {NAMESPACE_FILTER} AND {stx_not_ext}
+         UNION ALL
+         SELECT 'operator', {oprname} || '(' || pg_catalog.format_type(o.oprleft, NULL) || ', '
+                || pg_catalog.format_type(o.oprright, NULL) || ')'
+           FROM pg_catalog.pg_operator o JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace
+           WHERE {NAMESPACE_FILTER} AND {opr_not_ext}
+         UNION ALL
+         SELECT 'operator class', {opcname}
+           FROM pg_catalog.pg_opclass o JOIN pg_catalog.pg_namespace n ON n.oid = o.opcnamespace
+           WHERE {NAMESPACE_FILTER} AND {opc_not_ext}
+         UNION ALL
+         SELECT 'operator family', {opfname}
+           FROM pg_catalog.pg_opfamily o JOIN pg_catalog.pg_namespace n ON n.oid = o.opfnamespace
+           WHERE {NAMESPACE_FILTER} AND {opf_not_ext}
+         UNION ALL
+         SELECT 'collation', {collname}
+           FROM pg_catalog.pg_collation o JOIN pg_catalog.pg_namespace n ON n.oid = o.collnamespace
+           WHERE {NAMESPACE_FILTER} AND {coll_not_ext}
+         UNION ALL
+         SELECT 'text search configuration', {cfgname}
+           FROM pg_catalog.pg_ts_config o JOIN pg_catalog.pg_namespace n ON n.oid = o.cfgnamespace
+           WHERE {NAMESPACE_FILTER} AND {cfg_not_ext}
+         UNION ALL
+         SELECT 'text search dictionary', {dictname}
+           FROM pg_catalog.pg_ts_dict o JOIN pg_catalog.pg_namespace n ON n.oid = o.dictnamespace
+           WHERE {NAMESPACE_FILTER} AND {dict_not_ext}
+         UNION ALL
+         SELECT 'conversion', {conname}
+           FROM pg_catalog.pg_conversion o JOIN pg_catalog.pg_namespace n ON n.oid = o.connamespace
+           WHERE {NAMESPACE_FILTER} AND {conv_not_ext}
+         UNION ALL
+         SELECT 'event trigger', pg_catalog.quote_ident(o.evtname)
+           FROM pg_catalog.pg_event_trigger o WHERE {evt_not_ext}
+         UNION ALL
+         SELECT 'publication', pg_catalog.quote_ident(o.pubname) FROM pg_catalog.pg_publication o
+         UNION ALL
+         SELECT 'foreign-data wrapper', pg_catalog.quote_ident(o.fdwname)
+           FROM pg_catalog.pg_foreign_data_wrapper o WHERE {fdw_not_ext}
+         UNION ALL
+         SELECT 'foreign server', pg_catalog.quote_ident(o.srvname)
+           FROM pg_catalog.pg_foreign_server o WHERE {srv_not_ext}
+         UNION ALL
+         SELECT 'cast', '(' || pg_catalog.format_type(o.castsource, NULL) || ' AS '
+                || pg_catalog.format_type(o.casttarget, NULL) || ')'
+           FROM pg_catalog.pg_cast o WHERE o.oid >= 16384 AND {cast_not_ext}
+         UNION ALL
+         SELECT 'procedural language', pg_catalog.quote_ident(o.lanname)
+           FROM pg_catalog.pg_language o WHERE o.oid >= 16384 AND {lan_not_ext}
+         UNION ALL
+         SELECT 'access method', pg_catalog.quote_ident(o.amname)
+           FROM pg_catalog.pg_am o WHERE o.oid >= 16384 AND {am_not_ext}
+         ORDER BY 1, 2",
+        relacl = init_privs("pg_class", "c.oid", "c.relacl"),
+        nspacl = format!(
+            "n.nspacl IS NOT NULL AND {}",
+            init_privs("pg_namespace", "n.oid", "n.nspacl")
+        ),
+        nsp_not_ext = not_ext("pg_namespace", "n.oid"),
+        proname = q("n.nspname", "p.proname"),
+        proacl = format!(
+            "p.proacl IS NOT NULL AND {}",
+            init_privs("pg_proc", "p.oid", "p.proacl")
+        ),
+        pro_not_ext = not_ext("pg_proc", "p.oid"),
+        typname = q("n.nspname", "t.typname"),
+        typacl = format!(
+            "t.typacl IS NOT NULL AND {}",
+            init_privs("pg_type", "t.oid", "t.typacl")
+        ),
+        typ_not_ext = not_ext("pg_type", "t.oid"),
+        parent = q("pn.nspname", "pc.relname"),
+        rel_not_ext = not_ext("pg_class", "c.oid"),
+        stxname = q("n.nspname", "s.stxname"),
+        stx_not_ext = not_ext("pg_statistic_ext", "s.oid"),
+        // Operator names are symbols: never quoted.
+        oprname = "pg_catalog.quote_ident(n.nspname) || '.' || o.oprname",
+        opr_not_ext = not_ext("pg_operator", "o.oid"),
+        opcname = q("n.nspname", "o.opcname"),
+        opc_not_ext = not_ext("pg_opclass", "o.oid"),
+        opfname = q("n.nspname", "o.opfname"),
+        opf_not_ext = not_ext("pg_opfamily", "o.oid"),
+        collname = q("n.nspname", "o.collname"),
+        coll_not_ext = not_ext("pg_collation", "o.oid"),
+        cfgname = q("n.nspname", "o.cfgname"),
+        cfg_not_ext = not_ext("pg_ts_config", "o.oid"),
+        dictname = q("n.nspname", "o.dictname"),
+        dict_not_ext = not_ext("pg_ts_dict", "o.oid"),
+        conname = q("n.nspname", "o.conname"),
+        conv_not_ext = not_ext("pg_conversion", "o.oid"),
+        evt_not_ext = not_ext("pg_event_trigger", "o.oid"),
+        fdw_not_ext = not_ext("pg_foreign_data_wrapper", "o.oid"),
+        srv_not_ext = not_ext("pg_foreign_server", "o.oid"),
+        cast_not_ext = not_ext("pg_cast", "o.oid"),
+        lan_not_ext = not_ext("pg_language", "o.oid"),
+        am_not_ext = not_ext("pg_am", "o.oid"),
     );
     for row in cat.query(&sql, filter)? {
         found.unmodeled(row.get::<_, String>(0), row.get(1));
