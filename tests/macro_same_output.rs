@@ -209,6 +209,7 @@ fn column(name: &str, data_type: &str) -> Column {
         collation: None,
         comment: None,
         renamed_from: None,
+        using: None,
     }
 }
 
@@ -523,6 +524,7 @@ fn literal_schema() -> Schema {
             columns: vec![],
             query: "SELECT id, email FROM users WHERE deleted_at IS NULL".into(),
             comment: None,
+            column_types: vec![],
         }],
         triggers: vec![Trigger {
             name: "users_touch".into(),

@@ -77,6 +77,7 @@ fn find(spans: &Spans, location: &Location, subject: Option<&str>) -> Option<Sp>
                 ColumnPart::Generated => c.generated.unwrap_or(c.name),
                 ColumnPart::Collation => c.collation.unwrap_or(c.name),
                 ColumnPart::RenamedFrom => c.renamed_from.unwrap_or(c.name),
+                ColumnPart::Using => c.using.unwrap_or(c.ty),
             })
         }
         Location::Constraint {

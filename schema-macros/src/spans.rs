@@ -83,6 +83,8 @@ pub struct ColumnSpans {
     pub collation: Option<Sp>,
     /// Its `renamed_from` name.
     pub renamed_from: Option<Sp>,
+    /// Its `using` conversion expression.
+    pub using: Option<Sp>,
 }
 
 /// A constraint's spans (column constraints point into their column's declaration).

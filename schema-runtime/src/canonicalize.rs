@@ -134,11 +134,11 @@ pub fn canonicalize(client: &mut impl GenericClient, declared: &Schema) -> Resul
     }
     // What the catalog cannot tell: declared-only facts.
     canonical.extensions = declared.extensions.clone();
-    carry_renames(declared, &mut canonical);
+    carry_declared_only(declared, &mut canonical);
     if read
         .unmodeled
         .iter()
-        .any(|u| !u.kind.starts_with("constraint not yet"))
+        .any(|u| !u.kind.starts_with("constraint not yet") && !u.is_privileges())
     {
         return Err(Error::new(
             ErrorKind::Invalid,
@@ -152,8 +152,9 @@ pub fn canonicalize(client: &mut impl GenericClient, declared: &Schema) -> Resul
     Ok(canonical)
 }
 
-/// `renamed_from` lives only in the declaration; copy it onto the canonical tables and columns.
-fn carry_renames(declared: &Schema, canonical: &mut Schema) {
+/// `renamed_from` and `using` live only in the declaration; copy them onto the canonical
+/// tables and columns.
+fn carry_declared_only(declared: &Schema, canonical: &mut Schema) {
     for t in &declared.tables {
         let Some(ct) = canonical.tables.iter_mut().find(|c| c.name == t.name) else {
             continue;
@@ -162,6 +163,7 @@ fn carry_renames(declared: &Schema, canonical: &mut Schema) {
         for col in &t.columns {
             if let Some(cc) = ct.columns.iter_mut().find(|c| c.name == col.name) {
                 cc.renamed_from = col.renamed_from.clone();
+                cc.using = col.using.clone();
             }
         }
     }

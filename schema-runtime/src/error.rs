@@ -172,6 +172,9 @@ impl Error {
                 if let Some(d) = db.detail() {
                     s.push_str(&format!(" ({d})"));
                 }
+                if let Some(h) = db.hint() {
+                    s.push_str(&format!("; hint: {h}"));
+                }
                 s
             }
             // The top-level Display of a connect error is often just "error connecting to

@@ -272,6 +272,9 @@ fn table(out: &mut String, t: &Table) {
         if let Some(old) = &c.renamed_from {
             let _ = write!(out, " renamed_from {}", name(old));
         }
+        if let Some(using) = &c.using {
+            let _ = write!(out, " using {}", string(using));
+        }
         if let Some(coll) = &c.collation {
             let _ = write!(out, " collate {}", string(coll));
         }

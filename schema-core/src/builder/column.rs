@@ -33,6 +33,7 @@ impl ColumnDef {
                 collation: None,
                 comment: None,
                 renamed_from: None,
+                using: None,
             },
             constraints: Vec::new(),
             pending_name: None,
@@ -85,6 +86,14 @@ impl ColumnDef {
     /// The column used to be called `old`: the diff renames it.
     pub fn renamed_from(mut self, old: impl Into<String>) -> Self {
         self.column.renamed_from = Some(old.into());
+        self
+    }
+
+    /// How existing values convert when the live column has another type that no cast
+    /// converts (`ALTER COLUMN ... TYPE ... USING expr`): an expression of the old value, e.g.
+    /// `current_date + created_at` for `time` to `timestamp`. Used only while the types differ.
+    pub fn using(mut self, expr: impl Into<String>) -> Self {
+        self.column.using = Some(expr.into());
         self
     }
 

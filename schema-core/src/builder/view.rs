@@ -12,6 +12,7 @@ impl View {
             columns: Vec::new(),
             query: query.into(),
             comment: None,
+            column_types: Vec::new(),
         }
     }
 

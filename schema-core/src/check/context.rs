@@ -37,6 +37,8 @@ pub(crate) struct TableExprs {
     pub(crate) defaults: Vec<Option<Result<Expr, ExprError>>>,
     /// Generation expressions, by column.
     pub(crate) generated: Vec<Option<Result<Expr, ExprError>>>,
+    /// `using` conversion expressions, by column.
+    pub(crate) usings: Vec<Option<Result<Expr, ExprError>>>,
     /// Check expressions, by constraint.
     pub(crate) checks: Vec<Option<Result<Expr, ExprError>>>,
     /// Index predicates, by index.
@@ -68,6 +70,7 @@ impl<'a> Context<'a> {
             .map(|t| TableExprs {
                 defaults: t.columns.iter().map(|c| parse(&c.default)).collect(),
                 generated: t.columns.iter().map(|c| parse(&c.generated)).collect(),
+                usings: t.columns.iter().map(|c| parse(&c.using)).collect(),
                 checks: t
                     .constraints
                     .iter()

@@ -149,6 +149,8 @@ pub enum ColumnPart {
     Collation,
     /// Its `renamed_from`.
     RenamedFrom,
+    /// Its `using` conversion expression.
+    Using,
 }
 
 /// A part of a [`Constraint`](crate::model::Constraint).

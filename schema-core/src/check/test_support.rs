@@ -17,6 +17,7 @@ pub(crate) fn col(name: &str, ty: &str) -> Column {
         collation: None,
         comment: None,
         renamed_from: None,
+        using: None,
     }
 }
 

@@ -185,13 +185,20 @@ impl<'a> Planner<'a> {
                     rewrite: false,
                     narrowing: false,
                     needs_using: false,
+                    no_cast: false,
                 }
             } else {
                 type_change(&old_type, &new_type)
             };
             let mut target = nc.clone();
             target.data_type = new_type.clone();
-            let using = cost.needs_using.then(|| cast_column(col, &new_type));
+            // A declared `using` converts the values; else a cast where one is needed; with
+            // neither, only an empty table can change type (nothing to convert).
+            let no_cast = cost.no_cast && nc.using.is_none();
+            let using = nc
+                .using
+                .clone()
+                .or_else(|| cost.needs_using.then(|| cast_column(col, &new_type)));
             let mut back = oc.clone();
             back.name = nc.name.clone();
             back.data_type = old_type.clone();
@@ -208,13 +215,24 @@ impl<'a> Planner<'a> {
                 ) && c.kind.columns().iter().any(|c| c == col)
             });
             let sequence = serial_sequence(name, col);
-            let mut statements = vec![Statement::AlterTable {
-                table: name.clone(),
-                action: AlterTable::AlterType {
+            // A declared conversion, or none where no cast exists, is guarded: the
+            // expression is written for the old type and must not run twice.
+            let mut statements = vec![if no_cast || nc.using.is_some() {
+                Statement::RetypeColumn {
+                    table: name.clone(),
                     column: target.clone(),
-                    using,
-                    reset_collation: oc.collation.is_some(),
-                },
+                    from: old_type.clone(),
+                    using: nc.using.clone(),
+                }
+            } else {
+                Statement::AlterTable {
+                    table: name.clone(),
+                    action: AlterTable::AlterType {
+                        column: target.clone(),
+                        using,
+                        reset_collation: oc.collation.is_some(),
+                    },
+                }
             }];
             if is_serial(oc) && is_serial(nc) {
                 statements.push(Statement::AlterSequence {
@@ -225,19 +243,31 @@ impl<'a> Planner<'a> {
             retyped = Some(
                 Change::new(object.clone(), ChangeKind::Alter, statements)
                     .hazard_if(cost.rewrite, Hazard::RewritesTable)
-                    .hazard_if(cost.narrowing, Hazard::NarrowsType)
+                    // A declared `using` is the conversion the author chose: not a narrowing
+                    // pgdecl guesses at (the server still fails on a value that does not fit).
+                    .hazard_if(cost.narrowing && nc.using.is_none(), Hazard::NarrowsType)
+                    .hazard_if(no_cast, Hazard::NeedsUsing)
                     .hazard_if(
                         !cost.rewrite && oc.collation != nc.collation && indexed,
                         Hazard::BuildsIndex,
                     )
                     .lock(LockLevel::AccessExclusive)
-                    .inverse([Statement::AlterTable {
-                        table: name.clone(),
-                        action: AlterTable::AlterType {
+                    .inverse([if back_cost.no_cast {
+                        Statement::RetypeColumn {
+                            table: name.clone(),
                             column: back.clone(),
-                            using: back_using,
-                            reset_collation: nc.collation.is_some(),
-                        },
+                            from: new_type.clone(),
+                            using: None,
+                        }
+                    } else {
+                        Statement::AlterTable {
+                            table: name.clone(),
+                            action: AlterTable::AlterType {
+                                column: back.clone(),
+                                using: back_using,
+                                reset_collation: nc.collation.is_some(),
+                            },
+                        }
                     }]),
             );
         }

@@ -424,9 +424,14 @@ fn created(
                         None => cx.data_type(&c.data_type, needs),
                     }
                 }
-                AlterTable::AlterType { column: c, .. } => {
+                AlterTable::AlterType {
+                    column: c, using, ..
+                } => {
                     creates.push(column(table, &c.name));
                     cx.data_type(&c.data_type, needs);
+                    if let Some(using) = using {
+                        cx.expression(using, cx.schema.table(table), needs);
+                    }
                 }
                 AlterTable::SetDefault(col, expr) => {
                     creates.push(column(table, col));
@@ -442,6 +447,19 @@ fn created(
                     creates.push(ObjectId::Constraint(table.clone(), name.clone()));
                 }
                 AlterTable::DropColumn(_) | AlterTable::DropConstraint(_) => {}
+            }
+        }
+        Statement::RetypeColumn {
+            table,
+            column: c,
+            using,
+            ..
+        } => {
+            needs.push(ObjectId::Table(table.clone()));
+            creates.push(column(table, &c.name));
+            cx.data_type(&c.data_type, needs);
+            if let Some(using) = using {
+                cx.expression(using, cx.schema.table(table), needs);
             }
         }
         Statement::RenameColumn { table, from, to } => {

@@ -218,6 +218,7 @@ mod tests {
             columns: vec![],
             query: query.into(),
             comment: None,
+            column_types: Vec::new(),
         }
     }
 
@@ -234,6 +235,7 @@ mod tests {
                 collation: None,
                 comment: None,
                 renamed_from: None,
+                using: None,
             }],
             constraints: vec![],
             indexes: vec![],

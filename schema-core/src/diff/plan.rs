@@ -29,6 +29,9 @@ pub enum Hazard {
     ValidatesConstraint,
     /// `narrows-type`: existing values may not convert to the new type.
     NarrowsType,
+    /// `needs-using`: no cast converts the old type to the new one; existing values need an
+    /// expression, declared with `using`.
+    NeedsUsing,
     /// `adds-required-column`: a `NOT NULL` column without a default fails on a table with rows.
     AddsRequiredColumn,
     /// `removes-enum-value`: PostgreSQL cannot remove or reorder enum labels; the type is rebuilt.
@@ -41,7 +44,7 @@ pub enum Hazard {
 
 impl Hazard {
     /// Every hazard, in declaration order.
-    pub const ALL: [Hazard; 12] = [
+    pub const ALL: [Hazard; 13] = [
         Hazard::DeletesData,
         Hazard::DropsObject,
         Hazard::RewritesTable,
@@ -50,6 +53,7 @@ impl Hazard {
         Hazard::NotTransactional,
         Hazard::ValidatesConstraint,
         Hazard::NarrowsType,
+        Hazard::NeedsUsing,
         Hazard::AddsRequiredColumn,
         Hazard::RemovesEnumValue,
         Hazard::RenamesObject,
@@ -67,6 +71,7 @@ impl Hazard {
             Hazard::NotTransactional => "not-transactional",
             Hazard::ValidatesConstraint => "validates-constraint",
             Hazard::NarrowsType => "narrows-type",
+            Hazard::NeedsUsing => "needs-using",
             Hazard::AddsRequiredColumn => "adds-required-column",
             Hazard::RemovesEnumValue => "removes-enum-value",
             Hazard::RenamesObject => "renames-object",
@@ -97,6 +102,10 @@ impl Hazard {
             Hazard::NarrowsType => {
                 "existing values may not convert to the new type: the change fails, or values \
                  lose precision"
+            }
+            Hazard::NeedsUsing => {
+                "no cast converts the old type to the new one: the change applies to an empty \
+                 table only, and fails if the table has rows"
             }
             Hazard::AddsRequiredColumn => {
                 "adds a NOT NULL column without a default: fails if the table has any rows"
@@ -133,6 +142,10 @@ impl Hazard {
                  block writes, SET NOT NULL does"
             }
             Hazard::NarrowsType => "check that every value fits first, or widen instead",
+            Hazard::NeedsUsing => {
+                "declare how to convert the values on the column: `created_at timestamp using \
+                 \"current_date + created_at\"` (an expression of the old value)"
+            }
             Hazard::AddsRequiredColumn => {
                 "give it a default, or add it nullable, backfill it, then set NOT NULL"
             }
@@ -145,6 +158,7 @@ impl Hazard {
     /// True for hazards that lose data or break users of the schema, which need an explicit
     /// allow to apply: [`DeletesData`](Hazard::DeletesData),
     /// [`DropsObject`](Hazard::DropsObject), [`NarrowsType`](Hazard::NarrowsType),
+    /// [`NeedsUsing`](Hazard::NeedsUsing) (it cannot carry existing values over),
     /// [`RemovesEnumValue`](Hazard::RemovesEnumValue).
     pub fn is_destructive(self) -> bool {
         matches!(
@@ -152,6 +166,7 @@ impl Hazard {
             Hazard::DeletesData
                 | Hazard::DropsObject
                 | Hazard::NarrowsType
+                | Hazard::NeedsUsing
                 | Hazard::RemovesEnumValue
         )
     }

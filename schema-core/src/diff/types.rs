@@ -11,6 +11,9 @@ pub(super) struct TypeChange {
     pub(super) narrowing: bool,
     /// No assignment cast exists: the server needs `USING col::new`.
     pub(super) needs_using: bool,
+    /// Not even an explicit cast exists (`time` to `timestamp`): existing values need an
+    /// expression the declaration gives (`using`).
+    pub(super) no_cast: bool,
 }
 
 pub(super) const STRING_TYPES: &[&str] = &["text", "character varying", "character"];
@@ -32,10 +35,14 @@ pub(super) fn type_change(old: &DataType, new: &DataType) -> TypeChange {
     let builtin = |t: &DataType| t.schema.is_none();
     let (o, n) = (old.name.as_str(), new.name.as_str());
     if old.array != new.array {
+        // A text value converts to any array (`'{a,b}'`) and any array to text, by I/O.
+        let via_text = (builtin(old) && !old.array && STRING_TYPES.contains(&o))
+            || (builtin(new) && !new.array && STRING_TYPES.contains(&n));
         return TypeChange {
             rewrite: true,
             narrowing: true,
             needs_using: true,
+            no_cast: builtin(old) && builtin(new) && !via_text,
         };
     }
     // Same type, other modifiers.
@@ -51,6 +58,7 @@ pub(super) fn type_change(old: &DataType, new: &DataType) -> TypeChange {
                 rewrite: !widening_length,
                 narrowing: !widening_length,
                 needs_using: false,
+                no_cast: false,
             },
             "time without time zone"
             | "time with time zone"
@@ -60,6 +68,7 @@ pub(super) fn type_change(old: &DataType, new: &DataType) -> TypeChange {
                 rewrite: !widening_length,
                 narrowing: !widening_length,
                 needs_using: false,
+                no_cast: false,
             },
             "numeric" => {
                 let (rewrite, narrowing) = match (om.as_slice(), nm.as_slice()) {
@@ -72,12 +81,14 @@ pub(super) fn type_change(old: &DataType, new: &DataType) -> TypeChange {
                     rewrite,
                     narrowing,
                     needs_using: false,
+                    no_cast: false,
                 }
             }
             _ => TypeChange {
                 rewrite: true,
                 narrowing: !(builtin(old) && widening_length && o == "character"),
                 needs_using: false,
+                no_cast: false,
             },
         };
     }
@@ -108,15 +119,59 @@ pub(super) fn type_change(old: &DataType, new: &DataType) -> TypeChange {
             rewrite: !coercible,
             narrowing: !widening,
             needs_using: !assignment_cast,
+            no_cast: !assignment_cast && !explicit_cast(o, n),
         };
     }
     // A user type on either side: enum to text is an assignment cast, anything else needs USING.
     let to_string = builtin(new) && STRING_TYPES.contains(&n);
+    // Whether a cast exists between user types is the server's to say: `USING col::new`.
     TypeChange {
         rewrite: true,
         narrowing: !(to_string && new.modifiers.is_empty() && n != "character"),
         needs_using: !to_string,
+        no_cast: false,
     }
+}
+
+/// True when PostgreSQL has an explicit cast (or an I/O conversion) from built-in type `o` to
+/// `n` (`pg_cast`, besides the assignment casts): `USING col::n` converts the values. Any type
+/// converts to and from the string types by I/O.
+fn explicit_cast(o: &str, n: &str) -> bool {
+    let pair = |from: &[&str], to: &[&str]| from.contains(&o) && to.contains(&n);
+    const TIMES: &[&str] = &["time without time zone", "time with time zone"];
+    const INTS: &[&str] = &["integer", "bigint"];
+    const BITS: &[&str] = &["bit", "bit varying"];
+    STRING_TYPES.contains(&o)
+        || STRING_TYPES.contains(&n)
+        || pair(NUMERIC_TYPES, NUMERIC_TYPES)
+        || pair(DATETIME_TYPES, DATETIME_TYPES)
+        || pair(
+            &[
+                "timestamp without time zone",
+                "timestamp with time zone",
+                "time without time zone",
+                "time with time zone",
+                "interval",
+            ],
+            &["time without time zone"],
+        )
+        || pair(
+            &["timestamp with time zone", "time without time zone"],
+            TIMES,
+        )
+        || (o == "time without time zone" && n == "interval")
+        || pair(&["integer"], &["boolean"])
+        || pair(&["boolean"], &["integer"])
+        || pair(&["json", "jsonb"], &["json", "jsonb"])
+        || pair(&["jsonb"], &["boolean"])
+        || pair(&["jsonb"], NUMERIC_TYPES)
+        || pair(INTS, BITS)
+        || pair(BITS, INTS)
+        || pair(BITS, BITS)
+        || pair(&["money"], &["numeric"])
+        || pair(&["numeric", "integer", "bigint"], &["money"])
+        || pair(&["inet", "cidr"], &["inet", "cidr"])
+        || pair(&["macaddr", "macaddr8"], &["macaddr", "macaddr8"])
 }
 
 pub(super) fn numeric_widening(o: &str, n: &str, new: &DataType) -> bool {

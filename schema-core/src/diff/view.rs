@@ -148,11 +148,21 @@ pub(super) fn output_name(expr: &Expr) -> String {
 }
 
 /// True if `CREATE OR REPLACE VIEW` can turn `old` into `new`: the new view's columns start
-/// with the old one's, by name. (Their types cannot be known offline; PostgreSQL rejects a
-/// replacement that changes one, and the runtime's canonical comparison catches that case.)
+/// with the old one's, by name and, where both views were read from a catalog (a live
+/// database, or the declaration canonicalized by the server), by type. (A declaration alone
+/// has no types; PostgreSQL rejects a replacement that changes one.) Types are compared where
+/// both are built-in: a user type's printed name depends on the schema it was read in.
 pub(super) fn replaceable_view(old: &View, new: &View) -> bool {
-    match (view_output_names(old), view_output_names(new)) {
+    let names = match (view_output_names(old), view_output_names(new)) {
         (Some(a), Some(b)) => b.len() >= a.len() && a[..] == b[..a.len()],
         _ => false,
-    }
+    };
+    let (a, b) = (&old.column_types, &new.column_types);
+    let types = a.is_empty()
+        || b.is_empty()
+        || (b.len() >= a.len()
+            && a.iter()
+                .zip(b)
+                .all(|(x, y)| x.schema.is_some() || y.schema.is_some() || x == y));
+    names && types
 }

@@ -25,6 +25,12 @@ pub struct Column {
     pub comment: Option<String>,
     /// A previous name: the diff renames instead of dropping and adding.
     pub renamed_from: Option<String>,
+    /// How existing values convert when the live column has another type and no cast
+    /// converts them (`ALTER COLUMN ... TYPE ... USING expr`, e.g. `current_date + created_at`
+    /// for `time` to `timestamp`). Used only while the live type differs; like
+    /// `renamed_from`, it lives in the declaration only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub using: Option<String>,
 }
 
 /// Identity column kind.

@@ -106,6 +106,53 @@ pub(super) fn write_sync_sequence(
     write!(f, "DO {};", dollar_quote(&body))
 }
 
+/// See [`Statement::RetypeColumn`].
+pub(super) fn write_retype_column(
+    f: &mut Formatter<'_>,
+    pretty: bool,
+    table: &QualifiedName,
+    column: &Column,
+    from: &DataType,
+    using: Option<&str>,
+) -> fmt::Result {
+    let (nl, nl2, nl3) = if pretty {
+        ("\n", "\n    ", "\n        ")
+    } else {
+        (" ", " ", " ")
+    };
+    let to = SqlType(&column.data_type).to_string();
+    let col = Ident(&column.name);
+    let convert = match using {
+        Some(expr) => format!("ALTER TABLE {table} ALTER COLUMN {col} TYPE {to} USING {expr};"),
+        None => {
+            let message = format!(
+                "column {table}.{col} holds rows, and no cast converts {} to {to}",
+                SqlType(from)
+            );
+            let hint = format!(
+                "declare how to convert the values on the column: `{} {to} using \"<expression of {}>\"`",
+                column.name, column.name
+            );
+            format!(
+                "IF EXISTS (SELECT FROM {table}) THEN{nl3}    RAISE EXCEPTION USING ERRCODE = \
+                 '42846', MESSAGE = {}, HINT = {};{nl3}END IF;{nl3}\
+                 ALTER TABLE {table} ALTER COLUMN {col} TYPE {to} USING NULL;",
+                Literal(&message),
+                Literal(&hint),
+            )
+        }
+    };
+    let body = format!(
+        "{nl}BEGIN{nl2}IF (SELECT a.atttypid FROM pg_catalog.pg_attribute a WHERE a.attrelid = {rel} \
+         AND a.attname = {name}) IS DISTINCT FROM {regtype}::pg_catalog.regtype THEN{nl3}\
+         {convert}{nl2}END IF;{nl}END{nl}",
+        rel = regclass(table),
+        name = Literal(&column.name),
+        regtype = Literal(&to),
+    );
+    write!(f, "DO {};", dollar_quote(&body))
+}
+
 /// `col::type`: a `USING` expression that converts a column's values by an explicit cast.
 pub fn cast_column(column: &str, to: &DataType) -> String {
     format!("{}::{}", Ident(column), SqlType(to))

@@ -23,6 +23,7 @@ use std::fmt::{self, Display, Formatter};
 
 use crate::ident::{dollar_quote, quote_literal};
 use crate::model::*;
+use crate::types::DataType;
 
 mod column;
 mod comment;
@@ -137,6 +138,22 @@ pub enum Statement {
         table: QualifiedName,
         /// What to do.
         action: AlterTable,
+    },
+    /// A type change no cast can make: `ALTER TABLE name ALTER COLUMN c TYPE t USING expr`
+    /// with the declared `using` expression, in a `DO` block that runs it only while the
+    /// column has another type (the expression is written for the old type: a second run
+    /// must not apply it again). Without an expression, `USING NULL`, and only on an empty
+    /// table (nothing to convert, nothing lost): a table with rows raises SQLSTATE 42846
+    /// naming the column and the fix.
+    RetypeColumn {
+        /// The table.
+        table: QualifiedName,
+        /// The column as it will be.
+        column: Column,
+        /// Its type now.
+        from: DataType,
+        /// The declared conversion of the old values.
+        using: Option<String>,
     },
     /// `ALTER TABLE name RENAME COLUMN a TO b`, guarded by a `pg_attribute` lookup.
     RenameColumn {
@@ -267,6 +284,12 @@ impl Display for Statement {
             Statement::AlterTable { table, action } => {
                 write!(f, "ALTER TABLE {table} {action};")
             }
+            Statement::RetypeColumn {
+                table,
+                column,
+                from,
+                using,
+            } => column::write_retype_column(f, pretty, table, column, from, using.as_deref()),
             Statement::RenameColumn { table, from, to } => {
                 column::write_rename_column(f, pretty, table, from, to)
             }

@@ -111,6 +111,7 @@ mod tests {
             columns: vec![],
             query: query.into(),
             comment: None,
+            column_types: Vec::new(),
         };
         let a = v("a", "SELECT * FROM b JOIN c ON true");
         let b = v("b", "SELECT * FROM c");

@@ -341,6 +341,27 @@ pub fn all() -> Vec<Case> {
                 .column(ColumnDef::new("i", ty("integer")).default_sql("1"))
         })),
     ));
+    // No cast from `time` to `timestamp`: `starts` declares how its values convert; `ends`
+    // does not, so it changes only on an empty table (a guarded DO block), hazard needs-using.
+    cases.push(case(
+        "column_type_needs_using",
+        one_table(
+            TableDef::new("shifts")
+                .column(ColumnDef::new("id", ty("bigint")).primary_key())
+                .column(ColumnDef::new("starts", ty("time")).not_null())
+                .column(ColumnDef::new("ends", ty("time"))),
+        ),
+        one_table(
+            TableDef::new("shifts")
+                .column(ColumnDef::new("id", ty("bigint")).primary_key())
+                .column(
+                    ColumnDef::new("starts", ty("timestamp"))
+                        .not_null()
+                        .using("current_date + starts"),
+                )
+                .column(ColumnDef::new("ends", ty("timestamp"))),
+        ),
+    ));
     cases.push(case(
         "column_nullability_and_defaults",
         one_table(users(|t| {

@@ -34,6 +34,8 @@ pub struct ColumnDecl {
     pub collate: Option<Name>,
     /// `renamed_from OLD`.
     pub renamed_from: Option<Name>,
+    /// `using "EXPR"`: how values convert from the live column's type.
+    pub using: Option<Sql>,
     /// Column constraints in order.
     pub constraints: Vec<ColumnConstraint>,
 }
@@ -50,6 +52,7 @@ pub(super) const COLUMN_OPTIONS: &[&str] = &[
     "check",
     "constraint",
     "renamed_from",
+    "using",
     ",",
 ];
 
@@ -63,6 +66,7 @@ pub(super) fn misspelt_type(input: ParseStream, column: &ColumnDecl) -> Option<s
         || column.generated.is_some()
         || column.collate.is_some()
         || column.renamed_from.is_some()
+        || column.using.is_some()
         || !column.constraints.is_empty();
     let Some(TokenTree::Ident(word)) = nth(input, 0) else {
         return None;
@@ -103,6 +107,7 @@ pub(super) fn parse_column(cx: &Ctxt, input: ParseStream) -> syn::Result<ColumnD
         generated: None,
         collate: None,
         renamed_from: None,
+        using: None,
         constraints: Vec::new(),
     };
     let mut primary = None;
@@ -167,6 +172,14 @@ pub(super) fn parse_column(cx: &Ctxt, input: ParseStream) -> syn::Result<ColumnD
                 bump(input)?;
                 let name = parse_name(input, "the column's previous name")?;
                 set_once(cx, &mut column.renamed_from, name, at, "renamed_from");
+            }
+            "using" => {
+                bump(input)?;
+                let expr = parse_sql(
+                    input,
+                    "how to convert the old values, e.g. \"current_date + created_at\"",
+                )?;
+                set_once(cx, &mut column.using, expr, at, "using");
             }
             "constraint" | "primary" | "unique" | "references" | "check" => {
                 let constraint = parse_column_constraint(input)?;

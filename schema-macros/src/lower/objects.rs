@@ -148,6 +148,7 @@ pub(super) fn view(v: &ViewDecl, comment: Option<String>) -> (View, ViewSpans) {
         columns: v.columns.as_ref().map(names).unwrap_or_default(),
         query: v.query.text.clone(),
         comment,
+        column_types: Vec::new(),
     };
     let spans = ViewSpans {
         name: v.name.span(),

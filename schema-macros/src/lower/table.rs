@@ -99,6 +99,9 @@ fn column(cx: &Ctxt, c: &ColumnDecl, comment: Option<String>) -> ColumnDef {
     if let Some(old) = &c.renamed_from {
         def = def.renamed_from(old.value.clone());
     }
+    if let Some(using) = &c.using {
+        def = def.using(using.text.clone());
+    }
     for con in &c.constraints {
         if let Some(name) = &con.name {
             def = def.constraint(name.value.clone());
@@ -134,6 +137,7 @@ fn column_spans(c: &ColumnDecl) -> ColumnSpans {
         generated: c.generated.as_ref().map(|g| g.span),
         collation: c.collate.as_ref().map(|n| n.span),
         renamed_from: c.renamed_from.as_ref().map(|n| n.span),
+        using: c.using.as_ref().map(|u| u.span),
     }
 }
 

@@ -56,6 +56,7 @@ pub(super) fn read<C: GenericClient>(
             collation: row.get(13),
             comment: row.get(14),
             renamed_from: None,
+            using: None,
         });
     }
     Ok(())

@@ -20,7 +20,12 @@ pub(super) fn read<C: GenericClient>(
                 CASE WHEN c.relkind = 'v' THEN pg_catalog.pg_get_viewdef(c.oid, true) END,
                 dep.deptype::text, tn.nspname::text, tc.relname::text, ta.attname::text,
                 s.seqtypid::regtype::text, s.seqincrement, s.seqmin, s.seqmax, s.seqstart,
-                s.seqcache, s.seqcycle, c.relispartition
+                s.seqcache, s.seqcycle, c.relispartition,
+                CASE WHEN c.relkind IN ('v', 'm') THEN ARRAY(
+                    SELECT pg_catalog.format_type(a.atttypid, a.atttypmod)
+                    FROM pg_catalog.pg_attribute a
+                    WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+                    ORDER BY a.attnum) END
          FROM pg_catalog.pg_class c
          JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
          LEFT JOIN pg_catalog.pg_sequence s ON s.seqrelid = c.oid

@@ -16,6 +16,17 @@ pub struct Unmodeled {
     pub name: String,
 }
 
+impl Unmodeled {
+    /// True for privileges: objects get them from default privileges (`ALTER DEFAULT
+    /// PRIVILEGES`) as they are created, so their presence says nothing about what a
+    /// declaration created.
+    pub fn is_privileges(&self) -> bool {
+        self.kind.starts_with("privileges on")
+            || self.kind.starts_with("column privileges on")
+            || self.kind == "default privileges"
+    }
+}
+
 /// Reads, in one round trip, every kind of object or setting that `pg_dump --schema-only`
 /// would print and no other reader models, so that nothing is silently ignored: row-level
 /// security and its policies, rewrite rules (besides views' own `_RETURN`), privileges that
@@ -41,7 +52,7 @@ pub(super) fn read<C: GenericClient>(
     // PostgreSQL 15's own grants on `public`, are not a user's grants.
     let init_privs = |cat: &str, oid: &str, acl: &str| {
         format!(
-            "{acl} IS DISTINCT FROM (SELECT ip.initprivs FROM pg_catalog.pg_init_privs ip
+            "{acl} IS NOT NULL AND {acl} IS DISTINCT FROM (SELECT ip.initprivs FROM pg_catalog.pg_init_privs ip
               WHERE ip.classoid = '{cat}'::regclass AND ip.objoid = {oid} AND ip.objsubid = 0)"
         )
     };
@@ -96,7 +107,7 @@ pub(super) fn read<C: GenericClient>(
                    ELSE 'schemas' END
            FROM pg_catalog.pg_default_acl d
            LEFT JOIN pg_catalog.pg_namespace n ON n.oid = d.defaclnamespace
-           WHERE d.defaclnamespace = 0 OR ({NAMESPACE_FILTER})
+           WHERE (d.defaclnamespace = 0 AND {whole_db}) OR ({NAMESPACE_FILTER})
          UNION ALL
          SELECT 'inheritance (table inherits ' || {parent} || ')', {rel}
            FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
@@ -173,43 +184,38 @@ pub(super) fn read<C: GenericClient>(
            WHERE {NAMESPACE_FILTER} AND {conv_not_ext}
          UNION ALL
          SELECT 'event trigger', pg_catalog.quote_ident(o.evtname)
-           FROM pg_catalog.pg_event_trigger o WHERE {evt_not_ext}
+           FROM pg_catalog.pg_event_trigger o WHERE {whole_db} AND {evt_not_ext}
          UNION ALL
          SELECT 'publication', pg_catalog.quote_ident(o.pubname) FROM pg_catalog.pg_publication o
+           WHERE {whole_db}
          UNION ALL
          SELECT 'foreign-data wrapper', pg_catalog.quote_ident(o.fdwname)
-           FROM pg_catalog.pg_foreign_data_wrapper o WHERE {fdw_not_ext}
+           FROM pg_catalog.pg_foreign_data_wrapper o WHERE {whole_db} AND {fdw_not_ext}
          UNION ALL
          SELECT 'foreign server', pg_catalog.quote_ident(o.srvname)
-           FROM pg_catalog.pg_foreign_server o WHERE {srv_not_ext}
+           FROM pg_catalog.pg_foreign_server o WHERE {whole_db} AND {srv_not_ext}
          UNION ALL
          SELECT 'cast', '(' || pg_catalog.format_type(o.castsource, NULL) || ' AS '
                 || pg_catalog.format_type(o.casttarget, NULL) || ')'
-           FROM pg_catalog.pg_cast o WHERE o.oid >= 16384 AND {cast_not_ext}
+           FROM pg_catalog.pg_cast o WHERE {whole_db} AND o.oid >= 16384 AND {cast_not_ext}
          UNION ALL
          SELECT 'procedural language', pg_catalog.quote_ident(o.lanname)
-           FROM pg_catalog.pg_language o WHERE o.oid >= 16384 AND {lan_not_ext}
+           FROM pg_catalog.pg_language o WHERE {whole_db} AND o.oid >= 16384 AND {lan_not_ext}
          UNION ALL
          SELECT 'access method', pg_catalog.quote_ident(o.amname)
-           FROM pg_catalog.pg_am o WHERE o.oid >= 16384 AND {am_not_ext}
+           FROM pg_catalog.pg_am o WHERE {whole_db} AND o.oid >= 16384 AND {am_not_ext}
          ORDER BY 1, 2",
+        // Database-wide objects belong to a read of the whole database, not to a read of
+        // some schemas only (such as canonicalization's scratch schemas).
+        whole_db = "$2::text[] IS NULL",
         relacl = init_privs("pg_class", "c.oid", "c.relacl"),
-        nspacl = format!(
-            "n.nspacl IS NOT NULL AND {}",
-            init_privs("pg_namespace", "n.oid", "n.nspacl")
-        ),
+        nspacl = init_privs("pg_namespace", "n.oid", "n.nspacl"),
         nsp_not_ext = not_ext("pg_namespace", "n.oid"),
         proname = q("n.nspname", "p.proname"),
-        proacl = format!(
-            "p.proacl IS NOT NULL AND {}",
-            init_privs("pg_proc", "p.oid", "p.proacl")
-        ),
+        proacl = init_privs("pg_proc", "p.oid", "p.proacl"),
         pro_not_ext = not_ext("pg_proc", "p.oid"),
         typname = q("n.nspname", "t.typname"),
-        typacl = format!(
-            "t.typacl IS NOT NULL AND {}",
-            init_privs("pg_type", "t.oid", "t.typacl")
-        ),
+        typacl = init_privs("pg_type", "t.oid", "t.typacl"),
         typ_not_ext = not_ext("pg_type", "t.oid"),
         parent = q("pn.nspname", "pc.relname"),
         rel_not_ext = not_ext("pg_class", "c.oid"),

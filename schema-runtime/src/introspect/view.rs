@@ -3,6 +3,7 @@
 
 use postgres::Row;
 use schema_core::model::{QualifiedName, View};
+use schema_core::DataType;
 
 use super::Found;
 
@@ -13,5 +14,13 @@ pub(super) fn from_relation_row(row: &Row, name: QualifiedName, found: &mut Foun
         columns: Vec::new(),
         query: row.get::<_, Option<String>>(5).unwrap_or_default(),
         comment: row.get(4),
+        // Compared only where both sides are built-in types (see `replaceable_view`): a user
+        // type's printed name depends on the schema it is read in.
+        column_types: row
+            .get::<_, Option<Vec<String>>>(18)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|t| DataType::parse(&t).unwrap_or_else(|_| DataType::named("pg_catalog", t)))
+            .collect(),
     });
 }

@@ -20,6 +20,7 @@ pgdecl::schema! {
         age         int constraint users_age_positive check "age > 0" check "age < 200",
         nick        text renamed_from nickname,
         created_at  timestamptz not null default "now()",
+        shift_start timestamp using "current_date + shift_start",
     }
 }
 
@@ -38,6 +39,10 @@ fn main() {
     assert_eq!(col("active").default.as_deref(), Some("true"));
     assert_eq!(col("note").default.as_deref(), Some("null"));
     assert_eq!(col("tags").default.as_deref(), Some("'{}'"));
+    assert_eq!(
+        col("shift_start").using.as_deref(),
+        Some("current_date + shift_start")
+    );
     assert_eq!(col("name").collation.as_deref(), Some("C"));
     assert_eq!(col("name_lower").generated.as_deref(), Some("lower(name)"));
     assert_eq!(col("nick").renamed_from.as_deref(), Some("nickname"));

@@ -1,5 +1,6 @@
-//! Rule `expression-column-missing`: check constraints, index predicates and generation expressions
-//! may only refer to the table's own columns; PostgreSQL rejects any other name.
+//! Rule `expression-column-missing`: check constraints, index predicates, generation expressions
+//! and `using` conversions may only refer to the table's own columns; PostgreSQL rejects any
+//! other name.
 
 use crate::check::context::Context;
 use crate::check::message::{expression_column_missing, missing_references};
@@ -20,6 +21,20 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                             table: t,
                             column: c,
                             part: ColumnPart::Generated,
+                        },
+                    ));
+                }
+            }
+            if let Some(Ok(e)) = &exprs.usings[c] {
+                for name in missing_references(table, e, &[]) {
+                    out.push(expression_column_missing(
+                        table,
+                        &name,
+                        &format!("the conversion expression (`using`) of `{}`", column.name),
+                        Location::Column {
+                            table: t,
+                            column: c,
+                            part: ColumnPart::Using,
                         },
                     ));
                 }

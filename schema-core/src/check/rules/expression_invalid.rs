@@ -38,6 +38,9 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             if let (Some(sql), Some(Err(e))) = (&column.generated, &exprs.generated[c]) {
                 report("generation expression", sql, e, at(ColumnPart::Generated));
             }
+            if let (Some(sql), Some(Err(e))) = (&column.using, &exprs.usings[c]) {
+                report("conversion expression", sql, e, at(ColumnPart::Using));
+            }
         }
         for (c, con) in table.constraints.iter().enumerate() {
             if let (ConstraintKind::Check { expr }, Some(Err(e))) = (&con.kind, &exprs.checks[c]) {
