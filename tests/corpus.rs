@@ -1,124 +1,61 @@
 //! The practice corpus: real-world schemas written by other projects (see the corpus's
-//! README). Opt-in, since the corpus lives outside the repository:
+//! README). Runs when the corpus is found: `PGDECL_CORPUS`, else `../shared/corpus` beside the
+//! workspace (where CI has it); `PGDECL_CORPUS_ONLY=folder[,folder...]` narrows the run:
 //!
 //! ```text
 //! PGDECL_CORPUS=../shared/corpus cargo test --test corpus -- --nocapture
 //! ```
 //!
-//! `PGDECL_CORPUS_ONLY=folder[,folder...]` narrows the run to some folders.
-//!
 //! For each pair A -> B of each folder's `PAIRS.json`: load A and B into two fresh databases
 //! with the corpus's `load.sh`, have `pgdecl diff A B --allow-destructive` plan A -> B, apply
 //! the plan to A with `psql -v ON_ERROR_STOP=1`, then require that `pgdecl diff A B` finds
 //! nothing and that `pg_dump --schema-only` of A and B match up to statement order and the
-//! physical order of columns. All pairs run; a table of the outcomes is printed at the end and
-//! the test fails if any pair did not converge.
+//! physical order of columns. All pairs run; a table of the outcomes is printed at the end.
+//! Pairs that do not converge yet are listed in [`EXPECTED_FAILURES`] with the reason: the
+//! test fails on any other failure, and when a listed pair converges (remove it from the list
+//! and the README).
+
+mod corpus_support;
 
 use std::collections::BTreeMap;
-use std::ffi::OsString;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
+use corpus_support::{corpus, failure_text, load, Outcomes};
 use schema_runtime::testkit::{TestDatabase, TestServer};
 
-/// One pair's outcome: `None` if it converged, else the step that failed and the first line
-/// of the error.
-struct Outcome {
-    pair: String,
-    failure: Option<(&'static str, String)>,
-}
+/// Pairs that do not converge yet, as `folder: a -> b`, with the reason.
+const EXPECTED_FAILURES: &[(&str, &str)] = &[
+    (
+        "pagila: v2020 -> v2022",
+        "partitioned tables are not modelled yet: a partitioned index gets DROP INDEX CONCURRENTLY",
+    ),
+    (
+        "pagila: v2022 -> v2026",
+        "partitioned tables are not modelled yet: the new partitions are not created",
+    ),
+];
 
 #[test]
 fn corpus_pairs_converge() {
-    let Some(root) = std::env::var_os("PGDECL_CORPUS").filter(|v| !v.is_empty()) else {
-        eprintln!("corpus: skipped (set PGDECL_CORPUS to the practice corpus directory to run it)");
+    let Some(corpus) = corpus() else {
         return;
     };
-    let root = PathBuf::from(root);
-    let only: Option<Vec<String>> = std::env::var("PGDECL_CORPUS_ONLY")
-        .ok()
-        .filter(|v| !v.is_empty())
-        .map(|v| v.split(',').map(|s| s.trim().to_string()).collect());
-    let load_sh = root.join("load.sh");
-    assert!(load_sh.is_file(), "no load.sh in {}", root.display());
-
-    let mut folders: Vec<PathBuf> = std::fs::read_dir(&root)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", root.display()))
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.join("PAIRS.json").is_file())
-        .filter(|p| {
-            only.as_ref().map_or(true, |o| {
-                o.iter()
-                    .any(|f| p.file_name().is_some_and(|n| n == f.as_str()))
-            })
-        })
-        .collect();
-    folders.sort();
-    assert!(
-        !folders.is_empty(),
-        "no folder with a PAIRS.json in {}",
-        root.display()
-    );
-
-    let mut outcomes = Vec::new();
-    for folder in &folders {
-        let name = folder.file_name().unwrap().to_string_lossy().into_owned();
-        let text = std::fs::read_to_string(folder.join("PAIRS.json")).unwrap();
-        let pairs: serde_json::Value =
-            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}/PAIRS.json: {e}"));
-        for pair in pairs
-            .as_array()
-            .unwrap_or_else(|| panic!("{name}/PAIRS.json: not a list"))
-        {
-            let version = |k: &str| -> String {
-                match &pair[k] {
-                    serde_json::Value::String(s) => s.clone(),
-                    serde_json::Value::Number(n) => n.to_string(),
-                    other => panic!("{name}/PAIRS.json: bad `{k}`: {other}"),
-                }
-            };
-            let (a, b) = (version("a"), version("b"));
-            let label = format!("{name}: {a} -> {b}");
-            eprintln!("\n=== {label}");
-            let failure = run_pair(&load_sh, folder, &name, &a, &b).err();
-            if let Some((step, detail)) = &failure {
-                eprintln!("--- {label}: FAILED at {step}\n{detail}");
-            } else {
-                eprintln!("--- {label}: converged");
+    let mut outcomes = Outcomes::default();
+    for (folder, a, b) in corpus.pairs() {
+        let name = corpus.name(&folder);
+        let label = format!("{name}: {a} -> {b}");
+        eprintln!("\n=== {label}");
+        match run_pair(&corpus.load_sh, &folder, &name, &a, &b) {
+            Ok(()) => outcomes.pass(&label),
+            Err((step, detail)) => {
+                eprintln!("{detail}");
+                outcomes.fail(&label, step, &detail);
             }
-            outcomes.push(Outcome {
-                pair: label,
-                failure: failure.map(|(step, detail)| (step, first_line(&detail))),
-            });
         }
     }
-
-    let width = outcomes
-        .iter()
-        .map(|o| o.pair.len())
-        .max()
-        .unwrap_or(4)
-        .max(4);
-    let mut table = format!("\n{:<width$}  {:<10}  first error line\n", "pair", "step");
-    for o in &outcomes {
-        let (step, line) = match &o.failure {
-            None => ("ok", String::new()),
-            Some((step, line)) => (*step, line.clone()),
-        };
-        table.push_str(&format!("{:<width$}  {:<10}  {}\n", o.pair, step, line));
-    }
-    let failed = outcomes.iter().filter(|o| o.failure.is_some()).count();
-    table.push_str(&format!(
-        "{} of {} pairs converge\n",
-        outcomes.len() - failed,
-        outcomes.len()
-    ));
-    eprintln!("{table}");
-    assert_eq!(
-        failed, 0,
-        "{failed} corpus pair(s) did not converge:{table}"
-    );
+    outcomes.finish("pairs converge", EXPECTED_FAILURES);
 }
 
 type StepResult<T> = Result<T, (&'static str, String)>;
@@ -195,37 +132,6 @@ fn converge_pair(
     Ok(())
 }
 
-/// `PATH` with the directory of the server's client programs first, for `load.sh`.
-fn path_with_bindir(db: &TestDatabase) -> OsString {
-    let psql = PathBuf::from(db.bin("psql").get_program());
-    let mut dirs: Vec<PathBuf> = psql
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .map(Path::to_path_buf)
-        .into_iter()
-        .collect();
-    if let Some(path) = std::env::var_os("PATH") {
-        dirs.extend(std::env::split_paths(&path));
-    }
-    std::env::join_paths(dirs).expect("PATH entries without separators")
-}
-
-fn load(load_sh: &Path, folder: &Path, db: &TestDatabase, version: &str) -> Result<(), String> {
-    let out = Command::new("bash")
-        .arg(load_sh)
-        .arg(folder)
-        .arg(db.url())
-        .arg(version)
-        .env("PATH", path_with_bindir(db))
-        .output()
-        .map_err(|e| format!("cannot run load.sh: {e}"))?;
-    if out.status.success() {
-        Ok(())
-    } else {
-        Err(failure_text(&out))
-    }
-}
-
 fn pgdecl(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_pgdecl"))
         .args(args)
@@ -260,35 +166,6 @@ fn dump(db: &TestDatabase) -> Result<String, String> {
         return Err(failure_text(&out));
     }
     String::from_utf8(out.stdout).map_err(|e| format!("pg_dump output is not UTF-8: {e}"))
-}
-
-/// stderr (then stdout) of a failed program, with its exit status.
-fn failure_text(out: &Output) -> String {
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let mut text = stderr.trim().to_string();
-    if text.is_empty() {
-        text = stdout.trim().to_string();
-    }
-    if text.is_empty() {
-        text = format!("exited with {}", out.status);
-    }
-    text
-}
-
-/// The first line that says what went wrong: an `ERROR:` line if there is one (psql prints
-/// notices before it), else the first line that is not a notice.
-fn first_line(text: &str) -> String {
-    let lines = || text.lines().map(str::trim).filter(|l| !l.is_empty());
-    let line = lines()
-        .find(|l| l.contains("ERROR:") || l.starts_with("pgdecl:"))
-        .or_else(|| lines().find(|l| !l.contains("NOTICE:")))
-        .unwrap_or("");
-    let mut short: String = line.chars().take(160).collect();
-    if short.len() < line.len() {
-        short.push_str(" ...");
-    }
-    short
 }
 
 /// The statements of a `pg_dump --schema-only`, normalized and sorted: comments, blank

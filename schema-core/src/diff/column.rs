@@ -163,7 +163,27 @@ impl<'a> Planner<'a> {
             }
         }
         let mut retyped = None;
-        if is_serial(oc) && !is_serial(nc) {
+        let declared_sequence =
+            |seq: &QualifiedName| self.new.sequences.iter().any(|s| s.name == *seq);
+        if is_serial(oc) && !is_serial(nc) && declared_sequence(&serial_sequence(name, col)) {
+            // Its sequence is declared on its own now: it stays, with its current value (the
+            // sequences' diff alters its options and owner); only an undeclared default goes
+            // (a declared one replaces it below).
+            if new_default.is_none() {
+                changes.push(
+                    Change::new(
+                        object.clone(),
+                        ChangeKind::Alter,
+                        [alter(AlterTable::DropDefault(col.to_string()))],
+                    )
+                    .lock(LockLevel::AccessExclusive)
+                    .inverse([alter(AlterTable::SetDefault(
+                        col.to_string(),
+                        nextval_default(&serial_sequence(name, col)),
+                    ))]),
+                );
+            }
+        } else if is_serial(oc) && !is_serial(nc) {
             // The column keeps its values; its sequence goes.
             let seq = serial_sequence(name, col);
             changes.push(

@@ -8,9 +8,20 @@ use super::{Change, ChangeKind, Hazard, LockLevel, ObjectKind, ObjectRef, Phase,
 
 impl<'a> Planner<'a> {
     pub(super) fn sequences(&mut self) {
+        // A serial column's sequence is an object too: declared explicitly on one side and
+        // implied by a serial column on the other, it is the same sequence, altered in place
+        // (never dropped while the result still uses it, its current value kept).
+        let old_serials = serial_sequences(self.old);
+        let new_serials = serial_sequences(self.new);
         for seq in &self.new.sequences {
             let object = ObjectRef::new(ObjectKind::Sequence, &seq.name);
-            match self.old.sequences.iter().find(|o| o.name == seq.name) {
+            let old = self
+                .old
+                .sequences
+                .iter()
+                .chain(&old_serials)
+                .find(|o| o.name == seq.name);
+            match old {
                 None => {
                     self.emit(
                         Phase::Sequences,
@@ -99,6 +110,30 @@ impl<'a> Planner<'a> {
             }
         }
         for old in &self.old.sequences {
+            if let Some(serial) = new_serials.iter().find(|n| n.name == old.name) {
+                // Becomes a serial column's sequence: its options become the serial's (the
+                // column's change takes ownership).
+                let options = sequence_options(old, serial);
+                if !options.is_empty() {
+                    self.emit(
+                        Phase::Sequences,
+                        Change::new(
+                            ObjectRef::new(ObjectKind::Sequence, &old.name),
+                            ChangeKind::Alter,
+                            [Statement::AlterSequence {
+                                name: old.name.clone(),
+                                options,
+                            }],
+                        )
+                        .lock(LockLevel::ShareRowExclusive)
+                        .inverse([Statement::AlterSequence {
+                            name: old.name.clone(),
+                            options: sequence_options(serial, old),
+                        }]),
+                    );
+                }
+                continue;
+            }
             if !self.new.sequences.iter().any(|n| n.name == old.name) {
                 self.emit(
                     Phase::DropSequences,
@@ -127,6 +162,31 @@ impl<'a> Planner<'a> {
             None => (table.clone(), column.to_string()),
         }
     }
+}
+
+/// The sequences the serial columns of `schema` own, as PostgreSQL creates them (`AS` the
+/// column's integer type, default options, owned by the column).
+pub(super) fn serial_sequences(schema: &Schema) -> Vec<Sequence> {
+    let mut out = Vec::new();
+    for table in &schema.tables {
+        for column in &table.columns {
+            if let Some(base) = column.data_type.serial_base() {
+                out.push(Sequence {
+                    name: super::column::serial_sequence(&table.name, &column.name),
+                    data_type: Some(base),
+                    increment: None,
+                    min_value: None,
+                    max_value: None,
+                    start: None,
+                    cache: None,
+                    cycle: false,
+                    owned_by: Some((table.name.clone(), column.name.clone())),
+                    comment: None,
+                });
+            }
+        }
+    }
+    out
 }
 
 /// Effective sequence options, defaults filled in as PostgreSQL fills them.

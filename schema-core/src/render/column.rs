@@ -95,9 +95,14 @@ pub(super) fn write_sync_sequence(
     column: &str,
 ) -> fmt::Result {
     let col = Ident(column);
+    // Forward only: a sequence already past the largest value (rows deleted, or a START
+    // above it) keeps its position; values are never handed out twice.
     let body = format!(
-        "{nl}BEGIN{nl2}PERFORM pg_catalog.setval(pg_catalog.pg_get_serial_sequence({}, {}), \
-         pg_catalog.max({col})) FROM {table} HAVING pg_catalog.max({col}) IS NOT NULL;{nl}END{nl}",
+        "{nl}BEGIN{nl2}PERFORM pg_catalog.setval(s.seq, s.top) FROM (SELECT \
+         pg_catalog.pg_get_serial_sequence({}, {})::pg_catalog.regclass AS seq, \
+         pg_catalog.max({col}) AS top FROM {table}) s JOIN pg_catalog.pg_sequence p ON \
+         p.seqrelid = s.seq WHERE s.top > COALESCE(pg_catalog.pg_sequence_last_value(s.seq), \
+         p.seqstart - p.seqincrement);{nl}END{nl}",
         Literal(&table.to_string()),
         Literal(column),
         nl = if pretty { "\n" } else { " " },

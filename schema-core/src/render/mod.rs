@@ -176,7 +176,8 @@ pub enum Statement {
     },
     /// Moves the sequence behind a serial or identity column past the column's largest value,
     /// so that the next generated value does not collide with existing rows (after the column
-    /// becomes serial or identity). A `DO` block that `PERFORM`s `setval`.
+    /// becomes serial or identity). A `DO` block that `PERFORM`s `setval`, only forward: a
+    /// sequence already past that value keeps its position.
     SyncSequence {
         /// The table.
         table: QualifiedName,

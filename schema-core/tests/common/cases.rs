@@ -362,6 +362,32 @@ pub fn all() -> Vec<Case> {
                 .column(ColumnDef::new("ends", ty("timestamp"))),
         ),
     ));
+    // A serial column whose sequence becomes a declared one (bigint, the column bigint): the
+    // sequence is altered in place, never dropped; and back.
+    cases.push(case(
+        "serial_to_declared_sequence",
+        one_table(
+            TableDef::new("robots")
+                .column(ColumnDef::new("id", ty("serial")).primary_key())
+                .column(ColumnDef::new("name", ty("text"))),
+        ),
+        Schema::builder()
+            .sequence(
+                Sequence::new("robots_id_seq")
+                    .data_type(ty("bigint"))
+                    .owned_by("robots", "id"),
+            )
+            .table(
+                TableDef::new("robots")
+                    .column(
+                        ColumnDef::new("id", ty("bigint"))
+                            .primary_key()
+                            .default_sql("nextval('robots_id_seq'::regclass)"),
+                    )
+                    .column(ColumnDef::new("name", ty("text"))),
+            )
+            .build(),
+    ));
     cases.push(case(
         "column_nullability_and_defaults",
         one_table(users(|t| {
