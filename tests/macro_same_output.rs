@@ -361,6 +361,8 @@ fn literal_schema() -> Schema {
         ],
         comment: Some("People who log in.".into()),
         renamed_from: None,
+        partition_by: None,
+        partition_of: None,
     };
     let orgs = Table {
         name: QualifiedName::public("orgs"),
@@ -395,6 +397,8 @@ fn literal_schema() -> Schema {
         indexes: vec![],
         comment: None,
         renamed_from: None,
+        partition_by: None,
+        partition_of: None,
     };
     let events = Table {
         name: QualifiedName::new("audit", "events"),
@@ -448,6 +452,8 @@ fn literal_schema() -> Schema {
         )],
         comment: None,
         renamed_from: None,
+        partition_by: None,
+        partition_of: None,
     };
     Schema {
         extensions: vec![Extension {

@@ -108,6 +108,10 @@ impl<'a> Catalog<'a> {
     /// sequences its defaults and checks call. Foreign keys are separate changes.
     fn table(&self, table: &Table, out: &mut Vec<ObjectId>) {
         out.push(ObjectId::Schema(table.name.schema.clone()));
+        // A partition is created after its parent, and dropped before it.
+        if let Some(of) = &table.partition_of {
+            out.push(ObjectId::Table(of.parent.clone()));
+        }
         for column in &table.columns {
             self.column(table, column, out);
         }
@@ -405,7 +409,17 @@ fn created(
             for c in crate::render::inline_constraints(table) {
                 creates.push(ObjectId::Constraint(table.name.clone(), c.name.clone()));
             }
+            if table.partition_of.is_some() {
+                creates.push(ObjectId::Partition(table.name.clone()));
+            }
             cx.table(table, needs);
+        }
+        Statement::AttachPartition {
+            parent, partition, ..
+        } => {
+            creates.push(ObjectId::Partition(partition.clone()));
+            needs.push(ObjectId::Table(parent.clone()));
+            needs.push(ObjectId::Table(partition.clone()));
         }
         Statement::RenameTable { from, to } => {
             removes.push(ObjectId::Table(from.clone()));
@@ -500,7 +514,8 @@ fn created(
         | Statement::DropTable(_)
         | Statement::DropIndex { .. }
         | Statement::DropView(_)
-        | Statement::DropTrigger { .. } => {}
+        | Statement::DropTrigger { .. }
+        | Statement::DetachPartition { .. } => {}
     }
 }
 
@@ -602,6 +617,12 @@ fn dropped(
             if let Some((table, index)) = found {
                 cx.index(&table.name, index, needs);
             }
+        }
+        Statement::DetachPartition { parent, partition } => {
+            // Before the old parent or the partition is dropped, renamed or re-created.
+            removes.push(ObjectId::Partition(partition.clone()));
+            needs.push(ObjectId::Table(parent.clone()));
+            needs.push(ObjectId::Table(partition.clone()));
         }
         Statement::DropView(name) => {
             removes.push(ObjectId::View(name.clone()));

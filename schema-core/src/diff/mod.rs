@@ -31,6 +31,7 @@ mod function;
 mod index;
 mod order;
 mod pair;
+mod partition;
 mod plan;
 mod rebuild;
 mod schema;
@@ -61,6 +62,10 @@ struct Planner<'a> {
     pairs: Vec<TablePair<'a>>,
     created_tables: Vec<&'a Table>,
     dropped_tables: Vec<&'a Table>,
+    /// Old tables (by name) dropped and created again because their partitioning changes in a
+    /// way PostgreSQL cannot alter (see [`partition::repartitioned`]); also in
+    /// `dropped_tables`, their new selves in `created_tables`.
+    recreated_tables: BTreeSet<QualifiedName>,
     /// Old tables (by old name) whose columns change type or go away, with those columns'
     /// old names: views and triggers that use them must be rebuilt.
     reshaped: BTreeMap<QualifiedName, BTreeSet<String>>,
@@ -107,6 +112,14 @@ impl<'a> Planner<'a> {
                 }
             }
         }
+        // A table whose partition key changes is dropped and created again, not altered.
+        let recreated_tables = partition::repartitioned(new, &matched);
+        for m in &mut matched {
+            if m.is_some_and(|ot| recreated_tables.contains(&ot.name)) {
+                claimed.remove(&m.expect("checked").name);
+                *m = None;
+            }
+        }
         let mut pairs = Vec::new();
         let mut created_tables = Vec::new();
         for (i, table) in new.tables.iter().enumerate() {
@@ -131,6 +144,7 @@ impl<'a> Planner<'a> {
             pairs,
             created_tables,
             dropped_tables,
+            recreated_tables,
             reshaped: BTreeMap::new(),
             rebuilt_enums: BTreeSet::new(),
             rebuilt_functions: BTreeSet::new(),

@@ -150,6 +150,8 @@ impl<'a> Planner<'a> {
             order.push(table);
         }
         for table in order {
+            // A new partition key: the table (with its partitions) goes and comes back empty.
+            let recreated = self.recreated_tables.contains(&table.name);
             self.emit(
                 Phase::DropTables,
                 Change::new(
@@ -158,6 +160,7 @@ impl<'a> Planner<'a> {
                     [Statement::DropTable(table.name.clone())],
                 )
                 .hazard(Hazard::DeletesData)
+                .hazard_if(recreated, Hazard::RecreatesObject)
                 .lock(LockLevel::AccessExclusive),
             );
         }
@@ -185,6 +188,26 @@ impl<'a> Planner<'a> {
                 }]),
             );
         }
+        self.partition_membership(i);
+        // A partition's columns are its parent's: PostgreSQL applies the parent's column
+        // changes to it (and refuses them on the partition itself).
+        if new.partition_of.is_none() {
+            self.table_columns(i);
+        }
+        self.table_constraints(i);
+        self.table_indexes(i);
+        self.comment(
+            ObjectRef::new(ObjectKind::Table, name),
+            CommentTarget::Table(name.clone()),
+            &old.comment,
+            &new.comment,
+        );
+    }
+
+    /// Columns renamed, added, changed and dropped.
+    fn table_columns(&mut self, i: usize) {
+        let (old, new) = (self.pairs[i].old, self.pairs[i].new);
+        let name = &new.name;
         // Columns renamed (after the table rename: by the new table name).
         let columns = self.pairs[i].columns.clone();
         for (oc, nc) in &columns {
@@ -239,13 +262,5 @@ impl<'a> Planner<'a> {
                 .lock(LockLevel::AccessExclusive),
             );
         }
-        self.table_constraints(i);
-        self.table_indexes(i);
-        self.comment(
-            ObjectRef::new(ObjectKind::Table, name),
-            CommentTarget::Table(name.clone()),
-            &old.comment,
-            &new.comment,
-        );
     }
 }

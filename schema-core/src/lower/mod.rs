@@ -5,10 +5,12 @@
 //! Per table ([`table`]): column constraints are already table constraints on their column
 //! (see [`TableDef::column`](crate::builder::TableDef::column)); implied `NOT NULL`s are set
 //! and unnamed constraints and indexes get PostgreSQL's names ([`names`] holds what is
-//! taken). Then [`references`] points foreign keys written without columns at the target's
-//! primary key, wherever the target is declared.
+//! taken). Then partitions take their parent's columns ([`partitions`]), and [`references`]
+//! points foreign keys written without columns at the target's primary key, wherever the
+//! target is declared.
 
 mod names;
+pub(crate) mod partitions;
 mod references;
 mod table;
 
@@ -24,6 +26,7 @@ pub(crate) fn lower(mut objects: Schema, tables: Vec<TableDef>) -> Schema {
         .into_iter()
         .map(|def| table::lower_table(def, &mut taken))
         .collect();
+    partitions::inherit_columns(&mut objects.tables);
     references::resolve_implied_references(&mut objects);
     objects
 }

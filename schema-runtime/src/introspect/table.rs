@@ -61,5 +61,7 @@ pub(super) fn from_relation_row(row: &Row, name: QualifiedName, found: &mut Foun
         indexes: Vec::new(),
         comment: row.get(4),
         renamed_from: None,
+        partition_by: None,
+        partition_of: None,
     });
 }
