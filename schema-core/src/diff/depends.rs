@@ -156,6 +156,8 @@ impl<'a> Catalog<'a> {
             } => {
                 columns(cols, out);
                 out.push(ObjectId::Table(ref_table.clone()));
+                // PostgreSQL ties the key to each partition of a partitioned target too.
+                out.extend(self.partitions_below(ref_table).map(ObjectId::Table));
                 out.extend(
                     ref_columns
                         .iter()
@@ -166,6 +168,21 @@ impl<'a> Catalog<'a> {
                 }
             }
         }
+    }
+
+    /// Every partition below `table`, at any depth.
+    fn partitions_below(&self, table: &QualifiedName) -> impl Iterator<Item = QualifiedName> {
+        let mut found: Vec<QualifiedName> = Vec::new();
+        let mut queue = vec![table.clone()];
+        while let Some(parent) = queue.pop() {
+            for p in self.schema.partitions_of(&parent) {
+                if !found.contains(&p.name) && &p.name != table {
+                    found.push(p.name.clone());
+                    queue.push(p.name.clone());
+                }
+            }
+        }
+        found.into_iter()
     }
 
     fn index(&self, table: &QualifiedName, index: &Index, out: &mut Vec<ObjectId>) {
@@ -576,6 +593,7 @@ fn dropped(
                     if let ConstraintKind::ForeignKey { ref_table, .. } = &fk.kind {
                         if !removed_constraints.contains(&own) {
                             needs.push(ObjectId::Table(ref_table.clone()));
+                            needs.extend(cx.partitions_below(ref_table).map(ObjectId::Table));
                         }
                     }
                 }

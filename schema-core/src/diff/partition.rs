@@ -91,9 +91,9 @@ pub(crate) fn same_bound(a: &PartitionBound, b: &PartitionBound) -> bool {
 }
 
 impl<'a> Planner<'a> {
-    /// A matched table whose parent or bound changes: detached from where it was, attached
-    /// where it is declared. A plain table that becomes a partition is attached; a partition
-    /// that becomes a plain table is detached.
+    /// A matched table whose parent or bound changes: detached from where it was (before the
+    /// old parent is dropped or renamed), attached where it is declared. A plain table that
+    /// becomes a partition is attached; a partition that becomes a plain table is detached.
     pub(super) fn partition_membership(&mut self, i: usize) {
         let (old, new) = (self.pairs[i].old, self.pairs[i].new);
         let unchanged = match (&old.partition_of, &new.partition_of) {
@@ -107,6 +107,34 @@ impl<'a> Planner<'a> {
             return;
         }
         let object = ObjectRef::new(ObjectKind::Table, &new.name);
+        // A new bound under the same parent: detached and attached again in one change,
+        // applied or withheld whole (by the new names: it runs after renames).
+        if let (Some(o), Some(n)) = (&old.partition_of, &new.partition_of) {
+            if self.new_table_name(&o.parent) == n.parent {
+                let detach = Statement::DetachPartition {
+                    parent: n.parent.clone(),
+                    partition: new.name.clone(),
+                };
+                let attach = |bound: &PartitionBound| Statement::AttachPartition {
+                    parent: n.parent.clone(),
+                    partition: new.name.clone(),
+                    bound: bound.clone(),
+                };
+                self.emit(
+                    Phase::Tables,
+                    Change::new(
+                        object,
+                        ChangeKind::Alter,
+                        [detach.clone(), attach(&n.bound)],
+                    )
+                    .hazard(Hazard::DetachesPartition)
+                    .hazard(Hazard::AttachesPartition)
+                    .lock(LockLevel::AccessExclusive)
+                    .inverse([detach, attach(&o.bound)]),
+                );
+                return;
+            }
+        }
         if let Some(of) = &old.partition_of {
             self.emit(
                 Phase::DropTables,
@@ -147,6 +175,33 @@ impl<'a> Planner<'a> {
                 }]),
             );
         }
+    }
+
+    /// The parent to detach an old partition from before it is dropped: PostgreSQL refuses
+    /// to drop a partition of a table a foreign key references ("other objects depend on
+    /// it"), while `DETACH PARTITION` checks the key and lets it go. `None` when the parent
+    /// goes too, or nothing references the tree the partition is in.
+    pub(super) fn detach_before_drop(&self, table: &Table) -> Option<QualifiedName> {
+        let parent = &table.partition_of.as_ref()?.parent;
+        if self.dropped_tables.iter().any(|t| &t.name == parent) {
+            return None;
+        }
+        let mut ancestors = vec![parent.clone()];
+        let mut at = parent.clone();
+        while let Some(of) = self.old.table(&at).and_then(|t| t.partition_of.as_ref()) {
+            if ancestors.contains(&of.parent) {
+                break;
+            }
+            ancestors.push(of.parent.clone());
+            at = of.parent.clone();
+        }
+        let referenced = self.old.tables.iter().any(|t| {
+            t.constraints.iter().any(|c| {
+                matches!(&c.kind, ConstraintKind::ForeignKey { ref_table, .. }
+                    if ancestors.contains(ref_table))
+            })
+        });
+        referenced.then(|| parent.clone())
     }
 
     /// True if the new table `name` is partitioned: its indexes are built on every partition

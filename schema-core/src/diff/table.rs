@@ -152,12 +152,20 @@ impl<'a> Planner<'a> {
         for table in order {
             // A new partition key: the table (with its partitions) goes and comes back empty.
             let recreated = self.recreated_tables.contains(&table.name);
+            let mut statements = Vec::new();
+            if let Some(parent) = self.detach_before_drop(table) {
+                statements.push(Statement::DetachPartition {
+                    parent,
+                    partition: table.name.clone(),
+                });
+            }
+            statements.push(Statement::DropTable(table.name.clone()));
             self.emit(
                 Phase::DropTables,
                 Change::new(
                     ObjectRef::new(ObjectKind::Table, &table.name),
                     ChangeKind::Drop,
-                    [Statement::DropTable(table.name.clone())],
+                    statements,
                 )
                 .hazard(Hazard::DeletesData)
                 .hazard_if(recreated, Hazard::RecreatesObject)

@@ -20,7 +20,9 @@ use crate::model::Schema;
 /// The model of `objects` (every kind but tables, as declared) plus `tables` lowered, in
 /// declaration order. Every name declared anywhere is reserved before any is derived, so a
 /// derived name never takes one the user chose.
-pub(crate) fn lower(mut objects: Schema, tables: Vec<TableDef>) -> Schema {
+pub(crate) fn lower(mut objects: Schema, mut tables: Vec<TableDef>) -> Schema {
+    // A partition's checks are named after its columns, which are its parent's.
+    partitions::inherit_declared_columns(&mut tables);
     let mut taken = names::TakenNames::reserve_declared(&objects, &tables);
     objects.tables = tables
         .into_iter()

@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::builder::TableDef;
 use crate::model::{Column, QualifiedName, Table};
 
 /// Copies each partition's columns from the top of its partition tree (a partition of a
@@ -38,6 +39,17 @@ pub(super) fn inherit_columns(tables: &mut [Table]) {
     }
     for (i, columns) in copies {
         tables[i].columns = columns;
+    }
+}
+
+/// [`inherit_columns`] on the declarations, before they are lowered: what names derive from
+/// (a check on one column is named after it) must see a partition's columns. Lowering copies
+/// them again afterwards, with what lowering derived (`NOT NULL` from the parent's key).
+pub(super) fn inherit_declared_columns(defs: &mut [TableDef]) {
+    let mut tables: Vec<Table> = defs.iter().map(|d| d.table.clone()).collect();
+    inherit_columns(&mut tables);
+    for (def, table) in defs.iter_mut().zip(tables) {
+        def.table.columns = table.columns;
     }
 }
 
