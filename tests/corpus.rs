@@ -123,6 +123,44 @@ fn corpus_pairs_converge() {
 
 type StepResult<T> = Result<T, (&'static str, String)>;
 
+/// `pgdecl inspect` of pagila (declarative partitioning: `payment` by month) prints the
+/// partitioned table and each partition with its bound, and reports no partition as not
+/// modelled. Opt-in like the pairs (`PGDECL_CORPUS`).
+#[test]
+fn pagila_inspect_prints_the_partitions() {
+    let Some(root) = std::env::var_os("PGDECL_CORPUS").filter(|v| !v.is_empty()) else {
+        eprintln!("corpus: skipped (set PGDECL_CORPUS to the practice corpus directory to run it)");
+        return;
+    };
+    let root = PathBuf::from(root);
+    let folder = root.join("pagila");
+    if !folder.join("versions/v2022.sql").is_file() {
+        eprintln!("corpus: no pagila/versions/v2022.sql, skipped");
+        return;
+    }
+    let db = TestServer::shared()
+        .create_database("corpus_pagila_inspect")
+        .unwrap();
+    load(&root.join("load.sh"), &folder, &db, "v2022").unwrap();
+    let out = pgdecl(&["inspect", db.url()]);
+    assert!(out.status.success(), "{}", failure_text(&out));
+    let source = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        source.contains("table payment partition by range (payment_date) {"),
+        "{source}"
+    );
+    for month in 1..=7 {
+        let line = format!(
+            "table payment_p2022_{month:02} partition of payment for values from (\"2022-{month:02}-01"
+        );
+        assert!(source.contains(&line), "no `{line}` in:\n{source}");
+    }
+    assert!(
+        !source.lines().any(|l| l.starts_with("//") && l.contains("partition")),
+        "{source}"
+    );
+}
+
 /// Loads, plans, applies and compares one pair. The databases are kept for inspection when
 /// the pair fails (on an external server; a throwaway cluster goes away with the process).
 fn run_pair(load_sh: &Path, folder: &Path, name: &str, a: &str, b: &str) -> StepResult<()> {
