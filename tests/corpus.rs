@@ -156,7 +156,9 @@ fn pagila_inspect_prints_the_partitions() {
         assert!(source.contains(&line), "no `{line}` in:\n{source}");
     }
     assert!(
-        !source.lines().any(|l| l.starts_with("//") && l.contains("partition")),
+        !source
+            .lines()
+            .any(|l| l.starts_with("//") && l.contains("partition")),
         "{source}"
     );
 }

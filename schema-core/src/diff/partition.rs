@@ -204,6 +204,22 @@ impl<'a> Planner<'a> {
         referenced.then(|| parent.clone())
     }
 
+    /// What creating the new partition `table` costs on a parent that exists: PostgreSQL locks
+    /// the parent ACCESS EXCLUSIVE for `CREATE TABLE ... PARTITION OF`, and scans its default
+    /// partition (if any) for rows the new bound takes. `None` for a table that is no
+    /// partition, or whose parent is new too; else whether a default partition gets scanned.
+    pub(super) fn partition_on_live_parent(&self, table: &Table) -> Option<bool> {
+        let of = table.partition_of.as_ref()?;
+        let live_parent = self.pairs.iter().find(|p| p.new.name == of.parent)?;
+        let default_scanned = of.bound != PartitionBound::Default
+            && self.pairs.iter().any(|p| {
+                p.old.partition_of.as_ref().is_some_and(|o| {
+                    o.parent == live_parent.old.name && o.bound == PartitionBound::Default
+                })
+            });
+        Some(default_scanned)
+    }
+
     /// True if the new table `name` is partitioned: its indexes are built on every partition
     /// at once (never `CONCURRENTLY`), its keys added without `USING INDEX`.
     pub(super) fn is_partitioned(&self, name: &QualifiedName) -> bool {

@@ -21,15 +21,19 @@ impl<'a> Planner<'a> {
 
     pub(super) fn create_table(&mut self, table: &'a Table) {
         let object = ObjectRef::new(ObjectKind::Table, &table.name);
-        self.emit(
-            Phase::Tables,
-            Change::new(
-                object,
-                ChangeKind::Create,
-                [Statement::CreateTable(table.clone())],
-            )
-            .inverse([Statement::DropTable(table.name.clone())]),
-        );
+        let mut create = Change::new(
+            object,
+            ChangeKind::Create,
+            [Statement::CreateTable(table.clone())],
+        )
+        .inverse([Statement::DropTable(table.name.clone())]);
+        // A new partition of a table that exists locks it, and may scan its default partition.
+        if let Some(scans_default) = self.partition_on_live_parent(table) {
+            create = create
+                .lock(LockLevel::AccessExclusive)
+                .hazard_if(scans_default, Hazard::AttachesPartition);
+        }
+        self.emit(Phase::Tables, create);
         for fk in foreign_keys(table) {
             self.emit(
                 Phase::ForeignKeys,

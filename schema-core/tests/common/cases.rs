@@ -775,15 +775,15 @@ pub fn all() -> Vec<Case> {
         Schema::default(),
         super::partitions(),
     ));
+    // A new partition locks its parent, and scans the default partition when there is one.
+    let rest = || TableDef::new("metrics_rest").partition_of("metrics", PartitionBound::Default);
     cases.push(case(
         "partition_add",
-        metrics(by_day(), &|b| b.table(year(2025))),
+        metrics(by_day(), &|b| b.table(year(2025)).table(rest())),
         metrics(by_day(), &|b| {
             b.table(year(2025))
                 .table(year(2026).index(IndexDef::on_columns(["device"])))
-                .table(
-                    TableDef::new("metrics_rest").partition_of("metrics", PartitionBound::Default),
-                )
+                .table(rest())
         }),
     ));
     // Indexes and keys of a partitioned table are built in one transactional statement each,
