@@ -262,3 +262,44 @@ fn a_partition_that_moves_keeps_its_rows() {
     assert_eq!(rows, 2);
     assert!(plan(&mut client, &wider, &[]).unwrap().is_empty());
 }
+
+/// Bounds the macro cannot order (text compares by collation) are PostgreSQL's to refuse: the
+/// run-time error names the partition, the one it overlaps, and what to change.
+#[test]
+fn an_overlap_only_the_server_can_see_is_a_clear_error() {
+    let db = TestServer::shared()
+        .create_database("partitions_overlap")
+        .unwrap();
+    let mut client = db.connect();
+    let schema = Schema::builder()
+        .table(
+            TableDef::new("names")
+                .column(ColumnDef::new("name", t("text")))
+                .partition_by(PartitionKey::range(["name"])),
+        )
+        .table(
+            TableDef::new("names_a_m")
+                .partition_of("names", PartitionBound::range(["'a'"], ["'m'"])),
+        )
+        .table(
+            TableDef::new("names_b_z")
+                .partition_of("names", PartitionBound::range(["'b'"], ["'z'"])),
+        )
+        .try_build()
+        .expect("the macro cannot order text bounds: no finding");
+    let err = converge(&mut client, &schema, &Policy::new(Mode::Apply)).unwrap_err();
+    let text = format!("{err}");
+    assert!(text.contains("names_b_z"), "{text}");
+    assert!(
+        text.contains("would overlap partition \"names_a_m\""),
+        "{text}"
+    );
+    let tables: i64 = client
+        .query_one(
+            "SELECT count(*) FROM pg_class WHERE relname LIKE 'names%'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(tables, 0, "nothing applied");
+}
