@@ -115,9 +115,11 @@ impl<'a> Planner<'a> {
         // A table whose partition key changes is dropped and created again, not altered.
         let recreated_tables = partition::repartitioned(new, &matched);
         for m in &mut matched {
-            if m.is_some_and(|ot| recreated_tables.contains(&ot.name)) {
-                claimed.remove(&m.expect("checked").name);
-                *m = None;
+            if let Some(ot) = *m {
+                if recreated_tables.contains(&ot.name) {
+                    claimed.remove(&ot.name);
+                    *m = None;
+                }
             }
         }
         let mut pairs = Vec::new();
