@@ -34,7 +34,16 @@ pub(super) fn inherit_columns(tables: &mut [Table]) {
             }
         };
         if let Some(root) = root {
-            copies.push((i, tables[root].columns.clone()));
+            // A comment stays on the parent's column: PostgreSQL does not copy it.
+            let columns = tables[root]
+                .columns
+                .iter()
+                .map(|c| Column {
+                    comment: None,
+                    ..c.clone()
+                })
+                .collect();
+            copies.push((i, columns));
         }
     }
     for (i, columns) in copies {

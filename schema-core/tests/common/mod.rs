@@ -464,7 +464,7 @@ pub fn partitions() -> Schema {
                 .column(ColumnDef::new("id", ty("bigint")).not_null())
                 .column(ColumnDef::new("recorded_on", ty("date")).not_null())
                 .column(ColumnDef::new("device", ty("text")).not_null())
-                .column(ColumnDef::new("value", ty("numeric")))
+                .column(ColumnDef::new("value", ty("numeric")).comment("in the device's unit"))
                 .primary_key(["recorded_on", "id", "device"])
                 .check("value >= 0")
                 .index(IndexDef::on_columns(["device"]))
