@@ -362,6 +362,8 @@ fn literal_schema() -> Schema {
         ],
         comment: Some("People who log in.".into()),
         renamed_from: None,
+        partition_by: None,
+        partition_of: None,
     };
     let orgs = Table {
         name: QualifiedName::public("orgs"),
@@ -396,6 +398,8 @@ fn literal_schema() -> Schema {
         indexes: vec![],
         comment: None,
         renamed_from: None,
+        partition_by: None,
+        partition_of: None,
     };
     let events = Table {
         name: QualifiedName::new("audit", "events"),
@@ -449,6 +453,8 @@ fn literal_schema() -> Schema {
         )],
         comment: None,
         renamed_from: None,
+        partition_by: None,
+        partition_of: None,
     };
     Schema {
         extensions: vec![Extension {
@@ -608,4 +614,62 @@ fn same_names_as_the_builder_where_order_and_include_matter() {
     );
     let indexes: Vec<&str> = t.indexes.iter().map(|i| i.name.as_str()).collect();
     assert_eq!(indexes, ["t_lower_lower1_a_idx", "t_b_id_idx"]);
+}
+
+mod partitioned {
+    pgdecl::schema! {
+        table payment_2025 partition of payment for values from ("2025-01-01") to ("2026-01-01") {
+            index on (amount),
+            check "amount > 0",
+        }
+        table payment partition by range (paid_on) {
+            id bigserial,
+            paid_on date not null,
+            amount numeric not null,
+            primary key (paid_on, id),
+        }
+        table payment_rest partition of payment default partition by hash (id);
+        table payment_rest_0 partition of payment_rest for values with (modulus 1, remainder 0);
+    }
+}
+
+/// Partitions as the builder declares them: the same parent, bound and key, and the same
+/// columns (the parent's, with what the parent's key implies) and derived names.
+#[test]
+fn same_partitions_as_the_builder() {
+    use pgdecl::{PartitionBound, PartitionKey};
+    let built = Schema::builder()
+        .table(
+            TableDef::new("payment_2025")
+                .partition_of(
+                    "payment",
+                    PartitionBound::range(["'2025-01-01'"], ["'2026-01-01'"]),
+                )
+                .index(IndexDef::on_columns(["amount"]))
+                .check("amount > 0"),
+        )
+        .table(
+            TableDef::new("payment")
+                .column(ColumnDef::new("id", ty("bigserial")))
+                .column(ColumnDef::new("paid_on", ty("date")).not_null())
+                .column(ColumnDef::new("amount", ty("numeric")).not_null())
+                .primary_key(["paid_on", "id"])
+                .partition_by(PartitionKey::range(["paid_on"])),
+        )
+        .table(
+            TableDef::new("payment_rest")
+                .partition_of("payment", PartitionBound::Default)
+                .partition_by(PartitionKey::hash(["id"])),
+        )
+        .table(
+            TableDef::new("payment_rest_0")
+                .partition_of("payment_rest", PartitionBound::hash(1, 0)),
+        )
+        .build();
+    assert_eq!(*partitioned::SCHEMA, built);
+    let partition = &built.tables[0];
+    assert_eq!(partition.columns, built.tables[1].columns);
+    assert_eq!(partition.constraints[0].name, "payment_2025_amount_check");
+    assert_eq!(partition.indexes[0].name, "payment_2025_amount_idx");
+    assert_eq!(partitioned::payment_rest_0::paid_on, "paid_on");
 }

@@ -41,6 +41,23 @@ CREATE INDEX users_clamped ON "Users" (clamp(score));
 CREATE TABLE audit.events (id bigserial PRIMARY KEY, user_id bigint REFERENCES "Users" (id), at timestamptz NOT NULL DEFAULT now());
 CREATE TRIGGER users_touch BEFORE UPDATE OF name, role OR INSERT ON "Users" FOR EACH ROW WHEN (NEW.name IS NOT NULL) EXECUTE FUNCTION touch('x');
 CREATE VIEW active_users AS SELECT id, "E-mail" FROM "Users" WHERE status = 'a';
+CREATE TABLE measurements (city_id int NOT NULL, logdate date NOT NULL, peak int, kind text, PRIMARY KEY (city_id, logdate)) PARTITION BY RANGE (logdate);
+COMMENT ON TABLE measurements IS 'partitioned by day';
+CREATE INDEX measurements_peak_idx ON measurements (peak);
+CREATE TRIGGER measurements_same BEFORE UPDATE ON measurements FOR EACH ROW EXECUTE FUNCTION suppress_redundant_updates_trigger();
+ALTER TABLE measurements ADD CONSTRAINT measurements_peak_check CHECK (peak < 1000);
+CREATE TABLE measurements_2025 PARTITION OF measurements FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+CREATE TABLE measurements_rest PARTITION OF measurements DEFAULT PARTITION BY HASH (city_id);
+CREATE TABLE measurements_rest_0 PARTITION OF measurements_rest FOR VALUES WITH (MODULUS 2, REMAINDER 0);
+CREATE TABLE measurements_rest_1 PARTITION OF measurements_rest (CONSTRAINT peak_positive CHECK (peak > 0)) FOR VALUES WITH (MODULUS 2, REMAINDER 1);
+CREATE INDEX ON measurements_rest_1 (kind);
+CREATE TABLE readings (city_id int, logdate date, FOREIGN KEY (city_id, logdate) REFERENCES measurements);
+CREATE TABLE events (id bigint, kind text COLLATE "C", at timestamptz) PARTITION BY LIST (kind);
+CREATE TABLE events_a PARTITION OF events FOR VALUES IN ('a', 'it''s', NULL);
+CREATE TABLE events_at PARTITION OF events FOR VALUES IN ('b') PARTITION BY RANGE (at);
+CREATE TABLE events_at_2025 PARTITION OF events_at FOR VALUES FROM ('2025-01-01 00:00+02') TO ('2026-01-01');
+CREATE TABLE ranged (a int, b text) PARTITION BY RANGE (a, lower(b) text_pattern_ops);
+CREATE TABLE ranged_low PARTITION OF ranged FOR VALUES FROM (MINVALUE, MINVALUE) TO (-5, 'x');
 "#;
 
 #[test]

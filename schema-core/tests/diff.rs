@@ -87,6 +87,7 @@ fn every_fixture_diffs_empty_against_itself() {
         common::views(),
         common::comments(),
         common::hostile(),
+        common::partitions(),
         common::every_feature(),
     ] {
         let plan = diff(&schema, &schema);

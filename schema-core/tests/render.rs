@@ -32,6 +32,7 @@ feature!(triggers);
 feature!(views);
 feature!(comments);
 feature!(hostile);
+feature!(partitions);
 
 /// The top-level `;` of a script, as PostgreSQL's lexer sees them (not those inside quoted
 /// identifiers, string literals or dollar quotes).

@@ -60,6 +60,23 @@ fn find(spans: &Spans, location: &Location, subject: Option<&str>) -> Option<Sp>
             match part {
                 TablePart::Name => Some(t.name),
                 TablePart::RenamedFrom => t.renamed_from.or(Some(t.name)),
+                TablePart::PartitionParent => t.partition_parent.or(Some(t.name)),
+                TablePart::PartitionBound => t.partition_bound.or(Some(t.name)),
+                TablePart::PartitionKey(e) => match t.partition_key.get(e) {
+                    Some(element) => Some(
+                        subject
+                            .and_then(|name| {
+                                let name = name.to_lowercase();
+                                element
+                                    .idents
+                                    .iter()
+                                    .find(|(ident, _)| *ident == name)
+                                    .map(|(_, sp)| *sp)
+                            })
+                            .unwrap_or(element.span),
+                    ),
+                    None => t.partition_by.or(Some(t.name)),
+                },
             }
         }
         Location::Column {

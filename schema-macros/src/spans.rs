@@ -57,7 +57,15 @@ pub struct TableSpans {
     pub name: Sp,
     /// Its `renamed_from` name.
     pub renamed_from: Option<Sp>,
-    /// Parallel to `Table::columns`.
+    /// The parent of its `partition of`.
+    pub partition_parent: Option<Sp>,
+    /// Its partition bound.
+    pub partition_bound: Option<Sp>,
+    /// Its `partition by STRATEGY`.
+    pub partition_by: Option<Sp>,
+    /// Each element of its partition key.
+    pub partition_key: Vec<ElementSpans>,
+    /// Parallel to `Table::columns` (for a partition: its parent's, as lowering copies them).
     pub columns: Vec<ColumnSpans>,
     /// Parallel to `Table::constraints`.
     pub constraints: Vec<ConstraintSpans>,
@@ -66,6 +74,7 @@ pub struct TableSpans {
 }
 
 /// A column's spans.
+#[derive(Clone)]
 pub struct ColumnSpans {
     /// Its name.
     pub name: Sp,

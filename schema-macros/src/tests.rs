@@ -491,3 +491,113 @@ fn builder_try_build_rejects_with_the_macros_code() {
         assert!(error.contains(&format!("[{}]", diagnostic.code)), "{error}");
     }
 }
+
+#[test]
+fn partitioned_tables_and_partitions() {
+    use schema_core::model::{IndexTarget, PartitionBound, PartitionStrategy};
+
+    let s = ok(r#"
+        table payment_p2022_01 partition of payment for values from ("2022-01-01") to ("2022-02-01") {
+            index on (customer_id),
+        }
+        table payment partition by range (payment_date) {
+            payment_id bigint not null,
+            customer_id int not null,
+            payment_date timestamptz not null,
+            kind text,
+            primary key (payment_date, payment_id, kind),
+        }
+        table payment_rest partition of payment default partition by list (kind);
+        table payment_rest_a partition of payment_rest for values in ("a", null, 1, -2, true);
+        table h partition by hash (customer_id text_pattern_ops, "abs(customer_id)") { customer_id int }
+        table h0 partition of h for values with (modulus 4, remainder 3);
+        table r partition by range (n) { n int }
+        table r0 partition of r for values from (minvalue) to (maxvalue);
+        table ev partition by list ("lower(kind)") { kind text }
+    "#);
+    let p = &s.tables[0];
+    let of = p.partition_of.as_ref().unwrap();
+    assert_eq!(of.parent.name, "payment");
+    assert_eq!(
+        of.bound,
+        PartitionBound::range(["'2022-01-01'"], ["'2022-02-01'"])
+    );
+    let columns: Vec<&str> = p.columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(
+        columns,
+        ["payment_id", "customer_id", "payment_date", "kind"]
+    );
+    assert_eq!(index_names(&s, 0), ["payment_p2022_01_customer_id_idx"]);
+    let key = s.tables[1].partition_by.as_ref().unwrap();
+    assert_eq!(key.strategy, PartitionStrategy::Range);
+    assert_eq!(
+        key.elements[0].target,
+        IndexTarget::Column("payment_date".into())
+    );
+    let rest = &s.tables[2];
+    assert_eq!(
+        rest.partition_of.as_ref().unwrap().bound,
+        PartitionBound::Default
+    );
+    assert_eq!(
+        s.tables[8].partition_by.as_ref().unwrap().elements[0].target,
+        IndexTarget::Expression("lower(kind)".into())
+    );
+    assert_eq!(
+        s.tables[3].partition_of.as_ref().unwrap().bound,
+        PartitionBound::list(["'a'", "NULL", "1", "-2", "true"])
+    );
+    let hash = s.tables[4].partition_by.as_ref().unwrap();
+    assert_eq!(
+        hash.elements[0].opclass.as_deref(),
+        Some("text_pattern_ops")
+    );
+    assert_eq!(
+        s.tables[5].partition_of.as_ref().unwrap().bound,
+        PartitionBound::hash(4, 3)
+    );
+    assert_eq!(
+        s.tables[7].partition_of.as_ref().unwrap().bound,
+        PartitionBound::range(["MINVALUE"], ["MAXVALUE"])
+    );
+    // The partition gets a module with its parent's column constants.
+    let out = expand::expand(
+        syn::parse_str(
+            "table p partition by list (k) { k int } table p1 partition of p for values in (1);",
+        )
+        .unwrap(),
+    )
+    .to_string();
+    assert!(!out.contains("compile_error"), "{out}");
+    assert!(out.contains("pub mod p1"), "{out}");
+}
+
+#[test]
+fn partition_errors_point_at_their_clause() {
+    let (_, errors) = run(r#"
+        table t partition by range (n) { n int }
+        table a partition of t for values in (1);
+        table b partition of t for values from (1) to (2) { x int, }
+        table c partition of t for values frm (1);
+        table d partition by rang (n) { n int }
+        table e partition of t for values from ('x') to (2);
+    "#);
+    assert_eq!(errors.len(), 5, "{errors:#?}");
+    assert!(
+        errors[0].contains("cannot declare column `x`"),
+        "{errors:#?}"
+    );
+    assert!(
+        errors[1].contains("expected one of `from`, `in`, `with`"),
+        "{errors:#?}"
+    );
+    assert!(errors[2].contains("did you mean `range`?"), "{errors:#?}");
+    assert!(
+        errors[3].contains("expected a partition bound value"),
+        "{errors:#?}"
+    );
+    assert!(
+        errors[4].contains("[partition-bound-mismatch]"),
+        "{errors:#?}"
+    );
+}

@@ -226,6 +226,9 @@ fn map_schema(
     }
     for t in &mut out.tables {
         t.name = q(&t.name);
+        if let Some(of) = &mut t.partition_of {
+            of.parent = q(&of.parent);
+        }
         for c in &mut t.columns {
             c.data_type = ty(&c.data_type);
         }
@@ -262,6 +265,11 @@ fn map_expressions(schema: &mut Schema, f: &mut dyn FnMut(&mut String)) {
         for c in &mut t.constraints {
             if let ConstraintKind::Check { expr } = &mut c.kind {
                 f(expr);
+            }
+        }
+        for e in t.partition_by.iter_mut().flat_map(|k| &mut k.elements) {
+            if let IndexTarget::Expression(x) = &mut e.target {
+                f(x);
             }
         }
         for i in &mut t.indexes {

@@ -1,7 +1,8 @@
 //! Reading back the few catalog facts PostgreSQL only offers as text: function argument
-//! lists, function results and trigger `WHEN` clauses.
+//! lists, function results, trigger `WHEN` clauses, partition bounds and the expressions of a
+//! partition key.
 
-use schema_core::model::{ArgMode, FunctionArg, Returns};
+use schema_core::model::{ArgMode, FunctionArg, PartitionBound, Returns};
 use schema_core::DataType;
 
 /// The characters of `s` outside single and double quotes, each with its byte index and the
@@ -55,6 +56,78 @@ fn split_top_level(s: &str) -> Vec<&str> {
     }
     parts.push(&s[start..]);
     parts
+}
+
+/// `(inner) rest`: the contents of the parenthesized group `s` starts with, and what follows.
+fn parenthesized(s: &str) -> Option<(&str, &str)> {
+    if !s.starts_with('(') {
+        return None;
+    }
+    let (close, _, _) = outside_quotes(s).find(|&(_, c, depth)| c == ')' && depth == 0)?;
+    Some((&s[1..close], &s[close + 1..]))
+}
+
+/// The values of a bound list, `'a', 1, MINVALUE`, each trimmed.
+fn bound_values(list: &str) -> Vec<String> {
+    split_top_level(list)
+        .into_iter()
+        .map(|v| v.trim().to_string())
+        .collect()
+}
+
+/// Parses `pg_get_expr(relpartbound, oid)`: `DEFAULT`, `FOR VALUES IN (...)`, `FOR VALUES
+/// FROM (...) TO (...)` or `FOR VALUES WITH (modulus m, remainder r)`. Values stay as printed
+/// (`'2022-01-01 00:00:00+00'`, `MINVALUE`, `NULL`).
+pub fn partition_bound(text: &str) -> Option<PartitionBound> {
+    let text = text.trim();
+    if text == "DEFAULT" {
+        return Some(PartitionBound::Default);
+    }
+    let spec = text.strip_prefix("FOR VALUES ")?;
+    if let Some(rest) = spec.strip_prefix("IN ") {
+        let (values, rest) = parenthesized(rest)?;
+        return rest
+            .trim()
+            .is_empty()
+            .then(|| PartitionBound::List(bound_values(values)));
+    }
+    if let Some(rest) = spec.strip_prefix("FROM ") {
+        let (from, rest) = parenthesized(rest)?;
+        let (to, rest) = parenthesized(rest.trim_start().strip_prefix("TO ")?)?;
+        return rest.trim().is_empty().then(|| PartitionBound::Range {
+            from: bound_values(from),
+            to: bound_values(to),
+        });
+    }
+    let (args, rest) = parenthesized(spec.strip_prefix("WITH ")?)?;
+    if !rest.trim().is_empty() {
+        return None;
+    }
+    let mut modulus = None;
+    let mut remainder = None;
+    for arg in split_top_level(args) {
+        let (key, value) = arg.trim().split_once(' ')?;
+        let value: u32 = value.trim().parse().ok()?;
+        match key.to_ascii_lowercase().as_str() {
+            "modulus" => modulus = Some(value),
+            "remainder" => remainder = Some(value),
+            _ => return None,
+        }
+    }
+    Some(PartitionBound::Hash {
+        modulus: modulus?,
+        remainder: remainder?,
+    })
+}
+
+/// The expressions of a list `pg_get_expr` printed (a partition key's `partexprs`), split at
+/// the commas between them.
+pub fn expression_list(text: &str) -> Vec<String> {
+    split_top_level(text)
+        .into_iter()
+        .map(|e| e.trim().to_string())
+        .filter(|e| !e.is_empty())
+        .collect()
 }
 
 /// Splits at ` DEFAULT ` standing at top level (not inside quotes or parentheses).
@@ -318,6 +391,33 @@ mod tests {
             None
         );
         assert_eq!(explicit_array_casts("MYARRAY['a'::text]::text[]"), None);
+    }
+
+    #[test]
+    fn reads_partition_bounds() {
+        assert_eq!(partition_bound("DEFAULT"), Some(PartitionBound::Default));
+        assert_eq!(
+            partition_bound(
+                "FOR VALUES FROM ('2022-01-01 00:00:00+00', MINVALUE) TO ('it''s, (x)', MAXVALUE)"
+            ),
+            Some(PartitionBound::range(
+                ["'2022-01-01 00:00:00+00'", "MINVALUE"],
+                ["'it''s, (x)'", "MAXVALUE"]
+            ))
+        );
+        assert_eq!(
+            partition_bound("FOR VALUES IN ('x', NULL, '-5')"),
+            Some(PartitionBound::list(["'x'", "NULL", "'-5'"]))
+        );
+        assert_eq!(
+            partition_bound("FOR VALUES WITH (modulus 4, remainder 3)"),
+            Some(PartitionBound::hash(4, 3))
+        );
+        assert_eq!(partition_bound("FOR VALUES FROM (1)"), None);
+        assert_eq!(
+            expression_list("lower(b), (a + 1), f('x, y')"),
+            ["lower(b)", "(a + 1)", "f('x, y')"]
+        );
     }
 
     #[test]

@@ -265,8 +265,39 @@ fn table(out: &mut String, t: &Table) {
     if let Some(old) = &t.renamed_from {
         let _ = write!(out, " renamed_from {}", name(old));
     }
+    if let Some(of) = &t.partition_of {
+        let _ = write!(
+            out,
+            " partition of {} {}",
+            qualified(&of.parent),
+            bound(&of.bound)
+        );
+    }
+    if let Some(key) = &t.partition_by {
+        let elements: Vec<String> = key
+            .elements
+            .iter()
+            .map(|e| element(&e.target, &e.collation, &e.opclass))
+            .collect();
+        let _ = write!(
+            out,
+            " partition by {} ({})",
+            key.strategy.sql().to_lowercase(),
+            elements.join(", ")
+        );
+    }
+    // A partition has its parent's columns: only its own constraints and indexes follow.
+    if t.partition_of.is_some() && t.constraints.is_empty() && t.indexes.is_empty() {
+        out.push_str(";\n");
+        return;
+    }
     out.push_str(" {\n");
-    for c in &t.columns {
+    let own_columns: &[Column] = if t.partition_of.is_some() {
+        &[]
+    } else {
+        &t.columns
+    };
+    for c in own_columns {
         doc(out, ii, &c.comment);
         let _ = write!(out, "{ii}{} {}", name(&c.name), data_type(&c.data_type));
         if let Some(old) = &c.renamed_from {
@@ -359,19 +390,7 @@ fn table(out: &mut String, t: &Table) {
             .elements
             .iter()
             .map(|e| {
-                // The grammar reads a string-literal element as SQL, so a column Rust cannot
-                // spell is written as its quoted SQL identifier inside the literal.
-                let mut s = match &e.target {
-                    IndexTarget::Column(c) if name(c) == *c => c.clone(),
-                    IndexTarget::Column(c) => string(&schema_core::ident::quote_ident(c)),
-                    IndexTarget::Expression(x) => string(x),
-                };
-                if let Some(coll) = &e.collation {
-                    let _ = write!(s, " collate {}", string(coll));
-                }
-                if let Some(op) = &e.opclass {
-                    let _ = write!(s, " {}", name(op));
-                }
+                let mut s = element(&e.target, &e.collation, &e.opclass);
                 if e.descending {
                     s.push_str(" desc");
                 }
@@ -398,9 +417,98 @@ fn table(out: &mut String, t: &Table) {
     let _ = writeln!(out, "{i}}}");
 }
 
+/// An index or partition key element: the column or expression, its collation and operator
+/// class. The grammar reads a string-literal element as SQL, so a column Rust cannot spell is
+/// written as its quoted SQL identifier inside the literal.
+fn element(target: &IndexTarget, collation: &Option<String>, opclass: &Option<String>) -> String {
+    let mut s = match target {
+        IndexTarget::Column(c) if name(c) == *c => c.clone(),
+        IndexTarget::Column(c) => string(&schema_core::ident::quote_ident(c)),
+        IndexTarget::Expression(x) => string(x),
+    };
+    if let Some(coll) = collation {
+        let _ = write!(s, " collate {}", string(coll));
+    }
+    if let Some(op) = opclass {
+        let _ = write!(s, " {}", name(op));
+    }
+    s
+}
+
+/// A partition bound as the grammar writes it: `for values from (..) to (..)`, `in (..)`,
+/// `with (modulus m, remainder r)` or `default`.
+fn bound(bound: &PartitionBound) -> String {
+    let values = |vs: &[String]| {
+        vs.iter()
+            .map(|v| bound_value(v))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match bound {
+        PartitionBound::Range { from, to } => {
+            format!("for values from ({}) to ({})", values(from), values(to))
+        }
+        PartitionBound::List(vs) => format!("for values in ({})", values(vs)),
+        PartitionBound::Hash { modulus, remainder } => {
+            format!("for values with (modulus {modulus}, remainder {remainder})")
+        }
+        PartitionBound::Default => "default".to_string(),
+    }
+}
+
+/// A bound value as PostgreSQL prints it, as the grammar takes it: a quoted literal becomes a
+/// Rust string of its text; keywords go lower case; numbers and `true` / `false` stay.
+fn bound_value(sql: &str) -> String {
+    let t = sql.trim();
+    if let Some(inner) = t.strip_prefix('\'').and_then(|r| r.strip_suffix('\'')) {
+        return string(&inner.replace("''", "'"));
+    }
+    match t.to_ascii_uppercase().as_str() {
+        "MINVALUE" | "MAXVALUE" | "NULL" | "TRUE" | "FALSE" => t.to_ascii_lowercase(),
+        _ => t.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn partitions_print_their_parent_and_bound() {
+        let schema = Schema::builder()
+            .table(
+                schema_core::builder::TableDef::new("t")
+                    .column(schema_core::builder::ColumnDef::new(
+                        "at",
+                        DataType::builtin("timestamp with time zone"),
+                    ))
+                    .partition_by(PartitionKey::range(["at"])),
+            )
+            .table(schema_core::builder::TableDef::new("t1").partition_of(
+                "t",
+                PartitionBound::range(["'2022-01-01 00:00:00+00'"], ["MAXVALUE"]),
+            ))
+            .build();
+        let text = to_schema_source(&schema);
+        assert!(
+            text.contains(
+                "table t partition by range (at) {\n        at timestamp with time zone,\n    }"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "table t1 partition of t for values from (\"2022-01-01 00:00:00+00\") to (maxvalue);"
+            ),
+            "{text}"
+        );
+        assert_eq!(bound_value("'it''s'"), "\"it's\"");
+        assert_eq!(bound_value("NULL"), "null");
+        assert_eq!(
+            bound(&PartitionBound::hash(4, 0)),
+            "for values with (modulus 4, remainder 0)"
+        );
+    }
 
     #[test]
     fn names_and_strings() {

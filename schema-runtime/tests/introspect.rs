@@ -220,8 +220,18 @@ fn reads_every_object_kind() {
         s.views[0].query
     );
 
-    // Partition children belong to their parent; the rest is reported, not dropped.
-    assert!(s.table(&QualifiedName::public("events_2026")).is_none());
+    // Partitioned tables and partitions are tables, with their key and bound.
+    let events = s.table(&QualifiedName::public("events")).unwrap();
+    assert_eq!(events.partition_by, Some(PartitionKey::range(["at"])));
+    let partition = s.table(&QualifiedName::public("events_2026")).unwrap();
+    assert_eq!(
+        partition.partition_of,
+        Some(PartitionOf {
+            parent: QualifiedName::public("events"),
+            bound: PartitionBound::range(["'2026-01-01'"], ["'2027-01-01'"]),
+        })
+    );
+    // The rest is reported, not dropped.
     let kinds: Vec<&str> = found.unmodeled.iter().map(|u| u.kind.as_str()).collect();
     assert!(kinds.contains(&"domain"), "{kinds:?}");
     assert!(kinds.contains(&"materialized view"), "{kinds:?}");

@@ -1,7 +1,9 @@
 //! `TableDef`: a table's columns, constraints and indexes in declaration order, the form
 //! lowering reads to derive names and lift column constraints.
 
-use crate::model::{ConstraintKind, QualifiedName, Table};
+use crate::model::{
+    ConstraintKind, PartitionBound, PartitionKey, PartitionOf, QualifiedName, Table,
+};
 
 use super::{ColumnDef, ConstraintDef, IndexDef, References};
 
@@ -36,6 +38,8 @@ impl TableDef {
                 indexes: Vec::new(),
                 comment: None,
                 renamed_from: None,
+                partition_by: None,
+                partition_of: None,
             },
             elements: Vec::new(),
         }
@@ -95,6 +99,24 @@ impl TableDef {
     /// `COMMENT ON TABLE`.
     pub fn comment(mut self, text: impl Into<String>) -> Self {
         self.table.comment = Some(text.into());
+        self
+    }
+
+    /// `PARTITION BY ...`: the table is partitioned by `key` (see [`PartitionKey::range`],
+    /// [`PartitionKey::list`], [`PartitionKey::hash`]); its rows live in its partitions.
+    pub fn partition_by(mut self, key: PartitionKey) -> Self {
+        self.table.partition_by = Some(key);
+        self
+    }
+
+    /// `PARTITION OF parent FOR VALUES ...`: the table is a partition of `parent` holding the
+    /// rows `bound` selects. Its columns are the parent's: lowering copies them (columns added
+    /// to this `TableDef` are replaced), so declare only its own constraints and indexes.
+    pub fn partition_of(mut self, parent: impl Into<QualifiedName>, bound: PartitionBound) -> Self {
+        self.table.partition_of = Some(PartitionOf {
+            parent: parent.into(),
+            bound,
+        });
         self
     }
 

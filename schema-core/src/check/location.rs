@@ -128,6 +128,12 @@ pub enum TablePart {
     Name,
     /// Its `renamed_from`.
     RenamedFrom,
+    /// The parent named in its `partition of`.
+    PartitionParent,
+    /// Its partition bound (`for values ...` or `default`).
+    PartitionBound,
+    /// The element at this index of its `partition by` key.
+    PartitionKey(usize),
 }
 
 /// A part of a [`Column`](crate::model::Column).

@@ -12,6 +12,7 @@ mod context;
 mod diagnostic;
 mod location;
 mod message;
+mod partition_values;
 mod rule;
 mod rules;
 #[cfg(test)]
@@ -76,6 +77,11 @@ const REGISTRY: &[RuleCheck] = &[
     rules::function_body::CHECK,
     rules::trigger::CHECK,
     rules::view_query_invalid::CHECK,
+    rules::partition_parent::CHECK,
+    rules::partition_key::CHECK,
+    rules::partition_bound::CHECK,
+    rules::partition_overlap::CHECK,
+    rules::partition_unique_key::CHECK,
 ];
 
 /// Every problem in `schema`, rule by rule, each rule in declaration order.
@@ -88,6 +94,15 @@ pub fn check(schema: &Schema) -> Vec<Diagnostic> {
         // A rule that reports a code it does not register would escape the registry's tests.
         debug_assert!(out[before..].iter().all(|d| rule.rules.contains(&d.code)));
     }
+    // A partition's columns are its parent's copied (see `Table::partition_of`): whatever is
+    // wrong with them is reported once, on the parent.
+    out.retain(|d| match d.location {
+        Location::Column { table, .. } => schema
+            .tables
+            .get(table)
+            .map_or(true, |t| t.partition_of.is_none()),
+        _ => true,
+    });
     out
 }
 

@@ -116,6 +116,22 @@ rules! {
         "A trigger executes a function that does not return `trigger`.",
     ViewQueryInvalid = "view-query-invalid":
         "A view's query is not one valid `SELECT`, `VALUES` or `WITH` query.",
+    PartitionParentMissing = "partition-parent-missing":
+        "A partition's parent is not a declared table (or its partition tree has no root).",
+    PartitionParentNotPartitioned = "partition-parent-not-partitioned":
+        "A table is declared a partition of a table that has no `partition by`.",
+    PartitionKeyInvalid = "partition-key-invalid":
+        "A partition key is empty, does not parse, or lists several keys for `list`.",
+    PartitionKeyColumnMissing = "partition-key-column-missing":
+        "A partition key names a column its table does not have.",
+    PartitionBoundMismatch = "partition-bound-mismatch":
+        "A partition's bound is not of the form its parent's strategy takes.",
+    PartitionBoundInvalid = "partition-bound-invalid":
+        "A partition bound holds no rows, or a value PostgreSQL does not take there.",
+    PartitionBoundOverlap = "partition-bound-overlap":
+        "Two partitions of one table hold the same rows (or hash moduli that do not divide each other).",
+    PartitionUniqueKey = "partition-unique-key":
+        "A primary key or unique constraint of a partitioned table misses a partition key column.",
 }
 
 impl fmt::Display for Rule {
@@ -160,7 +176,7 @@ mod tests {
             assert_eq!(rule.to_string(), code);
             assert!(rule.description().ends_with('.'), "{rule:?}");
         }
-        assert_eq!(Rule::ALL.len(), 43);
+        assert_eq!(Rule::ALL.len(), 51);
         assert_eq!(Rule::from_code("no-such-rule"), None);
         assert_eq!(Rule::FkTargetMissing, "fk-target-missing");
         assert_eq!("fk-target-missing", Rule::FkTargetMissing);

@@ -30,6 +30,8 @@ pub(crate) fn table(name: &str, columns: Vec<Column>, constraints: Vec<Constrain
         indexes: Vec::new(),
         comment: None,
         renamed_from: None,
+        partition_by: None,
+        partition_of: None,
     }
 }
 

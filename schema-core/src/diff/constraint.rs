@@ -106,6 +106,10 @@ impl<'a> Planner<'a> {
         else {
             return false;
         };
+        // Re-created for a new partition key: its keys go with it, and come back.
+        if self.recreated_tables.contains(ref_table) {
+            return true;
+        }
         let Some(pair) = self.pair_by_old(ref_table) else {
             return false; // the target goes away, or is new
         };
@@ -226,7 +230,42 @@ impl<'a> Planner<'a> {
                 me.emit(Phase::Constraints, change);
             }
         };
+        let partitioned = self.is_partitioned(table);
         match &c.kind {
+            // PostgreSQL refuses `NOT VALID` foreign keys on partitioned tables: added in one
+            // statement that checks every partition's rows.
+            ConstraintKind::ForeignKey { .. } if partitioned => {
+                let add = Change::new(
+                    object.clone(),
+                    ChangeKind::Create,
+                    [Statement::AddConstraint {
+                        table: table.clone(),
+                        constraint: c.clone(),
+                        mode: AddMode::Plain,
+                    }],
+                )
+                .hazard(Hazard::ValidatesConstraint)
+                .lock(LockLevel::ShareRowExclusive)
+                .inverse([drop.clone()]);
+                phase(self, add, true);
+            }
+            // Nor `USING INDEX`, nor a concurrent build: one statement builds the key's index
+            // on every partition.
+            ConstraintKind::PrimaryKey { .. } | ConstraintKind::Unique { .. } if partitioned => {
+                let add = Change::new(
+                    object.clone(),
+                    ChangeKind::Create,
+                    [Statement::AddConstraint {
+                        table: table.clone(),
+                        constraint: c.clone(),
+                        mode: AddMode::Plain,
+                    }],
+                )
+                .hazard(Hazard::BuildsIndex)
+                .lock(LockLevel::AccessExclusive)
+                .inverse([drop.clone()]);
+                phase(self, add, false);
+            }
             ConstraintKind::Check { .. } | ConstraintKind::ForeignKey { .. } => {
                 let fk = matches!(c.kind, ConstraintKind::ForeignKey { .. });
                 let lock = if fk {

@@ -108,6 +108,10 @@ impl<'a> Catalog<'a> {
     /// sequences its defaults and checks call. Foreign keys are separate changes.
     fn table(&self, table: &Table, out: &mut Vec<ObjectId>) {
         out.push(ObjectId::Schema(table.name.schema.clone()));
+        // A partition is created after its parent, and dropped before it.
+        if let Some(of) = &table.partition_of {
+            out.push(ObjectId::Table(of.parent.clone()));
+        }
         for column in &table.columns {
             self.column(table, column, out);
         }
@@ -152,6 +156,8 @@ impl<'a> Catalog<'a> {
             } => {
                 columns(cols, out);
                 out.push(ObjectId::Table(ref_table.clone()));
+                // PostgreSQL ties the key to each partition of a partitioned target too.
+                out.extend(self.partitions_below(ref_table).map(ObjectId::Table));
                 out.extend(
                     ref_columns
                         .iter()
@@ -162,6 +168,21 @@ impl<'a> Catalog<'a> {
                 }
             }
         }
+    }
+
+    /// Every partition below `table`, at any depth.
+    fn partitions_below(&self, table: &QualifiedName) -> impl Iterator<Item = QualifiedName> {
+        let mut found: Vec<QualifiedName> = Vec::new();
+        let mut queue = vec![table.clone()];
+        while let Some(parent) = queue.pop() {
+            for p in self.schema.partitions_of(&parent) {
+                if !found.contains(&p.name) && &p.name != table {
+                    found.push(p.name.clone());
+                    queue.push(p.name.clone());
+                }
+            }
+        }
+        found.into_iter()
     }
 
     fn index(&self, table: &QualifiedName, index: &Index, out: &mut Vec<ObjectId>) {
@@ -405,7 +426,17 @@ fn created(
             for c in crate::render::inline_constraints(table) {
                 creates.push(ObjectId::Constraint(table.name.clone(), c.name.clone()));
             }
+            if table.partition_of.is_some() {
+                creates.push(ObjectId::Partition(table.name.clone()));
+            }
             cx.table(table, needs);
+        }
+        Statement::AttachPartition {
+            parent, partition, ..
+        } => {
+            creates.push(ObjectId::Partition(partition.clone()));
+            needs.push(ObjectId::Table(parent.clone()));
+            needs.push(ObjectId::Table(partition.clone()));
         }
         Statement::RenameTable { from, to } => {
             removes.push(ObjectId::Table(from.clone()));
@@ -518,7 +549,8 @@ fn created(
         | Statement::DropTable(_)
         | Statement::DropIndex { .. }
         | Statement::DropView(_)
-        | Statement::DropTrigger { .. } => {}
+        | Statement::DropTrigger { .. }
+        | Statement::DetachPartition { .. } => {}
     }
 }
 
@@ -579,6 +611,7 @@ fn dropped(
                     if let ConstraintKind::ForeignKey { ref_table, .. } = &fk.kind {
                         if !removed_constraints.contains(&own) {
                             needs.push(ObjectId::Table(ref_table.clone()));
+                            needs.extend(cx.partitions_below(ref_table).map(ObjectId::Table));
                         }
                     }
                 }
@@ -620,6 +653,12 @@ fn dropped(
             if let Some((table, index)) = found {
                 cx.index(&table.name, index, needs);
             }
+        }
+        Statement::DetachPartition { parent, partition } => {
+            // Before the old parent or the partition is dropped, renamed or re-created.
+            removes.push(ObjectId::Partition(partition.clone()));
+            needs.push(ObjectId::Table(parent.clone()));
+            needs.push(ObjectId::Table(partition.clone()));
         }
         Statement::DropView(name) => {
             removes.push(ObjectId::View(name.clone()));

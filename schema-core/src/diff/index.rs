@@ -1,4 +1,6 @@
-//! Indexes: compared in the new table's terms, dropped and created concurrently.
+//! Indexes: compared in the new table's terms, dropped and created concurrently; on a
+//! partitioned table, where PostgreSQL refuses `CONCURRENTLY`, in one transactional statement
+//! that builds (or adopts) the index of every partition.
 
 use std::collections::BTreeSet;
 
@@ -33,6 +35,8 @@ impl<'a> Planner<'a> {
                 index
             })
             .collect();
+        // (Partitioned on both sides: a change of partitioning re-creates the table.)
+        let partitioned = new.is_partitioned();
         let mut to_drop = Vec::new();
         let mut to_create = Vec::new();
         for index in &new.indexes {
@@ -41,7 +45,9 @@ impl<'a> Planner<'a> {
                 Some(at) => {
                     let o = &old.indexes[at];
                     // An invalid (or not ready) live index is the leftover of a failed
-                    // concurrent build: dropped and built again, both concurrently.
+                    // concurrent build: dropped and built again, both concurrently. On a
+                    // partitioned table it is an index some partition lacks (an `ON ONLY`
+                    // build never finished): dropped and built again in one transaction.
                     let invalid = !o.valid && index.valid;
                     if invalid
                         || (&translated[at] != index
@@ -70,51 +76,64 @@ impl<'a> Planner<'a> {
                 }
             }
         }
+        let concurrently = !partitioned;
         for (o, recreated) in to_drop {
+            let change = Change::new(
+                ObjectRef::index(&old.name, &o.name),
+                ChangeKind::Drop,
+                [Statement::DropIndex {
+                    schema: old.name.schema.clone(),
+                    name: o.name.clone(),
+                    concurrently,
+                }],
+            )
+            .hazard(if recreated {
+                Hazard::RecreatesObject
+            } else {
+                Hazard::DropsObject
+            })
+            .inverse([Statement::CreateIndex {
+                table: old.name.clone(),
+                index: o.clone(),
+                concurrently,
+            }]);
             self.emit(
                 Phase::DropIndexes,
-                Change::new(
-                    ObjectRef::index(&old.name, &o.name),
-                    ChangeKind::Drop,
-                    [Statement::DropIndex {
-                        schema: old.name.schema.clone(),
-                        name: o.name.clone(),
-                        concurrently: true,
-                    }],
-                )
-                .hazard(if recreated {
-                    Hazard::RecreatesObject
+                if partitioned {
+                    change.lock(LockLevel::AccessExclusive)
                 } else {
-                    Hazard::DropsObject
-                })
-                .lock(LockLevel::ShareUpdateExclusive)
-                .not_transactional()
-                .inverse([Statement::CreateIndex {
-                    table: old.name.clone(),
-                    index: o.clone(),
-                    concurrently: true,
-                }]),
+                    change
+                        .lock(LockLevel::ShareUpdateExclusive)
+                        .not_transactional()
+                },
             );
         }
         for (index, _) in to_create {
+            let change = Change::new(
+                ObjectRef::index(&new.name, &index.name),
+                ChangeKind::Create,
+                [Statement::CreateIndex {
+                    table: new.name.clone(),
+                    index: index.clone(),
+                    concurrently,
+                }],
+            )
+            .inverse([Statement::DropIndex {
+                schema: new.name.schema.clone(),
+                name: index.name.clone(),
+                concurrently,
+            }]);
             self.emit(
                 Phase::Indexes,
-                Change::new(
-                    ObjectRef::index(&new.name, &index.name),
-                    ChangeKind::Create,
-                    [Statement::CreateIndex {
-                        table: new.name.clone(),
-                        index: index.clone(),
-                        concurrently: true,
-                    }],
-                )
-                .lock(LockLevel::ShareUpdateExclusive)
-                .not_transactional()
-                .inverse([Statement::DropIndex {
-                    schema: new.name.schema.clone(),
-                    name: index.name.clone(),
-                    concurrently: true,
-                }]),
+                if partitioned {
+                    // PostgreSQL builds the index of every partition (or adopts a matching
+                    // one) and attaches it, blocking writes to all of them meanwhile.
+                    change.hazard(Hazard::BuildsIndex).lock(LockLevel::Share)
+                } else {
+                    change
+                        .lock(LockLevel::ShareUpdateExclusive)
+                        .not_transactional()
+                },
             );
             self.comment(
                 ObjectRef::index(&new.name, &index.name),

@@ -32,6 +32,7 @@ mod index;
 mod locks;
 mod order;
 mod pair;
+mod partition;
 mod plan;
 mod rebuild;
 mod schema;
@@ -63,6 +64,10 @@ struct Planner<'a> {
     pairs: Vec<TablePair<'a>>,
     created_tables: Vec<&'a Table>,
     dropped_tables: Vec<&'a Table>,
+    /// Old tables (by name) dropped and created again because their partitioning changes in a
+    /// way PostgreSQL cannot alter (see [`partition::repartitioned`]); also in
+    /// `dropped_tables`, their new selves in `created_tables`.
+    recreated_tables: BTreeSet<QualifiedName>,
     /// Old tables (by old name) whose columns change type or go away, with those columns'
     /// old names: views and triggers that use them must be rebuilt.
     reshaped: BTreeMap<QualifiedName, BTreeSet<String>>,
@@ -109,6 +114,16 @@ impl<'a> Planner<'a> {
                 }
             }
         }
+        // A table whose partition key changes is dropped and created again, not altered.
+        let recreated_tables = partition::repartitioned(new, &matched);
+        for m in &mut matched {
+            if let Some(ot) = *m {
+                if recreated_tables.contains(&ot.name) {
+                    claimed.remove(&ot.name);
+                    *m = None;
+                }
+            }
+        }
         let mut pairs = Vec::new();
         let mut created_tables = Vec::new();
         for (i, table) in new.tables.iter().enumerate() {
@@ -133,6 +148,7 @@ impl<'a> Planner<'a> {
             pairs,
             created_tables,
             dropped_tables,
+            recreated_tables,
             reshaped: BTreeMap::new(),
             rebuilt_enums: BTreeSet::new(),
             rebuilt_functions: BTreeSet::new(),

@@ -241,6 +241,8 @@ mod tests {
             indexes: vec![],
             comment: None,
             renamed_from: None,
+            partition_by: None,
+            partition_of: None,
         }
     }
 

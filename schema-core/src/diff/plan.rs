@@ -40,11 +40,16 @@ pub enum Hazard {
     RenamesObject,
     /// `recreates-object`: dropped and created again, so briefly missing and without its grants.
     RecreatesObject,
+    /// `attaches-partition`: `ATTACH PARTITION` scans the table, and the parent's default
+    /// partition, to check the bound.
+    AttachesPartition,
+    /// `detaches-partition`: the partition's rows leave its parent (the table keeps them).
+    DetachesPartition,
 }
 
 impl Hazard {
     /// Every hazard, in declaration order.
-    pub const ALL: [Hazard; 13] = [
+    pub const ALL: [Hazard; 15] = [
         Hazard::DeletesData,
         Hazard::DropsObject,
         Hazard::RewritesTable,
@@ -58,6 +63,8 @@ impl Hazard {
         Hazard::RemovesEnumValue,
         Hazard::RenamesObject,
         Hazard::RecreatesObject,
+        Hazard::AttachesPartition,
+        Hazard::DetachesPartition,
     ];
 
     /// The stable kebab-case name, e.g. `rewrites-table`.
@@ -76,6 +83,8 @@ impl Hazard {
             Hazard::RemovesEnumValue => "removes-enum-value",
             Hazard::RenamesObject => "renames-object",
             Hazard::RecreatesObject => "recreates-object",
+            Hazard::AttachesPartition => "attaches-partition",
+            Hazard::DetachesPartition => "detaches-partition",
         }
     }
 
@@ -121,6 +130,15 @@ impl Hazard {
                 "drops and re-creates the object: it is missing for a moment, and grants on it \
                  are lost"
             }
+            Hazard::AttachesPartition => {
+                "scans the attached table to check that every row fits its bound, and the \
+                 parent's default partition (if any) for rows the new bound takes, holding an \
+                 ACCESS EXCLUSIVE lock on both while it scans"
+            }
+            Hazard::DetachesPartition => {
+                "the partition's rows leave the partitioned table: queries on the parent no \
+                 longer see them (the detached table keeps them)"
+            }
         }
     }
 
@@ -135,7 +153,11 @@ impl Hazard {
             Hazard::AccessExclusiveLock => {
                 "set lock_timeout so the change gives up instead of stalling traffic, and retry"
             }
-            Hazard::BuildsIndex => "use CREATE INDEX CONCURRENTLY",
+            Hazard::BuildsIndex => {
+                "use CREATE INDEX CONCURRENTLY; on a partitioned table, where PostgreSQL refuses \
+                 it, create the index ON ONLY the parent, build each partition's index \
+                 concurrently and ALTER INDEX ... ATTACH PARTITION it, before applying"
+            }
             Hazard::NotTransactional => "apply it on its own; it is idempotent and can be re-run",
             Hazard::ValidatesConstraint => {
                 "on a large table, run it when traffic is low; VALIDATE CONSTRAINT does not \
@@ -152,6 +174,14 @@ impl Hazard {
             Hazard::RemovesEnumValue => "update the rows that hold removed labels first",
             Hazard::RenamesObject => "deploy code that works with both names first",
             Hazard::RecreatesObject => "re-grant privileges on it after applying",
+            Hazard::AttachesPartition => {
+                "add a CHECK constraint matching the bound to the table (and one excluding it \
+                 to the default partition) beforehand: PostgreSQL then skips the scans"
+            }
+            Hazard::DetachesPartition => {
+                "move the rows the application still needs, or deploy code that reads them from \
+                 the detached table, first"
+            }
         }
     }
 
@@ -159,7 +189,8 @@ impl Hazard {
     /// allow to apply: [`DeletesData`](Hazard::DeletesData),
     /// [`DropsObject`](Hazard::DropsObject), [`NarrowsType`](Hazard::NarrowsType),
     /// [`NeedsUsing`](Hazard::NeedsUsing) (it cannot carry existing values over),
-    /// [`RemovesEnumValue`](Hazard::RemovesEnumValue).
+    /// [`RemovesEnumValue`](Hazard::RemovesEnumValue),
+    /// [`DetachesPartition`](Hazard::DetachesPartition) (its rows vanish from the parent).
     pub fn is_destructive(self) -> bool {
         matches!(
             self,
@@ -168,6 +199,7 @@ impl Hazard {
                 | Hazard::NarrowsType
                 | Hazard::NeedsUsing
                 | Hazard::RemovesEnumValue
+                | Hazard::DetachesPartition
         )
     }
 }
@@ -349,6 +381,9 @@ pub enum ObjectId {
     Function(QualifiedName),
     /// A table.
     Table(QualifiedName),
+    /// A partition's attachment to its parent (made by `CREATE TABLE ... PARTITION OF` or
+    /// `ATTACH PARTITION`, undone by `DETACH PARTITION`), by the partition's name.
+    Partition(QualifiedName),
     /// A column of a table.
     Column(QualifiedName, String),
     /// A constraint of a table.

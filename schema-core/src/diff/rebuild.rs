@@ -127,11 +127,12 @@ impl<'a> Planner<'a> {
         }
         self.rebuilt_views = views;
 
-        // Triggers: on a rebuilt view, calling a function that goes away, or using a column
-        // that changes type or goes away.
+        // Triggers: on a rebuilt view or a table re-created for a new partition key, calling a
+        // function that goes away, or using a column that changes type or goes away.
         let mut triggers = BTreeSet::new();
         for t in &self.old.triggers {
-            let on_rebuilt_view = self.rebuilt_views.contains(&t.table);
+            let on_rebuilt_view =
+                self.rebuilt_views.contains(&t.table) || self.recreated_tables.contains(&t.table);
             let calls_gone = self.old.functions.iter().any(|f| {
                 f.name == t.function && {
                     let key = function_key(f);

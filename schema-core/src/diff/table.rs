@@ -21,15 +21,19 @@ impl<'a> Planner<'a> {
 
     pub(super) fn create_table(&mut self, table: &'a Table) {
         let object = ObjectRef::new(ObjectKind::Table, &table.name);
-        self.emit(
-            Phase::Tables,
-            Change::new(
-                object,
-                ChangeKind::Create,
-                [Statement::CreateTable(table.clone())],
-            )
-            .inverse([Statement::DropTable(table.name.clone())]),
-        );
+        let mut create = Change::new(
+            object,
+            ChangeKind::Create,
+            [Statement::CreateTable(table.clone())],
+        )
+        .inverse([Statement::DropTable(table.name.clone())]);
+        // A new partition of a table that exists locks it, and may scan its default partition.
+        if let Some(scans_default) = self.partition_on_live_parent(table) {
+            create = create
+                .lock(LockLevel::AccessExclusive)
+                .hazard_if(scans_default, Hazard::AttachesPartition);
+        }
+        self.emit(Phase::Tables, create);
         for fk in foreign_keys(table) {
             self.emit(
                 Phase::ForeignKeys,
@@ -150,14 +154,25 @@ impl<'a> Planner<'a> {
             order.push(table);
         }
         for table in order {
+            // A new partition key: the table (with its partitions) goes and comes back empty.
+            let recreated = self.recreated_tables.contains(&table.name);
+            let mut statements = Vec::new();
+            if let Some(parent) = self.detach_before_drop(table) {
+                statements.push(Statement::DetachPartition {
+                    parent,
+                    partition: table.name.clone(),
+                });
+            }
+            statements.push(Statement::DropTable(table.name.clone()));
             self.emit(
                 Phase::DropTables,
                 Change::new(
                     ObjectRef::new(ObjectKind::Table, &table.name),
                     ChangeKind::Drop,
-                    [Statement::DropTable(table.name.clone())],
+                    statements,
                 )
                 .hazard(Hazard::DeletesData)
+                .hazard_if(recreated, Hazard::RecreatesObject)
                 .lock(LockLevel::AccessExclusive),
             );
         }
@@ -185,6 +200,26 @@ impl<'a> Planner<'a> {
                 }]),
             );
         }
+        self.partition_membership(i);
+        // A partition's columns are its parent's: PostgreSQL applies the parent's column
+        // changes to it (and refuses them on the partition itself).
+        if new.partition_of.is_none() {
+            self.table_columns(i);
+        }
+        self.table_constraints(i);
+        self.table_indexes(i);
+        self.comment(
+            ObjectRef::new(ObjectKind::Table, name),
+            CommentTarget::Table(name.clone()),
+            &old.comment,
+            &new.comment,
+        );
+    }
+
+    /// Columns renamed, added, changed and dropped.
+    fn table_columns(&mut self, i: usize) {
+        let (old, new) = (self.pairs[i].old, self.pairs[i].new);
+        let name = &new.name;
         // Columns renamed (after the table rename: by the new table name).
         let columns = self.pairs[i].columns.clone();
         for (oc, nc) in &columns {
@@ -239,13 +274,5 @@ impl<'a> Planner<'a> {
                 .lock(LockLevel::AccessExclusive),
             );
         }
-        self.table_constraints(i);
-        self.table_indexes(i);
-        self.comment(
-            ObjectRef::new(ObjectKind::Table, name),
-            CommentTarget::Table(name.clone()),
-            &old.comment,
-            &new.comment,
-        );
     }
 }

@@ -5,10 +5,12 @@
 //! Per table ([`table`]): column constraints are already table constraints on their column
 //! (see [`TableDef::column`](crate::builder::TableDef::column)); implied `NOT NULL`s are set
 //! and unnamed constraints and indexes get PostgreSQL's names ([`names`] holds what is
-//! taken). Then [`references`] points foreign keys written without columns at the target's
-//! primary key, wherever the target is declared.
+//! taken). Then partitions take their parent's columns ([`partitions`]), and [`references`]
+//! points foreign keys written without columns at the target's primary key, wherever the
+//! target is declared.
 
 mod names;
+pub(crate) mod partitions;
 mod references;
 mod table;
 
@@ -18,12 +20,15 @@ use crate::model::Schema;
 /// The model of `objects` (every kind but tables, as declared) plus `tables` lowered, in
 /// declaration order. Every name declared anywhere is reserved before any is derived, so a
 /// derived name never takes one the user chose.
-pub(crate) fn lower(mut objects: Schema, tables: Vec<TableDef>) -> Schema {
+pub(crate) fn lower(mut objects: Schema, mut tables: Vec<TableDef>) -> Schema {
+    // A partition's checks are named after its columns, which are its parent's.
+    partitions::inherit_declared_columns(&mut tables);
     let mut taken = names::TakenNames::reserve_declared(&objects, &tables);
     objects.tables = tables
         .into_iter()
         .map(|def| table::lower_table(def, &mut taken))
         .collect();
+    partitions::inherit_columns(&mut objects.tables);
     references::resolve_implied_references(&mut objects);
     objects
 }

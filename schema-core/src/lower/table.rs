@@ -36,7 +36,10 @@ pub(super) fn lower_table(def: TableDef, taken: &mut TakenNames) -> Table {
         table: &name,
         taken,
     };
-    namer.take_sequences(&table);
+    // A partition's serial columns are its parent's: their sequences are the parent's.
+    if table.partition_of.is_none() {
+        namer.take_sequences(&table);
+    }
     namer.name_constraints(&table, &mut constraints);
     table.constraints = constraints
         .into_iter()

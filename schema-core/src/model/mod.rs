@@ -14,6 +14,7 @@ mod extension;
 mod function;
 mod index;
 mod namespace;
+mod partition;
 mod sequence;
 mod table;
 mod trigger;
@@ -26,6 +27,9 @@ pub use extension::Extension;
 pub use function::{ArgMode, Function, FunctionArg, Returns, Volatility};
 pub use index::{Index, IndexElement, IndexMethod, IndexTarget};
 pub use namespace::Namespace;
+pub use partition::{
+    PartitionBound, PartitionKey, PartitionKeyElement, PartitionOf, PartitionStrategy,
+};
 pub use sequence::Sequence;
 pub use table::Table;
 pub use trigger::{Trigger, TriggerEvent, TriggerTiming};
@@ -93,6 +97,16 @@ impl Schema {
     /// The table named `name`.
     pub fn table(&self, name: &QualifiedName) -> Option<&Table> {
         self.tables.iter().find(|t| &t.name == name)
+    }
+
+    /// The partitions of the table named `parent` (one level), in declaration order.
+    pub fn partitions_of<'a>(
+        &'a self,
+        parent: &'a QualifiedName,
+    ) -> impl Iterator<Item = &'a Table> + 'a {
+        self.tables
+            .iter()
+            .filter(move |t| t.partition_of.as_ref().is_some_and(|p| &p.parent == parent))
     }
 
     /// The enum type named `name`.

@@ -1,8 +1,9 @@
-//! Tables: the container of columns, constraints and indexes.
+//! Tables: the container of columns, constraints and indexes; partitioned tables and
+//! partitions are tables too (see [`super::partition`]).
 
 use serde::{Deserialize, Serialize};
 
-use super::{Column, Constraint, ConstraintKind, Index, QualifiedName};
+use super::{Column, Constraint, ConstraintKind, Index, PartitionKey, PartitionOf, QualifiedName};
 
 /// `CREATE TABLE`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -19,12 +20,25 @@ pub struct Table {
     pub comment: Option<String>,
     /// A previous name: the diff renames instead of dropping and creating.
     pub renamed_from: Option<String>,
+    /// `PARTITION BY ...`: a partitioned table, which holds no rows of its own. Left out of
+    /// the serialized model when absent, so expansions of unpartitioned schemas do not change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition_by: Option<PartitionKey>,
+    /// `PARTITION OF parent FOR VALUES ...`: a partition, whose columns are its parent's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition_of: Option<PartitionOf>,
 }
 
 impl Table {
     /// The column named `name`.
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.name == name)
+    }
+
+    /// True for a partitioned table (`PARTITION BY`): PostgreSQL builds its indexes on every
+    /// partition, so they cannot be built `CONCURRENTLY`, nor adopted `USING INDEX`.
+    pub fn is_partitioned(&self) -> bool {
+        self.partition_by.is_some()
     }
 
     /// The primary key constraint, if any.

@@ -34,6 +34,7 @@ mod extension;
 mod function;
 mod index;
 mod lock;
+mod partition;
 pub mod pgdecl_tables;
 pub mod scratch;
 mod script;
@@ -131,6 +132,24 @@ pub enum Statement {
         from: QualifiedName,
         /// Its new name (same schema).
         to: String,
+    },
+    /// `ALTER TABLE parent ATTACH PARTITION partition bound`, guarded by a `pg_inherits`
+    /// lookup (a partition already attached there is left alone).
+    AttachPartition {
+        /// The partitioned table.
+        parent: QualifiedName,
+        /// The table that becomes its partition.
+        partition: QualifiedName,
+        /// The rows it holds.
+        bound: PartitionBound,
+    },
+    /// `ALTER TABLE parent DETACH PARTITION partition`, guarded by a `pg_inherits` lookup
+    /// (the table and its rows stay; they only stop being part of `parent`).
+    DetachPartition {
+        /// The partitioned table.
+        parent: QualifiedName,
+        /// The partition that becomes a table of its own.
+        partition: QualifiedName,
     },
     /// `ALTER TABLE name <action>`.
     AlterTable {
@@ -281,6 +300,14 @@ impl Display for Statement {
             Statement::DropTable(name) => write!(f, "DROP TABLE IF EXISTS {name};"),
             Statement::RenameTable { from, to } => {
                 write!(f, "ALTER TABLE IF EXISTS {from} RENAME TO {};", Ident(to))
+            }
+            Statement::AttachPartition {
+                parent,
+                partition,
+                bound,
+            } => partition::write_attach_partition(f, pretty, parent, partition, bound),
+            Statement::DetachPartition { parent, partition } => {
+                partition::write_detach_partition(f, pretty, parent, partition)
             }
             Statement::AlterTable { table, action } => {
                 write!(f, "ALTER TABLE {table} {action};")

@@ -12,7 +12,7 @@ impl Schema {
     /// a declared schema); enum types; sequences; functions and procedures (before tables,
     /// whose defaults, checks and generated columns may call them; their bodies are not checked
     /// against tables that do not exist yet); tables with columns and their primary key, unique
-    /// and check constraints; sequence ownership; foreign keys (once every table exists);
+    /// and check constraints (each partition after its parent); sequence ownership; foreign keys (once every table exists);
     /// indexes; views (each after the views it names); triggers (after views: `INSTEAD OF`
     /// triggers fire on views); comments; `RESET check_function_bodies`.
     ///
@@ -40,8 +40,9 @@ impl Schema {
         for func in &self.functions {
             out.push(Statement::CreateFunction(func.clone()));
         }
-        for table in &self.tables {
-            out.push(Statement::CreateTable(table.clone()));
+        // A partition after its parent, whatever the declaration order.
+        for i in crate::lower::partitions::parents_first(&self.tables) {
+            out.push(Statement::CreateTable(self.tables[i].clone()));
         }
         for seq in &self.sequences {
             if let Some(owner) = &seq.owned_by {

@@ -107,7 +107,11 @@ pub(super) fn write_create_table(
     table: &Table,
     pretty: bool,
 ) -> fmt::Result {
-    write!(f, "CREATE TABLE IF NOT EXISTS {} (", table.name)?;
+    write!(f, "CREATE TABLE IF NOT EXISTS {} ", table.name)?;
+    if let Some(of) = &table.partition_of {
+        return super::partition::write_partition_of(f, table, of, pretty);
+    }
+    f.write_str("(")?;
     let (open, sep, close) = if pretty {
         ("\n    ", ",\n    ", "\n")
     } else {
@@ -128,7 +132,11 @@ pub(super) fn write_create_table(
     if !first {
         f.write_str(close)?;
     }
-    f.write_str(");")
+    f.write_str(")")?;
+    if let Some(key) = &table.partition_by {
+        write!(f, " PARTITION BY {key}")?;
+    }
+    f.write_str(";")
 }
 
 /// The constraints `CREATE TABLE` declares inline: all but foreign keys, which are added once

@@ -796,5 +796,147 @@ pub fn all() -> Vec<Case> {
             .build(),
     ));
 
+    // --- partitions ------------------------------------------------------------------------
+    // `metrics` partitioned by range over a date, `extra` adding partitions and the like.
+    let metrics = |key: PartitionKey, extra: &dyn Fn(SchemaBuilder) -> SchemaBuilder| {
+        extra(
+            Schema::builder().table(
+                TableDef::new("metrics")
+                    .column(ColumnDef::new("id", ty("bigint")).not_null())
+                    .column(ColumnDef::new("recorded_on", ty("date")).not_null())
+                    .column(ColumnDef::new("device", ty("text")))
+                    .partition_by(key),
+            ),
+        )
+        .build()
+    };
+    let by_day = || PartitionKey::range(["recorded_on"]);
+    let year = |y: u32| {
+        TableDef::new(format!("metrics_{y}").as_str()).partition_of(
+            "metrics",
+            PartitionBound::range([format!("'{y}-01-01'")], [format!("'{}-01-01'", y + 1)]),
+        )
+    };
+    cases.push(case(
+        "partition_create",
+        Schema::default(),
+        super::partitions(),
+    ));
+    // A new partition locks its parent, and scans the default partition when there is one.
+    let rest = || TableDef::new("metrics_rest").partition_of("metrics", PartitionBound::Default);
+    cases.push(case(
+        "partition_add",
+        metrics(by_day(), &|b| b.table(year(2025)).table(rest())),
+        metrics(by_day(), &|b| {
+            b.table(year(2025))
+                .table(year(2026).index(IndexDef::on_columns(["device"])))
+                .table(rest())
+        }),
+    ));
+    // Indexes and keys of a partitioned table are built in one transactional statement each,
+    // never concurrently and never `USING INDEX`; a foreign key from it is never `NOT VALID`.
+    let keyed = |keys: bool| {
+        let mut b = Schema::builder().table(
+            TableDef::new("devices").column(ColumnDef::new("name", ty("text")).primary_key()),
+        );
+        let mut parent = TableDef::new("metrics")
+            .column(ColumnDef::new("id", ty("bigint")).not_null())
+            .column(ColumnDef::new("recorded_on", ty("date")).not_null())
+            .column(ColumnDef::new("device", ty("text")))
+            .partition_by(by_day());
+        if keys {
+            parent = parent
+                .primary_key(["recorded_on", "id"])
+                .unique(["device", "recorded_on"])
+                .foreign_key(["device"], References::table("devices"))
+                .check("id > 0")
+                .index(IndexDef::on_columns(["device"]))
+                .index(
+                    IndexDef::on_columns(["id", "recorded_on"])
+                        .unique()
+                        .include(["device"])
+                        .named("metrics_id_day"),
+                );
+        }
+        b = b.table(parent).table(year(2025));
+        b.build()
+    };
+    cases.push(case(
+        "partition_parent_index_and_keys",
+        keyed(false),
+        keyed(true),
+    ));
+    cases.push(case(
+        "partition_bound_change",
+        metrics(by_day(), &|b| b.table(year(2025))),
+        metrics(by_day(), &|b| {
+            b.table(TableDef::new("metrics_2025").partition_of(
+                "metrics",
+                PartitionBound::range(["'2025-01-01'"], ["'2027-01-01'"]),
+            ))
+        }),
+    ));
+    // A table that becomes a partition is attached; the down plan detaches it. (A parent
+    // with keys or indexes would leave copies of them on the detached table, which no plan
+    // put there: see the README's partitioning section.)
+    let plain_2025 = || {
+        TableDef::new("metrics_2025")
+            .column(ColumnDef::new("id", ty("bigint")).not_null())
+            .column(ColumnDef::new("recorded_on", ty("date")).not_null())
+            .column(ColumnDef::new("device", ty("text")))
+    };
+    cases.push(case(
+        "partition_attach",
+        metrics(by_day(), &|b| b.table(plain_2025())),
+        metrics(by_day(), &|b| b.table(year(2025))),
+    ));
+    // A partition of a table a foreign key references is detached before it is dropped
+    // (PostgreSQL refuses to drop it while attached).
+    let sightings = || {
+        TableDef::new("sightings")
+            .column(ColumnDef::new("metric_day", ty("date")))
+            .column(ColumnDef::new("metric_id", ty("bigint")))
+            .foreign_key(["metric_day", "metric_id"], References::table("metrics"))
+    };
+    let keyed_metrics = |key: PartitionKey, extra: &dyn Fn(SchemaBuilder) -> SchemaBuilder| {
+        extra(
+            Schema::builder()
+                .table(
+                    TableDef::new("metrics")
+                        .column(ColumnDef::new("id", ty("bigint")).not_null())
+                        .column(ColumnDef::new("recorded_on", ty("date")).not_null())
+                        .primary_key(["recorded_on", "id"])
+                        .partition_by(key),
+                )
+                .table(sightings()),
+        )
+        .build()
+    };
+    cases.push(case(
+        "partition_drop_referenced",
+        keyed_metrics(by_day(), &|b| b.table(year(2025)).table(year(2026))),
+        keyed_metrics(by_day(), &|b| b.table(year(2026))),
+    ));
+    // PostgreSQL cannot change a partition key, nor partition a table that exists: the table
+    // is dropped and created again, with its partitions.
+    cases.push(case(
+        "partition_key_change",
+        metrics(by_day(), &|b| b.table(year(2025))),
+        metrics(PartitionKey::hash(["id"]), &|b| {
+            b.table(TableDef::new("metrics_0").partition_of("metrics", PartitionBound::hash(1, 0)))
+        }),
+    ));
+    cases.push(case(
+        "table_becomes_partitioned",
+        Schema::builder().table(plain_2025()).build(),
+        Schema::builder()
+            .table(plain_2025().partition_by(PartitionKey::list("device")))
+            .table(
+                TableDef::new("metrics_2025_a")
+                    .partition_of("metrics_2025", PartitionBound::list(["'a'"])),
+            )
+            .build(),
+    ));
+
     cases
 }

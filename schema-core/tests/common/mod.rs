@@ -454,6 +454,73 @@ pub fn hostile() -> Schema {
 }
 
 /// Every feature at once, as one schema (what the double-load test runs).
+/// Partitioned tables: range with a default partition that is itself partitioned by list,
+/// hash, keys, checks, indexes and a trigger on the parent, a partition's own check and
+/// index, a foreign key into a partitioned table.
+pub fn partitions() -> Schema {
+    Schema::builder()
+        .table(
+            TableDef::new("metrics")
+                .column(ColumnDef::new("id", ty("bigint")).not_null())
+                .column(ColumnDef::new("recorded_on", ty("date")).not_null())
+                .column(ColumnDef::new("device", ty("text")).not_null())
+                .column(ColumnDef::new("value", ty("numeric")).comment("in the device's unit"))
+                .primary_key(["recorded_on", "id", "device"])
+                .check("value >= 0")
+                .index(IndexDef::on_columns(["device"]))
+                .partition_by(PartitionKey::range(["recorded_on"]))
+                .comment("readings, by day"),
+        )
+        .table(
+            TableDef::new("metrics_2025")
+                .partition_of(
+                    "metrics",
+                    PartitionBound::range(["'2025-01-01'"], ["'2026-01-01'"]),
+                )
+                .index(IndexDef::on_columns(["value"]))
+                .comment("last year"),
+        )
+        .table(
+            TableDef::new("metrics_rest")
+                .partition_of("metrics", PartitionBound::Default)
+                .partition_by(PartitionKey::list("device")),
+        )
+        .table(
+            TableDef::new("metrics_rest_ab")
+                .partition_of("metrics_rest", PartitionBound::list(["'a'", "'b'"]))
+                .check("value < 100"),
+        )
+        .table(
+            TableDef::new("shards")
+                .column(ColumnDef::new("id", ty("bigint")).not_null())
+                .column(ColumnDef::new("payload", ty("jsonb")))
+                .partition_by(PartitionKey::hash(["id"])),
+        )
+        .table(TableDef::new("shards_0").partition_of("shards", PartitionBound::hash(2, 0)))
+        .table(TableDef::new("shards_1").partition_of("shards", PartitionBound::hash(2, 1)))
+        .table(
+            TableDef::new("sightings")
+                .column(ColumnDef::new("metric_day", ty("date")))
+                .column(ColumnDef::new("metric_id", ty("bigint")))
+                .column(ColumnDef::new("device", ty("text")))
+                .foreign_key(
+                    ["metric_day", "metric_id", "device"],
+                    References::table("metrics"),
+                ),
+        )
+        .trigger(
+            Trigger::new(
+                "metrics_same",
+                "metrics",
+                "pg_catalog.suppress_redundant_updates_trigger",
+            )
+            .before()
+            .on(TriggerEvent::Update(Vec::new()))
+            .for_each_row(),
+        )
+        .build()
+}
+
 pub fn every_feature() -> Schema {
     let mut all = Schema::default();
     for part in [
@@ -469,6 +536,7 @@ pub fn every_feature() -> Schema {
         views_renamed("v_"),
         comments(),
         hostile(),
+        partitions(),
     ] {
         merge(&mut all, part);
     }

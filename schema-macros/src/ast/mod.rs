@@ -18,6 +18,7 @@ mod extension;
 mod function;
 mod index;
 mod literals;
+mod partition;
 mod sequence;
 mod table;
 mod tokens;
@@ -32,7 +33,8 @@ pub use constraint::{
 pub use enum_type::EnumDecl;
 pub use extension::ExtensionDecl;
 pub use function::{FunctionDecl, ReturnsKind};
-pub use index::{ElemTarget, IndexDecl};
+pub use index::{ElemTarget, IndexDecl, IndexElem};
+pub use partition::BoundDecl;
 pub use sequence::SequenceDecl;
 pub use table::{ElementKind, TableDecl};
 pub use trigger::{EventKind, TriggerDecl};
@@ -117,7 +119,8 @@ pub enum ItemKind {
     Enum(EnumDecl),
     /// `sequence NAME options;`
     Sequence(SequenceDecl),
-    /// `table NAME { elements }`
+    /// `table NAME [partition of P BOUND] [partition by S (KEY)] { elements }` (a partition
+    /// may end with `;` instead of a body)
     Table(TableDecl),
     /// `function ...;` / `procedure ...;`
     Function(FunctionDecl),

@@ -1,5 +1,7 @@
-//! `table NAME [renamed_from OLD] { elements }`: the body cut at `,` into columns,
-//! constraints and indexes, each parsed on its own.
+//! `table NAME [renamed_from OLD] [partition of P BOUND] [partition by S (KEY)] { elements }`:
+//! the body cut at `,` into columns, constraints and indexes, each parsed on its own. A
+//! partition has its parent's columns: its body, if any, holds only its own constraints and
+//! indexes, and without one the item ends with `;`.
 
 use proc_macro2::{Delimiter, TokenTree};
 use schema_core::grammar::TABLE_ELEMENT_KEYWORDS as ELEMENT_KEYWORDS;
@@ -12,6 +14,7 @@ use super::column::{misspelt_type, parse_column, ColumnDecl, COLUMN_OPTIONS};
 use super::constraint::{parse_table_constraint, ConstraintDecl};
 use super::index::{parse_index, IndexDecl};
 use super::literals::{parse_docs, parse_name, parse_qname};
+use super::partition::{parse_partition_by, parse_partition_of, PartitionByDecl, PartitionOfDecl};
 use super::tokens::{
     bump, eat_kw, expect_end, expected_one_of, found, nth, peek_group, peek_kw, peek_kw_at,
 };
@@ -24,6 +27,10 @@ pub struct TableDecl {
     pub name: QName,
     /// `renamed_from OLD`.
     pub renamed_from: Option<Name>,
+    /// `partition of PARENT BOUND`.
+    pub partition_of: Option<PartitionOfDecl>,
+    /// `partition by STRATEGY (KEY)`.
+    pub partition_by: Option<PartitionByDecl>,
     /// Columns, constraints and indexes in declaration order (it decides derived names).
     pub elements: Vec<Element>,
 }
@@ -55,30 +62,80 @@ pub(super) fn parse_table(cx: &Ctxt, input: ParseStream) -> syn::Result<TableDec
         Some(_) => Some(parse_name(input, "the table's previous name")?),
         None => None,
     };
+    let partition_of = if peek_kw(input, "partition") && peek_kw_at(input, 1, "of") {
+        bump(input)?;
+        Some(parse_partition_of(input)?)
+    } else {
+        None
+    };
+    let partition_by = match eat_kw(input, "partition")? {
+        Some(kw) => Some(parse_partition_by(input, kw)?),
+        None => None,
+    };
+    // A partition may end here: its columns are its parent's.
+    if partition_of.is_some() && input.peek(Token![;]) {
+        input.parse::<Token![;]>()?;
+        expect_end(input)?;
+        return Ok(TableDecl {
+            name,
+            renamed_from,
+            partition_of,
+            partition_by,
+            elements: Vec::new(),
+        });
+    }
     let Some(TokenTree::Group(body)) =
         nth(input, 0).filter(|_| peek_group(input, Delimiter::Brace))
     else {
-        return Err(error(
-            Sp::new(input.span()),
-            format!(
-                "expected `{{` with the table's columns, found {}",
-                found(input)
-            ),
-            Some(&"write the columns in braces: `table users { id bigint primary key }`"),
-        ));
+        return Err(if partition_of.is_some() {
+            error(
+                Sp::new(input.span()),
+                format!(
+                    "expected `;`, or `{{` with the partition's own constraints and indexes, found {}",
+                    found(input)
+                ),
+                Some(&"a partition takes its parent's columns: end it with `;`, or list its own indexes in braces"),
+            )
+        } else if partition_by.is_none() && peek_kw(input, "partition") {
+            expected_one_of(input, "`partition of` or `partition by`", &["of", "by"])
+        } else {
+            error(
+                Sp::new(input.span()),
+                format!(
+                    "expected `{{` with the table's columns, found {}",
+                    found(input)
+                ),
+                Some(&"write the columns in braces: `table users { id bigint primary key }`"),
+            )
+        });
     };
     bump(input)?;
     expect_end(input)?;
     let mut elements = Vec::new();
     for chunk in split_elements(body.stream(), body.span_close()) {
         match (|input: ParseStream| parse_element(cx, input)).parse2(chunk) {
-            Ok(element) => elements.push(element),
+            Ok(element) => match (&element.kind, &partition_of) {
+                (ElementKind::Column(column), Some(of)) => cx.error(
+                    column.name.span,
+                    format!(
+                        "a partition has the columns of its parent `{}`; it cannot declare column `{}`",
+                        of.parent.name.value, column.name.value
+                    ),
+                    format!(
+                        "declare the column on `{}`; a partition lists only its own constraints and indexes",
+                        of.parent.name.value
+                    ),
+                ),
+                _ => elements.push(element),
+            },
             Err(e) => cx.syn_error(e),
         }
     }
     Ok(TableDecl {
         name,
         renamed_from,
+        partition_of,
+        partition_by,
         elements,
     })
 }

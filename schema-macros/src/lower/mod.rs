@@ -90,6 +90,7 @@ pub fn lower(cx: &Ctxt, items: &[Item]) -> Lowered {
         }
     }
     let schema = builder.build();
+    partition_column_spans(&schema, &mut spans);
     // The span table is built beside the declarations, not from the model: it is parallel
     // only because lowering keeps every element where it was declared.
     debug_assert!(schema.tables.iter().zip(&spans.tables).all(|(t, s)| {
@@ -98,6 +99,31 @@ pub fn lower(cx: &Ctxt, items: &[Item]) -> Lowered {
             && t.indexes.len() == s.indexes.len()
     }));
     Lowered { schema, spans }
+}
+
+/// A partition's columns are its parent's, copied by lowering: so are their spans (a
+/// diagnostic about one points where the parent declares it).
+fn partition_column_spans(schema: &Schema, spans: &mut Spans) {
+    for (i, table) in schema.tables.iter().enumerate() {
+        if table.partition_of.is_none() || table.columns.is_empty() {
+            continue;
+        }
+        // The top of its tree: the first table up the parents that is no partition.
+        let mut at = i;
+        for _ in 0..schema.tables.len() {
+            let Some(of) = &schema.tables[at].partition_of else {
+                break;
+            };
+            match schema.tables.iter().position(|t| t.name == of.parent) {
+                Some(p) => at = p,
+                None => break,
+            }
+        }
+        if at != i && schema.tables[at].partition_of.is_none() {
+            let columns = spans.tables[at].columns.clone();
+            spans.tables[i].columns = columns;
+        }
+    }
 }
 
 /// `name` or `schema.name`, in `public` unless qualified.

@@ -5,11 +5,14 @@
 
 use schema_core::builder::{ColumnDef, ConstraintDef, IndexDef, References, TableDef};
 use schema_core::expr;
-use schema_core::model::{IndexElement, IndexMethod, IndexTarget};
+use schema_core::model::{
+    IndexElement, IndexMethod, IndexTarget, PartitionBound, PartitionKey, PartitionKeyElement,
+};
 
 use crate::ast::{
-    ColumnConstraint, ColumnConstraintKind, ColumnDecl, ConstraintDecl, ConstraintDeclKind,
-    Deferral, ElemTarget, ElementKind, FkTarget, IndexDecl, Name, TableDecl,
+    BoundDecl, ColumnConstraint, ColumnConstraintKind, ColumnDecl, ConstraintDecl,
+    ConstraintDeclKind, Deferral, ElemTarget, ElementKind, FkTarget, IndexDecl, IndexElem, Name,
+    TableDecl,
 };
 use crate::ctxt::Ctxt;
 use crate::spans::{ColumnSpans, ConstraintSpans, ElementSpans, IndexSpans, TableSpans};
@@ -31,10 +34,36 @@ pub(super) fn table(cx: &Ctxt, t: &TableDecl, comment: Option<String>) -> (Table
     let mut spans = TableSpans {
         name: t.name.span(),
         renamed_from: t.renamed_from.as_ref().map(|n| n.span),
+        partition_parent: t.partition_of.as_ref().map(|of| of.parent.span()),
+        partition_bound: t.partition_of.as_ref().map(|of| of.bound_span),
+        partition_by: t.partition_by.as_ref().map(|by| by.kw),
+        partition_key: Vec::new(),
         columns: Vec::new(),
         constraints: Vec::new(),
         indexes: Vec::new(),
     };
+    if let Some(of) = &t.partition_of {
+        let bound = match &of.bound {
+            BoundDecl::Range { from, to } => PartitionBound::range(from.clone(), to.clone()),
+            BoundDecl::List(values) => PartitionBound::list(values.clone()),
+            BoundDecl::Hash { modulus, remainder } => PartitionBound::hash(*modulus, *remainder),
+            BoundDecl::Default => PartitionBound::Default,
+        };
+        def = def.partition_of(qualified(&of.parent), bound);
+    }
+    if let Some(by) = &t.partition_by {
+        let mut key = PartitionKey::new(by.strategy, Vec::<String>::new());
+        for e in &by.elements {
+            let (element, element_spans) = key_element(e);
+            key = key.element(PartitionKeyElement {
+                target: element.target,
+                collation: element.collation,
+                opclass: element.opclass,
+            });
+            spans.partition_key.push(element_spans);
+        }
+        def = def.partition_by(key);
+    }
     let mut column_decls: Vec<&ColumnDecl> = Vec::new();
     for element in &t.elements {
         match &element.kind {
@@ -259,34 +288,9 @@ fn index(index: &IndexDecl, comment: Option<String>) -> (IndexDef, IndexSpans) {
     }
     let mut element_spans = Vec::new();
     for e in &index.elements {
-        let target = match &e.target {
-            ElemTarget::Column(name) => IndexTarget::Column(name.value.clone()),
-            ElemTarget::Expr { sql, .. } => match expr::parse_expr(&sql.text) {
-                // `"email"` or `"\"Email\""`: PostgreSQL treats `(column)` as the column.
-                Ok(sqlparser::ast::Expr::Identifier(ident)) => {
-                    IndexTarget::Column(if ident.quote_style.is_some() {
-                        ident.value
-                    } else {
-                        ident.value.to_lowercase()
-                    })
-                }
-                _ => IndexTarget::Expression(sql.text.clone()),
-            },
-        };
-        def = def.element(IndexElement {
-            target,
-            collation: e.collation.as_ref().map(|n| n.value.clone()),
-            opclass: e.opclass.as_ref().map(|n| n.value.clone()),
-            descending: e.descending,
-            nulls_first: e.nulls_first,
-        });
-        element_spans.push(ElementSpans {
-            span: e.target.span(),
-            idents: match &e.target {
-                ElemTarget::Expr { idents, .. } => idents.clone(),
-                ElemTarget::Column(_) => Vec::new(),
-            },
-        });
+        let (element, spans) = key_element(e);
+        def = def.element(element);
+        element_spans.push(spans);
     }
     if let Some(include) = &index.include {
         def = def.include(names(include));
@@ -310,4 +314,38 @@ fn index(index: &IndexDecl, comment: Option<String>) -> (IndexDef, IndexSpans) {
         nulls_not_distinct: index.nulls_not_distinct,
     };
     (def, spans)
+}
+
+/// An index or partition key element and its spans. `(email)` written as an expression is the
+/// column `email`, as PostgreSQL reads it.
+fn key_element(e: &IndexElem) -> (IndexElement, ElementSpans) {
+    let target = match &e.target {
+        ElemTarget::Column(name) => IndexTarget::Column(name.value.clone()),
+        ElemTarget::Expr { sql, .. } => match expr::parse_expr(&sql.text) {
+            // `"email"` or `"\"Email\""`: PostgreSQL treats `(column)` as the column.
+            Ok(sqlparser::ast::Expr::Identifier(ident)) => {
+                IndexTarget::Column(if ident.quote_style.is_some() {
+                    ident.value
+                } else {
+                    ident.value.to_lowercase()
+                })
+            }
+            _ => IndexTarget::Expression(sql.text.clone()),
+        },
+    };
+    let element = IndexElement {
+        target,
+        collation: e.collation.as_ref().map(|n| n.value.clone()),
+        opclass: e.opclass.as_ref().map(|n| n.value.clone()),
+        descending: e.descending,
+        nulls_first: e.nulls_first,
+    };
+    let spans = ElementSpans {
+        span: e.target.span(),
+        idents: match &e.target {
+            ElemTarget::Expr { idents, .. } => idents.clone(),
+            ElemTarget::Column(_) => Vec::new(),
+        },
+    };
+    (element, spans)
 }

@@ -1,5 +1,6 @@
-//! Relations (`pg_class`): one round trip for tables, views and sequences, each row handed to
-//! its kind's reader; materialized views and foreign tables are reported as unmodeled.
+//! Relations (`pg_class`): one round trip for tables (partitioned ones and partitions with
+//! their key and bound), views and sequences, each row handed to its kind's reader;
+//! materialized views and foreign tables are reported as unmodeled.
 
 use postgres::GenericClient;
 use schema_core::model::QualifiedName;
@@ -20,7 +21,7 @@ pub(super) fn read<C: GenericClient>(
                 CASE WHEN c.relkind = 'v' THEN pg_catalog.pg_get_viewdef(c.oid, true) END,
                 dep.deptype::text, tn.nspname::text, tc.relname::text, ta.attname::text,
                 s.seqtypid::regtype::text, s.seqincrement, s.seqmin, s.seqmax, s.seqstart,
-                s.seqcache, s.seqcycle, c.relispartition,
+                s.seqcache, s.seqcycle, c.relispartition, {},
                 CASE WHEN c.relkind IN ('v', 'm') THEN ARRAY(
                     SELECT pg_catalog.format_type(a.atttypid, a.atttypmod)
                     FROM pg_catalog.pg_attribute a
@@ -29,6 +30,7 @@ pub(super) fn read<C: GenericClient>(
          FROM pg_catalog.pg_class c
          JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
          LEFT JOIN pg_catalog.pg_sequence s ON s.seqrelid = c.oid
+         {}
          LEFT JOIN pg_catalog.pg_depend dep ON c.relkind = 'S'
               AND dep.classid = 'pg_class'::regclass AND dep.objid = c.oid
               AND dep.refclassid = 'pg_class'::regclass AND dep.deptype IN ('a', 'i')
@@ -38,6 +40,8 @@ pub(super) fn read<C: GenericClient>(
               AND ta.attnum = dep.refobjsubid
          WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND {NAMESPACE_FILTER} AND {}
          ORDER BY n.nspname, c.relname",
+        table::PARTITION_COLUMNS,
+        table::PARTITION_JOINS,
         not_ext("pg_class", "c.oid")
     );
     for row in cat.query(&sql, filter)? {

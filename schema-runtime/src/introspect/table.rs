@@ -1,8 +1,12 @@
-//! Tables: read from the relation round trip ([`super::relation`]); their columns,
+//! Tables: read from the relation round trip ([`super::relation`]), partitioned tables and
+//! partitions included (their key and bound come in the same round trip); their columns,
 //! constraints and indexes follow in per-table queries keyed by the oids kept here.
 
 use postgres::Row;
-use schema_core::model::{QualifiedName, Table};
+use schema_core::model::{
+    IndexTarget, PartitionKey, PartitionKeyElement, PartitionOf, PartitionStrategy, QualifiedName,
+    Table,
+};
 
 use super::{qualified, Found};
 
@@ -41,18 +45,64 @@ impl TableOids {
     }
 }
 
-/// A plain or partitioned table's row of the relation query. A partition belongs to its
-/// parent and is skipped; a partitioned table is modelled as a plain one, and reported.
+/// What the relation query reads of partitioning (columns 18 to 25 of its rows): the key of a
+/// partitioned table from `pg_partitioned_table` (strategy; per element the column, or `''`
+/// for an expression, the operator class unless the default, the collation unless the
+/// column's or type's; the expressions as one list), and a partition's bound and parent.
+pub(super) const PARTITION_COLUMNS: &str = "pt.partstrat::text,
+                ARRAY(SELECT COALESCE(a.attname::text, '')
+                      FROM unnest(pt.partattrs::int2[]) WITH ORDINALITY k(n, o)
+                      LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.n
+                      ORDER BY k.o),
+                ARRAY(SELECT CASE WHEN oc.opcdefault THEN '' ELSE oc.opcname::text END
+                      FROM unnest(pt.partclass::oid[]) WITH ORDINALITY k(n, o)
+                      JOIN pg_catalog.pg_opclass oc ON oc.oid = k.n ORDER BY k.o),
+                ARRAY(SELECT COALESCE((SELECT co.collname::text FROM pg_catalog.pg_collation co
+                                       WHERE co.oid = k.coll AND k.coll <> 100 AND k.coll <> COALESCE(
+                                         (SELECT a.attcollation FROM pg_catalog.pg_attribute a
+                                          WHERE a.attrelid = c.oid AND a.attnum = k.n AND k.n <> 0),
+                                         0)), '')
+                      FROM unnest(pt.partattrs::int2[], pt.partcollation::oid[])
+                           WITH ORDINALITY k(n, coll, o) ORDER BY k.o),
+                pg_catalog.pg_get_expr(pt.partexprs, pt.partrelid, true),
+                CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END,
+                pn.nspname::text, pc.relname::text";
+
+/// The joins [`PARTITION_COLUMNS`] reads from.
+pub(super) const PARTITION_JOINS: &str =
+    "LEFT JOIN pg_catalog.pg_partitioned_table pt ON pt.partrelid = c.oid
+         LEFT JOIN pg_catalog.pg_inherits inh ON c.relispartition AND inh.inhrelid = c.oid
+         LEFT JOIN pg_catalog.pg_class pc ON pc.oid = inh.inhparent
+         LEFT JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace";
+
+/// A table's row of the relation query: a plain table, a partitioned one (with its key), or a
+/// partition (with its parent and bound). A partition whose bound does not read back is
+/// reported and left out, rather than modelled wrong.
 pub(super) fn from_relation_row(row: &Row, name: QualifiedName, found: &mut Found) {
-    if row.get::<_, bool>(17) {
-        return;
-    }
-    if row.get::<_, String>(3) == "p" {
-        found.unmodeled(
-            "partitioned table (modelled as a plain table)",
-            qualified(&name),
-        );
-    }
+    let partition_by = row
+        .get::<_, Option<String>>(18)
+        .map(|strategy| partition_key(row, &strategy));
+    let partition_of = if row.get::<_, bool>(17) {
+        let bound = row
+            .get::<_, Option<String>>(23)
+            .as_deref()
+            .and_then(crate::parse::partition_bound);
+        let parent = row
+            .get::<_, Option<String>>(24)
+            .zip(row.get::<_, Option<String>>(25));
+        match (bound, parent) {
+            (Some(bound), Some((schema, table))) => Some(PartitionOf {
+                parent: QualifiedName::new(schema, table),
+                bound,
+            }),
+            _ => {
+                found.unmodeled("partition (bound not read)", qualified(&name));
+                return;
+            }
+        }
+    } else {
+        None
+    };
     found.tables.push(row.get(0), found.schema.tables.len());
     found.schema.tables.push(Table {
         name,
@@ -61,5 +111,43 @@ pub(super) fn from_relation_row(row: &Row, name: QualifiedName, found: &mut Foun
         indexes: Vec::new(),
         comment: row.get(4),
         renamed_from: None,
+        partition_by,
+        partition_of,
     });
+}
+
+/// The partition key of a row whose `partstrat` is `strategy`: columns by name, expressions
+/// taken in order from the printed list.
+fn partition_key(row: &Row, strategy: &str) -> PartitionKey {
+    let columns: Vec<String> = row.get(19);
+    let opclasses: Vec<String> = row.get(20);
+    let collations: Vec<String> = row.get(21);
+    let mut expressions = row
+        .get::<_, Option<String>>(22)
+        .map(|list| crate::parse::expression_list(&list))
+        .unwrap_or_default()
+        .into_iter();
+    let non_empty = |v: Option<&String>| v.filter(|s| !s.is_empty()).cloned();
+    let elements = columns
+        .iter()
+        .enumerate()
+        .map(|(k, column)| PartitionKeyElement {
+            target: if column.is_empty() {
+                let expr = expressions.next().unwrap_or_default();
+                IndexTarget::Expression(super::index::strip_parens(&expr).to_string())
+            } else {
+                IndexTarget::Column(column.clone())
+            },
+            collation: non_empty(collations.get(k)),
+            opclass: non_empty(opclasses.get(k)),
+        })
+        .collect();
+    PartitionKey {
+        strategy: match strategy {
+            "l" => PartitionStrategy::List,
+            "h" => PartitionStrategy::Hash,
+            _ => PartitionStrategy::Range,
+        },
+        elements,
+    }
 }

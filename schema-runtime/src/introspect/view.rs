@@ -17,7 +17,7 @@ pub(super) fn from_relation_row(row: &Row, name: QualifiedName, found: &mut Foun
         // Compared only where both sides are built-in types (see `replaceable_view`): a user
         // type's printed name depends on the schema it is read in.
         column_types: row
-            .get::<_, Option<Vec<String>>>(18)
+            .get::<_, Option<Vec<String>>>(26)
             .unwrap_or_default()
             .into_iter()
             .map(|t| DataType::parse(&t).unwrap_or_else(|_| DataType::named("pg_catalog", t)))

@@ -1,0 +1,7 @@
+pgdecl::schema! {
+    table events partition by range (at) { at date not null }
+    table events_2025 partition of events for values from ("2025-01-01") to ("2026-01-01");
+    table events_h2 partition of events for values from ("2025-07-01") to ("2026-01-01");
+}
+
+fn main() {}

@@ -1,0 +1,5 @@
+pgdecl::schema! {
+    table events partition by range (created_at) { at date not null }
+}
+
+fn main() {}

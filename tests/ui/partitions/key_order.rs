@@ -1,0 +1,5 @@
+pgdecl::schema! {
+    table events partition by range (at desc) { at date }
+}
+
+fn main() {}

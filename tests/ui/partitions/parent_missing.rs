@@ -1,0 +1,6 @@
+pgdecl::schema! {
+    table events partition by range (at) { at date not null }
+    table events_2025 partition of event for values from ("2025-01-01") to ("2026-01-01");
+}
+
+fn main() {}

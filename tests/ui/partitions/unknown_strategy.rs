@@ -1,0 +1,5 @@
+pgdecl::schema! {
+    table events partition by ranges (at) { at date }
+}
+
+fn main() {}
