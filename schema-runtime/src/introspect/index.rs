@@ -106,7 +106,7 @@ fn unquote_column(def: &str) -> String {
 }
 
 /// `pg_get_indexdef` prints an expression key in parentheses unless it is a function call.
-pub(super) fn strip_parens(def: &str) -> &str {
+fn strip_parens(def: &str) -> &str {
     let t = def.trim();
     if t.starts_with('(') && t.ends_with(')') && crate::parse::balanced(&t[1..t.len() - 1]) {
         &t[1..t.len() - 1]

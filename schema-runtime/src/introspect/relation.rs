@@ -51,6 +51,5 @@ pub(super) fn read<C: GenericClient>(
         }
     }
     found.tables.finish();
-    found.type_texts = vec![Vec::new(); found.schema.tables.len()];
     Ok(())
 }
