@@ -245,8 +245,9 @@ pub fn fragments(schema: &Schema) -> BTreeMap<FragmentSlot, String> {
 ///
 /// - the tables holding them (every table when `every_table`, or when a view or a trigger on a
 ///   view is among them, since a query may read any table), without foreign keys, other
-///   checks, defaults, generation expressions or indexes, and without primary and unique keys
-///   unless views are kept (a view may depend on a primary key: `GROUP BY id`);
+///   checks, defaults, generation expressions or indexes, identity or serial sequences and
+///   comments, and without primary and unique keys unless views are kept (a view may depend
+///   on a primary key: `GROUP BY id`);
 /// - the views, when one is among them; the triggers among them;
 /// - every namespace, extension, type, sequence (not owned: its table may be left out) and
 ///   function, since a fragment may use any of them.
@@ -284,7 +285,15 @@ pub fn holding(schema: &Schema, slots: &BTreeSet<FragmentSlot>, every_table: boo
         .retain(|t| every_table || views || tables_asked.contains(&t.name));
     for table in &mut out.tables {
         let name = table.name.clone();
+        table.comment = None;
         for column in &mut table.columns {
+            // No identity or serial sequences: no fragment prints differently without them,
+            // and each would be one more relation to create.
+            column.identity = None;
+            if let Some(base) = column.data_type.serial_base() {
+                column.data_type = base;
+            }
+            column.comment = None;
             if !asked(FragmentSlot::ColumnDefault {
                 table: name.clone(),
                 column: column.name.clone(),

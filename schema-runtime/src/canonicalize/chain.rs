@@ -45,10 +45,12 @@ struct Chain {
 }
 
 impl Chain {
-    /// The last print reads back as itself.
+    /// The last print reads back as itself: it is the print of the form before it, and the
+    /// same text. (A declared text the server prints back unchanged is settled at once: its
+    /// print, being itself, prints as itself.)
     fn settled(&self) -> bool {
         let n = self.forms.len();
-        n >= self.first + 2 && self.forms[n - 1] == self.forms[n - 2]
+        n >= 2 && self.forms[n - 1] == self.forms[n - 2]
     }
 
     fn pending(&self) -> bool {
