@@ -38,63 +38,67 @@ pub fn settle_live_pair(
     if differing.is_empty() {
         return Ok(0);
     }
-    let in_from: BTreeSet<FragmentSlot> = differing
-        .iter()
-        .filter(|slot| from_texts.contains_key(*slot))
-        .cloned()
-        .collect();
     let to_followed = canonicalize_printed(client, &holding(to, &differing, false))?;
-    let from_followed = if in_from.is_empty() {
-        None
-    } else {
-        Some(canonicalize_printed(
-            client,
-            &holding(from, &in_from, false),
-        )?)
-    };
-
     let to_canonical: BTreeMap<FragmentSlot, String> = fragments(&to_followed.schema)
         .into_iter()
         .filter(|(slot, _)| differing.contains(slot))
         .collect();
+    // Each TO fragment's chain: its canonical text, its printed text and their prints.
+    let to_chain = |slot: &FragmentSlot| -> Vec<&str> {
+        to_canonical
+            .get(slot)
+            .into_iter()
+            .chain(to_texts.get(slot))
+            .chain(to_followed.print_chains.forms(slot))
+            .map(String::as_str)
+            .collect()
+    };
+    // FROM's own chains are followed only where FROM's text is not on TO's chain already
+    // (FROM holds an earlier print than TO, or both differ from each other's prints).
+    let (on_chain, off_chain): (BTreeSet<FragmentSlot>, BTreeSet<FragmentSlot>) = differing
+        .iter()
+        .filter(|slot| from_texts.contains_key(*slot))
+        .cloned()
+        .partition(|slot| to_chain(slot).contains(&from_texts[slot].as_str()));
+    let from_followed = if off_chain.is_empty() {
+        None
+    } else {
+        Some(canonicalize_printed(
+            client,
+            &holding(from, &off_chain, false),
+        )?)
+    };
+    let from_canonical = from_followed
+        .as_ref()
+        .map(|f| fragments(&f.schema))
+        .unwrap_or_default();
+
+    for_each_fragment_mut(from, &mut |slot, text| {
+        let Some(target) = to_canonical.get(&slot) else {
+            return;
+        };
+        let meets = on_chain.contains(&slot)
+            || (off_chain.contains(&slot)
+                && from_followed.as_ref().is_some_and(|followed| {
+                    let chain = to_chain(&slot);
+                    std::iter::once(text.as_str())
+                        .chain(from_canonical.get(&slot).map(String::as_str))
+                        .chain(
+                            followed
+                                .print_chains
+                                .forms(&slot)
+                                .iter()
+                                .map(String::as_str),
+                        )
+                        .any(|form| chain.contains(&form))
+                }));
+        if meets {
+            text.clone_from(target);
+        }
+    });
     for_each_fragment_mut(to, &mut |slot, text| {
         if let Some(canonical) = to_canonical.get(&slot) {
             text.clone_from(canonical);
-        }
-    });
-    let Some(from_followed) = from_followed else {
-        return Ok(differing.len());
-    };
-    let from_canonical = fragments(&from_followed.schema);
-    for_each_fragment_mut(from, &mut |slot, text| {
-        let (Some(target), Some(printed)) = (to_canonical.get(&slot), to_texts.get(&slot)) else {
-            return;
-        };
-        if !in_from.contains(&slot) {
-            return;
-        }
-        let to_chain: Vec<&str> = [target.as_str(), printed.as_str()]
-            .into_iter()
-            .chain(
-                to_followed
-                    .print_chains
-                    .forms(&slot)
-                    .iter()
-                    .map(String::as_str),
-            )
-            .collect();
-        let meets = std::iter::once(text.as_str())
-            .chain(from_canonical.get(&slot).map(String::as_str))
-            .chain(
-                from_followed
-                    .print_chains
-                    .forms(&slot)
-                    .iter()
-                    .map(String::as_str),
-            )
-            .any(|form| to_chain.contains(&form));
-        if meets {
-            text.clone_from(target);
         }
     });
     Ok(differing.len())
