@@ -518,7 +518,7 @@ mod tests {
         assert!(only_check.views.is_empty());
         assert_eq!(
             fragments(&only_check).into_keys().collect::<Vec<_>>(),
-            [check.clone()]
+            std::slice::from_ref(&check)
         );
 
         // A view reads any table, and may need a primary key.

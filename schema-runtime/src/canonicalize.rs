@@ -189,7 +189,7 @@ fn canonicalize_from(
     };
     let read =
         match build_and_read(&mut tx, &mapped, &scope)? {
-            Built::Read(read) => read,
+            Built::Read(read) => *read,
             Built::DidNotLoad(e) => return Err(Error::from_postgres(
                 "creating the declared schema in a scratch schema (the declaration does not load)",
                 e,
@@ -253,7 +253,7 @@ fn canonicalize_from(
 /// What creating a schema in the scratch schemas gave.
 enum Built {
     /// It loaded; this is what the server read back.
-    Read(Introspection),
+    Read(Box<Introspection>),
     /// Its DDL failed.
     DidNotLoad(postgres::Error),
 }
@@ -270,7 +270,7 @@ fn build_and_read(
         .transaction()
         .map_err(|e| Error::from_postgres("opening a savepoint in the scratch schemas", e))?;
     let built = match build.batch_execute(&schema.create_sql()) {
-        Ok(()) => Built::Read(introspect_in(&mut build, scope)?),
+        Ok(()) => Built::Read(Box::new(introspect_in(&mut build, scope)?)),
         Err(e) => Built::DidNotLoad(e),
     };
     build

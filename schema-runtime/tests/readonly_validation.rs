@@ -1,7 +1,8 @@
 //! Read-only validation against a real PostgreSQL: a role with nothing beyond `CONNECT`,
 //! `USAGE` on schema pgdecl and `SELECT` on pgdecl.canonical_cache validates a database that
-//! was initialised outside pgdecl (`psql -f` of `create_sql()`), once one write-capable run
-//! stored the canonical form, even a run that found nothing to do.
+//! was initialised outside pgdecl (`psql -f` of `create_sql()`, or of an older print: a dump
+//! restore), once one write-capable run stored the canonical form, even a run that found
+//! nothing to do, or with a shipped form.
 
 use schema_core::builder::*;
 use schema_core::model::*;
