@@ -1,6 +1,7 @@
 //! Convergence through the runtime's eyes: after a plan is applied, the live database read back
-//! by `introspect` and the target schema as the server prints it (`canonicalize`) diff to
-//! nothing — for every diff case, both directions, and for the every-feature schema.
+//! by `introspect` (its fragments matched against the target's print chains) and the target
+//! schema as the server prints it (`canonicalize`) diff to nothing — for every diff case, both
+//! directions, and for the every-feature schema.
 
 #[path = "../schema-core/tests/common/mod.rs"]
 mod common;
@@ -15,11 +16,12 @@ use postgres_support::{database, run};
 /// The plan from the live database to `target`, as the runtime would compute it.
 fn replan(db: &TestDatabase, target: &Schema) -> String {
     let mut client = db.connect();
-    let live = introspect(&mut client, &Scope::default())
+    let mut live = introspect(&mut client, &Scope::default())
         .expect("introspect")
         .schema;
     let canonical = canonicalize(&mut client, target).expect("canonicalize");
-    diff(&live, &canonical).to_sql()
+    canonical.adopt_prints(&mut live);
+    diff(&live, &canonical.schema).to_sql()
 }
 
 #[test]

@@ -16,6 +16,7 @@ pub mod ident;
 mod lower;
 pub mod model;
 pub mod naming;
+pub mod print_chain;
 pub mod render;
 pub mod suggest;
 pub mod types;

@@ -5,24 +5,37 @@
 use std::path::Path;
 
 use postgres::Client;
+use schema_core::print_chain::PrintChains;
 use schema_core::Schema;
 use serde::{Deserialize, Serialize};
 
-use crate::canonicalize::canonicalize;
+use crate::canonicalize::{canonicalize, Canonical};
 use crate::converge::schema_hash;
 use crate::error::{Error, ErrorKind};
+
+/// The version of the canonical form's content, in shipped files and in
+/// `pgdecl.canonical_cache`. 2: with print chains. A form of another version (a file computed
+/// by an older pgdecl has none: 0) is never used: without its chains, a live fragment created
+/// from an older print would show as a difference.
+pub const CANONICAL_FORMAT: u32 = 2;
 
 /// The declared schema as one PostgreSQL major version prints it, named by the declaration's
 /// schema hash and that major version: only a run with the same hash against a server of the
 /// same major version uses it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CanonicalForm {
+    /// [`CANONICAL_FORMAT`] when computed by this pgdecl; 0 when the file has none.
+    #[serde(default)]
+    pub format: u32,
     /// [`schema_hash`] of the declared schema.
     pub schema_hash: String,
     /// The server's major version (`16` for 16.4), from `server_version_num`.
     pub server_major: i32,
     /// The declared schema as that server prints it.
     pub canonical: Schema,
+    /// The print chain of each of its SQL fragments (see [`Canonical::print_chains`]).
+    #[serde(default)]
+    pub print_chains: PrintChains,
 }
 
 // The model holds no floating-point values, so its equality is total: a policy holding shipped
@@ -39,9 +52,24 @@ pub(crate) fn major_of(server_version_num: i32) -> i32 {
 }
 
 impl CanonicalForm {
-    /// Whether this form answers for a schema with `hash` on a server of `server_version_num`.
+    /// Whether this form answers for a schema with `hash` on a server of `server_version_num`
+    /// (and is of the current [`CANONICAL_FORMAT`]).
     pub fn matches(&self, hash: &str, server_version_num: i32) -> bool {
+        self.format == CANONICAL_FORMAT && self.names(hash, server_version_num)
+    }
+
+    /// Whether this form is for `hash` and the major version of `server_version_num`, whatever
+    /// its format.
+    pub(crate) fn names(&self, hash: &str, server_version_num: i32) -> bool {
         self.schema_hash == hash && self.server_major == major_of(server_version_num)
+    }
+
+    /// The canonical schema and its print chains.
+    pub fn to_canonical(&self) -> Canonical {
+        Canonical {
+            schema: self.canonical.clone(),
+            print_chains: self.print_chains.clone(),
+        }
     }
 
     /// The form as JSON, to write into the file `PGDECL_CANONICAL_FILE` names.
@@ -95,9 +123,12 @@ pub fn canonical_form(client: &mut Client, declared: &Schema) -> Result<Canonica
         .get(0);
     let canonical = canonicalize(&mut tx, declared);
     tx.rollback().ok();
+    let canonical = canonical?;
     Ok(CanonicalForm {
+        format: CANONICAL_FORMAT,
         schema_hash: schema_hash(declared),
         server_major: major_of(version),
-        canonical: canonical?,
+        canonical: canonical.schema,
+        print_chains: canonical.print_chains,
     })
 }

@@ -7,19 +7,53 @@
 //! back, and read back with the same introspector that reads the live side. No CREATEDB
 //! privilege is needed, only CREATE on the database (to make the scratch schemas) — and nothing
 //! of it survives the rollback.
+//!
+//! The printer is not idempotent either: a fragment created from a print may print differently
+//! again (a database restored from a dump, or loaded with `psql -f` of an older print). So the
+//! printed fragments are created once more, and their prints again, to a fixed point (see
+//! `chain`), and every form met is kept with the canonical form as its print chain: the live
+//! side is then matched against the chains ([`Canonical::adopt_prints`]) and never re-printed,
+//! so reading a database stays read-only.
+
+mod chain;
+mod live_pair;
 
 use std::collections::BTreeSet;
 
-use postgres::GenericClient;
+use postgres::{GenericClient, Transaction};
 use schema_core::model::*;
+use schema_core::print_chain::{for_each_fragment_mut, PrintChain, PrintChains};
 use schema_core::DataType;
+use serde::{Deserialize, Serialize};
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::tokenizer::{Token, Tokenizer};
 
 use schema_core::render::scratch::ScratchSchemas;
 
 use crate::error::{Error, ErrorKind};
-use crate::introspect::{introspect_in, Scope};
+use crate::introspect::{introspect_in, Introspection, Scope};
+
+pub use live_pair::settle_live_pair;
+
+/// A schema as the server prints it, with the print chain of each of its SQL fragments.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Canonical {
+    /// The schema as the server prints it; a fragment whose print reads back differently holds
+    /// the text that rebuilds the declared expression where one was found.
+    pub schema: Schema,
+    /// The other texts each fragment may be printed as: the declared text and every print
+    /// along the way to the printer's fixed point.
+    #[serde(default)]
+    pub print_chains: PrintChains,
+}
+
+impl Canonical {
+    /// Replaces every fragment of `live` that is on its print chain by the canonical text
+    /// (see [`PrintChains::adopt`]), so the diff sees equality; returns how many.
+    pub fn adopt_prints(&self, live: &mut Schema) -> usize {
+        self.print_chains.adopt(live, &self.schema)
+    }
+}
 
 /// The declared schema's namespaces, each with the scratch schema that stands in for it.
 struct Scratch {
@@ -64,12 +98,60 @@ impl Scratch {
         self.scratch_of(DEFAULT_SCHEMA)
             .expect("public is always mapped")
     }
+
+    /// `text` with the scratch names the server printed (`scratch.x`) mapped back to the real
+    /// ones; the scratch names are unique enough that a plain replacement cannot hit anything
+    /// else.
+    fn text_to_original(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for (name, s) in &self.pairs {
+            if out.contains(s.as_str()) {
+                let quoted = schema_core::ident::quote_ident(name);
+                out = out.replace(&format!("{s}."), &format!("{quoted}."));
+            }
+        }
+        out
+    }
+
+    /// `name` with its scratch schema mapped back to the real one.
+    fn name_to_original(&self, name: &QualifiedName) -> QualifiedName {
+        QualifiedName {
+            schema: self
+                .original_of(&name.schema)
+                .unwrap_or(&name.schema)
+                .to_string(),
+            name: name.name.clone(),
+        }
+    }
 }
 
 /// Reads the declared schema back as the server prints it, using `client`'s database for
-/// scratch space. Leaves nothing behind: everything happens in a transaction (a savepoint,
-/// inside the caller's transaction) that is rolled back.
-pub fn canonicalize(client: &mut impl GenericClient, declared: &Schema) -> Result<Schema, Error> {
+/// scratch space, with the print chain of every SQL fragment. Leaves nothing behind:
+/// everything happens in a transaction (a savepoint, inside the caller's transaction) that is
+/// rolled back.
+pub fn canonicalize(
+    client: &mut impl GenericClient,
+    declared: &Schema,
+) -> Result<Canonical, Error> {
+    canonicalize_from(client, declared, chain::Origin::Declared)
+}
+
+/// [`canonicalize`] for a schema read from a live database (`pgdecl diff FROM TO` canonicalizes
+/// TO's schema through FROM's server): its fragments are already prints, so each one is the
+/// first form of its own chain, and its canonical text is the printed text itself, or a
+/// rewrite of it that rebuilds the same expression when the printed text does not.
+pub fn canonicalize_printed(
+    client: &mut impl GenericClient,
+    printed: &Schema,
+) -> Result<Canonical, Error> {
+    canonicalize_from(client, printed, chain::Origin::Printed)
+}
+
+fn canonicalize_from(
+    client: &mut impl GenericClient,
+    declared: &Schema,
+    origin: chain::Origin,
+) -> Result<Canonical, Error> {
     let scratch = Scratch::new(declared);
     // Only what the declaration itself defines moves to scratch schemas: an extension's type
     // or function (`citext`, `uuid_generate_v4`) stays where the extension put it.
@@ -100,41 +182,19 @@ pub fn canonicalize(client: &mut impl GenericClient, declared: &Schema) -> Resul
             e,
         )
     })?;
-    tx.batch_execute(&mapped.create_sql()).map_err(|e| {
-        Error::from_postgres(
-            "creating the declared schema in a scratch schema (the declaration does not load)",
-            e,
-        )
-    })?;
     let scope = Scope {
         skip: Vec::new(),
         only: Some(scratch.pairs.iter().map(|(_, s)| s.clone()).collect()),
         home: Some(scratch.home().to_string()),
     };
-    let read = introspect_in(&mut tx, &scope)?;
-    tx.rollback()
-        .map_err(|e| Error::from_postgres("rolling back the canonicalization", e))?;
-
-    let mut canonical = map_schema(
-        &read.schema,
-        &|s| scratch.original_of(s).map(str::to_string),
-        &|_| true,
-        &|_| true,
-        false,
-    );
-    // Map scratch names that the server printed inside expressions back to the real ones; the
-    // scratch names are unique enough that a plain replacement cannot hit anything else.
-    for (name, s) in &scratch.pairs {
-        let quoted = schema_core::ident::quote_ident(name).into_owned();
-        map_expressions(&mut canonical, &mut |e| {
-            if e.contains(s.as_str()) {
-                *e = e.replace(&format!("{s}."), &format!("{quoted}."));
-            }
-        });
-    }
-    // What the catalog cannot tell: declared-only facts.
-    canonical.extensions = declared.extensions.clone();
-    carry_declared_only(declared, &mut canonical);
+    let read =
+        match build_and_read(&mut tx, &mapped, &scope)? {
+            Built::Read(read) => *read,
+            Built::DidNotLoad(e) => return Err(Error::from_postgres(
+                "creating the declared schema in a scratch schema (the declaration does not load)",
+                e,
+            )),
+        };
     if read
         .unmodeled
         .iter()
@@ -149,7 +209,74 @@ pub fn canonicalize(client: &mut impl GenericClient, declared: &Schema) -> Resul
             ),
         ));
     }
-    Ok(canonical)
+    let followed = chain::follow(&mut tx, &scope, &mapped, &read.schema, origin)?;
+    tx.rollback()
+        .map_err(|e| Error::from_postgres("rolling back the canonicalization", e))?;
+
+    let mut printed = read.schema;
+    for_each_fragment_mut(&mut printed, &mut |slot, text| {
+        if let Some(canonical) = followed.texts.get(&slot) {
+            text.clone_from(canonical);
+        }
+    });
+    let mut canonical = map_schema(
+        &printed,
+        &|s| scratch.original_of(s).map(str::to_string),
+        &|_| true,
+        &|_| true,
+        false,
+    );
+    map_expressions(&mut canonical, &mut |e| {
+        *e = scratch.text_to_original(e);
+    });
+    // What the catalog cannot tell: declared-only facts.
+    canonical.extensions = declared.extensions.clone();
+    carry_declared_only(declared, &mut canonical);
+    let print_chains = PrintChains::new(followed.chains.into_iter().map(|c| {
+        PrintChain {
+            slot: c.slot.map(&|n| scratch.name_to_original(n), &|t| {
+                scratch.text_to_original(t)
+            }),
+            forms: c
+                .forms
+                .iter()
+                .map(|f| scratch.text_to_original(f))
+                .collect(),
+        }
+    }));
+    Ok(Canonical {
+        schema: canonical,
+        print_chains,
+    })
+}
+
+/// What creating a schema in the scratch schemas gave.
+enum Built {
+    /// It loaded; this is what the server read back.
+    Read(Box<Introspection>),
+    /// Its DDL failed.
+    DidNotLoad(postgres::Error),
+}
+
+/// Creates `schema` (already named into the scratch schemas) in a savepoint, reads the scratch
+/// schemas back and rolls the savepoint back, so the next build starts from empty scratch
+/// schemas again.
+fn build_and_read(
+    tx: &mut Transaction<'_>,
+    schema: &Schema,
+    scope: &Scope,
+) -> Result<Built, Error> {
+    let mut build = tx
+        .transaction()
+        .map_err(|e| Error::from_postgres("opening a savepoint in the scratch schemas", e))?;
+    let built = match build.batch_execute(&schema.create_sql()) {
+        Ok(()) => Built::Read(Box::new(introspect_in(&mut build, scope)?)),
+        Err(e) => Built::DidNotLoad(e),
+    };
+    build
+        .rollback()
+        .map_err(|e| Error::from_postgres("rolling back a build in the scratch schemas", e))?;
+    Ok(built)
 }
 
 /// `renamed_from` and `using` live only in the declaration; copy them onto the canonical

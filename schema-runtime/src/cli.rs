@@ -5,6 +5,7 @@ use std::io::Write;
 
 use schema_core::{diff, Plan, Schema};
 
+use crate::canonicalize::settle_live_pair;
 use crate::connect::connect;
 use crate::converge::{converge, describe, Mode, Policy};
 use crate::error::Error;
@@ -25,6 +26,8 @@ usage:
   pgdecl inspect URL                 print the database's schema as schema! source
   pgdecl diff FROM_URL TO_URL        print the DDL that turns FROM into TO
         [--allow-destructive]        include drops and narrowing changes
+        [--as-printed]               compare SQL fragments as printed (read-only: without
+                                     following those printed differently through FROM)
 
 exit status of diff: 0 in sync, 2 changes printed, 3 unsafe changes withheld, 1 error";
 
@@ -36,16 +39,17 @@ pub fn tool_main(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i
         .filter(|a| !a.starts_with("--"))
         .collect();
     let allow_destructive = args.iter().any(|a| a == "--allow-destructive");
-    if let Some(bad) = args
-        .iter()
-        .find(|a| a.starts_with("--") && *a != "--allow-destructive" && *a != "--help")
-    {
+    let as_printed = args.iter().any(|a| a == "--as-printed");
+    if let Some(bad) = args.iter().find(|a| {
+        a.starts_with("--")
+            && !["--allow-destructive", "--as-printed", "--help"].contains(&a.as_str())
+    }) {
         let _ = writeln!(err, "pgdecl: unknown option {bad}\n{TOOL_USAGE}");
         return EXIT_ERROR;
     }
     let result = match positional.as_slice() {
         ["inspect", url] => inspect_cmd(url, out),
-        ["diff", from, to] => diff_cmd(from, to, allow_destructive, out, err),
+        ["diff", from, to] => diff_cmd(from, to, allow_destructive, as_printed, out, err),
         _ => {
             let _ = writeln!(err, "{TOOL_USAGE}");
             return if args.iter().any(|a| a == "--help" || a == "help") {
@@ -79,47 +83,76 @@ fn inspect_cmd(url: &str, out: &mut dyn Write) -> Result<i32, Error> {
     Ok(EXIT_OK)
 }
 
-/// The plan from one live database to another (both sides printed by a server, so no
-/// canonicalization is needed).
+/// The plan from one live database to another.
+///
+/// Both sides are read as the servers print them, and fragments printed alike are equal:
+/// comparing a pair in sync writes nothing. The fragments printed differently, and those only
+/// TO has, are then followed along their print chains through FROM's server, the one the plan
+/// runs on ([`settle_live_pair`]: created in scratch schemas in a transaction that is rolled
+/// back, so it needs `CREATE` on FROM's database): one on the chain of the other (a database
+/// restored from a dump of the other, or loaded from an older print) compares equal, and a
+/// plan re-creating a fragment uses text that rebuilds TO's expression. Where FROM does not
+/// allow that (no `CREATE`, a standby), or with `as_printed`, they are compared as printed, and
+/// the notes say so.
 pub fn diff_databases(from_url: &str, to_url: &str) -> Result<Plan, Error> {
-    diff_databases_reporting(from_url, to_url).map(|(plan, _)| plan)
+    diff_databases_reporting(from_url, to_url, false).map(|(plan, _)| plan)
 }
 
-/// [`diff_databases`], with the objects either side holds that pgdecl does not model (and so
-/// leaves out of the plan), as `FROM:`/`TO:`-prefixed lines.
+/// [`diff_databases`], with notes for the user: the objects either side holds that pgdecl
+/// does not model (and so leaves out of the plan), as `FROM:`/`TO:`-prefixed lines, and a
+/// line starting `SQL fragments compared as printed` when they were.
 pub fn diff_databases_reporting(
     from_url: &str,
     to_url: &str,
+    as_printed: bool,
 ) -> Result<(Plan, Vec<String>), Error> {
     // The two reads are independent: run them side by side.
     let read = |url: &str| introspect(&mut connect(url)?, &Scope::default());
     let (from, to) = std::thread::scope(|s| {
         let to = s.spawn(|| read(to_url));
-        let from = read(from_url);
+        let from = connect(from_url).and_then(|mut client| {
+            let found = introspect(&mut client, &Scope::default())?;
+            Ok((client, found))
+        });
         (from, to.join())
     });
     let to = to.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
-    let from = from?;
-    let mut left_out = Vec::new();
+    let (mut from_client, mut from) = from?;
+    let mut notes = Vec::new();
     for (side, found) in [("FROM", &from), ("TO", &to)] {
         for u in &found.unmodeled {
-            left_out.push(format!("{side}: {} {}", u.kind, u.name));
+            notes.push(format!("{side}: {} {}", u.kind, u.name));
         }
     }
-    Ok((diff(&from.schema, &to.schema), left_out))
+    let mut target = to.schema;
+    if as_printed {
+        notes.push("SQL fragments compared as printed (--as-printed)".to_string());
+    } else if let Err(e) = settle_live_pair(&mut from_client, &mut from.schema, &mut target) {
+        notes.push(format!(
+            "SQL fragments compared as printed: those printed differently could not be \
+             created in scratch schemas on FROM ({e}); one FROM holds in an older print of \
+             TO's shows as a difference"
+        ));
+    }
+    Ok((diff(&from.schema, &target), notes))
 }
 
 fn diff_cmd(
     from: &str,
     to: &str,
     allow_destructive: bool,
+    as_printed: bool,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<i32, Error> {
-    let (plan, left_out) = diff_databases_reporting(from, to)?;
+    let (plan, notes) = diff_databases_reporting(from, to, as_printed)?;
     // On stderr, so stdout stays exactly the SQL to run (and empty when in sync).
-    for line in &left_out {
-        let _ = writeln!(err, "pgdecl: not modelled, left out of the plan: {line}");
+    for line in &notes {
+        if line.starts_with("SQL fragments") {
+            let _ = writeln!(err, "pgdecl: {line}");
+        } else {
+            let _ = writeln!(err, "pgdecl: not modelled, left out of the plan: {line}");
+        }
     }
     if plan.changes.is_empty() {
         return Ok(EXIT_OK);

@@ -1,5 +1,6 @@
-//! The canonical form of a declared schema (as the server prints it), cached per process and
-//! in pgdecl's own table, so a start-up only canonicalizes a schema it has not seen before.
+//! The canonical form of a declared schema (as the server prints it, with the print chains of
+//! its fragments), cached per process and in pgdecl's own table, so a start-up only
+//! canonicalizes a schema it has not seen before.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -7,9 +8,10 @@ use std::sync::Mutex;
 use postgres::types::Type;
 use postgres::{GenericClient, Transaction};
 use schema_core::Schema;
+use serde::{Deserialize, Serialize};
 
-use crate::canonical_form::CanonicalForm;
-use crate::canonicalize::canonicalize;
+use crate::canonical_form::{CanonicalForm, CANONICAL_FORMAT};
+use crate::canonicalize::{canonicalize, Canonical};
 use crate::error::Error;
 
 /// The stable hash of a declared schema (FNV-1a 64 over its serialized model and pgdecl's
@@ -28,7 +30,35 @@ pub fn schema_hash(schema: &Schema) -> String {
 }
 
 /// Canonical forms computed by this process, by (schema hash, server version).
-static CANONICAL_CACHE: Mutex<Option<HashMap<(String, i32), Schema>>> = Mutex::new(None);
+static CANONICAL_CACHE: Mutex<Option<HashMap<(String, i32), Canonical>>> = Mutex::new(None);
+
+/// A row's `canonical` text in `pgdecl.canonical_cache`: the form with its format version. A
+/// row written by an older pgdecl (a bare schema, without chains) does not read as one and
+/// counts as missing: a write-capable run replaces it, a read-only run computes the form or
+/// says how to provide it.
+#[derive(Serialize, Deserialize)]
+struct Stored {
+    format: u32,
+    #[serde(flatten)]
+    canonical: Canonical,
+}
+
+impl Stored {
+    fn read(json: &str) -> Option<Canonical> {
+        serde_json::from_str::<Stored>(json)
+            .ok()
+            .filter(|s| s.format == CANONICAL_FORMAT)
+            .map(|s| s.canonical)
+    }
+
+    fn write(canonical: &Canonical) -> String {
+        serde_json::to_string(&Stored {
+            format: CANONICAL_FORMAT,
+            canonical: canonical.clone(),
+        })
+        .expect("a canonical form always serializes")
+    }
+}
 
 /// Forgets the canonical forms this process computed, so the next plan canonicalizes again
 /// (unless pgdecl's cache table has it). For benchmarks and tests.
@@ -48,7 +78,7 @@ pub(super) fn canonical_for(
     server_version: i32,
     store: bool,
     shipped: &[CanonicalForm],
-) -> Result<Schema, Error> {
+) -> Result<Canonical, Error> {
     let key = (hash.to_string(), server_version);
     if let Some(s) = CANONICAL_CACHE
         .lock()
@@ -58,10 +88,11 @@ pub(super) fn canonical_for(
         return Ok(s);
     }
     if let Some(form) = shipped.iter().find(|f| f.matches(hash, server_version)) {
+        let canonical = form.to_canonical();
         if store {
-            store_form(client, hash, server_version, &form.canonical)?;
+            store_form(client, hash, server_version, &canonical)?;
         }
-        return Ok(remember(key, form.canonical.clone()));
+        return Ok(remember(key, canonical));
     }
     // The table may not exist yet (nothing applied, or validate-only): ask first, since a
     // failed query would abort the caller's transaction.
@@ -84,14 +115,14 @@ pub(super) fn canonical_for(
     } else {
         None
     };
-    let canonical = match cached.and_then(|j| Schema::from_json(&j).ok()) {
+    let canonical = match cached.as_deref().and_then(Stored::read) {
         Some(s) => s,
         None => {
             let s = canonicalize(client, declared).map_err(|e| {
                 if store {
                     e
                 } else {
-                    no_form_error(&e, hash, server_version)
+                    no_form_error(&e, hash, server_version, shipped)
                 }
             })?;
             if store {
@@ -104,7 +135,7 @@ pub(super) fn canonical_for(
 }
 
 /// Keeps `canonical` in this process's cache.
-fn remember(key: (String, i32), canonical: Schema) -> Schema {
+fn remember(key: (String, i32), canonical: Canonical) -> Canonical {
     if let Ok(mut c) = CANONICAL_CACHE.lock() {
         c.get_or_insert_with(HashMap::new)
             .insert(key, canonical.clone());
@@ -112,21 +143,24 @@ fn remember(key: (String, i32), canonical: Schema) -> Schema {
     canonical
 }
 
-/// Stores `canonical` in pgdecl.canonical_cache (the caller's transaction created the table).
+/// Stores `canonical` in pgdecl.canonical_cache (the caller's transaction created the table),
+/// replacing a row of an older format under the same key.
 fn store_form(
     client: &mut impl GenericClient,
     hash: &str,
     server_version: i32,
-    canonical: &Schema,
+    canonical: &Canonical,
 ) -> Result<(), Error> {
     client
         .execute_typed(
             "INSERT INTO pgdecl.canonical_cache (schema_hash, server_version, canonical)
-             VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+             VALUES ($1, $2, $3)
+             ON CONFLICT (schema_hash, server_version)
+             DO UPDATE SET canonical = EXCLUDED.canonical, created_at = now()",
             &[
                 (&hash, Type::TEXT),
                 (&server_version, Type::INT4),
-                (&canonical.to_json(), Type::TEXT),
+                (&Stored::write(canonical), Type::TEXT),
             ],
         )
         .map_err(|e| Error::from_postgres("storing the canonical form", e))?;
@@ -135,16 +169,34 @@ fn store_form(
 
 /// A read-only run found no canonical form and could not compute one: names both ways to
 /// provide it, keeping the cause's kind (usually a missing `CREATE` privilege).
-fn no_form_error(cause: &Error, hash: &str, server_version: i32) -> Error {
+fn no_form_error(
+    cause: &Error,
+    hash: &str,
+    server_version: i32,
+    shipped: &[CanonicalForm],
+) -> Error {
+    let stale = if shipped.iter().any(|f| f.names(hash, server_version)) {
+        format!(
+            " (the shipped file has a form for it, but of format version {}: recompute it with \
+             this pgdecl, which writes format {CANONICAL_FORMAT})",
+            shipped
+                .iter()
+                .find(|f| f.names(hash, server_version))
+                .map_or(0, |f| f.format)
+        )
+    } else {
+        String::new()
+    };
     Error::new(
         cause.kind(),
         "finding the canonical form of the declared schema",
         format!(
             "no canonical form for schema hash {hash} on PostgreSQL {major} in \
-             pgdecl.canonical_cache nor in a shipped file, and computing one failed ({cause}): \
-             run one write-capable converge (apply or apply-safe) against this database, which \
-             stores it, or compute it ahead of time with schema_runtime::canonical_form and \
-             point PGDECL_CANONICAL_FILE at the JSON (or use Policy::with_canonical_forms)",
+             pgdecl.canonical_cache nor in a shipped file{stale}, and computing one failed \
+             ({cause}): run one write-capable converge (apply or apply-safe) against this \
+             database, which stores it, or compute it ahead of time with \
+             schema_runtime::canonical_form and point PGDECL_CANONICAL_FILE at the JSON (or use \
+             Policy::with_canonical_forms)",
             major = crate::canonical_form::major_of(server_version)
         ),
     )

@@ -119,7 +119,7 @@ fn converge_phase(
     let mut live = introspect_in(&mut tx, &scope)?;
     live.unmodeled
         .extend(split_unmanaged(&mut live.schema, declared));
-    let mut canonical = canonical_cache::canonical_for(
+    let canonical = canonical_cache::canonical_for(
         &mut tx,
         declared,
         &hash,
@@ -127,8 +127,12 @@ fn converge_phase(
         writes,
         &policy.canonical_forms,
     )?;
-    adopt_unspecified(&live.schema, &mut canonical);
-    let mut plan = diff(&live.schema, &canonical);
+    // A live fragment created from an older print (a restored dump, `psql -f` of a previous
+    // print) is the declared one: take the canonical text before the pure diff compares.
+    canonical.adopt_prints(&mut live.schema);
+    let mut target = canonical.schema;
+    adopt_unspecified(&live.schema, &mut target);
+    let mut plan = diff(&live.schema, &target);
     let (allowed, withheld): (Vec<Change>, Vec<Change>) = plan
         .changes
         .iter()

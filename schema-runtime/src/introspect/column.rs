@@ -8,8 +8,7 @@ use schema_core::DataType;
 use super::{Catalog, Found};
 use crate::error::Error;
 
-/// Reads the columns of every table read so far, and the type text of each (for re-reading
-/// expressions).
+/// Reads the columns of every table read so far.
 pub(super) fn read<C: GenericClient>(
     cat: &mut Catalog<'_, C>,
     found: &mut Found,
@@ -38,7 +37,6 @@ pub(super) fn read<C: GenericClient>(
             continue;
         };
         let data_type = column_type(&row);
-        found.type_texts[ti].push(row.get(2));
         let expr: Option<String> = row.get(10);
         let generated = row.get::<_, String>(12) == "s";
         let identity = match row.get::<_, String>(11).as_str() {

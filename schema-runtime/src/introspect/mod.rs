@@ -7,11 +7,14 @@
 //! triggers of partitions (they belong to their parent). Objects the model cannot hold are listed in
 //! [`Introspection::unmodeled`] rather than silently dropped.
 //!
-//! SQL fragments (defaults, checks, index expressions, view queries, ...) come back as text
-//! that rebuilds what the catalog holds: PostgreSQL's printer is not idempotent, so each one is
-//! created once more on a temporary copy and read again (one more round trip; see
-//! `reread`). Each object kind's catalog query and row reader live in a file of their own;
-//! this module holds the snapshot, the counting funnel and the fixed order of the round trips.
+//! Introspection only reads: it runs in a `READ ONLY` transaction and needs no privilege beyond
+//! reading the catalog. SQL fragments (defaults, checks, index expressions, view queries, ...)
+//! come back exactly as the server prints them. PostgreSQL's printer is not idempotent (a
+//! fragment created from an older print prints differently), and that is settled on the
+//! declared side, where canonicalization follows each fragment's print chain (see
+//! [`schema_core::print_chain`]), never by re-printing the live side. Each object kind's
+//! catalog query and row reader live in a file of their own; this module holds the snapshot,
+//! the counting funnel and the fixed order of the round trips.
 
 mod column;
 mod constraint;
@@ -20,7 +23,6 @@ mod extension;
 mod function;
 mod index;
 mod relation;
-mod reread;
 mod schema;
 mod sequence;
 mod table;
@@ -30,7 +32,7 @@ mod view;
 
 use bytes::BytesMut;
 use postgres::types::{ToSql, Type};
-use postgres::{Client, GenericClient, IsolationLevel, Row, SimpleQueryMessage};
+use postgres::{Client, GenericClient, IsolationLevel, Row};
 use schema_core::model::*;
 
 use crate::error::Error;
@@ -73,33 +75,6 @@ impl<C: GenericClient> Catalog<'_, C> {
             .query_typed(sql, &typed)
             .map_err(|e| Error::from_postgres("reading the catalog", e))
     }
-
-    /// Runs `batch` (several statements, simple-query protocol) in a savepoint that is always
-    /// rolled back, and returns the text rows of its last statement; `None` if it failed.
-    fn scratch_batch(&mut self, batch: &str) -> Result<Option<Vec<Vec<Option<String>>>>, Error> {
-        self.queries += 1;
-        let mut savepoint = self
-            .client
-            .transaction()
-            .map_err(|e| Error::from_postgres("opening a savepoint to re-read expressions", e))?;
-        let result = savepoint.simple_query(batch);
-        savepoint.rollback().map_err(|e| {
-            Error::from_postgres("closing the savepoint that re-read expressions", e)
-        })?;
-        Ok(result.ok().map(|messages| {
-            messages
-                .into_iter()
-                .filter_map(|m| match m {
-                    SimpleQueryMessage::Row(row) => Some(
-                        (0..row.len())
-                            .map(|i| row.get(i).map(str::to_string))
-                            .collect(),
-                    ),
-                    _ => None,
-                })
-                .collect()
-        }))
-    }
 }
 
 /// Which namespaces to read: system schemas never; `$1` the schemas to skip; `$2` when not
@@ -129,19 +104,17 @@ fn not_ext(cat: &str, oidcol: &str) -> String {
 }
 
 /// Reads the whole user schema of the database `client` is connected to, in one snapshot (a
-/// `REPEATABLE READ` transaction), so a concurrent deployer cannot make it see half a change.
-///
-/// The transaction changes nothing, but it is not `READ ONLY`: SQL fragments are re-read
-/// through temporary copies in a savepoint that is rolled back (see [`introspect_in`]). On a
-/// server where that is impossible (a standby), the fragments keep the text first read.
+/// `REPEATABLE READ READ ONLY` transaction), so a concurrent deployer cannot make it see half a
+/// change, and the server itself guarantees the read writes nothing (it works on a standby).
 pub fn introspect(client: &mut Client, scope: &Scope) -> Result<Introspection, Error> {
     let mut tx = client
         .build_transaction()
         .isolation_level(IsolationLevel::RepeatableRead)
+        .read_only(true)
         .start()
         .map_err(|e| Error::from_postgres("starting the catalog transaction", e))?;
     let result = introspect_in(&mut tx, scope)?;
-    // Rolled back, not committed: nothing of the temporary copies may survive.
+    // Nothing to commit: the read only set `search_path` locally.
     tx.rollback()
         .map_err(|e| Error::from_postgres("ending the catalog transaction", e))?;
     Ok(result)
@@ -151,9 +124,8 @@ pub fn introspect(client: &mut Client, scope: &Scope) -> Result<Introspection, E
 /// must be a transaction).
 ///
 /// Expressions are printed with `search_path = pg_catalog, public` (or the scope's home
-/// schema): names there bare, all others qualified, whatever the session's own setting; and
-/// in the form PostgreSQL prints after parsing its own output again (the fixed point of its
-/// printer: see `reread_expressions`), when the transaction may create temporary objects.
+/// schema): names there bare, all others qualified, whatever the session's own setting. It
+/// only reads, so the caller's transaction may be `READ ONLY`.
 pub fn introspect_in<C: GenericClient>(
     client: &mut C,
     scope: &Scope,
@@ -181,9 +153,6 @@ struct Found {
     unmodeled: Vec<Unmodeled>,
     /// The tables read, by oid, for the per-table queries that follow.
     tables: table::TableOids,
-    /// The type of every column as `format_type` prints it, by table and column, for
-    /// re-reading expressions.
-    type_texts: Vec<Vec<String>>,
 }
 
 impl Found {
@@ -252,7 +221,6 @@ fn read_catalog<C: GenericClient>(client: &mut C, scope: &Scope) -> Result<Intro
     trigger::read(&mut cat, filter, &mut found)?;
     unmodeled::read(&mut cat, filter, &mut found)?;
 
-    reread::reread_expressions(&mut cat, &mut found.schema, &found.type_texts)?;
     sequence::mark_serials(&mut found.schema, home);
     Ok(Introspection {
         schema: found.schema,
@@ -262,7 +230,7 @@ fn read_catalog<C: GenericClient>(client: &mut C, scope: &Scope) -> Result<Intro
     })
 }
 
-/// `schema.name`, each part quoted as needed, as reports and re-read statements name objects.
+/// `schema.name`, each part quoted as needed, as reports name objects.
 fn qualified(name: &QualifiedName) -> String {
     schema_core::ident::quote_qualified(&name.schema, &name.name)
 }

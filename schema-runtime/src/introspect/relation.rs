@@ -60,6 +60,5 @@ pub(super) fn read<C: GenericClient>(
         }
     }
     found.tables.finish();
-    found.type_texts = vec![Vec::new(); found.schema.tables.len()];
     Ok(())
 }

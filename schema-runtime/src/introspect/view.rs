@@ -1,5 +1,5 @@
 //! Views: read from the relation round trip ([`super::relation`]); the query text is
-//! `pg_get_viewdef`, re-read later like every SQL fragment ([`super::reread`]).
+//! `pg_get_viewdef`, as printed (see the module docs of [`super`] on printed fragments).
 
 use postgres::Row;
 use schema_core::model::{QualifiedName, View};
