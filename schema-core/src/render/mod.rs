@@ -26,39 +26,46 @@ use crate::model::*;
 
 mod column;
 mod comment;
+mod composite_type;
 mod constraint;
 mod display;
+mod domain;
 mod enum_type;
 mod extension;
 mod function;
 mod index;
 pub mod pgdecl_tables;
+mod range_type;
 pub mod scratch;
 mod script;
 mod sequence;
 mod table;
 mod trigger;
+mod user_type;
 mod view;
 
 pub use column::{cast_column, cast_column_through_text, nextval_default};
 pub use comment::{comments_of_table, CommentTarget};
+pub use composite_type::AlterComposite;
 pub use constraint::AddMode;
 pub use display::{
     display_comma_separated, display_separated, DisplaySeparated, Fragment, Ident, Idents, Literal,
     SqlType,
 };
+pub use domain::AlterDomain;
 pub use enum_type::EnumPosition;
 pub(crate) use function::split_list_setting;
 pub use function::FunctionSignature;
 pub use sequence::SequenceOption;
 pub use table::{foreign_keys, inline_constraints, AlterTable};
+pub(crate) use user_type::{creation_order, TypeIndex};
 pub use view::{mentioned_names, view_order};
 
 /// A DDL statement pgdecl emits. `Display` prints it with its terminating `;`; `{:#}` prints
 /// multi-line statements (tables, `DO` blocks, functions, views) across lines.
 ///
 /// Every statement is idempotent: running it a second time changes nothing. Where PostgreSQL has
-/// no `IF [NOT] EXISTS` or `OR REPLACE` form (constraints, enum types, column renames), the
+/// no `IF [NOT] EXISTS` or `OR REPLACE` form (constraints, user-defined types, added domain checks and type attributes, column renames), the
 /// statement is wrapped in a `DO` block that checks the catalog first.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Statement {
@@ -102,6 +109,29 @@ pub enum Statement {
     },
     /// `DROP TYPE IF EXISTS name`.
     DropType(QualifiedName),
+    /// `CREATE DOMAIN name AS type ...`, guarded by a `pg_type` lookup.
+    CreateDomain(Domain),
+    /// `ALTER DOMAIN name <action>`.
+    AlterDomain {
+        /// The domain.
+        name: QualifiedName,
+        /// What to do.
+        action: AlterDomain,
+    },
+    /// `DROP DOMAIN IF EXISTS name`.
+    DropDomain(QualifiedName),
+    /// `CREATE TYPE name AS (attributes)`, guarded by a `pg_type` lookup.
+    CreateCompositeType(CompositeType),
+    /// `ALTER TYPE name ADD | DROP | ALTER ATTRIBUTE ...` on a composite type.
+    AlterCompositeType {
+        /// The composite type.
+        name: QualifiedName,
+        /// What to do.
+        action: AlterComposite,
+    },
+    /// `CREATE TYPE name AS RANGE (...)`, guarded by a `pg_type` lookup (it creates the
+    /// range's multirange type too).
+    CreateRangeType(RangeType),
     /// `CREATE SEQUENCE IF NOT EXISTS ...` (without `OWNED BY`: see [`Statement::AlterSequence`]).
     CreateSequence(Sequence),
     /// `ALTER SEQUENCE name option ...`.
@@ -243,6 +273,18 @@ impl Display for Statement {
                 write!(f, "ALTER TYPE {name} RENAME TO {};", Ident(to))
             }
             Statement::DropType(name) => write!(f, "DROP TYPE IF EXISTS {name};"),
+            Statement::CreateDomain(d) => domain::write_create_domain(f, d, pretty),
+            Statement::AlterDomain { name, action } => {
+                domain::write_alter_domain(f, pretty, name, action)
+            }
+            Statement::DropDomain(name) => write!(f, "DROP DOMAIN IF EXISTS {name};"),
+            Statement::CreateCompositeType(c) => {
+                composite_type::write_create_composite(f, c, pretty)
+            }
+            Statement::AlterCompositeType { name, action } => {
+                composite_type::write_alter_composite(f, pretty, name, action)
+            }
+            Statement::CreateRangeType(r) => range_type::write_create_range(f, r, pretty),
             Statement::CreateSequence(seq) => sequence::write_create_sequence(f, seq),
             Statement::AlterSequence { name, options } => write!(
                 f,

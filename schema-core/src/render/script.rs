@@ -9,9 +9,11 @@ impl Schema {
     /// The statements of [`Schema::create_sql`], in order.
     ///
     /// Order: `SET check_function_bodies = false` (when there are functions); schemas; extensions (they may install into
-    /// a declared schema); enum types; sequences; functions and procedures (before tables,
+    /// a declared schema); enum types; domains, range and composite types (each after the
+    /// types it is built from); sequences; functions and procedures (before tables,
     /// whose defaults, checks and generated columns may call them; their bodies are not checked
-    /// against tables that do not exist yet); tables with columns and their primary key, unique
+    /// against tables that do not exist yet); the domains and range types whose checks,
+    /// defaults or `subtype_diff` call a declared function, and the types built from them; tables with columns and their primary key, unique
     /// and check constraints; sequence ownership; foreign keys (once every table exists);
     /// indexes; views (each after the views it names); triggers (after views: `INSTEAD OF`
     /// triggers fire on views); comments; `RESET check_function_bodies`.
@@ -34,12 +36,15 @@ impl Schema {
         for e in &self.enums {
             out.push(Statement::CreateEnum(e.clone()));
         }
+        let (types, types_after_functions) = creation_order(self);
+        out.extend(types.into_iter().map(|t| t.create(self)));
         for seq in &self.sequences {
             out.push(Statement::CreateSequence(seq.clone()));
         }
         for func in &self.functions {
             out.push(Statement::CreateFunction(func.clone()));
         }
+        out.extend(types_after_functions.into_iter().map(|t| t.create(self)));
         for table in &self.tables {
             out.push(Statement::CreateTable(table.clone()));
         }
@@ -100,6 +105,21 @@ impl Schema {
         }
         for e in &self.enums {
             comment(CommentTarget::Type(e.name.clone()), &e.comment);
+        }
+        for d in &self.domains {
+            comment(CommentTarget::Domain(d.name.clone()), &d.comment);
+        }
+        for r in &self.ranges {
+            comment(CommentTarget::Type(r.name.clone()), &r.comment);
+        }
+        for c in &self.composites {
+            comment(CommentTarget::Type(c.name.clone()), &c.comment);
+            for a in &c.attributes {
+                comment(
+                    CommentTarget::Column(c.name.clone(), a.name.clone()),
+                    &a.comment,
+                );
+            }
         }
         for seq in &self.sequences {
             comment(CommentTarget::Sequence(seq.name.clone()), &seq.comment);
