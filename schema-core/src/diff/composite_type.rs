@@ -33,17 +33,23 @@ impl<'a> Planner<'a> {
                     }
                 }
                 Some(old) => {
-                    if !self.rebuilt_types.contains(&c.name) {
+                    // A rebuilt type is a new one: it has no comments yet.
+                    let rebuilt = self.rebuilt_types.contains(&c.name);
+                    if !rebuilt {
                         self.alter_composite(old, c);
                     }
+                    let before = if rebuilt { &None } else { &old.comment };
                     self.comment(
                         object,
                         CommentTarget::Type(c.name.clone()),
-                        &old.comment,
+                        before,
                         &c.comment,
                     );
                     for a in &c.attributes {
-                        let before = old.attribute_named(&a.name).and_then(|o| o.comment.clone());
+                        let before = match old.attribute_named(&a.name) {
+                            Some(o) if !rebuilt => o.comment.clone(),
+                            _ => None,
+                        };
                         self.attribute_comment(c, a, &before);
                     }
                 }

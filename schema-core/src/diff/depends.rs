@@ -562,6 +562,7 @@ fn created(
         Statement::UncheckedFunctionBodies
         | Statement::ResetFunctionBodies
         | Statement::RenameType { .. }
+        | Statement::RenameRangeConstructors { .. }
         | Statement::DropExtension(_)
         | Statement::DropSchema(_)
         | Statement::DropType(_)

@@ -28,10 +28,13 @@ impl<'a> Planner<'a> {
                     self.comment(object, target, &None, &d.comment);
                 }
                 Some(old) => {
-                    if !self.rebuilt_types.contains(&d.name) {
+                    // A rebuilt domain is a new one: it has no comment yet.
+                    let rebuilt = self.rebuilt_types.contains(&d.name);
+                    if !rebuilt {
                         self.alter_domain(old, d);
                     }
-                    self.comment(object, target, &old.comment, &d.comment);
+                    let before = if rebuilt { &None } else { &old.comment };
+                    self.comment(object, target, before, &d.comment);
                 }
             }
         }
@@ -120,7 +123,7 @@ impl<'a> Planner<'a> {
             self.emit(
                 Phase::DropConstraints,
                 Change::new(
-                    object.clone(),
+                    domain_check(name, &o.name),
                     ChangeKind::Drop,
                     [alter(AlterDomain::DropConstraint(o.name.clone()))],
                 )
@@ -140,8 +143,8 @@ impl<'a> Planner<'a> {
             self.emit(
                 Phase::Constraints,
                 Change::new(
-                    object.clone(),
-                    ChangeKind::Alter,
+                    domain_check(name, &check.name),
+                    ChangeKind::Create,
                     [alter(AlterDomain::AddCheck {
                         check: check.clone(),
                         not_valid: in_use,
@@ -181,7 +184,7 @@ impl<'a> Planner<'a> {
         self.emit(
             Phase::Constraints,
             Change::new(
-                ObjectRef::new(ObjectKind::Domain, &domain.name),
+                domain_check(&domain.name, check),
                 ChangeKind::Alter,
                 [Statement::AlterDomain {
                     name: domain.name.clone(),
@@ -193,6 +196,14 @@ impl<'a> Planner<'a> {
             .inverse(Vec::new()),
         );
     }
+}
+
+/// A check of a domain, as plans name it: `constraint name ON DOMAIN schema.domain`.
+fn domain_check(domain: &QualifiedName, check: &str) -> ObjectRef {
+    ObjectRef::new(
+        ObjectKind::Constraint,
+        format_args!("{} ON DOMAIN {domain}", crate::render::Ident(check)),
+    )
 }
 
 /// True if values of `ty` are values of the domain `domain`: `ty` is it, an array of it, or a

@@ -29,15 +29,18 @@ impl<'a> Planner<'a> {
                     );
                 }
                 Some(old) => {
-                    if self.rebuilt_types.contains(&e.name) {
+                    let rebuilt = self.rebuilt_types.contains(&e.name);
+                    if rebuilt {
                         self.rebuild_enum(old, e);
                     } else {
                         self.add_enum_values(old, e);
                     }
+                    // A rebuilt enum is a new type: it has no comment yet.
+                    let before = if rebuilt { &None } else { &old.comment };
                     self.comment(
                         object,
                         CommentTarget::Type(e.name.clone()),
-                        &old.comment,
+                        before,
                         &e.comment,
                     );
                 }

@@ -25,7 +25,12 @@ impl<'a> Planner<'a> {
                     );
                     self.comment(object, target, &None, &r.comment);
                 }
-                Some(old) => self.comment(object, target, &old.comment, &r.comment),
+                Some(old) => {
+                    // A rebuilt range is a new one: it has no comment yet.
+                    let rebuilt = self.rebuilt_types.contains(&r.name);
+                    let before = if rebuilt { &None } else { &old.comment };
+                    self.comment(object, target, before, &r.comment);
+                }
             }
         }
         for old in &self.old.ranges {

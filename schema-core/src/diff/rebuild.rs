@@ -159,14 +159,20 @@ impl<'a> Planner<'a> {
     /// True when the column keeps its (user) type and that type is rebuilt: the rebuild
     /// converts the column, not the column's own change.
     pub(super) fn column_type_rebuilt(&self, oc: &Column, nc: &Column) -> bool {
-        let enum_of = |c: &Column| {
+        let type_of = |c: &Column| {
             c.data_type
                 .schema
                 .as_ref()
                 .map(|s| QualifiedName::new(s.clone(), c.data_type.name.clone()))
         };
-        match (enum_of(oc), enum_of(nc)) {
-            (Some(a), Some(b)) => a == b && self.rebuilt_types.contains(&b),
+        match (type_of(oc), type_of(nc)) {
+            // (A rebuilt range's multirange type may be renamed with it.)
+            (Some(a), Some(b)) => {
+                self.rebuilt_types.contains(&b)
+                    && (a == b
+                        || (self.rebuilt_types.contains(&a)
+                            && self.old.user_type(&a) == Some(UserTypeKind::Multirange)))
+            }
             _ => false,
         }
     }

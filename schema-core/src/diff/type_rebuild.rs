@@ -115,6 +115,16 @@ impl<'a> Planner<'a> {
             }
             rebuilt.extend(more);
         }
+        // A rebuilt range's multirange type is rebuilt with it: its columns convert too.
+        let multiranges: Vec<QualifiedName> = rebuilt
+            .iter()
+            .flat_map(|n| {
+                let old_one = old.range_type(n).map(RangeType::multirange_name);
+                let new_one = new.range_type(n).map(RangeType::multirange_name);
+                old_one.into_iter().chain(new_one)
+            })
+            .collect();
+        rebuilt.extend(multiranges);
         self.rebuilt_types.extend(rebuilt);
     }
 
@@ -190,12 +200,29 @@ impl<'a> Planner<'a> {
                     name: multirange.clone(),
                     to: temp(&multirange).name,
                 });
+                // The constructors keep their names, which the new range needs.
+                let mut renames = vec![(name.name.clone(), temp(name).name)];
+                if multirange.schema == name.schema {
+                    renames.push((multirange.name.clone(), temp(&multirange).name));
+                }
+                statements.push(Statement::RenameRangeConstructors {
+                    schema: name.schema.clone(),
+                    renames,
+                });
             }
         }
         for (t, _) in group {
             statements.push(t.create(new));
         }
-        let names: BTreeSet<&QualifiedName> = group.iter().map(|(_, n)| n).collect();
+        // The types whose columns convert, by new name, with their old names: each type of
+        // the group, and the multirange type of each range.
+        let mut names: BTreeMap<QualifiedName, QualifiedName> = BTreeMap::new();
+        for (_, name) in group {
+            names.insert(name.clone(), name.clone());
+            if let (Some(o), Some(n)) = (old.range_type(name), new.range_type(name)) {
+                names.insert(n.multirange_name(), o.multirange_name());
+            }
+        }
         let mut columns = 0;
         let mut narrowing = false;
         let mut deletes = false;
@@ -209,7 +236,10 @@ impl<'a> Planner<'a> {
                 let Some(name) = type_name(&nc.data_type) else {
                     continue;
                 };
-                if !names.contains(&name) || type_name(&oc.data_type).as_ref() != Some(&name) {
+                let Some(was) = names.get(&name) else {
+                    continue;
+                };
+                if type_name(&oc.data_type).as_ref() != Some(was) {
                     continue;
                 }
                 columns += 1;

@@ -132,6 +132,15 @@ pub enum Statement {
     /// `CREATE TYPE name AS RANGE (...)`, guarded by a `pg_type` lookup (it creates the
     /// range's multirange type too).
     CreateRangeType(RangeType),
+    /// Renames the constructor functions of a range type renamed away (to rebuild it), so
+    /// the new range can create its own: a `DO` block over the functions that belong to the
+    /// renamed range and multirange types, each renamed from `from` to `to`.
+    RenameRangeConstructors {
+        /// The schema of the range (and of its multirange type, when they share it).
+        schema: String,
+        /// (function and type name before, name after) for the range and its multirange.
+        renames: Vec<(String, String)>,
+    },
     /// `CREATE SEQUENCE IF NOT EXISTS ...` (without `OWNED BY`: see [`Statement::AlterSequence`]).
     CreateSequence(Sequence),
     /// `ALTER SEQUENCE name option ...`.
@@ -285,6 +294,9 @@ impl Display for Statement {
                 composite_type::write_alter_composite(f, pretty, name, action)
             }
             Statement::CreateRangeType(r) => range_type::write_create_range(f, r, pretty),
+            Statement::RenameRangeConstructors { schema, renames } => {
+                range_type::write_rename_range_constructors(f, pretty, schema, renames)
+            }
             Statement::CreateSequence(seq) => sequence::write_create_sequence(f, seq),
             Statement::AlterSequence { name, options } => write!(
                 f,

@@ -749,5 +749,6 @@ pub fn all() -> Vec<Case> {
             .build(),
     ));
 
+    cases.extend(super::user_type_cases::all());
     cases
 }

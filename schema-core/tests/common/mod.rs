@@ -469,6 +469,10 @@ pub fn every_feature() -> Schema {
         views_renamed("v_"),
         comments(),
         hostile(),
+        domains(),
+        composite_types(),
+        range_types(),
+        hostile_types(),
     ] {
         merge(&mut all, part);
     }
@@ -491,6 +495,9 @@ fn merge(all: &mut Schema, part: Schema) {
             all.enums.push(e);
         }
     }
+    all.domains.extend(part.domains);
+    all.composites.extend(part.composites);
+    all.ranges.extend(part.ranges);
     all.sequences.extend(part.sequences);
     all.functions.extend(part.functions);
     all.tables.extend(part.tables);
@@ -570,3 +577,7 @@ fn views_renamed(ns: &str) -> Schema {
 }
 
 pub mod cases;
+pub mod user_type_cases;
+pub mod user_types;
+
+pub use user_types::{composite_types, domains, hostile_types, range_types};
