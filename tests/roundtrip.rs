@@ -12,6 +12,15 @@ CREATE SCHEMA audit;
 COMMENT ON SCHEMA audit IS 'audit trail';
 CREATE TYPE user_role AS ENUM ('admin', 'member', 'it''s');
 CREATE TYPE audit.level AS ENUM ('low', 'high');
+CREATE DOMAIN year AS integer CHECK (VALUE >= 1901 AND VALUE <= 2155);
+COMMENT ON DOMAIN year IS 'a year';
+CREATE DOMAIN public."bıgınt" AS bigint;
+CREATE DOMAIN audit.code AS varchar(10) COLLATE "C" DEFAULT 'x' NOT NULL CONSTRAINT code_not_blank CHECK (VALUE <> '' AND VALUE IN ('x', 'y', 'z'));
+CREATE TYPE address AS (street text COLLATE "C", zip audit.code, "check" year[]);
+COMMENT ON TYPE address IS 'postal';
+COMMENT ON COLUMN address.street IS 'first line';
+CREATE TYPE floatrange AS RANGE (subtype = float8, subtype_diff = float8mi);
+CREATE TYPE audit.textrange AS RANGE (subtype = text, collation = "C", multirange_type_name = audit.texts);
 CREATE SEQUENCE invoice_numbers AS bigint INCREMENT 2 START 1000 MINVALUE 1000 MAXVALUE 999999 CACHE 10 CYCLE;
 CREATE FUNCTION clamp(n numeric, lo numeric DEFAULT 0) RETURNS numeric LANGUAGE sql IMMUTABLE STRICT AS 'SELECT greatest(n, lo)';
 CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$BEGIN NEW.seen_at := now(); RETURN NEW; END$$;
@@ -40,6 +49,7 @@ CREATE UNIQUE INDEX users_name_pattern ON "Users" USING btree (name text_pattern
 CREATE INDEX users_clamped ON "Users" (clamp(score));
 CREATE TABLE audit.events (id bigserial PRIMARY KEY, user_id bigint REFERENCES "Users" (id), at timestamptz NOT NULL DEFAULT now());
 CREATE TRIGGER users_touch BEFORE UPDATE OF name, role OR INSERT ON "Users" FOR EACH ROW WHEN (NEW.name IS NOT NULL) EXECUTE FUNCTION touch('x');
+CREATE TABLE films (id "bıgınt" PRIMARY KEY, released year, home address, temps floatrange, names audit.texts);
 CREATE VIEW active_users AS SELECT id, "E-mail" FROM "Users" WHERE status = 'a';
 "#;
 
