@@ -81,6 +81,8 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 };
                 let help = if kind == "multirange type" {
                     "give the range another `multirange_type_name`".to_string()
+                } else if first == "multirange type" {
+                    format!("rename the {kind}, or give the range another `multirange_type_name`")
                 } else {
                     format!("rename the {kind} or remove the second declaration")
                 };
