@@ -81,6 +81,9 @@ pub fn canonicalize(client: &mut impl GenericClient, declared: &Schema) -> Resul
         .chain(declared.composites.iter().map(|c| c.name.clone()))
         .chain(declared.ranges.iter().map(|r| r.name.clone()))
         .chain(declared.ranges.iter().map(|r| r.multirange_name()))
+        // Row types: a function may return `setof users`.
+        .chain(declared.tables.iter().map(|t| t.name.clone()))
+        .chain(declared.views.iter().map(|v| v.name.clone()))
         .collect();
     let declared_functions: BTreeSet<&QualifiedName> =
         declared.functions.iter().map(|f| &f.name).collect();

@@ -23,8 +23,9 @@ pub(crate) struct Context<'a> {
     pub(crate) views: HashMap<&'a QualifiedName, usize>,
     /// Enum names to indexes into [`Schema::enums`].
     pub(crate) enums: HashMap<&'a QualifiedName, usize>,
-    /// Every declared type name (enums, domains, composite and range types, and the ranges'
-    /// multirange types).
+    /// Every declared type name: enums, domains, composite and range types, the ranges'
+    /// multirange types, and the row types of tables and views (a function may return
+    /// `setof users`).
     pub(crate) types: HashSet<QualifiedName>,
     /// The declared schemas.
     pub(crate) namespaces: HashSet<&'a str>,
@@ -113,6 +114,8 @@ impl<'a> Context<'a> {
             .chain(schema.composites.iter().map(|c| c.name.clone()))
             .chain(schema.ranges.iter().map(|r| r.name.clone()))
             .chain(schema.ranges.iter().map(|r| r.multirange_name()))
+            .chain(schema.tables.iter().map(|t| t.name.clone()))
+            .chain(schema.views.iter().map(|v| v.name.clone()))
             .collect();
         let domain_exprs = schema
             .domains

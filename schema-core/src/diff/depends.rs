@@ -87,12 +87,21 @@ impl<'a> Catalog<'a> {
     }
 
     /// A type: one the schema declares (enum, domain, composite, range or a range's
-    /// multirange), or else (schema-qualified but not declared) an extension's type.
+    /// multirange), the row type of a table or view, or else (schema-qualified but not
+    /// declared) an extension's type.
     fn data_type(&self, ty: &DataType, out: &mut Vec<ObjectId>) {
         let Some(schema) = &ty.schema else {
             return;
         };
         let name = QualifiedName::new(schema.clone(), ty.name.clone());
+        if self.schema.table(&name).is_some() {
+            out.push(ObjectId::Table(name));
+            return;
+        }
+        if self.schema.views.iter().any(|v| v.name == name) {
+            out.push(ObjectId::View(name));
+            return;
+        }
         if self.schema.user_type(&name).is_none() {
             self.extensions(out);
         }

@@ -48,9 +48,16 @@ pub fn domains() -> Schema {
 }
 
 /// Composite types: collations, comments on the type and an attribute, an attribute of a
-/// domain and of another composite type, columns of them.
+/// domain and of another composite type, columns of them; and a table's own row type as a
+/// function's result (the function is created after the table).
 pub fn composite_types() -> Schema {
     Schema::builder()
+        .function(
+            Function::new("vip_customers")
+                .returns_setof(ty("customers"))
+                .stable()
+                .body("SELECT * FROM public.customers WHERE id < 10"),
+        )
         .domain(DomainDef::new("zip_code", ty("text")).check("VALUE ~ '^[0-9]+$'"))
         .composite_type(
             CompositeType::new("address")

@@ -1,6 +1,6 @@
 //! Rule `type-unknown`: a user type must be a declared enum, domain, composite or range type
-//! (or a declared range's multirange type) or an extension's type, or `CREATE TABLE` fails with
-//! "type does not exist". When an extension pgdecl does not know is declared, any
+//! (or a declared range's multirange type, or the row type of a declared table or view) or an
+//! extension's type, or `CREATE TABLE` fails with "type does not exist". When an extension pgdecl does not know is declared, any
 //! unknown type may be one of its own, so none is reported.
 
 use std::collections::HashSet;
@@ -112,6 +112,19 @@ mod tests {
             run(&CHECK, &s)[0].help.as_deref(),
             Some("did you mean `address`?")
         );
+    }
+
+    #[test]
+    fn a_table_is_a_type() {
+        let s = Schema::builder()
+            .table(TableDef::new("customer").column(ColumnDef::new("id", ty("int"))))
+            .function(
+                Function::new("rewards")
+                    .returns_setof(ty("customer"))
+                    .body("SELECT * FROM customer"),
+            )
+            .build();
+        assert!(run(&CHECK, &s).is_empty(), "{:?}", run(&CHECK, &s));
     }
 
     #[test]
