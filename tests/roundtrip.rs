@@ -21,6 +21,7 @@ COMMENT ON TYPE address IS 'postal';
 COMMENT ON COLUMN address.street IS 'first line';
 CREATE TYPE floatrange AS RANGE (subtype = float8, subtype_diff = float8mi);
 CREATE TYPE audit.textrange AS RANGE (subtype = text, collation = "C", multirange_type_name = audit.texts);
+CREATE TYPE audit.intspan AS RANGE (subtype = int4, multirange_type_name = public.intspans);
 CREATE SEQUENCE invoice_numbers AS bigint INCREMENT 2 START 1000 MINVALUE 1000 MAXVALUE 999999 CACHE 10 CYCLE;
 CREATE FUNCTION clamp(n numeric, lo numeric DEFAULT 0) RETURNS numeric LANGUAGE sql IMMUTABLE STRICT AS 'SELECT greatest(n, lo)';
 CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$BEGIN NEW.seen_at := now(); RETURN NEW; END$$;

@@ -309,7 +309,13 @@ fn range(out: &mut String, r: &RangeType) {
         options.push(format!("subtype_diff = {}", sql_name(diff)));
     }
     if let Some(m) = &r.multirange_type_name {
-        options.push(format!("multirange_type_name = {}", qualified(m)));
+        // Unqualified, the grammar puts it in the range's schema.
+        let m = if m.schema == r.name.schema {
+            name(&m.name)
+        } else {
+            format!("{}.{}", name(&m.schema), name(&m.name))
+        };
+        options.push(format!("multirange_type_name = {m}"));
     }
     let _ = writeln!(
         out,

@@ -39,8 +39,8 @@ pub struct AttributeDecl {
 pub enum TypeDecl {
     /// `type NAME as (...)`.
     Composite(CompositeDecl),
-    /// `type NAME as range (...)`.
-    Range(RangeDecl),
+    /// `type NAME as range (...)` (boxed: by far the larger).
+    Range(Box<RangeDecl>),
 }
 
 pub(super) fn parse_type_item(cx: &Ctxt, input: ParseStream) -> syn::Result<TypeDecl> {
@@ -48,7 +48,7 @@ pub(super) fn parse_type_item(cx: &Ctxt, input: ParseStream) -> syn::Result<Type
     let name = parse_qname(input, "a type name")?;
     expect_kw(input, "as", "after the type's name")?;
     if peek_kw(input, "range") {
-        return parse_range(cx, input, name).map(TypeDecl::Range);
+        return parse_range(cx, input, name).map(|r| TypeDecl::Range(Box::new(r)));
     }
     if peek_kw(input, "enum") {
         return Err(error(

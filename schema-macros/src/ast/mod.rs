@@ -267,7 +267,7 @@ fn parse_item(cx: &Ctxt, input: ParseStream) -> syn::Result<Option<Item>> {
         "domain" => ItemKind::Domain(parse_domain(cx, input)?),
         "type" => match parse_type_item(cx, input)? {
             TypeDecl::Composite(c) => ItemKind::Composite(c),
-            TypeDecl::Range(r) => ItemKind::Range(r),
+            TypeDecl::Range(r) => ItemKind::Range(*r),
         },
         "sequence" => ItemKind::Sequence(parse_sequence(cx, input)?),
         "table" => {

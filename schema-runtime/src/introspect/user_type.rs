@@ -63,6 +63,15 @@ pub(super) fn read<C: GenericClient>(
     filter: Filter<'_>,
     found: &mut Found,
 ) -> Result<(), Error> {
+    let domain_base = format!(
+        "CASE WHEN t.typtype = 'd' THEN {} END",
+        type_ref_sql("t.typbasetype", "t.typtypmod")
+    );
+    let attribute_type = type_ref_sql("a.atttypid", "a.atttypmod");
+    let subtype = format!(
+        "CASE WHEN t.typtype = 'r' THEN {} END",
+        type_ref_sql("r.rngsubtype", "-1")
+    );
     let sql = format!(
         "SELECT n.nspname::text, t.typname::text, t.typtype::text,
                 ARRAY(SELECT e.enumlabel::text FROM pg_catalog.pg_enum e
@@ -107,15 +116,6 @@ pub(super) fn read<C: GenericClient>(
                                           WHERE c.oid = t.typrelid) = 'c'))
          ORDER BY n.nspname, t.typname",
         not_ext("pg_type", "t.oid"),
-        domain_base = format!(
-            "CASE WHEN t.typtype = 'd' THEN {} END",
-            type_ref_sql("t.typbasetype", "t.typtypmod")
-        ),
-        attribute_type = type_ref_sql("a.atttypid", "a.atttypmod"),
-        subtype = format!(
-            "CASE WHEN t.typtype = 'r' THEN {} END",
-            type_ref_sql("r.rngsubtype", "-1")
-        ),
     );
     for row in cat.query(&sql, filter)? {
         let name = QualifiedName::new(row.get::<_, String>(0), row.get::<_, String>(1));
