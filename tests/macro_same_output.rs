@@ -2,11 +2,12 @@
 //! the same declaration — the builder (`Schema::builder()`) and plain struct literals — derived
 //! names, implied NOT NULLs and implied foreign key columns included.
 
-use pgdecl::builder::{ColumnDef, ConstraintDef, IndexDef, References, TableDef};
+use pgdecl::builder::{ColumnDef, ConstraintDef, DomainDef, IndexDef, References, TableDef};
 use pgdecl::{
-    ArgMode, Column, Constraint, ConstraintKind, DataType, EnumType, Extension, FkAction, Function,
-    FunctionArg, Identity, Index, IndexElement, IndexMethod, IndexTarget, Namespace, QualifiedName,
-    Returns, Schema, Sequence, Table, Trigger, TriggerEvent, TriggerTiming, View, Volatility,
+    ArgMode, Column, CompositeAttribute, CompositeType, Constraint, ConstraintKind, DataType,
+    Domain, DomainCheck, EnumType, Extension, FkAction, Function, FunctionArg, Identity, Index,
+    IndexElement, IndexMethod, IndexTarget, Namespace, QualifiedName, RangeType, Returns, Schema,
+    Sequence, Table, Trigger, TriggerEvent, TriggerTiming, View, Volatility,
 };
 
 mod declared {
@@ -16,6 +17,16 @@ mod declared {
         schema audit;
 
         enum user_role { admin, member, guest }
+
+        /// A year.
+        domain year as integer not null default 2000 check "VALUE >= 1901"
+            constraint year_max check "VALUE <= 2155";
+        type address as (
+            /// First line.
+            street text collate "C",
+            zip varchar(10),
+        );
+        type floatrange as range (subtype = double precision, subtype_diff = float8mi);
 
         sequence invoice_numbers as bigint start 1000 cache 10;
 
@@ -73,6 +84,24 @@ fn builder_schema() -> Schema {
         .extension(Extension::new("pgcrypto").comment("Random UUIDs."))
         .schema("audit")
         .enum_type("user_role", ["admin", "member", "guest"])
+        .domain(
+            DomainDef::new("year", ty("integer"))
+                .comment("A year.")
+                .not_null()
+                .default_sql("2000")
+                .check("VALUE >= 1901")
+                .named_check("year_max", "VALUE <= 2155"),
+        )
+        .composite_type(
+            CompositeType::new("address")
+                .attribute(
+                    CompositeAttribute::new("street", ty("text"))
+                        .collate("C")
+                        .comment("First line."),
+                )
+                .attribute(CompositeAttribute::new("zip", ty("varchar(10)"))),
+        )
+        .range_type(RangeType::new("floatrange", ty("double precision")).subtype_diff("float8mi"))
         .sequence(
             Sequence::new("invoice_numbers")
                 .data_type(ty("bigint"))
@@ -469,6 +498,53 @@ fn literal_schema() -> Schema {
         enums: vec![EnumType {
             name: QualifiedName::public("user_role"),
             values: strings(&["admin", "member", "guest"]),
+            comment: None,
+        }],
+        domains: vec![Domain {
+            name: QualifiedName::public("year"),
+            data_type: ty("integer"),
+            not_null: true,
+            default: Some("2000".into()),
+            collation: None,
+            checks: vec![
+                DomainCheck {
+                    name: "year_check".into(),
+                    expr: "VALUE >= 1901".into(),
+                    validated: true,
+                },
+                DomainCheck {
+                    name: "year_max".into(),
+                    expr: "VALUE <= 2155".into(),
+                    validated: true,
+                },
+            ],
+            comment: Some("A year.".into()),
+        }],
+        composites: vec![CompositeType {
+            name: QualifiedName::public("address"),
+            attributes: vec![
+                CompositeAttribute {
+                    name: "street".into(),
+                    data_type: ty("text"),
+                    collation: Some("C".into()),
+                    comment: Some("First line.".into()),
+                },
+                CompositeAttribute {
+                    name: "zip".into(),
+                    data_type: ty("varchar(10)"),
+                    collation: None,
+                    comment: None,
+                },
+            ],
+            comment: None,
+        }],
+        ranges: vec![RangeType {
+            name: QualifiedName::public("floatrange"),
+            subtype: ty("double precision"),
+            subtype_opclass: None,
+            collation: None,
+            subtype_diff: Some("float8mi".into()),
+            multirange_type_name: None,
             comment: None,
         }],
         sequences: vec![Sequence {

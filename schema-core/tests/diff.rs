@@ -88,6 +88,10 @@ fn every_fixture_diffs_empty_against_itself() {
         common::comments(),
         common::hostile(),
         common::partitions(),
+        common::domains(),
+        common::composite_types(),
+        common::range_types(),
+        common::hostile_types(),
         common::every_feature(),
     ] {
         let plan = diff(&schema, &schema);

@@ -33,6 +33,10 @@ feature!(views);
 feature!(comments);
 feature!(hostile);
 feature!(partitions);
+feature!(domains);
+feature!(composite_types);
+feature!(range_types);
+feature!(hostile_types);
 
 /// The top-level `;` of a script, as PostgreSQL's lexer sees them (not those inside quoted
 /// identifiers, string literals or dollar quotes).

@@ -3,8 +3,8 @@
 //! second duplicate, the misspelt type, the missing column inside `index on (emial)`).
 
 use schema_core::check::{
-    ColumnPart, ConstraintPart, Diagnostic, EnumPart, ExtensionPart, FunctionPart, IndexPart,
-    Location, SequencePart, TablePart, TriggerPart, ViewPart,
+    ColumnPart, CompositePart, ConstraintPart, Diagnostic, DomainPart, EnumPart, ExtensionPart,
+    FunctionPart, IndexPart, Location, RangePart, SequencePart, TablePart, TriggerPart, ViewPart,
 };
 
 use crate::ctxt::{error, Ctxt, Sp};
@@ -46,6 +46,41 @@ fn find(spans: &Spans, location: &Location, subject: Option<&str>) -> Option<Sp>
                 EnumPart::Name => Some(e.name),
                 EnumPart::Label(l) => e.labels.get(l).copied().or(Some(e.name)),
             }
+        }
+        Location::Domain { domain, part } => {
+            let d = spans.domains.get(domain)?;
+            Some(match part {
+                DomainPart::Name => d.name,
+                DomainPart::Type => d.ty,
+                DomainPart::Default => d.default.unwrap_or(d.name),
+                DomainPart::Collation => d.collation.unwrap_or(d.name),
+                DomainPart::CheckName(c) => d
+                    .checks
+                    .get(c)
+                    .map_or(d.name, |(name, kw, _)| name.unwrap_or(*kw)),
+                DomainPart::Check(c) => d.checks.get(c).map_or(d.name, |(_, _, expr)| *expr),
+            })
+        }
+        Location::Composite { composite, part } => {
+            let c = spans.composites.get(composite)?;
+            Some(match part {
+                CompositePart::Name => c.name,
+                CompositePart::AttributeName(a) => {
+                    c.attribute_names.get(a).copied().unwrap_or(c.name)
+                }
+                CompositePart::AttributeType(a) => {
+                    c.attribute_types.get(a).copied().unwrap_or(c.name)
+                }
+            })
+        }
+        Location::Range { range, part } => {
+            let r = spans.ranges.get(range)?;
+            Some(match part {
+                RangePart::Name => r.name,
+                RangePart::Subtype => r.subtype,
+                RangePart::MultirangeName => r.multirange.unwrap_or(r.name),
+                RangePart::SubtypeDiff => r.subtype_diff.unwrap_or(r.name),
+            })
         }
         Location::Sequence { sequence, part } => {
             let s = spans.sequences.get(sequence)?;

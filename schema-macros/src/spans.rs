@@ -13,6 +13,12 @@ pub struct Spans {
     pub namespaces: Vec<Sp>,
     /// Parallel to `Schema::enums`.
     pub enums: Vec<EnumSpans>,
+    /// Parallel to `Schema::domains`.
+    pub domains: Vec<DomainSpans>,
+    /// Parallel to `Schema::composites`.
+    pub composites: Vec<CompositeSpans>,
+    /// Parallel to `Schema::ranges`.
+    pub ranges: Vec<RangeSpans>,
     /// Parallel to `Schema::sequences`.
     pub sequences: Vec<SequenceSpans>,
     /// Parallel to `Schema::tables`.
@@ -39,6 +45,42 @@ pub struct EnumSpans {
     pub name: Sp,
     /// Each label.
     pub labels: Vec<Sp>,
+}
+
+/// A domain's spans.
+pub struct DomainSpans {
+    /// Its name.
+    pub name: Sp,
+    /// Its base type.
+    pub ty: Sp,
+    /// Its default value.
+    pub default: Option<Sp>,
+    /// Its collation name.
+    pub collation: Option<Sp>,
+    /// Each check: its declared name, its `check` keyword, its condition.
+    pub checks: Vec<(Option<Sp>, Sp, Sp)>,
+}
+
+/// A composite type's spans.
+pub struct CompositeSpans {
+    /// Its name.
+    pub name: Sp,
+    /// Each attribute's name.
+    pub attribute_names: Vec<Sp>,
+    /// Each attribute's type.
+    pub attribute_types: Vec<Sp>,
+}
+
+/// A range type's spans.
+pub struct RangeSpans {
+    /// Its name.
+    pub name: Sp,
+    /// Its subtype (the `range` keyword when missing).
+    pub subtype: Sp,
+    /// Its `subtype_diff` function.
+    pub subtype_diff: Option<Sp>,
+    /// Its `multirange_type_name`.
+    pub multirange: Option<Sp>,
 }
 
 /// A sequence's spans.

@@ -151,6 +151,45 @@ fn accumulates_errors() {
 }
 
 #[test]
+fn domain_checks_are_named_before_table_checks() {
+    // `CREATE DOMAIN` runs first, and constraint names are the schema's: the table's column
+    // check on `t.a` finds `t_a_check` and `t_a_check1` taken by the domain `t_a`.
+    let s = ok(r#"
+        domain t_a as integer check "VALUE > 0" check "VALUE < 9" check named "VALUE <> 5";
+        table t { a integer check "a > 0" }
+    "#);
+    let domain: Vec<&str> = s.domains[0]
+        .checks
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
+    assert_eq!(domain, ["t_a_check", "t_a_check1", "named"]);
+    assert_eq!(constraint_names(&s, 0), ["t_a_check2"]);
+}
+
+#[test]
+fn user_type_errors_accumulate() {
+    let (_, errors) = run(r#"
+        domain year as intger check "year > 0" default 1 default 2;
+        type address as (street text, street text);
+        type floatrange as range (subtype_diff = float8mi);
+        table t { y yaer }
+    "#);
+    let expected = [
+        "duplicate `default`",
+        "a range type needs a `subtype`",
+        "attribute `street` appears twice",
+        "unknown type `intger`",
+        "unknown type `yaer`",
+        "refers to `year`, which is not `VALUE`",
+    ];
+    for e in expected {
+        assert!(errors.iter().any(|x| x.contains(e)), "{e}: {errors:#?}");
+    }
+    assert_eq!(errors.len(), expected.len(), "{errors:#?}");
+}
+
+#[test]
 fn types_parse_from_tokens() {
     let s = ok(r#"
         enum audit.level { low, high }
@@ -229,6 +268,12 @@ fn fallback_keeps_parsed_tables() {
 const WORDS: &[&str] = &[
     "table",
     "enum",
+    "domain",
+    "type",
+    "range",
+    "subtype",
+    "subtype_diff",
+    "multirange_type_name",
     "extension",
     "schema",
     "sequence",

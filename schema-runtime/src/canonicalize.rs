@@ -155,7 +155,18 @@ fn canonicalize_from(
     let scratch = Scratch::new(declared);
     // Only what the declaration itself defines moves to scratch schemas: an extension's type
     // or function (`citext`, `uuid_generate_v4`) stays where the extension put it.
-    let declared_types: BTreeSet<&QualifiedName> = declared.enums.iter().map(|e| &e.name).collect();
+    let declared_types: BTreeSet<QualifiedName> = declared
+        .enums
+        .iter()
+        .map(|e| e.name.clone())
+        .chain(declared.domains.iter().map(|d| d.name.clone()))
+        .chain(declared.composites.iter().map(|c| c.name.clone()))
+        .chain(declared.ranges.iter().map(|r| r.name.clone()))
+        .chain(declared.ranges.iter().map(|r| r.multirange_name()))
+        // Row types: a function may return `setof users`.
+        .chain(declared.tables.iter().map(|t| t.name.clone()))
+        .chain(declared.views.iter().map(|v| v.name.clone()))
+        .collect();
     let declared_functions: BTreeSet<&QualifiedName> =
         declared.functions.iter().map(|f| &f.name).collect();
     let mapped = map_schema(
@@ -330,6 +341,21 @@ fn map_schema(
     for e in &mut out.enums {
         e.name = q(&e.name);
     }
+    for d in &mut out.domains {
+        d.name = q(&d.name);
+        d.data_type = ty(&d.data_type);
+    }
+    for c in &mut out.composites {
+        c.name = q(&c.name);
+        for a in &mut c.attributes {
+            a.data_type = ty(&a.data_type);
+        }
+    }
+    for r in &mut out.ranges {
+        r.name = q(&r.name);
+        r.subtype = ty(&r.subtype);
+        r.multirange_type_name = r.multirange_type_name.as_ref().map(q);
+    }
     for s in &mut out.sequences {
         s.name = q(&s.name);
         s.data_type = s.data_type.as_ref().map(ty);
@@ -418,6 +444,15 @@ fn map_expressions(schema: &mut Schema, f: &mut dyn FnMut(&mut String)) {
         for a in &mut func.args {
             a.default.iter_mut().for_each(&mut *f);
         }
+    }
+    for d in &mut schema.domains {
+        d.default.iter_mut().for_each(&mut *f);
+        for c in &mut d.checks {
+            f(&mut c.expr);
+        }
+    }
+    for r in &mut schema.ranges {
+        r.subtype_diff.iter_mut().for_each(&mut *f);
     }
 }
 

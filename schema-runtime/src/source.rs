@@ -121,6 +121,15 @@ pub fn to_schema_source(schema: &Schema) -> String {
             values.join(", ")
         );
     }
+    for d in &schema.domains {
+        domain(&mut out, d);
+    }
+    for r in &schema.ranges {
+        range(&mut out, r);
+    }
+    for c in &schema.composites {
+        composite(&mut out, c);
+    }
     for s in &schema.sequences {
         doc(&mut out, i, &s.comment);
         let _ = write!(out, "{i}sequence {}", qualified(&s.name));
@@ -255,6 +264,120 @@ pub fn to_schema_source(schema: &Schema) -> String {
     }
     out.push_str("}\n");
     out
+}
+
+fn domain(out: &mut String, d: &Domain) {
+    let i = "    ";
+    doc(out, i, &d.comment);
+    let _ = write!(
+        out,
+        "{i}domain {} as {}",
+        qualified(&d.name),
+        data_type(&d.data_type)
+    );
+    if let Some(coll) = &d.collation {
+        let _ = write!(out, " collate {}", string(coll));
+    }
+    if d.not_null {
+        out.push_str(" not null");
+    }
+    if let Some(default) = &d.default {
+        let _ = write!(out, " default {}", string(default));
+    }
+    for c in &d.checks {
+        let _ = write!(
+            out,
+            " constraint {} check {}",
+            name(&c.name),
+            string(&c.expr)
+        );
+    }
+    out.push_str(";\n");
+}
+
+fn range(out: &mut String, r: &RangeType) {
+    let i = "    ";
+    doc(out, i, &r.comment);
+    let mut options = vec![format!("subtype = {}", data_type(&r.subtype))];
+    if let Some(op) = &r.subtype_opclass {
+        options.push(format!("subtype_opclass = {}", name(op)));
+    }
+    if let Some(coll) = &r.collation {
+        options.push(format!("collation = {}", string(coll)));
+    }
+    if let Some(diff) = &r.subtype_diff {
+        options.push(format!("subtype_diff = {}", sql_name(diff)));
+    }
+    if let Some(m) = &r.multirange_type_name {
+        // Unqualified, the grammar puts it in the range's schema.
+        let m = if m.schema == r.name.schema {
+            name(&m.name)
+        } else {
+            format!("{}.{}", name(&m.schema), name(&m.name))
+        };
+        options.push(format!("multirange_type_name = {m}"));
+    }
+    let _ = writeln!(
+        out,
+        "{i}type {} as range ({});",
+        qualified(&r.name),
+        options.join(", ")
+    );
+}
+
+fn composite(out: &mut String, c: &CompositeType) {
+    let i = "    ";
+    let ii = "        ";
+    doc(out, i, &c.comment);
+    let _ = writeln!(out, "{i}type {} as (", qualified(&c.name));
+    for a in &c.attributes {
+        doc(out, ii, &a.comment);
+        let _ = write!(out, "{ii}{} {}", name(&a.name), data_type(&a.data_type));
+        if let Some(coll) = &a.collation {
+            let _ = write!(out, " collate {}", string(coll));
+        }
+        out.push_str(",\n");
+    }
+    let _ = writeln!(out, "{i});");
+}
+
+/// A function name as SQL prints it (`float8mi`, `audit."Diff"`) in the grammar's spelling:
+/// each part a name, unquoted. A text that is not a plain name goes as one string literal.
+fn sql_name(text: &str) -> String {
+    let mut parts = Vec::new();
+    let mut rest = text.trim();
+    loop {
+        let (part, after) = if let Some(quoted) = rest.strip_prefix('"') {
+            let mut value = String::new();
+            let mut chars = quoted.char_indices().peekable();
+            let mut end = None;
+            while let Some((at, c)) = chars.next() {
+                if c != '"' {
+                    value.push(c);
+                } else if matches!(chars.peek(), Some((_, '"'))) {
+                    value.push('"');
+                    chars.next();
+                } else {
+                    end = Some(at + 1);
+                    break;
+                }
+            }
+            match end {
+                Some(end) => (value, &quoted[end..]),
+                None => return string(text),
+            }
+        } else {
+            let end = rest.find('.').unwrap_or(rest.len());
+            (rest[..end].to_string(), &rest[end..])
+        };
+        parts.push(name(&part));
+        match after.strip_prefix('.') {
+            Some(next) => rest = next,
+            None if after.is_empty() => break,
+            None => return string(text),
+        }
+    }
+    parts.join(".")
 }
 
 fn table(out: &mut String, t: &Table) {
@@ -518,5 +641,12 @@ mod tests {
         assert_eq!(name("order-lines"), "\"order-lines\"");
         assert_eq!(string("a \"b\""), "r#\"a \"b\"\"#");
         assert_eq!(string("x\"#y"), "r##\"x\"#y\"##");
+    }
+
+    #[test]
+    fn function_names() {
+        assert_eq!(sql_name("float8mi"), "float8mi");
+        assert_eq!(sql_name("audit.\"Diff\""), "audit.Diff");
+        assert_eq!(sql_name("\"my \"\"diff\"\"\""), "r#\"my \"diff\"\"#");
     }
 }

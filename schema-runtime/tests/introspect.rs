@@ -12,6 +12,8 @@ COMMENT ON SCHEMA audit IS 'audit trail';
 CREATE TYPE user_role AS ENUM ('admin', 'member', 'guest');
 CREATE TYPE audit.level AS ENUM ('low', 'high');
 CREATE DOMAIN positive_int AS integer CHECK (VALUE > 0);
+CREATE TYPE pair AS (a positive_int, b text COLLATE "C");
+CREATE TYPE floatrange AS RANGE (subtype = float8, subtype_diff = float8mi);
 CREATE SEQUENCE invoice_numbers AS bigint INCREMENT 2 START 1000 MINVALUE 1000 MAXVALUE 999999 CACHE 10 CYCLE;
 CREATE TABLE orgs (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), name text NOT NULL);
 CREATE TABLE users (
@@ -233,8 +235,26 @@ fn reads_every_object_kind() {
     );
     // The rest is reported, not dropped.
     let kinds: Vec<&str> = found.unmodeled.iter().map(|u| u.kind.as_str()).collect();
-    assert!(kinds.contains(&"domain"), "{kinds:?}");
     assert!(kinds.contains(&"materialized view"), "{kinds:?}");
+    // Domains, composite and range types are read into the model (a range's multirange
+    // type belongs to the range).
+    let positive = s.domain(&QualifiedName::public("positive_int")).unwrap();
+    assert_eq!(positive.checks[0].expr, "VALUE > 0");
+    let pair = s.composite_type(&QualifiedName::public("pair")).unwrap();
+    assert_eq!(
+        pair.attributes[0].data_type,
+        schema_core::DataType::named("public", "positive_int")
+    );
+    assert_eq!(pair.attributes[1].collation.as_deref(), Some("C"));
+    let range = s.range_type(&QualifiedName::public("floatrange")).unwrap();
+    assert_eq!(range.subtype_diff.as_deref(), Some("float8mi"));
+    assert_eq!(range.multirange_type_name, None);
+    assert!(
+        !kinds
+            .iter()
+            .any(|k| k.contains("domain") || k.contains("range")),
+        "{kinds:?}"
+    );
     // Extension-owned functions (pgcrypto's) are not listed.
     assert!(s.functions.iter().all(|f| f.name.name != "gen_random_uuid"));
 }

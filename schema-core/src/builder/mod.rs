@@ -78,12 +78,15 @@
 //! table's primary key columns, when the target is in the schema and has one.
 
 mod column;
+mod composite_type;
 mod constraint;
+mod domain;
 mod enum_type;
 mod extension;
 mod function;
 mod index;
 mod namespace;
+mod range_type;
 mod sequence;
 mod table;
 mod trigger;
@@ -91,6 +94,7 @@ mod view;
 
 pub use column::ColumnDef;
 pub use constraint::{ConstraintDef, References};
+pub use domain::DomainDef;
 pub use index::IndexDef;
 pub(crate) use table::Element;
 pub use table::{ImpliedNotNull, TableDef};
@@ -110,6 +114,7 @@ impl Schema {
 #[derive(Debug, Clone, Default)]
 pub struct SchemaBuilder {
     schema: Schema,
+    domains: Vec<DomainDef>,
     tables: Vec<TableDef>,
 }
 
@@ -143,6 +148,24 @@ impl SchemaBuilder {
     /// An enum type given in full (for a comment).
     pub fn enum_def(mut self, enum_type: EnumType) -> Self {
         self.schema.enums.push(enum_type);
+        self
+    }
+
+    /// A domain.
+    pub fn domain(mut self, domain: DomainDef) -> Self {
+        self.domains.push(domain);
+        self
+    }
+
+    /// A composite type.
+    pub fn composite_type(mut self, composite: CompositeType) -> Self {
+        self.schema.composites.push(composite);
+        self
+    }
+
+    /// A range type.
+    pub fn range_type(mut self, range: RangeType) -> Self {
+        self.schema.ranges.push(range);
         self
     }
 
@@ -185,8 +208,12 @@ impl SchemaBuilder {
     /// misspelt column goes through unnoticed until PostgreSQL rejects the DDL. Use
     /// [`SchemaBuilder::try_build`] to run the checks the macro runs at compile time.
     pub fn build(self) -> Schema {
-        let SchemaBuilder { schema, tables } = self;
-        crate::lower::lower(schema, tables)
+        let SchemaBuilder {
+            schema,
+            domains,
+            tables,
+        } = self;
+        crate::lower::lower(schema, domains, tables)
     }
 
     /// As [`SchemaBuilder::build`], then runs [`check`], the rules the

@@ -6,8 +6,8 @@ use std::collections::{HashMap, HashSet};
 use sqlparser::ast::Expr;
 
 use super::location::{
-    ColumnPart, ConstraintPart, EnumPart, ExtensionPart, FunctionPart, IndexPart, Location,
-    SequencePart, TablePart, TriggerPart, ViewPart,
+    ColumnPart, CompositePart, ConstraintPart, DomainPart, EnumPart, ExtensionPart, FunctionPart,
+    IndexPart, Location, RangePart, SequencePart, TablePart, TriggerPart, ViewPart,
 };
 use crate::expr::{self, ExprError};
 use crate::model::{ConstraintKind, IndexTarget, QualifiedName, Returns, Schema, Table};
@@ -23,12 +23,26 @@ pub(crate) struct Context<'a> {
     pub(crate) views: HashMap<&'a QualifiedName, usize>,
     /// Enum names to indexes into [`Schema::enums`].
     pub(crate) enums: HashMap<&'a QualifiedName, usize>,
+    /// Every declared type name: enums, domains, composite and range types, the ranges'
+    /// multirange types, and the row types of tables and views (a function may return
+    /// `setof users`).
+    pub(crate) types: HashSet<QualifiedName>,
     /// The declared schemas.
     pub(crate) namespaces: HashSet<&'a str>,
     /// The declared extensions.
     pub(crate) extensions: HashSet<&'a str>,
     /// The parsed SQL fragments of each table, by index into [`Schema::tables`].
     pub(crate) exprs: Vec<TableExprs>,
+    /// The parsed SQL fragments of each domain, by index into [`Schema::domains`].
+    pub(crate) domain_exprs: Vec<DomainExprs>,
+}
+
+/// The parsed SQL fragments of one domain.
+pub(crate) struct DomainExprs {
+    /// Its default.
+    pub(crate) default: Option<Result<Expr, ExprError>>,
+    /// Its checks, by index.
+    pub(crate) checks: Vec<Result<Expr, ExprError>>,
 }
 
 /// The parsed SQL fragments of one table, by the same indexes as the table's vectors.
@@ -95,11 +109,32 @@ impl<'a> Context<'a> {
                     .collect(),
             })
             .collect();
+        let types = schema
+            .enums
+            .iter()
+            .map(|e| e.name.clone())
+            .chain(schema.domains.iter().map(|d| d.name.clone()))
+            .chain(schema.composites.iter().map(|c| c.name.clone()))
+            .chain(schema.ranges.iter().map(|r| r.name.clone()))
+            .chain(schema.ranges.iter().map(|r| r.multirange_name()))
+            .chain(schema.tables.iter().map(|t| t.name.clone()))
+            .chain(schema.views.iter().map(|v| v.name.clone()))
+            .collect();
+        let domain_exprs = schema
+            .domains
+            .iter()
+            .map(|d| DomainExprs {
+                default: parse(&d.default),
+                checks: d.checks.iter().map(|c| expr::parse_expr(&c.expr)).collect(),
+            })
+            .collect();
         Context {
             schema,
             tables,
             views,
             enums,
+            types,
+            domain_exprs,
             namespaces: schema.schemas.iter().map(|s| s.name.as_str()).collect(),
             extensions: schema.extensions.iter().map(|e| e.name.as_str()).collect(),
             exprs,
@@ -126,6 +161,35 @@ impl<'a> Context<'a> {
                     },
                 ));
             }
+        }
+        for (i, d) in s.domains.iter().enumerate() {
+            uses.push((
+                &d.data_type,
+                Location::Domain {
+                    domain: i,
+                    part: DomainPart::Type,
+                },
+            ));
+        }
+        for (i, c) in s.composites.iter().enumerate() {
+            for (a, attribute) in c.attributes.iter().enumerate() {
+                uses.push((
+                    &attribute.data_type,
+                    Location::Composite {
+                        composite: i,
+                        part: CompositePart::AttributeType(a),
+                    },
+                ));
+            }
+        }
+        for (i, r) in s.ranges.iter().enumerate() {
+            uses.push((
+                &r.subtype,
+                Location::Range {
+                    range: i,
+                    part: RangePart::Subtype,
+                },
+            ));
         }
         for (i, seq) in s.sequences.iter().enumerate() {
             if let Some(ty) = &seq.data_type {
@@ -194,6 +258,27 @@ pub(crate) fn declared_names(s: &Schema) -> Vec<(&str, Location)> {
         names.push((&e.name.name, at(EnumPart::Name)));
         for (l, label) in e.values.iter().enumerate() {
             names.push((label, at(EnumPart::Label(l))));
+        }
+    }
+    for (i, d) in s.domains.iter().enumerate() {
+        let at = |part| Location::Domain { domain: i, part };
+        names.push((&d.name.name, at(DomainPart::Name)));
+        for (c, check) in d.checks.iter().enumerate() {
+            names.push((&check.name, at(DomainPart::CheckName(c))));
+        }
+    }
+    for (i, c) in s.composites.iter().enumerate() {
+        let at = |part| Location::Composite { composite: i, part };
+        names.push((&c.name.name, at(CompositePart::Name)));
+        for (a, attribute) in c.attributes.iter().enumerate() {
+            names.push((&attribute.name, at(CompositePart::AttributeName(a))));
+        }
+    }
+    for (i, r) in s.ranges.iter().enumerate() {
+        let at = |part| Location::Range { range: i, part };
+        names.push((&r.name.name, at(RangePart::Name)));
+        if let Some(multirange) = &r.multirange_type_name {
+            names.push((&multirange.name, at(RangePart::MultirangeName)));
         }
     }
     for (i, q) in s.sequences.iter().enumerate() {

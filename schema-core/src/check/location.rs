@@ -28,6 +28,27 @@ pub enum Location {
         /// Which part of it.
         part: EnumPart,
     },
+    /// `schema.domains[domain]`.
+    Domain {
+        /// Index into [`Schema::domains`].
+        domain: usize,
+        /// Which part of it.
+        part: DomainPart,
+    },
+    /// `schema.composites[composite]`.
+    Composite {
+        /// Index into [`Schema::composites`].
+        composite: usize,
+        /// Which part of it.
+        part: CompositePart,
+    },
+    /// `schema.ranges[range]`.
+    Range {
+        /// Index into [`Schema::ranges`].
+        range: usize,
+        /// Which part of it.
+        part: RangePart,
+    },
     /// `schema.sequences[sequence]`.
     Sequence {
         /// Index into [`Schema::sequences`].
@@ -108,6 +129,47 @@ pub enum EnumPart {
     Name,
     /// The label at this index.
     Label(usize),
+}
+
+/// A part of a [`Domain`](crate::model::Domain).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DomainPart {
+    /// Its (qualified) name.
+    Name,
+    /// Its base type.
+    Type,
+    /// Its `default`.
+    Default,
+    /// Its `collate`.
+    Collation,
+    /// The name of the check at this index (for a derived name: the check as a whole).
+    CheckName(usize),
+    /// The expression of the check at this index.
+    Check(usize),
+}
+
+/// A part of a [`CompositeType`](crate::model::CompositeType).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CompositePart {
+    /// Its (qualified) name.
+    Name,
+    /// The name of the attribute at this index.
+    AttributeName(usize),
+    /// The type of the attribute at this index.
+    AttributeType(usize),
+}
+
+/// A part of a [`RangeType`](crate::model::RangeType).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RangePart {
+    /// Its (qualified) name.
+    Name,
+    /// Its `subtype`.
+    Subtype,
+    /// Its `multirange_type_name` (the range's name when it is derived).
+    MultirangeName,
+    /// Its `subtype_diff`.
+    SubtypeDiff,
 }
 
 /// A part of a [`Sequence`](crate::model::Sequence).
@@ -270,6 +332,18 @@ impl Location {
                 .enums
                 .get(*enum_type)
                 .map(|e| format!("enum `{}`", qualified(&e.name))),
+            Location::Domain { domain, .. } => schema
+                .domains
+                .get(*domain)
+                .map(|d| format!("domain `{}`", qualified(&d.name))),
+            Location::Composite { composite, .. } => schema
+                .composites
+                .get(*composite)
+                .map(|c| format!("composite type `{}`", qualified(&c.name))),
+            Location::Range { range, .. } => schema
+                .ranges
+                .get(*range)
+                .map(|r| format!("range type `{}`", qualified(&r.name))),
             Location::Sequence { sequence, .. } => schema
                 .sequences
                 .get(*sequence)

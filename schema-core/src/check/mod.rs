@@ -20,8 +20,8 @@ mod test_support;
 
 pub use diagnostic::Diagnostic;
 pub use location::{
-    ColumnPart, ConstraintPart, EnumPart, ExtensionPart, FunctionPart, IndexPart, Location,
-    SequencePart, TablePart, TriggerPart, ViewPart,
+    ColumnPart, CompositePart, ConstraintPart, DomainPart, EnumPart, ExtensionPart, FunctionPart,
+    IndexPart, Location, RangePart, SequencePart, TablePart, TriggerPart, ViewPart,
 };
 pub use rule::Rule;
 pub use rules::foreign_key::fk_types_compatible;
@@ -51,6 +51,8 @@ const REGISTRY: &[RuleCheck] = &[
     rules::duplicate_extension::CHECK,
     rules::duplicate_type::CHECK,
     rules::duplicate_enum_label::CHECK,
+    rules::duplicate_attribute::CHECK,
+    rules::duplicate_domain_check::CHECK,
     rules::duplicate_relation::CHECK,
     rules::duplicate_column::CHECK,
     rules::duplicate_constraint::CHECK,
@@ -70,7 +72,9 @@ const REGISTRY: &[RuleCheck] = &[
     rules::identity_not_integer::CHECK,
     rules::value_sources::CHECK,
     rules::expression_invalid::CHECK,
+    rules::domain_expression_invalid::CHECK,
     rules::expression_column_missing::CHECK,
+    rules::domain_column_reference::CHECK,
     rules::generated_references_generated::CHECK,
     rules::default_references_column::CHECK,
     rules::enum_default_invalid::CHECK,

@@ -53,18 +53,20 @@ rules! {
     DuplicateSchema = "duplicate-schema": "A schema is declared twice.",
     DuplicateExtension = "duplicate-extension": "An extension is declared twice.",
     DuplicateType = "duplicate-type":
-        "An enum's name is taken by another enum or by a table's or view's row type.",
+        "A type's name is taken by another type or by a table's or view's row type.",
     DuplicateEnumLabel = "duplicate-enum-label": "An enum lists a label twice.",
+    DuplicateAttribute = "duplicate-attribute": "A composite type lists an attribute twice.",
     DuplicateRelation = "duplicate-relation":
         "Two tables, views, sequences or indexes share a name in one schema.",
     DuplicateColumn = "duplicate-column": "A table declares a column twice.",
-    DuplicateConstraint = "duplicate-constraint": "A table declares two constraints of one name.",
+    DuplicateConstraint = "duplicate-constraint":
+        "A table or domain declares two constraints of one name.",
     DuplicateFunction = "duplicate-function":
         "Two functions have the same name and input argument types.",
     DuplicateTrigger = "duplicate-trigger": "A table has two triggers of one name.",
     SchemaMissing = "schema-missing": "An object is in a schema that is not declared.",
     TypeUnknown = "type-unknown":
-        "A type is neither built in, a declared enum, nor an extension's.",
+        "A type is neither built in, a declared enum, domain, composite or range type, nor an extension's.",
     ExtensionMissing = "extension-missing": "A type comes from an extension that is not declared.",
     ColumnPseudoType = "column-pseudo-type":
         "A column has a pseudo-type such as `trigger` or `void`.",
@@ -101,6 +103,8 @@ rules! {
     GeneratedReferencesGenerated = "generated-references-generated":
         "A generated column refers to another generated column.",
     DefaultReferencesColumn = "default-references-column": "A default refers to a column.",
+    DomainColumnReference = "domain-column-reference":
+        "A domain's check refers to a name other than `VALUE`, or its default to a column.",
     EnumDefaultInvalid = "enum-default-invalid":
         "An enum column's default is not one of the enum's labels.",
     FunctionBodyEmpty = "function-body-empty": "A function or procedure has an empty body.",
@@ -176,7 +180,7 @@ mod tests {
             assert_eq!(rule.to_string(), code);
             assert!(rule.description().ends_with('.'), "{rule:?}");
         }
-        assert_eq!(Rule::ALL.len(), 51);
+        assert_eq!(Rule::ALL.len(), 53);
         assert_eq!(Rule::from_code("no-such-rule"), None);
         assert_eq!(Rule::FkTargetMissing, "fk-target-missing");
         assert_eq!("fk-target-missing", Rule::FkTargetMissing);

@@ -117,7 +117,7 @@ impl<'a> Planner<'a> {
         }
         let (old_type, new_type) = (effective_type(oc), effective_type(nc));
         let retype = (old_type != new_type || oc.collation != nc.collation)
-            && !self.column_enum_rebuilt(oc, nc);
+            && !self.column_type_rebuilt(oc, nc);
         let old_default = if is_serial(oc) {
             None
         } else {

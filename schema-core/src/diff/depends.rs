@@ -4,7 +4,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::*;
-use crate::render::{mentioned_names, AlterTable, CommentTarget, SequenceOption, Statement};
+use crate::render::{
+    mentioned_names, AlterComposite, AlterDomain, AlterTable, CommentTarget, SequenceOption,
+    Statement,
+};
 use crate::types::DataType;
 
 use super::{Change, ChangeKind, ObjectId};
@@ -83,17 +86,59 @@ impl<'a> Catalog<'a> {
         );
     }
 
-    /// A type: an enum of the schema, or else (schema-qualified but not declared) an
-    /// extension's type.
+    /// A type: one the schema declares (enum, domain, composite, range or a range's
+    /// multirange), the row type of a table or view, or else (schema-qualified but not
+    /// declared) an extension's type.
     fn data_type(&self, ty: &DataType, out: &mut Vec<ObjectId>) {
         let Some(schema) = &ty.schema else {
             return;
         };
         let name = QualifiedName::new(schema.clone(), ty.name.clone());
-        if self.schema.enum_type(&name).is_none() {
+        if self.schema.table(&name).is_some() {
+            out.push(ObjectId::Table(name));
+            return;
+        }
+        if self.schema.views.iter().any(|v| v.name == name) {
+            out.push(ObjectId::View(name));
+            return;
+        }
+        if self.schema.user_type(&name).is_none() {
             self.extensions(out);
         }
         out.push(ObjectId::Type(name));
+    }
+
+    /// What a domain's definition uses: its schema, its base type and the functions its
+    /// default and checks call.
+    fn domain(&self, domain: &Domain, out: &mut Vec<ObjectId>) {
+        out.push(ObjectId::Schema(domain.name.schema.clone()));
+        self.data_type(&domain.data_type, out);
+        for sql in domain
+            .default
+            .iter()
+            .chain(domain.checks.iter().map(|c| &c.expr))
+        {
+            self.expression(sql, None, out);
+        }
+    }
+
+    /// What a composite type's definition uses: its schema and its attributes' types.
+    fn composite(&self, composite: &CompositeType, out: &mut Vec<ObjectId>) {
+        out.push(ObjectId::Schema(composite.name.schema.clone()));
+        for attribute in &composite.attributes {
+            self.data_type(&attribute.data_type, out);
+        }
+    }
+
+    /// What a range type's definition uses: its schema (and its multirange's), its subtype
+    /// and its `subtype_diff` function.
+    fn range(&self, range: &RangeType, out: &mut Vec<ObjectId>) {
+        out.push(ObjectId::Schema(range.name.schema.clone()));
+        out.push(ObjectId::Schema(range.multirange_name().schema));
+        self.data_type(&range.subtype, out);
+        if let Some(diff) = &range.subtype_diff {
+            self.expression(diff, None, out);
+        }
     }
 
     fn column(&self, table: &Table, column: &Column, out: &mut Vec<ObjectId>) {
@@ -393,6 +438,40 @@ fn created(
             needs.push(ObjectId::Schema(e.name.schema.clone()));
         }
         Statement::AddEnumValue { name, .. } => creates.push(ObjectId::Type(name.clone())),
+        Statement::CreateDomain(d) => {
+            creates.push(ObjectId::Type(d.name.clone()));
+            cx.domain(d, needs);
+        }
+        Statement::AlterDomain { name, action } => {
+            creates.push(ObjectId::Type(name.clone()));
+            match action {
+                AlterDomain::SetDefault(sql) => cx.expression(sql, None, needs),
+                AlterDomain::AddCheck { check, .. } => cx.expression(&check.expr, None, needs),
+                _ => {}
+            }
+        }
+        Statement::CreateCompositeType(c) => {
+            creates.push(ObjectId::Type(c.name.clone()));
+            for a in &c.attributes {
+                creates.push(column(&c.name, &a.name));
+            }
+            cx.composite(c, needs);
+        }
+        Statement::AlterCompositeType { name, action } => {
+            creates.push(ObjectId::Type(name.clone()));
+            match action {
+                AlterComposite::AddAttribute(a) | AlterComposite::AlterAttributeType(a) => {
+                    creates.push(column(name, &a.name));
+                    cx.data_type(&a.data_type, needs);
+                }
+                AlterComposite::DropAttribute(_) => {}
+            }
+        }
+        Statement::CreateRangeType(r) => {
+            creates.push(ObjectId::Type(r.name.clone()));
+            creates.push(ObjectId::Type(r.multirange_name()));
+            cx.range(r, needs);
+        }
         Statement::CreateSequence(seq) => {
             creates.push(ObjectId::Sequence(seq.name.clone()));
             needs.push(ObjectId::Schema(seq.name.schema.clone()));
@@ -541,9 +620,11 @@ fn created(
         Statement::UncheckedFunctionBodies
         | Statement::ResetFunctionBodies
         | Statement::RenameType { .. }
+        | Statement::RenameRangeConstructors { .. }
         | Statement::DropExtension(_)
         | Statement::DropSchema(_)
         | Statement::DropType(_)
+        | Statement::DropDomain(_)
         | Statement::DropSequence(_)
         | Statement::DropFunction(_)
         | Statement::DropTable(_)
@@ -559,7 +640,7 @@ fn commented(target: &CommentTarget) -> ObjectId {
     match target {
         CommentTarget::Extension(name) => ObjectId::Extension(name.clone()),
         CommentTarget::Schema(name) => ObjectId::Schema(name.clone()),
-        CommentTarget::Type(name) => ObjectId::Type(name.clone()),
+        CommentTarget::Type(name) | CommentTarget::Domain(name) => ObjectId::Type(name.clone()),
         CommentTarget::Sequence(name) => ObjectId::Sequence(name.clone()),
         CommentTarget::Function(func) => ObjectId::Function(func.name.clone()),
         CommentTarget::Table(name) => ObjectId::Table(name.clone()),
@@ -589,9 +670,40 @@ fn dropped(
             let schema = old.extensions.iter().find(|e| &e.name == name);
             needs.extend(schema.and_then(|e| e.schema.clone()).map(ObjectId::Schema));
         }
-        Statement::DropType(name) => {
+        Statement::DropType(name) | Statement::DropDomain(name) => {
             removes.push(ObjectId::Type(name.clone()));
             needs.push(ObjectId::Schema(name.schema.clone()));
+            // A type goes before the types it was built from.
+            if let Some(d) = old.domain(name) {
+                cx.domain(d, needs);
+            } else if let Some(c) = old.composite_type(name) {
+                cx.composite(c, needs);
+            } else if let Some(r) = old.range_type(name) {
+                removes.push(ObjectId::Type(r.multirange_name()));
+                cx.range(r, needs);
+            }
+        }
+        Statement::AlterDomain {
+            name,
+            action: AlterDomain::DropConstraint(check),
+        } => {
+            // A check goes before the functions it calls.
+            let expr = old.domain(name).and_then(|d| d.check(check));
+            if let Some(c) = expr {
+                cx.expression(&c.expr, None, needs);
+            }
+        }
+        Statement::AlterCompositeType {
+            name,
+            action: AlterComposite::DropAttribute(attribute),
+        } => {
+            removes.push(ObjectId::Column(name.clone(), attribute.clone()));
+            let found = old
+                .composite_type(name)
+                .and_then(|c| c.attribute_named(attribute));
+            if let Some(a) = found {
+                cx.data_type(&a.data_type, needs);
+            }
         }
         Statement::DropSequence(name) => {
             removes.push(ObjectId::Sequence(name.clone()));

@@ -29,15 +29,18 @@ impl<'a> Planner<'a> {
                     );
                 }
                 Some(old) => {
-                    if self.rebuilt_enums.contains(&e.name) {
+                    let rebuilt = self.rebuilt_types.contains(&e.name);
+                    if rebuilt {
                         self.rebuild_enum(old, e);
                     } else {
                         self.add_enum_values(old, e);
                     }
+                    // A rebuilt enum is a new type: it has no comment yet.
+                    let before = if rebuilt { &None } else { &old.comment };
                     self.comment(
                         object,
                         CommentTarget::Type(e.name.clone()),
-                        &old.comment,
+                        before,
                         &e.comment,
                     );
                 }
@@ -97,7 +100,10 @@ impl<'a> Planner<'a> {
         let mut columns = Vec::new();
         for pair in &self.pairs {
             for (oc, nc) in &pair.columns {
-                if self.column_enum_rebuilt(oc, nc) {
+                // Only this enum's columns: other rebuilt types convert their own.
+                let of_this = nc.data_type.schema.as_deref() == Some(new.name.schema.as_str())
+                    && nc.data_type.name == new.name.name;
+                if of_this && self.column_type_rebuilt(oc, nc) {
                     columns.push((&pair.new.name, *oc, *nc));
                 }
             }

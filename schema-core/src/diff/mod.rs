@@ -23,8 +23,10 @@ use crate::model::*;
 
 mod column;
 mod comment;
+mod composite_type;
 mod constraint;
 mod depends;
+mod domain;
 mod enum_type;
 mod extension;
 mod function;
@@ -34,11 +36,13 @@ mod order;
 mod pair;
 mod partition;
 mod plan;
+mod range_type;
 mod rebuild;
 mod schema;
 mod sequence;
 mod table;
 mod trigger;
+mod type_rebuild;
 mod types;
 mod view;
 
@@ -71,8 +75,12 @@ struct Planner<'a> {
     /// Old tables (by old name) whose columns change type or go away, with those columns'
     /// old names: views and triggers that use them must be rebuilt.
     reshaped: BTreeMap<QualifiedName, BTreeSet<String>>,
-    /// Enum types (by name) rebuilt because labels were removed or reordered.
-    rebuilt_enums: BTreeSet<QualifiedName>,
+    /// User types (by name) rebuilt: enums whose labels were removed or reordered, domains,
+    /// composite and range types PostgreSQL cannot alter in place (see `type_rebuild`).
+    rebuilt_types: BTreeSet<QualifiedName>,
+    /// Types whose values old table columns store (directly, or inside a composite, domain
+    /// or array).
+    stored_types: BTreeSet<QualifiedName>,
     /// Old functions dropped and created again.
     rebuilt_functions: BTreeSet<FunctionKey>,
     /// Old views dropped (and created again if the new schema has them).
@@ -150,7 +158,8 @@ impl<'a> Planner<'a> {
             dropped_tables,
             recreated_tables,
             reshaped: BTreeMap::new(),
-            rebuilt_enums: BTreeSet::new(),
+            rebuilt_types: BTreeSet::new(),
+            stored_types: BTreeSet::new(),
             rebuilt_functions: BTreeSet::new(),
             rebuilt_views: BTreeSet::new(),
             rebuilt_triggers: BTreeSet::new(),
@@ -166,6 +175,10 @@ impl<'a> Planner<'a> {
         self.schemas();
         self.extensions();
         self.enums();
+        self.domains();
+        self.ranges();
+        self.composites();
+        self.rebuild_types();
         self.sequences();
         self.functions();
         self.tables();

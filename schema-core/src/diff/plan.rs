@@ -246,8 +246,10 @@ pub enum ObjectKind {
     Extension,
     /// A schema (namespace).
     Schema,
-    /// An enum type.
+    /// A type: an enum, composite or range type.
     Type,
+    /// A domain.
+    Domain,
     /// A sequence.
     Sequence,
     /// A function.
@@ -274,6 +276,7 @@ impl Display for ObjectKind {
             ObjectKind::Extension => "extension",
             ObjectKind::Schema => "schema",
             ObjectKind::Type => "type",
+            ObjectKind::Domain => "domain",
             ObjectKind::Sequence => "sequence",
             ObjectKind::Function => "function",
             ObjectKind::Procedure => "procedure",
@@ -372,7 +375,8 @@ pub enum ObjectId {
     Schema(String),
     /// An extension.
     Extension(String),
-    /// A type (an enum, or an extension's type).
+    /// A type: an enum, domain, composite or range type (or a range's multirange), or an
+    /// extension's type.
     Type(QualifiedName),
     /// A sequence.
     Sequence(QualifiedName),

@@ -1,5 +1,5 @@
-//! What must be rebuilt: enums whose labels go, reshaped columns, and the functions, views and
-//! triggers that stand in the way.
+//! What must be rebuilt: enums whose labels go (and other user types, see `type_rebuild`),
+//! reshaped columns, and the functions, views and triggers that stand in the way.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -19,16 +19,17 @@ impl<'a> Planner<'a> {
         for e in &self.new.enums {
             if let Some(old) = self.old.enum_type(&e.name) {
                 if !is_subsequence(&old.values, &e.values) {
-                    self.rebuilt_enums.insert(e.name.clone());
+                    self.rebuilt_types.insert(e.name.clone());
                 }
             }
         }
+        self.find_type_rebuilds();
         // Columns that change type, or go away.
         let mut reshaped: BTreeMap<QualifiedName, BTreeSet<String>> = BTreeMap::new();
         for pair in &self.pairs {
             let mut names = BTreeSet::new();
             for (oc, nc) in &pair.columns {
-                let enum_rebuilt = self.column_enum_rebuilt(oc, nc);
+                let enum_rebuilt = self.column_type_rebuilt(oc, nc);
                 if effective_type(oc) != effective_type(nc)
                     || oc.collation != nc.collation
                     || enum_rebuilt
@@ -46,7 +47,7 @@ impl<'a> Planner<'a> {
         }
         self.reshaped = reshaped;
 
-        // Functions dropped and created again: incompatible changes, or a rebuilt enum in the
+        // Functions dropped and created again: incompatible changes, or a rebuilt type in the
         // signature (the old function would keep pointing at the old type).
         let mut rebuilt_functions = BTreeSet::new();
         for of in &self.old.functions {
@@ -56,7 +57,7 @@ impl<'a> Planner<'a> {
             };
             let uses_rebuilt = function_types(of).any(|t| {
                 t.schema.as_ref().is_some_and(|s| {
-                    self.rebuilt_enums
+                    self.rebuilt_types
                         .contains(&QualifiedName::new(s.clone(), t.name.clone()))
                 })
             });
@@ -156,15 +157,23 @@ impl<'a> Planner<'a> {
         self.rebuilt_triggers = triggers;
     }
 
-    pub(super) fn column_enum_rebuilt(&self, oc: &Column, nc: &Column) -> bool {
-        let enum_of = |c: &Column| {
+    /// True when the column keeps its (user) type and that type is rebuilt: the rebuild
+    /// converts the column, not the column's own change.
+    pub(super) fn column_type_rebuilt(&self, oc: &Column, nc: &Column) -> bool {
+        let type_of = |c: &Column| {
             c.data_type
                 .schema
                 .as_ref()
                 .map(|s| QualifiedName::new(s.clone(), c.data_type.name.clone()))
         };
-        match (enum_of(oc), enum_of(nc)) {
-            (Some(a), Some(b)) => a == b && self.rebuilt_enums.contains(&b),
+        match (type_of(oc), type_of(nc)) {
+            // (A rebuilt range's multirange type may be renamed with it.)
+            (Some(a), Some(b)) => {
+                self.rebuilt_types.contains(&b)
+                    && (a == b
+                        || (self.rebuilt_types.contains(&a)
+                            && self.old.user_type(&a) == Some(UserTypeKind::Multirange)))
+            }
             _ => false,
         }
     }

@@ -9,21 +9,32 @@
 //! points foreign keys written without columns at the target's primary key, wherever the
 //! target is declared.
 
+mod domain;
 mod names;
 pub(crate) mod partitions;
 mod references;
 mod table;
 
-use crate::builder::TableDef;
+use crate::builder::{DomainDef, TableDef};
 use crate::model::Schema;
 
-/// The model of `objects` (every kind but tables, as declared) plus `tables` lowered, in
-/// declaration order. Every name declared anywhere is reserved before any is derived, so a
-/// derived name never takes one the user chose.
-pub(crate) fn lower(mut objects: Schema, mut tables: Vec<TableDef>) -> Schema {
+/// The model of `objects` (every kind but domains and tables, as declared) plus `domains` and
+/// `tables` lowered, in declaration order. Every name declared anywhere is reserved before any
+/// is derived, so a derived name never takes one the user chose. Domains are named first:
+/// `create_sql` creates them before any table, and constraint names are shared by the whole
+/// schema.
+pub(crate) fn lower(
+    mut objects: Schema,
+    domains: Vec<DomainDef>,
+    mut tables: Vec<TableDef>,
+) -> Schema {
     // A partition's checks are named after its columns, which are its parent's.
     partitions::inherit_declared_columns(&mut tables);
-    let mut taken = names::TakenNames::reserve_declared(&objects, &tables);
+    let mut taken = names::TakenNames::reserve_declared(&objects, &domains, &tables);
+    objects.domains = domains
+        .into_iter()
+        .map(|def| domain::lower_domain(def, &mut taken))
+        .collect();
     objects.tables = tables
         .into_iter()
         .map(|def| table::lower_table(def, &mut taken))

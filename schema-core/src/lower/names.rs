@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::builder::{Element, TableDef};
+use crate::builder::{DomainDef, Element, TableDef};
 use crate::model::Schema;
 
 /// Taken names by schema.
@@ -17,8 +17,24 @@ pub(super) struct TakenNames {
 
 impl TakenNames {
     /// Every explicitly declared relation and constraint name, before any is derived.
-    pub(super) fn reserve_declared(objects: &Schema, tables: &[TableDef]) -> TakenNames {
+    pub(super) fn reserve_declared(
+        objects: &Schema,
+        domains: &[DomainDef],
+        tables: &[TableDef],
+    ) -> TakenNames {
         let mut taken = TakenNames::default();
+        // A composite type is a relation too (`pg_class.relkind = 'c'`).
+        for composite in &objects.composites {
+            taken.take_relation(&composite.name.schema, &composite.name.name);
+        }
+        // Domain checks share the schema's constraint names with tables' constraints.
+        for def in domains {
+            for (name, _) in &def.checks {
+                if let Some(name) = name {
+                    taken.take_constraint(&def.domain.name.schema, name);
+                }
+            }
+        }
         for view in &objects.views {
             taken.take_relation(&view.name.schema, &view.name.name);
         }

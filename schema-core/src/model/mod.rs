@@ -8,20 +8,25 @@
 use serde::{Deserialize, Serialize};
 
 mod column;
+mod composite_type;
 mod constraint;
+mod domain;
 mod enum_type;
 mod extension;
 mod function;
 mod index;
 mod namespace;
 mod partition;
+mod range_type;
 mod sequence;
 mod table;
 mod trigger;
 mod view;
 
 pub use column::{Column, Identity};
+pub use composite_type::{CompositeAttribute, CompositeType};
 pub use constraint::{Constraint, ConstraintKind, FkAction};
+pub use domain::{Domain, DomainCheck};
 pub use enum_type::EnumType;
 pub use extension::Extension;
 pub use function::{ArgMode, Function, FunctionArg, Returns, Volatility};
@@ -30,6 +35,7 @@ pub use namespace::Namespace;
 pub use partition::{
     PartitionBound, PartitionKey, PartitionKeyElement, PartitionOf, PartitionStrategy,
 };
+pub use range_type::{default_multirange_name, RangeType};
 pub use sequence::Sequence;
 pub use table::Table;
 pub use trigger::{Trigger, TriggerEvent, TriggerTiming};
@@ -62,6 +68,21 @@ impl QualifiedName {
     }
 }
 
+/// The kinds of user-defined type a [`Schema`] declares (see [`Schema::user_type`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum UserTypeKind {
+    /// An enum.
+    Enum,
+    /// A domain.
+    Domain,
+    /// A composite type.
+    Composite,
+    /// A range type.
+    Range,
+    /// The multirange type PostgreSQL derives for a declared range.
+    Multirange,
+}
+
 impl From<&str> for QualifiedName {
     /// `"a.b"` is `a.b`; `"b"` is `public.b`. Only for names without dots of their own.
     fn from(s: &str) -> Self {
@@ -81,6 +102,17 @@ pub struct Schema {
     pub schemas: Vec<Namespace>,
     /// Enum types.
     pub enums: Vec<EnumType>,
+    /// Domains. (Left out of the serialized model when empty, like the other kinds added
+    /// after the first release, so the JSON, and the schema hash, of a schema without them
+    /// stay as they were.)
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub domains: Vec<Domain>,
+    /// Composite types.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub composites: Vec<CompositeType>,
+    /// Range types.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ranges: Vec<RangeType>,
     /// Free-standing sequences (serial columns own theirs implicitly).
     pub sequences: Vec<Sequence>,
     /// Functions and procedures.
@@ -112,6 +144,61 @@ impl Schema {
     /// The enum type named `name`.
     pub fn enum_type(&self, name: &QualifiedName) -> Option<&EnumType> {
         self.enums.iter().find(|e| &e.name == name)
+    }
+
+    /// The domain named `name`.
+    pub fn domain(&self, name: &QualifiedName) -> Option<&Domain> {
+        self.domains.iter().find(|d| &d.name == name)
+    }
+
+    /// The composite type named `name`.
+    pub fn composite_type(&self, name: &QualifiedName) -> Option<&CompositeType> {
+        self.composites.iter().find(|c| &c.name == name)
+    }
+
+    /// The range type named `name`.
+    pub fn range_type(&self, name: &QualifiedName) -> Option<&RangeType> {
+        self.ranges.iter().find(|r| &r.name == name)
+    }
+
+    /// What the type named `name` is, when the schema declares it: an enum, a domain, a
+    /// composite or range type, or the multirange type of a declared range.
+    pub fn user_type(&self, name: &QualifiedName) -> Option<UserTypeKind> {
+        if self.enum_type(name).is_some() {
+            Some(UserTypeKind::Enum)
+        } else if self.domain(name).is_some() {
+            Some(UserTypeKind::Domain)
+        } else if self.composite_type(name).is_some() {
+            Some(UserTypeKind::Composite)
+        } else if self.range_type(name).is_some() {
+            Some(UserTypeKind::Range)
+        } else if self.ranges.iter().any(|r| &r.multirange_name() == name) {
+            Some(UserTypeKind::Multirange)
+        } else {
+            None
+        }
+    }
+
+    /// `ty` with every domain replaced by its base type, as PostgreSQL compares and casts
+    /// values of a domain (an array of a domain stays an array). Unchanged for anything else;
+    /// a cycle of domains (which PostgreSQL cannot create) stops at the first repeat.
+    pub fn base_type(&self, ty: &crate::types::DataType) -> crate::types::DataType {
+        let mut current = ty.clone();
+        let mut seen = 0;
+        while let Some(schema) = &current.schema {
+            let name = QualifiedName::new(schema.clone(), current.name.clone());
+            let Some(domain) = self.domain(&name) else {
+                break;
+            };
+            seen += 1;
+            if seen > self.domains.len() {
+                break;
+            }
+            let array = current.array;
+            current = domain.data_type.clone();
+            current.array |= array;
+        }
+        current
     }
 
     /// The functions named `name` (all overloads).

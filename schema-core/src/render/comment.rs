@@ -16,6 +16,8 @@ pub enum CommentTarget {
     Schema(String),
     /// `TYPE name`.
     Type(QualifiedName),
+    /// `DOMAIN name`.
+    Domain(QualifiedName),
     /// `SEQUENCE name`.
     Sequence(QualifiedName),
     /// `FUNCTION name(args)` / `PROCEDURE name(args)`.
@@ -40,6 +42,7 @@ impl Display for CommentTarget {
             CommentTarget::Extension(name) => write!(f, "EXTENSION {}", Ident(name)),
             CommentTarget::Schema(name) => write!(f, "SCHEMA {}", Ident(name)),
             CommentTarget::Type(name) => write!(f, "TYPE {name}"),
+            CommentTarget::Domain(name) => write!(f, "DOMAIN {name}"),
             CommentTarget::Sequence(name) => write!(f, "SEQUENCE {name}"),
             CommentTarget::Function(func) => {
                 write!(f, "{} {}", func.keyword(), FunctionSignature(func))

@@ -27,8 +27,10 @@ use crate::types::DataType;
 
 mod column;
 mod comment;
+mod composite_type;
 mod constraint;
 mod display;
+mod domain;
 mod enum_type;
 mod extension;
 mod function;
@@ -36,33 +38,38 @@ mod index;
 mod lock;
 mod partition;
 pub mod pgdecl_tables;
+mod range_type;
 pub mod scratch;
 mod script;
 mod sequence;
 mod table;
 mod trigger;
+mod user_type;
 mod view;
 
 pub use column::{cast_column, cast_column_through_text, nextval_default};
 pub use comment::{comments_of_table, CommentTarget};
+pub use composite_type::AlterComposite;
 pub use constraint::AddMode;
 pub use display::{
     display_comma_separated, display_separated, DisplaySeparated, Fragment, Ident, Idents, Literal,
     SqlType,
 };
+pub use domain::AlterDomain;
 pub use enum_type::EnumPosition;
 pub(crate) use function::split_list_setting;
 pub use function::FunctionSignature;
 pub use lock::LockTable;
 pub use sequence::SequenceOption;
 pub use table::{foreign_keys, inline_constraints, AlterTable};
+pub(crate) use user_type::{creation_order, TypeIndex};
 pub use view::{mentioned_names, view_order};
 
 /// A DDL statement pgdecl emits. `Display` prints it with its terminating `;`; `{:#}` prints
 /// multi-line statements (tables, `DO` blocks, functions, views) across lines.
 ///
 /// Every statement is idempotent: running it a second time changes nothing. Where PostgreSQL has
-/// no `IF [NOT] EXISTS` or `OR REPLACE` form (constraints, enum types, column renames), the
+/// no `IF [NOT] EXISTS` or `OR REPLACE` form (constraints, user-defined types, added domain checks and type attributes, column renames), the
 /// statement is wrapped in a `DO` block that checks the catalog first.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Statement {
@@ -106,6 +113,38 @@ pub enum Statement {
     },
     /// `DROP TYPE IF EXISTS name`.
     DropType(QualifiedName),
+    /// `CREATE DOMAIN name AS type ...`, guarded by a `pg_type` lookup.
+    CreateDomain(Domain),
+    /// `ALTER DOMAIN name <action>`.
+    AlterDomain {
+        /// The domain.
+        name: QualifiedName,
+        /// What to do.
+        action: AlterDomain,
+    },
+    /// `DROP DOMAIN IF EXISTS name`.
+    DropDomain(QualifiedName),
+    /// `CREATE TYPE name AS (attributes)`, guarded by a `pg_type` lookup.
+    CreateCompositeType(CompositeType),
+    /// `ALTER TYPE name ADD | DROP | ALTER ATTRIBUTE ...` on a composite type.
+    AlterCompositeType {
+        /// The composite type.
+        name: QualifiedName,
+        /// What to do.
+        action: AlterComposite,
+    },
+    /// `CREATE TYPE name AS RANGE (...)`, guarded by a `pg_type` lookup (it creates the
+    /// range's multirange type too).
+    CreateRangeType(RangeType),
+    /// Renames the constructor functions of a range type renamed away (to rebuild it), so
+    /// the new range can create its own: a `DO` block over the functions that belong to the
+    /// renamed range and multirange types, each renamed from `from` to `to`.
+    RenameRangeConstructors {
+        /// The schema of the range (and of its multirange type, when they share it).
+        schema: String,
+        /// (function and type name before, name after) for the range and its multirange.
+        renames: Vec<(String, String)>,
+    },
     /// `CREATE SEQUENCE IF NOT EXISTS ...` (without `OWNED BY`: see [`Statement::AlterSequence`]).
     CreateSequence(Sequence),
     /// `ALTER SEQUENCE name option ...`.
@@ -282,6 +321,21 @@ impl Display for Statement {
                 write!(f, "ALTER TYPE {name} RENAME TO {};", Ident(to))
             }
             Statement::DropType(name) => write!(f, "DROP TYPE IF EXISTS {name};"),
+            Statement::CreateDomain(d) => domain::write_create_domain(f, d, pretty),
+            Statement::AlterDomain { name, action } => {
+                domain::write_alter_domain(f, pretty, name, action)
+            }
+            Statement::DropDomain(name) => write!(f, "DROP DOMAIN IF EXISTS {name};"),
+            Statement::CreateCompositeType(c) => {
+                composite_type::write_create_composite(f, c, pretty)
+            }
+            Statement::AlterCompositeType { name, action } => {
+                composite_type::write_alter_composite(f, pretty, name, action)
+            }
+            Statement::CreateRangeType(r) => range_type::write_create_range(f, r, pretty),
+            Statement::RenameRangeConstructors { schema, renames } => {
+                range_type::write_rename_range_constructors(f, pretty, schema, renames)
+            }
             Statement::CreateSequence(seq) => sequence::write_create_sequence(f, seq),
             Statement::AlterSequence { name, options } => write!(
                 f,

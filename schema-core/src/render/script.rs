@@ -9,11 +9,16 @@ impl Schema {
     /// The statements of [`Schema::create_sql`], in order.
     ///
     /// Order: `SET check_function_bodies = false` (when there are functions); schemas; extensions (they may install into
-    /// a declared schema); enum types; sequences; functions and procedures (before tables,
+    /// a declared schema); enum types; domains, range and composite types (each after the
+    /// types it is built from); sequences; functions and procedures (before tables,
     /// whose defaults, checks and generated columns may call them; their bodies are not checked
-    /// against tables that do not exist yet); tables with columns and their primary key, unique
-    /// and check constraints (each partition after its parent); sequence ownership; foreign keys (once every table exists);
-    /// indexes; views (each after the views it names); triggers (after views: `INSTEAD OF`
+    /// against tables that do not exist yet); the domains and range types whose checks,
+    /// defaults or `subtype_diff` call a declared function, and the types built from them; tables
+    /// (each partition after its parent; then the functions whose signature names a table's row
+    /// type, `returns setof users`) with columns and their primary key, unique and check
+    /// constraints; sequence ownership; foreign keys (once every table exists); indexes; views
+    /// (each after the views it names; then the functions whose signature names a view's row
+    /// type); triggers (after views: `INSTEAD OF`
     /// triggers fire on views); comments; `RESET check_function_bodies`.
     ///
     /// `check_function_bodies = false` is what pg_dump does too: a `LANGUAGE sql` body is
@@ -34,15 +39,35 @@ impl Schema {
         for e in &self.enums {
             out.push(Statement::CreateEnum(e.clone()));
         }
+        let (types, types_after_functions) = creation_order(self);
+        out.extend(types.into_iter().map(|t| t.create(self)));
         for seq in &self.sequences {
             out.push(Statement::CreateSequence(seq.clone()));
         }
+        // A function whose signature names a row type waits for its table or view.
+        let row_type = |func: &Function, of: &dyn Fn(&QualifiedName) -> bool| {
+            signature_types(func).any(|t| {
+                t.schema
+                    .as_ref()
+                    .is_some_and(|s| of(&QualifiedName::new(s.clone(), t.name.clone())))
+            })
+        };
+        let is_table = |n: &QualifiedName| self.table(n).is_some();
+        let is_view = |n: &QualifiedName| self.views.iter().any(|v| &v.name == n);
         for func in &self.functions {
-            out.push(Statement::CreateFunction(func.clone()));
+            if !row_type(func, &is_table) && !row_type(func, &is_view) {
+                out.push(Statement::CreateFunction(func.clone()));
+            }
         }
+        out.extend(types_after_functions.into_iter().map(|t| t.create(self)));
         // A partition after its parent, whatever the declaration order.
         for i in crate::lower::partitions::parents_first(&self.tables) {
             out.push(Statement::CreateTable(self.tables[i].clone()));
+        }
+        for func in &self.functions {
+            if row_type(func, &is_table) && !row_type(func, &is_view) {
+                out.push(Statement::CreateFunction(func.clone()));
+            }
         }
         for seq in &self.sequences {
             if let Some(owner) = &seq.owned_by {
@@ -74,6 +99,11 @@ impl Schema {
         for i in view_order(&views) {
             out.push(Statement::CreateView(views[i].clone()));
         }
+        for func in &self.functions {
+            if row_type(func, &is_view) {
+                out.push(Statement::CreateFunction(func.clone()));
+            }
+        }
         for trigger in &self.triggers {
             out.push(Statement::CreateTrigger(trigger.clone()));
         }
@@ -101,6 +131,21 @@ impl Schema {
         }
         for e in &self.enums {
             comment(CommentTarget::Type(e.name.clone()), &e.comment);
+        }
+        for d in &self.domains {
+            comment(CommentTarget::Domain(d.name.clone()), &d.comment);
+        }
+        for r in &self.ranges {
+            comment(CommentTarget::Type(r.name.clone()), &r.comment);
+        }
+        for c in &self.composites {
+            comment(CommentTarget::Type(c.name.clone()), &c.comment);
+            for a in &c.attributes {
+                comment(
+                    CommentTarget::Column(c.name.clone(), a.name.clone()),
+                    &a.comment,
+                );
+            }
         }
         for seq in &self.sequences {
             comment(CommentTarget::Sequence(seq.name.clone()), &seq.comment);
@@ -138,4 +183,14 @@ impl Schema {
         out.push('\n');
         out
     }
+}
+
+/// The types of a function's arguments and result.
+fn signature_types(func: &Function) -> impl Iterator<Item = &crate::types::DataType> {
+    let returns: Vec<&crate::types::DataType> = match &func.returns {
+        Some(Returns::Type(t)) | Some(Returns::SetOf(t)) => vec![t],
+        Some(Returns::Table(columns)) => columns.iter().map(|(_, t)| t).collect(),
+        None => Vec::new(),
+    };
+    func.args.iter().map(|a| &a.data_type).chain(returns)
 }

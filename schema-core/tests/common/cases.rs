@@ -938,5 +938,6 @@ pub fn all() -> Vec<Case> {
             .build(),
     ));
 
+    cases.extend(super::user_type_cases::all());
     cases
 }

@@ -537,6 +537,10 @@ pub fn every_feature() -> Schema {
         comments(),
         hostile(),
         partitions(),
+        domains(),
+        composite_types(),
+        range_types(),
+        hostile_types(),
     ] {
         merge(&mut all, part);
     }
@@ -559,6 +563,9 @@ fn merge(all: &mut Schema, part: Schema) {
             all.enums.push(e);
         }
     }
+    all.domains.extend(part.domains);
+    all.composites.extend(part.composites);
+    all.ranges.extend(part.ranges);
     all.sequences.extend(part.sequences);
     all.functions.extend(part.functions);
     all.tables.extend(part.tables);
@@ -638,3 +645,7 @@ fn views_renamed(ns: &str) -> Schema {
 }
 
 pub mod cases;
+pub mod user_type_cases;
+pub mod user_types;
+
+pub use user_types::{composite_types, domains, hostile_types, range_types};

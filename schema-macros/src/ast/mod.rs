@@ -12,13 +12,16 @@ use syn::Token;
 use crate::ctxt::{error, Ctxt, Sp};
 
 mod column;
+mod composite_type;
 mod constraint;
+mod domain;
 mod enum_type;
 mod extension;
 mod function;
 mod index;
 mod literals;
 mod partition;
+mod range_type;
 mod sequence;
 mod table;
 mod tokens;
@@ -27,20 +30,25 @@ mod types;
 mod view;
 
 pub use column::ColumnDecl;
+pub use composite_type::CompositeDecl;
 pub use constraint::{
     ColumnConstraint, ColumnConstraintKind, ConstraintDecl, ConstraintDeclKind, Deferral, FkTarget,
 };
+pub use domain::DomainDecl;
 pub use enum_type::EnumDecl;
 pub use extension::ExtensionDecl;
 pub use function::{FunctionDecl, ReturnsKind};
 pub use index::{ElemTarget, IndexDecl, IndexElem};
 pub use partition::BoundDecl;
+pub use range_type::RangeDecl;
 pub use sequence::SequenceDecl;
 pub use table::{ElementKind, TableDecl};
 pub use trigger::{EventKind, TriggerDecl};
 pub use types::TypeRef;
 pub use view::ViewDecl;
 
+use self::composite_type::{parse_type_item, TypeDecl};
+use self::domain::parse_domain;
 use self::enum_type::parse_enum;
 use self::extension::parse_extension;
 use self::function::parse_function;
@@ -117,6 +125,12 @@ pub enum ItemKind {
     Schema(Name),
     /// `enum NAME { labels }`
     Enum(EnumDecl),
+    /// `domain NAME [as] TYPE [options];`
+    Domain(DomainDecl),
+    /// `type NAME as (attributes);`
+    Composite(CompositeDecl),
+    /// `type NAME as range (options);`
+    Range(RangeDecl),
     /// `sequence NAME options;`
     Sequence(SequenceDecl),
     /// `table NAME [partition of P BOUND] [partition by S (KEY)] { elements }` (a partition
@@ -134,6 +148,8 @@ const ITEM_KEYWORDS: &[&str] = &[
     "extension",
     "schema",
     "enum",
+    "domain",
+    "type",
     "sequence",
     "table",
     "function",
@@ -251,6 +267,11 @@ fn parse_item(cx: &Ctxt, input: ParseStream) -> syn::Result<Option<Item>> {
                 kind: ItemKind::Enum(parse_enum(input)?),
             }))
         }
+        "domain" => ItemKind::Domain(parse_domain(cx, input)?),
+        "type" => match parse_type_item(cx, input)? {
+            TypeDecl::Composite(c) => ItemKind::Composite(c),
+            TypeDecl::Range(r) => ItemKind::Range(*r),
+        },
         "sequence" => ItemKind::Sequence(parse_sequence(cx, input)?),
         "table" => {
             let table = parse_table(cx, input)?;

@@ -10,6 +10,7 @@
 mod objects;
 mod table;
 mod types;
+mod user_types;
 
 use schema_core::model::{EnumType, Extension, Namespace, QualifiedName, Schema, DEFAULT_SCHEMA};
 
@@ -61,6 +62,21 @@ pub fn lower(cx: &Ctxt, items: &[Item]) -> Lowered {
                     name: e.name.span(),
                     labels: e.labels.iter().map(|l| l.span).collect(),
                 });
+            }
+            ItemKind::Domain(d) => {
+                let (domain, d_spans) = user_types::domain(cx, d, comment);
+                builder = builder.domain(domain);
+                spans.domains.push(d_spans);
+            }
+            ItemKind::Composite(c) => {
+                let (composite, c_spans) = user_types::composite(cx, c, comment);
+                builder = builder.composite_type(composite);
+                spans.composites.push(c_spans);
+            }
+            ItemKind::Range(r) => {
+                let (range, r_spans) = user_types::range(cx, r, comment);
+                builder = builder.range_type(range);
+                spans.ranges.push(r_spans);
             }
             ItemKind::Sequence(s) => {
                 let (sequence, s_spans) = objects::sequence(cx, s, comment);

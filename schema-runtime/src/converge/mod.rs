@@ -328,6 +328,9 @@ pub fn split_unmanaged(live: &mut Schema, declared: &Schema) -> Vec<Unmodeled> {
         };
     }
     split!(enums, "type", name);
+    split!(domains, "domain", name);
+    split!(composites, "type", name);
+    split!(ranges, "type", name);
     split!(sequences, "sequence", name);
     split!(functions, "function", name);
     split!(tables, "table", name);

@@ -215,16 +215,20 @@ pub(super) fn permitted(change: &Change, policy: &Policy) -> bool {
 }
 
 /// Additive: creates something, or alters it without losing data, dropping or renaming what
-/// running code still uses, narrowing a type, or rewriting a table. (A brief ACCESS EXCLUSIVE
-/// lock, as `ADD COLUMN` takes, is allowed: `lock_timeout` bounds it.) Apply-safe runs only
-/// these.
+/// running code still uses, narrowing a type, rewriting a table, or re-creating an object (a
+/// rebuilt domain or range type is dropped and created again, and what uses it with it).
+/// (A brief ACCESS EXCLUSIVE lock, as `ADD COLUMN` takes, is allowed: `lock_timeout` bounds
+/// it.) Apply-safe runs only these.
 pub fn is_additive(change: &Change) -> bool {
     matches!(change.kind, ChangeKind::Create | ChangeKind::Alter)
         && !change.hazards.iter().any(|h| {
             h.is_destructive()
                 || matches!(
                     h,
-                    Hazard::DropsObject | Hazard::RewritesTable | Hazard::NarrowsType
+                    Hazard::DropsObject
+                        | Hazard::RewritesTable
+                        | Hazard::NarrowsType
+                        | Hazard::RecreatesObject
                 )
         })
 }

@@ -1,6 +1,7 @@
 //! Functions and procedures (`pg_proc`), read into
 //! [`Schema::functions`](schema_core::model::Schema::functions); aggregates, window functions
-//! and signatures the model cannot hold are reported.
+//! and signatures the model cannot hold are reported. The constructor functions of a range
+//! type and its multirange type belong to the type (an internal dependency) and are left out.
 
 use postgres::GenericClient;
 use schema_core::model::{Function, QualifiedName, Volatility};
@@ -25,6 +26,10 @@ pub(super) fn read<C: GenericClient>(
          JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
          JOIN pg_catalog.pg_language l ON l.oid = p.prolang
          WHERE {NAMESPACE_FILTER} AND {}
+           AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
+                           WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass
+                             AND d.objid = p.oid AND d.deptype = 'i'
+                             AND d.refclassid = 'pg_catalog.pg_type'::pg_catalog.regclass)
          ORDER BY n.nspname, p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid)",
         not_ext("pg_proc", "p.oid")
     );

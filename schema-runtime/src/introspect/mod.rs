@@ -17,17 +17,21 @@
 //! the counting funnel and the fixed order of the round trips.
 
 mod column;
+mod composite_type;
 mod constraint;
+mod domain;
 mod enum_type;
 mod extension;
 mod function;
 mod index;
+mod range_type;
 mod relation;
 mod schema;
 mod sequence;
 mod table;
 mod trigger;
 mod unmodeled;
+mod user_type;
 mod view;
 
 use bytes::BytesMut;
@@ -47,8 +51,8 @@ pub const PGDECL_SCHEMA: &str = "pgdecl";
 pub struct Introspection {
     /// Everything the model can hold.
     pub schema: Schema,
-    /// Objects that exist but that pgdecl does not model (domains, materialized views,
-    /// exclusion constraints, ...), as `kind name` for reports.
+    /// Objects that exist but that pgdecl does not model (materialized views, exclusion
+    /// constraints, ...), as `kind name` for reports.
     pub unmodeled: Vec<Unmodeled>,
     /// How many catalog queries the read took (constant: see the module docs).
     pub queries: usize,
@@ -212,7 +216,7 @@ fn read_catalog<C: GenericClient>(client: &mut C, scope: &Scope) -> Result<Intro
     let mut found = Found::default();
     schema::read(&mut cat, filter, home, &mut found)?;
     extension::read(&mut cat, &mut found)?;
-    enum_type::read(&mut cat, filter, &mut found)?;
+    user_type::read(&mut cat, filter, &mut found)?;
     relation::read(&mut cat, filter, &mut found)?;
     column::read(&mut cat, &mut found)?;
     constraint::read(&mut cat, version, &mut found)?;

@@ -195,9 +195,13 @@ pub(super) fn read<C: GenericClient>(
          SELECT 'foreign server', pg_catalog.quote_ident(o.srvname)
            FROM pg_catalog.pg_foreign_server o WHERE {whole_db} AND {srv_not_ext}
          UNION ALL
+         -- A range type's casts to its multirange belong to it (an internal dependency).
          SELECT 'cast', '(' || pg_catalog.format_type(o.castsource, NULL) || ' AS '
                 || pg_catalog.format_type(o.casttarget, NULL) || ')'
            FROM pg_catalog.pg_cast o WHERE {whole_db} AND o.oid >= 16384 AND {cast_not_ext}
+                AND NOT EXISTS (SELECT FROM pg_catalog.pg_depend d
+                                WHERE d.classid = 'pg_cast'::regclass AND d.objid = o.oid
+                                  AND d.deptype = 'i')
          UNION ALL
          SELECT 'procedural language', pg_catalog.quote_ident(o.lanname)
            FROM pg_catalog.pg_language o WHERE {whole_db} AND o.oid >= 16384 AND {lan_not_ext}

@@ -8,6 +8,24 @@ pgdecl::schema! {
     enum user_role { admin, member, guest }
     enum audit.level { "low", "high" }      // string literal labels for any text
 
+    /// A year, as MySQL has it.
+    domain year as integer check "VALUE >= 1901 AND VALUE <= 2155";
+    domain us_postal_code as text collate "C" not null default "'00000'"
+        constraint us_postal_code_format check r#"VALUE ~ '^\d{5}$'"#;
+    domain audit.recent_year as year check recent_enough "VALUE >= 2000";
+    domain "bıgınt" as bigint;
+
+    /// Where to write.
+    type address as (
+        /// First line.
+        street text,
+        city   text collate "C",
+        zip    us_postal_code,
+    );
+
+    type floatrange as range (subtype = double precision, subtype_diff = float8mi);
+    type audit.textrange as range (subtype = text, collation = "C", multirange_type_name = texts);
+
     sequence invoice_numbers as bigint increment 1 start 1000 minvalue 1000 maxvalue 999999 cache 10 cycle;
     sequence line_numbers as integer increment by 2 start with -5 owned by order_lines.line_no;
 

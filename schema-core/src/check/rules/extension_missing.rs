@@ -11,8 +11,8 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (ty, location) in cx.type_uses() {
         let Some(schema) = &ty.schema else { continue };
         if cx
-            .enums
-            .contains_key(&QualifiedName::new(schema.clone(), ty.name.clone()))
+            .types
+            .contains(&QualifiedName::new(schema.clone(), ty.name.clone()))
         {
             continue;
         }

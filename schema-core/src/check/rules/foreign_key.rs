@@ -117,7 +117,12 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 let (Some(from_col), Some(to_col)) = (table.column(from), target.column(to)) else {
                     continue;
                 };
-                if !fk_types_compatible(&from_col.data_type, &to_col.data_type) {
+                // A domain compares as its base type.
+                let (from_ty, to_ty) = (
+                    cx.schema.base_type(&from_col.data_type),
+                    cx.schema.base_type(&to_col.data_type),
+                );
+                if !fk_types_compatible(&from_ty, &to_ty) {
                     out.push(
                         Diagnostic::new(
                             Rule::FkTypeMismatch,
@@ -308,6 +313,28 @@ mod tests {
         assert!(!fk_types_compatible(&t("numeric"), &t("integer")));
         assert!(!fk_types_compatible(&t("uuid"), &t("integer")));
         assert!(!fk_types_compatible(&t("int[]"), &t("int")));
+    }
+
+    #[test]
+    fn a_domain_references_like_its_base_type() {
+        let mut s = with_tables(vec![
+            table(
+                "orgs",
+                vec![col("id", "integer")],
+                vec![pk("orgs", &["id"])],
+            ),
+            table(
+                "users",
+                vec![col("org", "org_id")],
+                vec![fk(&["org"], "orgs", &["id"])],
+            ),
+        ]);
+        s.domains.push(
+            crate::builder::DomainDef::new("org_id", ty("bigint")).finish(|_, _| String::new()),
+        );
+        assert!(codes(&s).is_empty(), "{:?}", codes(&s));
+        s.domains[0].data_type = ty("uuid");
+        assert_eq!(codes(&s), ["fk-type-mismatch"]);
     }
 
     #[test]

@@ -4,8 +4,12 @@
 pub(crate) mod column_pseudo_type;
 pub(crate) mod constraint_columns;
 pub(crate) mod default_references_column;
+pub(crate) mod domain_column_reference;
+pub(crate) mod domain_expression_invalid;
+pub(crate) mod duplicate_attribute;
 pub(crate) mod duplicate_column;
 pub(crate) mod duplicate_constraint;
+pub(crate) mod duplicate_domain_check;
 pub(crate) mod duplicate_enum_label;
 pub(crate) mod duplicate_extension;
 pub(crate) mod duplicate_function;

@@ -3,8 +3,8 @@
 
 use crate::check::context::Context;
 use crate::check::{
-    ConstraintPart, Diagnostic, EnumPart, ExtensionPart, FunctionPart, Location, Rule, RuleCheck,
-    SequencePart, TablePart, TriggerPart, ViewPart,
+    CompositePart, ConstraintPart, Diagnostic, DomainPart, EnumPart, ExtensionPart, FunctionPart,
+    Location, RangePart, Rule, RuleCheck, SequencePart, TablePart, TriggerPart, ViewPart,
 };
 use crate::model::{ConstraintKind, DEFAULT_SCHEMA};
 use crate::suggest;
@@ -52,6 +52,44 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 part: EnumPart::Name,
             },
         );
+    }
+    for (i, d) in s.domains.iter().enumerate() {
+        report(
+            &d.name.schema,
+            Location::Domain {
+                domain: i,
+                part: DomainPart::Name,
+            },
+        );
+    }
+    for (i, c) in s.composites.iter().enumerate() {
+        report(
+            &c.name.schema,
+            Location::Composite {
+                composite: i,
+                part: CompositePart::Name,
+            },
+        );
+    }
+    for (i, r) in s.ranges.iter().enumerate() {
+        report(
+            &r.name.schema,
+            Location::Range {
+                range: i,
+                part: RangePart::Name,
+            },
+        );
+        if let Some(m) = &r.multirange_type_name {
+            if m.schema != r.name.schema {
+                report(
+                    &m.schema,
+                    Location::Range {
+                        range: i,
+                        part: RangePart::MultirangeName,
+                    },
+                );
+            }
+        }
     }
     for (i, q) in s.sequences.iter().enumerate() {
         report(

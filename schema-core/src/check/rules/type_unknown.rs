@@ -1,5 +1,6 @@
-//! Rule `type-unknown`: a user type must be a declared enum or an extension's type, or `CREATE
-//! TABLE` fails with "type does not exist". When an extension pgdecl does not know is declared, any
+//! Rule `type-unknown`: a user type must be a declared enum, domain, composite or range type
+//! (or a declared range's multirange type, or the row type of a declared table or view) or an
+//! extension's type, or `CREATE TABLE` fails with "type does not exist". When an extension pgdecl does not know is declared, any
 //! unknown type may be one of its own, so none is reported.
 
 use std::collections::HashSet;
@@ -24,18 +25,24 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (ty, location) in cx.type_uses() {
         let Some(schema) = &ty.schema else { continue };
         let name = QualifiedName::new(schema.clone(), ty.name.clone());
-        if cx.enums.contains_key(&name) || types::extension_for_type(&ty.name).is_some() {
+        if cx.types.contains(&name) || types::extension_for_type(&ty.name).is_some() {
             continue;
         }
-        let candidates = types::builtin_type_names()
-            .map(str::to_string)
-            .chain(s.enums.iter().map(|e| qualified(&e.name)))
+        // The declared types first: among equally close names, a declared one is meant.
+        let candidates = s
+            .enums
+            .iter()
+            .map(|e| qualified(&e.name))
+            .chain(s.domains.iter().map(|d| qualified(&d.name)))
+            .chain(s.composites.iter().map(|c| qualified(&c.name)))
+            .chain(s.ranges.iter().map(|r| qualified(&r.name)))
+            .chain(types::builtin_type_names().map(str::to_string))
             .collect::<Vec<_>>();
         let written = qualified(&name);
         let help = match suggest::closest(&written, candidates.iter().map(String::as_str)) {
             Some(close) => format!("did you mean `{close}`?"),
             None => {
-                "use a built-in type, declare an `enum`, or declare the extension that provides it"
+                "use a built-in type, declare it (`enum`, `domain` or `type`), or declare the extension that provides it"
                     .to_string()
             }
         };
@@ -76,6 +83,48 @@ mod tests {
             .table(table())
             .build();
         assert!(run(&CHECK, &declared).is_empty());
+    }
+
+    #[test]
+    fn domains_composites_and_ranges_are_types_and_suggested() {
+        let table = |ty_name: &str| {
+            TableDef::new("films").column(ColumnDef::new("release_year", ty(ty_name)))
+        };
+        let declared = || {
+            Schema::builder()
+                .domain(DomainDef::new("year", ty("integer")))
+                .composite_type(
+                    CompositeType::new("address")
+                        .attribute(CompositeAttribute::new("zip", ty("year"))),
+                )
+                .range_type(RangeType::new("floatrange", ty("double precision")))
+        };
+        for ok in ["year", "address", "floatrange", "floatmultirange", "year[]"] {
+            let s = declared().table(table(ok)).build();
+            assert!(run(&CHECK, &s).is_empty(), "{ok}: {:?}", run(&CHECK, &s));
+        }
+        let s = declared().table(table("yaer")).build();
+        let found = run(&CHECK, &s);
+        assert_eq!(found[0].message, "unknown type `yaer`");
+        assert_eq!(found[0].help.as_deref(), Some("did you mean `year`?"));
+        let s = declared().table(table("adress")).build();
+        assert_eq!(
+            run(&CHECK, &s)[0].help.as_deref(),
+            Some("did you mean `address`?")
+        );
+    }
+
+    #[test]
+    fn a_table_is_a_type() {
+        let s = Schema::builder()
+            .table(TableDef::new("customer").column(ColumnDef::new("id", ty("int"))))
+            .function(
+                Function::new("rewards")
+                    .returns_setof(ty("customer"))
+                    .body("SELECT * FROM customer"),
+            )
+            .build();
+        assert!(run(&CHECK, &s).is_empty(), "{:?}", run(&CHECK, &s));
     }
 
     #[test]

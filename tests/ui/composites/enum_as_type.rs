@@ -1,0 +1,5 @@
+pgdecl::schema! {
+    type mood as enum (sad, ok);
+}
+
+fn main() {}

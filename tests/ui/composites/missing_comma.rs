@@ -1,0 +1,5 @@
+pgdecl::schema! {
+    type address as (street text city text);
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+pgdecl::schema! {
+    enum mood { sad, ok }
+    domain mood as text;
+}
+
+fn main() {}

@@ -1,0 +1,5 @@
+pgdecl::schema! {
+    domain audit.year as integer;
+}
+
+fn main() {}

@@ -1,0 +1,5 @@
+pgdecl::schema! {
+    domain code as text unique;
+}
+
+fn main() {}

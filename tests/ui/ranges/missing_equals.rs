@@ -1,0 +1,5 @@
+pgdecl::schema! {
+    type floatrange as range (subtype double precision);
+}
+
+fn main() {}
