@@ -316,7 +316,7 @@ fn kill_9_at_random_points_then_the_next_run_converges() {
         state ^= state << 17;
         state
     };
-    for round in 0..8 {
+    for round in 0..20 {
         let db = at_v1(&format!("kill9_{round}"));
         let name = format!("killed-{round}");
         let mut child = Command::new(&exe)

@@ -159,14 +159,15 @@ fn converges_through_pgbouncer_in_transaction_mode() {
     }
 }
 
-// Fails on its own branch exactly as issue 7 describes: the concurrent index phase runs after
-// the commit, outside the deploy lock, so all 8 record v2 as applied. The lease fixes that.
+// Sixteen deployers of v2 (an index built CONCURRENTLY on an existing table) at once through
+// a two-connection pool: without the lease, the concurrent index phase ran after the commit,
+// outside the deploy lock, so every deployer recorded v2 as applied and built the index again.
 #[test]
-fn eight_deployers_through_pgbouncer() {
+fn sixteen_deployers_through_pgbouncer() {
     let Some((cluster, bouncer)) = bouncer(2) else {
         return;
     };
-    let db = cluster.create_database("bouncer8").unwrap();
+    let db = cluster.create_database("bouncer16").unwrap();
     let mut first = bouncer.connect(db.name()).unwrap();
     converge(&mut first, &v1(), &Policy::new(Mode::Apply)).unwrap();
     first
@@ -174,9 +175,9 @@ fn eight_deployers_through_pgbouncer() {
         .unwrap();
     drop(first);
     let declared = v2();
-    let barrier = std::sync::Barrier::new(8);
+    let barrier = std::sync::Barrier::new(16);
     std::thread::scope(|s| {
-        let handles: Vec<_> = (0..8)
+        let handles: Vec<_> = (0..16)
             .map(|_| {
                 s.spawn(|| {
                     let mut client = bouncer.connect(db.name()).unwrap();
