@@ -618,6 +618,9 @@ fn literal_schema() -> Schema {
             function: QualifiedName::public("touch_updated_at"),
             args: vec![],
             comment: None,
+            old_table: None,
+            new_table: None,
+            constraint: None,
         }],
     }
 }

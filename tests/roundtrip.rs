@@ -50,6 +50,8 @@ CREATE UNIQUE INDEX users_name_pattern ON "Users" USING btree (name text_pattern
 CREATE INDEX users_clamped ON "Users" (clamp(score));
 CREATE TABLE audit.events (id bigserial PRIMARY KEY, user_id bigint REFERENCES "Users" (id), at timestamptz NOT NULL DEFAULT now());
 CREATE TRIGGER users_touch BEFORE UPDATE OF name, role OR INSERT ON "Users" FOR EACH ROW WHEN (NEW.name IS NOT NULL) EXECUTE FUNCTION touch('x');
+CREATE TRIGGER users_deleted AFTER DELETE ON "Users" REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION touch();
+CREATE CONSTRAINT TRIGGER users_checked AFTER INSERT OR UPDATE ON "Users" DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION touch();
 CREATE TABLE films (id "bıgınt" PRIMARY KEY, released year, home address, temps floatrange, names audit.texts);
 CREATE VIEW active_users AS SELECT id, "E-mail" FROM "Users" WHERE status = 'a';
 CREATE TABLE measurements (city_id int NOT NULL, logdate date NOT NULL, peak int, kind text, PRIMARY KEY (city_id, logdate)) PARTITION BY RANGE (logdate);

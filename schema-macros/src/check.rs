@@ -221,6 +221,8 @@ fn find(spans: &Spans, location: &Location, subject: Option<&str>) -> Option<Sp>
                     .unwrap_or(t.name),
                 TriggerPart::When => t.when.unwrap_or(t.name),
                 TriggerPart::Function => t.function,
+                TriggerPart::Referencing => t.referencing.unwrap_or(t.name),
+                TriggerPart::Constraint => t.constraint.unwrap_or(t.name),
             })
         }
     }

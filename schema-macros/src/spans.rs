@@ -228,4 +228,8 @@ pub struct TriggerSpans {
     pub when: Option<Sp>,
     /// Its function.
     pub function: Sp,
+    /// Its `referencing` keyword.
+    pub referencing: Option<Sp>,
+    /// Its `constraint` keyword.
+    pub constraint: Option<Sp>,
 }

@@ -244,11 +244,32 @@ pub fn to_schema_source(schema: &Schema) -> String {
             .collect();
         let _ = write!(
             out,
-            "{i}trigger {} {} {} on {} for each {}",
+            "{i}{}trigger {} {} {} on {}",
+            if t.constraint.is_some() {
+                "constraint "
+            } else {
+                ""
+            },
             name(&t.name),
             t.timing.sql().to_lowercase(),
             events.join(" or "),
             qualified(&t.table),
+        );
+        if let Some(timing) = t.constraint {
+            let _ = write!(out, " {}", timing.sql().to_lowercase());
+        }
+        if t.old_table.is_some() || t.new_table.is_some() {
+            out.push_str(" referencing");
+            if let Some(old) = &t.old_table {
+                let _ = write!(out, " old table as {}", name(old));
+            }
+            if let Some(new) = &t.new_table {
+                let _ = write!(out, " new table as {}", name(new));
+            }
+        }
+        let _ = write!(
+            out,
+            " for each {}",
             if t.for_each_row { "row" } else { "statement" }
         );
         if let Some(w) = &t.when {

@@ -1,6 +1,6 @@
 //! `CREATE TRIGGER`: constructors for [`Trigger`].
 
-use crate::model::{QualifiedName, Trigger, TriggerEvent, TriggerTiming};
+use crate::model::{ConstraintTiming, QualifiedName, Trigger, TriggerEvent, TriggerTiming};
 
 use super::strings;
 
@@ -22,7 +22,31 @@ impl Trigger {
             function: function.into(),
             args: Vec::new(),
             comment: None,
+            old_table: None,
+            new_table: None,
+            constraint: None,
         }
+    }
+
+    /// `REFERENCING OLD TABLE AS name`.
+    pub fn old_table(mut self, name: impl Into<String>) -> Self {
+        self.old_table = Some(name.into());
+        self
+    }
+
+    /// `REFERENCING NEW TABLE AS name`.
+    pub fn new_table(mut self, name: impl Into<String>) -> Self {
+        self.new_table = Some(name.into());
+        self
+    }
+
+    /// `CREATE CONSTRAINT TRIGGER ... timing`: an `AFTER ... FOR EACH ROW` trigger that fires
+    /// at the end of the statement or, deferred, of the transaction.
+    pub fn constraint(mut self, timing: ConstraintTiming) -> Self {
+        self.constraint = Some(timing);
+        self.timing = TriggerTiming::After;
+        self.for_each_row = true;
+        self
     }
 
     /// `BEFORE`.

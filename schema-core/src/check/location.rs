@@ -311,6 +311,10 @@ pub enum TriggerPart {
     When,
     /// The function it executes.
     Function,
+    /// Its `referencing` clause.
+    Referencing,
+    /// Its `constraint` keyword.
+    Constraint,
 }
 
 impl Location {

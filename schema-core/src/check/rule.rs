@@ -118,6 +118,8 @@ rules! {
         "A trigger executes a function that is not declared.",
     TriggerFunctionNotTrigger = "trigger-function-not-trigger":
         "A trigger executes a function that does not return `trigger`.",
+    TriggerInvalid = "trigger-invalid":
+        "A trigger has a form PostgreSQL rejects (a constraint trigger not `after ... for each row`, a transition table PostgreSQL does not allow there).",
     ViewQueryInvalid = "view-query-invalid":
         "A view's query is not one valid `SELECT`, `VALUES` or `WITH` query.",
     PartitionParentMissing = "partition-parent-missing":
@@ -180,7 +182,7 @@ mod tests {
             assert_eq!(rule.to_string(), code);
             assert!(rule.description().ends_with('.'), "{rule:?}");
         }
-        assert_eq!(Rule::ALL.len(), 53);
+        assert_eq!(Rule::ALL.len(), 54);
         assert_eq!(Rule::from_code("no-such-rule"), None);
         assert_eq!(Rule::FkTargetMissing, "fk-target-missing");
         assert_eq!("fk-target-missing", Rule::FkTargetMissing);

@@ -72,16 +72,29 @@ impl<'a> Planner<'a> {
                         .contains(&(o.table.clone(), o.name.clone())) =>
                 {
                     if !same_trigger(o, t) {
-                        self.emit(
-                            Phase::Triggers,
+                        // A constraint trigger cannot be replaced in place (nor a plain one
+                        // by a constraint trigger): drop and create, in one change.
+                        let drop = Statement::DropTrigger {
+                            table: o.table.clone(),
+                            name: o.name.clone(),
+                        };
+                        let change = if o.constraint.is_some() || t.constraint.is_some() {
+                            Change::new(
+                                object.clone(),
+                                ChangeKind::Alter,
+                                [drop.clone(), Statement::CreateTrigger(t.clone())],
+                            )
+                            .hazard(Hazard::RecreatesObject)
+                            .inverse([drop, Statement::CreateTrigger(o.clone())])
+                        } else {
                             Change::new(
                                 object.clone(),
                                 ChangeKind::Alter,
                                 [Statement::CreateTrigger(t.clone())],
                             )
-                            .lock(LockLevel::ShareRowExclusive)
-                            .inverse([Statement::CreateTrigger(o.clone())]),
-                        );
+                            .inverse([Statement::CreateTrigger(o.clone())])
+                        };
+                        self.emit(Phase::Triggers, change.lock(LockLevel::ShareRowExclusive));
                     }
                     self.comment(
                         object,
@@ -111,4 +124,7 @@ pub(super) fn same_trigger(a: &Trigger, b: &Trigger) -> bool {
         && same_opt_fragment(&a.when, &b.when)
         && a.function == b.function
         && a.args == b.args
+        && a.old_table == b.old_table
+        && a.new_table == b.new_table
+        && a.constraint == b.constraint
 }

@@ -38,7 +38,7 @@ pub use partition::{
 pub use range_type::{default_multirange_name, RangeType};
 pub use sequence::Sequence;
 pub use table::Table;
-pub use trigger::{Trigger, TriggerEvent, TriggerTiming};
+pub use trigger::{ConstraintTiming, Trigger, TriggerEvent, TriggerTiming};
 pub use view::View;
 
 /// The schema every unqualified name lives in.

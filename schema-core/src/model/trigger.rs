@@ -25,6 +25,40 @@ pub struct Trigger {
     pub args: Vec<String>,
     /// `COMMENT ON TRIGGER`.
     pub comment: Option<String>,
+    /// `REFERENCING OLD TABLE AS name`: the transition table of the old rows (`AFTER`
+    /// triggers on `UPDATE` or `DELETE`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub old_table: Option<String>,
+    /// `REFERENCING NEW TABLE AS name`: the transition table of the new rows (`AFTER`
+    /// triggers on `INSERT` or `UPDATE`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_table: Option<String>,
+    /// `CREATE CONSTRAINT TRIGGER` (always `AFTER ... FOR EACH ROW`), with when it fires.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub constraint: Option<ConstraintTiming>,
+}
+
+/// When a constraint trigger fires: at the end of the statement, or (deferred) of the
+/// transaction; `SET CONSTRAINTS` can move a deferrable one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ConstraintTiming {
+    /// `NOT DEFERRABLE`.
+    NotDeferrable,
+    /// `DEFERRABLE INITIALLY IMMEDIATE`.
+    InitiallyImmediate,
+    /// `DEFERRABLE INITIALLY DEFERRED`.
+    InitiallyDeferred,
+}
+
+impl ConstraintTiming {
+    /// The SQL words.
+    pub fn sql(self) -> &'static str {
+        match self {
+            ConstraintTiming::NotDeferrable => "NOT DEFERRABLE",
+            ConstraintTiming::InitiallyImmediate => "DEFERRABLE INITIALLY IMMEDIATE",
+            ConstraintTiming::InitiallyDeferred => "DEFERRABLE INITIALLY DEFERRED",
+        }
+    }
 }
 
 /// When a trigger fires.

@@ -400,7 +400,7 @@ impl Display for Statement {
             } => index::write_drop_index(f, schema, name, concurrently),
             Statement::CreateView(view) => view::write_create_view(f, view, pretty),
             Statement::DropView(name) => write!(f, "DROP VIEW IF EXISTS {name};"),
-            Statement::CreateTrigger(trigger) => trigger::write_create_trigger(f, trigger),
+            Statement::CreateTrigger(trigger) => trigger::write_create_trigger(f, trigger, pretty),
             Statement::DropTrigger { table, name } => {
                 write!(f, "DROP TRIGGER IF EXISTS {} ON {table};", Ident(name))
             }

@@ -641,6 +641,42 @@ pub fn all() -> Vec<Case> {
                 .comment("who did what"),
         ),
     ));
+    // A plain trigger gains a transition table (replaced in place); a constraint trigger changes
+    // when it fires (dropped and created: PostgreSQL cannot replace one).
+    let audited_twice = |a: Trigger, b: Trigger| {
+        Schema::builder()
+            .table(users(|t| t.column(ColumnDef::new("role", ty("text")))))
+            .function(
+                Function::new("audit")
+                    .returns(ty("trigger"))
+                    .language("plpgsql")
+                    .body("BEGIN RETURN NULL; END"),
+            )
+            .trigger(a)
+            .trigger(b)
+            .build()
+    };
+    let check = |timing| {
+        Trigger::new("users_check", "users", "audit")
+            .on(TriggerEvent::Insert)
+            .constraint(timing)
+    };
+    let statement_audit = || {
+        Trigger::new("users_audit", "users", "audit")
+            .after()
+            .on(TriggerEvent::Update(vec![]))
+            .for_each_statement()
+    };
+    cases.push(case(
+        "trigger_transition_and_constraint",
+        audited_twice(statement_audit(), check(ConstraintTiming::NotDeferrable)),
+        audited_twice(
+            statement_audit()
+                .old_table("before_rows")
+                .new_table("after_rows"),
+            check(ConstraintTiming::InitiallyDeferred),
+        ),
+    ));
     cases.push(case(
         "trigger_column_type_change",
         Schema::builder()

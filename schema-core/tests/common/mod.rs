@@ -346,6 +346,19 @@ pub fn triggers() -> Schema {
                 .on(TriggerEvent::Insert)
                 .for_each_row(),
         )
+        .trigger(
+            Trigger::new("audit_deletes", "users", "audit")
+                .after()
+                .on(TriggerEvent::Delete)
+                .old_table("gone")
+                .for_each_statement(),
+        )
+        .trigger(
+            Trigger::new("users_consistent", "users", "audit")
+                .on(TriggerEvent::Insert)
+                .on(TriggerEvent::Update(vec![]))
+                .constraint(ConstraintTiming::InitiallyDeferred),
+        )
         .build()
 }
 

@@ -155,6 +155,7 @@ const ITEM_KEYWORDS: &[&str] = &[
     "function",
     "procedure",
     "trigger",
+    "constraint trigger",
     "view",
 ];
 
@@ -281,7 +282,7 @@ fn parse_item(cx: &Ctxt, input: ParseStream) -> syn::Result<Option<Item>> {
             }));
         }
         "function" | "procedure" => ItemKind::Function(parse_function(cx, input)?),
-        "trigger" => ItemKind::Trigger(parse_trigger(input)?),
+        "trigger" | "constraint" => ItemKind::Trigger(parse_trigger(input)?),
         "view" => ItemKind::View(parse_view(input)?),
         _ => return Err(expected_one_of(input, "a declaration", ITEM_KEYWORDS)),
     };

@@ -1,7 +1,7 @@
 //! `trigger NAME ...`: timing, events, `for each`, `when` and the function it executes.
 
 use proc_macro2::TokenTree;
-use schema_core::model::TriggerTiming;
+use schema_core::model::{ConstraintTiming, TriggerTiming};
 use syn::parse::ParseStream;
 use syn::{LitStr, Token};
 
@@ -30,6 +30,14 @@ pub struct TriggerDecl {
     pub function: QName,
     /// Its literal arguments.
     pub args: Vec<String>,
+    /// `constraint trigger`: the `constraint` keyword and when it fires.
+    pub constraint: Option<(Sp, ConstraintTiming)>,
+    /// The `referencing` keyword.
+    pub referencing: Option<Sp>,
+    /// `old table as NAME`.
+    pub old_table: Option<Name>,
+    /// `new table as NAME`.
+    pub new_table: Option<Name>,
 }
 
 /// One trigger event.
@@ -57,7 +65,16 @@ pub enum EventKind {
 }
 
 pub(super) fn parse_trigger(input: ParseStream) -> syn::Result<TriggerDecl> {
-    bump(input)?;
+    let constraint_kw = eat_kw(input, "constraint")?;
+    if constraint_kw.is_some() {
+        expect_kw(
+            input,
+            "trigger",
+            "after `constraint` (`constraint trigger NAME ...`)",
+        )?;
+    } else {
+        bump(input)?;
+    }
     let name = parse_name(input, "a trigger name")?;
     let timing = if eat_kw(input, "before")?.is_some() {
         TriggerTiming::Before
@@ -106,6 +123,63 @@ pub(super) fn parse_trigger(input: ParseStream) -> syn::Result<TriggerDecl> {
     }
     expect_kw(input, "on", "and the table after the trigger's events")?;
     let table = parse_qname(input, "a table name")?;
+    // `not deferrable | deferrable [initially deferred | initially immediate]`.
+    let deferral = if let Some(not) = eat_kw(input, "not")? {
+        expect_kw(input, "deferrable", "after `not`")?;
+        Some((not, ConstraintTiming::NotDeferrable))
+    } else if let Some(kw) = eat_kw(input, "deferrable")? {
+        let timing = if eat_kw(input, "initially")?.is_some() {
+            if eat_kw(input, "deferred")?.is_some() {
+                ConstraintTiming::InitiallyDeferred
+            } else {
+                expect_kw(input, "immediate", "or `deferred` after `initially`")?;
+                ConstraintTiming::InitiallyImmediate
+            }
+        } else {
+            ConstraintTiming::InitiallyImmediate
+        };
+        Some((kw, timing))
+    } else {
+        None
+    };
+    let constraint = match (constraint_kw, deferral) {
+        (Some(kw), deferral) => Some((
+            kw,
+            deferral.map_or(ConstraintTiming::NotDeferrable, |(_, t)| t),
+        )),
+        (None, Some((kw, _))) => {
+            return Err(crate::ctxt::error(
+                kw,
+                "only a constraint trigger is deferrable",
+                Some(&"write `constraint trigger NAME ...`, or remove the deferral"),
+            ))
+        }
+        (None, None) => None,
+    };
+    // `referencing old table as NAME new table as NAME` (either or both).
+    let referencing = eat_kw(input, "referencing")?;
+    let (mut old_table, mut new_table) = (None, None);
+    if referencing.is_some() {
+        loop {
+            let slot = if eat_kw(input, "old")?.is_some() {
+                &mut old_table
+            } else if eat_kw(input, "new")?.is_some() {
+                &mut new_table
+            } else {
+                break;
+            };
+            expect_kw(input, "table", "after `old` or `new`")?;
+            expect_kw(input, "as", "and the transition table's name")?;
+            *slot = Some(parse_name(input, "a transition table name")?);
+        }
+        if old_table.is_none() && new_table.is_none() {
+            return Err(expected_one_of(
+                input,
+                "a transition table after `referencing`",
+                &["old table as", "new table as"],
+            ));
+        }
+    }
     let mut for_each_row = false;
     if eat_kw(input, "for")?.is_some() {
         eat_kw(input, "each")?;
@@ -169,5 +243,9 @@ pub(super) fn parse_trigger(input: ParseStream) -> syn::Result<TriggerDecl> {
         when,
         function,
         args,
+        constraint,
+        referencing,
+        old_table,
+        new_table,
     })
 }

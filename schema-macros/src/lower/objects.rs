@@ -126,6 +126,9 @@ pub(super) fn trigger(t: &TriggerDecl, comment: Option<String>) -> (Trigger, Tri
         function: qualified(&t.function),
         args: t.args.clone(),
         comment,
+        old_table: t.old_table.as_ref().map(|n| n.value.clone()),
+        new_table: t.new_table.as_ref().map(|n| n.value.clone()),
+        constraint: t.constraint.map(|(_, timing)| timing),
     };
     let spans = TriggerSpans {
         name: t.name.span,
@@ -138,6 +141,8 @@ pub(super) fn trigger(t: &TriggerDecl, comment: Option<String>) -> (Trigger, Tri
             .collect(),
         when: t.when.as_ref().map(|w| w.span),
         function: t.function.span(),
+        referencing: t.referencing,
+        constraint: t.constraint.map(|(kw, _)| kw),
     };
     (trigger, spans)
 }

@@ -3,7 +3,7 @@
 //! [`Schema::triggers`](schema_core::model::Schema::triggers).
 
 use postgres::GenericClient;
-use schema_core::model::{QualifiedName, Trigger, TriggerEvent, TriggerTiming};
+use schema_core::model::{ConstraintTiming, QualifiedName, Trigger, TriggerEvent, TriggerTiming};
 
 use super::{Catalog, Filter, Found};
 use crate::error::Error;
@@ -22,7 +22,9 @@ pub(super) fn read<C: GenericClient>(
                 fn.nspname::text, f.proname::text, t.tgargs, t.tgnargs::int,
                 pg_catalog.pg_get_triggerdef(t.oid, true),
                 pg_catalog.obj_description(t.oid, 'pg_trigger'),
-                rn.nspname::text, r.relname::text
+                rn.nspname::text, r.relname::text,
+                t.tgoldtable::text, t.tgnewtable::text, t.tgconstraint <> 0, t.tgdeferrable,
+                t.tginitdeferred
          FROM pg_catalog.pg_trigger t
          JOIN pg_catalog.pg_proc f ON f.oid = t.tgfoid
          JOIN pg_catalog.pg_namespace fn ON fn.oid = f.pronamespace
@@ -73,6 +75,16 @@ pub(super) fn read<C: GenericClient>(
             function: QualifiedName::new(row.get::<_, String>(4), row.get::<_, String>(5)),
             args,
             comment: row.get(9),
+            old_table: row.get(12),
+            new_table: row.get(13),
+            // A user's constraint trigger (PostgreSQL's own, for foreign keys, are internal).
+            constraint: row.get::<_, bool>(14).then(|| {
+                match (row.get::<_, bool>(15), row.get::<_, bool>(16)) {
+                    (false, _) => ConstraintTiming::NotDeferrable,
+                    (true, false) => ConstraintTiming::InitiallyImmediate,
+                    (true, true) => ConstraintTiming::InitiallyDeferred,
+                }
+            }),
         });
     }
     Ok(())

@@ -77,6 +77,10 @@ pgdecl::schema! {
     trigger users_touch before update on users for each row execute function touch_updated_at();
     trigger audit_changes after update of email, role on users
         for each row when "OLD.* IS DISTINCT FROM NEW.*" execute function audit("users", 2);
+    trigger audit_deletes after delete on users referencing old table as gone
+        for each statement execute function audit();
+    constraint trigger users_consistent after insert or update on users
+        deferrable initially deferred for each row execute function audit();
 
     view active_users as "SELECT id, email FROM users WHERE deleted_at IS NULL";
     view user_emails (user_id, address) as "SELECT id, email FROM users";

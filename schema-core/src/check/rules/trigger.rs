@@ -1,12 +1,13 @@
 //! Rules `trigger-table-missing`, `column-missing`, `trigger-instead-of-table`,
-//! `trigger-function-missing`, `trigger-function-not-trigger`: a trigger needs its table (or view)
-//! and a function returning `trigger` that takes no declared arguments; `update of` may only name
-//! the table's columns.
+//! `trigger-function-missing`, `trigger-function-not-trigger`, `trigger-invalid`: a trigger needs
+//! its table (or view) and a function returning `trigger` that takes no declared arguments;
+//! `update of` may only name the table's columns; constraint triggers and transition tables
+//! take the forms PostgreSQL accepts.
 
 use crate::check::context::Context;
 use crate::check::message::{column_missing, did_you_mean, input_types, qualified};
 use crate::check::{Diagnostic, Location, Rule, RuleCheck, TriggerPart};
-use crate::model::{Function, Returns, TriggerEvent, TriggerTiming, DEFAULT_SCHEMA};
+use crate::model::{Function, Returns, Trigger, TriggerEvent, TriggerTiming, DEFAULT_SCHEMA};
 use crate::types::DataType;
 
 /// Built-in trigger functions a trigger may call without declaring them.
@@ -21,6 +22,16 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let s = cx.schema;
     for (i, trigger) in s.triggers.iter().enumerate() {
         let at = |part| Location::Trigger { trigger: i, part };
+        for (part, problem, help) in form_problems(trigger) {
+            out.push(
+                Diagnostic::new(
+                    Rule::TriggerInvalid,
+                    at(part),
+                    format!("trigger `{}`: {problem}", trigger.name),
+                )
+                .help(help),
+            );
+        }
         let table = cx.table(&trigger.table);
         if table.is_none() && !cx.views.contains_key(&trigger.table) {
             let help = did_you_mean(
@@ -150,12 +161,127 @@ pub(crate) const CHECK: RuleCheck = RuleCheck {
         Rule::TriggerInsteadOfTable,
         Rule::TriggerFunctionMissing,
         Rule::TriggerFunctionNotTrigger,
+        Rule::TriggerInvalid,
     ],
     run: check,
 };
 
+/// What PostgreSQL rejects in a trigger's form, with where and how to fix it.
+fn form_problems(trigger: &Trigger) -> Vec<(TriggerPart, String, String)> {
+    let mut out = Vec::new();
+    let events = &trigger.events;
+    let has = |f: fn(&TriggerEvent) -> bool| events.iter().any(f);
+    if trigger.constraint.is_some()
+        && (trigger.timing != TriggerTiming::After || !trigger.for_each_row)
+    {
+        out.push((
+            TriggerPart::Constraint,
+            "a constraint trigger must be `after ... for each row`".to_string(),
+            "write `constraint trigger NAME after ... for each row`".to_string(),
+        ));
+    }
+    if trigger.old_table.is_none() && trigger.new_table.is_none() {
+        return out;
+    }
+    let fix = "remove `referencing`, or make it an `after` trigger on the events it needs";
+    if trigger.timing != TriggerTiming::After || trigger.constraint.is_some() {
+        out.push((
+            TriggerPart::Referencing,
+            "transition tables (`referencing`) need a plain `after` trigger".to_string(),
+            fix.to_string(),
+        ));
+    }
+    if trigger.old_table.is_some()
+        && !has(|e| matches!(e, TriggerEvent::Update(_) | TriggerEvent::Delete))
+    {
+        out.push((
+            TriggerPart::Referencing,
+            "`old table` needs an `update` or `delete` event".to_string(),
+            fix.to_string(),
+        ));
+    }
+    if trigger.new_table.is_some()
+        && !has(|e| matches!(e, TriggerEvent::Update(_) | TriggerEvent::Insert))
+    {
+        out.push((
+            TriggerPart::Referencing,
+            "`new table` needs an `insert` or `update` event".to_string(),
+            fix.to_string(),
+        ));
+    }
+    if has(|e| matches!(e, TriggerEvent::Update(c) if !c.is_empty())) {
+        out.push((
+            TriggerPart::Referencing,
+            "transition tables cannot be used with `update of` columns".to_string(),
+            "fire on `update` and test the columns in the function".to_string(),
+        ));
+    }
+    let row_events = events
+        .iter()
+        .filter(|e| !matches!(e, TriggerEvent::Truncate))
+        .count();
+    if row_events != 1 || has(|e| matches!(e, TriggerEvent::Truncate)) {
+        out.push((
+            TriggerPart::Referencing,
+            "a trigger with transition tables fires on exactly one of `insert`, `update`, \
+             `delete`"
+                .to_string(),
+            "declare one trigger per event".to_string(),
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn transition_tables_and_constraint_triggers_take_postgresql_forms() {
+        use crate::model::{ConstraintTiming, Trigger, TriggerEvent};
+        let problems = |t: Trigger| super::form_problems(&t).len();
+        let t = || Trigger::new("t", "users", "audit");
+        assert_eq!(
+            problems(t().after().on(TriggerEvent::Delete).old_table("gone")),
+            0
+        );
+        assert_eq!(
+            problems(
+                t().on(TriggerEvent::Insert)
+                    .constraint(ConstraintTiming::InitiallyDeferred)
+            ),
+            0
+        );
+        // `before` constraint trigger; `old table` on insert; two events; `update of`.
+        assert_eq!(
+            problems(
+                t().on(TriggerEvent::Insert)
+                    .constraint(ConstraintTiming::NotDeferrable)
+                    .before()
+            ),
+            1
+        );
+        assert_eq!(
+            problems(t().after().on(TriggerEvent::Insert).old_table("x")),
+            1
+        );
+        assert_eq!(
+            problems(
+                t().after()
+                    .on(TriggerEvent::Insert)
+                    .on(TriggerEvent::Delete)
+                    .new_table("x")
+            ),
+            1
+        );
+        assert_eq!(
+            problems(
+                t().after()
+                    .on(TriggerEvent::Update(vec!["a".into()]))
+                    .new_table("x")
+            ),
+            1
+        );
+    }
+
     use super::CHECK;
     use crate::builder::*;
     use crate::check::test_support::*;
