@@ -116,6 +116,11 @@ rules! {
         "A trigger executes a function that does not return `trigger`.",
     ViewQueryInvalid = "view-query-invalid":
         "A view's query is not one valid `SELECT`, `VALUES` or `WITH` query.",
+    IndexOnView = "index-on-view": "A view that is not materialized has indexes.",
+    ViewColumnMissing = "view-column-missing":
+        "An index on a materialized view names a column the view does not have.",
+    ViewRelationMissing = "view-relation-missing":
+        "A materialized view reads a table or view that is not declared.",
     PartitionParentMissing = "partition-parent-missing":
         "A partition's parent is not a declared table (or its partition tree has no root).",
     PartitionParentNotPartitioned = "partition-parent-not-partitioned":
@@ -176,7 +181,7 @@ mod tests {
             assert_eq!(rule.to_string(), code);
             assert!(rule.description().ends_with('.'), "{rule:?}");
         }
-        assert_eq!(Rule::ALL.len(), 51);
+        assert_eq!(Rule::ALL.len(), 54);
         assert_eq!(Rule::from_code("no-such-rule"), None);
         assert_eq!(Rule::FkTargetMissing, "fk-target-missing");
         assert_eq!("fk-target-missing", Rule::FkTargetMissing);

@@ -186,7 +186,12 @@ impl<'a> Catalog<'a> {
     }
 
     fn index(&self, table: &QualifiedName, index: &Index, out: &mut Vec<ObjectId>) {
-        out.push(ObjectId::Table(table.clone()));
+        // An index on a materialized view needs the view.
+        if self.schema.views.iter().any(|v| &v.name == table) {
+            out.push(ObjectId::View(table.clone()));
+        } else {
+            out.push(ObjectId::Table(table.clone()));
+        }
         let model = self.schema.table(table);
         for element in &index.elements {
             match &element.target {
@@ -549,6 +554,7 @@ fn created(
         | Statement::DropTable(_)
         | Statement::DropIndex { .. }
         | Statement::DropView(_)
+        | Statement::DropMaterializedView(_)
         | Statement::DropTrigger { .. }
         | Statement::DetachPartition { .. } => {}
     }
@@ -568,7 +574,9 @@ fn commented(target: &CommentTarget) -> ObjectId {
         CommentTarget::Index(table, name) => {
             ObjectId::Index(QualifiedName::new(table.schema.clone(), name.clone()))
         }
-        CommentTarget::View(name) => ObjectId::View(name.clone()),
+        CommentTarget::View(name) | CommentTarget::MaterializedView(name) => {
+            ObjectId::View(name.clone())
+        }
         CommentTarget::Trigger(table, name) => ObjectId::Trigger(table.clone(), name.clone()),
     }
 }
@@ -646,12 +654,17 @@ fn dropped(
                 schema.clone(),
                 name.clone(),
             )));
-            let found = old.tables.iter().find_map(|t| {
-                let index = t.indexes.iter().find(|i| &i.name == name)?;
-                (&t.name.schema == schema).then_some((t, index))
-            });
-            if let Some((table, index)) = found {
-                cx.index(&table.name, index, needs);
+            let found = old
+                .tables
+                .iter()
+                .map(|t| (&t.name, &t.indexes))
+                .chain(old.views.iter().map(|v| (&v.name, &v.indexes)))
+                .find_map(|(relation, indexes)| {
+                    let index = indexes.iter().find(|i| &i.name == name)?;
+                    (&relation.schema == schema).then_some((relation, index))
+                });
+            if let Some((relation, index)) = found {
+                cx.index(relation, index, needs);
             }
         }
         Statement::DetachPartition { parent, partition } => {
@@ -660,7 +673,7 @@ fn dropped(
             needs.push(ObjectId::Table(parent.clone()));
             needs.push(ObjectId::Table(partition.clone()));
         }
-        Statement::DropView(name) => {
+        Statement::DropView(name) | Statement::DropMaterializedView(name) => {
             removes.push(ObjectId::View(name.clone()));
             if let Some(view) = old.views.iter().find(|v| &v.name == name) {
                 cx.view(view, needs);

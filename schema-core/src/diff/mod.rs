@@ -40,7 +40,7 @@ mod sequence;
 mod table;
 mod trigger;
 mod types;
-mod view;
+pub(crate) mod view;
 
 pub use locks::{table_locks, TableLock};
 pub use order::Phase;

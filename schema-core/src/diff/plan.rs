@@ -264,6 +264,8 @@ pub enum ObjectKind {
     Index,
     /// A view.
     View,
+    /// A materialized view.
+    MaterializedView,
     /// A trigger.
     Trigger,
 }
@@ -282,6 +284,7 @@ impl Display for ObjectKind {
             ObjectKind::Constraint => "constraint",
             ObjectKind::Index => "index",
             ObjectKind::View => "view",
+            ObjectKind::MaterializedView => "materialized view",
             ObjectKind::Trigger => "trigger",
         })
     }

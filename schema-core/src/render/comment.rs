@@ -30,6 +30,8 @@ pub enum CommentTarget {
     Index(QualifiedName, String),
     /// `VIEW name`.
     View(QualifiedName),
+    /// `MATERIALIZED VIEW name`.
+    MaterializedView(QualifiedName),
     /// `TRIGGER name ON table`.
     Trigger(QualifiedName, String),
 }
@@ -55,6 +57,7 @@ impl Display for CommentTarget {
                 write!(f, "INDEX {}", quote_qualified(&table.schema, name))
             }
             CommentTarget::View(name) => write!(f, "VIEW {name}"),
+            CommentTarget::MaterializedView(name) => write!(f, "MATERIALIZED VIEW {name}"),
             CommentTarget::Trigger(table, name) => {
                 write!(f, "TRIGGER {} ON {table}", Ident(name))
             }
@@ -114,4 +117,15 @@ pub fn comments_of_table(table: &Table) -> Vec<Statement> {
     let mut out = Vec::new();
     table_comments(table, &mut out);
     out
+}
+
+impl CommentTarget {
+    /// `VIEW name` or `MATERIALIZED VIEW name`, as `view` is.
+    pub fn view(view: &View) -> CommentTarget {
+        if view.materialized {
+            CommentTarget::MaterializedView(view.name.clone())
+        } else {
+            CommentTarget::View(view.name.clone())
+        }
+    }
 }

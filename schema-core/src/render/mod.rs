@@ -214,7 +214,7 @@ pub enum Statement {
     },
     /// `CREATE [UNIQUE] INDEX [CONCURRENTLY] IF NOT EXISTS name ON table ...`.
     CreateIndex {
-        /// The table.
+        /// The table (or materialized view).
         table: QualifiedName,
         /// The index.
         index: Index,
@@ -230,10 +230,14 @@ pub enum Statement {
         /// `CONCURRENTLY` (cannot run inside a transaction block).
         concurrently: bool,
     },
-    /// `CREATE OR REPLACE VIEW name [(columns)] AS query`.
+    /// `CREATE OR REPLACE VIEW name [(columns)] AS query`, or `CREATE MATERIALIZED VIEW IF NOT
+    /// EXISTS name [(columns)] AS query [WITH NO DATA]` (without its indexes: those are
+    /// [`Statement::CreateIndex`]es on the view).
     CreateView(View),
     /// `DROP VIEW IF EXISTS name`.
     DropView(QualifiedName),
+    /// `DROP MATERIALIZED VIEW IF EXISTS name` (its indexes go with it).
+    DropMaterializedView(QualifiedName),
     /// `CREATE OR REPLACE TRIGGER ...` (PostgreSQL 14+).
     CreateTrigger(Trigger),
     /// `DROP TRIGGER IF EXISTS name ON table`.
@@ -346,6 +350,9 @@ impl Display for Statement {
             } => index::write_drop_index(f, schema, name, concurrently),
             Statement::CreateView(view) => view::write_create_view(f, view, pretty),
             Statement::DropView(name) => write!(f, "DROP VIEW IF EXISTS {name};"),
+            Statement::DropMaterializedView(name) => {
+                write!(f, "DROP MATERIALIZED VIEW IF EXISTS {name};")
+            }
             Statement::CreateTrigger(trigger) => trigger::write_create_trigger(f, trigger),
             Statement::DropTrigger { table, name } => {
                 write!(f, "DROP TRIGGER IF EXISTS {} ON {table};", Ident(name))

@@ -13,7 +13,7 @@ impl Schema {
     /// whose defaults, checks and generated columns may call them; their bodies are not checked
     /// against tables that do not exist yet); tables with columns and their primary key, unique
     /// and check constraints (each partition after its parent); sequence ownership; foreign keys (once every table exists);
-    /// indexes; views (each after the views it names); triggers (after views: `INSTEAD OF`
+    /// indexes; views (each after the views it names, a materialized view followed by its indexes); triggers (after views: `INSTEAD OF`
     /// triggers fire on views); comments; `RESET check_function_bodies`.
     ///
     /// `check_function_bodies = false` is what pg_dump does too: a `LANGUAGE sql` body is
@@ -73,6 +73,13 @@ impl Schema {
         let views: Vec<&View> = self.views.iter().collect();
         for i in view_order(&views) {
             out.push(Statement::CreateView(views[i].clone()));
+            for index in &views[i].indexes {
+                out.push(Statement::CreateIndex {
+                    table: views[i].name.clone(),
+                    index: index.clone(),
+                    concurrently: false,
+                });
+            }
         }
         for trigger in &self.triggers {
             out.push(Statement::CreateTrigger(trigger.clone()));
@@ -109,7 +116,13 @@ impl Schema {
             comment(CommentTarget::Function(func.clone()), &func.comment);
         }
         for view in &self.views {
-            comment(CommentTarget::View(view.name.clone()), &view.comment);
+            comment(CommentTarget::view(view), &view.comment);
+            for index in &view.indexes {
+                comment(
+                    CommentTarget::Index(view.name.clone(), index.name.clone()),
+                    &index.comment,
+                );
+            }
         }
         for trigger in &self.triggers {
             comment(

@@ -49,7 +49,7 @@ use self::sequence::parse_sequence;
 use self::table::parse_table;
 use self::tokens::{bump, expected_one_of, found, nth};
 use self::trigger::parse_trigger;
-use self::view::parse_view;
+use self::view::{parse_materialized_view, parse_view};
 
 /// A name: a Rust identifier (raw ones unprefixed) or a string literal.
 #[derive(Debug, Clone)]
@@ -126,7 +126,7 @@ pub enum ItemKind {
     Function(FunctionDecl),
     /// `trigger ...;`
     Trigger(TriggerDecl),
-    /// `view ...;`
+    /// `view ...;`, `materialized view ...;` or `materialized view ... { indexes }`
     View(ViewDecl),
 }
 
@@ -140,6 +140,7 @@ const ITEM_KEYWORDS: &[&str] = &[
     "procedure",
     "trigger",
     "view",
+    "materialized",
 ];
 
 /// Parses a whole `schema!` input. Syntax errors go to `cx`; what parsed is returned.
@@ -262,6 +263,13 @@ fn parse_item(cx: &Ctxt, input: ParseStream) -> syn::Result<Option<Item>> {
         "function" | "procedure" => ItemKind::Function(parse_function(cx, input)?),
         "trigger" => ItemKind::Trigger(parse_trigger(input)?),
         "view" => ItemKind::View(parse_view(input)?),
+        "materialized" => {
+            // Ends with `;` or its indexes in braces, consumed by the parser.
+            return Ok(Some(Item {
+                docs,
+                kind: ItemKind::View(parse_materialized_view(cx, input)?),
+            }));
+        }
         _ => return Err(expected_one_of(input, "a declaration", ITEM_KEYWORDS)),
     };
     if !input.peek(Token![;]) {
