@@ -93,12 +93,9 @@ impl<'a> Planner<'a> {
                 _ => {
                     let mut change = Change::new(object.clone(), ChangeKind::Create, create_view(v))
                         .inverse([drop_view(v)]);
-                    if v.materialized && v.with_data {
-                        // Runs the query and stores its rows; indexes are built on them.
-                        change = change.lock(LockLevel::AccessExclusive);
-                        if !v.indexes.is_empty() {
-                            change = change.hazard(Hazard::BuildsIndex);
-                        }
+                    if v.materialized && v.with_data && !v.indexes.is_empty() {
+                        // Runs the query, stores its rows and builds the indexes on them.
+                        change = change.hazard(Hazard::BuildsIndex);
                     }
                     self.emit(Phase::Views, change);
                     self.comment(object, CommentTarget::view(v), &None, &v.comment);

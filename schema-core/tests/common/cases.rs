@@ -747,6 +747,91 @@ pub fn all() -> Vec<Case> {
         ),
     ));
 
+    // --- materialized views ------------------------------------------------------------------
+    let counts = |query: &str| {
+        View::materialized("email_counts", query)
+            .index(
+                "email_counts_domain",
+                IndexDef::on_columns(["domain"]).unique(),
+            )
+            .comment("per domain")
+    };
+    cases.push(case(
+        "matview_create",
+        with_views(users(|t| t), vec![]),
+        with_views(
+            users(|t| t),
+            vec![
+                // Declared before the materialized view it reads.
+                View::new("big_domains", "SELECT domain FROM email_counts WHERE n > 10"),
+                counts("SELECT split_part(email, '@', 2) AS domain, count(*) AS n FROM users GROUP BY 1"),
+                View::materialized("user_ids", "SELECT id FROM users").with_no_data(),
+            ],
+        ),
+    ));
+    // A changed query: dropped (with the view over it) and created again with its index.
+    cases.push(case(
+        "matview_query_change",
+        with_views(
+            users(|t| t),
+            vec![
+                counts("SELECT split_part(email, '@', 2) AS domain, count(*) AS n FROM users GROUP BY 1"),
+                View::new("big_domains", "SELECT domain FROM email_counts WHERE n > 10"),
+            ],
+        ),
+        with_views(
+            users(|t| t),
+            vec![
+                counts("SELECT lower(split_part(email, '@', 2)) AS domain, count(*) AS n FROM users GROUP BY 1"),
+                View::new("big_domains", "SELECT domain FROM email_counts WHERE n > 10"),
+            ],
+        ),
+    ));
+    // Views and materialized views in one chain: a view that cannot be replaced rebuilds the
+    // materialized view over it and the view over that.
+    cases.push(case(
+        "matview_chain_rebuilt",
+        with_views(
+            users(|t| t),
+            vec![
+                View::new("mails", "SELECT id, email FROM users"),
+                View::materialized("mail_ids", "SELECT id FROM mails")
+                    .index("mail_ids_id", IndexDef::on_columns(["id"])),
+                View::new("mail_count", "SELECT count(*) AS n FROM mail_ids"),
+            ],
+        ),
+        with_views(
+            users(|t| t),
+            vec![
+                View::new("mails", "SELECT id FROM users"),
+                View::materialized("mail_ids", "SELECT id FROM mails")
+                    .index("mail_ids_id", IndexDef::on_columns(["id"])),
+                View::new("mail_count", "SELECT count(*) AS n FROM mail_ids"),
+            ],
+        ),
+    ));
+    // Only the indexes change: the view stays, its rows too.
+    cases.push(case(
+        "matview_indexes",
+        with_views(
+            users(|t| t),
+            vec![View::materialized("mails", "SELECT id, email FROM users")
+                .index("mails_id", IndexDef::on_columns(["id"]))
+                .index("mails_email", IndexDef::on_columns(["email"]))],
+        ),
+        with_views(
+            users(|t| t),
+            vec![View::materialized("mails", "SELECT id, email FROM users")
+                .index("mails_id", IndexDef::on_columns(["id"]).unique())
+                .index(
+                    "mails_lower_email",
+                    IndexDef::new()
+                        .expression("lower(email)")
+                        .comment("case-insensitive"),
+                )],
+        ),
+    ));
+
     // --- comments -----------------------------------------------------------------------------
     cases.push(case(
         "comments",

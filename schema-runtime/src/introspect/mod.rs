@@ -181,6 +181,8 @@ struct Found {
     unmodeled: Vec<Unmodeled>,
     /// The tables read, by oid, for the per-table queries that follow.
     tables: table::TableOids,
+    /// The materialized views read: (oid, index into `Schema::views`), for the index query.
+    materialized_views: Vec<(u32, usize)>,
     /// The type of every column as `format_type` prints it, by table and column, for
     /// re-reading expressions.
     type_texts: Vec<Vec<String>>,
