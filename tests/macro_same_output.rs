@@ -61,6 +61,13 @@ mod declared {
         trigger users_touch before update on users for each row execute function touch_updated_at();
 
         view active_users as "SELECT id, email FROM users WHERE deleted_at IS NULL";
+
+        materialized view user_domains as "SELECT id, split_part(email, '@', 2) AS domain FROM users"
+            with no data
+        {
+            /// By domain.
+            index user_domains_domain on (domain),
+        }
     }
 }
 
@@ -190,6 +197,17 @@ fn builder_schema() -> Schema {
             "active_users",
             "SELECT id, email FROM users WHERE deleted_at IS NULL",
         ))
+        .view(
+            View::materialized(
+                "user_domains",
+                "SELECT id, split_part(email, '@', 2) AS domain FROM users",
+            )
+            .with_no_data()
+            .index(
+                "user_domains_domain",
+                IndexDef::on_columns(["domain"]).comment("By domain."),
+            ),
+        )
         .build()
 }
 
@@ -531,6 +549,34 @@ fn literal_schema() -> Schema {
             query: "SELECT id, email FROM users WHERE deleted_at IS NULL".into(),
             comment: None,
             column_types: vec![],
+            materialized: false,
+            with_data: true,
+            indexes: vec![],
+        }, View {
+            name: QualifiedName::public("user_domains"),
+            columns: vec![],
+            query: "SELECT id, split_part(email, '@', 2) AS domain FROM users".into(),
+            comment: None,
+            column_types: vec![],
+            materialized: true,
+            with_data: false,
+            indexes: vec![Index {
+                name: "user_domains_domain".into(),
+                unique: false,
+                method: IndexMethod::Btree,
+                elements: vec![IndexElement {
+                    target: IndexTarget::Column("domain".into()),
+                    collation: None,
+                    opclass: None,
+                    descending: false,
+                    nulls_first: None,
+                }],
+                include: vec![],
+                predicate: None,
+                nulls_not_distinct: false,
+                comment: Some("By domain.".into()),
+                valid: true,
+            }],
         }],
         triggers: vec![Trigger {
             name: "users_touch".into(),
