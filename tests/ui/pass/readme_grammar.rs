@@ -62,6 +62,14 @@ pgdecl::schema! {
 
     view active_users as "SELECT id, email FROM users WHERE deleted_at IS NULL";
     view user_emails (user_id, address) as "SELECT id, email FROM users";
+    /// Sign-ups per day, refreshed by a nightly job.
+    materialized view daily_signups (day, n) as
+        "SELECT created_at::date, count(*) FROM users GROUP BY 1"
+    {
+        unique index daily_signups_day on (day),
+        index daily_signups_busy on (n desc) where "n > 100",
+    }
+    materialized view user_domains as "SELECT split_part(email, '@', 2) AS domain FROM users" with no data;
 
     table payment partition by range (paid_at) {
         id          bigint not null,
