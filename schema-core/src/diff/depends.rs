@@ -30,6 +30,9 @@ impl<'a> Catalog<'a> {
         for f in &schema.functions {
             add(&f.name, ObjectId::Function(f.name.clone()));
         }
+        for a in &schema.aggregates {
+            add(&a.name, ObjectId::Function(a.name.clone()));
+        }
         for s in &schema.sequences {
             add(&s.name, ObjectId::Sequence(s.name.clone()));
         }
@@ -266,6 +269,17 @@ impl<'a> Catalog<'a> {
     /// functions and tables its body names. (Bodies are not checked at `CREATE`, plans run with
     /// `check_function_bodies = false`; where a table's default calls the function its body
     /// names, the cycle falls back to phase order, functions first.)
+    /// What an aggregate's definition uses: its schema, its types and its functions.
+    fn aggregate(&self, agg: &Aggregate, out: &mut Vec<ObjectId>) {
+        out.push(ObjectId::Schema(agg.name.schema.clone()));
+        for arg in &agg.args {
+            self.data_type(arg, out);
+        }
+        self.data_type(&agg.stype, out);
+        out.push(ObjectId::Function(agg.sfunc.clone()));
+        out.extend(agg.finalfunc.clone().map(ObjectId::Function));
+    }
+
     fn function(&self, func: &Function, out: &mut Vec<ObjectId>) {
         out.push(ObjectId::Schema(func.name.schema.clone()));
         for arg in &func.args {
@@ -423,6 +437,11 @@ fn created(
             creates.push(ObjectId::Function(func.name.clone()));
             cx.function(func, needs);
         }
+        // An aggregate is called by name like a function: it is one, to what uses it.
+        Statement::CreateAggregate(agg) => {
+            creates.push(ObjectId::Function(agg.name.clone()));
+            cx.aggregate(agg, needs);
+        }
         Statement::CreateTable(table) => {
             creates.push(ObjectId::Table(table.name.clone()));
             for c in &table.columns {
@@ -551,6 +570,7 @@ fn created(
         | Statement::DropType(_)
         | Statement::DropSequence(_)
         | Statement::DropFunction(_)
+        | Statement::DropAggregate(_)
         | Statement::DropTable(_)
         | Statement::DropIndex { .. }
         | Statement::DropView(_)
@@ -568,6 +588,7 @@ fn commented(target: &CommentTarget) -> ObjectId {
         CommentTarget::Type(name) => ObjectId::Type(name.clone()),
         CommentTarget::Sequence(name) => ObjectId::Sequence(name.clone()),
         CommentTarget::Function(func) => ObjectId::Function(func.name.clone()),
+        CommentTarget::Aggregate(agg) => ObjectId::Function(agg.name.clone()),
         CommentTarget::Table(name) => ObjectId::Table(name.clone()),
         CommentTarget::Column(table, name) => ObjectId::Column(table.clone(), name.clone()),
         CommentTarget::Constraint(table, name) => ObjectId::Constraint(table.clone(), name.clone()),
@@ -608,6 +629,10 @@ fn dropped(
         Statement::DropFunction(func) => {
             removes.push(ObjectId::Function(func.name.clone()));
             cx.function(func, needs);
+        }
+        Statement::DropAggregate(agg) => {
+            removes.push(ObjectId::Function(agg.name.clone()));
+            cx.aggregate(agg, needs);
         }
         Statement::DropTable(name) => {
             removes.push(ObjectId::Table(name.clone()));

@@ -21,6 +21,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::expr::normalize;
 use crate::model::*;
 
+mod aggregate;
 mod column;
 mod comment;
 mod constraint;
@@ -75,6 +76,8 @@ struct Planner<'a> {
     rebuilt_enums: BTreeSet<QualifiedName>,
     /// Old functions dropped and created again.
     rebuilt_functions: BTreeSet<FunctionKey>,
+    /// Old aggregates dropped and created again.
+    rebuilt_aggregates: BTreeSet<aggregate::AggregateKey>,
     /// Old views dropped (and created again if the new schema has them).
     rebuilt_views: BTreeSet<QualifiedName>,
     /// Old triggers, by (old table, name), dropped (and created again if still declared).
@@ -152,6 +155,7 @@ impl<'a> Planner<'a> {
             reshaped: BTreeMap::new(),
             rebuilt_enums: BTreeSet::new(),
             rebuilt_functions: BTreeSet::new(),
+            rebuilt_aggregates: BTreeSet::new(),
             rebuilt_views: BTreeSet::new(),
             rebuilt_triggers: BTreeSet::new(),
             pairs_by_old,
@@ -168,6 +172,7 @@ impl<'a> Planner<'a> {
         self.enums();
         self.sequences();
         self.functions();
+        self.aggregates();
         self.tables();
         self.views();
         self.triggers();

@@ -254,6 +254,8 @@ pub enum ObjectKind {
     Function,
     /// A procedure.
     Procedure,
+    /// An aggregate.
+    Aggregate,
     /// A table.
     Table,
     /// A table column.
@@ -279,6 +281,7 @@ impl Display for ObjectKind {
             ObjectKind::Sequence => "sequence",
             ObjectKind::Function => "function",
             ObjectKind::Procedure => "procedure",
+            ObjectKind::Aggregate => "aggregate",
             ObjectKind::Table => "table",
             ObjectKind::Column => "column",
             ObjectKind::Constraint => "constraint",

@@ -20,6 +20,8 @@ pub enum CommentTarget {
     Sequence(QualifiedName),
     /// `FUNCTION name(args)` / `PROCEDURE name(args)`.
     Function(Function),
+    /// `AGGREGATE name(args)`.
+    Aggregate(Aggregate),
     /// `TABLE name`.
     Table(QualifiedName),
     /// `COLUMN table.column`.
@@ -46,6 +48,7 @@ impl Display for CommentTarget {
             CommentTarget::Function(func) => {
                 write!(f, "{} {}", func.keyword(), FunctionSignature(func))
             }
+            CommentTarget::Aggregate(agg) => write!(f, "AGGREGATE {}", AggregateSignature(agg)),
             CommentTarget::Table(name) => write!(f, "TABLE {name}"),
             CommentTarget::Column(table, column) => {
                 write!(f, "COLUMN {table}.{}", Ident(column))

@@ -25,6 +25,7 @@ use crate::ident::{dollar_quote, quote_literal};
 use crate::model::*;
 use crate::types::DataType;
 
+mod aggregate;
 mod column;
 mod comment;
 mod constraint;
@@ -43,6 +44,7 @@ mod table;
 mod trigger;
 mod view;
 
+pub use aggregate::AggregateSignature;
 pub use column::{cast_column, cast_column_through_text, nextval_default};
 pub use comment::{comments_of_table, CommentTarget};
 pub use constraint::AddMode;
@@ -121,6 +123,11 @@ pub enum Statement {
     CreateFunction(Function),
     /// `DROP FUNCTION | PROCEDURE IF EXISTS name(args)`.
     DropFunction(Function),
+    /// `CREATE OR REPLACE AGGREGATE name(args) (SFUNC = ..., STYPE = ...)` (PostgreSQL 12+;
+    /// replacing cannot change the argument or result types: see the diff).
+    CreateAggregate(Aggregate),
+    /// `DROP AGGREGATE IF EXISTS name(args)`.
+    DropAggregate(Aggregate),
     /// `CREATE TABLE IF NOT EXISTS` with columns and every constraint except foreign keys
     /// (those come after all tables, see [`Statement::AddConstraint`]).
     CreateTable(Table),
@@ -300,6 +307,10 @@ impl Display for Statement {
                 func.keyword(),
                 FunctionSignature(func)
             ),
+            Statement::CreateAggregate(agg) => aggregate::write_create_aggregate(f, agg, pretty),
+            Statement::DropAggregate(agg) => {
+                write!(f, "DROP AGGREGATE IF EXISTS {};", AggregateSignature(agg))
+            }
             Statement::CreateTable(table) => table::write_create_table(f, table, pretty),
             Statement::DropTable(name) => write!(f, "DROP TABLE IF EXISTS {name};"),
             Statement::RenameTable { from, to } => {

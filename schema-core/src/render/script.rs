@@ -9,7 +9,7 @@ impl Schema {
     /// The statements of [`Schema::create_sql`], in order.
     ///
     /// Order: `SET check_function_bodies = false` (when there are functions); schemas; extensions (they may install into
-    /// a declared schema); enum types; sequences; functions and procedures (before tables,
+    /// a declared schema); enum types; sequences; functions and procedures, then aggregates (before tables,
     /// whose defaults, checks and generated columns may call them; their bodies are not checked
     /// against tables that do not exist yet); tables with columns and their primary key, unique
     /// and check constraints (each partition after its parent); sequence ownership; foreign keys (once every table exists);
@@ -39,6 +39,11 @@ impl Schema {
         }
         for func in &self.functions {
             out.push(Statement::CreateFunction(func.clone()));
+        }
+        // After the functions they call; before tables, whose defaults and checks, and the
+        // views, that may use them.
+        for agg in &self.aggregates {
+            out.push(Statement::CreateAggregate(agg.clone()));
         }
         // A partition after its parent, whatever the declaration order.
         for i in crate::lower::partitions::parents_first(&self.tables) {
@@ -114,6 +119,9 @@ impl Schema {
         }
         for func in &self.functions {
             comment(CommentTarget::Function(func.clone()), &func.comment);
+        }
+        for agg in &self.aggregates {
+            comment(CommentTarget::Aggregate(agg.clone()), &agg.comment);
         }
         for view in &self.views {
             comment(CommentTarget::view(view), &view.comment);

@@ -832,6 +832,70 @@ pub fn all() -> Vec<Case> {
         ),
     ));
 
+    // --- aggregates ---------------------------------------------------------------------------
+    let concat_step = Function::new("_concat")
+        .arg(FunctionArg::unnamed(ty("text")))
+        .arg(FunctionArg::unnamed(ty("text")))
+        .returns(ty("text"))
+        .immutable()
+        .body("SELECT CASE WHEN $1 IS NULL THEN $2 ELSE $1 || ', ' || $2 END");
+    let count_step = Function::new("_count_step")
+        .arg(FunctionArg::unnamed(ty("bigint")))
+        .arg(FunctionArg::unnamed(ty("text")))
+        .returns(ty("bigint"))
+        .immutable()
+        .body("SELECT $1 + 1");
+    let count_step_int = Function::new("_count_step")
+        .arg(FunctionArg::unnamed(ty("integer")))
+        .arg(FunctionArg::unnamed(ty("text")))
+        .returns(ty("integer"))
+        .immutable()
+        .body("SELECT $1 + 1");
+    let aggregates = |functions: Vec<Function>, aggs: Vec<Aggregate>, views: Vec<View>| {
+        let mut b = Schema::builder().table(users(|t| t));
+        for f in functions {
+            b = b.function(f);
+        }
+        for a in aggs {
+            b = b.aggregate(a);
+        }
+        for v in views {
+            b = b.view(v);
+        }
+        b.build()
+    };
+    let group_concat =
+        || Aggregate::new("group_concat", [ty("text")], "_concat", ty("text"));
+    let text_count = |stype: &str| Aggregate::new("text_count", [ty("text")], "_count_step", ty(stype));
+    let counts_view = || View::new("email_total", "SELECT text_count(email) AS n FROM users");
+    cases.push(case(
+        "aggregate_create",
+        aggregates(vec![], vec![], vec![]),
+        aggregates(
+            vec![concat_step.clone()],
+            vec![group_concat().comment("comma-separated")],
+            vec![View::new("all_emails", "SELECT group_concat(email) AS emails FROM users")],
+        ),
+    ));
+    // An initial condition changes in place; a state type changes by a drop and a re-create,
+    // with the view that calls the aggregate and the state function it calls.
+    cases.push(case(
+        "aggregate_change",
+        aggregates(
+            vec![concat_step.clone(), count_step],
+            vec![group_concat(), text_count("bigint").initcond("0")],
+            vec![counts_view()],
+        ),
+        aggregates(
+            vec![concat_step, count_step_int],
+            vec![
+                group_concat().initcond("none"),
+                text_count("integer").initcond("0"),
+            ],
+            vec![counts_view()],
+        ),
+    ));
+
     // --- comments -----------------------------------------------------------------------------
     cases.push(case(
         "comments",
