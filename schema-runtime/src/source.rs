@@ -206,6 +206,34 @@ pub fn to_schema_source(schema: &Schema) -> String {
         }
         let _ = writeln!(out, " as {};", string(&f.body));
     }
+    for a in &schema.aggregates {
+        out.push('\n');
+        doc(&mut out, i, &a.comment);
+        let args: Vec<String> = a.args.iter().map(data_type).collect();
+        // A built-in state or final function is written bare (the macro looks it up there).
+        let function = |f: &QualifiedName| {
+            if f.schema == "pg_catalog" {
+                name(&f.name)
+            } else {
+                qualified(f)
+            }
+        };
+        let _ = write!(
+            out,
+            "{i}aggregate {}({}) (sfunc = {}, stype = {}",
+            qualified(&a.name),
+            args.join(", "),
+            function(&a.sfunc),
+            data_type(&a.stype)
+        );
+        if let Some(f) = &a.finalfunc {
+            let _ = write!(out, ", finalfunc = {}", function(f));
+        }
+        if let Some(c) = &a.initcond {
+            let _ = write!(out, ", initcond = {}", string(c));
+        }
+        out.push_str(");\n");
+    }
     for t in &schema.tables {
         out.push('\n');
         table(&mut out, t);

@@ -11,6 +11,7 @@ use syn::Token;
 
 use crate::ctxt::{error, Ctxt, Sp};
 
+mod aggregate;
 mod column;
 mod constraint;
 mod enum_type;
@@ -26,6 +27,7 @@ mod trigger;
 mod types;
 mod view;
 
+pub use aggregate::AggregateDecl;
 pub use column::ColumnDecl;
 pub use constraint::{
     ColumnConstraint, ColumnConstraintKind, ConstraintDecl, ConstraintDeclKind, Deferral, FkTarget,
@@ -41,6 +43,7 @@ pub use trigger::{EventKind, TriggerDecl};
 pub use types::TypeRef;
 pub use view::ViewDecl;
 
+use self::aggregate::parse_aggregate;
 use self::enum_type::parse_enum;
 use self::extension::parse_extension;
 use self::function::parse_function;
@@ -126,6 +129,8 @@ pub enum ItemKind {
     Function(FunctionDecl),
     /// `trigger ...;`
     Trigger(TriggerDecl),
+    /// `aggregate NAME(TYPES) (OPTIONS);`
+    Aggregate(AggregateDecl),
     /// `view ...;`, `materialized view ...;` or `materialized view ... { indexes }`
     View(ViewDecl),
 }
@@ -138,6 +143,7 @@ const ITEM_KEYWORDS: &[&str] = &[
     "table",
     "function",
     "procedure",
+    "aggregate",
     "trigger",
     "view",
     "materialized",
@@ -261,6 +267,7 @@ fn parse_item(cx: &Ctxt, input: ParseStream) -> syn::Result<Option<Item>> {
             }));
         }
         "function" | "procedure" => ItemKind::Function(parse_function(cx, input)?),
+        "aggregate" => ItemKind::Aggregate(parse_aggregate(input)?),
         "trigger" => ItemKind::Trigger(parse_trigger(input)?),
         "view" => ItemKind::View(parse_view(input)?),
         "materialized" => {

@@ -1,10 +1,10 @@
 //! The kinds lowering passes through unchanged (sequences, functions, triggers, views):
 //! syntax to model values, with their spans.
 
-use schema_core::model::{Function, FunctionArg, Returns, Sequence, Trigger, TriggerEvent, View};
+use schema_core::model::{Aggregate, Function, FunctionArg, Returns, Sequence, Trigger, TriggerEvent, View};
 
 use crate::ast::{
-    ElementKind, EventKind, FunctionDecl, ReturnsKind, SequenceDecl, TriggerDecl, ViewDecl,
+    AggregateDecl, ElementKind, EventKind, FunctionDecl, ReturnsKind, SequenceDecl, TriggerDecl, ViewDecl,
 };
 use crate::spans::{FunctionSpans, SequenceSpans, TriggerSpans, ViewSpans};
 
@@ -173,4 +173,16 @@ pub(super) fn view(v: &ViewDecl, comment: Option<String>) -> (View, ViewSpans) {
         query: v.query.span,
     };
     (view, spans)
+}
+
+pub(super) fn aggregate(cx: &Ctxt, a: &AggregateDecl, comment: Option<String>) -> Aggregate {
+    Aggregate {
+        name: qualified(&a.name),
+        args: a.args.iter().map(|t| lower_type(cx, t)).collect(),
+        sfunc: qualified(&a.sfunc),
+        stype: lower_type(cx, &a.stype),
+        finalfunc: a.finalfunc.as_ref().map(qualified),
+        initcond: a.initcond.clone(),
+        comment,
+    }
 }
