@@ -29,7 +29,10 @@ pub(super) fn replaceable_aggregate(old: &Aggregate, new: &Aggregate) -> bool {
 
 /// Same definition (comments aside).
 fn same_aggregate(a: &Aggregate, b: &Aggregate) -> bool {
-    a.sfunc == b.sfunc && a.stype == b.stype && a.finalfunc == b.finalfunc && a.initcond == b.initcond
+    a.sfunc == b.sfunc
+        && a.stype == b.stype
+        && a.finalfunc == b.finalfunc
+        && a.initcond == b.initcond
 }
 
 impl<'a> Planner<'a> {

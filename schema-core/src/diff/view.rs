@@ -91,8 +91,9 @@ impl<'a> Planner<'a> {
                     self.view_indexes(o, v);
                 }
                 _ => {
-                    let mut change = Change::new(object.clone(), ChangeKind::Create, create_view(v))
-                        .inverse([drop_view(v)]);
+                    let mut change =
+                        Change::new(object.clone(), ChangeKind::Create, create_view(v))
+                            .inverse([drop_view(v)]);
                     if v.materialized && v.with_data && !v.indexes.is_empty() {
                         // Runs the query, stores its rows and builds the indexes on them.
                         change = change.hazard(Hazard::BuildsIndex);

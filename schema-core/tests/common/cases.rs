@@ -864,9 +864,9 @@ pub fn all() -> Vec<Case> {
         }
         b.build()
     };
-    let group_concat =
-        || Aggregate::new("group_concat", [ty("text")], "_concat", ty("text"));
-    let text_count = |stype: &str| Aggregate::new("text_count", [ty("text")], "_count_step", ty(stype));
+    let group_concat = || Aggregate::new("group_concat", [ty("text")], "_concat", ty("text"));
+    let text_count =
+        |stype: &str| Aggregate::new("text_count", [ty("text")], "_count_step", ty(stype));
     let counts_view = || View::new("email_total", "SELECT text_count(email) AS n FROM users");
     cases.push(case(
         "aggregate_create",
@@ -874,7 +874,10 @@ pub fn all() -> Vec<Case> {
         aggregates(
             vec![concat_step.clone()],
             vec![group_concat().comment("comma-separated")],
-            vec![View::new("all_emails", "SELECT group_concat(email) AS emails FROM users")],
+            vec![View::new(
+                "all_emails",
+                "SELECT group_concat(email) AS emails FROM users",
+            )],
         ),
     ));
     // An initial condition changes in place; a state type changes by a drop and a re-create,

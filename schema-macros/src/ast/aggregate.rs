@@ -67,13 +67,17 @@ pub(super) fn parse_aggregate(input: ParseStream) -> syn::Result<AggregateDecl> 
                 .replace(parse_qname(&options, "the final function")?)
                 .is_some(),
             "initcond" => {
-                let lit: LitStr = options.parse().map_err(|_| {
-                    error(
+                if !options.peek(LitStr) {
+                    return Err(error(
                         Sp::new(options.span()),
-                        format!("expected the initial state as a string, found {}", found(&options)),
+                        format!(
+                            "expected the initial state as a string, found {}",
+                            found(&options)
+                        ),
                         Some(&"write the state's text as a Rust string: `initcond = \"0\"`"),
-                    )
-                })?;
+                    ));
+                }
+                let lit: LitStr = options.parse()?;
                 check_suffix(&lit)?;
                 initcond.replace(lit.value()).is_some()
             }
@@ -81,12 +85,23 @@ pub(super) fn parse_aggregate(input: ParseStream) -> syn::Result<AggregateDecl> 
                 return Err(error(
                     key_sp,
                     format!("`{key}` is not an aggregate option pgdecl models"),
-                    Some(&format!("use {}", OPTIONS.iter().map(|o| format!("`{o}`")).collect::<Vec<_>>().join(", "))),
+                    Some(&format!(
+                        "use {}",
+                        OPTIONS
+                            .iter()
+                            .map(|o| format!("`{o}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
                 ))
             }
         };
         if taken {
-            return Err(error(key_sp, format!("`{key}` is given twice"), Some(&"remove one")));
+            return Err(error(
+                key_sp,
+                format!("`{key}` is given twice"),
+                Some(&"remove one"),
+            ));
         }
         if !options.is_empty() {
             options.parse::<Token![,]>()?;

@@ -55,7 +55,10 @@ pub(super) fn parse_materialized_view(cx: &Ctxt, input: ParseStream) -> syn::Res
     if !super::tokens::peek_kw(input, "view") {
         return Err(error(
             Sp::new(input.span()),
-            format!("expected `view` after `materialized`, found {}", found(input)),
+            format!(
+                "expected `view` after `materialized`, found {}",
+                found(input)
+            ),
             Some(&"write `materialized view NAME as \"QUERY\"`"),
         ));
     }

@@ -1,10 +1,13 @@
 //! The kinds lowering passes through unchanged (sequences, functions, triggers, views):
 //! syntax to model values, with their spans.
 
-use schema_core::model::{Aggregate, Function, FunctionArg, Returns, Sequence, Trigger, TriggerEvent, View};
+use schema_core::model::{
+    Aggregate, Function, FunctionArg, Returns, Sequence, Trigger, TriggerEvent, View,
+};
 
 use crate::ast::{
-    AggregateDecl, ElementKind, EventKind, FunctionDecl, ReturnsKind, SequenceDecl, TriggerDecl, ViewDecl,
+    AggregateDecl, ElementKind, EventKind, FunctionDecl, ReturnsKind, SequenceDecl, TriggerDecl,
+    ViewDecl,
 };
 use crate::spans::{FunctionSpans, SequenceSpans, TriggerSpans, ViewSpans};
 
@@ -160,7 +163,11 @@ pub(super) fn view(v: &ViewDecl, comment: Option<String>) -> (View, ViewSpans) {
         if let ElementKind::Index(decl) = &element.kind {
             let (def, spans) = super::table::index(decl, element.docs.clone());
             // (The parser rejects an unnamed one.)
-            let name = decl.name.as_ref().map(|n| n.value.clone()).unwrap_or_default();
+            let name = decl
+                .name
+                .as_ref()
+                .map(|n| n.value.clone())
+                .unwrap_or_default();
             view = view.index(name, def);
             index_spans.push(spans);
         }

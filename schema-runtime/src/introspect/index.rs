@@ -58,7 +58,11 @@ pub(super) fn read<C: GenericClient>(
         let relation: u32 = row.get(0);
         let on = match found.tables.index(relation) {
             Some(ti) => On::Table(ti),
-            None => match found.materialized_views.iter().find(|(o, _)| *o == relation) {
+            None => match found
+                .materialized_views
+                .iter()
+                .find(|(o, _)| *o == relation)
+            {
                 Some(&(_, vi)) => On::View(vi),
                 None => continue,
             },

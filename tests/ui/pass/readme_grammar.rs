@@ -69,6 +69,11 @@ pgdecl::schema! {
         unique index daily_signups_day on (day),
         index daily_signups_busy on (n desc) where "n > 100",
     }
+    function _concat(a text, b text) returns text language sql immutable
+        as "SELECT CASE WHEN a IS NULL THEN b ELSE a || ', ' || b END";
+    /// Joins text with commas.
+    aggregate group_concat(text) (sfunc = _concat, stype = text);
+    aggregate collect(anycompatible) (sfunc = array_append, stype = anycompatiblearray, initcond = "{}");
     materialized view user_domains as "SELECT split_part(email, '@', 2) AS domain FROM users" with no data;
 
     table payment partition by range (paid_at) {

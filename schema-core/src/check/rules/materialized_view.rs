@@ -226,9 +226,12 @@ mod tests {
     fn indexes_name_output_columns() {
         let mut s = with_tables(vec![films()]);
         s.views.push(
-            View::materialized("kinds", "SELECT kind, count(*) AS n FROM films GROUP BY kind")
-                .index("kinds_kind", IndexDef::on_columns(["kind"]).unique())
-                .index("kinds_total", IndexDef::on_columns(["total"])),
+            View::materialized(
+                "kinds",
+                "SELECT kind, count(*) AS n FROM films GROUP BY kind",
+            )
+            .index("kinds_kind", IndexDef::on_columns(["kind"]).unique())
+            .index("kinds_total", IndexDef::on_columns(["total"])),
         );
         let found = messages(&CHECK, &s);
         assert_eq!(found.len(), 1, "{found:?}");
