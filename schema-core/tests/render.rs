@@ -33,6 +33,7 @@ feature!(views);
 feature!(comments);
 feature!(hostile);
 feature!(partitions);
+feature!(materialized_views);
 
 /// The top-level `;` of a script, as PostgreSQL's lexer sees them (not those inside quoted
 /// identifiers, string literals or dollar quotes).
@@ -76,6 +77,8 @@ fn every_statement_is_idempotent() {
         "CREATE INDEX IF NOT EXISTS ",
         "CREATE UNIQUE INDEX IF NOT EXISTS ",
         "CREATE OR REPLACE VIEW ",
+        "CREATE MATERIALIZED VIEW IF NOT EXISTS ",
+        "CREATE OR REPLACE AGGREGATE ",
         "CREATE OR REPLACE TRIGGER ",
         "COMMENT ON ",
     ];
