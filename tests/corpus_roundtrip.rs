@@ -25,19 +25,14 @@ use schema_runtime::testkit::{TestDatabase, TestServer};
 
 /// Versions that do not round-trip yet, as `folder@version`, with what is missing.
 const EXPECTED_FAILURES: &[(&str, &str)] = &[
-    (
-        "pagila@v2020",
-        "not modelled yet: domains, a partitioned table, an aggregate",
-    ),
+    ("pagila@v2020", "not modelled yet: a domain"),
     (
         "pagila@v2022",
-        "not modelled yet: domains, a partitioned table, a materialized view, an aggregate, \
-         privileges on schema public",
+        "not modelled yet: domains, privileges on schema public",
     ),
     (
         "pagila@v2026",
-        "not modelled yet: domains, a partitioned table, a materialized view, an aggregate, \
-         privileges on schema public",
+        "not modelled yet: domains, privileges on schema public",
     ),
 ];
 

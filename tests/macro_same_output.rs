@@ -4,10 +4,10 @@
 
 use pgdecl::builder::{ColumnDef, ConstraintDef, DomainDef, IndexDef, References, TableDef};
 use pgdecl::{
-    ArgMode, Column, CompositeAttribute, CompositeType, Constraint, ConstraintKind, DataType,
-    Domain, DomainCheck, EnumType, Extension, FkAction, Function, FunctionArg, Identity, Index,
-    IndexElement, IndexMethod, IndexTarget, Namespace, QualifiedName, RangeType, Returns, Schema,
-    Sequence, Table, Trigger, TriggerEvent, TriggerTiming, View, Volatility,
+    Aggregate, ArgMode, Column, CompositeAttribute, CompositeType, Constraint, ConstraintKind,
+    DataType, Domain, DomainCheck, EnumType, Extension, FkAction, Function, FunctionArg, Identity,
+    Index, IndexElement, IndexMethod, IndexTarget, Namespace, QualifiedName, RangeType, Returns,
+    Schema, Sequence, Table, Trigger, TriggerEvent, TriggerTiming, View, Volatility,
 };
 
 mod declared {
@@ -69,9 +69,18 @@ mod declared {
         function add(a integer, b integer default 1) returns integer language sql immutable strict
             as "SELECT a + b";
 
+        aggregate total(integer) (sfunc = add, stype = integer, initcond = "0");
+
         trigger users_touch before update on users for each row execute function touch_updated_at();
 
         view active_users as "SELECT id, email FROM users WHERE deleted_at IS NULL";
+
+        materialized view user_domains as "SELECT id, split_part(email, '@', 2) AS domain FROM users"
+            with no data
+        {
+            /// By domain.
+            index user_domains_domain on (domain),
+        }
     }
 }
 
@@ -215,10 +224,22 @@ fn builder_schema() -> Schema {
                 .on(TriggerEvent::Update(vec![]))
                 .for_each_row(),
         )
+        .aggregate(Aggregate::new("total", [ty("integer")], "add", ty("integer")).initcond("0"))
         .view(View::new(
             "active_users",
             "SELECT id, email FROM users WHERE deleted_at IS NULL",
         ))
+        .view(
+            View::materialized(
+                "user_domains",
+                "SELECT id, split_part(email, '@', 2) AS domain FROM users",
+            )
+            .with_no_data()
+            .index(
+                "user_domains_domain",
+                IndexDef::on_columns(["domain"]).comment("By domain."),
+            ),
+        )
         .build()
 }
 
@@ -600,14 +621,54 @@ fn literal_schema() -> Schema {
                 comment: None,
             },
         ],
-        tables: vec![orgs, users, events],
-        views: vec![View {
-            name: QualifiedName::public("active_users"),
-            columns: vec![],
-            query: "SELECT id, email FROM users WHERE deleted_at IS NULL".into(),
+        aggregates: vec![Aggregate {
+            name: QualifiedName::public("total"),
+            args: vec![ty("integer")],
+            sfunc: QualifiedName::public("add"),
+            stype: ty("integer"),
+            finalfunc: None,
+            initcond: Some("0".into()),
             comment: None,
-            column_types: vec![],
         }],
+        tables: vec![orgs, users, events],
+        views: vec![
+            View {
+                name: QualifiedName::public("active_users"),
+                columns: vec![],
+                query: "SELECT id, email FROM users WHERE deleted_at IS NULL".into(),
+                comment: None,
+                column_types: vec![],
+                materialized: false,
+                with_data: true,
+                indexes: vec![],
+            },
+            View {
+                name: QualifiedName::public("user_domains"),
+                columns: vec![],
+                query: "SELECT id, split_part(email, '@', 2) AS domain FROM users".into(),
+                comment: None,
+                column_types: vec![],
+                materialized: true,
+                with_data: false,
+                indexes: vec![Index {
+                    name: "user_domains_domain".into(),
+                    unique: false,
+                    method: IndexMethod::Btree,
+                    elements: vec![IndexElement {
+                        target: IndexTarget::Column("domain".into()),
+                        collation: None,
+                        opclass: None,
+                        descending: false,
+                        nulls_first: None,
+                    }],
+                    include: vec![],
+                    predicate: None,
+                    nulls_not_distinct: false,
+                    comment: Some("By domain.".into()),
+                    valid: true,
+                }],
+            },
+        ],
         triggers: vec![Trigger {
             name: "users_touch".into(),
             table: QualifiedName::public("users"),

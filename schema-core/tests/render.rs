@@ -37,6 +37,7 @@ feature!(domains);
 feature!(composite_types);
 feature!(range_types);
 feature!(hostile_types);
+feature!(materialized_views);
 
 /// The top-level `;` of a script, as PostgreSQL's lexer sees them (not those inside quoted
 /// identifiers, string literals or dollar quotes).
@@ -80,6 +81,8 @@ fn every_statement_is_idempotent() {
         "CREATE INDEX IF NOT EXISTS ",
         "CREATE UNIQUE INDEX IF NOT EXISTS ",
         "CREATE OR REPLACE VIEW ",
+        "CREATE MATERIALIZED VIEW IF NOT EXISTS ",
+        "CREATE OR REPLACE AGGREGATE ",
         "CREATE OR REPLACE TRIGGER ",
         "COMMENT ON ",
     ];

@@ -9,7 +9,7 @@ use schema_core::check::{
 
 use crate::ctxt::{error, Ctxt, Sp};
 use crate::lower::Lowered;
-use crate::spans::Spans;
+use crate::spans::{IndexSpans, Spans};
 
 /// Runs the shared checks on the lowered schema and records each diagnostic in `cx`.
 pub fn check(cx: &Ctxt, lowered: &Lowered) {
@@ -152,26 +152,7 @@ fn find(spans: &Spans, location: &Location, subject: Option<&str>) -> Option<Sp>
         }
         Location::Index { table, index, part } => {
             let i = spans.tables.get(table)?.indexes.get(index)?;
-            Some(match part {
-                IndexPart::Name => i.name.unwrap_or(i.kw),
-                IndexPart::Method => i.method.unwrap_or(i.kw),
-                IndexPart::Element(e) => match i.elements.get(e) {
-                    Some(element) => subject
-                        .and_then(|name| {
-                            let name = name.to_lowercase();
-                            element
-                                .idents
-                                .iter()
-                                .find(|(ident, _)| *ident == name)
-                                .map(|(_, sp)| *sp)
-                        })
-                        .unwrap_or(element.span),
-                    None => i.kw,
-                },
-                IndexPart::Include(n) => i.include.get(n).copied().unwrap_or(i.kw),
-                IndexPart::Predicate => i.predicate.unwrap_or(i.kw),
-                IndexPart::NullsNotDistinct => i.nulls_not_distinct.unwrap_or(i.kw),
-            })
+            Some(index_span(i, part, subject))
         }
         Location::Function { function, part } => {
             let f = spans.functions.get(function)?;
@@ -205,6 +186,10 @@ fn find(spans: &Spans, location: &Location, subject: Option<&str>) -> Option<Sp>
                 ViewPart::Name => v.name,
                 ViewPart::Column(c) => v.columns.get(c).copied().unwrap_or(v.name),
                 ViewPart::Query => v.query,
+                ViewPart::Index(i, part) => match v.indexes.get(i) {
+                    Some(spans) => index_span(spans, part, subject),
+                    None => v.materialized.unwrap_or(v.name),
+                },
             })
         }
         Location::Trigger { trigger, part } => {
@@ -225,5 +210,29 @@ fn find(spans: &Spans, location: &Location, subject: Option<&str>) -> Option<Sp>
                 TriggerPart::Constraint => t.constraint.unwrap_or(t.name),
             })
         }
+    }
+}
+
+/// The span of a part of an index (on a table or a materialized view).
+fn index_span(i: &IndexSpans, part: IndexPart, subject: Option<&str>) -> Sp {
+    match part {
+        IndexPart::Name => i.name.unwrap_or(i.kw),
+        IndexPart::Method => i.method.unwrap_or(i.kw),
+        IndexPart::Element(e) => match i.elements.get(e) {
+            Some(element) => subject
+                .and_then(|name| {
+                    let name = name.to_lowercase();
+                    element
+                        .idents
+                        .iter()
+                        .find(|(ident, _)| *ident == name)
+                        .map(|(_, sp)| *sp)
+                })
+                .unwrap_or(element.span),
+            None => i.kw,
+        },
+        IndexPart::Include(n) => i.include.get(n).copied().unwrap_or(i.kw),
+        IndexPart::Predicate => i.predicate.unwrap_or(i.kw),
+        IndexPart::NullsNotDistinct => i.nulls_not_distinct.unwrap_or(i.kw),
     }
 }

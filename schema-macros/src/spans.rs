@@ -208,6 +208,10 @@ pub struct FunctionSpans {
 pub struct ViewSpans {
     /// Its name.
     pub name: Sp,
+    /// Its `materialized`.
+    pub materialized: Option<Sp>,
+    /// Parallel to `View::indexes`.
+    pub indexes: Vec<IndexSpans>,
     /// Each output column.
     pub columns: Vec<Sp>,
     /// Its query.

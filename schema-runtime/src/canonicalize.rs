@@ -377,6 +377,17 @@ fn map_schema(
             None => None,
         };
     }
+    for a in &mut out.aggregates {
+        a.name = q(&a.name);
+        a.args = a.args.iter().map(ty).collect();
+        a.stype = ty(&a.stype);
+        if own_function(&a.sfunc) {
+            a.sfunc = q(&a.sfunc);
+        }
+        if let Some(f) = a.finalfunc.as_ref().filter(|f| own_function(f)) {
+            a.finalfunc = Some(q(f));
+        }
+    }
     for t in &mut out.tables {
         t.name = q(&t.name);
         if let Some(of) = &mut t.partition_of {

@@ -215,6 +215,34 @@ pub fn to_schema_source(schema: &Schema) -> String {
         }
         let _ = writeln!(out, " as {};", string(&f.body));
     }
+    for a in &schema.aggregates {
+        out.push('\n');
+        doc(&mut out, i, &a.comment);
+        let args: Vec<String> = a.args.iter().map(data_type).collect();
+        // A built-in state or final function is written bare (the macro looks it up there).
+        let function = |f: &QualifiedName| {
+            if f.schema == "pg_catalog" {
+                name(&f.name)
+            } else {
+                qualified(f)
+            }
+        };
+        let _ = write!(
+            out,
+            "{i}aggregate {}({}) (sfunc = {}, stype = {}",
+            qualified(&a.name),
+            args.join(", "),
+            function(&a.sfunc),
+            data_type(&a.stype)
+        );
+        if let Some(f) = &a.finalfunc {
+            let _ = write!(out, ", finalfunc = {}", function(f));
+        }
+        if let Some(c) = &a.initcond {
+            let _ = write!(out, ", initcond = {}", string(c));
+        }
+        out.push_str(");\n");
+    }
     for t in &schema.tables {
         out.push('\n');
         table(&mut out, t);
@@ -222,11 +250,29 @@ pub fn to_schema_source(schema: &Schema) -> String {
     for v in &schema.views {
         out.push('\n');
         doc(&mut out, i, &v.comment);
-        let _ = write!(out, "{i}view {}", qualified(&v.name));
+        let kw = if v.materialized {
+            "materialized view"
+        } else {
+            "view"
+        };
+        let _ = write!(out, "{i}{kw} {}", qualified(&v.name));
         if !v.columns.is_empty() {
             let _ = write!(out, " ({})", list(&v.columns));
         }
-        let _ = writeln!(out, " as {};", string(v.query.trim().trim_end_matches(';')));
+        let _ = write!(out, " as {}", string(v.query.trim().trim_end_matches(';')));
+        if v.materialized && !v.with_data {
+            out.push_str(" with no data");
+        }
+        if v.indexes.is_empty() {
+            out.push_str(";\n");
+        } else {
+            out.push_str(" {\n");
+            let ii = format!("{i}    ");
+            for ix in &v.indexes {
+                index(&mut out, &ii, ix);
+            }
+            let _ = writeln!(out, "{i}}}");
+        }
     }
     for t in &schema.triggers {
         out.push('\n');
@@ -516,49 +562,54 @@ fn table(out: &mut String, t: &Table) {
         out.push_str(",\n");
     }
     for ix in &t.indexes {
-        doc(out, ii, &ix.comment);
-        out.push_str(ii);
-        if ix.unique {
-            out.push_str("unique ");
-        }
-        // `on` and `using` would read as the next clause of the grammar.
-        let index_name = match ix.name.as_str() {
-            "on" | "using" => string(&ix.name),
-            other => name(other),
-        };
-        let _ = write!(out, "index {index_name}");
-        if ix.method != IndexMethod::Btree {
-            let _ = write!(out, " using {}", name(ix.method.name()));
-        }
-        let elements: Vec<String> = ix
-            .elements
-            .iter()
-            .map(|e| {
-                let mut s = element(&e.target, &e.collation, &e.opclass);
-                if e.descending {
-                    s.push_str(" desc");
-                }
-                match e.nulls_first {
-                    Some(true) => s.push_str(" nulls first"),
-                    Some(false) => s.push_str(" nulls last"),
-                    None => {}
-                }
-                s
-            })
-            .collect();
-        let _ = write!(out, " on ({})", elements.join(", "));
-        if !ix.include.is_empty() {
-            let _ = write!(out, " include ({})", list(&ix.include));
-        }
-        if ix.nulls_not_distinct {
-            out.push_str(" nulls not distinct");
-        }
-        if let Some(p) = &ix.predicate {
-            let _ = write!(out, " where {}", string(p));
-        }
-        out.push_str(",\n");
+        index(out, ii, ix);
     }
     let _ = writeln!(out, "{i}}}");
+}
+
+/// One index as a table (or materialized view) body element, indented by `ii`.
+fn index(out: &mut String, ii: &str, ix: &Index) {
+    doc(out, ii, &ix.comment);
+    out.push_str(ii);
+    if ix.unique {
+        out.push_str("unique ");
+    }
+    // `on` and `using` would read as the next clause of the grammar.
+    let index_name = match ix.name.as_str() {
+        "on" | "using" => string(&ix.name),
+        other => name(other),
+    };
+    let _ = write!(out, "index {index_name}");
+    if ix.method != IndexMethod::Btree {
+        let _ = write!(out, " using {}", name(ix.method.name()));
+    }
+    let elements: Vec<String> = ix
+        .elements
+        .iter()
+        .map(|e| {
+            let mut s = element(&e.target, &e.collation, &e.opclass);
+            if e.descending {
+                s.push_str(" desc");
+            }
+            match e.nulls_first {
+                Some(true) => s.push_str(" nulls first"),
+                Some(false) => s.push_str(" nulls last"),
+                None => {}
+            }
+            s
+        })
+        .collect();
+    let _ = write!(out, " on ({})", elements.join(", "));
+    if !ix.include.is_empty() {
+        let _ = write!(out, " include ({})", list(&ix.include));
+    }
+    if ix.nulls_not_distinct {
+        out.push_str(" nulls not distinct");
+    }
+    if let Some(p) = &ix.predicate {
+        let _ = write!(out, " where {}", string(p));
+    }
+    out.push_str(",\n");
 }
 
 /// An index or partition key element: the column or expression, its collation and operator

@@ -2,6 +2,7 @@
 //! the number of catalog queries does not grow with the number of tables.
 
 use schema_core::model::*;
+use schema_core::DataType;
 use schema_runtime::introspect::{introspect, Scope};
 use schema_runtime::testkit::TestServer;
 
@@ -41,7 +42,9 @@ CREATE FUNCTION user_ids() RETURNS TABLE(id bigint, email text) LANGUAGE sql STA
 CREATE PROCEDURE archive(INOUT n integer) LANGUAGE plpgsql AS $$BEGIN n := n + 1; END$$;
 CREATE TRIGGER users_touch BEFORE UPDATE OF email, role OR INSERT ON users FOR EACH ROW WHEN (NEW.email IS NOT NULL) EXECUTE FUNCTION touch('x', 'y');
 CREATE VIEW active_users AS SELECT id, email FROM users WHERE status = 'a';
-CREATE MATERIALIZED VIEW user_counts AS SELECT count(*) FROM users;
+CREATE MATERIALIZED VIEW user_counts AS SELECT count(*) FROM users WITH NO DATA;
+CREATE UNIQUE INDEX user_counts_count ON user_counts (count);
+CREATE AGGREGATE total(integer) (SFUNC = add, STYPE = integer, INITCOND = '0');
 CREATE TABLE events (id bigint, at date) PARTITION BY RANGE (at);
 CREATE TABLE events_2026 PARTITION OF events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
 "#;
@@ -215,12 +218,24 @@ fn reads_every_object_kind() {
     assert!(t.for_each_row);
     assert_eq!(t.when.as_deref(), Some("new.email IS NOT NULL"));
     assert_eq!(t.args, ["x", "y"]);
-    assert_eq!(s.views.len(), 1);
+    assert_eq!(s.views.len(), 2);
     assert!(
         s.views[0].query.contains("status = 'a'::text"),
         "{}",
         s.views[0].query
     );
+    // A materialized view, with its index (read in the tables' index round trip).
+    let counts = &s.views[1];
+    assert!(counts.materialized && !counts.with_data);
+    assert_eq!(counts.indexes.len(), 1);
+    assert_eq!(counts.indexes[0].name, "user_counts_count");
+    assert!(counts.indexes[0].unique);
+    // A plain aggregate, read with the functions.
+    assert_eq!(s.aggregates.len(), 1);
+    let total = &s.aggregates[0];
+    assert_eq!(total.sfunc, QualifiedName::public("add"));
+    assert_eq!(total.initcond.as_deref(), Some("0"));
+    assert_eq!(total.args, [DataType::parse("integer").unwrap()]);
 
     // Partitioned tables and partitions are tables, with their key and bound.
     let events = s.table(&QualifiedName::public("events")).unwrap();
@@ -235,7 +250,8 @@ fn reads_every_object_kind() {
     );
     // The rest is reported, not dropped.
     let kinds: Vec<&str> = found.unmodeled.iter().map(|u| u.kind.as_str()).collect();
-    assert!(kinds.contains(&"materialized view"), "{kinds:?}");
+    assert!(!kinds.contains(&"materialized view"), "{kinds:?}");
+    assert!(!kinds.contains(&"aggregate"), "{kinds:?}");
     // Domains, composite and range types are read into the model (a range's multirange
     // type belongs to the range).
     let positive = s.domain(&QualifiedName::public("positive_int")).unwrap();

@@ -77,6 +77,7 @@
 //! `NOT NULL`; a foreign key declared without referenced columns references the target
 //! table's primary key columns, when the target is in the schema and has one.
 
+mod aggregate;
 mod column;
 mod composite_type;
 mod constraint;
@@ -178,6 +179,12 @@ impl SchemaBuilder {
     /// A function or procedure.
     pub fn function(mut self, function: Function) -> Self {
         self.schema.functions.push(function);
+        self
+    }
+
+    /// An aggregate.
+    pub fn aggregate(mut self, aggregate: Aggregate) -> Self {
+        self.schema.aggregates.push(aggregate);
         self
     }
 

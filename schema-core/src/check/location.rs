@@ -289,6 +289,8 @@ pub enum ViewPart {
     Column(usize),
     /// Its query.
     Query,
+    /// A part of the index at this index of [`View::indexes`](crate::model::View::indexes).
+    Index(usize, IndexPart),
 }
 
 /// A part of a [`Trigger`](crate::model::Trigger).

@@ -81,6 +81,7 @@ const REGISTRY: &[RuleCheck] = &[
     rules::function_body::CHECK,
     rules::trigger::CHECK,
     rules::view_query_invalid::CHECK,
+    rules::materialized_view::CHECK,
     rules::partition_parent::CHECK,
     rules::partition_key::CHECK,
     rules::partition_bound::CHECK,

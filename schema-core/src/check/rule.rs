@@ -122,6 +122,11 @@ rules! {
         "A trigger has a form PostgreSQL rejects (a constraint trigger not `after ... for each row`, a transition table PostgreSQL does not allow there).",
     ViewQueryInvalid = "view-query-invalid":
         "A view's query is not one valid `SELECT`, `VALUES` or `WITH` query.",
+    IndexOnView = "index-on-view": "A view that is not materialized has indexes.",
+    ViewColumnMissing = "view-column-missing":
+        "An index on a materialized view names a column the view does not have.",
+    ViewRelationMissing = "view-relation-missing":
+        "A materialized view reads a table or view that is not declared.",
     PartitionParentMissing = "partition-parent-missing":
         "A partition's parent is not a declared table (or its partition tree has no root).",
     PartitionParentNotPartitioned = "partition-parent-not-partitioned":

@@ -33,6 +33,9 @@ impl<'a> Catalog<'a> {
         for f in &schema.functions {
             add(&f.name, ObjectId::Function(f.name.clone()));
         }
+        for a in &schema.aggregates {
+            add(&a.name, ObjectId::Function(a.name.clone()));
+        }
         for s in &schema.sequences {
             add(&s.name, ObjectId::Sequence(s.name.clone()));
         }
@@ -231,7 +234,12 @@ impl<'a> Catalog<'a> {
     }
 
     fn index(&self, table: &QualifiedName, index: &Index, out: &mut Vec<ObjectId>) {
-        out.push(ObjectId::Table(table.clone()));
+        // An index on a materialized view needs the view.
+        if self.schema.views.iter().any(|v| &v.name == table) {
+            out.push(ObjectId::View(table.clone()));
+        } else {
+            out.push(ObjectId::Table(table.clone()));
+        }
         let model = self.schema.table(table);
         for element in &index.elements {
             match &element.target {
@@ -306,6 +314,17 @@ impl<'a> Catalog<'a> {
     /// functions and tables its body names. (Bodies are not checked at `CREATE`, plans run with
     /// `check_function_bodies = false`; where a table's default calls the function its body
     /// names, the cycle falls back to phase order, functions first.)
+    /// What an aggregate's definition uses: its schema, its types and its functions.
+    fn aggregate(&self, agg: &Aggregate, out: &mut Vec<ObjectId>) {
+        out.push(ObjectId::Schema(agg.name.schema.clone()));
+        for arg in &agg.args {
+            self.data_type(arg, out);
+        }
+        self.data_type(&agg.stype, out);
+        out.push(ObjectId::Function(agg.sfunc.clone()));
+        out.extend(agg.finalfunc.clone().map(ObjectId::Function));
+    }
+
     fn function(&self, func: &Function, out: &mut Vec<ObjectId>) {
         out.push(ObjectId::Schema(func.name.schema.clone()));
         for arg in &func.args {
@@ -497,6 +516,11 @@ fn created(
             creates.push(ObjectId::Function(func.name.clone()));
             cx.function(func, needs);
         }
+        // An aggregate is called by name like a function: it is one, to what uses it.
+        Statement::CreateAggregate(agg) => {
+            creates.push(ObjectId::Function(agg.name.clone()));
+            cx.aggregate(agg, needs);
+        }
         Statement::CreateTable(table) => {
             creates.push(ObjectId::Table(table.name.clone()));
             for c in &table.columns {
@@ -627,9 +651,11 @@ fn created(
         | Statement::DropDomain(_)
         | Statement::DropSequence(_)
         | Statement::DropFunction(_)
+        | Statement::DropAggregate(_)
         | Statement::DropTable(_)
         | Statement::DropIndex { .. }
         | Statement::DropView(_)
+        | Statement::DropMaterializedView(_)
         | Statement::DropTrigger { .. }
         | Statement::DetachPartition { .. } => {}
     }
@@ -643,13 +669,16 @@ fn commented(target: &CommentTarget) -> ObjectId {
         CommentTarget::Type(name) | CommentTarget::Domain(name) => ObjectId::Type(name.clone()),
         CommentTarget::Sequence(name) => ObjectId::Sequence(name.clone()),
         CommentTarget::Function(func) => ObjectId::Function(func.name.clone()),
+        CommentTarget::Aggregate(agg) => ObjectId::Function(agg.name.clone()),
         CommentTarget::Table(name) => ObjectId::Table(name.clone()),
         CommentTarget::Column(table, name) => ObjectId::Column(table.clone(), name.clone()),
         CommentTarget::Constraint(table, name) => ObjectId::Constraint(table.clone(), name.clone()),
         CommentTarget::Index(table, name) => {
             ObjectId::Index(QualifiedName::new(table.schema.clone(), name.clone()))
         }
-        CommentTarget::View(name) => ObjectId::View(name.clone()),
+        CommentTarget::View(name) | CommentTarget::MaterializedView(name) => {
+            ObjectId::View(name.clone())
+        }
         CommentTarget::Trigger(table, name) => ObjectId::Trigger(table.clone(), name.clone()),
     }
 }
@@ -713,6 +742,10 @@ fn dropped(
             removes.push(ObjectId::Function(func.name.clone()));
             cx.function(func, needs);
         }
+        Statement::DropAggregate(agg) => {
+            removes.push(ObjectId::Function(agg.name.clone()));
+            cx.aggregate(agg, needs);
+        }
         Statement::DropTable(name) => {
             removes.push(ObjectId::Table(name.clone()));
             if let Some(table) = old.table(name) {
@@ -758,12 +791,17 @@ fn dropped(
                 schema.clone(),
                 name.clone(),
             )));
-            let found = old.tables.iter().find_map(|t| {
-                let index = t.indexes.iter().find(|i| &i.name == name)?;
-                (&t.name.schema == schema).then_some((t, index))
-            });
-            if let Some((table, index)) = found {
-                cx.index(&table.name, index, needs);
+            let found = old
+                .tables
+                .iter()
+                .map(|t| (&t.name, &t.indexes))
+                .chain(old.views.iter().map(|v| (&v.name, &v.indexes)))
+                .find_map(|(relation, indexes)| {
+                    let index = indexes.iter().find(|i| &i.name == name)?;
+                    (&relation.schema == schema).then_some((relation, index))
+                });
+            if let Some((relation, index)) = found {
+                cx.index(relation, index, needs);
             }
         }
         Statement::DetachPartition { parent, partition } => {
@@ -772,7 +810,7 @@ fn dropped(
             needs.push(ObjectId::Table(parent.clone()));
             needs.push(ObjectId::Table(partition.clone()));
         }
-        Statement::DropView(name) => {
+        Statement::DropView(name) | Statement::DropMaterializedView(name) => {
             removes.push(ObjectId::View(name.clone()));
             if let Some(view) = old.views.iter().find(|v| &v.name == name) {
                 cx.view(view, needs);

@@ -21,6 +21,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::expr::normalize;
 use crate::model::*;
 
+mod aggregate;
 mod column;
 mod comment;
 mod composite_type;
@@ -44,7 +45,7 @@ mod table;
 mod trigger;
 mod type_rebuild;
 mod types;
-mod view;
+pub(crate) mod view;
 
 pub use locks::{table_locks, TableLock};
 pub use order::Phase;
@@ -83,6 +84,8 @@ struct Planner<'a> {
     stored_types: BTreeSet<QualifiedName>,
     /// Old functions dropped and created again.
     rebuilt_functions: BTreeSet<FunctionKey>,
+    /// Old aggregates dropped and created again.
+    rebuilt_aggregates: BTreeSet<aggregate::AggregateKey>,
     /// Old views dropped (and created again if the new schema has them).
     rebuilt_views: BTreeSet<QualifiedName>,
     /// Old triggers, by (old table, name), dropped (and created again if still declared).
@@ -161,6 +164,7 @@ impl<'a> Planner<'a> {
             rebuilt_types: BTreeSet::new(),
             stored_types: BTreeSet::new(),
             rebuilt_functions: BTreeSet::new(),
+            rebuilt_aggregates: BTreeSet::new(),
             rebuilt_views: BTreeSet::new(),
             rebuilt_triggers: BTreeSet::new(),
             pairs_by_old,
@@ -181,6 +185,7 @@ impl<'a> Planner<'a> {
         self.rebuild_types();
         self.sequences();
         self.functions();
+        self.aggregates();
         self.tables();
         self.views();
         self.triggers();

@@ -219,6 +219,9 @@ mod tests {
             query: query.into(),
             comment: None,
             column_types: Vec::new(),
+            materialized: false,
+            with_data: true,
+            indexes: Vec::new(),
         }
     }
 

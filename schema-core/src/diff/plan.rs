@@ -256,6 +256,8 @@ pub enum ObjectKind {
     Function,
     /// A procedure.
     Procedure,
+    /// An aggregate.
+    Aggregate,
     /// A table.
     Table,
     /// A table column.
@@ -266,6 +268,8 @@ pub enum ObjectKind {
     Index,
     /// A view.
     View,
+    /// A materialized view.
+    MaterializedView,
     /// A trigger.
     Trigger,
 }
@@ -280,11 +284,13 @@ impl Display for ObjectKind {
             ObjectKind::Sequence => "sequence",
             ObjectKind::Function => "function",
             ObjectKind::Procedure => "procedure",
+            ObjectKind::Aggregate => "aggregate",
             ObjectKind::Table => "table",
             ObjectKind::Column => "column",
             ObjectKind::Constraint => "constraint",
             ObjectKind::Index => "index",
             ObjectKind::View => "view",
+            ObjectKind::MaterializedView => "materialized view",
             ObjectKind::Trigger => "trigger",
         })
     }

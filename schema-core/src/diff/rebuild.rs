@@ -66,7 +66,7 @@ impl<'a> Planner<'a> {
             }
         }
         self.rebuilt_functions = rebuilt_functions;
-        let gone_functions: BTreeSet<String> = self
+        let gone: Vec<QualifiedName> = self
             .old
             .functions
             .iter()
@@ -74,7 +74,23 @@ impl<'a> Planner<'a> {
                 let key = function_key(f);
                 self.rebuilt_functions.contains(&key) || !self.new_functions.contains_key(&key)
             })
-            .map(|f| f.name.name.clone())
+            .map(|f| f.name.clone())
+            .collect();
+        self.find_rebuilt_aggregates(&gone);
+        // Aggregates that go away or are rebuilt stand in the way like functions.
+        let gone_aggregates = self.old.aggregates.iter().filter(|a| {
+            let key = super::aggregate::aggregate_key(a);
+            self.rebuilt_aggregates.contains(&key)
+                || !self
+                    .new
+                    .aggregates
+                    .iter()
+                    .any(|n| super::aggregate::aggregate_key(n) == key)
+        });
+        let gone_functions: BTreeSet<String> = gone
+            .iter()
+            .map(|f| f.name.clone())
+            .chain(gone_aggregates.map(|a| a.name.name.clone()))
             .collect();
 
         // Views: those that change incompatibly or go away, those that use a reshaped or

@@ -1,4 +1,6 @@
-//! Views: dropped dependents first, created or replaced after the views they use.
+//! Views: dropped dependents first, created or replaced after the views they use. A
+//! materialized view has no `CREATE OR REPLACE`: a changed one is dropped and created again
+//! (see [`super::rebuild`]) with its indexes; its indexes alone change in place.
 
 use sqlparser::ast::Statement as SqlStatement;
 use sqlparser::ast::{Expr, SelectItem, SetExpr};
@@ -8,7 +10,38 @@ use sqlparser::parser::Parser;
 use crate::model::*;
 use crate::render::{CommentTarget, Statement};
 
+use super::index::comparable_index;
 use super::{Change, ChangeKind, Hazard, LockLevel, ObjectKind, ObjectRef, Phase, Planner};
+
+/// The object a change of `view` is about.
+fn view_ref(view: &View) -> ObjectRef {
+    let kind = if view.materialized {
+        ObjectKind::MaterializedView
+    } else {
+        ObjectKind::View
+    };
+    ObjectRef::new(kind, &view.name)
+}
+
+/// The statement that drops `view`, as its kind needs.
+fn drop_view(view: &View) -> Statement {
+    if view.materialized {
+        Statement::DropMaterializedView(view.name.clone())
+    } else {
+        Statement::DropView(view.name.clone())
+    }
+}
+
+/// The statements that create `view` with its indexes.
+fn create_view(view: &View) -> Vec<Statement> {
+    let mut out = vec![Statement::CreateView(view.clone())];
+    out.extend(view.indexes.iter().map(|index| Statement::CreateIndex {
+        table: view.name.clone(),
+        index: index.clone(),
+        concurrently: false,
+    }));
+    out
+}
 
 impl<'a> Planner<'a> {
     pub(super) fn views(&mut self) {
@@ -21,28 +54,27 @@ impl<'a> Planner<'a> {
             .collect();
         for v in old_dropped {
             let recreated = self.new.views.iter().any(|n| n.name == v.name);
-            self.emit(
-                Phase::DropViews,
-                Change::new(
-                    ObjectRef::new(ObjectKind::View, &v.name),
-                    ChangeKind::Drop,
-                    [Statement::DropView(v.name.clone())],
-                )
+            let mut change = Change::new(view_ref(v), ChangeKind::Drop, [drop_view(v)])
                 .hazard(if recreated {
                     Hazard::RecreatesObject
                 } else {
                     Hazard::DropsObject
                 })
                 .lock(LockLevel::AccessExclusive)
-                .inverse([Statement::CreateView(v.clone())]),
-            );
+                .inverse(create_view(v));
+            if v.materialized {
+                // Its rows are gone; a re-created one is filled by running its query again.
+                change = change.hazard(Hazard::DeletesData);
+            }
+            self.emit(Phase::DropViews, change);
         }
         // Creates and replacements, each after the views it uses.
         for v in &self.new.views {
-            let object = ObjectRef::new(ObjectKind::View, &v.name);
+            let object = view_ref(v);
             let old = self.old.views.iter().find(|o| o.name == v.name);
             match old {
                 Some(o) if !self.rebuilt_views.contains(&v.name) => {
+                    // (A materialized view that is not rebuilt has the same query.)
                     if !same_view(o, v) {
                         self.emit(
                             Phase::Views,
@@ -55,37 +87,110 @@ impl<'a> Planner<'a> {
                             .inverse([Statement::CreateView(o.clone())]),
                         );
                     }
-                    self.comment(
-                        object,
-                        CommentTarget::View(v.name.clone()),
-                        &o.comment,
-                        &v.comment,
-                    );
+                    self.comment(object, CommentTarget::view(v), &o.comment, &v.comment);
+                    self.view_indexes(o, v);
+                }
+                _ => {
+                    let mut change =
+                        Change::new(object.clone(), ChangeKind::Create, create_view(v))
+                            .inverse([drop_view(v)]);
+                    if v.materialized && v.with_data && !v.indexes.is_empty() {
+                        // Runs the query, stores its rows and builds the indexes on them.
+                        change = change.hazard(Hazard::BuildsIndex);
+                    }
+                    self.emit(Phase::Views, change);
+                    self.comment(object, CommentTarget::view(v), &None, &v.comment);
+                    for index in &v.indexes {
+                        self.comment(
+                            ObjectRef::index(&v.name, &index.name),
+                            CommentTarget::Index(v.name.clone(), index.name.clone()),
+                            &None,
+                            &index.comment,
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// The indexes of a materialized view kept as it is: dropped, created and commented by
+    /// name, in one transaction each (a materialized view is rebuilt by `REFRESH`, not written
+    /// to, so the brief write lock of a plain build is what `REFRESH` takes anyway).
+    fn view_indexes(&mut self, old: &'a View, new: &'a View) {
+        for o in &old.indexes {
+            let kept = new
+                .indexes
+                .iter()
+                .find(|i| i.name == o.name)
+                .filter(|i| o.valid && comparable_index(o) == comparable_index(i));
+            if kept.is_none() {
+                let recreated = new.indexes.iter().any(|i| i.name == o.name);
+                self.emit(
+                    Phase::DropIndexes,
+                    Change::new(
+                        ObjectRef::index(&old.name, &o.name),
+                        ChangeKind::Drop,
+                        [Statement::DropIndex {
+                            schema: old.name.schema.clone(),
+                            name: o.name.clone(),
+                            concurrently: false,
+                        }],
+                    )
+                    .hazard(if recreated {
+                        Hazard::RecreatesObject
+                    } else {
+                        Hazard::DropsObject
+                    })
+                    .lock(LockLevel::AccessExclusive)
+                    .inverse([Statement::CreateIndex {
+                        table: old.name.clone(),
+                        index: o.clone(),
+                        concurrently: false,
+                    }]),
+                );
+            }
+        }
+        for index in &new.indexes {
+            let object = ObjectRef::index(&new.name, &index.name);
+            let target = CommentTarget::Index(new.name.clone(), index.name.clone());
+            let old_index = old.indexes.iter().find(|o| o.name == index.name);
+            match old_index {
+                Some(o) if o.valid && comparable_index(o) == comparable_index(index) => {
+                    self.comment(object, target, &o.comment, &index.comment);
                 }
                 _ => {
                     self.emit(
-                        Phase::Views,
+                        Phase::Indexes,
                         Change::new(
                             object.clone(),
                             ChangeKind::Create,
-                            [Statement::CreateView(v.clone())],
+                            [Statement::CreateIndex {
+                                table: new.name.clone(),
+                                index: index.clone(),
+                                concurrently: false,
+                            }],
                         )
-                        .inverse([Statement::DropView(v.name.clone())]),
+                        .hazard(Hazard::BuildsIndex)
+                        .lock(LockLevel::Share)
+                        .inverse([Statement::DropIndex {
+                            schema: new.name.schema.clone(),
+                            name: index.name.clone(),
+                            concurrently: false,
+                        }]),
                     );
-                    self.comment(
-                        object,
-                        CommentTarget::View(v.name.clone()),
-                        &None,
-                        &v.comment,
-                    );
+                    self.comment(object, target, &None, &index.comment);
                 }
             }
         }
     }
 }
 
+/// Same kind, columns and query text. (`with_data` is a creation option, never compared;
+/// indexes are compared on their own.)
 pub(super) fn same_view(a: &View, b: &View) -> bool {
-    a.columns == b.columns && query_text(&a.query) == query_text(&b.query)
+    a.materialized == b.materialized
+        && a.columns == b.columns
+        && query_text(&a.query) == query_text(&b.query)
 }
 
 /// A view query with white space folded and trailing `;` removed.
@@ -100,7 +205,7 @@ pub(super) fn query_text(query: &str) -> String {
 
 /// The output column names of a view as PostgreSQL derives them, when they can be known
 /// without the server (no `*`).
-pub(super) fn view_output_names(view: &View) -> Option<Vec<String>> {
+pub(crate) fn view_output_names(view: &View) -> Option<Vec<String>> {
     let statements = Parser::parse_sql(&PostgreSqlDialect {}, &view.query).ok()?;
     let [SqlStatement::Query(query)] = statements.as_slice() else {
         return None;
@@ -136,7 +241,7 @@ pub(super) fn view_output_names(view: &View) -> Option<Vec<String>> {
     Some(names)
 }
 
-pub(super) fn output_name(expr: &Expr) -> String {
+pub(crate) fn output_name(expr: &Expr) -> String {
     match expr {
         Expr::Identifier(_)
         | Expr::CompoundIdentifier(_)
@@ -147,12 +252,16 @@ pub(super) fn output_name(expr: &Expr) -> String {
     }
 }
 
-/// True if `CREATE OR REPLACE VIEW` can turn `old` into `new`: the new view's columns start
+/// True if `CREATE OR REPLACE VIEW` can turn `old` into `new` (never for a materialized view): the new view's columns start
 /// with the old one's, by name and, where both views were read from a catalog (a live
 /// database, or the declaration canonicalized by the server), by type. (A declaration alone
 /// has no types; PostgreSQL rejects a replacement that changes one.) Types are compared where
 /// both are built-in: a user type's printed name depends on the schema it was read in.
 pub(super) fn replaceable_view(old: &View, new: &View) -> bool {
+    if old.materialized || new.materialized {
+        // No `CREATE OR REPLACE MATERIALIZED VIEW`.
+        return false;
+    }
     let names = match (view_output_names(old), view_output_names(new)) {
         (Some(a), Some(b)) => b.len() >= a.len() && a[..] == b[..a.len()],
         _ => false,

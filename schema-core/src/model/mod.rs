@@ -7,6 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
+mod aggregate;
 mod column;
 mod composite_type;
 mod constraint;
@@ -23,6 +24,7 @@ mod table;
 mod trigger;
 mod view;
 
+pub use aggregate::Aggregate;
 pub use column::{Column, Identity};
 pub use composite_type::{CompositeAttribute, CompositeType};
 pub use constraint::{Constraint, ConstraintKind, FkAction};
@@ -117,6 +119,9 @@ pub struct Schema {
     pub sequences: Vec<Sequence>,
     /// Functions and procedures.
     pub functions: Vec<Function>,
+    /// Aggregates (left out of the serialized model when there are none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aggregates: Vec<Aggregate>,
     /// Tables, with their columns, constraints and indexes.
     pub tables: Vec<Table>,
     /// Views.

@@ -22,6 +22,8 @@ pub enum CommentTarget {
     Sequence(QualifiedName),
     /// `FUNCTION name(args)` / `PROCEDURE name(args)`.
     Function(Function),
+    /// `AGGREGATE name(args)`.
+    Aggregate(Aggregate),
     /// `TABLE name`.
     Table(QualifiedName),
     /// `COLUMN table.column`.
@@ -32,6 +34,8 @@ pub enum CommentTarget {
     Index(QualifiedName, String),
     /// `VIEW name`.
     View(QualifiedName),
+    /// `MATERIALIZED VIEW name`.
+    MaterializedView(QualifiedName),
     /// `TRIGGER name ON table`.
     Trigger(QualifiedName, String),
 }
@@ -47,6 +51,7 @@ impl Display for CommentTarget {
             CommentTarget::Function(func) => {
                 write!(f, "{} {}", func.keyword(), FunctionSignature(func))
             }
+            CommentTarget::Aggregate(agg) => write!(f, "AGGREGATE {}", AggregateSignature(agg)),
             CommentTarget::Table(name) => write!(f, "TABLE {name}"),
             CommentTarget::Column(table, column) => {
                 write!(f, "COLUMN {table}.{}", Ident(column))
@@ -58,6 +63,7 @@ impl Display for CommentTarget {
                 write!(f, "INDEX {}", quote_qualified(&table.schema, name))
             }
             CommentTarget::View(name) => write!(f, "VIEW {name}"),
+            CommentTarget::MaterializedView(name) => write!(f, "MATERIALIZED VIEW {name}"),
             CommentTarget::Trigger(table, name) => {
                 write!(f, "TRIGGER {} ON {table}", Ident(name))
             }
@@ -117,4 +123,15 @@ pub fn comments_of_table(table: &Table) -> Vec<Statement> {
     let mut out = Vec::new();
     table_comments(table, &mut out);
     out
+}
+
+impl CommentTarget {
+    /// `VIEW name` or `MATERIALIZED VIEW name`, as `view` is.
+    pub fn view(view: &View) -> CommentTarget {
+        if view.materialized {
+            CommentTarget::MaterializedView(view.name.clone())
+        } else {
+            CommentTarget::View(view.name.clone())
+        }
+    }
 }

@@ -25,6 +25,7 @@ use crate::ident::{dollar_quote, quote_literal};
 use crate::model::*;
 use crate::types::DataType;
 
+mod aggregate;
 mod column;
 mod comment;
 mod composite_type;
@@ -47,6 +48,7 @@ mod trigger;
 mod user_type;
 mod view;
 
+pub use aggregate::AggregateSignature;
 pub use column::{cast_column, cast_column_through_text, nextval_default};
 pub use comment::{comments_of_table, CommentTarget};
 pub use composite_type::AlterComposite;
@@ -160,6 +162,11 @@ pub enum Statement {
     CreateFunction(Function),
     /// `DROP FUNCTION | PROCEDURE IF EXISTS name(args)`.
     DropFunction(Function),
+    /// `CREATE OR REPLACE AGGREGATE name(args) (SFUNC = ..., STYPE = ...)` (PostgreSQL 12+;
+    /// replacing cannot change the argument or result types: see the diff).
+    CreateAggregate(Aggregate),
+    /// `DROP AGGREGATE IF EXISTS name(args)`.
+    DropAggregate(Aggregate),
     /// `CREATE TABLE IF NOT EXISTS` with columns and every constraint except foreign keys
     /// (those come after all tables, see [`Statement::AddConstraint`]).
     CreateTable(Table),
@@ -253,7 +260,7 @@ pub enum Statement {
     },
     /// `CREATE [UNIQUE] INDEX [CONCURRENTLY] IF NOT EXISTS name ON table ...`.
     CreateIndex {
-        /// The table.
+        /// The table (or materialized view).
         table: QualifiedName,
         /// The index.
         index: Index,
@@ -269,10 +276,14 @@ pub enum Statement {
         /// `CONCURRENTLY` (cannot run inside a transaction block).
         concurrently: bool,
     },
-    /// `CREATE OR REPLACE VIEW name [(columns)] AS query`.
+    /// `CREATE OR REPLACE VIEW name [(columns)] AS query`, or `CREATE MATERIALIZED VIEW IF NOT
+    /// EXISTS name [(columns)] AS query [WITH NO DATA]` (without its indexes: those are
+    /// [`Statement::CreateIndex`]es on the view).
     CreateView(View),
     /// `DROP VIEW IF EXISTS name`.
     DropView(QualifiedName),
+    /// `DROP MATERIALIZED VIEW IF EXISTS name` (its indexes go with it).
+    DropMaterializedView(QualifiedName),
     /// `CREATE OR REPLACE TRIGGER ...` (PostgreSQL 14+).
     CreateTrigger(Trigger),
     /// `DROP TRIGGER IF EXISTS name ON table`.
@@ -350,6 +361,10 @@ impl Display for Statement {
                 func.keyword(),
                 FunctionSignature(func)
             ),
+            Statement::CreateAggregate(agg) => aggregate::write_create_aggregate(f, agg, pretty),
+            Statement::DropAggregate(agg) => {
+                write!(f, "DROP AGGREGATE IF EXISTS {};", AggregateSignature(agg))
+            }
             Statement::CreateTable(table) => table::write_create_table(f, table, pretty),
             Statement::DropTable(name) => write!(f, "DROP TABLE IF EXISTS {name};"),
             Statement::RenameTable { from, to } => {
@@ -400,6 +415,9 @@ impl Display for Statement {
             } => index::write_drop_index(f, schema, name, concurrently),
             Statement::CreateView(view) => view::write_create_view(f, view, pretty),
             Statement::DropView(name) => write!(f, "DROP VIEW IF EXISTS {name};"),
+            Statement::DropMaterializedView(name) => {
+                write!(f, "DROP MATERIALIZED VIEW IF EXISTS {name};")
+            }
             Statement::CreateTrigger(trigger) => trigger::write_create_trigger(f, trigger, pretty),
             Statement::DropTrigger { table, name } => {
                 write!(f, "DROP TRIGGER IF EXISTS {} ON {table};", Ident(name))

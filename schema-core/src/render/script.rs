@@ -13,12 +13,13 @@ impl Schema {
     /// types it is built from); sequences; functions and procedures (before tables,
     /// whose defaults, checks and generated columns may call them; their bodies are not checked
     /// against tables that do not exist yet); the domains and range types whose checks,
-    /// defaults or `subtype_diff` call a declared function, and the types built from them; tables
+    /// defaults or `subtype_diff` call a declared function, and the types built from them;
+    /// aggregates (after the functions they call); tables
     /// (each partition after its parent; then the functions whose signature names a table's row
     /// type, `returns setof users`) with columns and their primary key, unique and check
     /// constraints; sequence ownership; foreign keys (once every table exists); indexes; views
-    /// (each after the views it names; then the functions whose signature names a view's row
-    /// type); triggers (after views: `INSTEAD OF`
+    /// (each after the views it names, a materialized view followed by its indexes; then the
+    /// functions whose signature names a view's row type); triggers (after views: `INSTEAD OF`
     /// triggers fire on views); comments; `RESET check_function_bodies`.
     ///
     /// `check_function_bodies = false` is what pg_dump does too: a `LANGUAGE sql` body is
@@ -60,6 +61,11 @@ impl Schema {
             }
         }
         out.extend(types_after_functions.into_iter().map(|t| t.create(self)));
+        // After the functions they call; before tables, whose defaults and checks, and the
+        // views, that may use them.
+        for agg in &self.aggregates {
+            out.push(Statement::CreateAggregate(agg.clone()));
+        }
         // A partition after its parent, whatever the declaration order.
         for i in crate::lower::partitions::parents_first(&self.tables) {
             out.push(Statement::CreateTable(self.tables[i].clone()));
@@ -98,6 +104,13 @@ impl Schema {
         let views: Vec<&View> = self.views.iter().collect();
         for i in view_order(&views) {
             out.push(Statement::CreateView(views[i].clone()));
+            for index in &views[i].indexes {
+                out.push(Statement::CreateIndex {
+                    table: views[i].name.clone(),
+                    index: index.clone(),
+                    concurrently: false,
+                });
+            }
         }
         for func in &self.functions {
             if row_type(func, &is_view) {
@@ -153,8 +166,17 @@ impl Schema {
         for func in &self.functions {
             comment(CommentTarget::Function(func.clone()), &func.comment);
         }
+        for agg in &self.aggregates {
+            comment(CommentTarget::Aggregate(agg.clone()), &agg.comment);
+        }
         for view in &self.views {
-            comment(CommentTarget::View(view.name.clone()), &view.comment);
+            comment(CommentTarget::view(view), &view.comment);
+            for index in &view.indexes {
+                comment(
+                    CommentTarget::Index(view.name.clone(), index.name.clone()),
+                    &index.comment,
+                );
+            }
         }
         for trigger in &self.triggers {
             comment(

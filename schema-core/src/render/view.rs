@@ -10,14 +10,24 @@ use sqlparser::tokenizer::{Token, Tokenizer};
 use super::display::*;
 use super::*;
 
+/// `CREATE OR REPLACE VIEW`, or for a materialized view (which has no `OR REPLACE`) `CREATE
+/// MATERIALIZED VIEW IF NOT EXISTS ... [WITH NO DATA]`.
 pub(super) fn write_create_view(f: &mut Formatter<'_>, view: &View, pretty: bool) -> fmt::Result {
-    write!(f, "CREATE OR REPLACE VIEW {}", view.name)?;
+    if view.materialized {
+        write!(f, "CREATE MATERIALIZED VIEW IF NOT EXISTS {}", view.name)?;
+    } else {
+        write!(f, "CREATE OR REPLACE VIEW {}", view.name)?;
+    }
     if !view.columns.is_empty() {
         write!(f, " ({})", Idents(&view.columns))?;
     }
     let query = view.query.trim().trim_end_matches(';').trim_end();
     let sep = if pretty { "\n" } else { " " };
-    write!(f, " AS{sep}{};", Fragment(query))
+    write!(f, " AS{sep}{}", Fragment(query))?;
+    if view.materialized && !view.with_data {
+        write!(f, "{sep}WITH NO DATA")?;
+    }
+    f.write_str(";")
 }
 
 /// Lower-cased words and quoted identifiers that occur in an SQL text: what a view query may
@@ -112,6 +122,9 @@ mod tests {
             query: query.into(),
             comment: None,
             column_types: Vec::new(),
+            materialized: false,
+            with_data: true,
+            indexes: Vec::new(),
         };
         let a = v("a", "SELECT * FROM b JOIN c ON true");
         let b = v("b", "SELECT * FROM c");

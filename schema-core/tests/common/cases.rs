@@ -783,6 +783,158 @@ pub fn all() -> Vec<Case> {
         ),
     ));
 
+    // --- materialized views ------------------------------------------------------------------
+    let counts = |query: &str| {
+        View::materialized("email_counts", query)
+            .index(
+                "email_counts_domain",
+                IndexDef::on_columns(["domain"]).unique(),
+            )
+            .comment("per domain")
+    };
+    cases.push(case(
+        "matview_create",
+        with_views(users(|t| t), vec![]),
+        with_views(
+            users(|t| t),
+            vec![
+                // Declared before the materialized view it reads.
+                View::new("big_domains", "SELECT domain FROM email_counts WHERE n > 10"),
+                counts("SELECT split_part(email, '@', 2) AS domain, count(*) AS n FROM users GROUP BY 1"),
+                View::materialized("user_ids", "SELECT id FROM users").with_no_data(),
+            ],
+        ),
+    ));
+    // A changed query: dropped (with the view over it) and created again with its index.
+    cases.push(case(
+        "matview_query_change",
+        with_views(
+            users(|t| t),
+            vec![
+                counts("SELECT split_part(email, '@', 2) AS domain, count(*) AS n FROM users GROUP BY 1"),
+                View::new("big_domains", "SELECT domain FROM email_counts WHERE n > 10"),
+            ],
+        ),
+        with_views(
+            users(|t| t),
+            vec![
+                counts("SELECT lower(split_part(email, '@', 2)) AS domain, count(*) AS n FROM users GROUP BY 1"),
+                View::new("big_domains", "SELECT domain FROM email_counts WHERE n > 10"),
+            ],
+        ),
+    ));
+    // Views and materialized views in one chain: a view that cannot be replaced rebuilds the
+    // materialized view over it and the view over that.
+    cases.push(case(
+        "matview_chain_rebuilt",
+        with_views(
+            users(|t| t),
+            vec![
+                View::new("mails", "SELECT id, email FROM users"),
+                View::materialized("mail_ids", "SELECT id FROM mails")
+                    .index("mail_ids_id", IndexDef::on_columns(["id"])),
+                View::new("mail_count", "SELECT count(*) AS n FROM mail_ids"),
+            ],
+        ),
+        with_views(
+            users(|t| t),
+            vec![
+                View::new("mails", "SELECT id FROM users"),
+                View::materialized("mail_ids", "SELECT id FROM mails")
+                    .index("mail_ids_id", IndexDef::on_columns(["id"])),
+                View::new("mail_count", "SELECT count(*) AS n FROM mail_ids"),
+            ],
+        ),
+    ));
+    // Only the indexes change: the view stays, its rows too.
+    cases.push(case(
+        "matview_indexes",
+        with_views(
+            users(|t| t),
+            vec![View::materialized("mails", "SELECT id, email FROM users")
+                .index("mails_id", IndexDef::on_columns(["id"]))
+                .index("mails_email", IndexDef::on_columns(["email"]))],
+        ),
+        with_views(
+            users(|t| t),
+            vec![View::materialized("mails", "SELECT id, email FROM users")
+                .index("mails_id", IndexDef::on_columns(["id"]).unique())
+                .index(
+                    "mails_lower_email",
+                    IndexDef::new()
+                        .expression("lower(email)")
+                        .comment("case-insensitive"),
+                )],
+        ),
+    ));
+
+    // --- aggregates ---------------------------------------------------------------------------
+    let concat_step = Function::new("_concat")
+        .arg(FunctionArg::unnamed(ty("text")))
+        .arg(FunctionArg::unnamed(ty("text")))
+        .returns(ty("text"))
+        .immutable()
+        .body("SELECT CASE WHEN $1 IS NULL THEN $2 ELSE $1 || ', ' || $2 END");
+    let count_step = Function::new("_count_step")
+        .arg(FunctionArg::unnamed(ty("bigint")))
+        .arg(FunctionArg::unnamed(ty("text")))
+        .returns(ty("bigint"))
+        .immutable()
+        .body("SELECT $1 + 1");
+    let count_step_int = Function::new("_count_step")
+        .arg(FunctionArg::unnamed(ty("integer")))
+        .arg(FunctionArg::unnamed(ty("text")))
+        .returns(ty("integer"))
+        .immutable()
+        .body("SELECT $1 + 1");
+    let aggregates = |functions: Vec<Function>, aggs: Vec<Aggregate>, views: Vec<View>| {
+        let mut b = Schema::builder().table(users(|t| t));
+        for f in functions {
+            b = b.function(f);
+        }
+        for a in aggs {
+            b = b.aggregate(a);
+        }
+        for v in views {
+            b = b.view(v);
+        }
+        b.build()
+    };
+    let group_concat = || Aggregate::new("group_concat", [ty("text")], "_concat", ty("text"));
+    let text_count =
+        |stype: &str| Aggregate::new("text_count", [ty("text")], "_count_step", ty(stype));
+    let counts_view = || View::new("email_total", "SELECT text_count(email) AS n FROM users");
+    cases.push(case(
+        "aggregate_create",
+        aggregates(vec![], vec![], vec![]),
+        aggregates(
+            vec![concat_step.clone()],
+            vec![group_concat().comment("comma-separated")],
+            vec![View::new(
+                "all_emails",
+                "SELECT group_concat(email) AS emails FROM users",
+            )],
+        ),
+    ));
+    // An initial condition changes in place; a state type changes by a drop and a re-create,
+    // with the view that calls the aggregate and the state function it calls.
+    cases.push(case(
+        "aggregate_change",
+        aggregates(
+            vec![concat_step.clone(), count_step],
+            vec![group_concat(), text_count("bigint").initcond("0")],
+            vec![counts_view()],
+        ),
+        aggregates(
+            vec![concat_step, count_step_int],
+            vec![
+                group_concat().initcond("none"),
+                text_count("integer").initcond("0"),
+            ],
+            vec![counts_view()],
+        ),
+    ));
+
     // --- comments -----------------------------------------------------------------------------
     cases.push(case(
         "comments",

@@ -385,6 +385,85 @@ pub fn views() -> Schema {
         .build()
 }
 
+/// Materialized views (with indexes, a column list, `with no data`, one over a view and a
+/// view over one) and aggregates (one with a final function and initial state, one over a
+/// built-in state function, one a view calls), with names of their own so they merge.
+pub fn materialized_views() -> Schema {
+    Schema::builder()
+        .table(
+            TableDef::new("mv_orders")
+                .column(ColumnDef::new("id", ty("bigint")).primary_key())
+                .column(ColumnDef::new("customer", ty("text")).not_null())
+                .column(ColumnDef::new("total", ty("numeric(10,2)"))),
+        )
+        .function(
+            Function::new("mv_concat")
+                .arg(FunctionArg::unnamed(ty("text")))
+                .arg(FunctionArg::unnamed(ty("text")))
+                .returns(ty("text"))
+                .immutable()
+                .body("SELECT CASE WHEN $1 IS NULL THEN $2 ELSE $1 || ', ' || $2 END"),
+        )
+        .function(
+            Function::new("mv_bracket")
+                .arg(FunctionArg::unnamed(ty("text")))
+                .returns(ty("text"))
+                .immutable()
+                .body("SELECT '[' || $1 || ']'"),
+        )
+        .aggregate(
+            Aggregate::new("mv_group_concat", [ty("text")], "mv_concat", ty("text"))
+                .comment("comma-separated"),
+        )
+        .aggregate(
+            Aggregate::new("mv_bracketed", [ty("text")], "mv_concat", ty("text"))
+                .finalfunc("mv_bracket")
+                .initcond(""),
+        )
+        .aggregate(
+            Aggregate::new(
+                "mv_collect",
+                [ty("anycompatible")],
+                QualifiedName::new("pg_catalog", "array_append"),
+                ty("anycompatiblearray"),
+            )
+            .initcond("{}"),
+        )
+        // Declared before the materialized view it reads.
+        .view(View::new(
+            "mv_big_customers",
+            "SELECT customer FROM mv_customer_totals WHERE total > 100",
+        ))
+        .view(
+            View::materialized(
+                "mv_customer_totals",
+                "SELECT customer, sum(total) AS total, count(*) AS n FROM mv_orders GROUP BY customer",
+            )
+            .comment("refreshed nightly")
+            .index(
+                "mv_customer_totals_customer",
+                IndexDef::on_columns(["customer"]).unique(),
+            )
+            .index(
+                "mv_customer_totals_big",
+                IndexDef::new()
+                    .expression("round(total)")
+                    .where_sql("n > 10")
+                    .comment("for reports"),
+            ),
+        )
+        .view(View::new(
+            "mv_order_ids",
+            "SELECT id, mv_group_concat(customer) AS customers FROM mv_orders GROUP BY id",
+        ))
+        .view(
+            View::materialized("mv_order_id_list", "SELECT id FROM mv_order_ids")
+                .columns(["order_id"])
+                .with_no_data(),
+        )
+        .build()
+}
+
 pub fn comments() -> Schema {
     Schema::builder()
         .schema(Namespace::new("audit").comment("audit trail"))
@@ -554,6 +633,7 @@ pub fn every_feature() -> Schema {
         composite_types(),
         range_types(),
         hostile_types(),
+        materialized_views(),
     ] {
         merge(&mut all, part);
     }
@@ -581,6 +661,7 @@ fn merge(all: &mut Schema, part: Schema) {
     all.ranges.extend(part.ranges);
     all.sequences.extend(part.sequences);
     all.functions.extend(part.functions);
+    all.aggregates.extend(part.aggregates);
     all.tables.extend(part.tables);
     all.views.extend(part.views);
     all.triggers.extend(part.triggers);

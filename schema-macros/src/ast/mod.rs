@@ -11,6 +11,7 @@ use syn::Token;
 
 use crate::ctxt::{error, Ctxt, Sp};
 
+mod aggregate;
 mod column;
 mod composite_type;
 mod constraint;
@@ -29,6 +30,7 @@ mod trigger;
 mod types;
 mod view;
 
+pub use aggregate::AggregateDecl;
 pub use column::ColumnDecl;
 pub use composite_type::CompositeDecl;
 pub use constraint::{
@@ -47,6 +49,7 @@ pub use trigger::{EventKind, TriggerDecl};
 pub use types::TypeRef;
 pub use view::ViewDecl;
 
+use self::aggregate::parse_aggregate;
 use self::composite_type::{parse_type_item, TypeDecl};
 use self::domain::parse_domain;
 use self::enum_type::parse_enum;
@@ -57,7 +60,7 @@ use self::sequence::parse_sequence;
 use self::table::parse_table;
 use self::tokens::{bump, expected_one_of, found, nth};
 use self::trigger::parse_trigger;
-use self::view::parse_view;
+use self::view::{parse_materialized_view, parse_view};
 
 /// A name: a Rust identifier (raw ones unprefixed) or a string literal.
 #[derive(Debug, Clone)]
@@ -140,7 +143,9 @@ pub enum ItemKind {
     Function(FunctionDecl),
     /// `trigger ...;`
     Trigger(TriggerDecl),
-    /// `view ...;`
+    /// `aggregate NAME(TYPES) (OPTIONS);`
+    Aggregate(AggregateDecl),
+    /// `view ...;`, `materialized view ...;` or `materialized view ... { indexes }`
     View(ViewDecl),
 }
 
@@ -154,9 +159,11 @@ const ITEM_KEYWORDS: &[&str] = &[
     "table",
     "function",
     "procedure",
+    "aggregate",
     "trigger",
     "constraint trigger",
     "view",
+    "materialized",
 ];
 
 /// Parses a whole `schema!` input. Syntax errors go to `cx`; what parsed is returned.
@@ -282,8 +289,16 @@ fn parse_item(cx: &Ctxt, input: ParseStream) -> syn::Result<Option<Item>> {
             }));
         }
         "function" | "procedure" => ItemKind::Function(parse_function(cx, input)?),
+        "aggregate" => ItemKind::Aggregate(parse_aggregate(input)?),
         "trigger" | "constraint" => ItemKind::Trigger(parse_trigger(input)?),
         "view" => ItemKind::View(parse_view(input)?),
+        "materialized" => {
+            // Ends with `;` or its indexes in braces, consumed by the parser.
+            return Ok(Some(Item {
+                docs,
+                kind: ItemKind::View(parse_materialized_view(cx, input)?),
+            }));
+        }
         _ => return Err(expected_one_of(input, "a declaration", ITEM_KEYWORDS)),
     };
     if !input.peek(Token![;]) {

@@ -93,6 +93,9 @@ pub fn lower(cx: &Ctxt, items: &[Item]) -> Lowered {
                 builder = builder.function(function);
                 spans.functions.push(f_spans);
             }
+            ItemKind::Aggregate(a) => {
+                builder = builder.aggregate(objects::aggregate(cx, a, comment));
+            }
             ItemKind::Trigger(t) => {
                 let (trigger, t_spans) = objects::trigger(t, comment);
                 builder = builder.trigger(trigger);
@@ -105,7 +108,8 @@ pub fn lower(cx: &Ctxt, items: &[Item]) -> Lowered {
             }
         }
     }
-    let schema = builder.build();
+    let mut schema = builder.build();
+    builtin_aggregate_functions(&mut schema);
     partition_column_spans(&schema, &mut spans);
     // The span table is built beside the declarations, not from the model: it is parallel
     // only because lowering keeps every element where it was declared.
@@ -115,6 +119,24 @@ pub fn lower(cx: &Ctxt, items: &[Item]) -> Lowered {
             && t.indexes.len() == s.indexes.len()
     }));
     Lowered { schema, spans }
+}
+
+/// An aggregate's state or final function written without a schema and not declared is a
+/// built-in one (`array_append`, `int4pl`, ...): it lives in `pg_catalog`, where the catalog
+/// reads it, not in `public`.
+fn builtin_aggregate_functions(schema: &mut Schema) {
+    let declared: Vec<QualifiedName> = schema.functions.iter().map(|f| f.name.clone()).collect();
+    let builtin = |f: &mut QualifiedName| {
+        if f.schema == DEFAULT_SCHEMA && !declared.contains(f) {
+            f.schema = "pg_catalog".to_string();
+        }
+    };
+    for a in &mut schema.aggregates {
+        builtin(&mut a.sfunc);
+        if let Some(f) = &mut a.finalfunc {
+            builtin(f);
+        }
+    }
 }
 
 /// A partition's columns are its parent's, copied by lowering: so are their spans (a

@@ -1,9 +1,14 @@
 //! The kinds lowering passes through unchanged (sequences, functions, triggers, views):
 //! syntax to model values, with their spans.
 
-use schema_core::model::{Function, FunctionArg, Returns, Sequence, Trigger, TriggerEvent, View};
+use schema_core::model::{
+    Aggregate, Function, FunctionArg, Returns, Sequence, Trigger, TriggerEvent, View,
+};
 
-use crate::ast::{EventKind, FunctionDecl, ReturnsKind, SequenceDecl, TriggerDecl, ViewDecl};
+use crate::ast::{
+    AggregateDecl, ElementKind, EventKind, FunctionDecl, ReturnsKind, SequenceDecl, TriggerDecl,
+    ViewDecl,
+};
 use crate::spans::{FunctionSpans, SequenceSpans, TriggerSpans, ViewSpans};
 
 use super::types::lower_type;
@@ -148,17 +153,48 @@ pub(super) fn trigger(t: &TriggerDecl, comment: Option<String>) -> (Trigger, Tri
 }
 
 pub(super) fn view(v: &ViewDecl, comment: Option<String>) -> (View, ViewSpans) {
-    let view = View {
-        name: qualified(&v.name),
-        columns: v.columns.as_ref().map(names).unwrap_or_default(),
-        query: v.query.text.clone(),
-        comment,
-        column_types: Vec::new(),
+    let mut view = if v.materialized.is_some() {
+        View::materialized(qualified(&v.name), v.query.text.clone())
+    } else {
+        View::new(qualified(&v.name), v.query.text.clone())
     };
+    view = view.columns(v.columns.as_ref().map(names).unwrap_or_default());
+    view.comment = comment;
+    if v.no_data.is_some() {
+        view = view.with_no_data();
+    }
+    let mut index_spans = Vec::new();
+    for element in &v.indexes {
+        if let ElementKind::Index(decl) = &element.kind {
+            let (def, spans) = super::table::index(decl, element.docs.clone());
+            // (The parser rejects an unnamed one.)
+            let name = decl
+                .name
+                .as_ref()
+                .map(|n| n.value.clone())
+                .unwrap_or_default();
+            view = view.index(name, def);
+            index_spans.push(spans);
+        }
+    }
     let spans = ViewSpans {
         name: v.name.span(),
+        materialized: v.materialized,
+        indexes: index_spans,
         columns: v.columns.as_ref().map(name_spans).unwrap_or_default(),
         query: v.query.span,
     };
     (view, spans)
+}
+
+pub(super) fn aggregate(cx: &Ctxt, a: &AggregateDecl, comment: Option<String>) -> Aggregate {
+    Aggregate {
+        name: qualified(&a.name),
+        args: a.args.iter().map(|t| lower_type(cx, t)).collect(),
+        sfunc: qualified(&a.sfunc),
+        stype: lower_type(cx, &a.stype),
+        finalfunc: a.finalfunc.as_ref().map(qualified),
+        initcond: a.initcond.clone(),
+        comment,
+    }
 }

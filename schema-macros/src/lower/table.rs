@@ -275,7 +275,7 @@ fn deferral(def: ConstraintDef, deferral: Deferral) -> ConstraintDef {
 
 /// The index and its spans. `(email)` written as an expression is the column `email`, as
 /// PostgreSQL reads it.
-fn index(index: &IndexDecl, comment: Option<String>) -> (IndexDef, IndexSpans) {
+pub(super) fn index(index: &IndexDecl, comment: Option<String>) -> (IndexDef, IndexSpans) {
     let mut def = IndexDef::new();
     if let Some(name) = &index.name {
         def = def.named(name.value.clone());

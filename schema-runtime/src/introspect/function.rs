@@ -1,10 +1,15 @@
 //! Functions and procedures (`pg_proc`), read into
-//! [`Schema::functions`](schema_core::model::Schema::functions); aggregates, window functions
-//! and signatures the model cannot hold are reported. The constructor functions of a range
-//! type and its multirange type belong to the type (an internal dependency) and are left out.
+//! [`Schema::functions`](schema_core::model::Schema::functions), and plain aggregates (from
+//! `pg_aggregate`, in the same round trip) into
+//! [`Schema::aggregates`](schema_core::model::Schema::aggregates); window functions, other
+//! aggregates and signatures the model cannot hold are reported. The constructor functions of
+//! a range type and its multirange type belong to the type (an internal dependency) and are
+//! left out.
 
 use postgres::GenericClient;
-use schema_core::model::{Function, QualifiedName, Volatility};
+use postgres::Row;
+use schema_core::model::{Aggregate, Function, QualifiedName, Volatility};
+use schema_core::DataType;
 
 use super::{not_ext, qualified, Catalog, Filter, Found, NAMESPACE_FILTER};
 use crate::error::Error;
@@ -21,10 +26,22 @@ pub(super) fn read<C: GenericClient>(
                 CASE WHEN p.prokind = 'f' THEN pg_catalog.pg_get_function_result(p.oid) END,
                 l.lanname::text, p.prosrc, p.provolatile::text, p.proisstrict, p.prosecdef,
                 COALESCE(p.proconfig, '{{}}'::text[]),
-                pg_catalog.obj_description(p.oid, 'pg_proc')
+                pg_catalog.obj_description(p.oid, 'pg_proc'),
+                ag.aggkind::text, sfn.nspname::text, sf.proname::text,
+                ffn.nspname::text, ff.proname::text,
+                pg_catalog.format_type(ag.aggtranstype, NULL), ag.agginitval,
+                (ag.aggcombinefn <> 0 OR ag.aggserialfn <> 0 OR ag.aggdeserialfn <> 0
+                 OR ag.aggmtransfn <> 0 OR ag.aggsortop <> 0 OR ag.aggfinalextra
+                 OR ag.aggfinalmodify <> 'r' OR ag.aggtransspace <> 0
+                 OR p.proparallel <> 'u')
          FROM pg_catalog.pg_proc p
          JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
          JOIN pg_catalog.pg_language l ON l.oid = p.prolang
+         LEFT JOIN pg_catalog.pg_aggregate ag ON ag.aggfnoid = p.oid
+         LEFT JOIN pg_catalog.pg_proc sf ON sf.oid = ag.aggtransfn
+         LEFT JOIN pg_catalog.pg_namespace sfn ON sfn.oid = sf.pronamespace
+         LEFT JOIN pg_catalog.pg_proc ff ON ff.oid = ag.aggfinalfn
+         LEFT JOIN pg_catalog.pg_namespace ffn ON ffn.oid = ff.pronamespace
          WHERE {NAMESPACE_FILTER} AND {}
            AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
                            WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass
@@ -36,15 +53,12 @@ pub(super) fn read<C: GenericClient>(
     for row in cat.query(&sql, filter)? {
         let name = QualifiedName::new(row.get::<_, String>(0), row.get::<_, String>(1));
         let kind: String = row.get(2);
-        if kind == "a" || kind == "w" {
-            found.unmodeled(
-                if kind == "a" {
-                    "aggregate"
-                } else {
-                    "window function"
-                },
-                qualified(&name),
-            );
+        if kind == "a" {
+            aggregate(&row, name, found);
+            continue;
+        }
+        if kind == "w" {
+            found.unmodeled("window function", qualified(&name));
             continue;
         }
         let args_text: String = row.get(3);
@@ -92,4 +106,53 @@ pub(super) fn read<C: GenericClient>(
         });
     }
     Ok(())
+}
+
+/// An aggregate's row: a plain aggregate with the options the model holds is read, any
+/// other is reported.
+fn aggregate(row: &Row, name: QualifiedName, found: &mut Found) {
+    let plain = row.get::<_, Option<String>>(12).as_deref() == Some("n");
+    let other_options = row.get::<_, Option<bool>>(19).unwrap_or(true);
+    if !plain || other_options {
+        found.unmodeled(
+            if plain {
+                "aggregate with options pgdecl does not model"
+            } else {
+                "ordered-set aggregate"
+            },
+            qualified(&name),
+        );
+        return;
+    }
+    let args_text: String = row.get(3);
+    let args = if args_text.trim() == "*" {
+        Some(Vec::new())
+    } else {
+        crate::parse::function_args(&args_text)
+            .map(|args| args.into_iter().map(|a| a.data_type).collect::<Vec<_>>())
+    };
+    let function = |schema: usize, proc: usize| {
+        Some(QualifiedName::new(
+            row.get::<_, Option<String>>(schema)?,
+            row.get::<_, Option<String>>(proc)?,
+        ))
+    };
+    let stype = row.get::<_, Option<String>>(17).unwrap_or_default();
+    let (Some(args), Some(sfunc), Ok(stype)) = (args, function(13, 14), DataType::parse(&stype))
+    else {
+        found.unmodeled(
+            format!("aggregate pgdecl cannot read ({args_text})"),
+            qualified(&name),
+        );
+        return;
+    };
+    found.schema.aggregates.push(Aggregate {
+        name,
+        args,
+        sfunc,
+        stype,
+        finalfunc: function(15, 16),
+        initcond: row.get(18),
+        comment: row.get(11),
+    });
 }

@@ -1,5 +1,7 @@
-//! Indexes (`pg_index`): every table's indexes that do not back a constraint, in one round
-//! trip, read into [`Table::indexes`](schema_core::model::Table::indexes).
+//! Indexes (`pg_index`): every table's indexes that do not back a constraint, and every
+//! materialized view's, in one round trip, read into
+//! [`Table::indexes`](schema_core::model::Table::indexes) and
+//! [`View::indexes`](schema_core::model::View::indexes).
 
 use postgres::GenericClient;
 use schema_core::model::{Index, IndexElement, IndexMethod, IndexTarget};
@@ -13,6 +15,9 @@ pub(super) fn read<C: GenericClient>(
     version: i32,
     found: &mut Found,
 ) -> Result<(), Error> {
+    // Materialized views' indexes in the same round trip as the tables'.
+    let mut oids = found.tables.oids().clone();
+    oids.extend(found.materialized_views.iter().map(|(oid, _)| *oid));
     for row in cat.query(
         &format!(
             "SELECT i.indrelid, ic.relname::text, i.indisunique, am.amname::text,
@@ -48,10 +53,19 @@ pub(super) fn read<C: GenericClient>(
          ORDER BY i.indrelid, ic.relname",
             nulls_not_distinct_column(version)
         ),
-        &[found.tables.oids()],
+        &[&oids],
     )? {
-        let Some(ti) = found.tables.index(row.get(0)) else {
-            continue;
+        let relation: u32 = row.get(0);
+        let on = match found.tables.index(relation) {
+            Some(ti) => On::Table(ti),
+            None => match found
+                .materialized_views
+                .iter()
+                .find(|(o, _)| *o == relation)
+            {
+                Some(&(_, vi)) => On::View(vi),
+                None => continue,
+            },
         };
         let name: String = row.get(1);
         let defs: Vec<String> = row.get(4);
@@ -80,7 +94,11 @@ pub(super) fn read<C: GenericClient>(
                 }
             })
             .collect();
-        found.schema.tables[ti].indexes.push(Index {
+        let indexes = match on {
+            On::Table(ti) => &mut found.schema.tables[ti].indexes,
+            On::View(vi) => &mut found.schema.views[vi].indexes,
+        };
+        indexes.push(Index {
             name,
             unique: row.get(2),
             method: IndexMethod::from_name(&row.get::<_, String>(3)),
@@ -95,6 +113,14 @@ pub(super) fn read<C: GenericClient>(
         });
     }
     Ok(())
+}
+
+/// What an index row is on.
+enum On {
+    /// `Schema::tables[i]`.
+    Table(usize),
+    /// `Schema::views[i]`, a materialized view.
+    View(usize),
 }
 
 /// `pg_get_indexdef` prints a key column as its (possibly quoted) name.

@@ -157,6 +157,8 @@ struct Found {
     unmodeled: Vec<Unmodeled>,
     /// The tables read, by oid, for the per-table queries that follow.
     tables: table::TableOids,
+    /// The materialized views read: (oid, index into `Schema::views`), for the index query.
+    materialized_views: Vec<(u32, usize)>,
 }
 
 impl Found {

@@ -1,6 +1,6 @@
 //! Relations (`pg_class`): one round trip for tables (partitioned ones and partitions with
-//! their key and bound), views and sequences, each row handed to its kind's reader;
-//! materialized views and foreign tables are reported as unmodeled.
+//! their key and bound), views, materialized views and sequences, each row handed to its
+//! kind's reader; foreign tables are reported as unmodeled.
 
 use postgres::GenericClient;
 use schema_core::model::QualifiedName;
@@ -18,7 +18,7 @@ pub(super) fn read<C: GenericClient>(
     let sql = format!(
         "SELECT c.oid, n.nspname::text, c.relname::text, c.relkind::text,
                 pg_catalog.obj_description(c.oid, 'pg_class'),
-                CASE WHEN c.relkind = 'v' THEN pg_catalog.pg_get_viewdef(c.oid, true) END,
+                CASE WHEN c.relkind IN ('v', 'm') THEN pg_catalog.pg_get_viewdef(c.oid, true) END,
                 dep.deptype::text, tn.nspname::text, tc.relname::text, ta.attname::text,
                 s.seqtypid::regtype::text, s.seqincrement, s.seqmin, s.seqmax, s.seqstart,
                 s.seqcache, s.seqcycle, c.relispartition, {},
@@ -26,7 +26,8 @@ pub(super) fn read<C: GenericClient>(
                     SELECT pg_catalog.format_type(a.atttypid, a.atttypmod)
                     FROM pg_catalog.pg_attribute a
                     WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-                    ORDER BY a.attnum) END
+                    ORDER BY a.attnum) END,
+                c.relispopulated
          FROM pg_catalog.pg_class c
          JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
          LEFT JOIN pg_catalog.pg_sequence s ON s.seqrelid = c.oid
@@ -48,15 +49,9 @@ pub(super) fn read<C: GenericClient>(
         let name = QualifiedName::new(row.get::<_, String>(1), row.get::<_, String>(2));
         match row.get::<_, String>(3).as_str() {
             "r" | "p" => table::from_relation_row(&row, name, found),
-            "v" => view::from_relation_row(&row, name, found),
+            "v" | "m" => view::from_relation_row(&row, name, found),
             "S" => sequence::from_relation_row(&row, name, found),
-            kind => found.unmodeled(
-                match kind {
-                    "m" => "materialized view",
-                    _ => "foreign table",
-                },
-                qualified(&name),
-            ),
+            _ => found.unmodeled("foreign table", qualified(&name)),
         }
     }
     found.tables.finish();

@@ -1,5 +1,6 @@
-//! Views: read from the relation round trip ([`super::relation`]); the query text is
-//! `pg_get_viewdef`, as printed (see the module docs of [`super`] on printed fragments).
+//! Views and materialized views: read from the relation round trip ([`super::relation`]); the
+//! query text is `pg_get_viewdef`, as printed (see the module docs of [`super`] on printed
+//! fragments). A materialized view's indexes come with the tables' ([`super::index`]).
 
 use postgres::Row;
 use schema_core::model::{QualifiedName, View};
@@ -7,8 +8,14 @@ use schema_core::DataType;
 
 use super::Found;
 
-/// A view's row of the relation query.
+/// A view's (or materialized view's) row of the relation query.
 pub(super) fn from_relation_row(row: &Row, name: QualifiedName, found: &mut Found) {
+    let materialized = row.get::<_, String>(3) == "m";
+    if materialized {
+        found
+            .materialized_views
+            .push((row.get(0), found.schema.views.len()));
+    }
     found.schema.views.push(View {
         name,
         columns: Vec::new(),
@@ -22,5 +29,9 @@ pub(super) fn from_relation_row(row: &Row, name: QualifiedName, found: &mut Foun
             .into_iter()
             .map(|t| DataType::parse(&t).unwrap_or_else(|_| DataType::named("pg_catalog", t)))
             .collect(),
+        materialized,
+        // `relispopulated` is true for every plain view.
+        with_data: !materialized || row.get::<_, bool>(27),
+        indexes: Vec::new(),
     });
 }

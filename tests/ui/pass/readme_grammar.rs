@@ -84,6 +84,19 @@ pgdecl::schema! {
 
     view active_users as "SELECT id, email FROM users WHERE deleted_at IS NULL";
     view user_emails (user_id, address) as "SELECT id, email FROM users";
+    /// Sign-ups per day, refreshed by a nightly job.
+    materialized view daily_signups (day, n) as
+        "SELECT created_at::date, count(*) FROM users GROUP BY 1"
+    {
+        unique index daily_signups_day on (day),
+        index daily_signups_busy on (n desc) where "n > 100",
+    }
+    function _concat(a text, b text) returns text language sql immutable
+        as "SELECT CASE WHEN a IS NULL THEN b ELSE a || ', ' || b END";
+    /// Joins text with commas.
+    aggregate group_concat(text) (sfunc = _concat, stype = text);
+    aggregate collect(anycompatible) (sfunc = array_append, stype = anycompatiblearray, initcond = "{}");
+    materialized view user_domains as "SELECT split_part(email, '@', 2) AS domain FROM users" with no data;
 
     table payment partition by range (paid_at) {
         id          bigint not null,

@@ -40,6 +40,18 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 },
             ),
         ));
+        for (i, index) in view.indexes.iter().enumerate() {
+            relations.push((
+                (view.name.schema.as_str(), index.name.as_str()),
+                (
+                    "index",
+                    Location::View {
+                        view: v,
+                        part: ViewPart::Index(i, IndexPart::Name),
+                    },
+                ),
+            ));
+        }
     }
     for (q, seq) in s.sequences.iter().enumerate() {
         relations.push((
@@ -90,6 +102,10 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     report_duplicates(relations, |(what, location), (first, _)| {
         let name = match &location {
             Location::Table { table, .. } => s.tables[*table].name.name.clone(),
+            Location::View {
+                view,
+                part: ViewPart::Index(i, _),
+            } => s.views[*view].indexes[*i].name.clone(),
             Location::View { view, .. } => s.views[*view].name.name.clone(),
             Location::Sequence { sequence, .. } => s.sequences[*sequence].name.name.clone(),
             Location::Constraint {

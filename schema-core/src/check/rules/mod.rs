@@ -26,6 +26,7 @@ pub(crate) mod function_body;
 pub(crate) mod generated_references_generated;
 pub(crate) mod identity_not_integer;
 pub(crate) mod index_columns;
+pub(crate) mod materialized_view;
 pub(crate) mod name_invalid;
 pub(crate) mod name_too_long;
 pub(crate) mod nulls_not_distinct_non_unique;

@@ -17,7 +17,8 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         part: ViewPart::Query,
                     },
                     format!(
-                        "the query of view `{}` is not valid SQL: {}",
+                        "the query of {} `{}` is not valid SQL: {}",
+                        view.keyword().to_lowercase(),
                         qualified(&view.name),
                         e.message
                     ),

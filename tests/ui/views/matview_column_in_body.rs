@@ -1,0 +1,8 @@
+pgdecl::schema! {
+    table users { id bigint }
+    materialized view user_ids as "SELECT id FROM users" {
+        id bigint,
+    }
+}
+
+fn main() {}

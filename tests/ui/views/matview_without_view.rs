@@ -1,0 +1,6 @@
+pgdecl::schema! {
+    table users { id bigint }
+    materialized user_ids as "SELECT id FROM users";
+}
+
+fn main() {}
