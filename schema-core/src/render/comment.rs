@@ -34,6 +34,8 @@ pub enum CommentTarget {
     View(QualifiedName),
     /// `TRIGGER name ON table`.
     Trigger(QualifiedName, String),
+    /// `POLICY name ON table`.
+    Policy(QualifiedName, String),
 }
 
 impl Display for CommentTarget {
@@ -60,6 +62,9 @@ impl Display for CommentTarget {
             CommentTarget::View(name) => write!(f, "VIEW {name}"),
             CommentTarget::Trigger(table, name) => {
                 write!(f, "TRIGGER {} ON {table}", Ident(name))
+            }
+            CommentTarget::Policy(table, name) => {
+                write!(f, "POLICY {} ON {table}", Ident(name))
             }
         }
     }

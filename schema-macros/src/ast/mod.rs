@@ -21,6 +21,7 @@ mod function;
 mod index;
 mod literals;
 mod partition;
+mod policy;
 mod range_type;
 mod sequence;
 mod table;
@@ -40,6 +41,7 @@ pub use extension::ExtensionDecl;
 pub use function::{FunctionDecl, ReturnsKind};
 pub use index::{ElemTarget, IndexDecl, IndexElem};
 pub use partition::BoundDecl;
+pub use policy::{PolicyDecl, RowSecurityDecl};
 pub use range_type::RangeDecl;
 pub use sequence::SequenceDecl;
 pub use table::{ElementKind, TableDecl};
@@ -53,6 +55,7 @@ use self::enum_type::parse_enum;
 use self::extension::parse_extension;
 use self::function::parse_function;
 use self::literals::{parse_docs, parse_name};
+use self::policy::{parse_policy, parse_row_security};
 use self::sequence::parse_sequence;
 use self::table::parse_table;
 use self::tokens::{bump, expected_one_of, found, nth};
@@ -142,6 +145,10 @@ pub enum ItemKind {
     Trigger(TriggerDecl),
     /// `view ...;`
     View(ViewDecl),
+    /// `row level security on TABLE [force];`
+    RowSecurity(RowSecurityDecl),
+    /// `policy NAME on TABLE ...;`
+    Policy(PolicyDecl),
 }
 
 const ITEM_KEYWORDS: &[&str] = &[
@@ -156,6 +163,8 @@ const ITEM_KEYWORDS: &[&str] = &[
     "procedure",
     "trigger",
     "view",
+    "row level security",
+    "policy",
 ];
 
 /// Parses a whole `schema!` input. Syntax errors go to `cx`; what parsed is returned.
@@ -283,6 +292,8 @@ fn parse_item(cx: &Ctxt, input: ParseStream) -> syn::Result<Option<Item>> {
         "function" | "procedure" => ItemKind::Function(parse_function(cx, input)?),
         "trigger" => ItemKind::Trigger(parse_trigger(input)?),
         "view" => ItemKind::View(parse_view(input)?),
+        "row" => ItemKind::RowSecurity(parse_row_security(input)?),
+        "policy" => ItemKind::Policy(parse_policy(cx, input)?),
         _ => return Err(expected_one_of(input, "a declaration", ITEM_KEYWORDS)),
     };
     if !input.peek(Token![;]) {

@@ -1,10 +1,15 @@
-//! The kinds lowering passes through unchanged (sequences, functions, triggers, views):
+//! The kinds lowering passes through unchanged (sequences, functions, triggers, views,
+//! policies):
 //! syntax to model values, with their spans.
 
-use schema_core::model::{Function, FunctionArg, Returns, Sequence, Trigger, TriggerEvent, View};
+use schema_core::model::{
+    Function, FunctionArg, PolicyCommand, Returns, RowPolicy, Sequence, Trigger, TriggerEvent, View,
+};
 
-use crate::ast::{EventKind, FunctionDecl, ReturnsKind, SequenceDecl, TriggerDecl, ViewDecl};
-use crate::spans::{FunctionSpans, SequenceSpans, TriggerSpans, ViewSpans};
+use crate::ast::{
+    EventKind, FunctionDecl, PolicyDecl, ReturnsKind, SequenceDecl, TriggerDecl, ViewDecl,
+};
+use crate::spans::{FunctionSpans, PolicySpans, SequenceSpans, TriggerSpans, ViewSpans};
 
 use super::types::lower_type;
 use super::{name_spans, names, qualified};
@@ -156,4 +161,26 @@ pub(super) fn view(v: &ViewDecl, comment: Option<String>) -> (View, ViewSpans) {
         query: v.query.span,
     };
     (view, spans)
+}
+
+pub(super) fn policy(p: &PolicyDecl, comment: Option<String>) -> (RowPolicy, PolicySpans) {
+    let policy = RowPolicy {
+        name: p.name.value.clone(),
+        table: qualified(&p.table),
+        permissive: !p.restrictive,
+        command: p.command.map_or(PolicyCommand::All, |(c, _)| c),
+        roles: p.roles.iter().map(|r| r.value.clone()).collect(),
+        using: p.using.as_ref().map(|s| s.text.clone()),
+        with_check: p.with_check.as_ref().map(|s| s.text.clone()),
+        comment,
+    };
+    let spans = PolicySpans {
+        name: p.name.span,
+        table: p.table.span(),
+        command: p.command.map(|(_, sp)| sp),
+        roles: p.roles.iter().map(|r| r.span).collect(),
+        using: p.using.as_ref().map(|s| s.span),
+        with_check: p.with_check.as_ref().map(|s| s.span),
+    };
+    (policy, spans)
 }
