@@ -137,8 +137,10 @@ impl<'a> Planner<'a> {
                         table: p.table.clone(),
                         name: p.name.clone(),
                     }]);
-                    // A restrictive policy takes rows away from running code.
-                    if !p.permissive {
+                    // A restrictive policy takes rows away from running code (none runs on a
+                    // table this plan creates).
+                    let new_table = self.created_tables.iter().any(|t| t.name == p.table);
+                    if !p.permissive && !new_table {
                         create = create.hazard(Hazard::ChangesAccess);
                     }
                     self.emit(Phase::Policies, create);

@@ -44,10 +44,11 @@ pub struct RowPolicy {
 
 impl RowPolicy {
     /// The roles as a set PostgreSQL would store: `PUBLIC` spelled `public`, each role once,
-    /// in name order (`TO a, b` and `TO b, a` are one policy).
+    /// in name order (`TO a, b` and `TO b, a` are one policy); PostgreSQL keeps only `PUBLIC`
+    /// of a list that names it, since it takes in every other role.
     pub fn role_set(&self) -> BTreeSet<String> {
         let set: BTreeSet<String> = self.roles.iter().cloned().collect();
-        if set.is_empty() {
+        if set.is_empty() || set.contains("public") {
             ["public".to_string()].into()
         } else {
             set
