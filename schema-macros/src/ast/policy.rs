@@ -85,7 +85,7 @@ pub(super) fn parse_policy(cx: &Ctxt, input: ParseStream) -> syn::Result<PolicyD
                         &["permissive", "restrictive"],
                     ));
                 };
-                set_once(cx, &mut restrictive, value, at, "`as`");
+                set_once(cx, &mut restrictive, value, at, "as");
             }
             "for" => {
                 bump(input)?;
@@ -102,7 +102,7 @@ pub(super) fn parse_policy(cx: &Ctxt, input: ParseStream) -> syn::Result<PolicyD
                     _ => return Err(expected_one_of(input, "a command", COMMANDS)),
                 };
                 let span = bump(input)?;
-                set_once(cx, &mut command, (value, span), at, "`for`");
+                set_once(cx, &mut command, (value, span), at, "for");
             }
             "to" => {
                 bump(input)?;
@@ -111,18 +111,18 @@ pub(super) fn parse_policy(cx: &Ctxt, input: ParseStream) -> syn::Result<PolicyD
                     input.parse::<Token![,]>()?;
                     list.push(parse_name(input, "a role name")?);
                 }
-                set_once(cx, &mut roles, list, at, "`to`");
+                set_once(cx, &mut roles, list, at, "to");
             }
             "using" => {
                 bump(input)?;
                 let sql = parse_sql(input, "the rows the policy lets through")?;
-                set_once(cx, &mut using, sql, at, "`using`");
+                set_once(cx, &mut using, sql, at, "using");
             }
             "with" => {
                 bump(input)?;
                 expect_kw(input, "check", "after `with` (`with check \"EXPR\"`)")?;
                 let sql = parse_sql(input, "the rows the policy lets be written")?;
-                set_once(cx, &mut with_check, sql, at, "`with check`");
+                set_once(cx, &mut with_check, sql, at, "with check");
             }
             _ => return Err(expected_one_of(input, "a policy clause", CLAUSES)),
         }
