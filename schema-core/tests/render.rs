@@ -37,6 +37,7 @@ feature!(domains);
 feature!(composite_types);
 feature!(range_types);
 feature!(hostile_types);
+feature!(policies);
 
 /// The top-level `;` of a script, as PostgreSQL's lexer sees them (not those inside quoted
 /// identifiers, string literals or dollar quotes).
