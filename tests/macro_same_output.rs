@@ -6,8 +6,9 @@ use pgdecl::builder::{ColumnDef, ConstraintDef, DomainDef, IndexDef, References,
 use pgdecl::{
     ArgMode, Column, CompositeAttribute, CompositeType, Constraint, ConstraintKind, DataType,
     Domain, DomainCheck, EnumType, Extension, FkAction, Function, FunctionArg, Identity, Index,
-    IndexElement, IndexMethod, IndexTarget, Namespace, QualifiedName, RangeType, Returns, Schema,
-    Sequence, Table, Trigger, TriggerEvent, TriggerTiming, View, Volatility,
+    IndexElement, IndexMethod, IndexTarget, Namespace, PolicyCommand, QualifiedName, RangeType,
+    Returns, RowPolicy, RowSecurity, Schema, Sequence, Table, Trigger, TriggerEvent, TriggerTiming,
+    View, Volatility,
 };
 
 mod declared {
@@ -72,6 +73,10 @@ mod declared {
         trigger users_touch before update on users for each row execute function touch_updated_at();
 
         view active_users as "SELECT id, email FROM users WHERE deleted_at IS NULL";
+
+        row level security on users force;
+        /// Users see themselves.
+        policy users_self on users as restrictive for select to app, "Ops Team" using "id > 0";
     }
 }
 
@@ -219,6 +224,15 @@ fn builder_schema() -> Schema {
             "active_users",
             "SELECT id, email FROM users WHERE deleted_at IS NULL",
         ))
+        .row_security(RowSecurity::on("users").force())
+        .policy(
+            RowPolicy::new("users_self", "users")
+                .restrictive()
+                .command(PolicyCommand::Select)
+                .to(["app", "Ops Team"])
+                .using_sql("id > 0")
+                .comment("Users see themselves."),
+        )
         .build()
 }
 
@@ -618,6 +632,20 @@ fn literal_schema() -> Schema {
             function: QualifiedName::public("touch_updated_at"),
             args: vec![],
             comment: None,
+        }],
+        row_security: vec![RowSecurity {
+            table: QualifiedName::public("users"),
+            force: true,
+        }],
+        policies: vec![RowPolicy {
+            name: "users_self".into(),
+            table: QualifiedName::public("users"),
+            permissive: false,
+            command: PolicyCommand::Select,
+            roles: strings(&["app", "Ops Team"]),
+            using: Some("id > 0".into()),
+            with_check: None,
+            comment: Some("Users see themselves.".into()),
         }],
     }
 }

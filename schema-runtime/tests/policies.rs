@@ -118,9 +118,9 @@ fn reads_row_security_and_policies() {
         "{source}"
     );
     assert!(
-        source.contains(&format!(
+        source.contains(
             "policy own on docs as restrictive for update using \"owner = CURRENT_USER\" with check \"id > 0\";"
-        )),
+        ),
         "{source}"
     );
 }

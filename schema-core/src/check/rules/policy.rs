@@ -63,9 +63,9 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         policy.name
                     ),
                 )
-                .help(format!(
-                    "move the condition to `using`, or make the policy `for update` or `for all`"
-                )),
+                .help(
+                    "move the condition to `using`, or make the policy `for update` or `for all`",
+                ),
             );
         }
         if policy.using.is_some() && !policy.command.takes_using() {
