@@ -27,7 +27,7 @@ fn db(prefix: &str, sql: &str) -> TestDatabase {
 fn diff_exit_codes_and_output() {
     let from = db(
         "cli_from",
-        "CREATE AGGREGATE positive(integer) (SFUNC = int4pl, STYPE = integer);
+        "CREATE AGGREGATE positive(integer) (SFUNC = int4pl, STYPE = integer, COMBINEFUNC = int4pl);
          CREATE TABLE users (id bigint PRIMARY KEY);
          CREATE TABLE legacy (id int);",
     );

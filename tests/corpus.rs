@@ -26,10 +26,7 @@ use corpus_support::{corpus, failure_text, load, Outcomes};
 use schema_runtime::testkit::{TestDatabase, TestServer};
 
 /// Pairs that do not converge yet, as `folder: a -> b`, with the reason.
-const EXPECTED_FAILURES: &[(&str, &str)] = &[(
-    "pagila: v2020 -> v2022",
-    "a domain is not modelled yet: missing from the migrated dump",
-)];
+const EXPECTED_FAILURES: &[(&str, &str)] = &[];
 
 #[test]
 fn corpus_pairs_converge() {

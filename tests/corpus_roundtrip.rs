@@ -25,14 +25,13 @@ use schema_runtime::testkit::{TestDatabase, TestServer};
 
 /// Versions that do not round-trip yet, as `folder@version`, with what is missing.
 const EXPECTED_FAILURES: &[(&str, &str)] = &[
-    ("pagila@v2020", "not modelled yet: a domain"),
     (
         "pagila@v2022",
-        "not modelled yet: domains, privileges on schema public",
+        "privileges on schema public are not modelled yet (grants)",
     ),
     (
         "pagila@v2026",
-        "not modelled yet: domains, privileges on schema public",
+        "privileges on schema public are not modelled yet (grants)",
     ),
 ];
 

@@ -6,8 +6,9 @@ use pgdecl::builder::{ColumnDef, ConstraintDef, DomainDef, IndexDef, References,
 use pgdecl::{
     Aggregate, ArgMode, Column, CompositeAttribute, CompositeType, Constraint, ConstraintKind,
     DataType, Domain, DomainCheck, EnumType, Extension, FkAction, Function, FunctionArg, Identity,
-    Index, IndexElement, IndexMethod, IndexTarget, Namespace, QualifiedName, RangeType, Returns,
-    Schema, Sequence, Table, Trigger, TriggerEvent, TriggerTiming, View, Volatility,
+    Index, IndexElement, IndexMethod, IndexTarget, Namespace, PolicyCommand, QualifiedName,
+    RangeType, Returns, RowPolicy, RowSecurity, Schema, Sequence, Table, Trigger, TriggerEvent,
+    TriggerTiming, View, Volatility,
 };
 
 mod declared {
@@ -81,6 +82,9 @@ mod declared {
             /// By domain.
             index user_domains_domain on (domain),
         }
+        row level security on users force;
+        /// Users see themselves.
+        policy users_self on users as restrictive for select to app, "Ops Team" using "id > 0";
     }
 }
 
@@ -239,6 +243,15 @@ fn builder_schema() -> Schema {
                 "user_domains_domain",
                 IndexDef::on_columns(["domain"]).comment("By domain."),
             ),
+        )
+        .row_security(RowSecurity::on("users").force())
+        .policy(
+            RowPolicy::new("users_self", "users")
+                .restrictive()
+                .command(PolicyCommand::Select)
+                .to(["app", "Ops Team"])
+                .using_sql("id > 0")
+                .comment("Users see themselves."),
         )
         .build()
 }
@@ -682,6 +695,20 @@ fn literal_schema() -> Schema {
             old_table: None,
             new_table: None,
             constraint: None,
+        }],
+        row_security: vec![RowSecurity {
+            table: QualifiedName::public("users"),
+            force: true,
+        }],
+        policies: vec![RowPolicy {
+            name: "users_self".into(),
+            table: QualifiedName::public("users"),
+            permissive: false,
+            command: PolicyCommand::Select,
+            roles: strings(&["app", "Ops Team"]),
+            using: Some("id > 0".into()),
+            with_check: None,
+            comment: Some("Users see themselves.".into()),
         }],
     }
 }

@@ -84,6 +84,12 @@ CREATE TABLE events_at PARTITION OF events FOR VALUES IN ('b') PARTITION BY RANG
 CREATE TABLE events_at_2025 PARTITION OF events_at FOR VALUES FROM ('2025-01-01 00:00+02') TO ('2026-01-01');
 CREATE TABLE ranged (a int, b text) PARTITION BY RANGE (a, lower(b) text_pattern_ops);
 CREATE TABLE ranged_low PARTITION OF ranged FOR VALUES FROM (MINVALUE, MINVALUE) TO (-5, 'x');
+ALTER TABLE "Users" ENABLE ROW LEVEL SECURITY;
+ALTER TABLE audit.events ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
+CREATE POLICY "Users see self" ON "Users" FOR SELECT TO CURRENT_USER USING (id = current_setting('app.uid')::bigint AND status IN ('a', 'b'));
+CREATE POLICY users_write ON "Users" AS RESTRICTIVE FOR UPDATE USING (role <> 'admin') WITH CHECK ("check" IS NOT TRUE);
+CREATE POLICY events_own ON audit.events USING (EXISTS (SELECT 1 FROM "Users" u WHERE u.id = user_id));
+COMMENT ON POLICY events_own ON audit.events IS 'own events';
 "#;
 
 #[test]

@@ -73,6 +73,20 @@ pub enum FragmentSlot {
         /// The trigger.
         trigger: String,
     },
+    /// The `USING` expression of a policy.
+    PolicyUsing {
+        /// The table.
+        table: QualifiedName,
+        /// The policy.
+        policy: String,
+    },
+    /// The `WITH CHECK` expression of a policy.
+    PolicyWithCheck {
+        /// The table.
+        table: QualifiedName,
+        /// The policy.
+        policy: String,
+    },
     /// The default of a function argument.
     ArgumentDefault {
         /// The function.
@@ -123,6 +137,14 @@ impl FragmentSlot {
             TriggerWhen { table, trigger } => TriggerWhen {
                 table: name(table),
                 trigger: trigger.clone(),
+            },
+            PolicyUsing { table, policy } => PolicyUsing {
+                table: name(table),
+                policy: policy.clone(),
+            },
+            PolicyWithCheck { table, policy } => PolicyWithCheck {
+                table: name(table),
+                policy: policy.clone(),
             },
             ArgumentDefault {
                 function,
@@ -213,6 +235,22 @@ pub fn for_each_fragment_mut(schema: &mut Schema, f: &mut dyn FnMut(FragmentSlot
             f(slot, x);
         }
     }
+    for policy in &mut schema.policies {
+        if let Some(x) = &mut policy.using {
+            let slot = FragmentSlot::PolicyUsing {
+                table: policy.table.clone(),
+                policy: policy.name.clone(),
+            };
+            f(slot, x);
+        }
+        if let Some(x) = &mut policy.with_check {
+            let slot = FragmentSlot::PolicyWithCheck {
+                table: policy.table.clone(),
+                policy: policy.name.clone(),
+            };
+            f(slot, x);
+        }
+    }
     for func in &mut schema.functions {
         let inputs = function_inputs(func);
         for (position, arg) in func.args.iter_mut().enumerate() {
@@ -276,6 +314,10 @@ pub fn holding(schema: &Schema, slots: &BTreeSet<FragmentSlot>, every_table: boo
                 }
             }
             FragmentSlot::ViewQuery { .. } => views = true,
+            // A policy's expressions may read any table or view.
+            FragmentSlot::PolicyUsing { .. } | FragmentSlot::PolicyWithCheck { .. } => {
+                views = true;
+            }
             FragmentSlot::ArgumentDefault { .. } => {}
         }
     }
@@ -327,6 +369,26 @@ pub fn holding(schema: &Schema, slots: &BTreeSet<FragmentSlot>, every_table: boo
             table: t.table.clone(),
             trigger: t.name.clone(),
         })
+    });
+    // Policies keep only the expressions asked for; row-level security itself prints nothing.
+    out.row_security.clear();
+    out.policies.retain_mut(|p| {
+        let using = FragmentSlot::PolicyUsing {
+            table: p.table.clone(),
+            policy: p.name.clone(),
+        };
+        let with_check = FragmentSlot::PolicyWithCheck {
+            table: p.table.clone(),
+            policy: p.name.clone(),
+        };
+        if !asked(using) {
+            p.using = None;
+        }
+        if !asked(with_check) {
+            p.with_check = None;
+        }
+        p.comment = None;
+        p.using.is_some() || p.with_check.is_some()
     });
     for sequence in &mut out.sequences {
         sequence.owned_by = None;

@@ -92,6 +92,7 @@ fn every_fixture_diffs_empty_against_itself() {
         common::composite_types(),
         common::range_types(),
         common::hostile_types(),
+        common::policies(),
         common::every_feature(),
     ] {
         let plan = diff(&schema, &schema);

@@ -38,6 +38,7 @@ feature!(composite_types);
 feature!(range_types);
 feature!(hostile_types);
 feature!(materialized_views);
+feature!(policies);
 
 /// The top-level `;` of a script, as PostgreSQL's lexer sees them (not those inside quoted
 /// identifiers, string literals or dollar quotes).

@@ -4,7 +4,8 @@
 
 use schema_core::check::{
     ColumnPart, CompositePart, ConstraintPart, Diagnostic, DomainPart, EnumPart, ExtensionPart,
-    FunctionPart, IndexPart, Location, RangePart, SequencePart, TablePart, TriggerPart, ViewPart,
+    FunctionPart, IndexPart, Location, PolicyPart, RangePart, SequencePart, TablePart, TriggerPart,
+    ViewPart,
 };
 
 use crate::ctxt::{error, Ctxt, Sp};
@@ -208,6 +209,18 @@ fn find(spans: &Spans, location: &Location, subject: Option<&str>) -> Option<Sp>
                 TriggerPart::Function => t.function,
                 TriggerPart::Referencing => t.referencing.unwrap_or(t.name),
                 TriggerPart::Constraint => t.constraint.unwrap_or(t.name),
+            })
+        }
+        Location::RowSecurity { row_security } => spans.row_security.get(row_security).copied(),
+        Location::Policy { policy, part } => {
+            let p = spans.policies.get(policy)?;
+            Some(match part {
+                PolicyPart::Name => p.name,
+                PolicyPart::Table => p.table,
+                PolicyPart::Command => p.command.unwrap_or(p.name),
+                PolicyPart::Role(r) => p.roles.get(r).copied().unwrap_or(p.name),
+                PolicyPart::Using => p.using.unwrap_or(p.name),
+                PolicyPart::WithCheck => p.with_check.unwrap_or(p.name),
             })
         }
     }

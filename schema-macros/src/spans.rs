@@ -29,6 +29,26 @@ pub struct Spans {
     pub views: Vec<ViewSpans>,
     /// Parallel to `Schema::triggers`.
     pub triggers: Vec<TriggerSpans>,
+    /// Parallel to `Schema::row_security` (the tables).
+    pub row_security: Vec<Sp>,
+    /// Parallel to `Schema::policies`.
+    pub policies: Vec<PolicySpans>,
+}
+
+/// A policy's spans.
+pub struct PolicySpans {
+    /// Its name.
+    pub name: Sp,
+    /// Its table.
+    pub table: Sp,
+    /// Its `for` command.
+    pub command: Option<Sp>,
+    /// Each role.
+    pub roles: Vec<Sp>,
+    /// Its `using` expression.
+    pub using: Option<Sp>,
+    /// Its `with check` expression.
+    pub with_check: Option<Sp>,
 }
 
 /// An extension's spans.

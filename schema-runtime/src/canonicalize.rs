@@ -411,6 +411,12 @@ fn map_schema(
             t.function = q(&t.function);
         }
     }
+    for r in &mut out.row_security {
+        r.table = q(&r.table);
+    }
+    for p in &mut out.policies {
+        p.table = q(&p.table);
+    }
     if rewrite_text {
         map_expressions(&mut out, &mut |e| *e = rewrite_qualifiers(e, map));
     }
@@ -450,6 +456,12 @@ fn map_expressions(schema: &mut Schema, f: &mut dyn FnMut(&mut String)) {
     }
     for t in &mut schema.triggers {
         t.when.iter_mut().for_each(&mut *f);
+    }
+    for p in &mut schema.policies {
+        p.using
+            .iter_mut()
+            .chain(p.with_check.iter_mut())
+            .for_each(&mut *f);
     }
     for func in &mut schema.functions {
         for a in &mut func.args {

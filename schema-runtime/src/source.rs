@@ -329,8 +329,52 @@ pub fn to_schema_source(schema: &Schema) -> String {
             args.join(", ")
         );
     }
+    row_security(&mut out, schema);
     out.push_str("}\n");
     out
+}
+
+/// `row level security on ...;` and `policy ...;` items.
+fn row_security(out: &mut String, schema: &Schema) {
+    let i = "    ";
+    if !schema.row_security.is_empty() {
+        out.push('\n');
+    }
+    for r in &schema.row_security {
+        let force = if r.force { " force" } else { "" };
+        let _ = writeln!(
+            out,
+            "{i}row level security on {}{force};",
+            qualified(&r.table)
+        );
+    }
+    for p in &schema.policies {
+        out.push('\n');
+        doc(out, i, &p.comment);
+        let _ = write!(
+            out,
+            "{i}policy {} on {}",
+            name(&p.name),
+            qualified(&p.table)
+        );
+        if !p.permissive {
+            out.push_str(" as restrictive");
+        }
+        if p.command != PolicyCommand::All {
+            let _ = write!(out, " for {}", p.command.sql().to_lowercase());
+        }
+        if !p.is_public() {
+            let roles: Vec<String> = p.role_set().iter().map(|r| name(r)).collect();
+            let _ = write!(out, " to {}", roles.join(", "));
+        }
+        if let Some(u) = &p.using {
+            let _ = write!(out, " using {}", string(u));
+        }
+        if let Some(c) = &p.with_check {
+            let _ = write!(out, " with check {}", string(c));
+        }
+        out.push_str(";\n");
+    }
 }
 
 fn domain(out: &mut String, d: &Domain) {

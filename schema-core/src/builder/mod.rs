@@ -87,6 +87,7 @@ mod extension;
 mod function;
 mod index;
 mod namespace;
+mod policy;
 mod range_type;
 mod sequence;
 mod table;
@@ -203,6 +204,18 @@ impl SchemaBuilder {
     /// A trigger.
     pub fn trigger(mut self, trigger: Trigger) -> Self {
         self.schema.triggers.push(trigger);
+        self
+    }
+
+    /// Row-level security on a table.
+    pub fn row_security(mut self, row_security: RowSecurity) -> Self {
+        self.schema.row_security.push(row_security);
+        self
+    }
+
+    /// A row-level security policy.
+    pub fn policy(mut self, policy: RowPolicy) -> Self {
+        self.schema.policies.push(policy);
         self
     }
 

@@ -7,7 +7,7 @@ use sqlparser::ast::Expr;
 
 use super::location::{
     ColumnPart, CompositePart, ConstraintPart, DomainPart, EnumPart, ExtensionPart, FunctionPart,
-    IndexPart, Location, RangePart, SequencePart, TablePart, TriggerPart, ViewPart,
+    IndexPart, Location, PolicyPart, RangePart, SequencePart, TablePart, TriggerPart, ViewPart,
 };
 use crate::expr::{self, ExprError};
 use crate::model::{ConstraintKind, IndexTarget, QualifiedName, Returns, Schema, Table};
@@ -373,6 +373,15 @@ pub(crate) fn declared_names(s: &Schema) -> Vec<(&str, Location)> {
             Location::Trigger {
                 trigger: t,
                 part: TriggerPart::Name,
+            },
+        ));
+    }
+    for (p, policy) in s.policies.iter().enumerate() {
+        names.push((
+            &policy.name,
+            Location::Policy {
+                policy: p,
+                part: PolicyPart::Name,
             },
         ));
     }

@@ -111,6 +111,18 @@ pub enum Location {
         /// Which part of it.
         part: TriggerPart,
     },
+    /// `schema.row_security[row_security]`: the table named.
+    RowSecurity {
+        /// Index into [`Schema::row_security`].
+        row_security: usize,
+    },
+    /// `schema.policies[policy]`.
+    Policy {
+        /// Index into [`Schema::policies`].
+        policy: usize,
+        /// Which part of it.
+        part: PolicyPart,
+    },
 }
 
 /// A part of an [`Extension`](crate::model::Extension).
@@ -319,6 +331,23 @@ pub enum TriggerPart {
     Constraint,
 }
 
+/// A part of a [`RowPolicy`](crate::model::RowPolicy).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PolicyPart {
+    /// Its name.
+    Name,
+    /// The table it applies to.
+    Table,
+    /// Its `for` command.
+    Command,
+    /// The role at this index.
+    Role(usize),
+    /// Its `using` expression.
+    Using,
+    /// Its `with check` expression.
+    WithCheck,
+}
+
 impl Location {
     /// A human description of the object this location is in, e.g. "column `users.email`".
     /// Out-of-range indexes (a location from another schema) describe as "the schema".
@@ -396,6 +425,14 @@ impl Location {
                 .triggers
                 .get(*trigger)
                 .map(|t| format!("trigger `{}` on `{}`", t.name, qualified(&t.table))),
+            Location::RowSecurity { row_security } => schema
+                .row_security
+                .get(*row_security)
+                .map(|r| format!("row level security on `{}`", qualified(&r.table))),
+            Location::Policy { policy, .. } => schema
+                .policies
+                .get(*policy)
+                .map(|p| format!("policy `{}` on `{}`", p.name, qualified(&p.table))),
         };
         described.unwrap_or_else(|| "the schema".to_string())
     }

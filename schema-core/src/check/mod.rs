@@ -21,7 +21,7 @@ mod test_support;
 pub use diagnostic::Diagnostic;
 pub use location::{
     ColumnPart, CompositePart, ConstraintPart, DomainPart, EnumPart, ExtensionPart, FunctionPart,
-    IndexPart, Location, RangePart, SequencePart, TablePart, TriggerPart, ViewPart,
+    IndexPart, Location, PolicyPart, RangePart, SequencePart, TablePart, TriggerPart, ViewPart,
 };
 pub use rule::Rule;
 pub use rules::foreign_key::fk_types_compatible;
@@ -58,6 +58,7 @@ const REGISTRY: &[RuleCheck] = &[
     rules::duplicate_constraint::CHECK,
     rules::duplicate_function::CHECK,
     rules::duplicate_trigger::CHECK,
+    rules::duplicate_policy::CHECK,
     rules::schema_missing::CHECK,
     rules::type_unknown::CHECK,
     rules::extension_missing::CHECK,
@@ -80,6 +81,7 @@ const REGISTRY: &[RuleCheck] = &[
     rules::enum_default_invalid::CHECK,
     rules::function_body::CHECK,
     rules::trigger::CHECK,
+    rules::policy::CHECK,
     rules::view_query_invalid::CHECK,
     rules::materialized_view::CHECK,
     rules::partition_parent::CHECK,

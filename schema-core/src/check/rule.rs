@@ -64,6 +64,9 @@ rules! {
     DuplicateFunction = "duplicate-function":
         "Two functions have the same name and input argument types.",
     DuplicateTrigger = "duplicate-trigger": "A table has two triggers of one name.",
+    DuplicatePolicy = "duplicate-policy": "A table has two policies of one name.",
+    DuplicateRowSecurity = "duplicate-row-security":
+        "Row-level security is declared twice for one table.",
     SchemaMissing = "schema-missing": "An object is in a schema that is not declared.",
     TypeUnknown = "type-unknown":
         "A type is neither built in, a declared enum, domain, composite or range type, nor an extension's.",
@@ -120,6 +123,10 @@ rules! {
         "A trigger executes a function that does not return `trigger`.",
     TriggerInvalid = "trigger-invalid":
         "A trigger has a form PostgreSQL rejects (a constraint trigger not `after ... for each row`, a transition table PostgreSQL does not allow there).",
+    PolicyTableMissing = "policy-table-missing":
+        "A policy or row-level security names a table that is not declared.",
+    PolicyClauseNotAllowed = "policy-clause-not-allowed":
+        "A policy has a clause its command ignores (`with check` on `select` or `delete`, `using` on `insert`).",
     ViewQueryInvalid = "view-query-invalid":
         "A view's query is not one valid `SELECT`, `VALUES` or `WITH` query.",
     IndexOnView = "index-on-view": "A view that is not materialized has indexes.",
@@ -187,7 +194,7 @@ mod tests {
             assert_eq!(rule.to_string(), code);
             assert!(rule.description().ends_with('.'), "{rule:?}");
         }
-        assert_eq!(Rule::ALL.len(), 54);
+        assert_eq!(Rule::ALL.len(), 61);
         assert_eq!(Rule::from_code("no-such-rule"), None);
         assert_eq!(Rule::FkTargetMissing, "fk-target-missing");
         assert_eq!("fk-target-missing", Rule::FkTargetMissing);

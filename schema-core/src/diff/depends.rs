@@ -310,6 +310,20 @@ impl<'a> Catalog<'a> {
         }
     }
 
+    /// What a policy uses: its table, and the columns, functions, tables and views its
+    /// expressions name (a `USING` clause may read other tables).
+    fn policy(&self, policy: &RowPolicy, out: &mut Vec<ObjectId>) {
+        out.push(ObjectId::Table(policy.table.clone()));
+        for sql in policy.using.iter().chain(&policy.with_check) {
+            self.expression(sql, self.schema.table(&policy.table), out);
+            self.mentioned(
+                sql,
+                |id| matches!(id, ObjectId::Table(_) | ObjectId::View(_)),
+                out,
+            );
+        }
+    }
+
     /// What a function's definition uses: its schema, the types of its signature, and the
     /// functions and tables its body names. (Bodies are not checked at `CREATE`, plans run with
     /// `check_function_bodies = false`; where a table's default calls the function its body
@@ -640,6 +654,11 @@ fn created(
             ));
             cx.trigger(trigger, needs);
         }
+        Statement::CreatePolicy(policy) | Statement::AlterPolicy(policy) => {
+            creates.push(ObjectId::Policy(policy.table.clone(), policy.name.clone()));
+            cx.policy(policy, needs);
+        }
+        Statement::SetRowSecurity { table, .. } => needs.push(ObjectId::Table(table.clone())),
         Statement::Comment { target, .. } => needs.push(commented(target)),
         Statement::UncheckedFunctionBodies
         | Statement::ResetFunctionBodies
@@ -657,6 +676,7 @@ fn created(
         | Statement::DropView(_)
         | Statement::DropMaterializedView(_)
         | Statement::DropTrigger { .. }
+        | Statement::DropPolicy { .. }
         | Statement::DetachPartition { .. } => {}
     }
 }
@@ -680,6 +700,7 @@ fn commented(target: &CommentTarget) -> ObjectId {
             ObjectId::View(name.clone())
         }
         CommentTarget::Trigger(table, name) => ObjectId::Trigger(table.clone(), name.clone()),
+        CommentTarget::Policy(table, name) => ObjectId::Policy(table.clone(), name.clone()),
     }
 }
 
@@ -824,6 +845,16 @@ fn dropped(
                 .find(|t| &t.table == table && &t.name == name);
             if let Some(trigger) = trigger {
                 cx.trigger(trigger, needs);
+            }
+        }
+        Statement::DropPolicy { table, name } => {
+            removes.push(ObjectId::Policy(table.clone(), name.clone()));
+            let policy = old
+                .policies
+                .iter()
+                .find(|p| &p.table == table && &p.name == name);
+            if let Some(policy) = policy {
+                cx.policy(policy, needs);
             }
         }
         _ => {}

@@ -37,6 +37,7 @@ mod order;
 mod pair;
 mod partition;
 mod plan;
+mod policy;
 mod range_type;
 mod rebuild;
 mod schema;
@@ -189,6 +190,8 @@ impl<'a> Planner<'a> {
         self.tables();
         self.views();
         self.triggers();
+        self.row_security();
+        self.policies();
         Plan {
             changes: order::order(self.changes, self.old, self.new),
         }

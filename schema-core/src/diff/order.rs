@@ -15,6 +15,8 @@ use super::{Change, ChangeKind, ObjectId};
 /// read the same from run to run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Phase {
+    /// Policies dropped (before the columns, functions and tables their expressions use).
+    DropPolicies,
     /// Triggers dropped.
     DropTriggers,
     /// Views dropped.
@@ -67,6 +69,8 @@ pub enum Phase {
     Views,
     /// Triggers created or replaced.
     Triggers,
+    /// Row-level security turned on or off, policies created or altered.
+    Policies,
     /// Comments set.
     Comments,
 }

@@ -45,11 +45,14 @@ pub enum Hazard {
     AttachesPartition,
     /// `detaches-partition`: the partition's rows leave its parent (the table keeps them).
     DetachesPartition,
+    /// `changes-access`: which roles may read or write which rows changes (row-level
+    /// security turned on or off, a policy dropped, narrowed or widened).
+    ChangesAccess,
 }
 
 impl Hazard {
     /// Every hazard, in declaration order.
-    pub const ALL: [Hazard; 15] = [
+    pub const ALL: [Hazard; 16] = [
         Hazard::DeletesData,
         Hazard::DropsObject,
         Hazard::RewritesTable,
@@ -65,6 +68,7 @@ impl Hazard {
         Hazard::RecreatesObject,
         Hazard::AttachesPartition,
         Hazard::DetachesPartition,
+        Hazard::ChangesAccess,
     ];
 
     /// The stable kebab-case name, e.g. `rewrites-table`.
@@ -85,6 +89,7 @@ impl Hazard {
             Hazard::RecreatesObject => "recreates-object",
             Hazard::AttachesPartition => "attaches-partition",
             Hazard::DetachesPartition => "detaches-partition",
+            Hazard::ChangesAccess => "changes-access",
         }
     }
 
@@ -139,6 +144,10 @@ impl Hazard {
                 "the partition's rows leave the partitioned table: queries on the parent no \
                  longer see them (the detached table keeps them)"
             }
+            Hazard::ChangesAccess => {
+                "changes which rows each role may read or write: running code may lose rows it \
+                 needs, or roles may see rows they should not"
+            }
         }
     }
 
@@ -182,6 +191,10 @@ impl Hazard {
                 "move the rows the application still needs, or deploy code that reads them from \
                  the detached table, first"
             }
+            Hazard::ChangesAccess => {
+                "check which roles the application connects as and what they must see; apply \
+                 with the code that expects the new access"
+            }
         }
     }
 
@@ -190,12 +203,15 @@ impl Hazard {
     /// [`DropsObject`](Hazard::DropsObject), [`NarrowsType`](Hazard::NarrowsType),
     /// [`NeedsUsing`](Hazard::NeedsUsing) (it cannot carry existing values over),
     /// [`RemovesEnumValue`](Hazard::RemovesEnumValue),
-    /// [`DetachesPartition`](Hazard::DetachesPartition) (its rows vanish from the parent).
+    /// [`DetachesPartition`](Hazard::DetachesPartition) (its rows vanish from the parent),
+    /// [`ChangesAccess`](Hazard::ChangesAccess) (running code may lose rows it reads, or
+    /// roles gain rows they must not see).
     pub fn is_destructive(self) -> bool {
         matches!(
             self,
             Hazard::DeletesData
                 | Hazard::DropsObject
+                | Hazard::ChangesAccess
                 | Hazard::NarrowsType
                 | Hazard::NeedsUsing
                 | Hazard::RemovesEnumValue
@@ -272,6 +288,8 @@ pub enum ObjectKind {
     MaterializedView,
     /// A trigger.
     Trigger,
+    /// A row-level security policy.
+    Policy,
 }
 
 impl Display for ObjectKind {
@@ -292,6 +310,7 @@ impl Display for ObjectKind {
             ObjectKind::View => "view",
             ObjectKind::MaterializedView => "materialized view",
             ObjectKind::Trigger => "trigger",
+            ObjectKind::Policy => "policy",
         })
     }
 }
@@ -363,6 +382,14 @@ impl ObjectRef {
         )
     }
 
+    pub(super) fn policy(table: &QualifiedName, name: &str) -> Self {
+        Self::on(
+            ObjectKind::Policy,
+            table,
+            format_args!("{} ON {table}", crate::render::Ident(name)),
+        )
+    }
+
     pub(super) fn function(func: &Function) -> Self {
         let kind = if func.is_procedure {
             ObjectKind::Procedure
@@ -404,6 +431,8 @@ pub enum ObjectId {
     View(QualifiedName),
     /// A trigger on a table or view.
     Trigger(QualifiedName, String),
+    /// A row-level security policy on a table.
+    Policy(QualifiedName, String),
 }
 
 /// What a change does to its object.

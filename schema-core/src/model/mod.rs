@@ -18,6 +18,7 @@ mod function;
 mod index;
 mod namespace;
 mod partition;
+mod policy;
 mod range_type;
 mod sequence;
 mod table;
@@ -37,6 +38,7 @@ pub use namespace::Namespace;
 pub use partition::{
     PartitionBound, PartitionKey, PartitionKeyElement, PartitionOf, PartitionStrategy,
 };
+pub use policy::{PolicyCommand, RowPolicy, RowSecurity};
 pub use range_type::{default_multirange_name, RangeType};
 pub use sequence::Sequence;
 pub use table::Table;
@@ -128,12 +130,23 @@ pub struct Schema {
     pub views: Vec<View>,
     /// Triggers.
     pub triggers: Vec<Trigger>,
+    /// The tables with row-level security turned on; every other table has it off.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub row_security: Vec<RowSecurity>,
+    /// Row-level security policies.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub policies: Vec<RowPolicy>,
 }
 
 impl Schema {
     /// The table named `name`.
     pub fn table(&self, name: &QualifiedName) -> Option<&Table> {
         self.tables.iter().find(|t| &t.name == name)
+    }
+
+    /// The row-level security of the table named `table`, when it is on.
+    pub fn row_security_of(&self, table: &QualifiedName) -> Option<&RowSecurity> {
+        self.row_security.iter().find(|r| &r.table == table)
     }
 
     /// The partitions of the table named `parent` (one level), in declaration order.

@@ -38,6 +38,8 @@ pub enum CommentTarget {
     MaterializedView(QualifiedName),
     /// `TRIGGER name ON table`.
     Trigger(QualifiedName, String),
+    /// `POLICY name ON table`.
+    Policy(QualifiedName, String),
 }
 
 impl Display for CommentTarget {
@@ -66,6 +68,9 @@ impl Display for CommentTarget {
             CommentTarget::MaterializedView(name) => write!(f, "MATERIALIZED VIEW {name}"),
             CommentTarget::Trigger(table, name) => {
                 write!(f, "TRIGGER {} ON {table}", Ident(name))
+            }
+            CommentTarget::Policy(table, name) => {
+                write!(f, "POLICY {} ON {table}", Ident(name))
             }
         }
     }

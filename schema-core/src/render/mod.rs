@@ -39,6 +39,7 @@ mod index;
 mod lock;
 mod partition;
 pub mod pgdecl_tables;
+mod policy;
 mod range_type;
 pub mod scratch;
 mod script;
@@ -62,6 +63,7 @@ pub use enum_type::EnumPosition;
 pub(crate) use function::split_list_setting;
 pub use function::FunctionSignature;
 pub use lock::LockTable;
+pub use policy::Role;
 pub use sequence::SequenceOption;
 pub use table::{foreign_keys, inline_constraints, AlterTable};
 pub(crate) use user_type::{creation_order, TypeIndex};
@@ -293,6 +295,26 @@ pub enum Statement {
         /// The trigger.
         name: String,
     },
+    /// `ALTER TABLE name ENABLE | DISABLE ROW LEVEL SECURITY, [NO] FORCE ROW LEVEL SECURITY`.
+    SetRowSecurity {
+        /// The table.
+        table: QualifiedName,
+        /// Row-level security on.
+        enable: bool,
+        /// Forced on the table's owner too.
+        force: bool,
+    },
+    /// `CREATE POLICY ...`, guarded by a `pg_policy` lookup.
+    CreatePolicy(RowPolicy),
+    /// `ALTER POLICY name ON table TO ... [USING ...] [WITH CHECK ...]`.
+    AlterPolicy(RowPolicy),
+    /// `DROP POLICY IF EXISTS name ON table`.
+    DropPolicy {
+        /// The table.
+        table: QualifiedName,
+        /// The policy.
+        name: String,
+    },
     /// `COMMENT ON target IS 'text' | NULL`.
     Comment {
         /// What the comment is on.
@@ -421,6 +443,16 @@ impl Display for Statement {
             Statement::CreateTrigger(trigger) => trigger::write_create_trigger(f, trigger, pretty),
             Statement::DropTrigger { table, name } => {
                 write!(f, "DROP TRIGGER IF EXISTS {} ON {table};", Ident(name))
+            }
+            Statement::SetRowSecurity {
+                table,
+                enable,
+                force,
+            } => policy::write_row_security(f, table, *enable, *force),
+            Statement::CreatePolicy(p) => policy::write_create_policy(f, pretty, p),
+            Statement::AlterPolicy(p) => policy::write_alter_policy(f, p),
+            Statement::DropPolicy { table, name } => {
+                write!(f, "DROP POLICY IF EXISTS {} ON {table};", Ident(name))
             }
             Statement::Comment { target, text } => comment::write_comment(f, target, text),
         }

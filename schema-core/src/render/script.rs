@@ -20,7 +20,8 @@ impl Schema {
     /// constraints; sequence ownership; foreign keys (once every table exists); indexes; views
     /// (each after the views it names, a materialized view followed by its indexes; then the
     /// functions whose signature names a view's row type); triggers (after views: `INSTEAD OF`
-    /// triggers fire on views); comments; `RESET check_function_bodies`.
+    /// triggers fire on views); row-level security and policies (a policy's expressions may
+    /// read any table or call any function); comments; `RESET check_function_bodies`.
     ///
     /// `check_function_bodies = false` is what pg_dump does too: a `LANGUAGE sql` body is
     /// otherwise parsed and checked against the tables at `CREATE FUNCTION` time, and tables
@@ -120,6 +121,16 @@ impl Schema {
         for trigger in &self.triggers {
             out.push(Statement::CreateTrigger(trigger.clone()));
         }
+        for rls in &self.row_security {
+            out.push(Statement::SetRowSecurity {
+                table: rls.table.clone(),
+                enable: true,
+                force: rls.force,
+            });
+        }
+        for policy in &self.policies {
+            out.push(Statement::CreatePolicy(policy.clone()));
+        }
         self.comment_statements(&mut out);
         if functions {
             out.push(Statement::ResetFunctionBodies);
@@ -182,6 +193,12 @@ impl Schema {
             comment(
                 CommentTarget::Trigger(trigger.table.clone(), trigger.name.clone()),
                 &trigger.comment,
+            );
+        }
+        for policy in &self.policies {
+            comment(
+                CommentTarget::Policy(policy.table.clone(), policy.name.clone()),
+                &policy.comment,
             );
         }
         for table in &self.tables {

@@ -1127,5 +1127,6 @@ pub fn all() -> Vec<Case> {
     ));
 
     cases.extend(super::user_type_cases::all());
+    cases.extend(super::policies::all());
     cases
 }

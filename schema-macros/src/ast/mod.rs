@@ -22,6 +22,7 @@ mod function;
 mod index;
 mod literals;
 mod partition;
+mod policy;
 mod range_type;
 mod sequence;
 mod table;
@@ -42,6 +43,7 @@ pub use extension::ExtensionDecl;
 pub use function::{FunctionDecl, ReturnsKind};
 pub use index::{ElemTarget, IndexDecl, IndexElem};
 pub use partition::BoundDecl;
+pub use policy::{PolicyDecl, RowSecurityDecl};
 pub use range_type::RangeDecl;
 pub use sequence::SequenceDecl;
 pub use table::{ElementKind, TableDecl};
@@ -56,6 +58,7 @@ use self::enum_type::parse_enum;
 use self::extension::parse_extension;
 use self::function::parse_function;
 use self::literals::{parse_docs, parse_name};
+use self::policy::{parse_policy, parse_row_security};
 use self::sequence::parse_sequence;
 use self::table::parse_table;
 use self::tokens::{bump, expected_one_of, found, nth};
@@ -147,6 +150,10 @@ pub enum ItemKind {
     Aggregate(AggregateDecl),
     /// `view ...;`, `materialized view ...;` or `materialized view ... { indexes }`
     View(ViewDecl),
+    /// `row level security on TABLE [force];`
+    RowSecurity(RowSecurityDecl),
+    /// `policy NAME on TABLE ...;`
+    Policy(PolicyDecl),
 }
 
 const ITEM_KEYWORDS: &[&str] = &[
@@ -164,6 +171,8 @@ const ITEM_KEYWORDS: &[&str] = &[
     "constraint trigger",
     "view",
     "materialized",
+    "row level security",
+    "policy",
 ];
 
 /// Parses a whole `schema!` input. Syntax errors go to `cx`; what parsed is returned.
@@ -299,6 +308,8 @@ fn parse_item(cx: &Ctxt, input: ParseStream) -> syn::Result<Option<Item>> {
                 kind: ItemKind::View(parse_materialized_view(cx, input)?),
             }));
         }
+        "row" => ItemKind::RowSecurity(parse_row_security(input)?),
+        "policy" => ItemKind::Policy(parse_policy(cx, input)?),
         _ => return Err(expected_one_of(input, "a declaration", ITEM_KEYWORDS)),
     };
     if !input.peek(Token![;]) {

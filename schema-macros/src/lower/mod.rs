@@ -12,7 +12,9 @@ mod table;
 mod types;
 mod user_types;
 
-use schema_core::model::{EnumType, Extension, Namespace, QualifiedName, Schema, DEFAULT_SCHEMA};
+use schema_core::model::{
+    EnumType, Extension, Namespace, QualifiedName, RowSecurity, Schema, DEFAULT_SCHEMA,
+};
 
 use crate::ast::{Item, ItemKind, NameList, QName};
 use crate::ctxt::{Ctxt, Sp};
@@ -105,6 +107,25 @@ pub fn lower(cx: &Ctxt, items: &[Item]) -> Lowered {
                 let (view, v_spans) = objects::view(v, comment);
                 builder = builder.view(view);
                 spans.views.push(v_spans);
+            }
+            ItemKind::RowSecurity(r) => {
+                if comment.is_some() {
+                    cx.error(
+                        r.table.span(),
+                        "row level security takes no doc comment",
+                        "remove the doc comment (PostgreSQL has nowhere to keep it), or put it on the table",
+                    );
+                }
+                builder = builder.row_security(RowSecurity {
+                    table: qualified(&r.table),
+                    force: r.force,
+                });
+                spans.row_security.push(r.table.span());
+            }
+            ItemKind::Policy(p) => {
+                let (policy, p_spans) = objects::policy(p, comment);
+                builder = builder.policy(policy);
+                spans.policies.push(p_spans);
             }
         }
     }

@@ -1,15 +1,17 @@
-//! The kinds lowering passes through unchanged (sequences, functions, triggers, views):
+//! The kinds lowering passes through unchanged (sequences, functions, triggers, views,
+//! policies):
 //! syntax to model values, with their spans.
 
 use schema_core::model::{
-    Aggregate, Function, FunctionArg, Returns, Sequence, Trigger, TriggerEvent, View,
+    Aggregate, Function, FunctionArg, PolicyCommand, Returns, RowPolicy, Sequence, Trigger,
+    TriggerEvent, View,
 };
 
 use crate::ast::{
-    AggregateDecl, ElementKind, EventKind, FunctionDecl, ReturnsKind, SequenceDecl, TriggerDecl,
-    ViewDecl,
+    AggregateDecl, ElementKind, EventKind, FunctionDecl, PolicyDecl, ReturnsKind, SequenceDecl,
+    TriggerDecl, ViewDecl,
 };
-use crate::spans::{FunctionSpans, SequenceSpans, TriggerSpans, ViewSpans};
+use crate::spans::{FunctionSpans, PolicySpans, SequenceSpans, TriggerSpans, ViewSpans};
 
 use super::types::lower_type;
 use super::{name_spans, names, qualified};
@@ -197,4 +199,26 @@ pub(super) fn aggregate(cx: &Ctxt, a: &AggregateDecl, comment: Option<String>) -
         initcond: a.initcond.clone(),
         comment,
     }
+}
+
+pub(super) fn policy(p: &PolicyDecl, comment: Option<String>) -> (RowPolicy, PolicySpans) {
+    let policy = RowPolicy {
+        name: p.name.value.clone(),
+        table: qualified(&p.table),
+        permissive: !p.restrictive,
+        command: p.command.map_or(PolicyCommand::All, |(c, _)| c),
+        roles: p.roles.iter().map(|r| r.value.clone()).collect(),
+        using: p.using.as_ref().map(|s| s.text.clone()),
+        with_check: p.with_check.as_ref().map(|s| s.text.clone()),
+        comment,
+    };
+    let spans = PolicySpans {
+        name: p.name.span,
+        table: p.table.span(),
+        command: p.command.map(|(_, sp)| sp),
+        roles: p.roles.iter().map(|r| r.span).collect(),
+        using: p.using.as_ref().map(|s| s.span),
+        with_check: p.with_check.as_ref().map(|s| s.span),
+    };
+    (policy, spans)
 }

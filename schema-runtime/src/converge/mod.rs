@@ -21,6 +21,7 @@ mod lease;
 mod locks;
 mod policy;
 mod report;
+mod roles;
 mod session;
 mod watchdog;
 
@@ -116,6 +117,7 @@ fn converge_phase(
         skip: policy.ignore_schemas.clone(),
         ..Scope::default()
     };
+    roles::refuse_missing_roles(&mut tx, declared)?;
     let mut live = introspect_in(&mut tx, &scope)?;
     live.unmodeled
         .extend(split_unmanaged(&mut live.schema, declared));
@@ -336,6 +338,8 @@ pub fn split_unmanaged(live: &mut Schema, declared: &Schema) -> Vec<Unmodeled> {
     split!(tables, "table", name);
     split!(views, "view", name);
     split!(triggers, "trigger on", table);
+    split!(row_security, "row level security on", table);
+    split!(policies, "policy on", table);
     out
 }
 

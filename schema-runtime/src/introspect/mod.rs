@@ -24,6 +24,7 @@ mod enum_type;
 mod extension;
 mod function;
 mod index;
+mod policy;
 mod range_type;
 mod relation;
 mod schema;
@@ -225,6 +226,7 @@ fn read_catalog<C: GenericClient>(client: &mut C, scope: &Scope) -> Result<Intro
     index::read(&mut cat, version, &mut found)?;
     function::read(&mut cat, filter, &mut found)?;
     trigger::read(&mut cat, filter, &mut found)?;
+    policy::read(&mut cat, filter, &mut found)?;
     unmodeled::read(&mut cat, filter, &mut found)?;
 
     sequence::mark_serials(&mut found.schema, home);

@@ -1,5 +1,5 @@
 //! Objects the model does not hold: the [`Unmodeled`] list, and the last round trip, which
-//! reports the kinds no other reader sees (policies, rules, privileges, event triggers, ...)
+//! reports the kinds no other reader sees (rules, privileges, event triggers, ...)
 //! so nothing is silently ignored.
 
 use postgres::GenericClient;
@@ -28,8 +28,7 @@ impl Unmodeled {
 }
 
 /// Reads, in one round trip, every kind of object or setting that `pg_dump --schema-only`
-/// would print and no other reader models, so that nothing is silently ignored: row-level
-/// security and its policies, rewrite rules (besides views' own `_RETURN`), privileges that
+/// would print and no other reader models, so that nothing is silently ignored: rewrite rules (besides views' own `_RETURN`), privileges that
 /// differ from the defaults (on schemas, relations, columns, functions, types) and default
 /// privileges, table inheritance, unlogged tables, storage parameters, non-default column
 /// storage, compression and statistics targets, replica identity, tablespaces, extended
@@ -62,18 +61,10 @@ pub(super) fn read<C: GenericClient>(
         not_ext("pg_class", "c.oid")
     );
     let sql = format!(
-        "SELECT 'policy', {rel} || ' ' || pg_catalog.quote_ident(pol.polname)
-           FROM pg_catalog.pg_policy pol JOIN pg_catalog.pg_class c ON c.oid = pol.polrelid
-           JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE {NAMESPACE_FILTER}
-         UNION ALL
-         SELECT 'rule', {rel} || ' ' || pg_catalog.quote_ident(r.rulename)
+        "SELECT 'rule', {rel} || ' ' || pg_catalog.quote_ident(r.rulename)
            FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class
            JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
            WHERE r.rulename <> '_RETURN' AND {NAMESPACE_FILTER}
-         UNION ALL
-         SELECT CASE WHEN c.relforcerowsecurity THEN 'row level security (forced)'
-                     ELSE 'row level security' END, {rel}
-           FROM {user_tables} AND c.relrowsecurity
          UNION ALL
          SELECT 'privileges on ' || CASE c.relkind WHEN 'S' THEN 'sequence' WHEN 'v' THEN 'view'
                   WHEN 'm' THEN 'materialized view' WHEN 'f' THEN 'foreign table' ELSE 'table' END,

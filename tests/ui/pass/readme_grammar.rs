@@ -124,6 +124,12 @@ pgdecl::schema! {
     table counters partition by range (n, at) { n integer, at date }
     table counters_low partition of counters for values from (minvalue, minvalue) to (-10, "2025-01-01");
 
+    row level security on users;
+    row level security on orders force;
+    policy users_self on users for select to app_user using "id = current_setting('app.user_id')::bigint";
+    policy users_no_guests on users as restrictive using "role <> 'guest'";
+    policy users_join on users for insert to app_user, "Support Desk" with check "role = 'member'";
+
     // Declarations the README's examples refer to.
     table orgs { id uuid primary key }
     table orders { id bigint primary key }

@@ -1,0 +1,6 @@
+pgdecl::schema! {
+    table docs { id bigint primary key, owner text }
+    row security on docs;
+}
+
+fn main() {}
