@@ -150,41 +150,9 @@ pub(super) fn read<C: GenericClient>(
            FROM pg_catalog.pg_operator o JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace
            WHERE {NAMESPACE_FILTER} AND {opr_not_ext}
          UNION ALL
-         SELECT 'operator class', {opcname}
-           FROM pg_catalog.pg_opclass o JOIN pg_catalog.pg_namespace n ON n.oid = o.opcnamespace
-           WHERE {NAMESPACE_FILTER} AND {opc_not_ext}
+         {scoped}
          UNION ALL
-         SELECT 'operator family', {opfname}
-           FROM pg_catalog.pg_opfamily o JOIN pg_catalog.pg_namespace n ON n.oid = o.opfnamespace
-           WHERE {NAMESPACE_FILTER} AND {opf_not_ext}
-         UNION ALL
-         SELECT 'collation', {collname}
-           FROM pg_catalog.pg_collation o JOIN pg_catalog.pg_namespace n ON n.oid = o.collnamespace
-           WHERE {NAMESPACE_FILTER} AND {coll_not_ext}
-         UNION ALL
-         SELECT 'text search configuration', {cfgname}
-           FROM pg_catalog.pg_ts_config o JOIN pg_catalog.pg_namespace n ON n.oid = o.cfgnamespace
-           WHERE {NAMESPACE_FILTER} AND {cfg_not_ext}
-         UNION ALL
-         SELECT 'text search dictionary', {dictname}
-           FROM pg_catalog.pg_ts_dict o JOIN pg_catalog.pg_namespace n ON n.oid = o.dictnamespace
-           WHERE {NAMESPACE_FILTER} AND {dict_not_ext}
-         UNION ALL
-         SELECT 'conversion', {conname}
-           FROM pg_catalog.pg_conversion o JOIN pg_catalog.pg_namespace n ON n.oid = o.connamespace
-           WHERE {NAMESPACE_FILTER} AND {conv_not_ext}
-         UNION ALL
-         SELECT 'event trigger', pg_catalog.quote_ident(o.evtname)
-           FROM pg_catalog.pg_event_trigger o WHERE {whole_db} AND {evt_not_ext}
-         UNION ALL
-         SELECT 'publication', pg_catalog.quote_ident(o.pubname) FROM pg_catalog.pg_publication o
-           WHERE {whole_db}
-         UNION ALL
-         SELECT 'foreign-data wrapper', pg_catalog.quote_ident(o.fdwname)
-           FROM pg_catalog.pg_foreign_data_wrapper o WHERE {whole_db} AND {fdw_not_ext}
-         UNION ALL
-         SELECT 'foreign server', pg_catalog.quote_ident(o.srvname)
-           FROM pg_catalog.pg_foreign_server o WHERE {whole_db} AND {srv_not_ext}
+         {wide}
          UNION ALL
          -- A range type's casts to its multirange belong to it (an internal dependency).
          SELECT 'cast', '(' || pg_catalog.format_type(o.castsource, NULL) || ' AS '
@@ -193,13 +161,10 @@ pub(super) fn read<C: GenericClient>(
                 AND NOT EXISTS (SELECT FROM pg_catalog.pg_depend d
                                 WHERE d.classid = 'pg_cast'::regclass AND d.objid = o.oid
                                   AND d.deptype = 'i')
-         UNION ALL
-         SELECT 'procedural language', pg_catalog.quote_ident(o.lanname)
-           FROM pg_catalog.pg_language o WHERE {whole_db} AND o.oid >= 16384 AND {lan_not_ext}
-         UNION ALL
-         SELECT 'access method', pg_catalog.quote_ident(o.amname)
-           FROM pg_catalog.pg_am o WHERE {whole_db} AND o.oid >= 16384 AND {am_not_ext}
+
          ORDER BY 1, 2",
+        scoped = schema_scoped_arms(),
+        wide = database_wide_arms(),
         // Database-wide objects belong to a read of the whole database, not to a read of
         // some schemas only (such as canonicalization's scratch schemas).
         whole_db = "$2::text[] IS NULL",
@@ -219,27 +184,74 @@ pub(super) fn read<C: GenericClient>(
         // Operator names are symbols: never quoted.
         oprname = "pg_catalog.quote_ident(n.nspname) || '.' || o.oprname",
         opr_not_ext = not_ext("pg_operator", "o.oid"),
-        opcname = q("n.nspname", "o.opcname"),
-        opc_not_ext = not_ext("pg_opclass", "o.oid"),
-        opfname = q("n.nspname", "o.opfname"),
-        opf_not_ext = not_ext("pg_opfamily", "o.oid"),
-        collname = q("n.nspname", "o.collname"),
-        coll_not_ext = not_ext("pg_collation", "o.oid"),
-        cfgname = q("n.nspname", "o.cfgname"),
-        cfg_not_ext = not_ext("pg_ts_config", "o.oid"),
-        dictname = q("n.nspname", "o.dictname"),
-        dict_not_ext = not_ext("pg_ts_dict", "o.oid"),
-        conname = q("n.nspname", "o.conname"),
-        conv_not_ext = not_ext("pg_conversion", "o.oid"),
-        evt_not_ext = not_ext("pg_event_trigger", "o.oid"),
-        fdw_not_ext = not_ext("pg_foreign_data_wrapper", "o.oid"),
-        srv_not_ext = not_ext("pg_foreign_server", "o.oid"),
         cast_not_ext = not_ext("pg_cast", "o.oid"),
-        lan_not_ext = not_ext("pg_language", "o.oid"),
-        am_not_ext = not_ext("pg_am", "o.oid"),
     );
     for row in cat.query(&sql, filter)? {
         found.unmodeled(row.get::<_, String>(0), row.get(1));
     }
     Ok(())
+}
+
+/// Schema-scoped kinds reported by qualified name alone: (kind, catalog, column prefix), the
+/// catalog having `<prefix>name` and `<prefix>namespace`.
+const SCHEMA_SCOPED: &[(&str, &str, &str)] = &[
+    ("operator class", "pg_opclass", "opc"),
+    ("operator family", "pg_opfamily", "opf"),
+    ("collation", "pg_collation", "coll"),
+    ("text search configuration", "pg_ts_config", "cfg"),
+    ("text search dictionary", "pg_ts_dict", "dict"),
+    ("conversion", "pg_conversion", "con"),
+];
+
+/// Database-wide kinds reported by name: (kind, catalog, name column, whether only objects
+/// created after initdb count: the catalog also holds built-in ones).
+const DATABASE_WIDE: &[(&str, &str, &str, bool)] = &[
+    ("event trigger", "pg_event_trigger", "evtname", false),
+    ("publication", "pg_publication", "pubname", false),
+    (
+        "foreign-data wrapper",
+        "pg_foreign_data_wrapper",
+        "fdwname",
+        false,
+    ),
+    ("foreign server", "pg_foreign_server", "srvname", false),
+    ("procedural language", "pg_language", "lanname", true),
+    ("access method", "pg_am", "amname", true),
+];
+
+/// The `UNION ALL` arms of [`SCHEMA_SCOPED`].
+fn schema_scoped_arms() -> String {
+    SCHEMA_SCOPED
+        .iter()
+        .map(|(kind, cat, p)| {
+            format!(
+                "SELECT '{kind}', pg_catalog.quote_ident(n.nspname) || '.' || \
+                 pg_catalog.quote_ident(o.{p}name)
+                 FROM pg_catalog.{cat} o JOIN pg_catalog.pg_namespace n ON n.oid = o.{p}namespace
+                 WHERE {NAMESPACE_FILTER} AND {}",
+                super::not_ext(cat, "o.oid")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n         UNION ALL\n         ")
+}
+
+/// The `UNION ALL` arms of [`DATABASE_WIDE`], only for a read of the whole database.
+fn database_wide_arms() -> String {
+    DATABASE_WIDE
+        .iter()
+        .map(|(kind, cat, name, user_only)| {
+            format!(
+                "SELECT '{kind}', pg_catalog.quote_ident(o.{name}) FROM pg_catalog.{cat} o
+                 WHERE $2::text[] IS NULL{} AND {}",
+                if *user_only {
+                    " AND o.oid >= 16384"
+                } else {
+                    ""
+                },
+                super::not_ext(cat, "o.oid")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n         UNION ALL\n         ")
 }
