@@ -3,7 +3,8 @@
 use crate::model::*;
 use crate::naming::make_object_name;
 use crate::render::{
-    cast_column, nextval_default, AlterTable, CommentTarget, SequenceOption, Statement,
+    cast_column, nextval_default, AlterTable, CommentTarget, SequenceOption, SequenceSwap,
+    Statement,
 };
 use crate::types::DataType;
 
@@ -90,6 +91,18 @@ impl<'a> Planner<'a> {
             return;
         }
         let mut changes = Vec::new();
+        // A column moving between a sequence it owns (serial or declared) and an identity
+        // keeps its generator's position: one guarded swap, never a dropped sequence and a
+        // generator that starts again below values it handed out (see
+        // `Statement::SwapColumnSequence`).
+        let to_identity = oc.identity.is_none()
+            && nc.identity.is_some()
+            && owned_sequence(self.old, old_table, oc).is_some();
+        let to_sequence = owned_sequence(self.new, table, nc).filter(|seq| {
+            oc.identity.is_some()
+                && nc.identity.is_none()
+                && !self.old.sequences.iter().any(|s| s.name == seq.name)
+        });
         if oc.generated.is_some() && nc.generated.is_none() {
             changes.push(
                 Change::new(
@@ -100,7 +113,7 @@ impl<'a> Planner<'a> {
                 .lock(LockLevel::AccessExclusive),
             );
         }
-        if let (Some(identity), None) = (oc.identity, nc.identity) {
+        if let (Some(identity), None, None) = (oc.identity, nc.identity, &to_sequence) {
             changes.push(
                 Change::new(
                     object.clone(),
@@ -136,6 +149,7 @@ impl<'a> Planner<'a> {
         // The old default goes first when it is removed, when the type changes (it may not
         // cast), and when the column becomes an identity (which cannot have one).
         let drop_default = old_default.is_some()
+            && !to_identity
             && (new_default.is_none()
                 || retype
                 || (nc.identity.is_some() && oc.identity.is_none()));
@@ -183,7 +197,7 @@ impl<'a> Planner<'a> {
                     ))]),
                 );
             }
-        } else if is_serial(oc) && !is_serial(nc) {
+        } else if is_serial(oc) && !is_serial(nc) && !to_identity {
             // The column keeps its values; its sequence goes.
             let seq = serial_sequence(name, col);
             changes.push(
@@ -291,7 +305,7 @@ impl<'a> Planner<'a> {
                     }]),
             );
         }
-        if let Some(d) = new_default {
+        if let Some(d) = new_default.filter(|_| to_sequence.is_none()) {
             if drop_default || old_default.is_none() || default_changed {
                 let mut change = Change::new(
                     object.clone(),
@@ -322,7 +336,7 @@ impl<'a> Planner<'a> {
             }
             changes.push(retyped);
         }
-        if !is_serial(oc) && is_serial(nc) {
+        if !is_serial(oc) && is_serial(nc) && to_sequence.is_none() {
             changes.push(self.make_serial(table, nc));
         }
         let (was, will) = (
@@ -354,7 +368,55 @@ impl<'a> Planner<'a> {
                 .inverse([alter(AlterTable::SetNotNull(col.to_string()))]),
             );
         }
+        let swap = |to: SequenceSwap| Statement::SwapColumnSequence {
+            table: name.clone(),
+            column: col.to_string(),
+            to,
+        };
+        let sync = || Statement::SyncSequence {
+            table: name.clone(),
+            column: col.to_string(),
+        };
         match (oc.identity, nc.identity) {
+            (None, Some(identity)) if to_identity => {
+                let back = owned_sequence(self.old, old_table, oc)
+                    .expect("to_identity implies an owned sequence");
+                changes.push(
+                    Change::new(
+                        object.clone(),
+                        ChangeKind::Alter,
+                        [swap(SequenceSwap::ToIdentity(identity)), sync()],
+                    )
+                    .lock(LockLevel::AccessExclusive)
+                    .inverse([
+                        swap(SequenceSwap::ToSequence(Box::new(back.clone()))),
+                        alter(AlterTable::SetDefault(
+                            col.to_string(),
+                            nextval_default(&back.name),
+                        )),
+                        sync(),
+                    ]),
+                );
+            }
+            (Some(identity), None) if to_sequence.is_some() => {
+                let seq = to_sequence.clone().expect("matched above");
+                changes.push(
+                    Change::new(
+                        object.clone(),
+                        ChangeKind::Alter,
+                        [
+                            swap(SequenceSwap::ToSequence(Box::new(seq.clone()))),
+                            alter(AlterTable::SetDefault(
+                                col.to_string(),
+                                nextval_default(&seq.name),
+                            )),
+                            sync(),
+                        ],
+                    )
+                    .lock(LockLevel::AccessExclusive)
+                    .inverse([swap(SequenceSwap::ToIdentity(identity)), sync()]),
+                );
+            }
             (None, Some(identity)) => changes.push(
                 Change::new(
                     object.clone(),
@@ -467,6 +529,22 @@ pub(super) fn effective_not_null(table: &Table, column: &Column) -> bool {
         || table
             .primary_key()
             .is_some_and(|pk| pk.kind.columns().contains(&column.name))
+}
+
+/// The sequence `column` owns in `schema`: a serial column's implied one, or a declared
+/// sequence `owned by` it.
+pub(super) fn owned_sequence(schema: &Schema, table: &Table, column: &Column) -> Option<Sequence> {
+    super::sequence::serial_sequence_of(table, column).or_else(|| {
+        schema
+            .sequences
+            .iter()
+            .find(|s| {
+                s.owned_by
+                    .as_ref()
+                    .is_some_and(|(t, c)| *t == table.name && *c == column.name)
+            })
+            .cloned()
+    })
 }
 
 /// The sequence a serial column owns: `<table>_<column>_seq` in the table's schema.

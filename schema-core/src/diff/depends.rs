@@ -615,6 +615,20 @@ fn created(
             creates.push(column(table, to));
             needs.push(ObjectId::Table(table.clone()));
         }
+        Statement::SwapColumnSequence {
+            table,
+            column: col,
+            to,
+        } => {
+            creates.push(column(table, col));
+            needs.push(ObjectId::Table(table.clone()));
+            if let crate::render::SequenceSwap::ToSequence(seq) = to {
+                creates.push(ObjectId::Sequence(seq.name.clone()));
+                if let Some(ty) = &seq.data_type {
+                    cx.data_type(ty, needs);
+                }
+            }
+        }
         Statement::AddIdentity {
             table, column: col, ..
         }

@@ -22,6 +22,15 @@ impl<'a> Planner<'a> {
                 .chain(&old_serials)
                 .find(|o| o.name == seq.name);
             match old {
+                // Created by the column's swap from its identity, which frees the name first.
+                None if self.swapped_in(seq) => {
+                    self.comment(
+                        object,
+                        CommentTarget::Sequence(seq.name.clone()),
+                        &None,
+                        &seq.comment,
+                    );
+                }
                 None => {
                     self.emit(
                         Phase::Sequences,
@@ -134,7 +143,7 @@ impl<'a> Planner<'a> {
                 }
                 continue;
             }
-            if !self.new.sequences.iter().any(|n| n.name == old.name) {
+            if !self.new.sequences.iter().any(|n| n.name == old.name) && !self.swapped_out(old) {
                 self.emit(
                     Phase::DropSequences,
                     Change::new(
@@ -147,6 +156,40 @@ impl<'a> Planner<'a> {
                 );
             }
         }
+    }
+
+    /// The old and new column that owns `seq` on the given side, when the table is in both.
+    fn owner_pair(&self, seq: &Sequence, old_side: bool) -> Option<(&'a Column, &'a Column)> {
+        let (table, column) = seq.owned_by.as_ref()?;
+        let pair = if old_side {
+            self.pair_by_old(table)?
+        } else {
+            self.pairs.iter().find(|p| p.new.name == *table)?
+        };
+        pair.columns
+            .iter()
+            .find(|(o, n)| {
+                if old_side {
+                    o.name == *column
+                } else {
+                    n.name == *column
+                }
+            })
+            .copied()
+    }
+
+    /// An old sequence its owning column gives up for an identity: the column's swap drops
+    /// it (see `Statement::SwapColumnSequence`).
+    fn swapped_out(&self, seq: &Sequence) -> bool {
+        self.owner_pair(seq, true)
+            .is_some_and(|(oc, nc)| oc.identity.is_none() && nc.identity.is_some())
+    }
+
+    /// A new sequence that replaces its owning column's identity: the column's swap creates
+    /// and owns it, carrying the identity's position over.
+    fn swapped_in(&self, seq: &Sequence) -> bool {
+        self.owner_pair(seq, false)
+            .is_some_and(|(oc, nc)| oc.identity.is_some() && nc.identity.is_none())
     }
 
     pub(super) fn owner_in_new_terms(
@@ -167,26 +210,33 @@ impl<'a> Planner<'a> {
 /// The sequences the serial columns of `schema` own, as PostgreSQL creates them (`AS` the
 /// column's integer type, default options, owned by the column).
 pub(super) fn serial_sequences(schema: &Schema) -> Vec<Sequence> {
-    let mut out = Vec::new();
-    for table in &schema.tables {
-        for column in &table.columns {
-            if let Some(base) = column.data_type.serial_base() {
-                out.push(Sequence {
-                    name: super::column::serial_sequence(&table.name, &column.name),
-                    data_type: Some(base),
-                    increment: None,
-                    min_value: None,
-                    max_value: None,
-                    start: None,
-                    cache: None,
-                    cycle: false,
-                    owned_by: Some((table.name.clone(), column.name.clone())),
-                    comment: None,
-                });
-            }
-        }
-    }
-    out
+    schema
+        .tables
+        .iter()
+        .flat_map(|table| {
+            table
+                .columns
+                .iter()
+                .filter_map(|column| serial_sequence_of(table, column))
+        })
+        .collect()
+}
+
+/// The sequence a serial column owns, as PostgreSQL creates it; `None` for other columns.
+pub(super) fn serial_sequence_of(table: &Table, column: &Column) -> Option<Sequence> {
+    let base = column.data_type.serial_base()?;
+    Some(Sequence {
+        name: super::column::serial_sequence(&table.name, &column.name),
+        data_type: Some(base),
+        increment: None,
+        min_value: None,
+        max_value: None,
+        start: None,
+        cache: None,
+        cycle: false,
+        owned_by: Some((table.name.clone(), column.name.clone())),
+        comment: None,
+    })
 }
 
 /// Effective sequence options, defaults filled in as PostgreSQL fills them.

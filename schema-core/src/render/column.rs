@@ -88,6 +88,80 @@ pub(super) fn write_add_identity(
     write_guarded(f, pretty, &condition, &add)
 }
 
+/// What a column's generator becomes in a [`Statement::SwapColumnSequence`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SequenceSwap {
+    /// An identity column: the `nextval` default goes, and so does the sequence the column
+    /// owns (serial or declared; another sequence the default draws from stays), so that the
+    /// identity's own sequence takes the usual `<table>_<column>_seq` name.
+    ToIdentity(Identity),
+    /// A sequence the column owns (serial or declared), created with these options in place
+    /// of the identity's; the column's `nextval` default is set by the statements after it.
+    ToSequence(Box<Sequence>),
+}
+
+/// See [`Statement::SwapColumnSequence`].
+pub(super) fn write_swap_column_sequence(
+    f: &mut Formatter<'_>,
+    pretty: bool,
+    table: &QualifiedName,
+    column: &str,
+    to: &SequenceSwap,
+) -> fmt::Result {
+    let (nl, nl2, nl3) = if pretty {
+        ("\n", "\n    ", "\n        ")
+    } else {
+        (" ", " ", " ")
+    };
+    let col = Ident(column);
+    let serial_sequence = format!(
+        "pg_catalog.pg_get_serial_sequence({}, {})",
+        Literal(&table.to_string()),
+        Literal(column)
+    );
+    // The old generator's position, read before it goes: `last_value` and `is_called` as
+    // `setval` takes them back.
+    let read = format!(
+        "pgdecl_seq := {serial_sequence};{nl3}IF pgdecl_seq IS NOT NULL THEN{nl3}    EXECUTE \
+         pg_catalog.format('SELECT last_value, is_called FROM %s', pgdecl_seq) INTO pgdecl_last, pgdecl_called;{nl3}END IF;"
+    );
+    let (is_identity, steps) = match to {
+        SequenceSwap::ToIdentity(identity) => (
+            "=",
+            format!(
+                "ALTER TABLE {table} ALTER COLUMN {col} DROP DEFAULT;{nl3}\
+                 IF pgdecl_seq IS NOT NULL THEN{nl3}    EXECUTE pg_catalog.format('DROP SEQUENCE %s', pgdecl_seq);{nl3}END IF;{nl3}\
+                 ALTER TABLE {table} ALTER COLUMN {col} ADD {} AS IDENTITY;{nl3}\
+                 IF pgdecl_last IS NOT NULL THEN{nl3}    PERFORM pg_catalog.setval({serial_sequence}, pgdecl_last, pgdecl_called);{nl3}END IF;",
+                identity_sql(*identity),
+            ),
+        ),
+        SequenceSwap::ToSequence(sequence) => {
+            let create = DisplayFn(|f: &mut Formatter<'_>| sequence::write_create_sequence(f, sequence));
+            (
+                "<>",
+                format!(
+                    "ALTER TABLE {table} ALTER COLUMN {col} DROP IDENTITY;{nl3}\
+                     {create}{nl3}\
+                     ALTER SEQUENCE {name} OWNED BY {table}.{col};{nl3}\
+                     IF pgdecl_last IS NOT NULL THEN{nl3}    PERFORM pg_catalog.setval({seq}, pgdecl_last, pgdecl_called);{nl3}END IF;",
+                    name = sequence.name,
+                    seq = regclass(&sequence.name),
+                ),
+            )
+        }
+    };
+    let body = format!(
+        "{nl}DECLARE{nl2}pgdecl_seq pg_catalog.regclass;{nl2}pgdecl_last bigint;{nl2}pgdecl_called boolean;{nl}\
+         BEGIN{nl2}IF EXISTS (SELECT FROM pg_catalog.pg_attribute WHERE attrelid = {rel} \
+         AND attname = {name} AND attidentity {is_identity} '' AND NOT attisdropped) THEN{nl3}\
+         {read}{nl3}{steps}{nl2}END IF;{nl}END{nl}",
+        rel = regclass(table),
+        name = Literal(column),
+    );
+    write!(f, "DO {};", dollar_quote(&body))
+}
+
 pub(super) fn write_sync_sequence(
     f: &mut Formatter<'_>,
     pretty: bool,

@@ -50,7 +50,7 @@ mod user_type;
 mod view;
 
 pub use aggregate::AggregateSignature;
-pub use column::{cast_column, cast_column_through_text, nextval_default};
+pub use column::{cast_column, cast_column_through_text, nextval_default, SequenceSwap};
 pub use comment::{comments_of_table, CommentTarget};
 pub use composite_type::AlterComposite;
 pub use constraint::AddMode;
@@ -251,6 +251,20 @@ pub enum Statement {
         /// The column.
         column: String,
     },
+    /// A column's generator changes between a sequence the column owns (serial, or a declared
+    /// sequence `OWNED BY` it, drawn by its `nextval` default) and an identity, in a `DO` block
+    /// that keeps the generator's position: it reads the old sequence's `last_value` and
+    /// `is_called`, replaces the generator, and `setval`s the new sequence to the same place
+    /// (a converted column never hands out a value it handed out before). Guarded by
+    /// `pg_attribute.attidentity`, so a second run does nothing.
+    SwapColumnSequence {
+        /// The table.
+        table: QualifiedName,
+        /// The column.
+        column: String,
+        /// What the column gets.
+        to: SequenceSwap,
+    },
     /// `ALTER TABLE name ADD CONSTRAINT ...`, guarded by a `pg_constraint` lookup.
     AddConstraint {
         /// The table.
@@ -419,6 +433,9 @@ impl Display for Statement {
             } => column::write_add_identity(f, pretty, table, column, identity),
             Statement::SyncSequence { table, column } => {
                 column::write_sync_sequence(f, pretty, table, column)
+            }
+            Statement::SwapColumnSequence { table, column, to } => {
+                column::write_swap_column_sequence(f, pretty, table, column, to)
             }
             Statement::AddConstraint {
                 table,

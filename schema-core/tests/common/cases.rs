@@ -388,6 +388,37 @@ pub fn all() -> Vec<Case> {
             )
             .build(),
     ));
+    // A serial column becomes an identity and back; a declared sequence owned by the column
+    // becomes an identity and back: one swap that carries the generator's position over.
+    let robots = |id: ColumnDef| {
+        TableDef::new("robots")
+            .column(id.primary_key())
+            .column(ColumnDef::new("name", ty("text")))
+    };
+    cases.push(case(
+        "serial_to_identity",
+        one_table(robots(ColumnDef::new("id", ty("serial")))),
+        one_table(robots(
+            ColumnDef::new("id", ty("integer")).identity(Identity::Always),
+        )),
+    ));
+    cases.push(case(
+        "declared_sequence_to_identity",
+        Schema::builder()
+            .sequence(
+                Sequence::new("robots_id_seq")
+                    .data_type(ty("bigint"))
+                    .owned_by("robots", "id"),
+            )
+            .table(robots(
+                ColumnDef::new("id", ty("bigint"))
+                    .default_sql("nextval('robots_id_seq'::regclass)"),
+            ))
+            .build(),
+        one_table(robots(
+            ColumnDef::new("id", ty("bigint")).identity(Identity::ByDefault),
+        )),
+    ));
     cases.push(case(
         "column_nullability_and_defaults",
         one_table(users(|t| {
