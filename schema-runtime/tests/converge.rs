@@ -454,3 +454,59 @@ fn an_invalid_declared_schema_is_refused_before_any_change() {
         .get(0);
     assert_eq!(created, 0, "an invalid schema changed the database");
 }
+
+/// A key added to a table that exists is built `CONCURRENTLY` after the converge transaction
+/// commits; what needs that index (the `ADD CONSTRAINT ... USING INDEX` of a unique key or
+/// primary key, a foreign key onto the columns a new unique index covers) must wait for it
+/// rather than fail in the transaction ("index ... does not exist").
+#[test]
+fn keys_on_existing_tables_wait_for_their_concurrent_index() {
+    let db = TestServer::shared().create_database("keys_wait").unwrap();
+    let mut client = db.connect();
+    client
+        .batch_execute(
+            "CREATE TABLE t (a int, b int NOT NULL); INSERT INTO t VALUES (1, 1), (2, 2);
+             CREATE TABLE codes (code text NOT NULL); INSERT INTO codes VALUES ('x'), ('y');",
+        )
+        .unwrap();
+    let declared = Schema::builder()
+        .table(
+            TableDef::new("t")
+                .column(ColumnDef::new("a", t("int")).unique())
+                .column(ColumnDef::new("b", t("int")).primary_key()),
+        )
+        .table(
+            TableDef::new("codes")
+                .column(ColumnDef::new("code", t("text")).not_null())
+                .index(
+                    IndexDef::on_columns(["code"])
+                        .named("codes_code_idx")
+                        .unique(),
+                ),
+        )
+        .table(
+            TableDef::new("uses").column(
+                ColumnDef::new("code", t("text"))
+                    .references(References::table("codes").columns(["code"])),
+            ),
+        )
+        .build();
+    let report = converge(&mut client, &declared, &Policy::new(Mode::Apply)).unwrap();
+    assert!(report.in_sync(), "{report}");
+    let sql = report.plan.to_sql();
+    assert!(sql.contains("CREATE UNIQUE INDEX CONCURRENTLY"), "{sql}");
+    let again = schema_runtime::plan(&mut client, &declared, &[]).unwrap();
+    assert!(again.is_empty(), "{}", again.to_sql());
+    schema_runtime::validate(&mut client, &declared).unwrap();
+    let rows: i64 = client
+        .query_one("SELECT count(*) FROM t", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(rows, 2);
+    client
+        .batch_execute("INSERT INTO uses VALUES ('x')")
+        .unwrap();
+    assert!(client
+        .batch_execute("INSERT INTO uses VALUES ('z')")
+        .is_err());
+}

@@ -788,10 +788,19 @@ fn dropped(
                 // A foreign key that goes with the table holds the referenced table's drop back.
                 for fk in crate::render::foreign_keys(table) {
                     let own = ObjectId::Constraint(name.clone(), fk.name.clone());
-                    if let ConstraintKind::ForeignKey { ref_table, .. } = &fk.kind {
+                    if let ConstraintKind::ForeignKey {
+                        ref_table,
+                        ref_columns,
+                        ..
+                    } = &fk.kind
+                    {
                         if !removed_constraints.contains(&own) {
                             needs.push(ObjectId::Table(ref_table.clone()));
                             needs.extend(cx.partitions_below(ref_table).map(ObjectId::Table));
+                            // And the key or unique index it references.
+                            if let Some(target) = cx.schema.table(ref_table) {
+                                key_serving(target, ref_columns, needs);
+                            }
                         }
                     }
                 }

@@ -17,7 +17,8 @@ impl Schema {
     /// aggregates (after the functions they call); tables
     /// (each partition after its parent; then the functions whose signature names a table's row
     /// type, `returns setof users`) with columns and their primary key, unique and check
-    /// constraints; sequence ownership; foreign keys (once every table exists); indexes; views
+    /// constraints; sequence ownership; indexes; foreign keys (once every table and unique index
+    /// exists: a key may reference columns a unique index covers); views
     /// (each after the views it names, a materialized view followed by its indexes; then the
     /// functions whose signature names a view's row type); triggers (after views: `INSTEAD OF`
     /// triggers fire on views); row-level security and policies (a policy's expressions may
@@ -85,20 +86,22 @@ impl Schema {
             }
         }
         for table in &self.tables {
-            for fk in foreign_keys(table) {
-                out.push(Statement::AddConstraint {
-                    table: table.name.clone(),
-                    constraint: fk.clone(),
-                    mode: AddMode::Plain,
-                });
-            }
-        }
-        for table in &self.tables {
             for index in &table.indexes {
                 out.push(Statement::CreateIndex {
                     table: table.name.clone(),
                     index: index.clone(),
                     concurrently: false,
+                });
+            }
+        }
+        // After the indexes, as pg_dump orders them: a foreign key may reference columns that
+        // a unique index (not a constraint) covers.
+        for table in &self.tables {
+            for fk in foreign_keys(table) {
+                out.push(Statement::AddConstraint {
+                    table: table.name.clone(),
+                    constraint: fk.clone(),
+                    mode: AddMode::Plain,
                 });
             }
         }

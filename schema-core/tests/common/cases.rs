@@ -273,6 +273,33 @@ pub fn all() -> Vec<Case> {
                 .column(ColumnDef::new("lower_email", ty("text")).generated_stored("lower(email)"))
         })),
     ));
+    // A foreign key onto columns that a unique index (not a constraint) covers: the index
+    // comes first, in a plan as in a whole-schema script (pg_dump's order).
+    let codes = |index: bool| {
+        let t = TableDef::new("codes").column(ColumnDef::new("code", ty("text")).not_null());
+        if index {
+            t.index(
+                IndexDef::on_columns(["code"])
+                    .named("codes_code_idx")
+                    .unique(),
+            )
+        } else {
+            t
+        }
+    };
+    cases.push(case(
+        "foreign_key_onto_unique_index",
+        one_table(codes(false)),
+        Schema::builder()
+            .table(codes(true))
+            .table(
+                TableDef::new("uses").column(
+                    ColumnDef::new("code", ty("text"))
+                        .references(References::table("codes").columns(["code"])),
+                ),
+            )
+            .build(),
+    ));
     cases.push(case(
         "column_rename",
         one_table(users(|t| {

@@ -25,10 +25,11 @@ mod roles;
 mod session;
 mod watchdog;
 
+use std::collections::BTreeSet;
 use std::time::Instant;
 
 use postgres::Client;
-use schema_core::diff::{table_locks, TableLock};
+use schema_core::diff::{table_locks, ObjectId, TableLock};
 use schema_core::{diff, Change, Plan, Schema};
 
 use crate::error::{Error, SchemaProblem};
@@ -202,10 +203,8 @@ fn converge_phase(
     }
 
     // On PostgreSQL 12 and later `ADD VALUE` runs in a transaction block; only
-    // `CREATE INDEX CONCURRENTLY` must wait until after the commit.
-    let (in_tx, after): (Vec<Change>, Vec<Change>) = allowed
-        .into_iter()
-        .partition(|c| c.transactional || adds_enum_value(c));
+    // `CREATE INDEX CONCURRENTLY` (and what needs the index) must wait until after the commit.
+    let (in_tx, after) = split_at_commit(allowed);
     let recorded: Vec<Change> = earlier
         .iter()
         .chain(&in_tx)
@@ -262,7 +261,7 @@ fn converge_phase(
         // stops here, before a second deployer could build the same index.
         let done = lease
             .map_or(Ok(()), |lease| lease.renew(client))
-            .and_then(|()| apply_outside_transaction(client, policy, change));
+            .and_then(|()| apply_after_commit(client, policy, change));
         if let Err(err) = done {
             let remaining = plan_sql(&after[i..]);
             history::record_failure(client, &run, Some(row), &all_sql, &remaining, &err);
@@ -286,6 +285,48 @@ fn converge_phase(
         mode: policy.mode,
         duration: started.elapsed(),
     })
+}
+
+/// The changes of the converge transaction, and those that wait for its commit, each in plan
+/// order: the changes that cannot run in a transaction block (`CREATE INDEX CONCURRENTLY`),
+/// and every change that needs what one of those creates or re-creates what one of them
+/// removes (a unique constraint added `USING INDEX` the concurrent build made, a foreign key
+/// onto the columns a new unique index covers). The plan is in dependency order, so one pass
+/// finds them all.
+fn split_at_commit(changes: Vec<Change>) -> (Vec<Change>, Vec<Change>) {
+    let mut waits_for: BTreeSet<ObjectId> = BTreeSet::new();
+    let (mut in_tx, mut after) = (Vec::new(), Vec::new());
+    for change in changes {
+        let waits = !(change.transactional || adds_enum_value(&change))
+            || change
+                .needs
+                .iter()
+                .chain(&change.creates)
+                .any(|id| waits_for.contains(id));
+        if waits {
+            waits_for.extend(change.creates.iter().chain(&change.removes).cloned());
+            after.push(change);
+        } else {
+            in_tx.push(change);
+        }
+    }
+    (in_tx, after)
+}
+
+/// Runs one change after the converge transaction committed: a `CONCURRENTLY` statement as
+/// it is, a transactional change that waited for one in a transaction of its own (the same
+/// timeouts, savepoint and lock retries as in the converge transaction).
+fn apply_after_commit(client: &mut Client, policy: &Policy, change: &Change) -> Result<(), Error> {
+    if !change.transactional {
+        return apply_outside_transaction(client, policy, change);
+    }
+    let mut tx = client
+        .transaction()
+        .map_err(|e| Error::from_postgres("starting a transaction after the commit", e))?;
+    session::set_timeouts(&mut tx, policy)?;
+    apply_in_transaction(&mut tx, std::slice::from_ref(change), policy)?;
+    tx.commit()
+        .map_err(|e| Error::from_postgres(&format!("committing `{change}`"), e))
 }
 
 /// Undeclared objects inside declared schemas stay: they are planned as drops, which the
