@@ -141,15 +141,32 @@ impl<'a> Planner<'a> {
         } else {
             nc.default.as_ref()
         };
-        let default_changed = match (old_default, new_default) {
-            (Some(a), Some(b)) => !same_fragment(a, b),
-            (None, None) => false,
-            _ => true,
-        };
+        // A default that calls a function dropped and created again goes before the drop
+        // (a change of its own, ordered like a drop) and is set again after.
+        let default_calls_rebuilt = old_default.is_some_and(|d| self.calls_rebuilt_function(d));
+        if let (true, Some(d)) = (default_calls_rebuilt, old_default) {
+            changes.push(
+                Change::new(
+                    object.clone(),
+                    ChangeKind::Drop,
+                    [alter(AlterTable::DropDefault(col.to_string()))],
+                )
+                .hazard(Hazard::RecreatesObject)
+                .lock(LockLevel::AccessExclusive)
+                .inverse([alter(AlterTable::SetDefault(col.to_string(), d.clone()))]),
+            );
+        }
+        let default_changed = default_calls_rebuilt
+            || match (old_default, new_default) {
+                (Some(a), Some(b)) => !same_fragment(a, b),
+                (None, None) => false,
+                _ => true,
+            };
         // The old default goes first when it is removed, when the type changes (it may not
         // cast), and when the column becomes an identity (which cannot have one).
         let drop_default = old_default.is_some()
             && !to_identity
+            && !default_calls_rebuilt
             && (new_default.is_none()
                 || retype
                 || (nc.identity.is_some() && oc.identity.is_none()));

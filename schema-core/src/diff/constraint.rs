@@ -28,8 +28,11 @@ impl<'a> Planner<'a> {
                 None => to_add.push(c),
                 Some((o, t)) => {
                     let rebuilt_fk = self.fk_target_rebuilt(o);
+                    let calls_rebuilt = matches!(&o.kind, ConstraintKind::Check { expr }
+                        if self.calls_rebuilt_function(expr));
                     if (t != c && comparable_constraint(t) != comparable_constraint(c))
                         || rebuilt_fk
+                        || calls_rebuilt
                     {
                         to_drop.push(o);
                         to_add.push(c);

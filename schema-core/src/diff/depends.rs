@@ -757,6 +757,15 @@ fn dropped(
                 cx.expression(&c.expr, None, needs);
             }
         }
+        Statement::AlterDomain {
+            name,
+            action: AlterDomain::DropDefault,
+        } => {
+            // A default goes before the functions it calls.
+            if let Some(d) = old.domain(name).and_then(|d| d.default.as_ref()) {
+                cx.expression(d, None, needs);
+            }
+        }
         Statement::AlterCompositeType {
             name,
             action: AlterComposite::DropAttribute(attribute),
@@ -816,6 +825,14 @@ fn dropped(
                         model.and_then(|t| t.constraints.iter().find(|c| &c.name == name));
                     if let Some(c) = constraint {
                         cx.constraint(table, c, needs);
+                    }
+                }
+                AlterTable::DropDefault(name) => {
+                    // A default goes before the functions it calls.
+                    if let Some(t) = model {
+                        if let Some(d) = t.column(name).and_then(|c| c.default.as_ref()) {
+                            cx.expression(d, Some(t), needs);
+                        }
                     }
                 }
                 AlterTable::DropColumn(name) => {

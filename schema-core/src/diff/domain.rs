@@ -81,7 +81,25 @@ impl<'a> Planner<'a> {
             LockLevel::None
         };
 
-        if !same_opt_fragment(&old.default, &new.default) {
+        // A default that calls a function dropped and created again goes before the drop and
+        // is set again after.
+        let default_calls_rebuilt = old
+            .default
+            .as_deref()
+            .is_some_and(|d| self.calls_rebuilt_function(d));
+        if let (true, Some(d)) = (default_calls_rebuilt, &old.default) {
+            self.emit(
+                Phase::DropConstraints,
+                Change::new(
+                    object.clone(),
+                    ChangeKind::Drop,
+                    [alter(AlterDomain::DropDefault)],
+                )
+                .hazard(Hazard::RecreatesObject)
+                .inverse([alter(AlterDomain::SetDefault(d.clone()))]),
+            );
+        }
+        if default_calls_rebuilt || !same_opt_fragment(&old.default, &new.default) {
             let undo = match &old.default {
                 Some(d) => AlterDomain::SetDefault(d.clone()),
                 None => AlterDomain::DropDefault,
@@ -102,7 +120,10 @@ impl<'a> Planner<'a> {
         let mut added = Vec::new();
         for check in &new.checks {
             match old.check(&check.name) {
-                Some(o) if same_fragment(&o.expr, &check.expr) => {
+                Some(o)
+                    if same_fragment(&o.expr, &check.expr)
+                        && !self.calls_rebuilt_function(&o.expr) =>
+                {
                     if !o.validated && check.validated {
                         self.validate_domain_check(new, &check.name, scan_lock);
                     }

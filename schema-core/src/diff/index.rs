@@ -49,11 +49,25 @@ impl<'a> Planner<'a> {
                     // partitioned table it is an index some partition lacks (an `ON ONLY`
                     // build never finished): dropped and built again in one transaction.
                     let invalid = !o.valid && index.valid;
-                    if invalid
+                    // An index over a function that is dropped and created again goes with
+                    // it, in the transaction (the function's drop waits for it).
+                    let calls_rebuilt = o
+                        .elements
+                        .iter()
+                        .filter_map(|e| match &e.target {
+                            IndexTarget::Expression(sql) => Some(sql.as_str()),
+                            IndexTarget::Column(_) => None,
+                        })
+                        .chain(o.predicate.as_deref())
+                        .any(|sql| self.calls_rebuilt_function(sql));
+                    if calls_rebuilt {
+                        to_drop.push((o, true, true));
+                        to_create.push((index, true));
+                    } else if invalid
                         || (&translated[at] != index
                             && comparable_index(&translated[at]) != comparable_index(index))
                     {
-                        to_drop.push((o, true));
+                        to_drop.push((o, true, false));
                         to_create.push((index, true));
                     } else {
                         self.comment(
@@ -72,12 +86,12 @@ impl<'a> Planner<'a> {
                     |e| matches!(&e.target, IndexTarget::Column(c) if dropped_columns.contains(c)),
                 );
                 if !on_dropped_columns {
-                    to_drop.push((o, false));
+                    to_drop.push((o, false, false));
                 }
             }
         }
-        let concurrently = !partitioned;
-        for (o, recreated) in to_drop {
+        for (o, recreated, in_transaction) in to_drop {
+            let concurrently = !partitioned && !in_transaction;
             let change = Change::new(
                 ObjectRef::index(&old.name, &o.name),
                 ChangeKind::Drop,
@@ -99,7 +113,7 @@ impl<'a> Planner<'a> {
             }]);
             self.emit(
                 Phase::DropIndexes,
-                if partitioned {
+                if !concurrently {
                     change.lock(LockLevel::AccessExclusive)
                 } else {
                     change
@@ -108,6 +122,7 @@ impl<'a> Planner<'a> {
                 },
             );
         }
+        let concurrently = !partitioned;
         for (index, _) in to_create {
             let change = Change::new(
                 ObjectRef::index(&new.name, &index.name),

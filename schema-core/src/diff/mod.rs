@@ -89,6 +89,10 @@ struct Planner<'a> {
     rebuilt_aggregates: BTreeSet<aggregate::AggregateKey>,
     /// Old views dropped (and created again if the new schema has them).
     rebuilt_views: BTreeSet<QualifiedName>,
+    /// The names of the functions and aggregates dropped and created again: a default, check,
+    /// index, policy or trigger condition that calls one is dropped before and comes back
+    /// after (PostgreSQL records the call and refuses the drop).
+    rebuilt_function_names: BTreeSet<String>,
     /// Old triggers, by (old table, name), dropped (and created again if still declared).
     rebuilt_triggers: BTreeSet<(QualifiedName, String)>,
     /// Index of `pairs` by the old table's name.
@@ -167,6 +171,7 @@ impl<'a> Planner<'a> {
             rebuilt_functions: BTreeSet::new(),
             rebuilt_aggregates: BTreeSet::new(),
             rebuilt_views: BTreeSet::new(),
+            rebuilt_function_names: BTreeSet::new(),
             rebuilt_triggers: BTreeSet::new(),
             pairs_by_old,
             old_functions: old.functions.iter().map(|f| (function_key(f), f)).collect(),

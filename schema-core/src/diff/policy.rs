@@ -77,8 +77,17 @@ impl<'a> Planner<'a> {
                     columns.iter().any(|c| names.contains(c))
                 })
             });
+            let calls_rebuilt = o
+                .using
+                .iter()
+                .chain(&o.with_check)
+                .any(|sql| self.calls_rebuilt_function(sql));
             match declared {
-                Some(n) if !reshaped && (same_policy(o, n) || alterable(o, n)) => continue,
+                Some(n)
+                    if !reshaped && !calls_rebuilt && (same_policy(o, n) || alterable(o, n)) =>
+                {
+                    continue
+                }
                 _ => {}
             }
             if declared.is_some() {
@@ -92,9 +101,13 @@ impl<'a> Planner<'a> {
                     name: o.name.clone(),
                 }],
             )
-            .hazard(Hazard::ChangesAccess)
             .lock(LockLevel::AccessExclusive)
             .inverse([Statement::CreatePolicy(o.clone())]);
+            // The same policy dropped and created again in the transaction (for its table's
+            // column or a function it calls) changes nobody's access.
+            if !declared.is_some_and(|n| same_policy(o, n)) {
+                drop = drop.hazard(Hazard::ChangesAccess);
+            }
             if declared.is_some() {
                 drop = drop.hazard(Hazard::RecreatesObject);
             }

@@ -87,6 +87,31 @@ impl<'a> Planner<'a> {
                     .iter()
                     .any(|n| super::aggregate::aggregate_key(n) == key)
         });
+        // Callers move with a function that is dropped and created again, or replaced by an
+        // overload of the same name (other argument types): their text stays, but PostgreSQL
+        // bound them to the old function and refuses its drop.
+        let still_named: BTreeSet<&str> = self
+            .new
+            .functions
+            .iter()
+            .map(|f| f.name.name.as_str())
+            .chain(self.new.aggregates.iter().map(|a| a.name.name.as_str()))
+            .collect();
+        self.rebuilt_function_names = gone
+            .iter()
+            .map(|f| f.name.clone())
+            .chain(
+                self.old
+                    .aggregates
+                    .iter()
+                    .filter(|a| {
+                        self.rebuilt_aggregates
+                            .contains(&super::aggregate::aggregate_key(a))
+                    })
+                    .map(|a| a.name.name.clone()),
+            )
+            .filter(|name| still_named.contains(name.as_str()))
+            .collect();
         let gone_functions: BTreeSet<String> = gone
             .iter()
             .map(|f| f.name.clone())
@@ -166,11 +191,25 @@ impl<'a> Planner<'a> {
                 }
                 columns.iter().any(|c| used.contains(c))
             });
-            if on_rebuilt_view || calls_gone || uses_column {
+            let when_calls_rebuilt = t
+                .when
+                .as_deref()
+                .is_some_and(|w| self.calls_rebuilt_function(w));
+            if on_rebuilt_view || calls_gone || uses_column || when_calls_rebuilt {
                 triggers.insert((t.table.clone(), t.name.clone()));
             }
         }
         self.rebuilt_triggers = triggers;
+    }
+
+    /// True when the old SQL fragment `expr` calls a function or aggregate that is dropped and
+    /// created again (by name: a column or alias of the same name only costs a needless
+    /// re-creation).
+    pub(super) fn calls_rebuilt_function(&self, expr: &str) -> bool {
+        !self.rebuilt_function_names.is_empty()
+            && mentioned_names(expr)
+                .iter()
+                .any(|n| self.rebuilt_function_names.contains(n))
     }
 
     /// True when the column keeps its (user) type and that type is rebuilt: the rebuild

@@ -630,6 +630,69 @@ pub fn all() -> Vec<Case> {
             )
             .build(),
     ));
+    // A function whose result type changes is dropped and created again: everything that
+    // calls it (a default, a check, an index, a view, a policy) goes before and comes back
+    // after, in both directions.
+    let scored = |returns: &str| {
+        Schema::builder()
+            .function(
+                Function::new("score")
+                    .arg(FunctionArg::new("n", ty("integer")))
+                    .returns(ty(returns))
+                    .immutable()
+                    .body("SELECT n * 2"),
+            )
+            .table(
+                TableDef::new("games")
+                    .column(ColumnDef::new("id", ty("integer")).primary_key())
+                    .column(
+                        ColumnDef::new("n", ty("integer"))
+                            .default_sql("score(1)")
+                            .check("score(n) >= 0"),
+                    )
+                    .index(
+                        IndexDef::new()
+                            .named("games_score_idx")
+                            .expression("score(n)"),
+                    ),
+            )
+            .view(View::new("game_scores", "SELECT id, score(n) AS s FROM games").comment("scores"))
+            .row_security(RowSecurity::on("games"))
+            .policy(RowPolicy::new("games_scored", "games").using_sql("score(n) > 0"))
+            .build()
+    };
+    cases.push(case(
+        "function_return_type_with_dependents",
+        scored("integer"),
+        scored("bigint"),
+    ));
+    // An overload replaces the old function (other argument types): the callers, whose text
+    // stays, move to it before the old one is dropped.
+    let counted = |arg: &str| {
+        Schema::builder()
+            .function(
+                Function::new("bump")
+                    .arg(FunctionArg::new("n", ty(arg)))
+                    .returns(ty(arg))
+                    .immutable()
+                    .body("SELECT n + 1"),
+            )
+            .table(
+                TableDef::new("counters")
+                    .column(ColumnDef::new("id", ty("integer")).primary_key())
+                    .column(
+                        ColumnDef::new("n", ty("integer"))
+                            .default_sql("bump(1)")
+                            .check("bump(n) > 0"),
+                    ),
+            )
+            .build()
+    };
+    cases.push(case(
+        "function_overload_with_callers",
+        counted("integer"),
+        counted("bigint"),
+    ));
     let touch = |function: &str| {
         Schema::builder()
             .table(users(|t| {
