@@ -1,9 +1,9 @@
 //! Partitioned tables against a real PostgreSQL: what PostgreSQL propagates to partitions
 //! (attached indexes, cloned keys, checks and triggers) is not read as the partitions' own,
-//! in the same number of round trips; indexes and keys of a partitioned table are built
-//! without `CONCURRENTLY` or `USING INDEX`, and an INVALID partitioned index (a partition
-//! lacks its index) is rebuilt without `DROP INDEX CONCURRENTLY`; a partition that moves keeps
-//! its rows.
+//! in the same number of round trips; keys of a partitioned table are built in one statement
+//! (no `USING INDEX`), its indexes `ON ONLY` with each partition's built `CONCURRENTLY` and
+//! attached, and an INVALID partitioned index (a partition lacks its index) is finished the
+//! same way, without a drop; a partition that moves keeps its rows.
 
 use schema_core::builder::*;
 use schema_core::model::*;
@@ -121,7 +121,7 @@ fn declared(keys: bool) -> Schema {
 }
 
 #[test]
-fn keys_and_indexes_of_a_partitioned_table_are_built_in_one_statement() {
+fn keys_in_one_statement_indexes_partition_by_partition() {
     let db = TestServer::shared()
         .create_database("partitions_keys")
         .unwrap();
@@ -136,10 +136,25 @@ fn keys_and_indexes_of_a_partitioned_table_are_built_in_one_statement() {
 
     let planned = plan(&mut client, &declared(true), &[]).unwrap();
     let sql = planned.to_sql();
-    assert!(!sql.contains("CONCURRENTLY"), "{sql}");
     assert!(!sql.contains("USING INDEX"), "{sql}");
     assert!(!sql.contains("FOREIGN KEY (device) REFERENCES public.devices (name) NOT VALID"));
-    assert!(planned.changes.iter().all(|c| c.transactional), "{sql}");
+    // Never CONCURRENTLY on the partitioned table itself: only on its partitions.
+    assert!(
+        !sql.contains("CONCURRENTLY IF NOT EXISTS metrics_device_idx"),
+        "{sql}"
+    );
+    assert!(
+        sql.contains("CREATE INDEX IF NOT EXISTS metrics_device_idx ON ONLY public.metrics"),
+        "{sql}"
+    );
+    assert!(
+        sql.contains("CREATE INDEX CONCURRENTLY IF NOT EXISTS metrics_2025_device_idx ON public.metrics_2025"),
+        "{sql}"
+    );
+    assert!(
+        sql.contains("ALTER INDEX public.metrics_device_idx ATTACH PARTITION public.metrics_2025_device_idx;"),
+        "{sql}"
+    );
     let report = converge(&mut client, &declared(true), &Policy::new(Mode::Apply)).unwrap();
     assert!(report.in_sync(), "{report}");
     let again = plan(&mut client, &declared(true), &[]).unwrap();
@@ -158,10 +173,18 @@ fn keys_and_indexes_of_a_partitioned_table_are_built_in_one_statement() {
         2 * 4,
         "pkey, unique key and two indexes on each partition"
     );
+    let invalid: i64 = client
+        .query_one("SELECT count(*) FROM pg_index WHERE NOT indisvalid", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(
+        invalid, 0,
+        "the parent's indexes are valid once all are attached"
+    );
 }
 
 #[test]
-fn an_invalid_partitioned_index_is_rebuilt_in_a_transaction() {
+fn an_invalid_partitioned_index_is_finished_without_a_drop() {
     let db = TestServer::shared()
         .create_database("partitions_invalid")
         .unwrap();
@@ -205,15 +228,22 @@ fn an_invalid_partitioned_index_is_rebuilt_in_a_transaction() {
     });
     let planned = plan(&mut client, &wanted, &[]).unwrap();
     let sql = planned.to_sql();
+    // The declared one is finished: its partitions' indexes built and attached.
     assert!(
-        sql.contains("DROP INDEX IF EXISTS public.metrics_id_idx;"),
+        !sql.contains("DROP INDEX IF EXISTS public.metrics_id_idx;"),
         "{sql}"
     );
+    assert!(
+        sql.contains(
+            "ALTER INDEX public.metrics_id_idx ATTACH PARTITION public.metrics_2025_id_idx;"
+        ),
+        "{sql}"
+    );
+    // The undeclared one goes, in the transaction (not CONCURRENTLY: a partitioned index).
     assert!(
         sql.contains("DROP INDEX IF EXISTS public.metrics_stale_idx;"),
         "{sql}"
     );
-    assert!(!sql.contains("CONCURRENTLY"), "{sql}");
     let policy = Policy {
         allow_destructive: true,
         ..Policy::new(Mode::Apply)
@@ -302,4 +332,69 @@ fn an_overlap_only_the_server_can_see_is_a_clear_error() {
         .unwrap()
         .get(0);
     assert_eq!(tables, 0, "nothing applied");
+}
+
+/// Two levels: a new index on a table whose default partition is partitioned itself is built
+/// `ON ONLY` on both partitioned tables, `CONCURRENTLY` on each leaf, attached level by level;
+/// at the end every index is valid, the re-plan is empty and a second converge does nothing.
+#[test]
+fn an_index_over_two_levels_of_partitions() {
+    let schema = |indexed: bool| {
+        let mut parent = TableDef::new("events")
+            .column(ColumnDef::new("id", t("bigint")).not_null())
+            .column(ColumnDef::new("kind", t("text")).not_null())
+            .column(ColumnDef::new("at", t("date")).not_null())
+            .partition_by(PartitionKey::list("kind"));
+        if indexed {
+            parent = parent.index(
+                IndexDef::new()
+                    .named("events_lower_kind")
+                    .expression("lower(kind)"),
+            );
+        }
+        Schema::builder()
+            .table(parent)
+            .table(TableDef::new("events_a").partition_of("events", PartitionBound::list(["'a'"])))
+            .table(
+                TableDef::new("events_rest")
+                    .partition_of("events", PartitionBound::Default)
+                    .partition_by(PartitionKey::range(["at"])),
+            )
+            .table(TableDef::new("events_rest_2025").partition_of(
+                "events_rest",
+                PartitionBound::range(["'2025-01-01'"], ["'2026-01-01'"]),
+            ))
+            .build()
+    };
+    let db = TestServer::shared()
+        .create_database("partitions_two_levels")
+        .unwrap();
+    let mut client = db.connect();
+    converge(&mut client, &schema(false), &Policy::new(Mode::Apply)).unwrap();
+    client
+        .batch_execute("INSERT INTO events VALUES (1, 'a', '2025-02-01'), (2, 'b', '2025-03-01')")
+        .unwrap();
+    let report = converge(&mut client, &schema(true), &Policy::new(Mode::Apply)).unwrap();
+    assert!(report.in_sync(), "{report}");
+    let sql = report.plan.to_sql();
+    assert!(sql.contains("ON ONLY public.events_rest "), "{sql}");
+    assert!(
+        sql.contains("CREATE INDEX CONCURRENTLY IF NOT EXISTS events_rest_2025_lower_idx"),
+        "{sql}"
+    );
+    let (invalid, attached): (i64, i64) = {
+        let row = client
+            .query_one(
+                "SELECT (SELECT count(*) FROM pg_index WHERE NOT indisvalid),
+                        (SELECT count(*) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+                          WHERE c.relkind = 'I' OR (c.relkind = 'i' AND c.relname LIKE 'events_%'))",
+                &[],
+            )
+            .unwrap();
+        (row.get(0), row.get(1))
+    };
+    assert_eq!(invalid, 0, "{sql}");
+    assert_eq!(attached, 3, "events_a, events_rest, events_rest_2025");
+    assert!(plan(&mut client, &schema(true), &[]).unwrap().is_empty());
+    schema_runtime::validate(&mut client, &schema(true)).unwrap();
 }

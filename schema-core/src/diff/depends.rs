@@ -650,12 +650,17 @@ fn created(
                 )));
             }
         }
-        Statement::CreateIndex { table, index, .. } => {
+        Statement::CreateIndex { table, index, .. }
+        | Statement::CreateIndexOnOnly { table, index } => {
             creates.push(ObjectId::Index(QualifiedName::new(
                 table.schema.clone(),
                 index.name.clone(),
             )));
             cx.index(table, index, needs);
+        }
+        Statement::AttachIndex { parent, child } => {
+            needs.push(ObjectId::Index(parent.clone()));
+            needs.push(ObjectId::Index(child.clone()));
         }
         Statement::CreateView(view) => {
             creates.push(ObjectId::View(view.name.clone()));

@@ -39,6 +39,7 @@ impl<'a> Planner<'a> {
         let partitioned = new.is_partitioned();
         let mut to_drop = Vec::new();
         let mut to_create = Vec::new();
+        let mut resumed = Vec::new();
         for index in &new.indexes {
             match old.indexes.iter().position(|o| o.name == index.name) {
                 None => to_create.push((index, false)),
@@ -60,7 +61,13 @@ impl<'a> Planner<'a> {
                         })
                         .chain(o.predicate.as_deref())
                         .any(|sql| self.calls_rebuilt_function(sql));
-                    if calls_rebuilt {
+                    let same = &translated[at] == index
+                        || comparable_index(&translated[at]) == comparable_index(index);
+                    if partitioned && invalid && same && !calls_rebuilt {
+                        // An `ON ONLY` build that did not finish: its partitions' indexes are
+                        // built (those missing) and attached again; nothing is dropped.
+                        resumed.push(index);
+                    } else if calls_rebuilt {
                         to_drop.push((o, true, true));
                         to_create.push((index, true));
                     } else if invalid
@@ -122,8 +129,21 @@ impl<'a> Planner<'a> {
                 },
             );
         }
+        for index in resumed {
+            self.build_partitioned_index(new, index);
+        }
         let concurrently = !partitioned;
         for (index, _) in to_create {
+            if partitioned {
+                self.build_partitioned_index(new, index);
+                self.comment(
+                    ObjectRef::index(&new.name, &index.name),
+                    CommentTarget::Index(new.name.clone(), index.name.clone()),
+                    &None,
+                    &index.comment,
+                );
+                continue;
+            }
             let change = Change::new(
                 ObjectRef::index(&new.name, &index.name),
                 ChangeKind::Create,
@@ -140,15 +160,9 @@ impl<'a> Planner<'a> {
             }]);
             self.emit(
                 Phase::Indexes,
-                if partitioned {
-                    // PostgreSQL builds the index of every partition (or adopts a matching
-                    // one) and attaches it, blocking writes to all of them meanwhile.
-                    change.hazard(Hazard::BuildsIndex).lock(LockLevel::Share)
-                } else {
-                    change
-                        .lock(LockLevel::ShareUpdateExclusive)
-                        .not_transactional()
-                },
+                change
+                    .lock(LockLevel::ShareUpdateExclusive)
+                    .not_transactional(),
             );
             self.comment(
                 ObjectRef::index(&new.name, &index.name),
@@ -158,6 +172,150 @@ impl<'a> Planner<'a> {
             );
         }
     }
+}
+
+impl<'a> Planner<'a> {
+    /// A new index on a partitioned table that exists, built without blocking writes the way
+    /// PostgreSQL's documentation describes (`CONCURRENTLY` is refused on a partitioned
+    /// table): the parent's index alone (`ON ONLY`, invalid for now), then each partition's
+    /// built `CONCURRENTLY` after the commit and attached; a partition that is partitioned
+    /// itself gets an `ON ONLY` index of its own, attached, with its partitions' under it.
+    /// The parent's index turns valid when the last one is attached. Every step is
+    /// idempotent (`IF NOT EXISTS`; attaching an attached index does nothing), so a run cut
+    /// short is finished by the next.
+    fn build_partitioned_index(&mut self, table: &'a Table, index: &'a Index) {
+        self.emit(
+            Phase::Indexes,
+            Change::new(
+                ObjectRef::index(&table.name, &index.name),
+                ChangeKind::Create,
+                [Statement::CreateIndexOnOnly {
+                    table: table.name.clone(),
+                    index: index.clone(),
+                }],
+            )
+            .lock(LockLevel::Share)
+            .inverse([Statement::DropIndex {
+                schema: table.name.schema.clone(),
+                name: index.name.clone(),
+                concurrently: false,
+            }]),
+        );
+        let parent = QualifiedName::new(table.name.schema.clone(), index.name.clone());
+        let mut taken = relation_names(self.new);
+        self.attach_partition_indexes(&table.name, &parent, index, &mut taken);
+    }
+
+    fn attach_partition_indexes(
+        &mut self,
+        table: &QualifiedName,
+        parent: &QualifiedName,
+        index: &Index,
+        taken: &mut BTreeSet<QualifiedName>,
+    ) {
+        let new = self.new;
+        let partitions: Vec<&'a Table> = new
+            .tables
+            .iter()
+            .filter(|t| t.partition_of.as_ref().is_some_and(|p| &p.parent == table))
+            .collect();
+        for part in partitions {
+            // Named as PostgreSQL names the index it builds for a partition.
+            let names = crate::naming::index_column_names(
+                index
+                    .elements
+                    .iter()
+                    .map(crate::lower::table::element_name)
+                    .chain(index.include.iter().cloned()),
+            );
+            let schema = &part.name.schema;
+            let name =
+                crate::naming::index_name(&part.name.name, names.iter().map(String::as_str), |n| {
+                    taken.contains(&QualifiedName::new(schema.clone(), n.to_string()))
+                });
+            let child = QualifiedName::new(schema.clone(), name.clone());
+            taken.insert(child.clone());
+            let mut child_index = index.clone();
+            child_index.name = name.clone();
+            child_index.comment = None;
+            let object = ObjectRef::index(&part.name, &name);
+            let attach = Statement::AttachIndex {
+                parent: parent.clone(),
+                child: child.clone(),
+            };
+            if part.is_partitioned() {
+                self.emit(
+                    Phase::Indexes,
+                    Change::new(
+                        object,
+                        ChangeKind::Create,
+                        [
+                            Statement::CreateIndexOnOnly {
+                                table: part.name.clone(),
+                                index: child_index.clone(),
+                            },
+                            attach,
+                        ],
+                    )
+                    .lock(LockLevel::Share),
+                );
+                self.attach_partition_indexes(&part.name, &child, &child_index, taken);
+            } else {
+                self.emit(
+                    Phase::Indexes,
+                    Change::new(
+                        object.clone(),
+                        ChangeKind::Create,
+                        [Statement::CreateIndex {
+                            table: part.name.clone(),
+                            index: child_index,
+                            concurrently: true,
+                        }],
+                    )
+                    .lock(LockLevel::ShareUpdateExclusive)
+                    .not_transactional(),
+                );
+                // After the build, in a short transaction of its own.
+                self.emit(
+                    Phase::Indexes,
+                    Change::new(object, ChangeKind::Alter, [attach])
+                        .lock(LockLevel::ShareUpdateExclusive),
+                );
+            }
+        }
+    }
+}
+
+/// Every relation name of `schema` (tables, their indexes and key constraints, views and
+/// theirs, sequences): the names a new index must not take.
+fn relation_names(schema: &Schema) -> BTreeSet<QualifiedName> {
+    let mut out = BTreeSet::new();
+    for t in &schema.tables {
+        out.insert(t.name.clone());
+        let at = |name: &str| QualifiedName::new(t.name.schema.clone(), name.to_string());
+        out.extend(t.indexes.iter().map(|i| at(&i.name)));
+        out.extend(
+            t.constraints
+                .iter()
+                .filter(|c| {
+                    matches!(
+                        c.kind,
+                        ConstraintKind::PrimaryKey { .. } | ConstraintKind::Unique { .. }
+                    )
+                })
+                .map(|c| at(&c.name)),
+        );
+    }
+    for v in &schema.views {
+        out.insert(v.name.clone());
+        out.extend(
+            v.indexes
+                .iter()
+                .map(|i| QualifiedName::new(v.name.schema.clone(), i.name.clone())),
+        );
+    }
+    out.extend(schema.sequences.iter().map(|s| s.name.clone()));
+    out
 }
 
 /// An index as it compares: expressions and predicate normalized.

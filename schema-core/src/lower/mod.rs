@@ -13,7 +13,7 @@ mod domain;
 mod names;
 pub(crate) mod partitions;
 mod references;
-mod table;
+pub(crate) mod table;
 
 use crate::builder::{DomainDef, TableDef};
 use crate::model::Schema;

@@ -170,7 +170,7 @@ impl Namer<'_> {
 /// The name PostgreSQL gives an index key element when it names the index
 /// (`FigureIndexColname`): the column, or what the expression computes, `expr` when it
 /// does not parse.
-fn element_name(element: &IndexElement) -> String {
+pub(crate) fn element_name(element: &IndexElement) -> String {
     match &element.target {
         IndexTarget::Column(name) => name.clone(),
         IndexTarget::Expression(sql) => expr::parse_expr(sql)

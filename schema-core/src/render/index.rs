@@ -35,20 +35,22 @@ pub(super) fn write_create_index(
     f: &mut Formatter<'_>,
     table: &QualifiedName,
     index: &Index,
-    concurrently: &bool,
+    concurrently: bool,
+    only: bool,
 ) -> fmt::Result {
     f.write_str("CREATE ")?;
     if index.unique {
         f.write_str("UNIQUE ")?;
     }
     f.write_str("INDEX ")?;
-    if *concurrently {
+    if concurrently {
         f.write_str("CONCURRENTLY ")?;
     }
     write!(
         f,
-        "IF NOT EXISTS {} ON {table} USING {} ({})",
+        "IF NOT EXISTS {} ON {}{table} USING {} ({})",
         Ident(&index.name),
+        if only { "ONLY " } else { "" },
         Ident(index.method.name()),
         display_comma_separated(&index.elements)
     )?;

@@ -283,6 +283,23 @@ pub enum Statement {
         /// `CONCURRENTLY` (cannot run inside a transaction block).
         concurrently: bool,
     },
+    /// `CREATE [UNIQUE] INDEX IF NOT EXISTS name ON ONLY table ...`: the index of a
+    /// partitioned table alone, without its partitions' (it stays invalid until each of those
+    /// is attached: [`Statement::AttachIndex`]).
+    CreateIndexOnOnly {
+        /// The partitioned table.
+        table: QualifiedName,
+        /// The index.
+        index: Index,
+    },
+    /// `ALTER INDEX parent ATTACH PARTITION child`: a partition's index joins its parent
+    /// table's (PostgreSQL does nothing when it is attached already).
+    AttachIndex {
+        /// The partitioned table's index.
+        parent: QualifiedName,
+        /// The partition's index.
+        child: QualifiedName,
+    },
     /// `DROP INDEX [CONCURRENTLY] IF EXISTS schema.name`.
     DropIndex {
         /// The index's schema (its table's).
@@ -446,7 +463,13 @@ impl Display for Statement {
                 table,
                 index,
                 concurrently,
-            } => index::write_create_index(f, table, index, concurrently),
+            } => index::write_create_index(f, table, index, *concurrently, false),
+            Statement::CreateIndexOnOnly { table, index } => {
+                index::write_create_index(f, table, index, false, true)
+            }
+            Statement::AttachIndex { parent, child } => {
+                write!(f, "ALTER INDEX {parent} ATTACH PARTITION {child};")
+            }
             Statement::DropIndex {
                 schema,
                 name,
