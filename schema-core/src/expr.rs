@@ -188,20 +188,263 @@ fn figure_colname(expr: &Expr) -> Option<String> {
     }
 }
 
-/// A canonical spelling of a fragment for the offline diff: sqlparser's printing when it
-/// parses, else the text with white space folded. Two fragments that normalize equal are
-/// equal to PostgreSQL too; the converse needs the server (see the runtime's canonicalizer).
+/// A canonical spelling of a fragment for the offline diff, where no server is at hand to
+/// print both sides: the way a user writes an expression and the way PostgreSQL prints it
+/// back (`pg_get_expr`) spell the same. Parentheses as the tree needs them (every compound
+/// operand in parentheses, none around the whole); casts PostgreSQL adds to constants
+/// (`'x'::text`, `0::numeric`, `ARRAY[...]::text[]`) and to `varchar` columns (`(c)::text`)
+/// left out; `x IN (a, b)` for `x = ANY (ARRAY[a, b])` (and `NOT IN` for `<> ALL`);
+/// `BETWEEN` as the two comparisons PostgreSQL stores; unquoted names in lower case, quotes
+/// only where a name needs them; `pg_catalog.` left off function names. A fragment that does
+/// not parse keeps its text with white space folded. Two fragments that normalize equal are
+/// equal to PostgreSQL up to those implied casts; the live diff compares what the server
+/// printed for both sides (see the runtime's canonicalizer).
 pub fn normalize(sql: &str) -> String {
     match parse_expr(sql) {
-        Ok(expr) => strip_outer_parens(&expr).to_string(),
+        Ok(mut expr) => {
+            canonicalize(&mut expr);
+            expr.to_string()
+        }
         Err(_) => sql.split_whitespace().collect::<Vec<_>>().join(" "),
     }
 }
 
-fn strip_outer_parens(expr: &Expr) -> &Expr {
-    match expr {
-        Expr::Nested(inner) => strip_outer_parens(inner),
-        other => other,
+/// See [`normalize`]: local rewrites to a fixed point, then parentheses where the tree needs
+/// them.
+fn canonicalize(expr: &mut Expr) {
+    use sqlparser::ast::visit_expressions_mut;
+    for _ in 0..16 {
+        let before = expr.clone();
+        let _ = visit_expressions_mut(expr, |e| {
+            rewrite(e);
+            ControlFlow::<()>::Continue(())
+        });
+        rewrite(expr);
+        if *expr == before {
+            break;
+        }
+    }
+    let _ = visit_expressions_mut(expr, |e| {
+        parenthesize(e);
+        ControlFlow::<()>::Continue(())
+    });
+}
+
+/// A constant, or an array of constants: what PostgreSQL casts to the type it infers.
+fn is_constant(e: &Expr) -> bool {
+    match e {
+        Expr::Value(_) => true,
+        Expr::UnaryOp { expr, .. } => matches!(**expr, Expr::Value(_)),
+        Expr::Array(array) => array.elem.iter().all(is_constant),
+        Expr::Cast { expr, .. } | Expr::Nested(expr) => is_constant(expr),
+        _ => false,
+    }
+}
+
+fn is_text_type(ty: &sqlparser::ast::DataType) -> bool {
+    let name = ty.to_string().to_lowercase();
+    matches!(name.as_str(), "text" | "varchar" | "character varying")
+}
+
+fn canonical_ident(ident: &mut sqlparser::ast::Ident) {
+    let simple = |v: &str| {
+        let mut chars = v.chars();
+        chars
+            .next()
+            .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+            && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '$')
+    };
+    match ident.quote_style {
+        None => ident.value = ident.value.to_lowercase(),
+        Some('"') if simple(&ident.value) => ident.quote_style = None,
+        _ => {}
+    }
+}
+
+/// `-12`, `0`, `3.5`: a number as PostgreSQL prints one (no leading zeros, no `+`), which
+/// a quoted constant of a numeric type stands for.
+fn is_canonical_number(text: &str) -> bool {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let (int, frac) = match digits.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (digits, None),
+    };
+    !int.is_empty()
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && (int == "0" || !int.starts_with('0'))
+        && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// One local rewrite of [`canonicalize`].
+fn rewrite(e: &mut Expr) {
+    use sqlparser::ast::{BinaryOperator, ObjectNamePart};
+    let replacement = match e {
+        Expr::Nested(inner) => Some((**inner).clone()),
+        // (`VALUE` in a domain's check is cast to the base type of a domain over a domain.)
+        Expr::Cast {
+            expr, data_type, ..
+        } if is_constant(expr)
+            || (matches!(**expr, Expr::Identifier(_) | Expr::CompoundIdentifier(_))
+                && is_text_type(data_type))
+            || matches!(&**expr, Expr::Identifier(i) if i.value.eq_ignore_ascii_case("value")) =>
+        {
+            Some((**expr).clone())
+        }
+        Expr::AnyOp {
+            left,
+            compare_op: BinaryOperator::Eq,
+            right,
+            ..
+        } => match &**right {
+            Expr::Array(array) => Some(Expr::InList {
+                expr: left.clone(),
+                list: array.elem.clone(),
+                negated: false,
+            }),
+            _ => None,
+        },
+        Expr::AllOp {
+            left,
+            compare_op: BinaryOperator::NotEq,
+            right,
+        } => match &**right {
+            Expr::Array(array) => Some(Expr::InList {
+                expr: left.clone(),
+                list: array.elem.clone(),
+                negated: true,
+            }),
+            _ => None,
+        },
+        Expr::Between {
+            expr,
+            negated,
+            low,
+            high,
+        } => {
+            let cmp = |op, bound: &Expr| Expr::BinaryOp {
+                left: expr.clone(),
+                op,
+                right: Box::new(bound.clone()),
+            };
+            Some(if *negated {
+                Expr::BinaryOp {
+                    left: Box::new(cmp(BinaryOperator::Lt, low)),
+                    op: BinaryOperator::Or,
+                    right: Box::new(cmp(BinaryOperator::Gt, high)),
+                }
+            } else {
+                Expr::BinaryOp {
+                    left: Box::new(cmp(BinaryOperator::GtEq, low)),
+                    op: BinaryOperator::And,
+                    right: Box::new(cmp(BinaryOperator::LtEq, high)),
+                }
+            })
+        }
+        // PostgreSQL prints a negative constant as a string: `'-1'::integer`.
+        Expr::UnaryOp {
+            op: sqlparser::ast::UnaryOperator::Minus,
+            expr,
+        } => match &**expr {
+            Expr::Value(v) => match &v.value {
+                Value::Number(n, long) => Some(Expr::value(Value::Number(format!("-{n}"), *long))),
+                _ => None,
+            },
+            _ => None,
+        },
+        Expr::Value(v) => match &v.value {
+            Value::SingleQuotedString(text) if is_canonical_number(text) => {
+                Some(Expr::value(Value::Number(text.clone(), false)))
+            }
+            _ => None,
+        },
+        Expr::QualifiedWildcard(name, _) => {
+            for part in &mut name.0 {
+                if let ObjectNamePart::Identifier(ident) = part {
+                    canonical_ident(ident);
+                }
+            }
+            None
+        }
+        Expr::Identifier(ident) => {
+            canonical_ident(ident);
+            None
+        }
+        Expr::CompoundIdentifier(idents) => {
+            idents.iter_mut().for_each(canonical_ident);
+            None
+        }
+        Expr::Function(func) => {
+            for part in &mut func.name.0 {
+                if let ObjectNamePart::Identifier(ident) = part {
+                    canonical_ident(ident);
+                }
+            }
+            // PostgreSQL leaves off a schema on the search path (`public`, `pg_catalog`).
+            let qualified_catalog = matches!(
+                func.name.0.first(),
+                Some(ObjectNamePart::Identifier(i))
+                    if func.name.0.len() == 2 && (i.value == "pg_catalog" || i.value == "public")
+            );
+            if qualified_catalog {
+                func.name.0.remove(0);
+            }
+            None
+        }
+        _ => None,
+    };
+    if let Some(r) = replacement {
+        *e = r;
+    }
+}
+
+/// Wraps each compound operand of `e` in parentheses, so the printing is unambiguous.
+fn parenthesize(e: &mut Expr) {
+    fn compound(e: &Expr) -> bool {
+        !matches!(
+            e,
+            Expr::Value(_)
+                | Expr::Identifier(_)
+                | Expr::CompoundIdentifier(_)
+                | Expr::Function(_)
+                | Expr::Nested(_)
+                | Expr::Array(_)
+                | Expr::Case { .. }
+                | Expr::Exists { .. }
+                | Expr::Subquery(_)
+                | Expr::Wildcard(_)
+                | Expr::QualifiedWildcard(..)
+        )
+    }
+    fn wrap(e: &mut Expr) {
+        if compound(e) {
+            *e = Expr::Nested(Box::new(e.clone()));
+        }
+    }
+    match e {
+        Expr::BinaryOp { left, right, .. } => {
+            wrap(left);
+            wrap(right);
+        }
+        Expr::UnaryOp { expr, .. }
+        | Expr::Cast { expr, .. }
+        | Expr::IsNull(expr)
+        | Expr::IsNotNull(expr)
+        | Expr::IsTrue(expr)
+        | Expr::IsFalse(expr)
+        | Expr::IsNotTrue(expr)
+        | Expr::IsNotFalse(expr)
+        | Expr::Collate { expr, .. } => wrap(expr),
+        Expr::InList { expr, .. } => wrap(expr),
+        Expr::IsDistinctFrom(a, b) | Expr::IsNotDistinctFrom(a, b) => {
+            wrap(a);
+            wrap(b);
+        }
+        Expr::Like { expr, pattern, .. } | Expr::ILike { expr, pattern, .. } => {
+            wrap(expr);
+            wrap(pattern);
+        }
+        Expr::AnyOp { left, .. } | Expr::AllOp { left, .. } => wrap(left),
+        _ => {}
     }
 }
 
@@ -235,6 +478,50 @@ mod tests {
         assert_eq!(name("(a + b)"), "expr");
         assert_eq!(name("email::text"), "email");
         assert_eq!(name("public.f(x)"), "f");
+    }
+
+    #[test]
+    fn normalizes_as_postgresql_prints() {
+        let same = |written: &str, printed: &str| {
+            assert_eq!(
+                normalize(written),
+                normalize(printed),
+                "{written} vs {printed}"
+            );
+        };
+        same("'member'", "'member'::cols_.user_role");
+        same("'{}'", "'{}'::text[]");
+        same("value >= 0", "(value >= 0::numeric)");
+        same(
+            "status IN ('a', 'b')",
+            "((status)::text = ANY ((ARRAY['a'::character varying, 'b'::character varying])::text[]))",
+        );
+        same("kind NOT IN ('x')", "(kind <> ALL (ARRAY['x'::text]))");
+        same(
+            "score BETWEEN -1 AND 100",
+            "((score >= ('-1'::integer)::numeric) AND (score <= (100)::numeric))",
+        );
+        same(
+            "OLD.* IS DISTINCT FROM NEW.*",
+            "(old.* IS DISTINCT FROM new.*)",
+        );
+        same("VALUE ~ '^\\d{5}$'", "(VALUE ~ '^\\d{5}$'::text)");
+        same("lower(Email)", "lower((email)::text)");
+        same(
+            "to_tsvector('english', note)",
+            "to_tsvector('english'::regconfig, note)",
+        );
+        same("pg_catalog.now()", "now()");
+        same("public.is_even(VALUE)", "is_even(VALUE)");
+        same("VALUE >= 2000", "(VALUE::integer >= 2000)");
+        same("\"Check\" AND \"ok\"", "(\"Check\" AND ok)");
+        let differ = |a: &str, b: &str| assert_ne!(normalize(a), normalize(b), "{a} vs {b}");
+        differ("(a + b) * c", "a + b * c");
+        differ("a - (b - c)", "a - b - c");
+        differ("x > 1", "x > 2");
+        differ("created_at::date > d", "created_at > d");
+        differ("'007'", "7");
+        differ("\"Check\"", "check");
     }
 
     #[test]

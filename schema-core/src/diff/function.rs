@@ -109,7 +109,7 @@ pub(super) fn config_facts(config: &[(String, String)]) -> Vec<(String, String)>
 
 pub(super) fn same_function(a: &Function, b: &Function) -> bool {
     a.is_procedure == b.is_procedure
-        && a.returns == b.returns
+        && effective_returns(a) == effective_returns(b)
         && a.language.eq_ignore_ascii_case(&b.language)
         && a.body == b.body
         && a.volatility == b.volatility
@@ -125,11 +125,30 @@ pub(super) fn same_function(a: &Function, b: &Function) -> bool {
         })
 }
 
+/// What a function returns as PostgreSQL records it (and `pg_get_function_result` prints it):
+/// one declared without `returns` returns its single `OUT` (or `INOUT`) argument's type, or
+/// `record` for several.
+fn effective_returns(f: &Function) -> Option<Returns> {
+    if f.returns.is_some() || f.is_procedure {
+        return f.returns.clone();
+    }
+    let outs: Vec<&FunctionArg> = f
+        .args
+        .iter()
+        .filter(|a| matches!(a.mode, ArgMode::Out | ArgMode::InOut))
+        .collect();
+    match outs.as_slice() {
+        [] => None,
+        [one] => Some(Returns::Type(one.data_type.clone())),
+        _ => Some(Returns::Type(crate::types::DataType::builtin("record"))),
+    }
+}
+
 /// True if `CREATE OR REPLACE` can turn `old` into `new`: same kind, same return type, same
 /// arguments (names, modes, types), and no argument default removed.
 pub(super) fn replaceable_function(old: &Function, new: &Function) -> bool {
     old.is_procedure == new.is_procedure
-        && old.returns == new.returns
+        && effective_returns(old) == effective_returns(new)
         && old.args.len() == new.args.len()
         && old.args.iter().zip(&new.args).all(|(x, y)| {
             x.mode == y.mode

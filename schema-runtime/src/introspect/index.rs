@@ -16,6 +16,10 @@ pub(super) fn read<C: GenericClient>(
     found: &mut Found,
 ) -> Result<(), Error> {
     // Materialized views' indexes in the same round trip as the tables'.
+    // A key's collation is written out only where it differs from what the key implies: a
+    // column's own collation (not the index attribute's type's: gin `gin_trgm_ops` and hash
+    // store `int4`, which has none, so every text key looked `COLLATE "default"`), and for an
+    // expression the database default.
     let mut oids = found.tables.oids().clone();
     oids.extend(found.materialized_views.iter().map(|(oid, _)| *oid));
     for row in cat.query(
@@ -31,11 +35,17 @@ pub(super) fn read<C: GenericClient>(
                 ARRAY(SELECT k.n::int FROM unnest(i.indoption::int2[]) WITH ORDINALITY k(n, o)
                       ORDER BY k.o),
                 ARRAY(SELECT COALESCE((SELECT co.collname::text FROM pg_catalog.pg_collation co
-                                       WHERE co.oid = k.n AND k.n <> COALESCE(
+                                       WHERE co.oid = k.n AND k.n <> COALESCE(CASE
+                                         WHEN i.indkey[k.o - 1] > 0 THEN
+                                         (SELECT a.attcollation FROM pg_catalog.pg_attribute a
+                                          WHERE a.attrelid = i.indrelid
+                                            AND a.attnum = i.indkey[k.o - 1])
+                                         WHEN k.n = 100 THEN 100
+                                         ELSE
                                          (SELECT t.typcollation FROM pg_catalog.pg_attribute a
                                           JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
-                                          WHERE a.attrelid = i.indexrelid AND a.attnum = k.o),
-                                         0)), '')
+                                          WHERE a.attrelid = i.indexrelid AND a.attnum = k.o)
+                                         END, 0)), '')
                       FROM unnest(i.indcollation::oid[]) WITH ORDINALITY k(n, o) ORDER BY k.o),
                 ARRAY(SELECT a.attname::text FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(n, o)
                       JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n
