@@ -272,7 +272,9 @@ fn is_canonical_number(text: &str) -> bool {
     !int.is_empty()
         && int.bytes().all(|b| b.is_ascii_digit())
         && (int == "0" || !int.starts_with('0'))
-        && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
+        && frac.map_or(true, |f| {
+            !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit())
+        })
 }
 
 /// One local rewrite of [`canonicalize`].
