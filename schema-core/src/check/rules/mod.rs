@@ -36,6 +36,7 @@ pub(crate) mod partition_key;
 pub(crate) mod partition_overlap;
 pub(crate) mod partition_parent;
 pub(crate) mod partition_unique_key;
+pub(crate) mod grant;
 pub(crate) mod policy;
 pub(crate) mod primary_key_duplicate;
 pub(crate) mod schema_missing;
