@@ -5,7 +5,8 @@
 //!
 //! Each object's ACL is compared, privilege by privilege, with its baseline: its
 //! `pg_init_privs` row if it has one (PostgreSQL 15's grants on schema `public`), else
-//! `acldefault(kind, owner)`. The owner's own privileges are never grants. What differs
+//! `acldefault(kind, owner)`. The owner's own privileges are never grants (nor the
+//! baseline's self-granted owner entries, which stay with the initial owner's name). What differs
 //! becomes a grant (`revoke` for a baseline privilege taken away), so a database whose ACLs
 //! are all at their baseline reads as having no grants at all. Privileges on foreign tables
 //! and database-wide default privileges are reported as not modelled.
@@ -87,7 +88,10 @@ pub(super) fn read<C: GenericClient>(
                   SELECT 'acl' AS side, a.* FROM pg_catalog.aclexplode(o.acl) a
                   UNION ALL
                   SELECT 'base', b.* FROM pg_catalog.aclexplode(o.base) b) e
-          WHERE e.grantee <> o.owner
+          -- The owner's own privileges are not grants; nor are the baseline's entries its
+          -- owner granted itself (`public` after `ALTER SCHEMA public OWNER TO x` still has
+          -- `pg_database_owner=UC/pg_database_owner` as initial privileges).
+          WHERE e.grantee <> o.owner AND NOT (e.side = 'base' AND e.grantee = e.grantor)
          UNION ALL
          -- Database-wide default privileges replace the built-in ones for a role: not modelled.
          SELECT 'global default', NULL, NULL, pg_catalog.pg_get_userbyid(d.defaclrole)::text,
