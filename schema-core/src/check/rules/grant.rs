@@ -225,6 +225,32 @@ fn missing(s: &Schema, object: &GrantObject) -> Option<(String, String)> {
     }
     let short = name.rsplit('.').next().unwrap_or(&name).to_string();
     let short = short.split('(').next().unwrap_or(&short).to_string();
+    // A function of that name with other argument types: name its signatures.
+    if let GrantObject::Function { name: fname, .. } = object {
+        let signatures: Vec<String> = s
+            .functions
+            .iter()
+            .filter(|f| &f.name == fname)
+            .map(|f| {
+                let args: Vec<String> = f
+                    .args
+                    .iter()
+                    .filter(|a| f.is_procedure || a.mode != crate::model::ArgMode::Out)
+                    .map(|a| SqlType(&a.data_type).to_string())
+                    .collect();
+                format!("`{}({})`", qualified(fname), args.join(", "))
+            })
+            .collect();
+        if !signatures.is_empty() {
+            return Some((
+                format!("{what} `{name}` is not declared"),
+                format!(
+                    "name it with the input argument types it is declared with: {}",
+                    signatures.join(", ")
+                ),
+            ));
+        }
+    }
     let help = did_you_mean(&short, candidates).unwrap_or_else(|| {
         format!("declare the {what} `{name}` (pgdecl manages the privileges of the objects it declares), or remove the grant")
     });
