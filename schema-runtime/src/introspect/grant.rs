@@ -75,7 +75,7 @@ pub(super) fn read<C: GenericClient>(
                   CASE WHEN d.defaclrole = (SELECT r.oid FROM pg_catalog.pg_roles r
                                             WHERE r.rolname = current_user)
                        THEN NULL ELSE pg_catalog.pg_get_userbyid(d.defaclrole)::text END,
-                  d.defaclacl, NULL::pg_catalog.aclitem[], 0::oid
+                  d.defaclacl, NULL::pg_catalog.aclitem[], NULL::oid
              FROM pg_catalog.pg_default_acl d
              JOIN pg_catalog.pg_namespace n ON n.oid = d.defaclnamespace
             WHERE {NAMESPACE_FILTER}
@@ -91,7 +91,7 @@ pub(super) fn read<C: GenericClient>(
           -- The owner's own privileges are not grants; nor are the baseline's entries its
           -- owner granted itself (`public` after `ALTER SCHEMA public OWNER TO x` still has
           -- `pg_database_owner=UC/pg_database_owner` as initial privileges).
-          WHERE e.grantee <> o.owner AND NOT (e.side = 'base' AND e.grantee = e.grantor)
+          WHERE e.grantee IS DISTINCT FROM o.owner AND NOT (e.side = 'base' AND e.grantee = e.grantor)
          UNION ALL
          -- Database-wide default privileges replace the built-in ones for a role: not modelled.
          SELECT 'global default', NULL, NULL, pg_catalog.pg_get_userbyid(d.defaclrole)::text,
