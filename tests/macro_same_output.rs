@@ -5,11 +5,11 @@
 use pgdecl::builder::{ColumnDef, ConstraintDef, DomainDef, IndexDef, References, TableDef};
 use pgdecl::{
     Aggregate, ArgMode, Column, CompositeAttribute, CompositeType, Constraint, ConstraintKind,
-    DataType, Domain, DomainCheck, EnumType, Extension, FkAction, Function, FunctionArg, Identity,
-    DefaultObjects, DefaultPrivileges, Grant, GrantObject, Index, IndexElement, IndexMethod,
-    IndexTarget, Namespace, PolicyCommand, Privilege, QualifiedName,
-    RangeType, Returns, RowPolicy, RowSecurity, Schema, Sequence, Table, Trigger, TriggerEvent,
-    TriggerTiming, View, Volatility,
+    DataType, DefaultObjects, DefaultPrivileges, Domain, DomainCheck, EnumType, Extension,
+    FkAction, Function, FunctionArg, Grant, GrantObject, Identity, Index, IndexElement,
+    IndexMethod, IndexTarget, Namespace, PolicyCommand, Privilege, QualifiedName, RangeType,
+    Returns, RowPolicy, RowSecurity, Schema, Sequence, Table, Trigger, TriggerEvent, TriggerTiming,
+    View, Volatility,
 };
 
 mod declared {
@@ -257,13 +257,21 @@ fn builder_schema() -> Schema {
                 .comment("Users see themselves."),
         )
         .grant(
-            Grant::new(GrantObject::Table("users".into()), [Privilege::Select], ["app"])
-                .with_grant_option(),
+            Grant::new(
+                GrantObject::Table("users".into()),
+                [Privilege::Select],
+                ["app"],
+            )
+            .with_grant_option(),
         )
         .grant(
-            Grant::new(GrantObject::Table("users".into()), [Privilege::Update], ["app"])
-                .columns(["email"])
-                .with_grant_option(),
+            Grant::new(
+                GrantObject::Table("users".into()),
+                [Privilege::Update],
+                ["app"],
+            )
+            .columns(["email"])
+            .with_grant_option(),
         )
         .default_privileges(
             DefaultPrivileges::new(

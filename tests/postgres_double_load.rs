@@ -33,8 +33,16 @@ fn every_feature_loads_twice_to_the_same_schema() {
             assert!(first.contains("FORCE ROW LEVEL SECURITY"), "{first}");
         }
         if name == "double_load_grants" {
-            assert!(first.contains("GRANT UPDATE(note) ON TABLE audit.items TO PUBLIC;"), "{first}");
-            assert!(first.contains("REVOKE ALL ON FUNCTION audit.add(a integer, b integer) FROM PUBLIC;"), "{first}");
+            assert!(
+                first.contains("GRANT UPDATE(note) ON TABLE audit.items TO PUBLIC;"),
+                "{first}"
+            );
+            assert!(
+                first.contains(
+                    "REVOKE ALL ON FUNCTION audit.add(a integer, b integer) FROM PUBLIC;"
+                ),
+                "{first}"
+            );
             assert!(first.contains("ALTER DEFAULT PRIVILEGES"), "{first}");
         }
     }

@@ -4,8 +4,8 @@
 
 use schema_core::check::{
     ColumnPart, CompositePart, ConstraintPart, Diagnostic, DomainPart, EnumPart, ExtensionPart,
-    FunctionPart, GrantPart, IndexPart, Location, PolicyPart, RangePart, SequencePart, TablePart, TriggerPart,
-    ViewPart,
+    FunctionPart, GrantPart, IndexPart, Location, PolicyPart, RangePart, SequencePart, TablePart,
+    TriggerPart, ViewPart,
 };
 
 use crate::ctxt::{error, Ctxt, Sp};

@@ -76,10 +76,7 @@ fn declared(reader: &str, view_query: &str) -> Schema {
             [Privilege::Insert],
             [reader],
         ))
-        .grant(
-            Grant::new(GrantObject::Table(items), [Privilege::Select], [reader])
-                .columns(["id"]),
-        )
+        .grant(Grant::new(GrantObject::Table(items), [Privilege::Select], [reader]).columns(["id"]))
         .grant(
             Grant::new(
                 GrantObject::Table(QualifiedName::new("app", "items_v")),
@@ -226,7 +223,9 @@ fn a_declaration_converges_plans_empty_and_grants_take_effect() {
         &format!("SELECT has_sequence_privilege('{r}', 'app.counter', 'USAGE')")
     ));
     // Default privileges: a table created later is readable by the role.
-    client.batch_execute("CREATE TABLE app.later (id int)").unwrap();
+    client
+        .batch_execute("CREATE TABLE app.later (id int)")
+        .unwrap();
     assert!(yes(
         &mut client,
         &format!("SELECT has_table_privilege('{r}', 'app.later', 'SELECT')")

@@ -104,12 +104,15 @@ fn every_other_kind_is_reported() {
     );
     assert_eq!(found.schema.policies.len(), 1);
     // Grants on modelled objects and per-schema default privileges are modelled too.
-    assert!(!report.iter().any(|r| r.starts_with("privileges on table")
-        || r.starts_with("privileges on schema")
-        || r.starts_with("privileges on function")
-        || r.starts_with("privileges on type")
-        || r.starts_with("column privileges")
-        || r.starts_with("default privileges for role")), "{report:#?}");
+    assert!(
+        !report.iter().any(|r| r.starts_with("privileges on table")
+            || r.starts_with("privileges on schema")
+            || r.starts_with("privileges on function")
+            || r.starts_with("privileges on type")
+            || r.starts_with("column privileges")
+            || r.starts_with("default privileges for role")),
+        "{report:#?}"
+    );
     assert_eq!(found.schema.grants.len(), 5, "{:#?}", found.schema.grants);
     assert_eq!(found.schema.default_privileges.len(), 1);
     assert_eq!(

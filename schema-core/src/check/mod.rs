@@ -21,7 +21,8 @@ mod test_support;
 pub use diagnostic::Diagnostic;
 pub use location::{
     ColumnPart, CompositePart, ConstraintPart, DomainPart, EnumPart, ExtensionPart, FunctionPart,
-    GrantPart, IndexPart, Location, PolicyPart, RangePart, SequencePart, TablePart, TriggerPart, ViewPart,
+    GrantPart, IndexPart, Location, PolicyPart, RangePart, SequencePart, TablePart, TriggerPart,
+    ViewPart,
 };
 pub use rule::Rule;
 pub use rules::foreign_key::fk_types_compatible;

@@ -56,8 +56,7 @@ impl<'a> Planner<'a> {
             }
             GrantObject::Table(name) => {
                 if let Some(v) = new.views.iter().find(|v| &v.name == name) {
-                    old.views.iter().any(|o| o.name == v.name)
-                        && !self.rebuilt_views.contains(name)
+                    old.views.iter().any(|o| o.name == v.name) && !self.rebuilt_views.contains(name)
                 } else {
                     new.table(name).is_some()
                         && !self.created_tables.iter().any(|t| &t.name == name)

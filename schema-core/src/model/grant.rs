@@ -122,7 +122,9 @@ impl GrantObject {
         match self {
             GrantObject::Schema(_) => &[Usage, Create],
             GrantObject::Table(_) if column => &[Select, Insert, Update, References],
-            GrantObject::Table(_) => &[Select, Insert, Update, Delete, Truncate, References, Trigger],
+            GrantObject::Table(_) => &[
+                Select, Insert, Update, Delete, Truncate, References, Trigger,
+            ],
             GrantObject::Sequence(_) => &[Usage, Select, Update],
             GrantObject::Function { .. } => &[Execute],
             GrantObject::Type(_) => &[Usage],
@@ -203,7 +205,9 @@ impl DefaultObjects {
     pub fn valid_privileges(self) -> &'static [Privilege] {
         use Privilege::*;
         match self {
-            DefaultObjects::Tables => &[Select, Insert, Update, Delete, Truncate, References, Trigger],
+            DefaultObjects::Tables => &[
+                Select, Insert, Update, Delete, Truncate, References, Trigger,
+            ],
             DefaultObjects::Sequences => &[Usage, Select, Update],
             DefaultObjects::Functions => &[Execute],
             DefaultObjects::Types => &[Usage],

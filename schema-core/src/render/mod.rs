@@ -63,7 +63,9 @@ pub use domain::AlterDomain;
 pub use enum_type::EnumPosition;
 pub(crate) use function::split_list_setting;
 pub use function::FunctionSignature;
-pub use grant::{acl_statements, grant_on, default_acl_statements, PrivilegeChange, PrivilegeTarget};
+pub use grant::{
+    acl_statements, default_acl_statements, grant_on, PrivilegeChange, PrivilegeTarget,
+};
 pub use lock::LockTable;
 pub use policy::Role;
 pub use sequence::SequenceOption;

@@ -69,7 +69,9 @@ fn with_grants(b: SchemaBuilder) -> Schema {
         [Privilege::Select, Privilege::Insert],
         ["public"],
     ))
-    .grant(Grant::new(GrantObject::Table(items()), [Privilege::Update], ["public"]).columns(["note"]))
+    .grant(
+        Grant::new(GrantObject::Table(items()), [Privilege::Update], ["public"]).columns(["note"]),
+    )
     .grant(Grant::new(
         GrantObject::Table(QualifiedName::new("audit", "items_v")),
         [Privilege::Select],

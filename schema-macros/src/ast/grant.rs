@@ -149,7 +149,11 @@ fn parse_grant_option(input: ParseStream) -> syn::Result<bool> {
 pub(super) fn parse_grant_or_revoke(input: ParseStream, revoke: bool) -> syn::Result<GrantDecl> {
     bump(input)?;
     let privileges = parse_privileges(input)?;
-    expect_kw(input, "on", "and what the privileges are on (`on table users`)")?;
+    expect_kw(
+        input,
+        "on",
+        "and what the privileges are on (`on table users`)",
+    )?;
     const KINDS: &[&str] = &[
         "schema",
         "table",
@@ -196,7 +200,11 @@ pub(super) fn parse_grant_or_revoke(input: ParseStream, revoke: bool) -> syn::Re
         | GrantTarget::Function(q, _) => q.span(),
     };
     if revoke {
-        expect_kw(input, "from", "and the roles after the object (`from public`)")?;
+        expect_kw(
+            input,
+            "from",
+            "and the roles after the object (`from public`)",
+        )?;
     } else {
         expect_kw(input, "to", "and the roles after the object (`to app_rw`)")?;
     }
@@ -232,7 +240,11 @@ pub(super) fn parse_default_privileges(input: ParseStream) -> syn::Result<Defaul
     expect_kw(input, "in", "and the schema (`in schema S`)")?;
     expect_kw(input, "schema", "after `in`")?;
     let schema = parse_name(input, "a schema name")?;
-    expect_kw(input, "grant", "after the schema (`grant select on tables to R`)")?;
+    expect_kw(
+        input,
+        "grant",
+        "after the schema (`grant select on tables to R`)",
+    )?;
     let privileges = parse_privileges(input)?;
     expect_kw(input, "on", "and the kind of objects (`on tables`)")?;
     const KINDS: &[&str] = &["tables", "sequences", "functions", "types"];

@@ -160,7 +160,11 @@ pub(super) fn read<C: GenericClient>(
                     what = format!("{what}.{}", schema_core::ident::quote_ident(c));
                 }
                 let report = (format!("privileges on {kind}"), what);
-                if !found.unmodeled.iter().any(|u| (&u.kind, &u.name) == (&report.0, &report.1)) {
+                if !found
+                    .unmodeled
+                    .iter()
+                    .any(|u| (&u.kind, &u.name) == (&report.0, &report.1))
+                {
                     found.unmodeled(report.0, report.1);
                 }
                 continue;
