@@ -352,3 +352,45 @@ impl Schema {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grants_fold_into_differences_from_the_baseline() {
+        let public = GrantObject::Schema("public".into());
+        // pg_dump of pagila: PUBLIC keeps USAGE (its baseline) and gains CREATE.
+        let pagila = [
+            Grant::revoke(public.clone(), [Privilege::Usage], ["PUBLIC"]),
+            Grant::all(public.clone(), ["public"]),
+        ];
+        let key = |p| AclKey {
+            object: public.clone(),
+            column: None,
+            grantee: "public".into(),
+            privilege: p,
+        };
+        let created = BTreeMap::from([(
+            key(Privilege::Create),
+            AclState::Granted {
+                grant_option: false,
+            },
+        )]);
+        assert_eq!(acl_entries(&pagila), created);
+        // The same privileges written another way are the same entries.
+        let other = [Grant::new(public.clone(), [Privilege::Create], ["public"])];
+        assert_eq!(acl_entries(&other), created);
+        // A revoke of a baseline privilege is kept; granting it back is no difference.
+        let revoked = [Grant::revoke(public.clone(), [Privilege::Usage], ["public"])];
+        assert_eq!(
+            acl_entries(&revoked),
+            BTreeMap::from([(key(Privilege::Usage), AclState::Revoked)])
+        );
+        let back = [
+            Grant::revoke(public.clone(), [Privilege::Usage], ["public"]),
+            Grant::new(public, [Privilege::Usage], ["public"]),
+        ];
+        assert!(acl_entries(&back).is_empty());
+    }
+}

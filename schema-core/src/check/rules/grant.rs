@@ -274,3 +274,47 @@ pub(crate) const CHECK: RuleCheck = RuleCheck {
     ],
     run: check,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::CHECK;
+
+    use crate::check::test_support::*;
+    use crate::model::*;
+
+    #[test]
+    fn grants_need_declared_objects_valid_privileges_and_columns() {
+        let s = with_tables(vec![table("docs", vec![col("owner", "text")], vec![])]);
+        let docs = || GrantObject::Table("docs".into());
+        let s = Schema {
+            grants: vec![
+                Grant::new(GrantObject::Table("doc".into()), [Privilege::Select], ["r"]),
+                Grant::new(docs(), [Privilege::Execute], ["r"]),
+                Grant::new(docs(), [Privilege::Select], ["r"]).columns(["ownr"]),
+                Grant::revoke(docs(), [Privilege::Select], ["public"]),
+                Grant::revoke(GrantObject::Schema("public".into()), [Privilege::Usage], ["public"]),
+                Grant::all(GrantObject::Schema("public".into()), ["public"]),
+            ],
+            default_privileges: vec![DefaultPrivileges::new(
+                "app",
+                DefaultObjects::Types,
+                [Privilege::Usage],
+                ["r"],
+            )],
+            ..s
+        };
+        assert_eq!(
+            rule_codes(&CHECK, &s),
+            [
+                "grant-object-missing",
+                "grant-privilege-invalid",
+                "grant-column-missing",
+                "revoke-not-default",
+                "grant-object-missing",
+            ]
+        );
+        let m = messages(&CHECK, &s);
+        assert!(m[2].contains("no column `ownr`"), "{m:?}");
+        assert!(m[4].contains("schema `app`"), "{m:?}");
+    }
+}
