@@ -138,12 +138,20 @@ fn reads_grants_relative_to_the_baseline() {
              GRANT USAGE ON TYPE app.mood TO PUBLIC;
              -- granted and taken back: at its baseline again
              GRANT SELECT ON app.plain TO {0}; REVOKE SELECT ON app.plain FROM {0};
+             -- a serial column's own sequence is not a declared object: reported
+             CREATE TABLE app.counted (id serial);
+             GRANT USAGE ON SEQUENCE app.counted_id_seq TO {0};
              ALTER DEFAULT PRIVILEGES IN SCHEMA app GRANT SELECT, UPDATE ON TABLES TO {0};",
             role.name
         ))
         .unwrap();
     let found = introspect(&mut client, &Scope::default()).unwrap();
-    assert!(found.unmodeled.is_empty(), "{:?}", found.unmodeled);
+    let report: Vec<String> = found
+        .unmodeled
+        .iter()
+        .map(|u| format!("{} {}", u.kind, u.name))
+        .collect();
+    assert_eq!(report, ["privileges on sequence app.counted_id_seq"]);
     let r = role.name.as_str();
     let t = QualifiedName::new("app", "t");
     let f = GrantObject::Function {

@@ -382,7 +382,11 @@ mod tests {
         let other = [Grant::new(public.clone(), [Privilege::Create], ["public"])];
         assert_eq!(acl_entries(&other), created);
         // A revoke of a baseline privilege is kept; granting it back is no difference.
-        let revoked = [Grant::revoke(public.clone(), [Privilege::Usage], ["public"])];
+        let revoked = [Grant::revoke(
+            public.clone(),
+            [Privilege::Usage],
+            ["public"],
+        )];
         assert_eq!(
             acl_entries(&revoked),
             BTreeMap::from([(key(Privilege::Usage), AclState::Revoked)])

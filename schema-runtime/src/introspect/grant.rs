@@ -271,3 +271,67 @@ fn default_objects(code: &str) -> Option<DefaultObjects> {
         _ => None,
     }
 }
+
+/// Grants on objects the model left out (a serial column's own sequence, a window function,
+/// an aggregate with options pgdecl does not model, ...) cannot be declared: they move to the
+/// unmodelled report. Runs once every reader is done.
+pub(super) fn report_grants_on_unmodelled(found: &mut Found) {
+    let grants = std::mem::take(&mut found.schema.grants);
+    let schema = &found.schema;
+    let inputs = |f: &Function| -> Vec<String> {
+        f.args
+            .iter()
+            .filter(|a| f.is_procedure || a.mode != ArgMode::Out)
+            .map(|a| SqlType(&a.data_type).to_string())
+            .collect()
+    };
+    let modelled = |object: &GrantObject| match object {
+        GrantObject::Schema(s) => {
+            s == DEFAULT_SCHEMA || schema.schemas.iter().any(|n| &n.name == s)
+        }
+        GrantObject::Table(n) => {
+            schema.table(n).is_some() || schema.views.iter().any(|v| &v.name == n)
+        }
+        GrantObject::Sequence(n) => schema.sequences.iter().any(|q| &q.name == n),
+        GrantObject::Function { name, args } => {
+            schema
+                .functions
+                .iter()
+                .any(|f| &f.name == name && &inputs(f) == args)
+                || schema.aggregates.iter().any(|a| {
+                    &a.name == name
+                        && &a
+                            .args
+                            .iter()
+                            .map(|t| SqlType(t).to_string())
+                            .collect::<Vec<_>>()
+                            == args
+                })
+        }
+        GrantObject::Type(n) => schema.user_type(n).is_some(),
+    };
+    let (keep, left_out): (Vec<Grant>, Vec<Grant>) =
+        grants.into_iter().partition(|g| modelled(&g.object));
+    found.schema.grants = keep;
+    for g in left_out {
+        let on = schema_core::render::grant_on(&g.object);
+        let (kind, name) = on
+            .trim_start_matches("ON ")
+            .split_once(' ')
+            .map(|(k, n)| {
+                (
+                    k.to_lowercase().replace("routine", "function"),
+                    n.to_string(),
+                )
+            })
+            .unwrap_or_default();
+        let report = (format!("privileges on {kind}"), name);
+        if !found
+            .unmodeled
+            .iter()
+            .any(|u| (&u.kind, &u.name) == (&report.0, &report.1))
+        {
+            found.unmodeled(report.0, report.1);
+        }
+    }
+}

@@ -232,6 +232,7 @@ fn read_catalog<C: GenericClient>(client: &mut C, scope: &Scope) -> Result<Intro
     unmodeled::read(&mut cat, filter, &mut found)?;
 
     sequence::mark_serials(&mut found.schema, home);
+    grant::report_grants_on_unmodelled(&mut found);
     Ok(Introspection {
         schema: found.schema,
         unmodeled: found.unmodeled,

@@ -292,7 +292,11 @@ mod tests {
                 Grant::new(docs(), [Privilege::Execute], ["r"]),
                 Grant::new(docs(), [Privilege::Select], ["r"]).columns(["ownr"]),
                 Grant::revoke(docs(), [Privilege::Select], ["public"]),
-                Grant::revoke(GrantObject::Schema("public".into()), [Privilege::Usage], ["public"]),
+                Grant::revoke(
+                    GrantObject::Schema("public".into()),
+                    [Privilege::Usage],
+                    ["public"],
+                ),
                 Grant::all(GrantObject::Schema("public".into()), ["public"]),
             ],
             default_privileges: vec![DefaultPrivileges::new(
