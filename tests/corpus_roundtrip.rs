@@ -24,16 +24,7 @@ use pgdecl::runtime::source::to_schema_source;
 use schema_runtime::testkit::{TestDatabase, TestServer};
 
 /// Versions that do not round-trip yet, as `folder@version`, with what is missing.
-const EXPECTED_FAILURES: &[(&str, &str)] = &[
-    (
-        "pagila@v2022",
-        "privileges on schema public are not modelled yet (grants)",
-    ),
-    (
-        "pagila@v2026",
-        "privileges on schema public are not modelled yet (grants)",
-    ),
-];
+const EXPECTED_FAILURES: &[(&str, &str)] = &[];
 
 #[test]
 fn corpus_versions_round_trip() {

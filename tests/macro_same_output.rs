@@ -5,10 +5,11 @@
 use pgdecl::builder::{ColumnDef, ConstraintDef, DomainDef, IndexDef, References, TableDef};
 use pgdecl::{
     Aggregate, ArgMode, Column, CompositeAttribute, CompositeType, Constraint, ConstraintKind,
-    DataType, Domain, DomainCheck, EnumType, Extension, FkAction, Function, FunctionArg, Identity,
-    Index, IndexElement, IndexMethod, IndexTarget, Namespace, PolicyCommand, QualifiedName,
-    RangeType, Returns, RowPolicy, RowSecurity, Schema, Sequence, Table, Trigger, TriggerEvent,
-    TriggerTiming, View, Volatility,
+    DataType, DefaultObjects, DefaultPrivileges, Domain, DomainCheck, EnumType, Extension,
+    FkAction, Function, FunctionArg, Grant, GrantObject, Identity, Index, IndexElement,
+    IndexMethod, IndexTarget, Namespace, PolicyCommand, Privilege, QualifiedName, RangeType,
+    Returns, RowPolicy, RowSecurity, Schema, Sequence, Table, Trigger, TriggerEvent, TriggerTiming,
+    View, Volatility,
 };
 
 mod declared {
@@ -85,6 +86,8 @@ mod declared {
         row level security on users force;
         /// Users see themselves.
         policy users_self on users as restrictive for select to app, "Ops Team" using "id > 0";
+        grant select, update (email) on table users to app with grant option;
+        default privileges for role app in schema audit grant all on sequences to "Ops Team";
     }
 }
 
@@ -252,6 +255,32 @@ fn builder_schema() -> Schema {
                 .to(["app", "Ops Team"])
                 .using_sql("id > 0")
                 .comment("Users see themselves."),
+        )
+        .grant(
+            Grant::new(
+                GrantObject::Table("users".into()),
+                [Privilege::Select],
+                ["app"],
+            )
+            .with_grant_option(),
+        )
+        .grant(
+            Grant::new(
+                GrantObject::Table("users".into()),
+                [Privilege::Update],
+                ["app"],
+            )
+            .columns(["email"])
+            .with_grant_option(),
+        )
+        .default_privileges(
+            DefaultPrivileges::new(
+                "audit",
+                DefaultObjects::Sequences,
+                [Privilege::Usage, Privilege::Select, Privilege::Update],
+                ["Ops Team"],
+            )
+            .for_role("app"),
         )
         .build()
 }
@@ -709,6 +738,32 @@ fn literal_schema() -> Schema {
             using: Some("id > 0".into()),
             with_check: None,
             comment: Some("Users see themselves.".into()),
+        }],
+        grants: vec![
+            Grant {
+                object: GrantObject::Table(QualifiedName::public("users")),
+                privileges: vec![Privilege::Select],
+                columns: vec![],
+                roles: strings(&["app"]),
+                with_grant_option: true,
+                revoke: false,
+            },
+            Grant {
+                object: GrantObject::Table(QualifiedName::public("users")),
+                privileges: vec![Privilege::Update],
+                columns: strings(&["email"]),
+                roles: strings(&["app"]),
+                with_grant_option: true,
+                revoke: false,
+            },
+        ],
+        default_privileges: vec![DefaultPrivileges {
+            for_role: Some("app".into()),
+            schema: "audit".into(),
+            on: DefaultObjects::Sequences,
+            privileges: vec![Privilege::Usage, Privilege::Select, Privilege::Update],
+            roles: strings(&["Ops Team"]),
+            with_grant_option: false,
         }],
     }
 }

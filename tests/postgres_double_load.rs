@@ -10,11 +10,12 @@ use postgres_support::{database, dump, dump_diff, run};
 
 #[test]
 fn every_feature_loads_twice_to_the_same_schema() {
-    // Row-level security and policies load on their own schema: `every_feature` is the
-    // snapshot of record for the older kinds.
+    // Row-level security and policies, and grants, load on their own schemas:
+    // `every_feature` is the snapshot of record for the older kinds.
     for (name, schema) in [
         ("double_load", common::every_feature()),
         ("double_load_policies", common::policies()),
+        ("double_load_grants", common::grants()),
     ] {
         let sql = schema.create_sql();
         let db = database(name);
@@ -30,6 +31,19 @@ fn every_feature_loads_twice_to_the_same_schema() {
         if name == "double_load_policies" {
             assert!(first.contains("CREATE POLICY"), "{first}");
             assert!(first.contains("FORCE ROW LEVEL SECURITY"), "{first}");
+        }
+        if name == "double_load_grants" {
+            assert!(
+                first.contains("GRANT UPDATE(note) ON TABLE audit.items TO PUBLIC;"),
+                "{first}"
+            );
+            assert!(
+                first.contains(
+                    "REVOKE ALL ON FUNCTION audit.add(a integer, b integer) FROM PUBLIC;"
+                ),
+                "{first}"
+            );
+            assert!(first.contains("ALTER DEFAULT PRIVILEGES"), "{first}");
         }
     }
 }

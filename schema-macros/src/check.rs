@@ -4,8 +4,8 @@
 
 use schema_core::check::{
     ColumnPart, CompositePart, ConstraintPart, Diagnostic, DomainPart, EnumPart, ExtensionPart,
-    FunctionPart, IndexPart, Location, PolicyPart, RangePart, SequencePart, TablePart, TriggerPart,
-    ViewPart,
+    FunctionPart, GrantPart, IndexPart, Location, PolicyPart, RangePart, SequencePart, TablePart,
+    TriggerPart, ViewPart,
 };
 
 use crate::ctxt::{error, Ctxt, Sp};
@@ -223,6 +223,10 @@ fn find(spans: &Spans, location: &Location, subject: Option<&str>) -> Option<Sp>
                 PolicyPart::WithCheck => p.with_check.unwrap_or(p.name),
             })
         }
+        Location::Grant { grant, part } => grant_span(spans.grants.get(grant)?, part),
+        Location::DefaultPrivileges { default, part } => {
+            grant_span(spans.default_privileges.get(default)?, part)
+        }
     }
 }
 
@@ -248,4 +252,13 @@ fn index_span(i: &IndexSpans, part: IndexPart, subject: Option<&str>) -> Sp {
         IndexPart::Predicate => i.predicate.unwrap_or(i.kw),
         IndexPart::NullsNotDistinct => i.nulls_not_distinct.unwrap_or(i.kw),
     }
+}
+
+fn grant_span(g: &crate::spans::GrantSpans, part: GrantPart) -> Option<Sp> {
+    Some(match part {
+        GrantPart::Object => g.object,
+        GrantPart::Privilege(i) => g.privileges.get(i).copied().unwrap_or(g.object),
+        GrantPart::Column(i) => g.columns.get(i).copied().unwrap_or(g.object),
+        GrantPart::Role(i) => g.roles.get(i).copied().unwrap_or(g.object),
+    })
 }

@@ -33,6 +33,22 @@ pub struct Spans {
     pub row_security: Vec<Sp>,
     /// Parallel to `Schema::policies`.
     pub policies: Vec<PolicySpans>,
+    /// Parallel to `Schema::grants`.
+    pub grants: Vec<GrantSpans>,
+    /// Parallel to `Schema::default_privileges`.
+    pub default_privileges: Vec<GrantSpans>,
+}
+
+/// A grant's (or default privileges') spans.
+pub struct GrantSpans {
+    /// The object (the schema, for default privileges).
+    pub object: Sp,
+    /// Each privilege (`all` once per privilege it stands for).
+    pub privileges: Vec<Sp>,
+    /// Each column.
+    pub columns: Vec<Sp>,
+    /// Each grantee.
+    pub roles: Vec<Sp>,
 }
 
 /// A policy's spans.

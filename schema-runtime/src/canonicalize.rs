@@ -169,13 +169,17 @@ fn canonicalize_from(
         .collect();
     let declared_functions: BTreeSet<&QualifiedName> =
         declared.functions.iter().map(|f| &f.name).collect();
-    let mapped = map_schema(
+    let mut mapped = map_schema(
         declared,
         &|s| scratch.scratch_of(s).map(str::to_string),
         &|t| declared_types.contains(t),
         &|f| declared_functions.contains(f),
         true,
     );
+    // Privileges hold no SQL fragment for the server to print: they are carried over as
+    // declared (below), and granting them in scratch schemas would only need the roles there.
+    mapped.grants.clear();
+    mapped.default_privileges.clear();
 
     let mut tx = client
         .transaction()
@@ -242,6 +246,8 @@ fn canonicalize_from(
     });
     // What the catalog cannot tell: declared-only facts.
     canonical.extensions = declared.extensions.clone();
+    canonical.grants = declared.grants.clone();
+    canonical.default_privileges = declared.default_privileges.clone();
     carry_declared_only(declared, &mut canonical);
     let print_chains = PrintChains::new(followed.chains.into_iter().map(|c| {
         PrintChain {

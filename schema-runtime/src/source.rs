@@ -330,6 +330,7 @@ pub fn to_schema_source(schema: &Schema) -> String {
         );
     }
     row_security(&mut out, schema);
+    grants(&mut out, schema);
     out.push_str("}\n");
     out
 }
@@ -374,6 +375,78 @@ fn row_security(out: &mut String, schema: &Schema) {
             let _ = write!(out, " with check {}", string(c));
         }
         out.push_str(";\n");
+    }
+}
+
+/// `grant ...;`, `revoke ...;` and `default privileges ...;` items.
+fn grants(out: &mut String, schema: &Schema) {
+    let i = "    ";
+    if !schema.grants.is_empty() || !schema.default_privileges.is_empty() {
+        out.push('\n');
+    }
+    let roles = |list: &[String]| list.iter().map(|r| name(r)).collect::<Vec<_>>().join(", ");
+    for g in &schema.grants {
+        let columns = if g.columns.is_empty() {
+            String::new()
+        } else {
+            let cols: Vec<String> = g.columns.iter().map(|c| name(c)).collect();
+            format!(" ({})", cols.join(", "))
+        };
+        let privileges: Vec<String> = g
+            .privileges
+            .iter()
+            .map(|p| format!("{}{columns}", p.sql().to_lowercase()))
+            .collect();
+        let object = match &g.object {
+            GrantObject::Schema(s) => format!("schema {}", name(s)),
+            GrantObject::Table(n) => format!("table {}", qualified(n)),
+            GrantObject::Sequence(n) => format!("sequence {}", qualified(n)),
+            GrantObject::Function { name: n, args } => {
+                let args: Vec<String> = args
+                    .iter()
+                    .map(|a| DataType::parse(a).map_or_else(|_| a.clone(), |t| data_type(&t)))
+                    .collect();
+                format!("function {}({})", qualified(n), args.join(", "))
+            }
+            GrantObject::Type(n) => format!("type {}", qualified(n)),
+        };
+        let (verb, to) = if g.revoke {
+            ("revoke", "from")
+        } else {
+            ("grant", "to")
+        };
+        let option = if g.with_grant_option {
+            " with grant option"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            out,
+            "{i}{verb} {} on {object} {to} {}{option};",
+            privileges.join(", "),
+            roles(&g.roles)
+        );
+    }
+    for d in &schema.default_privileges {
+        let for_role = d
+            .for_role
+            .as_ref()
+            .map(|r| format!(" for role {}", name(r)))
+            .unwrap_or_default();
+        let privileges: Vec<&str> = d.privileges.iter().map(|p| p.sql()).collect();
+        let _ = writeln!(
+            out,
+            "{i}default privileges{for_role} in schema {} grant {} on {} to {}{};",
+            name(&d.schema),
+            privileges.join(", ").to_lowercase(),
+            d.on.sql().to_lowercase(),
+            roles(&d.roles),
+            if d.with_grant_option {
+                " with grant option"
+            } else {
+                ""
+            }
+        );
     }
 }
 

@@ -57,7 +57,10 @@ fn every_other_kind_is_reported() {
                  AS 'BEGIN END';
              CREATE EVENT TRIGGER {role}_ddl ON ddl_command_end EXECUTE FUNCTION app.on_ddl();
              CREATE FOREIGN DATA WRAPPER {role}_fdw;
-             CREATE SERVER {role}_srv FOREIGN DATA WRAPPER {role}_fdw;"
+             CREATE SERVER {role}_srv FOREIGN DATA WRAPPER {role}_fdw;
+             CREATE FOREIGN TABLE app.remote (id int) SERVER {role}_srv;
+             GRANT SELECT ON app.remote TO {role};
+             ALTER DEFAULT PRIVILEGES GRANT USAGE ON SEQUENCES TO {role};"
         ))
         .unwrap();
     let found = introspect(&mut client, &Scope::default()).unwrap();
@@ -69,12 +72,8 @@ fn every_other_kind_is_reported() {
     // Database-wide objects of other tests may show up too: look for ours.
     let expected = [
         "rule app.docs docs_no_delete".to_string(),
-        "privileges on table app.docs".to_string(),
-        "column privileges on app.docs.body".to_string(),
-        "privileges on schema app".to_string(),
-        "privileges on function app.f()".to_string(),
-        "privileges on type app.mood".to_string(),
-        "default privileges for role postgres in schema app on tables".to_string(),
+        "privileges on foreign table app.remote".to_string(),
+        "default privileges (database-wide) for role postgres on sequences".to_string(),
         "storage parameters (fillfactor=70) on app.docs".to_string(),
         "column option statistics 500 on app.docs.body".to_string(),
         "column option storage external on app.docs.body".to_string(),
@@ -104,6 +103,18 @@ fn every_other_kind_is_reported() {
         "{report:#?}"
     );
     assert_eq!(found.schema.policies.len(), 1);
+    // Grants on modelled objects and per-schema default privileges are modelled too.
+    assert!(
+        !report.iter().any(|r| r.starts_with("privileges on table")
+            || r.starts_with("privileges on schema")
+            || r.starts_with("privileges on function")
+            || r.starts_with("privileges on type")
+            || r.starts_with("column privileges")
+            || r.starts_with("default privileges for role")),
+        "{report:#?}"
+    );
+    assert_eq!(found.schema.grants.len(), 5, "{:#?}", found.schema.grants);
+    assert_eq!(found.schema.default_privileges.len(), 1);
     assert_eq!(
         found.schema.row_security,
         [schema_core::model::RowSecurity::on("app.docs").force()]

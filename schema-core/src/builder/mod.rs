@@ -85,6 +85,7 @@ mod domain;
 mod enum_type;
 mod extension;
 mod function;
+mod grant;
 mod index;
 mod namespace;
 mod policy;
@@ -216,6 +217,18 @@ impl SchemaBuilder {
     /// A row-level security policy.
     pub fn policy(mut self, policy: RowPolicy) -> Self {
         self.schema.policies.push(policy);
+        self
+    }
+
+    /// A grant (or the revoke of a baseline privilege).
+    pub fn grant(mut self, grant: Grant) -> Self {
+        self.schema.grants.push(grant);
+        self
+    }
+
+    /// Default privileges in a schema.
+    pub fn default_privileges(mut self, defaults: DefaultPrivileges) -> Self {
+        self.schema.default_privileges.push(defaults);
         self
     }
 

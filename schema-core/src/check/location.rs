@@ -123,6 +123,34 @@ pub enum Location {
         /// Which part of it.
         part: PolicyPart,
     },
+    /// `schema.grants[grant]`.
+    Grant {
+        /// Index into [`Schema::grants`].
+        grant: usize,
+        /// Which part of it.
+        part: GrantPart,
+    },
+    /// `schema.default_privileges[default]`.
+    DefaultPrivileges {
+        /// Index into [`Schema::default_privileges`].
+        default: usize,
+        /// Which part of it.
+        part: GrantPart,
+    },
+}
+
+/// A part of a [`Grant`](crate::model::Grant) or
+/// [`DefaultPrivileges`](crate::model::DefaultPrivileges).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum GrantPart {
+    /// The object (or, for default privileges, the schema).
+    Object,
+    /// The privilege at this index.
+    Privilege(usize),
+    /// The column at this index.
+    Column(usize),
+    /// The grantee at this index.
+    Role(usize),
 }
 
 /// A part of an [`Extension`](crate::model::Extension).
@@ -433,6 +461,22 @@ impl Location {
                 .policies
                 .get(*policy)
                 .map(|p| format!("policy `{}` on `{}`", p.name, qualified(&p.table))),
+            Location::Grant { grant, .. } => schema.grants.get(*grant).map(|g| {
+                format!(
+                    "{} {}",
+                    if g.revoke { "revoke" } else { "grant" },
+                    crate::render::grant_on(&g.object).to_lowercase()
+                )
+            }),
+            Location::DefaultPrivileges { default, .. } => {
+                schema.default_privileges.get(*default).map(|d| {
+                    format!(
+                        "default privileges in schema `{}` on {}",
+                        d.schema,
+                        d.on.sql().to_lowercase()
+                    )
+                })
+            }
         };
         described.unwrap_or_else(|| "the schema".to_string())
     }

@@ -21,7 +21,8 @@ mod test_support;
 pub use diagnostic::Diagnostic;
 pub use location::{
     ColumnPart, CompositePart, ConstraintPart, DomainPart, EnumPart, ExtensionPart, FunctionPart,
-    IndexPart, Location, PolicyPart, RangePart, SequencePart, TablePart, TriggerPart, ViewPart,
+    GrantPart, IndexPart, Location, PolicyPart, RangePart, SequencePart, TablePart, TriggerPart,
+    ViewPart,
 };
 pub use rule::Rule;
 pub use rules::foreign_key::fk_types_compatible;
@@ -82,6 +83,7 @@ const REGISTRY: &[RuleCheck] = &[
     rules::function_body::CHECK,
     rules::trigger::CHECK,
     rules::policy::CHECK,
+    rules::grant::CHECK,
     rules::view_query_invalid::CHECK,
     rules::materialized_view::CHECK,
     rules::partition_parent::CHECK,

@@ -127,6 +127,14 @@ rules! {
         "A policy or row-level security names a table that is not declared.",
     PolicyClauseNotAllowed = "policy-clause-not-allowed":
         "A policy has a clause its command ignores (`with check` on `select` or `delete`, `using` on `insert`).",
+    GrantObjectMissing = "grant-object-missing":
+        "A grant or default privileges name an object or schema that is not declared.",
+    GrantPrivilegeInvalid = "grant-privilege-invalid":
+        "A grant names a privilege its kind of object does not have (`execute` on a table).",
+    GrantColumnMissing = "grant-column-missing":
+        "A column grant names a column its table does not have.",
+    RevokeNotDefault = "revoke-not-default":
+        "A revoke takes away a privilege PostgreSQL does not grant by default (anything not granted is revoked already).",
     ViewQueryInvalid = "view-query-invalid":
         "A view's query is not one valid `SELECT`, `VALUES` or `WITH` query.",
     IndexOnView = "index-on-view": "A view that is not materialized has indexes.",
@@ -194,7 +202,7 @@ mod tests {
             assert_eq!(rule.to_string(), code);
             assert!(rule.description().ends_with('.'), "{rule:?}");
         }
-        assert_eq!(Rule::ALL.len(), 61);
+        assert_eq!(Rule::ALL.len(), 65);
         assert_eq!(Rule::from_code("no-such-rule"), None);
         assert_eq!(Rule::FkTargetMissing, "fk-target-missing");
         assert_eq!("fk-target-missing", Rule::FkTargetMissing);

@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::*;
 use crate::render::{
-    mentioned_names, AlterComposite, AlterDomain, AlterTable, CommentTarget, SequenceOption,
-    Statement,
+    mentioned_names, AlterComposite, AlterDomain, AlterTable, CommentTarget, PrivilegeChange,
+    PrivilegeTarget, SequenceOption, Statement,
 };
 use crate::types::DataType;
 
@@ -321,6 +321,27 @@ impl<'a> Catalog<'a> {
                 |id| matches!(id, ObjectId::Table(_) | ObjectId::View(_)),
                 out,
             );
+        }
+    }
+
+    /// What a grant or revoke needs: the object it is on (and, for default privileges, the
+    /// schema).
+    fn privileges(&self, change: &PrivilegeChange, out: &mut Vec<ObjectId>) {
+        match &change.target {
+            PrivilegeTarget::Default { schema, .. } => out.push(ObjectId::Schema(schema.clone())),
+            PrivilegeTarget::Object { object, column } => out.push(match object {
+                GrantObject::Schema(s) => ObjectId::Schema(s.clone()),
+                GrantObject::Table(n) if self.schema.views.iter().any(|v| &v.name == n) => {
+                    ObjectId::View(n.clone())
+                }
+                GrantObject::Table(n) => match column {
+                    Some(c) => ObjectId::Column(n.clone(), c.clone()),
+                    None => ObjectId::Table(n.clone()),
+                },
+                GrantObject::Sequence(n) => ObjectId::Sequence(n.clone()),
+                GrantObject::Function { name, .. } => ObjectId::Function(name.clone()),
+                GrantObject::Type(n) => ObjectId::Type(n.clone()),
+            }),
         }
     }
 
@@ -678,6 +699,7 @@ fn created(
             cx.policy(policy, needs);
         }
         Statement::SetRowSecurity { table, .. } => needs.push(ObjectId::Table(table.clone())),
+        Statement::Grant(change) | Statement::Revoke(change) => cx.privileges(change, needs),
         Statement::Comment { target, .. } => needs.push(commented(target)),
         Statement::UncheckedFunctionBodies
         | Statement::ResetFunctionBodies

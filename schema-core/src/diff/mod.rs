@@ -31,6 +31,7 @@ mod domain;
 mod enum_type;
 mod extension;
 mod function;
+mod grant;
 mod index;
 mod locks;
 mod order;
@@ -197,6 +198,7 @@ impl<'a> Planner<'a> {
         self.triggers();
         self.row_security();
         self.policies();
+        self.grants();
         Plan {
             changes: order::order(self.changes, self.old, self.new),
         }

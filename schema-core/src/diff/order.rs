@@ -71,6 +71,8 @@ pub enum Phase {
     Triggers,
     /// Row-level security turned on or off, policies created or altered.
     Policies,
+    /// Privileges granted and revoked (after every object they are on exists).
+    Grants,
     /// Comments set.
     Comments,
 }

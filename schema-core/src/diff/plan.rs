@@ -290,6 +290,10 @@ pub enum ObjectKind {
     Trigger,
     /// A row-level security policy.
     Policy,
+    /// The privileges of a grantee on an object.
+    Privileges,
+    /// The default privileges of a grantee in a schema.
+    DefaultPrivileges,
 }
 
 impl Display for ObjectKind {
@@ -311,6 +315,8 @@ impl Display for ObjectKind {
             ObjectKind::MaterializedView => "materialized view",
             ObjectKind::Trigger => "trigger",
             ObjectKind::Policy => "policy",
+            ObjectKind::Privileges => "privileges",
+            ObjectKind::DefaultPrivileges => "default privileges",
         })
     }
 }

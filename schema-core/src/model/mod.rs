@@ -15,6 +15,7 @@ mod domain;
 mod enum_type;
 mod extension;
 mod function;
+mod grant;
 mod index;
 mod namespace;
 mod partition;
@@ -33,6 +34,10 @@ pub use domain::{Domain, DomainCheck};
 pub use enum_type::EnumType;
 pub use extension::Extension;
 pub use function::{ArgMode, Function, FunctionArg, Returns, Volatility};
+pub use grant::{
+    acl_entries, default_acl_entries, AclKey, AclState, DefaultAclKey, DefaultObjects,
+    DefaultPrivileges, Grant, GrantObject, Privilege,
+};
 pub use index::{Index, IndexElement, IndexMethod, IndexTarget};
 pub use namespace::Namespace;
 pub use partition::{
@@ -136,6 +141,13 @@ pub struct Schema {
     /// Row-level security policies.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub policies: Vec<RowPolicy>,
+    /// Privileges granted (and baseline privileges revoked), in declaration order. A schema
+    /// none of them (nor of the default privileges) touches keeps whatever grants it has.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub grants: Vec<Grant>,
+    /// `ALTER DEFAULT PRIVILEGES ... IN SCHEMA` grants.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub default_privileges: Vec<DefaultPrivileges>,
 }
 
 impl Schema {

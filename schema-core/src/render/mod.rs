@@ -35,6 +35,7 @@ mod domain;
 mod enum_type;
 mod extension;
 mod function;
+mod grant;
 mod index;
 mod lock;
 mod partition;
@@ -62,6 +63,9 @@ pub use domain::AlterDomain;
 pub use enum_type::EnumPosition;
 pub(crate) use function::split_list_setting;
 pub use function::FunctionSignature;
+pub use grant::{
+    acl_statements, default_acl_statements, grant_on, PrivilegeChange, PrivilegeTarget,
+};
 pub use lock::LockTable;
 pub use policy::Role;
 pub use sequence::SequenceOption;
@@ -346,6 +350,11 @@ pub enum Statement {
         /// The policy.
         name: String,
     },
+    /// `GRANT ... ON ... TO ...` or `ALTER DEFAULT PRIVILEGES ... GRANT ...`.
+    Grant(PrivilegeChange),
+    /// `REVOKE [GRANT OPTION FOR] ... ON ... FROM ...` or `ALTER DEFAULT PRIVILEGES ... REVOKE
+    /// ...`.
+    Revoke(PrivilegeChange),
     /// `COMMENT ON target IS 'text' | NULL`.
     Comment {
         /// What the comment is on.
@@ -494,6 +503,8 @@ impl Display for Statement {
             Statement::DropPolicy { table, name } => {
                 write!(f, "DROP POLICY IF EXISTS {} ON {table};", Ident(name))
             }
+            Statement::Grant(change) => grant::write_grant(f, change),
+            Statement::Revoke(change) => grant::write_revoke(f, change),
             Statement::Comment { target, text } => comment::write_comment(f, target, text),
         }
     }

@@ -22,7 +22,7 @@ impl Schema {
     /// (each after the views it names, a materialized view followed by its indexes; then the
     /// functions whose signature names a view's row type); triggers (after views: `INSTEAD OF`
     /// triggers fire on views); row-level security and policies (a policy's expressions may
-    /// read any table or call any function); comments; `RESET check_function_bodies`.
+    /// read any table or call any function); grants and default privileges; comments; `RESET check_function_bodies`.
     ///
     /// `check_function_bodies = false` is what pg_dump does too: a `LANGUAGE sql` body is
     /// otherwise parsed and checked against the tables at `CREATE FUNCTION` time, and tables
@@ -134,6 +134,15 @@ impl Schema {
         for policy in &self.policies {
             out.push(Statement::CreatePolicy(policy.clone()));
         }
+        // Privileges once every object they are on exists.
+        out.extend(super::acl_statements(
+            &Default::default(),
+            &acl_entries(&self.grants),
+        ));
+        out.extend(super::default_acl_statements(
+            &Default::default(),
+            &default_acl_entries(&self.default_privileges),
+        ));
         self.comment_statements(&mut out);
         if functions {
             out.push(Statement::ResetFunctionBodies);

@@ -1249,5 +1249,6 @@ pub fn all() -> Vec<Case> {
 
     cases.extend(super::user_type_cases::all());
     cases.extend(super::policies::all());
+    cases.extend(super::grants::all());
     cases
 }

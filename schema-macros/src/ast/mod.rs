@@ -19,6 +19,7 @@ mod domain;
 mod enum_type;
 mod extension;
 mod function;
+mod grant;
 mod index;
 mod literals;
 mod partition;
@@ -41,6 +42,7 @@ pub use domain::DomainDecl;
 pub use enum_type::EnumDecl;
 pub use extension::ExtensionDecl;
 pub use function::{FunctionDecl, ReturnsKind};
+pub use grant::{DefaultPrivilegesDecl, GrantDecl, GrantTarget, PrivilegeDecl};
 pub use index::{ElemTarget, IndexDecl, IndexElem};
 pub use partition::BoundDecl;
 pub use policy::{PolicyDecl, RowSecurityDecl};
@@ -57,6 +59,7 @@ use self::domain::parse_domain;
 use self::enum_type::parse_enum;
 use self::extension::parse_extension;
 use self::function::parse_function;
+use self::grant::{parse_default_privileges, parse_grant_or_revoke};
 use self::literals::{parse_docs, parse_name};
 use self::policy::{parse_policy, parse_row_security};
 use self::sequence::parse_sequence;
@@ -154,6 +157,10 @@ pub enum ItemKind {
     RowSecurity(RowSecurityDecl),
     /// `policy NAME on TABLE ...;`
     Policy(PolicyDecl),
+    /// `grant ... on ... to ...;` or `revoke ... on ... from ...;`
+    Grant(GrantDecl),
+    /// `default privileges [for role R] in schema S grant ... on KIND to ...;`
+    DefaultPrivileges(DefaultPrivilegesDecl),
 }
 
 const ITEM_KEYWORDS: &[&str] = &[
@@ -173,6 +180,9 @@ const ITEM_KEYWORDS: &[&str] = &[
     "materialized",
     "row level security",
     "policy",
+    "grant",
+    "revoke",
+    "default privileges",
 ];
 
 /// Parses a whole `schema!` input. Syntax errors go to `cx`; what parsed is returned.
@@ -310,6 +320,9 @@ fn parse_item(cx: &Ctxt, input: ParseStream) -> syn::Result<Option<Item>> {
         }
         "row" => ItemKind::RowSecurity(parse_row_security(input)?),
         "policy" => ItemKind::Policy(parse_policy(cx, input)?),
+        "grant" => ItemKind::Grant(parse_grant_or_revoke(input, false)?),
+        "revoke" => ItemKind::Grant(parse_grant_or_revoke(input, true)?),
+        "default" => ItemKind::DefaultPrivileges(parse_default_privileges(input)?),
         _ => return Err(expected_one_of(input, "a declaration", ITEM_KEYWORDS)),
     };
     if !input.peek(Token![;]) {

@@ -7,6 +7,7 @@
 //! `NOT NULL`s are schema-core's); the macro only maps syntax and reports what the model
 //! cannot hold (a bad type modifier, `null` on a column PostgreSQL makes `not null`).
 
+mod grant;
 mod objects;
 mod table;
 mod types;
@@ -126,6 +127,17 @@ pub fn lower(cx: &Ctxt, items: &[Item]) -> Lowered {
                 let (policy, p_spans) = objects::policy(p, comment);
                 builder = builder.policy(policy);
                 spans.policies.push(p_spans);
+            }
+            ItemKind::Grant(g) => {
+                for (grant, g_spans) in grant::grants(cx, g, comment) {
+                    builder = builder.grant(grant);
+                    spans.grants.push(g_spans);
+                }
+            }
+            ItemKind::DefaultPrivileges(d) => {
+                let (defaults, d_spans) = grant::default_privileges(cx, d, comment);
+                builder = builder.default_privileges(defaults);
+                spans.default_privileges.push(d_spans);
             }
         }
     }

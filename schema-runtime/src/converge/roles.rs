@@ -1,4 +1,4 @@
-//! Roles the declaration names (in policies): pgdecl never creates roles, so each must exist
+//! Roles the declaration names (in policies, grants and default privileges): pgdecl never creates roles, so each must exist
 //! before anything is created; a missing one is an error that names it, the object that needs
 //! it and the fix, instead of the server's bare `role "x" does not exist` halfway through.
 
@@ -28,6 +28,28 @@ pub(super) fn refuse_missing_roles<C: GenericClient>(
                         p.table
                     ),
                 ));
+            }
+        }
+    }
+    for g in &declared.grants {
+        for role in &g.roles {
+            if !PSEUDO_ROLES.contains(&role.to_lowercase().as_str()) {
+                users.push((
+                    role.clone(),
+                    format!(
+                        "{} {}",
+                        if g.revoke { "revoke" } else { "grant" },
+                        schema_core::render::grant_on(&g.object).to_lowercase()
+                    ),
+                ));
+            }
+        }
+    }
+    for d in &declared.default_privileges {
+        let by = format!("default privileges in schema {}", d.schema);
+        for role in d.roles.iter().chain(&d.for_role) {
+            if !PSEUDO_ROLES.contains(&role.to_lowercase().as_str()) {
+                users.push((role.clone(), by.clone()));
             }
         }
     }

@@ -23,6 +23,7 @@ mod domain;
 mod enum_type;
 mod extension;
 mod function;
+mod grant;
 mod index;
 mod policy;
 mod range_type;
@@ -227,9 +228,11 @@ fn read_catalog<C: GenericClient>(client: &mut C, scope: &Scope) -> Result<Intro
     function::read(&mut cat, filter, &mut found)?;
     trigger::read(&mut cat, filter, &mut found)?;
     policy::read(&mut cat, filter, &mut found)?;
+    grant::read(&mut cat, filter, &mut found)?;
     unmodeled::read(&mut cat, filter, &mut found)?;
 
     sequence::mark_serials(&mut found.schema, home);
+    grant::report_grants_on_unmodelled(&mut found);
     Ok(Introspection {
         schema: found.schema,
         unmodeled: found.unmodeled,

@@ -1,5 +1,5 @@
 //! Objects the model does not hold: the [`Unmodeled`] list, and the last round trip, which
-//! reports the kinds no other reader sees (rules, privileges, event triggers, ...)
+//! reports the kinds no other reader sees (rules, event triggers, ...)
 //! so nothing is silently ignored.
 
 use postgres::GenericClient;
@@ -17,20 +17,16 @@ pub struct Unmodeled {
 }
 
 impl Unmodeled {
-    /// True for privileges: objects get them from default privileges (`ALTER DEFAULT
-    /// PRIVILEGES`) as they are created, so their presence says nothing about what a
-    /// declaration created.
+    /// True for the privileges still reported (on foreign tables, database-wide default
+    /// privileges): objects get them from default privileges (`ALTER DEFAULT PRIVILEGES`)
+    /// as they are created, so their presence says nothing about what a declaration created.
     pub fn is_privileges(&self) -> bool {
-        self.kind.starts_with("privileges on")
-            || self.kind.starts_with("column privileges on")
-            || self.kind == "default privileges"
+        self.kind.starts_with("privileges on") || self.kind.starts_with("default privileges")
     }
 }
 
 /// Reads, in one round trip, every kind of object or setting that `pg_dump --schema-only`
-/// would print and no other reader models, so that nothing is silently ignored: rewrite rules (besides views' own `_RETURN`), privileges that
-/// differ from the defaults (on schemas, relations, columns, functions, types) and default
-/// privileges, table inheritance, unlogged tables, storage parameters, non-default column
+/// would print and no other reader models, so that nothing is silently ignored: rewrite rules (besides views' own `_RETURN`), table inheritance, unlogged tables, storage parameters, non-default column
 /// storage, compression and statistics targets, replica identity, tablespaces, extended
 /// statistics, and the database-wide kinds: event triggers, publications, foreign-data
 /// wrappers and servers, user-defined casts, operators, operator classes and families,
@@ -47,14 +43,6 @@ pub(super) fn read<C: GenericClient>(
     };
     let rel = q("n.nspname", "c.relname");
     let not_ext = |cat: &str, oid: &str| super::not_ext(cat, oid);
-    // Initial privileges (`pg_init_privs`): what initdb or an extension granted, such as
-    // PostgreSQL 15's own grants on `public`, are not a user's grants.
-    let init_privs = |cat: &str, oid: &str, acl: &str| {
-        format!(
-            "{acl} IS NOT NULL AND {acl} IS DISTINCT FROM (SELECT ip.initprivs FROM pg_catalog.pg_init_privs ip
-              WHERE ip.classoid = '{cat}'::regclass AND ip.objoid = {oid} AND ip.objsubid = 0)"
-        )
-    };
     let user_tables = format!(
         "pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
          WHERE {NAMESPACE_FILTER} AND {}",
@@ -65,40 +53,6 @@ pub(super) fn read<C: GenericClient>(
            FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class
            JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
            WHERE r.rulename <> '_RETURN' AND {NAMESPACE_FILTER}
-         UNION ALL
-         SELECT 'privileges on ' || CASE c.relkind WHEN 'S' THEN 'sequence' WHEN 'v' THEN 'view'
-                  WHEN 'm' THEN 'materialized view' WHEN 'f' THEN 'foreign table' ELSE 'table' END,
-                {rel}
-           FROM {user_tables} AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
-                AND {relacl} AND NOT c.relispartition
-         UNION ALL
-         SELECT 'column privileges on', {rel} || '.' || pg_catalog.quote_ident(a.attname)
-           FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
-           JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-           WHERE {NAMESPACE_FILTER} AND a.attacl IS NOT NULL AND a.attnum > 0
-                 AND NOT a.attisdropped AND NOT c.relispartition
-         UNION ALL
-         SELECT 'privileges on schema', pg_catalog.quote_ident(n.nspname)
-           FROM pg_catalog.pg_namespace n WHERE {NAMESPACE_FILTER} AND {nspacl}
-                AND {nsp_not_ext}
-         UNION ALL
-         SELECT 'privileges on function', {proname} || '(' ||
-                pg_catalog.pg_get_function_identity_arguments(p.oid) || ')'
-           FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
-           WHERE {NAMESPACE_FILTER} AND {proacl} AND {pro_not_ext}
-         UNION ALL
-         SELECT 'privileges on type', {typname}
-           FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
-           WHERE {NAMESPACE_FILTER} AND {typacl} AND {typ_not_ext}
-         UNION ALL
-         SELECT 'default privileges', 'for role ' || pg_catalog.pg_get_userbyid(d.defaclrole)
-                || COALESCE(' in schema ' || pg_catalog.quote_ident(n.nspname), '')
-                || ' on ' || CASE d.defaclobjtype WHEN 'r' THEN 'tables'
-                   WHEN 'S' THEN 'sequences' WHEN 'f' THEN 'functions' WHEN 'T' THEN 'types'
-                   ELSE 'schemas' END
-           FROM pg_catalog.pg_default_acl d
-           LEFT JOIN pg_catalog.pg_namespace n ON n.oid = d.defaclnamespace
-           WHERE (d.defaclnamespace = 0 AND {whole_db}) OR ({NAMESPACE_FILTER})
          UNION ALL
          SELECT 'inheritance (table inherits ' || {parent} || ')', {rel}
            FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
@@ -168,15 +122,6 @@ pub(super) fn read<C: GenericClient>(
         // Database-wide objects belong to a read of the whole database, not to a read of
         // some schemas only (such as canonicalization's scratch schemas).
         whole_db = "$2::text[] IS NULL",
-        relacl = init_privs("pg_class", "c.oid", "c.relacl"),
-        nspacl = init_privs("pg_namespace", "n.oid", "n.nspacl"),
-        nsp_not_ext = not_ext("pg_namespace", "n.oid"),
-        proname = q("n.nspname", "p.proname"),
-        proacl = init_privs("pg_proc", "p.oid", "p.proacl"),
-        pro_not_ext = not_ext("pg_proc", "p.oid"),
-        typname = q("n.nspname", "t.typname"),
-        typacl = init_privs("pg_type", "t.oid", "t.typacl"),
-        typ_not_ext = not_ext("pg_type", "t.oid"),
         parent = q("pn.nspname", "pc.relname"),
         rel_not_ext = not_ext("pg_class", "c.oid"),
         stxname = q("n.nspname", "s.stxname"),

@@ -130,6 +130,18 @@ pgdecl::schema! {
     policy users_no_guests on users as restrictive using "role <> 'guest'";
     policy users_join on users for insert to app_user, "Support Desk" with check "role = 'member'";
 
+    grant usage on schema audit to app_rw;
+    grant select, insert, update on table users to app_rw, "Support Desk";
+    grant select (id, email) on table users to auditor with grant option;
+    grant select on table active_users to public;
+    grant usage, select on sequence invoice_numbers to app_rw;
+    revoke execute on function add(integer, integer) from public;
+    grant execute on function add(integer, integer) to app_rw;
+    grant usage on type user_role to app_rw;
+    grant all on schema public to app_owner;
+    default privileges in schema audit grant select on tables to auditor;
+    default privileges for role app_owner in schema public grant usage on sequences to app_rw;
+
     // Declarations the README's examples refer to.
     table orgs { id uuid primary key }
     table orders { id bigint primary key }

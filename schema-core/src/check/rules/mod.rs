@@ -25,6 +25,7 @@ pub(crate) mod extension_missing;
 pub(crate) mod foreign_key;
 pub(crate) mod function_body;
 pub(crate) mod generated_references_generated;
+pub(crate) mod grant;
 pub(crate) mod identity_not_integer;
 pub(crate) mod index_columns;
 pub(crate) mod materialized_view;
