@@ -4,11 +4,11 @@
 
 use pgdecl::builder::{ColumnDef, ConstraintDef, DomainDef, IndexDef, References, TableDef};
 use pgdecl::{
-    Aggregate, ArgMode, Column, CompositeAttribute, CompositeType, Constraint, ConstraintKind,
-    DataType, Domain, DomainCheck, EnumType, Extension, FkAction, Function, FunctionArg, Identity,
-    Index, IndexElement, IndexMethod, IndexTarget, Namespace, PolicyCommand, QualifiedName,
-    RangeType, Returns, RowPolicy, RowSecurity, Schema, Sequence, Table, Trigger, TriggerEvent,
-    TriggerTiming, View, Volatility,
+    Aggregate, ArgMode, BodyStyle, Column, CompositeAttribute, CompositeType, Constraint,
+    ConstraintKind, DataType, Domain, DomainCheck, EnumType, Extension, FkAction, Function,
+    FunctionArg, Identity, Index, IndexElement, IndexMethod, IndexTarget, Namespace, PolicyCommand,
+    QualifiedName, RangeType, Returns, RowPolicy, RowSecurity, Schema, Sequence, Table, Trigger,
+    TriggerEvent, TriggerTiming, View, Volatility,
 };
 
 mod declared {
@@ -601,6 +601,7 @@ fn literal_schema() -> Schema {
                 returns: Some(Returns::Type(ty("trigger"))),
                 language: "plpgsql".into(),
                 body: "BEGIN RETURN NEW; END".into(),
+                body_style: BodyStyle::Quoted,
                 volatility: Volatility::Volatile,
                 strict: false,
                 security_definer: false,
@@ -627,6 +628,7 @@ fn literal_schema() -> Schema {
                 returns: Some(Returns::Type(ty("integer"))),
                 language: "sql".into(),
                 body: "SELECT a + b".into(),
+                body_style: BodyStyle::Quoted,
                 volatility: Volatility::Immutable,
                 strict: true,
                 security_definer: false,

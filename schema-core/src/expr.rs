@@ -79,6 +79,13 @@ pub fn parse_query(sql: &str) -> Result<(), ExprError> {
     }
 }
 
+/// Parses the statements of a `BEGIN ATOMIC ... END` body: any number of statements, each
+/// ended by `;` (the last one's may be left out).
+pub fn parse_statements(sql: &str) -> Result<(), ExprError> {
+    let dialect = PostgreSqlDialect {};
+    Parser::parse_sql(&dialect, sql).map(drop).map_err(err)
+}
+
 fn err(e: sqlparser::parser::ParserError) -> ExprError {
     let message = e.to_string();
     let message = message

@@ -14,10 +14,11 @@ use crate::converge::schema_hash;
 use crate::error::{Error, ErrorKind};
 
 /// The version of the canonical form's content, in shipped files and in
-/// `pgdecl.canonical_cache`. 2: with print chains. A form of another version (a file computed
+/// `pgdecl.canonical_cache`. 2: with print chains; 3: chains also of domain defaults and
+/// checks, partition keys and SQL-standard function bodies. A form of another version (a file computed
 /// by an older pgdecl has none: 0) is never used: without its chains, a live fragment created
 /// from an older print would show as a difference.
-pub const CANONICAL_FORMAT: u32 = 2;
+pub const CANONICAL_FORMAT: u32 = 3;
 
 /// The declared schema as one PostgreSQL major version prints it, named by the declaration's
 /// schema hash and that major version: only a run with the same hash against a server of the

@@ -32,7 +32,7 @@ pub use constraint::{Constraint, ConstraintKind, FkAction};
 pub use domain::{Domain, DomainCheck};
 pub use enum_type::EnumType;
 pub use extension::Extension;
-pub use function::{ArgMode, Function, FunctionArg, Returns, Volatility};
+pub use function::{ArgMode, BodyStyle, Function, FunctionArg, Returns, Volatility};
 pub use index::{Index, IndexElement, IndexMethod, IndexTarget};
 pub use namespace::Namespace;
 pub use partition::{
