@@ -1128,5 +1128,6 @@ pub fn all() -> Vec<Case> {
 
     cases.extend(super::user_type_cases::all());
     cases.extend(super::policies::all());
+    cases.extend(super::sql_functions::all());
     cases
 }

@@ -740,8 +740,12 @@ fn views_renamed(ns: &str) -> Schema {
 
 pub mod cases;
 pub mod policies;
+pub mod sql_functions;
 pub mod user_type_cases;
 pub mod user_types;
+
+#[allow(unused_imports)]
+pub use sql_functions::sql_functions;
 
 #[allow(unused_imports)]
 pub use policies::policies;
