@@ -320,18 +320,18 @@ mod tests {
                     .returns(ty("integer"))
                     .begin_atomic("SELECT (1;"),
             )
+            // `END` would close the body and run the rest as statements of their own.
+            .function(
+                Function::new("escapes")
+                    .returns(ty("integer"))
+                    .begin_atomic("SELECT 1; END; DROP TABLE users; BEGIN; SELECT 1;"),
+            )
             .build();
-        assert_eq!(
-            rule_codes(&CHECK, &s),
-            [
-                "function-sql-body",
-                "function-sql-body",
-                "function-sql-body"
-            ]
-        );
+        assert_eq!(rule_codes(&CHECK, &s), ["function-sql-body"; 4]);
         let found = messages(&CHECK, &s);
         assert!(found[0].starts_with("function `pl` has a `return` body but is `language plpgsql`"));
         assert!(found[1].starts_with("the `return` expression of `bad` does not parse"));
         assert!(found[2].starts_with("the `begin atomic` body of `bad_atomic` does not parse"));
+        assert!(found[3].contains("transaction control"), "{}", found[3]);
     }
 }
