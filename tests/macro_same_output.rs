@@ -4,9 +4,9 @@
 
 use pgdecl::builder::{ColumnDef, ConstraintDef, DomainDef, IndexDef, References, TableDef};
 use pgdecl::{
-    Aggregate, ArgMode, Column, CompositeAttribute, CompositeType, Constraint, ConstraintKind,
-    DataType, DefaultObjects, DefaultPrivileges, Domain, DomainCheck, EnumType, Extension,
-    FkAction, Function, FunctionArg, Grant, GrantObject, Identity, Index, IndexElement,
+    Aggregate, ArgMode, BodyStyle, Column, CompositeAttribute, CompositeType, Constraint,
+    ConstraintKind, DataType, DefaultObjects, DefaultPrivileges, Domain, DomainCheck, EnumType,
+    Extension, FkAction, Function, FunctionArg, Grant, GrantObject, Identity, Index, IndexElement,
     IndexMethod, IndexTarget, Namespace, PolicyCommand, Privilege, QualifiedName, RangeType,
     Returns, RowPolicy, RowSecurity, Schema, Sequence, Table, Trigger, TriggerEvent, TriggerTiming,
     View, Volatility,
@@ -630,6 +630,7 @@ fn literal_schema() -> Schema {
                 returns: Some(Returns::Type(ty("trigger"))),
                 language: "plpgsql".into(),
                 body: "BEGIN RETURN NEW; END".into(),
+                body_style: BodyStyle::Quoted,
                 volatility: Volatility::Volatile,
                 strict: false,
                 security_definer: false,
@@ -656,6 +657,7 @@ fn literal_schema() -> Schema {
                 returns: Some(Returns::Type(ty("integer"))),
                 language: "sql".into(),
                 body: "SELECT a + b".into(),
+                body_style: BodyStyle::Quoted,
                 volatility: Volatility::Immutable,
                 strict: true,
                 security_definer: false,

@@ -100,6 +100,20 @@ REVOKE EXECUTE ON FUNCTION audit.bracketed(text) FROM PUBLIC;
 REVOKE USAGE ON TYPE audit.level FROM PUBLIC;
 REVOKE USAGE ON DOMAIN audit.code FROM PUBLIC;
 ALTER DEFAULT PRIVILEGES IN SCHEMA audit GRANT SELECT ON TABLES TO PUBLIC;
+CREATE TRIGGER users_truncated BEFORE TRUNCATE ON "Users" FOR EACH STATEMENT EXECUTE FUNCTION touch();
+CREATE TRIGGER events_written AFTER INSERT OR UPDATE ON audit.events FOR EACH STATEMENT EXECUTE FUNCTION touch();
+CREATE FUNCTION add_one(a integer) RETURNS integer LANGUAGE sql IMMUTABLE RETURN a + 1;
+CREATE FUNCTION audit.event_count(uid bigint) RETURNS bigint LANGUAGE sql STABLE
+    BEGIN ATOMIC SELECT 1; SELECT count(*) FROM audit.events e WHERE e.user_id = uid AND e.at > now() - interval '1 day'; END;
+CREATE FUNCTION active_count() RETURNS bigint LANGUAGE sql RETURN (SELECT count(*) FROM active_users WHERE "E-mail" IN ('a', 'b'));
+CREATE PROCEDURE forget(uid bigint) LANGUAGE sql BEGIN ATOMIC DELETE FROM audit.events WHERE user_id = uid; END;
+CREATE FUNCTION describe(integer) RETURNS text LANGUAGE sql IMMUTABLE RETURN 'int ' || $1;
+CREATE FUNCTION describe(text) RETURNS text LANGUAGE sql IMMUTABLE AS 'SELECT ''text '' || $1';
+COMMENT ON FUNCTION describe(text) IS 'the text one';
+CREATE FUNCTION nothing() RETURNS void LANGUAGE sql AS '';
+CREATE FUNCTION nothing_atomic() RETURNS void LANGUAGE sql BEGIN ATOMIC END;
+CREATE FUNCTION nothing_plpgsql() RETURNS void LANGUAGE plpgsql AS 'BEGIN END';
+CREATE PROCEDURE noop() LANGUAGE sql AS '';
 "#;
 
 #[test]

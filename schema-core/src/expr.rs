@@ -79,6 +79,33 @@ pub fn parse_query(sql: &str) -> Result<(), ExprError> {
     }
 }
 
+/// Parses the statements of a `BEGIN ATOMIC ... END` body: any number of statements, each
+/// ended by `;` (the last one's may be left out).
+/// Transaction control (`END` is `COMMIT`) is refused: PostgreSQL does not take it there, and an
+/// `END` would close the body early, letting the rest run as statements of their own.
+pub fn parse_statements(sql: &str) -> Result<(), ExprError> {
+    let dialect = PostgreSqlDialect {};
+    let statements = Parser::parse_sql(&dialect, sql).map_err(err)?;
+    let control = statements.iter().any(|s| {
+        matches!(
+            s,
+            Statement::StartTransaction { .. }
+                | Statement::Commit { .. }
+                | Statement::Rollback { .. }
+                | Statement::Savepoint { .. }
+                | Statement::ReleaseSavepoint { .. }
+        )
+    });
+    if control {
+        return Err(ExprError {
+            message: "transaction control (`BEGIN`, `END`, `COMMIT`, `ROLLBACK`, savepoints) \
+                      cannot be part of the body"
+                .into(),
+        });
+    }
+    Ok(())
+}
+
 fn err(e: sqlparser::parser::ParserError) -> ExprError {
     let message = e.to_string();
     let message = message

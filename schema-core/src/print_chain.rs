@@ -11,7 +11,10 @@
 //! then replaces a live fragment equal to any form of its chain by the canonical text, before
 //! the pure [`diff`](crate::diff()) sees it. A new object kind with SQL fragments adds a
 //! [`FragmentSlot`] variant and one arm to [`for_each_fragment_mut`]; one that tables or
-//! fragments can depend on is kept by [`holding`].
+//! fragments can depend on is kept by [`holding`]. Covered: column defaults and generation
+//! expressions, checks, index keys and predicates, partition keys, view queries, trigger
+//! conditions, policy expressions, domain defaults and checks, SQL-standard function bodies and
+//! argument defaults.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -87,6 +90,32 @@ pub enum FragmentSlot {
         /// The policy.
         policy: String,
     },
+    /// The default of a domain.
+    DomainDefault {
+        /// The domain.
+        domain: QualifiedName,
+    },
+    /// The expression of a domain's check.
+    DomainCheck {
+        /// The domain.
+        domain: QualifiedName,
+        /// The check.
+        constraint: String,
+    },
+    /// A key of a partitioned table that is an expression.
+    PartitionKey {
+        /// The partitioned table.
+        table: QualifiedName,
+        /// The key's position, from 0.
+        position: usize,
+    },
+    /// An SQL-standard function body (`RETURN ...` / `BEGIN ATOMIC ... END`).
+    FunctionBody {
+        /// The function.
+        function: QualifiedName,
+        /// Its input argument types, as they identify an overload.
+        inputs: Vec<String>,
+    },
     /// The default of a function argument.
     ArgumentDefault {
         /// The function.
@@ -146,6 +175,21 @@ impl FragmentSlot {
                 table: name(table),
                 policy: policy.clone(),
             },
+            DomainDefault { domain } => DomainDefault {
+                domain: name(domain),
+            },
+            DomainCheck { domain, constraint } => DomainCheck {
+                domain: name(domain),
+                constraint: constraint.clone(),
+            },
+            PartitionKey { table, position } => PartitionKey {
+                table: name(table),
+                position: *position,
+            },
+            FunctionBody { function, inputs } => FunctionBody {
+                function: name(function),
+                inputs: inputs.iter().map(|t| text(t)).collect(),
+            },
             ArgumentDefault {
                 function,
                 inputs,
@@ -171,8 +215,33 @@ fn function_inputs(func: &Function) -> Vec<String> {
 
 /// Calls `f` with the slot and the text of every SQL fragment of `schema`, in a fixed order.
 pub fn for_each_fragment_mut(schema: &mut Schema, f: &mut dyn FnMut(FragmentSlot, &mut String)) {
+    for domain in &mut schema.domains {
+        if let Some(x) = &mut domain.default {
+            let slot = FragmentSlot::DomainDefault {
+                domain: domain.name.clone(),
+            };
+            f(slot, x);
+        }
+        for check in &mut domain.checks {
+            let slot = FragmentSlot::DomainCheck {
+                domain: domain.name.clone(),
+                constraint: check.name.clone(),
+            };
+            f(slot, &mut check.expr);
+        }
+    }
     for table in &mut schema.tables {
         let name = &table.name;
+        let keys = table.partition_by.iter_mut().flat_map(|k| &mut k.elements);
+        for (position, element) in keys.enumerate() {
+            if let IndexTarget::Expression(x) = &mut element.target {
+                let slot = FragmentSlot::PartitionKey {
+                    table: name.clone(),
+                    position,
+                };
+                f(slot, x);
+            }
+        }
         for column in &mut table.columns {
             if let Some(x) = &mut column.default {
                 let slot = FragmentSlot::ColumnDefault {
@@ -253,6 +322,13 @@ pub fn for_each_fragment_mut(schema: &mut Schema, f: &mut dyn FnMut(FragmentSlot
     }
     for func in &mut schema.functions {
         let inputs = function_inputs(func);
+        if func.has_sql_body() {
+            let slot = FragmentSlot::FunctionBody {
+                function: func.name.clone(),
+                inputs: inputs.clone(),
+            };
+            f(slot, &mut func.body);
+        }
         for (position, arg) in func.args.iter_mut().enumerate() {
             if let Some(x) = &mut arg.default {
                 let slot = FragmentSlot::ArgumentDefault {
@@ -318,9 +394,30 @@ pub fn holding(schema: &Schema, slots: &BTreeSet<FragmentSlot>, every_table: boo
             FragmentSlot::PolicyUsing { .. } | FragmentSlot::PolicyWithCheck { .. } => {
                 views = true;
             }
-            FragmentSlot::ArgumentDefault { .. } => {}
+            FragmentSlot::PartitionKey { table, .. } => {
+                tables_asked.insert(table);
+            }
+            // Domains are kept whole (a type), as are functions.
+            FragmentSlot::DomainDefault { .. }
+            | FragmentSlot::DomainCheck { .. }
+            | FragmentSlot::ArgumentDefault { .. } => {}
+            // An SQL-standard body may read any table or view.
+            FragmentSlot::FunctionBody { .. } => views = true,
         }
     }
+    // A partition is created under its parent: keep the parents of every table kept.
+    let mut parents: Vec<&QualifiedName> = Vec::new();
+    for table in &tables_asked {
+        let mut at = schema.table(table);
+        while let Some(of) = at.and_then(|t| t.partition_of.as_ref()) {
+            if parents.contains(&&of.parent) {
+                break;
+            }
+            parents.push(&of.parent);
+            at = schema.table(&of.parent);
+        }
+    }
+    tables_asked.extend(parents);
     let asked = |slot: FragmentSlot| slots.contains(&slot);
     let mut out = schema.clone();
     out.tables
@@ -392,6 +489,18 @@ pub fn holding(schema: &Schema, slots: &BTreeSet<FragmentSlot>, every_table: boo
     });
     for sequence in &mut out.sequences {
         sequence.owned_by = None;
+    }
+    // An SQL-standard body not asked for would be parsed against tables and views left out:
+    // as a quoted body it is not (scratch builds run with `check_function_bodies = off`), and
+    // nothing prints it.
+    for func in &mut out.functions {
+        let slot = FragmentSlot::FunctionBody {
+            function: func.name.clone(),
+            inputs: function_inputs(func),
+        };
+        if func.has_sql_body() && !asked(slot) {
+            func.body_style = BodyStyle::Quoted;
+        }
     }
     out
 }
@@ -618,6 +727,17 @@ mod tests {
                     ),
             )
             .view(View::new("v", "SELECT a FROM t"))
+            .function(Function::new("g").returns(int()).return_sql("1 + 1"))
+            .domain(
+                DomainDef::new("d", int())
+                    .default_sql("1")
+                    .named_check("d_positive", "VALUE > 0"),
+            )
+            .table(
+                TableDef::new("p")
+                    .column(ColumnDef::new("a", int()))
+                    .partition_by(PartitionKey::range(["a"]).expression("a + 1")),
+            )
             .build();
         let kinds: Vec<String> = fragments(&s)
             .keys()
@@ -638,6 +758,10 @@ mod tests {
                 "IndexKey",
                 "IndexPredicate",
                 "ViewQuery",
+                "DomainDefault",
+                "DomainCheck",
+                "PartitionKey",
+                "FunctionBody",
                 "ArgumentDefault"
             ]
         );

@@ -94,6 +94,7 @@ fn every_fixture_diffs_empty_against_itself() {
         common::hostile_types(),
         common::policies(),
         common::grants(),
+        common::sql_functions(),
         common::every_feature(),
     ] {
         let plan = diff(&schema, &schema);

@@ -39,6 +39,7 @@ feature!(range_types);
 feature!(hostile_types);
 feature!(materialized_views);
 feature!(policies);
+feature!(sql_functions);
 
 /// The top-level `;` of a script, as PostgreSQL's lexer sees them (not those inside quoted
 /// identifiers, string literals or dollar quotes).

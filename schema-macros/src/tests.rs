@@ -646,3 +646,12 @@ fn partition_errors_point_at_their_clause() {
         "{errors:#?}"
     );
 }
+
+#[test]
+fn builtin_trigger_functions_live_in_pg_catalog() {
+    let s = ok(r#"
+        table users { id bigint primary key }
+        trigger users_dedupe before update on users for each row execute function suppress_redundant_updates_trigger();
+    "#);
+    assert_eq!(s.triggers[0].function.schema, "pg_catalog");
+}

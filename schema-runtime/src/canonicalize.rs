@@ -473,6 +473,11 @@ fn map_expressions(schema: &mut Schema, f: &mut dyn FnMut(&mut String)) {
         for a in &mut func.args {
             a.default.iter_mut().for_each(&mut *f);
         }
+        // An SQL-standard body is SQL the server parses and prints; a quoted one is left as
+        // written.
+        if func.has_sql_body() {
+            f(&mut func.body);
+        }
     }
     for d in &mut schema.domains {
         d.default.iter_mut().for_each(&mut *f);

@@ -213,7 +213,12 @@ pub fn to_schema_source(schema: &Schema) -> String {
         for (k, v) in &f.config {
             let _ = write!(out, " set {} = {}", name(k), string(v));
         }
-        let _ = writeln!(out, " as {};", string(&f.body));
+        let clause = match f.body_style {
+            BodyStyle::Quoted => "as",
+            BodyStyle::Return => "return",
+            BodyStyle::Atomic => "begin atomic",
+        };
+        let _ = writeln!(out, " {clause} {};", string(&f.body));
     }
     for a in &schema.aggregates {
         out.push('\n');

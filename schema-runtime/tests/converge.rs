@@ -35,6 +35,7 @@ fn awkward() -> Schema {
             returns: Some(Returns::Type(t("numeric"))),
             language: "sql".into(),
             body: "SELECT greatest(s, 0)".into(),
+            body_style: BodyStyle::Quoted,
             volatility: Volatility::Immutable,
             strict: true,
             security_definer: false,

@@ -1,6 +1,6 @@
 //! `CREATE FUNCTION` / `CREATE PROCEDURE`: constructors for [`Function`] and its arguments.
 
-use crate::model::{ArgMode, Function, FunctionArg, QualifiedName, Returns, Volatility};
+use crate::model::{ArgMode, BodyStyle, Function, FunctionArg, QualifiedName, Returns, Volatility};
 use crate::types::DataType;
 
 impl Function {
@@ -13,6 +13,7 @@ impl Function {
             returns: None,
             language: "sql".to_string(),
             body: String::new(),
+            body_style: BodyStyle::Quoted,
             volatility: Volatility::Volatile,
             strict: false,
             security_definer: false,
@@ -67,6 +68,24 @@ impl Function {
     /// The body (embedded with a dollar quote; write it as is).
     pub fn body(mut self, body: impl Into<String>) -> Self {
         self.body = body.into();
+        self.body_style = BodyStyle::Quoted;
+        self
+    }
+
+    /// An SQL-standard `RETURN expr` body (`LANGUAGE sql`): `expr` is the expression, e.g.
+    /// `"a + 1"`.
+    pub fn return_sql(mut self, expr: impl Into<String>) -> Self {
+        self.body = expr.into();
+        self.body_style = BodyStyle::Return;
+        self
+    }
+
+    /// An SQL-standard `BEGIN ATOMIC ... END` body (`LANGUAGE sql`): `statements` are the
+    /// statements between, each ended by `;` (a missing last `;` is added), e.g.
+    /// `"SELECT 1; SELECT 2;"`; empty for a body with no statements.
+    pub fn begin_atomic(mut self, statements: impl Into<String>) -> Self {
+        self.body = statements.into();
+        self.body_style = BodyStyle::Atomic;
         self
     }
 

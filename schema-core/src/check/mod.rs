@@ -27,6 +27,7 @@ pub use location::{
 pub use rule::Rule;
 pub use rules::foreign_key::fk_types_compatible;
 pub use rules::function_body::unbalanced_dollar_quote;
+pub(crate) use rules::trigger::BUILTIN_TRIGGER_FUNCTIONS;
 
 use crate::model::Schema;
 use context::Context;

@@ -113,6 +113,8 @@ rules! {
     FunctionBodyEmpty = "function-body-empty": "A function or procedure has an empty body.",
     FunctionBodyDollarQuote = "function-body-dollar-quote":
         "A function body opens a dollar quote and never closes it.",
+    FunctionSqlBody = "function-sql-body":
+        "An SQL-standard body (`return`, `begin atomic`) is not `language sql`, or does not parse.",
     TriggerTableMissing = "trigger-table-missing":
         "A trigger fires on a table or view that is not declared.",
     TriggerInsteadOfTable = "trigger-instead-of-table":
@@ -202,7 +204,7 @@ mod tests {
             assert_eq!(rule.to_string(), code);
             assert!(rule.description().ends_with('.'), "{rule:?}");
         }
-        assert_eq!(Rule::ALL.len(), 65);
+        assert_eq!(Rule::ALL.len(), 66);
         assert_eq!(Rule::from_code("no-such-rule"), None);
         assert_eq!(Rule::FkTargetMissing, "fk-target-missing");
         assert_eq!("fk-target-missing", Rule::FkTargetMissing);

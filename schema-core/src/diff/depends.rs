@@ -264,31 +264,7 @@ impl<'a> Catalog<'a> {
     /// views and functions.
     fn view(&self, view: &View, out: &mut Vec<ObjectId>) {
         out.push(ObjectId::Schema(view.name.schema.clone()));
-        let mut named = Vec::new();
-        self.mentioned(
-            &view.query,
-            |id| {
-                matches!(
-                    id,
-                    ObjectId::Table(_) | ObjectId::View(_) | ObjectId::Function(_)
-                )
-            },
-            &mut named,
-        );
-        let names = mentioned_names(&view.query);
-        let star = view.query.contains('*');
-        for id in &named {
-            if let ObjectId::Table(name) = id {
-                if let Some(table) = self.schema.table(name) {
-                    for column in &table.columns {
-                        if star || names.contains(&column.name) {
-                            out.push(ObjectId::Column(name.clone(), column.name.clone()));
-                        }
-                    }
-                }
-            }
-        }
-        out.extend(named);
+        self.sql_body(&view.query, out);
     }
 
     fn trigger(&self, trigger: &Trigger, out: &mut Vec<ObjectId>) {
@@ -346,9 +322,11 @@ impl<'a> Catalog<'a> {
     }
 
     /// What a function's definition uses: its schema, the types of its signature, and the
-    /// functions and tables its body names. (Bodies are not checked at `CREATE`, plans run with
-    /// `check_function_bodies = false`; where a table's default calls the function its body
-    /// names, the cycle falls back to phase order, functions first.)
+    /// functions and tables its body names. A quoted body is not checked at `CREATE` (plans
+    /// run with `check_function_bodies = false`; where a table's default calls the function
+    /// its body names, the cycle falls back to phase order, functions first). An SQL-standard
+    /// body is parsed at `CREATE` and ties the function to what it names, as a view's query
+    /// does: the tables and the columns it names (every column for `*`), views and functions.
     /// What an aggregate's definition uses: its schema, its types and its functions.
     fn aggregate(&self, agg: &Aggregate, out: &mut Vec<ObjectId>) {
         out.push(ObjectId::Schema(agg.name.schema.clone()));
@@ -374,11 +352,45 @@ impl<'a> Catalog<'a> {
             }
             None => {}
         }
+        if func.has_sql_body() {
+            self.sql_body(&func.body, out);
+            return;
+        }
         self.mentioned(
             &func.body,
             |id| matches!(id, ObjectId::Function(_) | ObjectId::Table(_)),
             out,
         );
+    }
+
+    /// What SQL the server parses at creation (a view's query, an SQL-standard function body)
+    /// names: tables (with the columns it names, every column for `*`), views and functions.
+    fn sql_body(&self, sql: &str, out: &mut Vec<ObjectId>) {
+        let mut named = Vec::new();
+        self.mentioned(
+            sql,
+            |id| {
+                matches!(
+                    id,
+                    ObjectId::Table(_) | ObjectId::View(_) | ObjectId::Function(_)
+                )
+            },
+            &mut named,
+        );
+        let names = mentioned_names(sql);
+        let star = sql.contains('*');
+        for id in &named {
+            if let ObjectId::Table(name) = id {
+                if let Some(table) = self.schema.table(name) {
+                    for column in &table.columns {
+                        if star || names.contains(&column.name) {
+                            out.push(ObjectId::Column(name.clone(), column.name.clone()));
+                        }
+                    }
+                }
+            }
+        }
+        out.extend(named);
     }
 }
 

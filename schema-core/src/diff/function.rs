@@ -112,6 +112,7 @@ pub(super) fn same_function(a: &Function, b: &Function) -> bool {
         && effective_returns(a) == effective_returns(b)
         && a.language.eq_ignore_ascii_case(&b.language)
         && a.body == b.body
+        && a.body_style == b.body_style
         && a.volatility == b.volatility
         && a.strict == b.strict
         && a.security_definer == b.security_definer

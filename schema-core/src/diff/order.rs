@@ -294,6 +294,7 @@ mod tests {
             returns: Some(Returns::Type(DataType::builtin("integer"))),
             language: "sql".into(),
             body: "SELECT 1".into(),
+            body_style: BodyStyle::Quoted,
             volatility: Volatility::Volatile,
             strict: false,
             security_definer: false,

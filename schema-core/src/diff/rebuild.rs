@@ -154,16 +154,49 @@ impl<'a> Planner<'a> {
                 views.insert(ov.name.clone());
             }
         }
+        // Functions with an SQL-standard body are tied to what they name as views are
+        // (PostgreSQL refuses to drop it, or to change a column type it uses): they are
+        // dropped and created again around the same changes, and a view or another such
+        // function that names one of them goes with it.
+        let sql_bodies: Vec<(_, &Function, BTreeSet<String>)> = self
+            .old
+            .functions
+            .iter()
+            .filter(|f| f.has_sql_body())
+            .map(|f| (function_key(f), f, mentioned_names(&f.body)))
+            .filter(|(key, _, _)| self.new_functions.contains_key(key))
+            .collect();
+        let mut gone_functions = gone_functions;
         loop {
-            let before = views.len();
+            let before = (views.len(), self.rebuilt_functions.len());
+            for (key, f, m) in &sql_bodies {
+                if self.rebuilt_functions.contains(key) {
+                    continue;
+                }
+                let uses_reshaped = self.reshaped.iter().any(|(t, columns)| {
+                    m.contains(&t.name)
+                        && (f.body.contains('*') || columns.iter().any(|c| m.contains(c)))
+                });
+                let uses_dropped = dropped_tables.iter().any(|t| m.contains(*t))
+                    || self.recreated_tables.iter().any(|t| m.contains(&t.name));
+                let uses_view = views.iter().any(|v: &QualifiedName| m.contains(&v.name));
+                let uses_gone = gone_functions
+                    .iter()
+                    .any(|g| g != &f.name.name && m.contains(g));
+                if uses_reshaped || uses_dropped || uses_view || uses_gone {
+                    self.rebuilt_functions.insert(key.clone());
+                    gone_functions.insert(f.name.name.clone());
+                }
+            }
             for (name, m) in &mentions {
                 if !views.contains(name)
-                    && views.iter().any(|v: &QualifiedName| m.contains(&v.name))
+                    && (views.iter().any(|v: &QualifiedName| m.contains(&v.name))
+                        || gone_functions.iter().any(|g| m.contains(g)))
                 {
                     views.insert(name.clone());
                 }
             }
-            if views.len() == before {
+            if (views.len(), self.rebuilt_functions.len()) == before {
                 break;
             }
         }

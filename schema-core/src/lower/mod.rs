@@ -9,6 +9,7 @@
 //! points foreign keys written without columns at the target's primary key, wherever the
 //! target is declared.
 
+mod builtins;
 mod domain;
 mod names;
 pub(crate) mod partitions;
@@ -41,5 +42,6 @@ pub(crate) fn lower(
         .collect();
     partitions::inherit_columns(&mut objects.tables);
     references::resolve_implied_references(&mut objects);
+    builtins::resolve_builtin_functions(&mut objects);
     objects
 }

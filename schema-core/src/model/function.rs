@@ -18,8 +18,16 @@ pub struct Function {
     pub returns: Option<Returns>,
     /// `LANGUAGE`, e.g. `sql`, `plpgsql`.
     pub language: String,
-    /// The body, without quoting.
+    /// The body, without quoting: the quoted text for [`BodyStyle::Quoted`], the expression
+    /// after `RETURN` or the statements between `BEGIN ATOMIC` and `END` for the SQL-standard
+    /// styles.
     pub body: String,
+    /// How the body is written: a quoted string (the default) or an SQL-standard body, which
+    /// the server parses at creation and ties to the objects it names. Left out of the
+    /// serialized model when quoted, so the hash of a schema without SQL-standard bodies does
+    /// not change.
+    #[serde(default, skip_serializing_if = "BodyStyle::is_quoted")]
+    pub body_style: BodyStyle,
     /// `IMMUTABLE | STABLE | VOLATILE`.
     pub volatility: Volatility,
     /// `STRICT` (`RETURNS NULL ON NULL INPUT`).
@@ -30,6 +38,35 @@ pub struct Function {
     pub config: Vec<(String, String)>,
     /// `COMMENT ON FUNCTION`.
     pub comment: Option<String>,
+}
+
+/// How a function's body is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum BodyStyle {
+    /// `AS 'text'`: a string the language's handler reads when the function is called (with
+    /// `check_function_bodies`, a `LANGUAGE sql` body is also checked at creation).
+    #[default]
+    Quoted,
+    /// `RETURN expr` (SQL-standard, `LANGUAGE sql` only): parsed at creation; the function
+    /// then depends on the tables, columns and functions the expression names.
+    Return,
+    /// `BEGIN ATOMIC statement; ... END` (SQL-standard, `LANGUAGE sql` only): as `Return`.
+    Atomic,
+}
+
+impl BodyStyle {
+    /// True for [`BodyStyle::Quoted`].
+    pub fn is_quoted(&self) -> bool {
+        *self == BodyStyle::Quoted
+    }
+}
+
+impl Function {
+    /// True when the body is SQL-standard (`RETURN` / `BEGIN ATOMIC`): the server parsed it at
+    /// creation, and the function depends on what it names.
+    pub fn has_sql_body(&self) -> bool {
+        !self.body_style.is_quoted()
+    }
 }
 
 /// Argument mode.

@@ -33,7 +33,7 @@ pub use constraint::{Constraint, ConstraintKind, FkAction};
 pub use domain::{Domain, DomainCheck};
 pub use enum_type::EnumType;
 pub use extension::Extension;
-pub use function::{ArgMode, Function, FunctionArg, Returns, Volatility};
+pub use function::{ArgMode, BodyStyle, Function, FunctionArg, Returns, Volatility};
 pub use grant::{
     acl_entries, default_acl_entries, AclKey, AclState, DefaultAclKey, DefaultObjects,
     DefaultPrivileges, Grant, GrantObject, Privilege,

@@ -188,7 +188,37 @@ pub(super) fn write_create_function(
     for (name, value) in &func.config {
         write!(f, "{sep}{}", SetOption(name, value))?;
     }
-    write!(f, "{sep}AS {};", dollar_quote(&func.body))
+    match func.body_style {
+        BodyStyle::Quoted => write!(f, "{sep}AS {};", dollar_quote(&func.body)),
+        // Not quoted: the server parses the body here, as the statement's own SQL.
+        BodyStyle::Return => {
+            let expr = func.body.trim();
+            write!(f, "{sep}RETURN {expr}{}", terminator(expr))
+        }
+        BodyStyle::Atomic => {
+            let statements = func.body.trim();
+            if statements.is_empty() {
+                return write!(f, "{sep}BEGIN ATOMIC END;");
+            }
+            let end = if statements.ends_with(';') {
+                ""
+            } else {
+                terminator(statements)
+            };
+            // `END` on a line of its own: the last statement may end in a `--` comment.
+            write!(f, "{sep}BEGIN ATOMIC\n{statements}{end}\nEND;")
+        }
+    }
+}
+
+/// The `;` that ends SQL `text`, on a line of its own when the last line has a `--` that may
+/// open a comment (which would swallow it).
+fn terminator(text: &str) -> &'static str {
+    if text.lines().last().is_some_and(|line| line.contains("--")) {
+        "\n;"
+    } else {
+        ";"
+    }
 }
 
 #[cfg(test)]

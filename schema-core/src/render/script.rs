@@ -20,7 +20,8 @@ impl Schema {
     /// constraints; sequence ownership; indexes; foreign keys (once every table and unique index
     /// exists: a key may reference columns a unique index covers); views
     /// (each after the views it names, a materialized view followed by its indexes; then the
-    /// functions whose signature names a view's row type); triggers (after views: `INSTEAD OF`
+    /// functions whose signature names a view's row type; then the functions whose SQL-standard
+    /// body names a table or a view, which the server parses at `CREATE`); triggers (after views: `INSTEAD OF`
     /// triggers fire on views); row-level security and policies (a policy's expressions may
     /// read any table or call any function); grants and default privileges; comments; `RESET check_function_bodies`.
     ///
@@ -57,8 +58,10 @@ impl Schema {
         };
         let is_table = |n: &QualifiedName| self.table(n).is_some();
         let is_view = |n: &QualifiedName| self.views.iter().any(|v| &v.name == n);
-        for func in &self.functions {
-            if !row_type(func, &is_table) && !row_type(func, &is_view) {
+        let late = functions_after_relations(self);
+        let early = |i: usize| !late.contains(&i);
+        for (i, func) in self.functions.iter().enumerate() {
+            if early(i) && !row_type(func, &is_table) && !row_type(func, &is_view) {
                 out.push(Statement::CreateFunction(func.clone()));
             }
         }
@@ -72,8 +75,8 @@ impl Schema {
         for i in crate::lower::partitions::parents_first(&self.tables) {
             out.push(Statement::CreateTable(self.tables[i].clone()));
         }
-        for func in &self.functions {
-            if row_type(func, &is_table) && !row_type(func, &is_view) {
+        for (i, func) in self.functions.iter().enumerate() {
+            if early(i) && row_type(func, &is_table) && !row_type(func, &is_view) {
                 out.push(Statement::CreateFunction(func.clone()));
             }
         }
@@ -116,10 +119,13 @@ impl Schema {
                 });
             }
         }
-        for func in &self.functions {
-            if row_type(func, &is_view) {
+        for (i, func) in self.functions.iter().enumerate() {
+            if early(i) && row_type(func, &is_view) {
                 out.push(Statement::CreateFunction(func.clone()));
             }
+        }
+        for &i in &late {
+            out.push(Statement::CreateFunction(self.functions[i].clone()));
         }
         for trigger in &self.triggers {
             out.push(Statement::CreateTrigger(trigger.clone()));
@@ -234,6 +240,68 @@ impl Schema {
         out.push('\n');
         out
     }
+}
+
+/// The functions (by index) whose SQL-standard body names a table or a view: the server parses
+/// the body at `CREATE FUNCTION` (whatever `check_function_bodies` says), so they are created
+/// once every table and view exists, each after such functions it names. Others, and SQL-standard
+/// bodies that name no relation (`RETURN a + 1`), keep their place before the tables, whose
+/// defaults and checks may call them.
+fn functions_after_relations(schema: &Schema) -> Vec<usize> {
+    let relations: std::collections::BTreeSet<&str> = schema
+        .tables
+        .iter()
+        .map(|t| t.name.name.as_str())
+        .chain(schema.views.iter().map(|v| v.name.name.as_str()))
+        .collect();
+    let names: Vec<std::collections::BTreeSet<String>> = schema
+        .functions
+        .iter()
+        .map(|f| {
+            if f.has_sql_body() {
+                mentioned_names(&f.body)
+            } else {
+                Default::default()
+            }
+        })
+        .collect();
+    let mut late: Vec<bool> = names
+        .iter()
+        .map(|m| m.iter().any(|n| relations.contains(n.as_str())))
+        .collect();
+    // One that calls a late one is late too.
+    loop {
+        let mut changed = false;
+        for (i, f) in schema.functions.iter().enumerate() {
+            if late[i] || !f.has_sql_body() {
+                continue;
+            }
+            let calls_late = schema
+                .functions
+                .iter()
+                .enumerate()
+                .any(|(j, g)| late[j] && j != i && names[i].contains(&g.name.name));
+            if calls_late {
+                late[i] = true;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    // Each after the late ones it names (declaration order otherwise; a cycle keeps it).
+    let mut order = Vec::new();
+    let mut pending: Vec<usize> = (0..late.len()).filter(|&i| late[i]).collect();
+    while !pending.is_empty() {
+        let ready = pending.iter().position(|&i| {
+            !pending
+                .iter()
+                .any(|&j| j != i && names[i].contains(&schema.functions[j].name.name))
+        });
+        order.push(pending.remove(ready.unwrap_or(0)));
+    }
+    order
 }
 
 /// The types of a function's arguments and result.

@@ -1250,5 +1250,6 @@ pub fn all() -> Vec<Case> {
     cases.extend(super::user_type_cases::all());
     cases.extend(super::policies::all());
     cases.extend(super::grants::all());
+    cases.extend(super::sql_functions::all());
     cases
 }

@@ -741,11 +741,14 @@ fn views_renamed(ns: &str) -> Schema {
 pub mod cases;
 pub mod grants;
 pub mod policies;
+pub mod sql_functions;
 pub mod user_type_cases;
 pub mod user_types;
 
 #[allow(unused_imports)]
 pub use grants::grants;
+pub use sql_functions::sql_functions;
+
 #[allow(unused_imports)]
 pub use policies::policies;
 pub use user_types::{composite_types, domains, hostile_types, range_types};

@@ -1,7 +1,7 @@
 //! `function` / `procedure`: arguments, `returns`, options and the body.
 
 use proc_macro2::{Delimiter, TokenTree};
-use schema_core::model::{ArgMode, Volatility};
+use schema_core::model::{ArgMode, BodyStyle, Volatility};
 use syn::parse::ParseStream;
 use syn::{LitStr, Token};
 
@@ -35,8 +35,10 @@ pub struct FunctionDecl {
     pub security_definer: bool,
     /// `set NAME = "VALUE"`.
     pub config: Vec<(String, String)>,
-    /// `as BODY`.
+    /// `as BODY`, `return "EXPR"` or `begin atomic "STATEMENTS"`.
     pub body: Sql,
+    /// Which of the three the body is.
+    pub body_style: BodyStyle,
 }
 
 /// `[mode] [name] type [default EXPR]`.
@@ -107,11 +109,11 @@ pub(super) fn parse_function(cx: &Ctxt, input: ParseStream) -> syn::Result<Funct
     let mut strict = None;
     let mut security = None;
     let mut config = Vec::new();
-    let body = loop {
+    let (body, body_style) = loop {
         let Some(TokenTree::Ident(word)) = nth(input, 0) else {
             return Err(expected_one_of(
                 input,
-                &format!("a {what} option or `as BODY`"),
+                &format!("a {what} option or the body (`as`, `return`, `begin atomic`)"),
                 FUNCTION_OPTIONS,
             ));
         };
@@ -187,12 +189,38 @@ pub(super) fn parse_function(cx: &Ctxt, input: ParseStream) -> syn::Result<Funct
             }
             "as" => {
                 bump(input)?;
-                break parse_sql(input, &format!("the {what} body"))?;
+                break (
+                    parse_sql(input, &format!("the {what} body"))?,
+                    BodyStyle::Quoted,
+                );
+            }
+            // SQL-standard bodies: the text is SQL the server parses when it creates the
+            // function, written without quotes around it in PostgreSQL.
+            "return" => {
+                bump(input)?;
+                break (
+                    parse_sql(input, "the expression the function returns")?,
+                    BodyStyle::Return,
+                );
+            }
+            "begin" => {
+                bump(input)?;
+                if eat_kw(input, "atomic")?.is_none() {
+                    return Err(expected_one_of(
+                        input,
+                        "`atomic` after `begin`",
+                        &["atomic"],
+                    ));
+                }
+                break (
+                    parse_sql(input, "the statements of the `begin atomic` body")?,
+                    BodyStyle::Atomic,
+                );
             }
             _ => {
                 return Err(expected_one_of(
                     input,
-                    &format!("a {what} option or `as BODY`"),
+                    &format!("a {what} option or the body (`as`, `return`, `begin atomic`)"),
                     FUNCTION_OPTIONS,
                 ))
             }
@@ -226,6 +254,7 @@ pub(super) fn parse_function(cx: &Ctxt, input: ParseStream) -> syn::Result<Funct
         security_definer: security.unwrap_or(false),
         config,
         body,
+        body_style,
     })
 }
 
@@ -239,6 +268,8 @@ pub(super) const FUNCTION_OPTIONS: &[&str] = &[
     "security",
     "set",
     "as",
+    "return",
+    "begin",
 ];
 
 pub(super) fn parse_returns(input: ParseStream, at: Sp) -> syn::Result<ReturnsDecl> {

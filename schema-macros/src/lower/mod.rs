@@ -141,8 +141,7 @@ pub fn lower(cx: &Ctxt, items: &[Item]) -> Lowered {
             }
         }
     }
-    let mut schema = builder.build();
-    builtin_aggregate_functions(&mut schema);
+    let schema = builder.build();
     partition_column_spans(&schema, &mut spans);
     // The span table is built beside the declarations, not from the model: it is parallel
     // only because lowering keeps every element where it was declared.
@@ -152,24 +151,6 @@ pub fn lower(cx: &Ctxt, items: &[Item]) -> Lowered {
             && t.indexes.len() == s.indexes.len()
     }));
     Lowered { schema, spans }
-}
-
-/// An aggregate's state or final function written without a schema and not declared is a
-/// built-in one (`array_append`, `int4pl`, ...): it lives in `pg_catalog`, where the catalog
-/// reads it, not in `public`.
-fn builtin_aggregate_functions(schema: &mut Schema) {
-    let declared: Vec<QualifiedName> = schema.functions.iter().map(|f| f.name.clone()).collect();
-    let builtin = |f: &mut QualifiedName| {
-        if f.schema == DEFAULT_SCHEMA && !declared.contains(f) {
-            f.schema = "pg_catalog".to_string();
-        }
-    };
-    for a in &mut schema.aggregates {
-        builtin(&mut a.sfunc);
-        if let Some(f) = &mut a.finalfunc {
-            builtin(f);
-        }
-    }
 }
 
 /// A partition's columns are its parent's, copied by lowering: so are their spans (a

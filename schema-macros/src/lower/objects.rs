@@ -84,6 +84,7 @@ pub(super) fn function(
         // Language names are identifiers PostgreSQL folds to lower case.
         language: f.language.value.to_lowercase(),
         body: f.body.text.clone(),
+        body_style: f.body_style,
         volatility: f.volatility,
         strict: f.strict,
         security_definer: f.security_definer,

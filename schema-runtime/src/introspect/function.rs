@@ -8,7 +8,7 @@
 
 use postgres::GenericClient;
 use postgres::Row;
-use schema_core::model::{Aggregate, Function, QualifiedName, Volatility};
+use schema_core::model::{Aggregate, BodyStyle, Function, QualifiedName, Volatility};
 use schema_core::DataType;
 
 use super::{not_ext, qualified, Catalog, Filter, Found, NAMESPACE_FILTER};
@@ -33,7 +33,9 @@ pub(super) fn read<C: GenericClient>(
                 (ag.aggcombinefn <> 0 OR ag.aggserialfn <> 0 OR ag.aggdeserialfn <> 0
                  OR ag.aggmtransfn <> 0 OR ag.aggsortop <> 0 OR ag.aggfinalextra
                  OR ag.aggfinalmodify <> 'r' OR ag.aggtransspace <> 0
-                 OR p.proparallel <> 'u')
+                 OR p.proparallel <> 'u'),
+                CASE WHEN p.prosqlbody IS NOT NULL
+                     THEN pg_catalog.pg_get_function_sqlbody(p.oid) END
          FROM pg_catalog.pg_proc p
          JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
          JOIN pg_catalog.pg_language l ON l.oid = p.prolang
@@ -87,13 +89,21 @@ pub(super) fn read<C: GenericClient>(
                 None => (c, String::new()),
             })
             .collect();
+        let (body_style, body) = match row.get::<_, Option<String>>(20) {
+            Some(printed) => sql_body(&printed),
+            None => (
+                BodyStyle::Quoted,
+                row.get::<_, Option<String>>(6).unwrap_or_default(),
+            ),
+        };
         found.schema.functions.push(Function {
             name,
             is_procedure: kind == "p",
             args,
             returns,
             language: row.get(5),
-            body: row.get::<_, Option<String>>(6).unwrap_or_default(),
+            body,
+            body_style,
             volatility: match row.get::<_, String>(7).as_str() {
                 "i" => Volatility::Immutable,
                 "s" => Volatility::Stable,
@@ -106,6 +116,21 @@ pub(super) fn read<C: GenericClient>(
         });
     }
     Ok(())
+}
+
+/// An SQL-standard body as `pg_get_function_sqlbody` prints it (`RETURN (a + 1)`, `BEGIN
+/// ATOMIC\n SELECT 1;\n END`): its style and the text after `RETURN` or between `BEGIN
+/// ATOMIC` and `END`.
+fn sql_body(printed: &str) -> (BodyStyle, String) {
+    let text = printed.trim();
+    if let Some(expr) = text.strip_prefix("RETURN ") {
+        return (BodyStyle::Return, expr.trim().to_string());
+    }
+    let statements = text
+        .strip_prefix("BEGIN ATOMIC")
+        .and_then(|rest| rest.strip_suffix("END"))
+        .unwrap_or(text);
+    (BodyStyle::Atomic, statements.trim().to_string())
 }
 
 /// An aggregate's row: a plain aggregate with the options the model holds is read, any

@@ -1,5 +1,7 @@
 pgdecl::schema! {
-    function noop() returns void language sql as "  ";
+    // An empty body is fine where nothing is returned (`returns void`, a procedure); a
+    // function that returns a value needs a body that computes it.
+    function answer() returns integer language sql as "  ";
 }
 
 fn main() {}

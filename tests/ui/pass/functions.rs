@@ -24,13 +24,25 @@ pgdecl::schema! {
         as "SELECT $1 + $2";
 
     procedure archive(inout n integer, out done boolean) language plpgsql as "BEGIN done := true; END";
+
+    // SQL-standard bodies: parsed by the server at creation.
+    function add_one(a integer) returns integer language sql immutable return "a + 1";
+    function user_count() returns bigint language sql stable
+        begin atomic "SELECT 1; SELECT count(*) FROM users;";
+    procedure forget(n bigint) language sql begin atomic "DELETE FROM users WHERE id = n;";
+
+    // Empty bodies where PostgreSQL takes them: nothing is returned.
+    function nothing() returns void language sql as "";
+    function nothing_atomic() returns void language sql begin atomic "";
+    function nothing_plpgsql() returns void language plpgsql as "BEGIN END";
+    procedure noop() language sql as "";
 }
 
-use pgdecl::{ArgMode, DataType, Returns, Volatility};
+use pgdecl::{ArgMode, BodyStyle, DataType, Returns, Volatility};
 
 fn main() {
     let f = &SCHEMA.functions;
-    assert_eq!(f.len(), 8);
+    assert_eq!(f.len(), 15);
     assert_eq!(f[0].returns, Some(Returns::Type(DataType::builtin("trigger"))));
     assert!(f[0].body.contains("RETURN NEW"));
     assert_eq!(f[1].volatility, Volatility::Immutable);
@@ -62,5 +74,13 @@ fn main() {
     assert_eq!(f[6].language, "sql");
     assert!(f[7].is_procedure);
     assert_eq!(f[7].args[0].mode, ArgMode::InOut);
+    assert_eq!(f[8].body_style, BodyStyle::Return);
+    assert_eq!(f[8].body, "a + 1");
+    assert_eq!(f[9].body_style, BodyStyle::Atomic);
+    assert!(f[10].is_procedure && f[10].body_style == BodyStyle::Atomic);
+    assert_eq!(f[11].returns, Some(Returns::Type(DataType::builtin("void"))));
+    assert_eq!(f[11].body, "");
+    assert_eq!(f[12].body_style, BodyStyle::Atomic);
+    assert_eq!(f[14].body_style, BodyStyle::Quoted);
     assert!(pgdecl::check(&SCHEMA).is_empty());
 }

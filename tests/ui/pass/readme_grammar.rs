@@ -74,11 +74,17 @@ pgdecl::schema! {
 
     procedure archive(inout n integer, out done boolean) language plpgsql as "BEGIN done := true; END";
 
+    function add_one(a integer) returns integer language sql immutable return "a + 1";
+    function user_count() returns bigint language sql stable begin atomic "SELECT count(*) FROM users;";
+    function add(a numeric, b numeric) returns numeric language sql immutable return "a + b";
+    function forget_nothing() returns void language sql as "";
+
     trigger users_touch before update on users for each row execute function touch_updated_at();
     trigger audit_changes after update of email, role on users
         for each row when "OLD.* IS DISTINCT FROM NEW.*" execute function audit("users", 2);
     trigger audit_deletes after delete on users referencing old table as gone
         for each statement execute function audit();
+    trigger users_truncated before truncate on users for each statement execute function audit();
     constraint trigger users_consistent after insert or update on users
         deferrable initially deferred for each row execute function audit();
 

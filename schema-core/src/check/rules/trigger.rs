@@ -11,7 +11,7 @@ use crate::model::{Function, Returns, Trigger, TriggerEvent, TriggerTiming, DEFA
 use crate::types::DataType;
 
 /// Built-in trigger functions a trigger may call without declaring them.
-const BUILTIN_TRIGGER_FUNCTIONS: &[&str] = &[
+pub(crate) const BUILTIN_TRIGGER_FUNCTIONS: &[&str] = &[
     "suppress_redundant_updates_trigger",
     "tsvector_update_trigger",
     "tsvector_update_trigger_column",

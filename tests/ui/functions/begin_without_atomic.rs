@@ -1,0 +1,5 @@
+pgdecl::schema! {
+    function two() returns integer language sql begin "SELECT 2;";
+}
+
+fn main() {}

@@ -1,0 +1,5 @@
+pgdecl::schema! {
+    function noop() returns void language plpgsql as "";
+}
+
+fn main() {}
