@@ -241,3 +241,48 @@ fn serial_sequences_with_other_options_stay_sequences() {
     assert_eq!(read(&mut b), s);
     assert!(diff(&s, &read(&mut b)).changes.is_empty());
 }
+
+/// Canonicalization loads anything PostgreSQL loads (issue 9 item 4), for the shapes pg_dump
+/// output has: a foreign key onto columns a unique *index* (not a constraint) covers, a
+/// default of an extension's type (`'0'::public.ltree`), and a domain, check and default that
+/// call a function. Each database read back is planned empty against itself (its canonical
+/// form is computed in scratch schemas, which must load), and a fresh database converged to
+/// what was read is in sync.
+#[test]
+fn what_postgresql_loads_canonicalizes() {
+    let cases = [
+        (
+            "canon_fk_index",
+            "CREATE TABLE a (id int NOT NULL, code text);
+             CREATE UNIQUE INDEX a_id_key ON a (id);
+             CREATE TABLE b (a_id int REFERENCES a (id));",
+        ),
+        (
+            "canon_ext_default",
+            "CREATE EXTENSION ltree;
+             CREATE TABLE t (path public.ltree DEFAULT '0'::public.ltree NOT NULL, h text);",
+        ),
+        (
+            "canon_functions_first",
+            "CREATE FUNCTION pos(n int) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT n > 0';
+             CREATE DOMAIN posint AS int CHECK (pos(VALUE));
+             CREATE TABLE t (a posint, b int DEFAULT 1 CHECK (pos(b)));",
+        ),
+    ];
+    for (name, ddl) in cases {
+        let (_db, mut client) = database(name);
+        client.batch_execute(ddl).unwrap();
+        let found = read(&mut client);
+        let again = schema_runtime::plan(&mut client, &found, &[])
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(again.changes.is_empty(), "{name}:\n{}", again.to_sql());
+        let (_fresh, mut fresh) = database(&format!("{name}_fresh"));
+        let report = schema_runtime::converge(
+            &mut fresh,
+            &found,
+            &schema_runtime::Policy::new(schema_runtime::Mode::Apply),
+        )
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(report.in_sync(), "{name}: {report}");
+    }
+}
