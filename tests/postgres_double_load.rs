@@ -15,6 +15,10 @@ fn every_feature_loads_twice_to_the_same_schema() {
     for (name, schema) in [
         ("double_load", common::every_feature()),
         ("double_load_policies", common::policies()),
+        (
+            "double_load_constraints_and_columns",
+            common::constraints_and_columns(),
+        ),
     ] {
         let sql = schema.create_sql();
         let db = database(name);
@@ -27,6 +31,10 @@ fn every_feature_loads_twice_to_the_same_schema() {
             "{name}: the second load changed the schema:\n{}",
             dump_diff(&first, &second)
         );
+        if name == "double_load_constraints_and_columns" {
+            assert!(first.contains("EXCLUDE USING gist"), "{first}");
+            assert!(first.contains("NOT VALID"), "{first}");
+        }
         if name == "double_load_policies" {
             assert!(first.contains("CREATE POLICY"), "{first}");
             assert!(first.contains("FORCE ROW LEVEL SECURITY"), "{first}");

@@ -90,6 +90,13 @@ CREATE POLICY "Users see self" ON "Users" FOR SELECT TO CURRENT_USER USING (id =
 CREATE POLICY users_write ON "Users" AS RESTRICTIVE FOR UPDATE USING (role <> 'admin') WITH CHECK ("check" IS NOT TRUE);
 CREATE POLICY events_own ON audit.events USING (EXISTS (SELECT 1 FROM "Users" u WHERE u.id = user_id));
 COMMENT ON POLICY events_own ON audit.events IS 'own events';
+CREATE EXTENSION IF NOT EXISTS btree_gist;
+CREATE TABLE bookings (id bigint PRIMARY KEY, room int NOT NULL, during tstzrange NOT NULL, note text,
+    EXCLUDE USING gist (room WITH =, during WITH &&) WHERE (note IS NOT NULL),
+    CONSTRAINT "Bookings span" EXCLUDE USING gist ((lower(during)) WITH =, room gist_int4_ops WITH <>) INCLUDE (note) DEFERRABLE INITIALLY DEFERRED);
+COMMENT ON CONSTRAINT "Bookings span" ON bookings IS 'one start per room';
+ALTER TABLE bookings ADD CONSTRAINT bookings_room_check CHECK (room > 0) NOT VALID;
+ALTER TABLE bookings ADD CONSTRAINT bookings_event_fk FOREIGN KEY (id) REFERENCES audit.events (id) NOT VALID;
 "#;
 
 #[test]

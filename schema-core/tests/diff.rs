@@ -93,6 +93,7 @@ fn every_fixture_diffs_empty_against_itself() {
         common::range_types(),
         common::hostile_types(),
         common::policies(),
+        common::constraints_and_columns(),
         common::every_feature(),
     ] {
         let plan = diff(&schema, &schema);

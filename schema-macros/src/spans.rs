@@ -174,8 +174,10 @@ pub struct ConstraintSpans {
     pub ref_columns: Option<Sp>,
     /// Each referenced column.
     pub ref_column: Vec<Sp>,
-    /// A check's expression.
+    /// A check's expression, or an exclusion constraint's predicate.
     pub expr: Option<Sp>,
+    /// Each operator of an exclusion constraint.
+    pub operators: Vec<Sp>,
 }
 
 /// An index's spans.

@@ -601,8 +601,47 @@ fn table(out: &mut String, t: &Table) {
             ConstraintKind::Check { expr } => {
                 let _ = write!(out, "check {}", string(expr));
             }
+            ConstraintKind::Exclusion {
+                method,
+                elements,
+                include,
+                predicate,
+            } => {
+                let elements: Vec<String> = elements
+                    .iter()
+                    .map(|e| {
+                        let el = &e.element;
+                        let mut s = element(&el.target, &el.collation, &el.opclass);
+                        if el.descending {
+                            s.push_str(" desc");
+                        }
+                        match el.nulls_first {
+                            Some(true) => s.push_str(" nulls first"),
+                            Some(false) => s.push_str(" nulls last"),
+                            None => {}
+                        }
+                        let _ = write!(s, " with {}", operator(&e.operator));
+                        s
+                    })
+                    .collect();
+                let _ = write!(
+                    out,
+                    "exclude using {} ({})",
+                    name(method.name()),
+                    elements.join(", ")
+                );
+                if !include.is_empty() {
+                    let _ = write!(out, " include ({})", list(include));
+                }
+                if let Some(p) = predicate {
+                    let _ = write!(out, " where {}", string(p));
+                }
+            }
         }
         deferral(out, c);
+        if !c.validated {
+            out.push_str(" not valid");
+        }
         out.push_str(",\n");
     }
     for ix in &t.indexes {
@@ -654,6 +693,21 @@ fn index(out: &mut String, ii: &str, ix: &Index) {
         let _ = write!(out, " where {}", string(p));
     }
     out.push_str(",\n");
+}
+
+/// An exclusion operator as the grammar takes it: punctuation as tokens when Rust reads it
+/// back as the same characters, else a string literal.
+fn operator(op: &str) -> String {
+    const TOKEN_SAFE: &str = "+-*<>=~!@#%^&|?";
+    let safe = !op.is_empty()
+        && op.chars().all(|c| TOKEN_SAFE.contains(c))
+        && !op.contains("//")
+        && !op.contains("/*");
+    if safe {
+        op.to_string()
+    } else {
+        string(op)
+    }
 }
 
 /// An index or partition key element: the column or expression, its collation and operator

@@ -196,6 +196,26 @@ impl<'a> Catalog<'a> {
             ConstraintKind::Check { expr } => {
                 self.expression(expr, self.schema.table(table), out);
             }
+            ConstraintKind::Exclusion {
+                elements,
+                include,
+                predicate,
+                ..
+            } => {
+                let model = self.schema.table(table);
+                for e in elements {
+                    match &e.element.target {
+                        IndexTarget::Column(col) => {
+                            out.push(ObjectId::Column(table.clone(), col.clone()));
+                        }
+                        IndexTarget::Expression(sql) => self.expression(sql, model, out),
+                    }
+                }
+                columns(include, out);
+                if let Some(predicate) = predicate {
+                    self.expression(predicate, model, out);
+                }
+            }
             ConstraintKind::ForeignKey {
                 columns: cols,
                 ref_table,

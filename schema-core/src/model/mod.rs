@@ -28,7 +28,7 @@ mod view;
 pub use aggregate::Aggregate;
 pub use column::{Column, Identity};
 pub use composite_type::{CompositeAttribute, CompositeType};
-pub use constraint::{Constraint, ConstraintKind, FkAction};
+pub use constraint::{Constraint, ConstraintKind, ExclusionElement, FkAction};
 pub use domain::{Domain, DomainCheck};
 pub use enum_type::EnumType;
 pub use extension::Extension;

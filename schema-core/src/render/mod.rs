@@ -65,7 +65,7 @@ pub use function::FunctionSignature;
 pub use lock::LockTable;
 pub use policy::Role;
 pub use sequence::SequenceOption;
-pub use table::{foreign_keys, inline_constraints, AlterTable};
+pub use table::{foreign_keys, inline_constraints, not_valid_checks, AlterTable};
 pub(crate) use user_type::{creation_order, TypeIndex};
 pub use view::{mentioned_names, view_order};
 

@@ -85,11 +85,20 @@ impl Schema {
             }
         }
         for table in &self.tables {
+            for check in not_valid_checks(table) {
+                out.push(Statement::AddConstraint {
+                    table: table.name.clone(),
+                    constraint: check.clone(),
+                    mode: AddMode::NotValid,
+                });
+            }
+        }
+        for table in &self.tables {
             for fk in foreign_keys(table) {
                 out.push(Statement::AddConstraint {
                     table: table.name.clone(),
                     constraint: fk.clone(),
-                    mode: AddMode::Plain,
+                    mode: AddMode::for_new_foreign_key(table, fk),
                 });
             }
         }

@@ -140,12 +140,23 @@ pub(super) fn write_create_table(
 }
 
 /// The constraints `CREATE TABLE` declares inline: all but foreign keys, which are added once
-/// every table exists (tables may reference each other in a cycle).
+/// every table exists (tables may reference each other in a cycle), and checks declared `not
+/// valid` (see [`not_valid_checks`]).
 pub fn inline_constraints(table: &Table) -> impl Iterator<Item = &Constraint> {
+    table.constraints.iter().filter(|c| match c.kind {
+        ConstraintKind::ForeignKey { .. } => false,
+        ConstraintKind::Check { .. } => c.validated,
+        _ => true,
+    })
+}
+
+/// The checks declared `not valid`, added `NOT VALID` right after `CREATE TABLE`: inline,
+/// PostgreSQL would mark them validated, and a fresh build would differ from a migrated one.
+pub fn not_valid_checks(table: &Table) -> impl Iterator<Item = &Constraint> {
     table
         .constraints
         .iter()
-        .filter(|c| !matches!(c.kind, ConstraintKind::ForeignKey { .. }))
+        .filter(|c| matches!(c.kind, ConstraintKind::Check { .. }) && !c.validated)
 }
 
 /// The foreign keys of `table`, which [`Schema::create_sql`] adds after all tables.

@@ -505,6 +505,142 @@ pub fn all() -> Vec<Case> {
             .build(),
     ));
 
+    // Exclusion constraints: created with their table, added to one that exists (one
+    // statement that builds the index under the table's lock), changed (dropped and added).
+    let bookings = |extra: fn(TableDef) -> TableDef| {
+        Schema::builder()
+            .extension(Extension::new("btree_gist"))
+            .table(extra(
+                TableDef::new("bookings")
+                    .column(ColumnDef::new("id", ty("bigint")).primary_key())
+                    .column(ColumnDef::new("room", ty("integer")).not_null())
+                    .column(ColumnDef::new("during", ty("tstzrange")).not_null())
+                    .column(ColumnDef::new("cancelled", ty("boolean")).not_null()),
+            ))
+            .build()
+    };
+    cases.push(case(
+        "exclusion_create",
+        Schema::default(),
+        bookings(|t| {
+            t.constraint(
+                ConstraintDef::exclude(
+                    IndexMethod::Gist,
+                    [
+                        ExclusionElement::column("room", "="),
+                        ExclusionElement::column("during", "&&"),
+                    ],
+                )
+                .where_sql("NOT cancelled")
+                .comment("one booking per room at a time"),
+            )
+        }),
+    ));
+    cases.push(case(
+        "exclusion_add_and_change",
+        bookings(|t| t),
+        bookings(|t| {
+            t.constraint(
+                ConstraintDef::exclude(
+                    IndexMethod::Gist,
+                    [
+                        ExclusionElement::column("room", "="),
+                        ExclusionElement::column("during", "&&"),
+                    ],
+                )
+                .named("bookings_no_overlap")
+                .include(["id"]),
+            )
+            .constraint(
+                ConstraintDef::exclude(
+                    IndexMethod::Gist,
+                    [ExclusionElement::expression(
+                        "tstzrange(lower(during), upper(during))",
+                        "&&",
+                    )],
+                )
+                .named("bookings_span_excl")
+                .initially_deferred(),
+            )
+        }),
+    ));
+    cases.push(case(
+        "exclusion_change",
+        bookings(|t| {
+            t.constraint(
+                ConstraintDef::exclude(
+                    IndexMethod::Gist,
+                    [
+                        ExclusionElement::column("room", "="),
+                        ExclusionElement::column("during", "&&"),
+                    ],
+                )
+                .named("bookings_no_overlap"),
+            )
+        }),
+        bookings(|t| {
+            t.constraint(
+                ConstraintDef::exclude(
+                    IndexMethod::Gist,
+                    [
+                        ExclusionElement::column("room", "="),
+                        ExclusionElement::column("during", "&&"),
+                    ],
+                )
+                .named("bookings_no_overlap")
+                .where_sql("NOT cancelled"),
+            )
+        }),
+    ));
+
+    // `not valid` declared: added `NOT VALID` and never validated; a constraint the
+    // declaration marks valid is validated in a step of its own.
+    cases.push(case(
+        "constraint_not_valid_declared",
+        Schema::builder()
+            .table(orgs())
+            .table(users(|t| {
+                t.column(ColumnDef::new("org_id", ty("bigint")))
+                    .column(ColumnDef::new("age", ty("int")))
+            }))
+            .build(),
+        Schema::builder()
+            .table(orgs())
+            .table(users(|t| {
+                t.column(
+                    ColumnDef::new("org_id", ty("bigint"))
+                        .references("orgs")
+                        .not_valid(),
+                )
+                .column(
+                    ColumnDef::new("age", ty("int"))
+                        .check("age >= 0")
+                        .not_valid(),
+                )
+                .constraint(ConstraintDef::check("email <> ''").named("users_email_check"))
+            }))
+            .build(),
+    ));
+    cases.push(case(
+        "constraint_not_valid_new_table",
+        Schema::builder().table(orgs()).build(),
+        Schema::builder()
+            .table(orgs())
+            .table(users(|t| {
+                t.column(
+                    ColumnDef::new("org_id", ty("bigint"))
+                        .references("orgs")
+                        .not_valid(),
+                )
+                .column(
+                    ColumnDef::new("age", ty("int"))
+                        .check("age >= 0")
+                        .not_valid(),
+                )
+            }))
+            .build(),
+    ));
+
     // --- indexes ------------------------------------------------------------------------------
     cases.push(case(
         "index_changes",

@@ -739,10 +739,13 @@ fn views_renamed(ns: &str) -> Schema {
 }
 
 pub mod cases;
+pub mod constraints_and_columns;
 pub mod policies;
 pub mod user_type_cases;
 pub mod user_types;
 
+#[allow(unused_imports)]
+pub use constraints_and_columns::constraints_and_columns;
 #[allow(unused_imports)]
 pub use policies::policies;
 pub use user_types::{composite_types, domains, hostile_types, range_types};

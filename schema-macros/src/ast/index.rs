@@ -135,7 +135,9 @@ pub(super) fn parse_index(input: ParseStream) -> syn::Result<IndexDecl> {
     })
 }
 
-pub(super) const ELEM_KEYWORDS: &[&str] = &["collate", "asc", "desc", "nulls"];
+/// Words after an element that are not its operator class (`with` ends an exclusion
+/// constraint's element: `room with =`).
+pub(super) const ELEM_KEYWORDS: &[&str] = &["collate", "asc", "desc", "nulls", "with"];
 
 pub(super) fn parse_index_elem(input: ParseStream) -> syn::Result<IndexElem> {
     let target = if input.peek(LitStr) {

@@ -35,7 +35,8 @@ pub use aggregate::AggregateDecl;
 pub use column::ColumnDecl;
 pub use composite_type::CompositeDecl;
 pub use constraint::{
-    ColumnConstraint, ColumnConstraintKind, ConstraintDecl, ConstraintDeclKind, Deferral, FkTarget,
+    ColumnConstraint, ColumnConstraintKind, ConstraintDecl, ConstraintDeclKind, Deferral,
+    ExclusionElem, FkTarget,
 };
 pub use domain::DomainDecl;
 pub use enum_type::EnumDecl;

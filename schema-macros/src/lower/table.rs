@@ -5,14 +5,15 @@
 
 use schema_core::builder::{ColumnDef, ConstraintDef, IndexDef, References, TableDef};
 use schema_core::expr;
+use schema_core::model::ExclusionElement;
 use schema_core::model::{
     IndexElement, IndexMethod, IndexTarget, PartitionBound, PartitionKey, PartitionKeyElement,
 };
 
 use crate::ast::{
     BoundDecl, ColumnConstraint, ColumnConstraintKind, ColumnDecl, ConstraintDecl,
-    ConstraintDeclKind, Deferral, ElemTarget, ElementKind, FkTarget, IndexDecl, IndexElem, Name,
-    TableDecl,
+    ConstraintDeclKind, Deferral, ElemTarget, ElementKind, ExclusionElem, FkTarget, IndexDecl,
+    IndexElem, Name, TableDecl,
 };
 use crate::ctxt::Ctxt;
 use crate::spans::{ColumnSpans, ConstraintSpans, ElementSpans, IndexSpans, TableSpans};
@@ -152,6 +153,10 @@ fn column(cx: &Ctxt, c: &ColumnDecl, comment: Option<String>) -> ColumnDef {
         } else if con.deferral.deferrable {
             def = def.deferrable();
         }
+        // The parser takes `not valid` on checks and references only.
+        if con.not_valid {
+            def = def.not_valid();
+        }
     }
     def
 }
@@ -188,6 +193,7 @@ fn column_constraint_spans(column: &Name, con: &ColumnConstraint) -> ConstraintS
         ref_columns: None,
         ref_column: Vec::new(),
         expr: None,
+        operators: Vec::new(),
     };
     match &con.kind {
         ColumnConstraintKind::PrimaryKey | ColumnConstraintKind::Unique { .. } => {}
@@ -214,6 +220,7 @@ fn table_constraint(
         ref_columns: None,
         ref_column: Vec::new(),
         expr: None,
+        operators: Vec::new(),
     };
     let mut def = match &con.kind {
         ConstraintDeclKind::PrimaryKey { columns, include } => {
@@ -252,11 +259,49 @@ fn table_constraint(
             spans.expr = Some(sql.span);
             ConstraintDef::check(sql.text.clone())
         }
+        ConstraintDeclKind::Exclusion {
+            method,
+            elements,
+            include,
+            predicate,
+        } => {
+            let method = method
+                .as_ref()
+                .map_or(IndexMethod::Btree, |m| IndexMethod::from_name(&m.value));
+            let mut lowered = Vec::new();
+            for ExclusionElem {
+                elem,
+                operator,
+                operator_span,
+            } in elements
+            {
+                let (element, element_spans) = key_element(elem);
+                spans.columns.push(element_spans.span);
+                spans.operators.push(*operator_span);
+                lowered.push(ExclusionElement {
+                    element,
+                    operator: operator.clone(),
+                });
+            }
+            let mut def = ConstraintDef::exclude(method, lowered);
+            if let Some(include) = include {
+                spans.include = name_spans(include);
+                def = def.include(names(include));
+            }
+            if let Some(predicate) = predicate {
+                spans.expr = Some(predicate.span);
+                def = def.where_sql(predicate.text.clone());
+            }
+            def
+        }
     };
     if let Some(name) = &con.name {
         def = def.named(name.value.clone());
     }
     def = deferral(def, con.deferral);
+    if con.not_valid {
+        def = def.not_valid();
+    }
     if let Some(comment) = comment {
         def = def.comment(comment);
     }

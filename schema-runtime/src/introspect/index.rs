@@ -124,7 +124,7 @@ enum On {
 }
 
 /// `pg_get_indexdef` prints a key column as its (possibly quoted) name.
-fn unquote_column(def: &str) -> String {
+pub(super) fn unquote_column(def: &str) -> String {
     match def.strip_prefix('"').and_then(|d| d.strip_suffix('"')) {
         Some(inner) => inner.replace("\"\"", "\""),
         None => def.to_string(),

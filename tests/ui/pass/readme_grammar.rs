@@ -130,6 +130,20 @@ pgdecl::schema! {
     policy users_no_guests on users as restrictive using "role <> 'guest'";
     policy users_join on users for insert to app_user, "Support Desk" with check "role = 'member'";
 
+    extension btree_gist;                                    // gist over scalar columns (`room with =`)
+
+    table bookings {
+        id        bigint primary key,
+        room      integer not null,
+        during    tstzrange not null,
+        cancelled boolean not null,
+        owner_id  bigint references users (id) not valid,    // added NOT VALID, never validated
+
+        exclude using gist (room with =, during with &&) where "not cancelled",   // bookings_room_during_excl
+        constraint bookings_span_excl exclude using gist ("tstzrange(lower(during), upper(during))" with &&) deferrable,
+        check bookings_room_positive "room > 0" not valid,
+    }
+
     // Declarations the README's examples refer to.
     table orgs { id uuid primary key }
     table orders { id bigint primary key }
@@ -144,4 +158,20 @@ fn main() {
     let names: Vec<&str> = order_lines.indexes.iter().map(|i| i.name.as_str()).collect();
     assert!(names.contains(&"order_lines_sku_idx"), "{names:?}");
     assert_eq!(users::TABLE, "users");
+    let bookings = SCHEMA.tables.iter().find(|t| t.name.name == "bookings").unwrap();
+    let constraints: Vec<(&str, bool)> = bookings
+        .constraints
+        .iter()
+        .map(|c| (c.name.as_str(), c.validated))
+        .collect();
+    assert_eq!(
+        constraints,
+        [
+            ("bookings_pkey", true),
+            ("bookings_owner_id_fkey", false),
+            ("bookings_room_during_excl", true),
+            ("bookings_span_excl", true),
+            ("bookings_room_positive", false),
+        ]
+    );
 }
