@@ -427,6 +427,7 @@ fn literal_schema() -> Schema {
         renamed_from: None,
         partition_by: None,
         partition_of: None,
+        unlogged: false,
     };
     let orgs = Table {
         name: QualifiedName::public("orgs"),
@@ -463,6 +464,7 @@ fn literal_schema() -> Schema {
         renamed_from: None,
         partition_by: None,
         partition_of: None,
+        unlogged: false,
     };
     let events = Table {
         name: QualifiedName::new("audit", "events"),
@@ -518,6 +520,7 @@ fn literal_schema() -> Schema {
         renamed_from: None,
         partition_by: None,
         partition_of: None,
+        unlogged: false,
     };
     Schema {
         extensions: vec![Extension {

@@ -96,6 +96,7 @@ CREATE TABLE bookings (id bigint PRIMARY KEY, room int NOT NULL, during tstzrang
     CONSTRAINT "Bookings span" EXCLUDE USING gist ((lower(during)) WITH =, room gist_int4_ops WITH <>) INCLUDE (note) DEFERRABLE INITIALLY DEFERRED);
 COMMENT ON CONSTRAINT "Bookings span" ON bookings IS 'one start per room';
 ALTER TABLE bookings ADD CONSTRAINT bookings_room_check CHECK (room > 0) NOT VALID;
+CREATE UNLOGGED TABLE sessions (id uuid PRIMARY KEY, booking bigint REFERENCES bookings);
 ALTER TABLE bookings ADD CONSTRAINT bookings_event_fk FOREIGN KEY (id) REFERENCES audit.events (id) NOT VALID;
 "#;
 

@@ -127,6 +127,8 @@ pub struct TableSpans {
     pub partition_by: Option<Sp>,
     /// Each element of its partition key.
     pub partition_key: Vec<ElementSpans>,
+    /// Its `unlogged`.
+    pub unlogged: Option<Sp>,
     /// Parallel to `Table::columns` (for a partition: its parent's, as lowering copies them).
     pub columns: Vec<ColumnSpans>,
     /// Parallel to `Table::constraints`.

@@ -495,7 +495,8 @@ fn table(out: &mut String, t: &Table) {
     let i = "    ";
     let ii = "        ";
     doc(out, i, &t.comment);
-    let _ = write!(out, "{i}table {}", qualified(&t.name));
+    let unlogged = if t.unlogged { "unlogged " } else { "" };
+    let _ = write!(out, "{i}{unlogged}table {}", qualified(&t.name));
     if let Some(old) = &t.renamed_from {
         let _ = write!(out, " renamed_from {}", name(old));
     }

@@ -80,7 +80,6 @@ fn every_other_kind_is_reported() {
         "column option storage external on app.docs.body".to_string(),
         "column option (n_distinct=10) on app.docs.secret".to_string(),
         "replica identity full on app.docs".to_string(),
-        "unlogged table app.scratch".to_string(),
         "inheritance (table inherits app.base) app.derived".to_string(),
         "extended statistics app.docs_stats".to_string(),
         "collation app.german".to_string(),
@@ -104,6 +103,16 @@ fn every_other_kind_is_reported() {
         "{report:#?}"
     );
     assert_eq!(found.schema.policies.len(), 1);
+    // Unlogged tables are modelled too.
+    assert!(
+        !report.iter().any(|r| r.contains("unlogged")),
+        "{report:#?}"
+    );
+    let scratch = found
+        .schema
+        .table(&schema_core::model::QualifiedName::new("app", "scratch"))
+        .unwrap();
+    assert!(scratch.unlogged);
     assert_eq!(
         found.schema.row_security,
         [schema_core::model::RowSecurity::on("app.docs").force()]

@@ -40,9 +40,17 @@ impl TableDef {
                 renamed_from: None,
                 partition_by: None,
                 partition_of: None,
+                unlogged: false,
             },
             elements: Vec::new(),
         }
+    }
+
+    /// `UNLOGGED`: not written to the WAL (faster writes; emptied after a crash, not
+    /// replicated).
+    pub fn unlogged(mut self) -> Self {
+        self.table.unlogged = true;
+        self
     }
 
     /// Adds a column (with its column constraints).

@@ -89,6 +89,7 @@ const REGISTRY: &[RuleCheck] = &[
     rules::partition_bound::CHECK,
     rules::partition_overlap::CHECK,
     rules::partition_unique_key::CHECK,
+    rules::unlogged::CHECK,
 ];
 
 /// Every problem in `schema`, rule by rule, each rule in declaration order.

@@ -150,6 +150,8 @@ rules! {
         "Two partitions of one table hold the same rows (or hash moduli that do not divide each other).",
     PartitionUniqueKey = "partition-unique-key":
         "A primary key or unique constraint of a partitioned table misses a partition key column.",
+    UnloggedInvalid = "unlogged-invalid":
+        "A partitioned table is unlogged, or a permanent table's foreign key references an unlogged table.",
 }
 
 impl fmt::Display for Rule {
@@ -194,7 +196,7 @@ mod tests {
             assert_eq!(rule.to_string(), code);
             assert!(rule.description().ends_with('.'), "{rule:?}");
         }
-        assert_eq!(Rule::ALL.len(), 61);
+        assert_eq!(Rule::ALL.len(), 62);
         assert_eq!(Rule::from_code("no-such-rule"), None);
         assert_eq!(Rule::FkTargetMissing, "fk-target-missing");
         assert_eq!("fk-target-missing", Rule::FkTargetMissing);

@@ -614,7 +614,9 @@ fn created(
                 AlterTable::ValidateConstraint(name) => {
                     creates.push(ObjectId::Constraint(table.clone(), name.clone()));
                 }
-                AlterTable::DropColumn(_) | AlterTable::DropConstraint(_) => {}
+                AlterTable::DropColumn(_)
+                | AlterTable::DropConstraint(_)
+                | AlterTable::SetUnlogged(_) => {}
             }
         }
         Statement::RetypeColumn {

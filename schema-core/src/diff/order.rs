@@ -250,6 +250,7 @@ mod tests {
             renamed_from: None,
             partition_by: None,
             partition_of: None,
+            unlogged: false,
         }
     }
 

@@ -226,6 +226,7 @@ impl<'a> Planner<'a> {
         if new.partition_of.is_none() {
             self.table_columns(i);
         }
+        self.table_options(i);
         self.table_constraints(i);
         self.table_indexes(i);
         self.comment(

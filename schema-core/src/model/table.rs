@@ -27,6 +27,15 @@ pub struct Table {
     /// `PARTITION OF parent FOR VALUES ...`: a partition, whose columns are its parent's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partition_of: Option<PartitionOf>,
+    /// `UNLOGGED`: not written to the WAL, so faster to write, emptied after a crash and not
+    /// replicated. Left out of the serialized model when false.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub unlogged: bool,
+}
+
+/// Serde's test for leaving a flag that defaults to false out.
+fn is_false(flag: &bool) -> bool {
+    !*flag
 }
 
 impl Table {

@@ -41,6 +41,8 @@ pub enum AlterTable {
     DropConstraint(String),
     /// `VALIDATE CONSTRAINT name`.
     ValidateConstraint(String),
+    /// `SET LOGGED` (false) / `SET UNLOGGED` (true).
+    SetUnlogged(bool),
 }
 
 impl Display for AlterTable {
@@ -98,6 +100,8 @@ impl Display for AlterTable {
             AlterTable::ValidateConstraint(name) => {
                 write!(f, "VALIDATE CONSTRAINT {}", Ident(name))
             }
+            AlterTable::SetUnlogged(true) => f.write_str("SET UNLOGGED"),
+            AlterTable::SetUnlogged(false) => f.write_str("SET LOGGED"),
         }
     }
 }
@@ -107,7 +111,11 @@ pub(super) fn write_create_table(
     table: &Table,
     pretty: bool,
 ) -> fmt::Result {
-    write!(f, "CREATE TABLE IF NOT EXISTS {} ", table.name)?;
+    f.write_str("CREATE ")?;
+    if table.unlogged {
+        f.write_str("UNLOGGED ")?;
+    }
+    write!(f, "TABLE IF NOT EXISTS {} ", table.name)?;
     if let Some(of) = &table.partition_of {
         return super::partition::write_partition_of(f, table, of, pretty);
     }

@@ -641,6 +641,25 @@ pub fn all() -> Vec<Case> {
             .build(),
     ));
 
+    // Unlogged tables: created so, and switched either way (a rewrite).
+    let sessions = || {
+        TableDef::new("sessions")
+            .column(ColumnDef::new("id", ty("uuid")).primary_key())
+            .column(ColumnDef::new("data", ty("jsonb")))
+    };
+    let events = || TableDef::new("events").column(ColumnDef::new("at", ty("timestamptz")));
+    cases.push(case(
+        "table_unlogged",
+        Schema::builder()
+            .table(sessions())
+            .table(events().unlogged())
+            .build(),
+        Schema::builder()
+            .table(sessions().unlogged())
+            .table(events())
+            .build(),
+    ));
+
     // --- indexes ------------------------------------------------------------------------------
     cases.push(case(
         "index_changes",

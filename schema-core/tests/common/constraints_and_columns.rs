@@ -8,7 +8,7 @@ use super::ty;
 
 /// Rooms and their bookings: exclusion constraints (with `btree_gist`, a predicate, an
 /// expression, `include`, deferral and a comment) and a check and a foreign key declared `not
-/// valid`.
+/// valid`; an unlogged table.
 pub fn constraints_and_columns() -> Schema {
     Schema::builder()
         .extension(Extension::new("btree_gist"))
@@ -48,6 +48,12 @@ pub fn constraints_and_columns() -> Schema {
                     .include(["note"])
                     .initially_deferred(),
                 ),
+        )
+        .table(
+            TableDef::new("sessions")
+                .unlogged()
+                .column(ColumnDef::new("id", ty("uuid")).primary_key())
+                .column(ColumnDef::new("room", ty("integer")).references("rooms")),
         )
         .build()
 }

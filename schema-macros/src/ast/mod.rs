@@ -62,7 +62,7 @@ use self::literals::{parse_docs, parse_name};
 use self::policy::{parse_policy, parse_row_security};
 use self::sequence::parse_sequence;
 use self::table::parse_table;
-use self::tokens::{bump, expected_one_of, found, nth};
+use self::tokens::{bump, expected_one_of, found, nth, peek_kw};
 use self::trigger::parse_trigger;
 use self::view::{parse_materialized_view, parse_view};
 
@@ -165,6 +165,7 @@ const ITEM_KEYWORDS: &[&str] = &[
     "type",
     "sequence",
     "table",
+    "unlogged table",
     "function",
     "procedure",
     "aggregate",
@@ -293,6 +294,22 @@ fn parse_item(cx: &Ctxt, input: ParseStream) -> syn::Result<Option<Item>> {
         "sequence" => ItemKind::Sequence(parse_sequence(cx, input)?),
         "table" => {
             let table = parse_table(cx, input)?;
+            return Ok(Some(Item {
+                docs,
+                kind: ItemKind::Table(table),
+            }));
+        }
+        "unlogged" => {
+            let at = bump(input)?;
+            if !peek_kw(input, "table") {
+                return Err(expected_one_of(
+                    input,
+                    "`table` after `unlogged`",
+                    &["table"],
+                ));
+            }
+            let mut table = parse_table(cx, input)?;
+            table.unlogged = Some(at);
             return Ok(Some(Item {
                 docs,
                 kind: ItemKind::Table(table),

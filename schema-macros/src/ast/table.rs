@@ -31,6 +31,8 @@ pub struct TableDecl {
     pub partition_of: Option<PartitionOfDecl>,
     /// `partition by STRATEGY (KEY)`.
     pub partition_by: Option<PartitionByDecl>,
+    /// `unlogged` before `table`.
+    pub unlogged: Option<Sp>,
     /// Columns, constraints and indexes in declaration order (it decides derived names).
     pub elements: Vec<Element>,
 }
@@ -81,6 +83,7 @@ pub(super) fn parse_table(cx: &Ctxt, input: ParseStream) -> syn::Result<TableDec
             renamed_from,
             partition_of,
             partition_by,
+            unlogged: None,
             elements: Vec::new(),
         });
     }
@@ -136,6 +139,7 @@ pub(super) fn parse_table(cx: &Ctxt, input: ParseStream) -> syn::Result<TableDec
         renamed_from,
         partition_of,
         partition_by,
+        unlogged: None,
         elements,
     })
 }

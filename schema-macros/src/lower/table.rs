@@ -32,6 +32,9 @@ pub(super) fn table(cx: &Ctxt, t: &TableDecl, comment: Option<String>) -> (Table
     if let Some(old) = &t.renamed_from {
         def = def.renamed_from(old.value.clone());
     }
+    if t.unlogged.is_some() {
+        def = def.unlogged();
+    }
     let mut spans = TableSpans {
         name: t.name.span(),
         renamed_from: t.renamed_from.as_ref().map(|n| n.span),
@@ -39,6 +42,7 @@ pub(super) fn table(cx: &Ctxt, t: &TableDecl, comment: Option<String>) -> (Table
         partition_bound: t.partition_of.as_ref().map(|of| of.bound_span),
         partition_by: t.partition_by.as_ref().map(|by| by.kw),
         partition_key: Vec::new(),
+        unlogged: t.unlogged,
         columns: Vec::new(),
         constraints: Vec::new(),
         indexes: Vec::new(),

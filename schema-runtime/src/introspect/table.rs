@@ -113,6 +113,8 @@ pub(super) fn from_relation_row(row: &Row, name: QualifiedName, found: &mut Foun
         renamed_from: None,
         partition_by,
         partition_of,
+        // `relpersistence` (column 28): `u` for unlogged, `p` for permanent.
+        unlogged: row.get::<_, String>(28) == "u",
     });
 }
 

@@ -30,7 +30,7 @@ impl Unmodeled {
 /// Reads, in one round trip, every kind of object or setting that `pg_dump --schema-only`
 /// would print and no other reader models, so that nothing is silently ignored: rewrite rules (besides views' own `_RETURN`), privileges that
 /// differ from the defaults (on schemas, relations, columns, functions, types) and default
-/// privileges, table inheritance, unlogged tables, storage parameters, non-default column
+/// privileges, table inheritance, storage parameters, non-default column
 /// storage, compression and statistics targets, replica identity, tablespaces, extended
 /// statistics, and the database-wide kinds: event triggers, publications, foreign-data
 /// wrappers and servers, user-defined casts, operators, operator classes and families,
@@ -106,9 +106,6 @@ pub(super) fn read<C: GenericClient>(
            JOIN pg_catalog.pg_class pc ON pc.oid = i.inhparent
            JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
            WHERE {NAMESPACE_FILTER} AND NOT c.relispartition AND c.relkind IN ('r', 'p', 'f')
-         UNION ALL
-         SELECT 'unlogged table', {rel}
-           FROM {user_tables} AND c.relpersistence = 'u' AND c.relkind IN ('r', 'p')
          UNION ALL
          SELECT 'storage parameters (' || pg_catalog.array_to_string(c.reloptions, ', ') || ') on',
                 {rel}

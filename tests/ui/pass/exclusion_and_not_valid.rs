@@ -11,12 +11,16 @@ pgdecl::schema! {
         constraint bookings_fk foreign key (room) references rooms (id) deferrable not valid,
         check bookings_room_check "room > 0" not valid,
     }
+    /// Not written to the WAL.
+    unlogged table scratch { room integer references rooms }
 }
 
 use pgdecl::{ConstraintKind, IndexMethod, IndexTarget};
 
 fn main() {
     assert_eq!(pgdecl::check(&SCHEMA), vec![]);
+    assert!(SCHEMA.tables[2].unlogged && !SCHEMA.tables[1].unlogged);
+    assert_eq!(SCHEMA.tables[2].comment.as_deref(), Some("Not written to the WAL."));
     let t = &SCHEMA.tables[1];
     let names: Vec<(&str, bool)> = t
         .constraints

@@ -130,6 +130,8 @@ pgdecl::schema! {
     policy users_no_guests on users as restrictive using "role <> 'guest'";
     policy users_join on users for insert to app_user, "Support Desk" with check "role = 'member'";
 
+    unlogged table page_cache { url text primary key, body bytea }
+
     extension btree_gist;                                    // gist over scalar columns (`room with =`)
 
     table bookings {

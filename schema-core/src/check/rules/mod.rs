@@ -43,6 +43,7 @@ pub(crate) mod sequence_owner_missing;
 pub(crate) mod sequence_type_invalid;
 pub(crate) mod trigger;
 pub(crate) mod type_unknown;
+pub(crate) mod unlogged;
 pub(crate) mod value_sources;
 pub(crate) mod view_query_invalid;
 
