@@ -302,6 +302,7 @@ fn index(name: &str, elements: Vec<IndexElement>) -> Index {
         nulls_not_distinct: false,
         comment: None,
         valid: true,
+        storage: Vec::new(),
     }
 }
 
@@ -428,6 +429,7 @@ fn literal_schema() -> Schema {
         partition_by: None,
         partition_of: None,
         unlogged: false,
+        storage: Vec::new(),
     };
     let orgs = Table {
         name: QualifiedName::public("orgs"),
@@ -465,6 +467,7 @@ fn literal_schema() -> Schema {
         partition_by: None,
         partition_of: None,
         unlogged: false,
+        storage: Vec::new(),
     };
     let events = Table {
         name: QualifiedName::new("audit", "events"),
@@ -521,6 +524,7 @@ fn literal_schema() -> Schema {
         partition_by: None,
         partition_of: None,
         unlogged: false,
+        storage: Vec::new(),
     };
     Schema {
         extensions: vec![Extension {
@@ -682,6 +686,7 @@ fn literal_schema() -> Schema {
                     nulls_not_distinct: false,
                     comment: Some("By domain.".into()),
                     valid: true,
+                    storage: Vec::new(),
                 }],
             },
         ],

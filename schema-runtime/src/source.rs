@@ -521,6 +521,7 @@ fn table(out: &mut String, t: &Table) {
             elements.join(", ")
         );
     }
+    out.push_str(&storage(&t.storage));
     // A partition has its parent's columns: only its own constraints and indexes follow.
     if t.partition_of.is_some() && t.constraints.is_empty() && t.indexes.is_empty() {
         out.push_str(";\n");
@@ -690,10 +691,45 @@ fn index(out: &mut String, ii: &str, ix: &Index) {
     if ix.nulls_not_distinct {
         out.push_str(" nulls not distinct");
     }
+    out.push_str(&storage(&ix.storage));
     if let Some(p) = &ix.predicate {
         let _ = write!(out, " where {}", string(p));
     }
     out.push_str(",\n");
+}
+
+/// ` with (name = value, ...)`, or nothing: names as identifiers (quoted as the grammar needs),
+/// values bare when Rust reads them back as the same number or word, else string literals.
+fn storage(params: &[StorageParameter]) -> String {
+    if params.is_empty() {
+        return String::new();
+    }
+    let list: Vec<String> = params
+        .iter()
+        .map(|p| {
+            let param_name = match p.name.split_once('.') {
+                Some((ns, rest)) => format!("{}.{}", name(ns), name(rest)),
+                None => name(&p.name),
+            };
+            let number = p.value.parse::<f64>().is_ok()
+                && p.value
+                    .trim_start_matches('-')
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || c == '.')
+                && !p.value.starts_with('.')
+                && !p.value.ends_with('.');
+            let word = !p.value.is_empty()
+                && p.value.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                && name(&p.value) == p.value;
+            let value = if number || word {
+                p.value.clone()
+            } else {
+                string(&p.value)
+            };
+            format!("{param_name} = {value}")
+        })
+        .collect();
+    format!(" with ({})", list.join(", "))
 }
 
 /// An exclusion operator as the grammar takes it: punctuation as tokens when Rust reads it

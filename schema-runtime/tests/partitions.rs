@@ -202,6 +202,7 @@ fn an_invalid_partitioned_index_is_rebuilt_in_a_transaction() {
         nulls_not_distinct: false,
         comment: None,
         valid: true,
+        storage: Vec::new(),
     });
     let planned = plan(&mut client, &wanted, &[]).unwrap();
     let sql = planned.to_sql();

@@ -75,7 +75,6 @@ fn every_other_kind_is_reported() {
         "privileges on function app.f()".to_string(),
         "privileges on type app.mood".to_string(),
         "default privileges for role postgres in schema app on tables".to_string(),
-        "storage parameters (fillfactor=70) on app.docs".to_string(),
         "column option statistics 500 on app.docs.body".to_string(),
         "column option storage external on app.docs.body".to_string(),
         "column option (n_distinct=10) on app.docs.secret".to_string(),
@@ -113,6 +112,22 @@ fn every_other_kind_is_reported() {
         .table(&schema_core::model::QualifiedName::new("app", "scratch"))
         .unwrap();
     assert!(scratch.unlogged);
+    // So are storage parameters of tables.
+    assert!(
+        !report.iter().any(|r| r.starts_with("storage parameters")),
+        "{report:#?}"
+    );
+    let docs = found
+        .schema
+        .table(&schema_core::model::QualifiedName::new("app", "docs"))
+        .unwrap();
+    assert_eq!(
+        docs.storage,
+        [schema_core::model::StorageParameter::new(
+            "fillfactor",
+            "70"
+        )]
+    );
     assert_eq!(
         found.schema.row_security,
         [schema_core::model::RowSecurity::on("app.docs").force()]

@@ -2,7 +2,8 @@
 //! lowering reads to derive names and lift column constraints.
 
 use crate::model::{
-    ConstraintKind, PartitionBound, PartitionKey, PartitionOf, QualifiedName, Table,
+    ConstraintKind, PartitionBound, PartitionKey, PartitionOf, QualifiedName, StorageParameter,
+    Table,
 };
 
 use super::{ColumnDef, ConstraintDef, IndexDef, References};
@@ -41,6 +42,7 @@ impl TableDef {
                 partition_by: None,
                 partition_of: None,
                 unlogged: false,
+                storage: Vec::new(),
             },
             elements: Vec::new(),
         }
@@ -107,6 +109,13 @@ impl TableDef {
     /// `COMMENT ON TABLE`.
     pub fn comment(mut self, text: impl Into<String>) -> Self {
         self.table.comment = Some(text.into());
+        self
+    }
+
+    /// `WITH (name = value)`: a storage parameter (`fillfactor`, `autovacuum_vacuum_scale_factor`,
+    /// `toast.autovacuum_enabled`, ...).
+    pub fn storage(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.table.storage.push(StorageParameter::new(name, value));
         self
     }
 

@@ -33,6 +33,7 @@ pub(crate) fn table(name: &str, columns: Vec<Column>, constraints: Vec<Constrain
         partition_by: None,
         partition_of: None,
         unlogged: false,
+        storage: Vec::new(),
     }
 }
 

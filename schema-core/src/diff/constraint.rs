@@ -354,6 +354,7 @@ impl<'a> Planner<'a> {
                     ),
                     comment: None,
                     valid: true,
+                    storage: Vec::new(),
                 };
                 self.emit(
                     Phase::Constraints,

@@ -616,7 +616,9 @@ fn created(
                 }
                 AlterTable::DropColumn(_)
                 | AlterTable::DropConstraint(_)
-                | AlterTable::SetUnlogged(_) => {}
+                | AlterTable::SetUnlogged(_)
+                | AlterTable::SetStorage(_)
+                | AlterTable::ResetStorage(_) => {}
             }
         }
         Statement::RetypeColumn {
@@ -657,6 +659,13 @@ fn created(
                     constraint.name.clone(),
                 )));
             }
+        }
+        // Altered in place: the index is there before and after.
+        Statement::AlterIndexStorage { schema, name, .. } => {
+            creates.push(ObjectId::Index(QualifiedName::new(
+                schema.clone(),
+                name.clone(),
+            )));
         }
         Statement::CreateIndex { table, index, .. } => {
             creates.push(ObjectId::Index(QualifiedName::new(

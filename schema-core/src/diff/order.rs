@@ -251,6 +251,7 @@ mod tests {
             partition_by: None,
             partition_of: None,
             unlogged: false,
+            storage: Vec::new(),
         }
     }
 

@@ -21,6 +21,7 @@ mod partition;
 mod policy;
 mod range_type;
 mod sequence;
+mod storage;
 mod table;
 mod trigger;
 mod view;
@@ -41,6 +42,7 @@ pub use partition::{
 pub use policy::{PolicyCommand, RowPolicy, RowSecurity};
 pub use range_type::{default_multirange_name, RangeType};
 pub use sequence::Sequence;
+pub use storage::{storage_changes, StorageParameter};
 pub use table::Table;
 pub use trigger::{ConstraintTiming, Trigger, TriggerEvent, TriggerTiming};
 pub use view::View;

@@ -3,7 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Column, Constraint, ConstraintKind, Index, PartitionKey, PartitionOf, QualifiedName};
+use super::{
+    Column, Constraint, ConstraintKind, Index, PartitionKey, PartitionOf, QualifiedName,
+    StorageParameter,
+};
 
 /// `CREATE TABLE`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -31,6 +34,10 @@ pub struct Table {
     /// replicated. Left out of the serialized model when false.
     #[serde(default, skip_serializing_if = "is_false")]
     pub unlogged: bool,
+    /// `WITH (name = value, ...)`: storage parameters (`fillfactor`, autovacuum settings).
+    /// Left out of the serialized model when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub storage: Vec<StorageParameter>,
 }
 
 /// Serde's test for leaving a flag that defaults to false out.

@@ -269,6 +269,17 @@ pub enum Statement {
         /// `CONCURRENTLY` (cannot run inside a transaction block).
         concurrently: bool,
     },
+    /// `ALTER INDEX IF EXISTS schema.name SET (...)` and `RESET (...)`: storage parameters.
+    AlterIndexStorage {
+        /// The index's schema (its table's).
+        schema: String,
+        /// The index.
+        name: String,
+        /// Parameters set.
+        set: Vec<StorageParameter>,
+        /// Parameters reset to their defaults.
+        reset: Vec<String>,
+    },
     /// `DROP INDEX [CONCURRENTLY] IF EXISTS schema.name`.
     DropIndex {
         /// The index's schema (its table's).
@@ -435,6 +446,12 @@ impl Display for Statement {
                 name,
                 concurrently,
             } => index::write_drop_index(f, schema, name, concurrently),
+            Statement::AlterIndexStorage {
+                schema,
+                name,
+                set,
+                reset,
+            } => index::write_alter_index_storage(f, schema, name, set, reset),
             Statement::CreateView(view) => view::write_create_view(f, view, pretty),
             Statement::DropView(name) => write!(f, "DROP VIEW IF EXISTS {name};"),
             Statement::DropMaterializedView(name) => {

@@ -43,6 +43,10 @@ pub enum AlterTable {
     ValidateConstraint(String),
     /// `SET LOGGED` (false) / `SET UNLOGGED` (true).
     SetUnlogged(bool),
+    /// `SET (name = value, ...)`: storage parameters.
+    SetStorage(Vec<StorageParameter>),
+    /// `RESET (name, ...)`: storage parameters back to their defaults.
+    ResetStorage(Vec<String>),
 }
 
 impl Display for AlterTable {
@@ -102,6 +106,8 @@ impl Display for AlterTable {
             }
             AlterTable::SetUnlogged(true) => f.write_str("SET UNLOGGED"),
             AlterTable::SetUnlogged(false) => f.write_str("SET LOGGED"),
+            AlterTable::SetStorage(set) => write!(f, "SET ({})", StorageList(set)),
+            AlterTable::ResetStorage(names) => write!(f, "RESET ({})", StorageNames(names)),
         }
     }
 }
@@ -144,7 +150,69 @@ pub(super) fn write_create_table(
     if let Some(key) = &table.partition_by {
         write!(f, " PARTITION BY {key}")?;
     }
+    write_storage(f, table)?;
     f.write_str(";")
+}
+
+/// ` WITH (name = value, ...)` after `CREATE TABLE`, if the table has storage parameters.
+pub(super) fn write_storage(f: &mut Formatter<'_>, table: &Table) -> fmt::Result {
+    if !table.storage.is_empty() {
+        write!(f, " WITH ({})", StorageList(&table.storage))?;
+    }
+    Ok(())
+}
+
+/// `name = value, ...`: a value PostgreSQL reads as a number or a word goes bare, anything
+/// else as a string literal.
+pub(super) struct StorageList<'a>(pub(super) &'a [StorageParameter]);
+
+impl Display for StorageList<'_> {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        for (i, p) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            StorageName(&p.name).fmt(f)?;
+            let bare = !p.value.is_empty()
+                && (p.value.parse::<f64>().is_ok()
+                    || p.value
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'));
+            if bare {
+                write!(f, " = {}", p.value)?;
+            } else {
+                write!(f, " = {}", Literal(&p.value))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `name, ...` for `RESET`.
+pub(super) struct StorageNames<'a>(pub(super) &'a [String]);
+
+impl Display for StorageNames<'_> {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        for (i, name) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            StorageName(name).fmt(f)?;
+        }
+        Ok(())
+    }
+}
+
+/// A parameter name, `toast.` prefix included, each part quoted as needed.
+struct StorageName<'a>(&'a str);
+
+impl Display for StorageName<'_> {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match self.0.split_once('.') {
+            Some((ns, name)) => write!(f, "{}.{}", Ident(ns), Ident(name)),
+            None => Ident(self.0).fmt(f),
+        }
+    }
 }
 
 /// The constraints `CREATE TABLE` declares inline: all but foreign keys, which are added once

@@ -660,6 +660,58 @@ pub fn all() -> Vec<Case> {
             .build(),
     ));
 
+    // Storage parameters: set, changed and reset in place on tables and indexes (compared by
+    // name, in any order), on a partition too.
+    let hot = |storage: &[(&str, &str)], index_storage: &[(&str, &str)]| {
+        let mut t = TableDef::new("hot")
+            .column(ColumnDef::new("id", ty("bigint")).primary_key())
+            .column(ColumnDef::new("n", ty("int")));
+        for (k, v) in storage {
+            t = t.storage(*k, *v);
+        }
+        let mut index = IndexDef::on_columns(["n"]).named("hot_n_idx");
+        for (k, v) in index_storage {
+            index = index.storage(*k, *v);
+        }
+        Schema::builder().table(t.index(index)).build()
+    };
+    cases.push(case(
+        "table_storage_parameters",
+        hot(
+            &[("fillfactor", "90"), ("autovacuum_enabled", "false")],
+            &[],
+        ),
+        hot(
+            &[
+                ("autovacuum_vacuum_scale_factor", "0.01"),
+                ("fillfactor", "70"),
+                ("toast.autovacuum_enabled", "false"),
+            ],
+            &[("fillfactor", "80")],
+        ),
+    ));
+    let metrics = |partition: TableDef| {
+        Schema::builder()
+            .table(
+                TableDef::new("metrics")
+                    .column(ColumnDef::new("at", ty("date")).not_null())
+                    .partition_by(PartitionKey::range(["at"])),
+            )
+            .table(partition)
+            .build()
+    };
+    let partition = || {
+        TableDef::new("metrics_2025").partition_of(
+            "metrics",
+            PartitionBound::range(["'2025-01-01'"], ["'2026-01-01'"]),
+        )
+    };
+    cases.push(case(
+        "partition_storage_parameters",
+        metrics(partition()),
+        metrics(partition().storage("fillfactor", "50")),
+    ));
+
     // --- indexes ------------------------------------------------------------------------------
     cases.push(case(
         "index_changes",

@@ -8,7 +8,7 @@ use super::ty;
 
 /// Rooms and their bookings: exclusion constraints (with `btree_gist`, a predicate, an
 /// expression, `include`, deferral and a comment) and a check and a foreign key declared `not
-/// valid`; an unlogged table.
+/// valid`; an unlogged table with storage parameters, and an index with one.
 pub fn constraints_and_columns() -> Schema {
     Schema::builder()
         .extension(Extension::new("btree_gist"))
@@ -51,6 +51,14 @@ pub fn constraints_and_columns() -> Schema {
         )
         .table(
             TableDef::new("sessions")
+                .storage("fillfactor", "70")
+                .storage("autovacuum_vacuum_scale_factor", "0.01")
+                .storage("toast.autovacuum_enabled", "false")
+                .index(
+                    IndexDef::on_columns(["room"])
+                        .named("sessions_room_idx")
+                        .storage("fillfactor", "90"),
+                )
                 .unlogged()
                 .column(ColumnDef::new("id", ty("uuid")).primary_key())
                 .column(ColumnDef::new("room", ty("integer")).references("rooms")),

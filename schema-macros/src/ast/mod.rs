@@ -25,6 +25,7 @@ mod partition;
 mod policy;
 mod range_type;
 mod sequence;
+mod storage;
 mod table;
 mod tokens;
 mod trigger;

@@ -35,6 +35,9 @@ pub(super) fn table(cx: &Ctxt, t: &TableDecl, comment: Option<String>) -> (Table
     if t.unlogged.is_some() {
         def = def.unlogged();
     }
+    for (name, value) in &t.storage {
+        def = def.storage(name.clone(), value.clone());
+    }
     let mut spans = TableSpans {
         name: t.name.span(),
         renamed_from: t.renamed_from.as_ref().map(|n| n.span),
@@ -349,6 +352,9 @@ pub(super) fn index(index: &IndexDecl, comment: Option<String>) -> (IndexDef, In
     }
     if index.nulls_not_distinct.is_some() {
         def = def.nulls_not_distinct();
+    }
+    for (name, value) in &index.storage {
+        def = def.storage(name.clone(), value.clone());
     }
     if let Some(comment) = comment {
         def = def.comment(comment);

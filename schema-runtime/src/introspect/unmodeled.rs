@@ -110,6 +110,8 @@ pub(super) fn read<C: GenericClient>(
          SELECT 'storage parameters (' || pg_catalog.array_to_string(c.reloptions, ', ') || ') on',
                 {rel}
            FROM {user_tables} AND c.reloptions IS NOT NULL AND NOT c.relispartition
+                -- Tables' and indexes' are modelled.
+                AND c.relkind NOT IN ('r', 'p', 'i', 'I')
          UNION ALL
          SELECT 'replica identity ' || CASE c.relreplident WHEN 'n' THEN 'nothing'
                   WHEN 'f' THEN 'full' ELSE 'using index' END || ' on', {rel}

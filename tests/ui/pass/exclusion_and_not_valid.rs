@@ -13,6 +13,8 @@ pgdecl::schema! {
     }
     /// Not written to the WAL.
     unlogged table scratch { room integer references rooms }
+    table measures partition by range (n) { n integer }
+    table measures_low partition of measures for values from (minvalue) to (0) with (fillfactor = 50, autovacuum_enabled = false, log_autovacuum_min_duration = -1, "parallel_workers" = "2");
 }
 
 use pgdecl::{ConstraintKind, IndexMethod, IndexTarget};
@@ -20,6 +22,20 @@ use pgdecl::{ConstraintKind, IndexMethod, IndexTarget};
 fn main() {
     assert_eq!(pgdecl::check(&SCHEMA), vec![]);
     assert!(SCHEMA.tables[2].unlogged && !SCHEMA.tables[1].unlogged);
+    let storage: Vec<(&str, &str)> = SCHEMA.tables[4]
+        .storage
+        .iter()
+        .map(|p| (p.name.as_str(), p.value.as_str()))
+        .collect();
+    assert_eq!(
+        storage,
+        [
+            ("fillfactor", "50"),
+            ("autovacuum_enabled", "false"),
+            ("log_autovacuum_min_duration", "-1"),
+            ("parallel_workers", "2"),
+        ]
+    );
     assert_eq!(SCHEMA.tables[2].comment.as_deref(), Some("Not written to the WAL."));
     let t = &SCHEMA.tables[1];
     let names: Vec<(&str, bool)> = t

@@ -132,6 +132,12 @@ pgdecl::schema! {
 
     unlogged table page_cache { url text primary key, body bytea }
 
+    table hot_rows with (fillfactor = 70, autovacuum_vacuum_scale_factor = 0.01, toast.autovacuum_enabled = false) {
+        id bigint primary key,
+        n  integer,
+        index hot_rows_n_idx on (n) with (fillfactor = 90),
+    }
+
     extension btree_gist;                                    // gist over scalar columns (`room with =`)
 
     table bookings {
