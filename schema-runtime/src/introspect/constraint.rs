@@ -41,6 +41,8 @@ pub(super) fn read<C: GenericClient>(
          LEFT JOIN pg_catalog.pg_namespace fn ON fn.oid = fc.relnamespace
          LEFT JOIN pg_catalog.pg_index i ON i.indexrelid = c.conindid
               AND c.contype IN ('p', 'u', 'x')
+         -- Printing index keys is for exclusion constraints only.
+         LEFT JOIN pg_catalog.pg_index xi ON xi.indexrelid = c.conindid AND c.contype = 'x'
          WHERE c.conrelid = ANY($1) AND c.conislocal AND c.conparentid = 0
            AND c.contype IN ('p', 'u', 'f', 'c', 'x', 't')
          ORDER BY c.conrelid, c.contype, c.conname",
@@ -95,16 +97,16 @@ pub(super) fn read<C: GenericClient>(
 /// expression), operator class unless the default, `indoption` bits and operator (named as
 /// SQL must write it with the reading's `search_path`); the predicate.
 const EXCLUSION_COLUMNS: &str = "(SELECT am.amname::text FROM pg_catalog.pg_class ic
-                 JOIN pg_catalog.pg_am am ON am.oid = ic.relam WHERE ic.oid = i.indexrelid),
-                ARRAY(SELECT pg_catalog.pg_get_indexdef(i.indexrelid, k.o::int, true)
-                      FROM generate_series(1, i.indnkeyatts) k(o) ORDER BY k.o),
-                ARRAY(SELECT k.n::int FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(n, o)
-                      WHERE k.o <= i.indnkeyatts ORDER BY k.o),
+                 JOIN pg_catalog.pg_am am ON am.oid = ic.relam WHERE ic.oid = xi.indexrelid),
+                ARRAY(SELECT pg_catalog.pg_get_indexdef(xi.indexrelid, k.o::int, true)
+                      FROM generate_series(1, xi.indnkeyatts) k(o) ORDER BY k.o),
+                ARRAY(SELECT k.n::int FROM unnest(xi.indkey::int2[]) WITH ORDINALITY k(n, o)
+                      WHERE k.o <= xi.indnkeyatts ORDER BY k.o),
                 ARRAY(SELECT CASE WHEN oc.opcdefault THEN '' ELSE oc.opcname::text END
-                      FROM unnest(i.indclass::oid[]) WITH ORDINALITY k(n, o)
+                      FROM unnest(xi.indclass::oid[]) WITH ORDINALITY k(n, o)
                       JOIN pg_catalog.pg_opclass oc ON oc.oid = k.n
-                      WHERE k.o <= i.indnkeyatts ORDER BY k.o),
-                ARRAY(SELECT k.n::int FROM unnest(i.indoption::int2[]) WITH ORDINALITY k(n, o)
+                      WHERE k.o <= xi.indnkeyatts ORDER BY k.o),
+                ARRAY(SELECT k.n::int FROM unnest(xi.indoption::int2[]) WITH ORDINALITY k(n, o)
                       ORDER BY k.o),
                 ARRAY(SELECT CASE WHEN pg_catalog.pg_operator_is_visible(op.oid)
                                   THEN op.oprname::text
@@ -114,7 +116,7 @@ const EXCLUSION_COLUMNS: &str = "(SELECT am.amname::text FROM pg_catalog.pg_clas
                       JOIN pg_catalog.pg_operator op ON op.oid = k.n
                       JOIN pg_catalog.pg_namespace opn ON opn.oid = op.oprnamespace
                       ORDER BY k.o),
-                pg_catalog.pg_get_expr(i.indpred, i.indrelid, true)";
+                pg_catalog.pg_get_expr(xi.indpred, xi.indrelid, true)";
 
 /// An exclusion constraint from its row, read like an index (see [`super::index`]).
 fn exclusion(row: &Row, include: Vec<String>) -> ConstraintKind {
