@@ -331,6 +331,7 @@ fn index(name: &str, elements: Vec<IndexElement>) -> Index {
         nulls_not_distinct: false,
         comment: None,
         valid: true,
+        storage: Vec::new(),
     }
 }
 
@@ -456,6 +457,8 @@ fn literal_schema() -> Schema {
         renamed_from: None,
         partition_by: None,
         partition_of: None,
+        unlogged: false,
+        storage: Vec::new(),
     };
     let orgs = Table {
         name: QualifiedName::public("orgs"),
@@ -492,6 +495,8 @@ fn literal_schema() -> Schema {
         renamed_from: None,
         partition_by: None,
         partition_of: None,
+        unlogged: false,
+        storage: Vec::new(),
     };
     let events = Table {
         name: QualifiedName::new("audit", "events"),
@@ -547,6 +552,8 @@ fn literal_schema() -> Schema {
         renamed_from: None,
         partition_by: None,
         partition_of: None,
+        unlogged: false,
+        storage: Vec::new(),
     };
     Schema {
         extensions: vec![Extension {
@@ -710,6 +717,7 @@ fn literal_schema() -> Schema {
                     nulls_not_distinct: false,
                     comment: Some("By domain.".into()),
                     valid: true,
+                    storage: Vec::new(),
                 }],
             },
         ],

@@ -17,9 +17,10 @@ fn fixtures() -> Vec<(&'static str, schema_core::Schema)> {
         ("double_load_policies", common::policies()),
         ("double_load_sql_functions", common::sql_functions()),
         ("double_load_grants", common::grants()),
-        // Grants and default privileges, exclusion constraints, `not valid`, column and table
-        // storage options and unlogged tables (issue 8 items 6 and 7) join here, as a fixture
-        // of their own or inside `every_feature`, with their lines in `KINDS`.
+        (
+            "double_load_constraints_and_columns",
+            common::constraints_and_columns(),
+        ),
     ]
 }
 
@@ -116,6 +117,26 @@ const KINDS: &[(&str, &str, &str)] = &[
         "default privileges",
         "double_load_grants",
         "ALTER DEFAULT PRIVILEGES",
+    ),
+    (
+        "exclusion constraint",
+        "double_load_constraints_and_columns",
+        "EXCLUDE USING gist",
+    ),
+    (
+        "not valid constraint",
+        "double_load_constraints_and_columns",
+        "NOT VALID",
+    ),
+    (
+        "unlogged table",
+        "double_load_constraints_and_columns",
+        "CREATE UNLOGGED TABLE",
+    ),
+    (
+        "storage parameter",
+        "double_load_constraints_and_columns",
+        "fillfactor=",
     ),
 ];
 

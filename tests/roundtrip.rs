@@ -114,6 +114,15 @@ CREATE FUNCTION nothing() RETURNS void LANGUAGE sql AS '';
 CREATE FUNCTION nothing_atomic() RETURNS void LANGUAGE sql BEGIN ATOMIC END;
 CREATE FUNCTION nothing_plpgsql() RETURNS void LANGUAGE plpgsql AS 'BEGIN END';
 CREATE PROCEDURE noop() LANGUAGE sql AS '';
+CREATE EXTENSION IF NOT EXISTS btree_gist;
+CREATE TABLE bookings (id bigint PRIMARY KEY, room int NOT NULL, during tstzrange NOT NULL, note text,
+    EXCLUDE USING gist (room WITH =, during WITH &&) WHERE (note IS NOT NULL),
+    CONSTRAINT "Bookings span" EXCLUDE USING gist ((lower(during)) WITH =, room gist_int4_ops WITH <>) INCLUDE (note) DEFERRABLE INITIALLY DEFERRED);
+COMMENT ON CONSTRAINT "Bookings span" ON bookings IS 'one start per room';
+ALTER TABLE bookings ADD CONSTRAINT bookings_room_check CHECK (room > 0) NOT VALID;
+CREATE UNLOGGED TABLE sessions (id uuid PRIMARY KEY, booking bigint REFERENCES bookings) WITH (fillfactor = 70, autovacuum_vacuum_scale_factor = 0.01, toast.autovacuum_enabled = off, log_autovacuum_min_duration = -1);
+CREATE INDEX sessions_booking_idx ON sessions (booking) WITH (fillfactor = 90, deduplicate_items = off);
+ALTER TABLE bookings ADD CONSTRAINT bookings_event_fk FOREIGN KEY (id) REFERENCES audit.events (id) NOT VALID;
 "#;
 
 #[test]

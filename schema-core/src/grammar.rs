@@ -10,4 +10,5 @@ pub const TABLE_ELEMENT_KEYWORDS: &[&str] = &[
     "check",
     "constraint",
     "index",
+    "exclude",
 ];

@@ -100,6 +100,16 @@ pub fn unique_name<'a>(
     choose_name(table, Some(&name_addition(columns)), "key", taken)
 }
 
+/// The name of `EXCLUDE (elements)` on `table`: `table_col1_col2_excl`, after the index
+/// column names like a unique key.
+pub fn exclusion_name<'a>(
+    table: &str,
+    columns: impl IntoIterator<Item = &'a str>,
+    taken: impl FnMut(&str) -> bool,
+) -> String {
+    choose_name(table, Some(&name_addition(columns)), "excl", taken)
+}
+
 /// The name of `FOREIGN KEY (columns)` on `table`: `table_col1_col2_fkey`.
 pub fn foreign_key_name<'a>(
     table: &str,

@@ -451,7 +451,9 @@ pub fn holding(schema: &Schema, slots: &BTreeSet<FragmentSlot>, every_table: boo
                 table: name.clone(),
                 constraint: k.name.clone(),
             }),
-            ConstraintKind::ForeignKey { .. } => false,
+            // Exclusion constraints hold no fragment on a chain (their elements and predicate
+            // are compared as the server prints them).
+            ConstraintKind::ForeignKey { .. } | ConstraintKind::Exclusion { .. } => false,
             ConstraintKind::PrimaryKey { .. } | ConstraintKind::Unique { .. } => views,
         });
         table

@@ -95,6 +95,7 @@ fn every_fixture_diffs_empty_against_itself() {
         common::policies(),
         common::grants(),
         common::sql_functions(),
+        common::constraints_and_columns(),
         common::every_feature(),
     ] {
         let plan = diff(&schema, &schema);

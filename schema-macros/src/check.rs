@@ -98,6 +98,7 @@ fn find(spans: &Spans, location: &Location, subject: Option<&str>) -> Option<Sp>
                 TablePart::RenamedFrom => t.renamed_from.or(Some(t.name)),
                 TablePart::PartitionParent => t.partition_parent.or(Some(t.name)),
                 TablePart::PartitionBound => t.partition_bound.or(Some(t.name)),
+                TablePart::Unlogged => t.unlogged.or(Some(t.name)),
                 TablePart::PartitionKey(e) => match t.partition_key.get(e) {
                     Some(element) => Some(
                         subject

@@ -143,6 +143,8 @@ pub struct TableSpans {
     pub partition_by: Option<Sp>,
     /// Each element of its partition key.
     pub partition_key: Vec<ElementSpans>,
+    /// Its `unlogged`.
+    pub unlogged: Option<Sp>,
     /// Parallel to `Table::columns` (for a partition: its parent's, as lowering copies them).
     pub columns: Vec<ColumnSpans>,
     /// Parallel to `Table::constraints`.
@@ -190,8 +192,10 @@ pub struct ConstraintSpans {
     pub ref_columns: Option<Sp>,
     /// Each referenced column.
     pub ref_column: Vec<Sp>,
-    /// A check's expression.
+    /// A check's expression, or an exclusion constraint's predicate.
     pub expr: Option<Sp>,
+    /// Each operator of an exclusion constraint.
+    pub operators: Vec<Sp>,
 }
 
 /// An index's spans.

@@ -296,14 +296,20 @@ fn build_and_read(
     Ok(built)
 }
 
-/// `renamed_from` and `using` live only in the declaration; copy them onto the canonical
-/// tables and columns.
+/// `renamed_from`, `using` and a declared `not valid` live only in the declaration (a check
+/// created with its table reads back validated); copy them onto the canonical tables, columns
+/// and constraints.
 fn carry_declared_only(declared: &Schema, canonical: &mut Schema) {
     for t in &declared.tables {
         let Some(ct) = canonical.tables.iter_mut().find(|c| c.name == t.name) else {
             continue;
         };
         ct.renamed_from = t.renamed_from.clone();
+        for con in &t.constraints {
+            if let Some(cc) = ct.constraints.iter_mut().find(|c| c.name == con.name) {
+                cc.validated = con.validated;
+            }
+        }
         for col in &t.columns {
             if let Some(cc) = ct.columns.iter_mut().find(|c| c.name == col.name) {
                 cc.renamed_from = col.renamed_from.clone();

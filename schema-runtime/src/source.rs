@@ -573,7 +573,8 @@ fn table(out: &mut String, t: &Table) {
     let i = "    ";
     let ii = "        ";
     doc(out, i, &t.comment);
-    let _ = write!(out, "{i}table {}", qualified(&t.name));
+    let unlogged = if t.unlogged { "unlogged " } else { "" };
+    let _ = write!(out, "{i}{unlogged}table {}", qualified(&t.name));
     if let Some(old) = &t.renamed_from {
         let _ = write!(out, " renamed_from {}", name(old));
     }
@@ -598,6 +599,7 @@ fn table(out: &mut String, t: &Table) {
             elements.join(", ")
         );
     }
+    out.push_str(&storage(&t.storage));
     // A partition has its parent's columns: only its own constraints and indexes follow.
     if t.partition_of.is_some() && t.constraints.is_empty() && t.indexes.is_empty() {
         out.push_str(";\n");
@@ -679,8 +681,47 @@ fn table(out: &mut String, t: &Table) {
             ConstraintKind::Check { expr } => {
                 let _ = write!(out, "check {}", string(expr));
             }
+            ConstraintKind::Exclusion {
+                method,
+                elements,
+                include,
+                predicate,
+            } => {
+                let elements: Vec<String> = elements
+                    .iter()
+                    .map(|e| {
+                        let el = &e.element;
+                        let mut s = element(&el.target, &el.collation, &el.opclass);
+                        if el.descending {
+                            s.push_str(" desc");
+                        }
+                        match el.nulls_first {
+                            Some(true) => s.push_str(" nulls first"),
+                            Some(false) => s.push_str(" nulls last"),
+                            None => {}
+                        }
+                        let _ = write!(s, " with {}", operator(&e.operator));
+                        s
+                    })
+                    .collect();
+                let _ = write!(
+                    out,
+                    "exclude using {} ({})",
+                    name(method.name()),
+                    elements.join(", ")
+                );
+                if !include.is_empty() {
+                    let _ = write!(out, " include ({})", list(include));
+                }
+                if let Some(p) = predicate {
+                    let _ = write!(out, " where {}", string(p));
+                }
+            }
         }
         deferral(out, c);
+        if !c.validated {
+            out.push_str(" not valid");
+        }
         out.push_str(",\n");
     }
     for ix in &t.indexes {
@@ -728,10 +769,60 @@ fn index(out: &mut String, ii: &str, ix: &Index) {
     if ix.nulls_not_distinct {
         out.push_str(" nulls not distinct");
     }
+    out.push_str(&storage(&ix.storage));
     if let Some(p) = &ix.predicate {
         let _ = write!(out, " where {}", string(p));
     }
     out.push_str(",\n");
+}
+
+/// ` with (name = value, ...)`, or nothing: names as identifiers (quoted as the grammar needs),
+/// values bare when Rust reads them back as the same number or word, else string literals.
+fn storage(params: &[StorageParameter]) -> String {
+    if params.is_empty() {
+        return String::new();
+    }
+    let list: Vec<String> = params
+        .iter()
+        .map(|p| {
+            let param_name = match p.name.split_once('.') {
+                Some((ns, rest)) => format!("{}.{}", name(ns), name(rest)),
+                None => name(&p.name),
+            };
+            let number = p.value.parse::<f64>().is_ok()
+                && p.value
+                    .trim_start_matches('-')
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || c == '.')
+                && !p.value.starts_with('.')
+                && !p.value.ends_with('.');
+            let word = !p.value.is_empty()
+                && p.value.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                && name(&p.value) == p.value;
+            let value = if number || word {
+                p.value.clone()
+            } else {
+                string(&p.value)
+            };
+            format!("{param_name} = {value}")
+        })
+        .collect();
+    format!(" with ({})", list.join(", "))
+}
+
+/// An exclusion operator as the grammar takes it: punctuation as tokens when Rust reads it
+/// back as the same characters, else a string literal.
+fn operator(op: &str) -> String {
+    const TOKEN_SAFE: &str = "+-*<>=~!@#%^&|?";
+    let safe = !op.is_empty()
+        && op.chars().all(|c| TOKEN_SAFE.contains(c))
+        && !op.contains("//")
+        && !op.contains("/*");
+    if safe {
+        op.to_string()
+    } else {
+        string(op)
+    }
 }
 
 /// An index or partition key element: the column or expression, its collation and operator

@@ -225,6 +225,7 @@ fn an_invalid_partitioned_index_is_finished_without_a_drop() {
         nulls_not_distinct: false,
         comment: None,
         valid: true,
+        storage: Vec::new(),
     });
     let planned = plan(&mut client, &wanted, &[]).unwrap();
     let sql = planned.to_sql();

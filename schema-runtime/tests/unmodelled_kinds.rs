@@ -74,12 +74,10 @@ fn every_other_kind_is_reported() {
         "rule app.docs docs_no_delete".to_string(),
         "privileges on foreign table app.remote".to_string(),
         "default privileges (database-wide) for role postgres on sequences".to_string(),
-        "storage parameters (fillfactor=70) on app.docs".to_string(),
         "column option statistics 500 on app.docs.body".to_string(),
         "column option storage external on app.docs.body".to_string(),
         "column option (n_distinct=10) on app.docs.secret".to_string(),
         "replica identity full on app.docs".to_string(),
-        "unlogged table app.scratch".to_string(),
         "inheritance (table inherits app.base) app.derived".to_string(),
         "extended statistics app.docs_stats".to_string(),
         "collation app.german".to_string(),
@@ -115,6 +113,32 @@ fn every_other_kind_is_reported() {
     );
     assert_eq!(found.schema.grants.len(), 5, "{:#?}", found.schema.grants);
     assert_eq!(found.schema.default_privileges.len(), 1);
+    // Unlogged tables are modelled too.
+    assert!(
+        !report.iter().any(|r| r.contains("unlogged")),
+        "{report:#?}"
+    );
+    let scratch = found
+        .schema
+        .table(&schema_core::model::QualifiedName::new("app", "scratch"))
+        .unwrap();
+    assert!(scratch.unlogged);
+    // So are storage parameters of tables.
+    assert!(
+        !report.iter().any(|r| r.starts_with("storage parameters")),
+        "{report:#?}"
+    );
+    let docs = found
+        .schema
+        .table(&schema_core::model::QualifiedName::new("app", "docs"))
+        .unwrap();
+    assert_eq!(
+        docs.storage,
+        [schema_core::model::StorageParameter::new(
+            "fillfactor",
+            "70"
+        )]
+    );
     assert_eq!(
         found.schema.row_security,
         [schema_core::model::RowSecurity::on("app.docs").force()]

@@ -159,6 +159,20 @@ impl ColumnDef {
         self
     }
 
+    /// `NOT VALID`, for the check or references constraint added just before: added without
+    /// checking existing rows, and never validated by pgdecl.
+    ///
+    /// # Panics
+    /// If no check or references constraint precedes.
+    pub fn not_valid(mut self) -> Self {
+        let column = self.column.name.clone();
+        match self.constraints.pop() {
+            Some(c) => self.constraints.push(c.not_valid()),
+            None => panic!("column `{column}`: NOT VALID must follow a check or references"),
+        }
+        self
+    }
+
     fn last_deferrable(&mut self, what: &str) -> &mut ConstraintDef {
         let column = self.column.name.clone();
         match self.constraints.last_mut() {

@@ -1,7 +1,10 @@
 //! `ConstraintDef` and `References`: a table constraint as declared, unnamed until lowering
 //! derives PostgreSQL's name for it.
 
-use crate::model::{ConstraintKind, FkAction, QualifiedName};
+use crate::model::{
+    ConstraintKind, ExclusionElement, FkAction, IndexElement, IndexMethod, IndexTarget,
+    QualifiedName,
+};
 
 use super::strings;
 
@@ -71,6 +74,8 @@ pub struct ConstraintDef {
     pub(crate) deferrable: bool,
     pub(crate) initially_deferred: bool,
     pub(crate) comment: Option<String>,
+    /// Declared `NOT VALID`: added without checking existing rows, never validated.
+    pub(crate) not_valid: bool,
 }
 
 impl ConstraintDef {
@@ -81,6 +86,7 @@ impl ConstraintDef {
             deferrable: false,
             initially_deferred: false,
             comment: None,
+            not_valid: false,
         }
     }
 
@@ -121,6 +127,40 @@ impl ConstraintDef {
         })
     }
 
+    /// `EXCLUDE USING method (element WITH operator, ...)`; named `<table>_<columns>_excl`.
+    pub fn exclude(
+        method: IndexMethod,
+        elements: impl IntoIterator<Item = ExclusionElement>,
+    ) -> Self {
+        Self::new(ConstraintKind::Exclusion {
+            method,
+            elements: elements.into_iter().collect(),
+            include: Vec::new(),
+            predicate: None,
+        })
+    }
+
+    /// `WHERE predicate` (exclusion constraints): only rows matching it are constrained.
+    pub fn where_sql(mut self, predicate: impl Into<String>) -> Self {
+        match &mut self.kind {
+            ConstraintKind::Exclusion { predicate: p, .. } => *p = Some(predicate.into()),
+            _ => panic!("WHERE is only for exclusion constraints"),
+        }
+        self
+    }
+
+    /// `NOT VALID` (checks and foreign keys): added without checking the rows already there,
+    /// and kept so: pgdecl never validates it.
+    pub fn not_valid(mut self) -> Self {
+        match self.kind {
+            ConstraintKind::Check { .. } | ConstraintKind::ForeignKey { .. } => {
+                self.not_valid = true;
+            }
+            _ => panic!("NOT VALID is only for check and foreign key constraints"),
+        }
+        self
+    }
+
     /// `CONSTRAINT name`.
     pub fn named(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
@@ -130,10 +170,12 @@ impl ConstraintDef {
     /// `INCLUDE (columns)` (primary key and unique).
     pub fn include<C: Into<String>>(mut self, columns: impl IntoIterator<Item = C>) -> Self {
         match &mut self.kind {
-            ConstraintKind::PrimaryKey { include, .. } | ConstraintKind::Unique { include, .. } => {
+            ConstraintKind::PrimaryKey { include, .. }
+            | ConstraintKind::Unique { include, .. }
+            | ConstraintKind::Exclusion { include, .. } => {
                 *include = strings(columns);
             }
-            _ => panic!("INCLUDE is only for primary key and unique constraints"),
+            _ => panic!("INCLUDE is only for primary key, unique and exclusion constraints"),
         }
         self
     }
@@ -168,13 +210,10 @@ impl ConstraintDef {
         self
     }
 
-    /// Primary keys and unique constraints create an index, so their name is a relation
-    /// name too.
+    /// Primary keys, unique and exclusion constraints create an index, so their name is a
+    /// relation name too.
     pub(crate) fn is_index_backed(&self) -> bool {
-        matches!(
-            self.kind,
-            ConstraintKind::PrimaryKey { .. } | ConstraintKind::Unique { .. }
-        )
+        self.kind.is_index_backed()
     }
 
     /// Makes a column constraint the table constraint on `column`.
@@ -183,7 +222,36 @@ impl ConstraintDef {
             ConstraintKind::PrimaryKey { columns, .. }
             | ConstraintKind::Unique { columns, .. }
             | ConstraintKind::ForeignKey { columns, .. } => *columns = vec![column.to_string()],
-            ConstraintKind::Check { .. } => {}
+            ConstraintKind::Check { .. } | ConstraintKind::Exclusion { .. } => {}
         }
+    }
+}
+
+impl ExclusionElement {
+    /// `column WITH operator`.
+    pub fn column(column: impl Into<String>, operator: impl Into<String>) -> Self {
+        ExclusionElement {
+            element: IndexElement {
+                target: IndexTarget::Column(column.into()),
+                collation: None,
+                opclass: None,
+                descending: false,
+                nulls_first: None,
+            },
+            operator: operator.into(),
+        }
+    }
+
+    /// `(expression) WITH operator`.
+    pub fn expression(sql: impl Into<String>, operator: impl Into<String>) -> Self {
+        let mut e = ExclusionElement::column(String::new(), operator);
+        e.element.target = IndexTarget::Expression(sql.into());
+        e
+    }
+
+    /// The element's operator class, e.g. `gist_int4_ops`.
+    pub fn opclass(mut self, opclass: impl Into<String>) -> Self {
+        self.element.opclass = Some(opclass.into());
+        self
     }
 }

@@ -1,7 +1,7 @@
 //! `IndexDef` and index key elements: an index as declared, unnamed until lowering derives
 //! PostgreSQL's name for it.
 
-use crate::model::{Index, IndexElement, IndexMethod, IndexTarget};
+use crate::model::{Index, IndexElement, IndexMethod, IndexTarget, StorageParameter};
 
 use super::strings;
 
@@ -35,6 +35,7 @@ impl IndexDef {
                 nulls_not_distinct: false,
                 comment: None,
                 valid: true,
+                storage: Vec::new(),
             },
         }
     }
@@ -89,6 +90,12 @@ impl IndexDef {
     /// `NULLS NOT DISTINCT` (unique indexes; PostgreSQL 15+).
     pub fn nulls_not_distinct(mut self) -> Self {
         self.index.nulls_not_distinct = true;
+        self
+    }
+
+    /// `WITH (name = value)`: a storage parameter (`fillfactor`, ...).
+    pub fn storage(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.index.storage.push(StorageParameter::new(name, value));
         self
     }
 

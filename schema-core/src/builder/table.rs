@@ -2,7 +2,8 @@
 //! lowering reads to derive names and lift column constraints.
 
 use crate::model::{
-    ConstraintKind, PartitionBound, PartitionKey, PartitionOf, QualifiedName, Table,
+    ConstraintKind, PartitionBound, PartitionKey, PartitionOf, QualifiedName, StorageParameter,
+    Table,
 };
 
 use super::{ColumnDef, ConstraintDef, IndexDef, References};
@@ -40,9 +41,18 @@ impl TableDef {
                 renamed_from: None,
                 partition_by: None,
                 partition_of: None,
+                unlogged: false,
+                storage: Vec::new(),
             },
             elements: Vec::new(),
         }
+    }
+
+    /// `UNLOGGED`: not written to the WAL (faster writes; emptied after a crash, not
+    /// replicated).
+    pub fn unlogged(mut self) -> Self {
+        self.table.unlogged = true;
+        self
     }
 
     /// Adds a column (with its column constraints).
@@ -99,6 +109,13 @@ impl TableDef {
     /// `COMMENT ON TABLE`.
     pub fn comment(mut self, text: impl Into<String>) -> Self {
         self.table.comment = Some(text.into());
+        self
+    }
+
+    /// `WITH (name = value)`: a storage parameter (`fillfactor`, `autovacuum_vacuum_scale_factor`,
+    /// `toast.autovacuum_enabled`, ...).
+    pub fn storage(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.table.storage.push(StorageParameter::new(name, value));
         self
     }
 

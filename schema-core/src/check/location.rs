@@ -236,6 +236,8 @@ pub enum TablePart {
     PartitionBound,
     /// The element at this index of its `partition by` key.
     PartitionKey(usize),
+    /// Its `unlogged`.
+    Unlogged,
 }
 
 /// A part of a [`Column`](crate::model::Column).

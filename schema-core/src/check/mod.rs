@@ -92,6 +92,8 @@ const REGISTRY: &[RuleCheck] = &[
     rules::partition_bound::CHECK,
     rules::partition_overlap::CHECK,
     rules::partition_unique_key::CHECK,
+    rules::unlogged::CHECK,
+    rules::storage_on_partitioned::CHECK,
 ];
 
 /// Every problem in `schema`, rule by rule, each rule in declaration order.

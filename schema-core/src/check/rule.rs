@@ -160,6 +160,10 @@ rules! {
         "Two partitions of one table hold the same rows (or hash moduli that do not divide each other).",
     PartitionUniqueKey = "partition-unique-key":
         "A primary key or unique constraint of a partitioned table misses a partition key column.",
+    UnloggedInvalid = "unlogged-invalid":
+        "A partitioned table is unlogged, or a permanent table's foreign key references an unlogged table.",
+    StorageOnPartitioned = "storage-on-partitioned":
+        "A partitioned table has storage parameters (PostgreSQL takes them on its partitions).",
 }
 
 impl fmt::Display for Rule {
@@ -204,7 +208,7 @@ mod tests {
             assert_eq!(rule.to_string(), code);
             assert!(rule.description().ends_with('.'), "{rule:?}");
         }
-        assert_eq!(Rule::ALL.len(), 66);
+        assert_eq!(Rule::ALL.len(), 68);
         assert_eq!(Rule::from_code("no-such-rule"), None);
         assert_eq!(Rule::FkTargetMissing, "fk-target-missing");
         assert_eq!("fk-target-missing", Rule::FkTargetMissing);

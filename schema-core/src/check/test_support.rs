@@ -32,6 +32,8 @@ pub(crate) fn table(name: &str, columns: Vec<Column>, constraints: Vec<Constrain
         renamed_from: None,
         partition_by: None,
         partition_of: None,
+        unlogged: false,
+        storage: Vec::new(),
     }
 }
 

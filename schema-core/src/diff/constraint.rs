@@ -194,6 +194,23 @@ impl<'a> Planner<'a> {
                 *ref_table = self.new_table_name(ref_table);
             }
             ConstraintKind::Check { expr } => *expr = pair.rename_in_expr(expr),
+            ConstraintKind::Exclusion {
+                elements,
+                include,
+                predicate,
+                ..
+            } => {
+                for e in elements.iter_mut() {
+                    match &mut e.element.target {
+                        IndexTarget::Column(col) => *col = pair.new_column_name(col).to_string(),
+                        IndexTarget::Expression(sql) => *sql = pair.rename_in_expr(sql),
+                    }
+                }
+                rename(include, pair);
+                if let Some(p) = predicate {
+                    *p = pair.rename_in_expr(p);
+                }
+            }
         }
         c
     }
@@ -235,6 +252,23 @@ impl<'a> Planner<'a> {
         };
         let partitioned = self.is_partitioned(table);
         match &c.kind {
+            // No `NOT VALID`, no `USING INDEX`, no concurrent build for these: one statement
+            // builds the index and checks every row under the table's lock.
+            ConstraintKind::Exclusion { .. } => {
+                let add = Change::new(
+                    object.clone(),
+                    ChangeKind::Create,
+                    [Statement::AddConstraint {
+                        table: table.clone(),
+                        constraint: c.clone(),
+                        mode: AddMode::Plain,
+                    }],
+                )
+                .hazard(Hazard::BuildsIndex)
+                .lock(LockLevel::AccessExclusive)
+                .inverse([drop.clone()]);
+                phase(self, add, false);
+            }
             // PostgreSQL refuses `NOT VALID` foreign keys on partitioned tables: added in one
             // statement that checks every partition's rows.
             ConstraintKind::ForeignKey { .. } if partitioned => {
@@ -288,7 +322,10 @@ impl<'a> Planner<'a> {
                 .lock(lock)
                 .inverse([drop.clone()]);
                 phase(self, add, fk);
-                self.validate_constraint(table, c);
+                // Declared `not valid`: the rows already there stay unchecked.
+                if c.validated {
+                    self.validate_constraint(table, c);
+                }
             }
             ConstraintKind::PrimaryKey { columns, include }
             | ConstraintKind::Unique {
@@ -320,6 +357,7 @@ impl<'a> Planner<'a> {
                     ),
                     comment: None,
                     valid: true,
+                    storage: Vec::new(),
                 };
                 self.emit(
                     Phase::Constraints,

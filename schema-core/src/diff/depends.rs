@@ -196,6 +196,26 @@ impl<'a> Catalog<'a> {
             ConstraintKind::Check { expr } => {
                 self.expression(expr, self.schema.table(table), out);
             }
+            ConstraintKind::Exclusion {
+                elements,
+                include,
+                predicate,
+                ..
+            } => {
+                let model = self.schema.table(table);
+                for e in elements {
+                    match &e.element.target {
+                        IndexTarget::Column(col) => {
+                            out.push(ObjectId::Column(table.clone(), col.clone()));
+                        }
+                        IndexTarget::Expression(sql) => self.expression(sql, model, out),
+                    }
+                }
+                columns(include, out);
+                if let Some(predicate) = predicate {
+                    self.expression(predicate, model, out);
+                }
+            }
             ConstraintKind::ForeignKey {
                 columns: cols,
                 ref_table,
@@ -627,7 +647,11 @@ fn created(
                 AlterTable::ValidateConstraint(name) => {
                     creates.push(ObjectId::Constraint(table.clone(), name.clone()));
                 }
-                AlterTable::DropColumn(_) | AlterTable::DropConstraint(_) => {}
+                AlterTable::DropColumn(_)
+                | AlterTable::DropConstraint(_)
+                | AlterTable::SetUnlogged(_)
+                | AlterTable::SetStorage(_)
+                | AlterTable::ResetStorage(_) => {}
             }
         }
         Statement::RetypeColumn {
@@ -682,6 +706,13 @@ fn created(
                     constraint.name.clone(),
                 )));
             }
+        }
+        // Altered in place: the index is there before and after.
+        Statement::AlterIndexStorage { schema, name, .. } => {
+            creates.push(ObjectId::Index(QualifiedName::new(
+                schema.clone(),
+                name.clone(),
+            )));
         }
         Statement::CreateIndex { table, index, .. }
         | Statement::CreateIndexOnOnly { table, index } => {

@@ -77,6 +77,7 @@ impl<'a> Planner<'a> {
                         to_drop.push((o, true, false));
                         to_create.push((index, true));
                     } else {
+                        self.index_storage(&new.name, o, index);
                         self.comment(
                             ObjectRef::index(&new.name, &index.name),
                             CommentTarget::Index(new.name.clone(), index.name.clone()),
@@ -322,8 +323,10 @@ fn relation_names(schema: &Schema) -> BTreeSet<QualifiedName> {
 pub(super) fn comparable_index(i: &Index) -> Index {
     let mut i = i.clone();
     i.comment = None;
-    // Validity is compared on its own (an invalid live index is rebuilt as it is declared).
+    // Validity is compared on its own (an invalid live index is rebuilt as it is declared),
+    // and storage parameters are altered in place.
     i.valid = true;
+    i.storage = Vec::new();
     for e in &mut i.elements {
         if let IndexTarget::Expression(sql) = &mut e.target {
             *sql = normalize(sql);

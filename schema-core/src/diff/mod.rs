@@ -44,6 +44,7 @@ mod rebuild;
 mod schema;
 mod sequence;
 mod table;
+mod table_options;
 mod trigger;
 mod type_rebuild;
 mod types;

@@ -252,6 +252,8 @@ mod tests {
             renamed_from: None,
             partition_by: None,
             partition_of: None,
+            unlogged: false,
+            storage: Vec::new(),
         }
     }
 

@@ -3,7 +3,8 @@
 
 use crate::model::*;
 use crate::render::{
-    comments_of_table, foreign_keys, AddMode, AlterTable, CommentTarget, Statement,
+    comments_of_table, foreign_keys, not_valid_checks, AddMode, AlterTable, CommentTarget,
+    Statement,
 };
 
 use super::{Change, ChangeKind, Hazard, LockLevel, ObjectKind, ObjectRef, Phase, Planner};
@@ -34,6 +35,25 @@ impl<'a> Planner<'a> {
                 .hazard_if(scans_default, Hazard::AttachesPartition);
         }
         self.emit(Phase::Tables, create);
+        for check in not_valid_checks(table) {
+            self.emit(
+                Phase::Constraints,
+                Change::new(
+                    ObjectRef::constraint(&table.name, &check.name),
+                    ChangeKind::Create,
+                    [Statement::AddConstraint {
+                        table: table.name.clone(),
+                        constraint: check.clone(),
+                        mode: AddMode::NotValid,
+                    }],
+                )
+                .lock(LockLevel::AccessExclusive)
+                .inverse([Statement::AlterTable {
+                    table: table.name.clone(),
+                    action: AlterTable::DropConstraint(check.name.clone()),
+                }]),
+            );
+        }
         for fk in foreign_keys(table) {
             self.emit(
                 Phase::ForeignKeys,
@@ -43,7 +63,7 @@ impl<'a> Planner<'a> {
                     [Statement::AddConstraint {
                         table: table.name.clone(),
                         constraint: fk.clone(),
-                        mode: AddMode::Plain,
+                        mode: AddMode::for_new_foreign_key(table, fk),
                     }],
                 )
                 .lock(LockLevel::ShareRowExclusive)
@@ -206,6 +226,7 @@ impl<'a> Planner<'a> {
         if new.partition_of.is_none() {
             self.table_columns(i);
         }
+        self.table_options(i);
         self.table_constraints(i);
         self.table_indexes(i);
         self.comment(

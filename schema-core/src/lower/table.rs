@@ -49,9 +49,8 @@ pub(super) fn lower_table(def: TableDef, taken: &mut TakenNames) -> Table {
             deferrable: c.deferrable || c.initially_deferred,
             initially_deferred: c.initially_deferred,
             comment: c.comment,
-            // The extension point for a declared `NOT VALID` (issue 8): set it from the
-            // declaration here; today every declared constraint is validated.
-            validated: true,
+            // Declared `not valid`: kept unvalidated (the diff never validates it).
+            validated: !c.not_valid,
         })
         .collect();
     table.indexes = indexes.into_iter().map(|i| namer.name_index(i)).collect();
@@ -96,9 +95,11 @@ impl Namer<'_> {
             .iter_mut()
             .filter(|c| c.name.is_none())
             .collect();
+        // PostgreSQL names the primary key's index first, then the unique and exclusion
+        // constraints' in the order written, then foreign keys.
         unnamed.sort_by_key(|c| match c.kind {
             ConstraintKind::PrimaryKey { .. } => 0,
-            ConstraintKind::Unique { .. } => 1,
+            ConstraintKind::Unique { .. } | ConstraintKind::Exclusion { .. } => 1,
             _ => 2,
         });
         for constraint in unnamed {
@@ -137,6 +138,21 @@ impl Namer<'_> {
                 naming::foreign_key_name(self.table, columns.iter().map(String::as_str), |n| {
                     taken.is_constraint(schema, n)
                 })
+            }
+            ConstraintKind::Exclusion {
+                elements, include, ..
+            } => {
+                let names = naming::index_column_names(
+                    elements
+                        .iter()
+                        .map(|e| element_name(&e.element))
+                        .chain(include.iter().cloned()),
+                );
+                naming::exclusion_name(
+                    self.table,
+                    names.iter().map(String::as_str),
+                    relation_or_constraint,
+                )
             }
             ConstraintKind::Check { .. } => return None,
         })

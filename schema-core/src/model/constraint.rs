@@ -1,8 +1,9 @@
-//! Table constraints: primary keys, unique keys, foreign keys and checks.
+//! Table constraints: primary keys, unique keys, foreign keys, checks and exclusion
+//! constraints.
 
 use serde::{Deserialize, Serialize};
 
-use super::QualifiedName;
+use super::{IndexElement, IndexMethod, QualifiedName};
 
 /// A table constraint.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -19,9 +20,10 @@ pub struct Constraint {
     pub comment: Option<String>,
     /// Existing rows have been checked: `pg_constraint.convalidated` as introspection reads
     /// it. False for a check or foreign key added `NOT VALID` and not yet validated; the diff
-    /// then plans `VALIDATE CONSTRAINT`. Declared constraints are always validated today (a
-    /// declared `NOT VALID` would set this to false in the lowering, and the diff would then
-    /// leave the live constraint as it is). Left out of the serialized model when true.
+    /// then plans `VALIDATE CONSTRAINT`. On the declared side, false means declared `not
+    /// valid`: the constraint is added `NOT VALID` and pgdecl never validates it (a live
+    /// constraint that is validated already stays so). Left out of the serialized model when
+    /// true.
     #[serde(
         default = "super::index::valid_by_default",
         skip_serializing_if = "super::index::is_valid"
@@ -66,6 +68,29 @@ pub enum ConstraintKind {
         /// The condition, as SQL text.
         expr: String,
     },
+    /// `EXCLUDE [USING method] (element WITH operator, ...) [INCLUDE (include)] [WHERE
+    /// (predicate)]`: no two rows whose elements all compare true under their operators.
+    Exclusion {
+        /// The index method that enforces it (`gist` for ranges; `btree_gist` lets it take
+        /// scalar columns too).
+        method: IndexMethod,
+        /// Each element with its operator.
+        elements: Vec<ExclusionElement>,
+        /// Non-key columns stored in the index.
+        include: Vec<String>,
+        /// `WHERE predicate`: only rows matching it are constrained, as SQL text.
+        predicate: Option<String>,
+    },
+}
+
+/// One element of an exclusion constraint: `element WITH operator`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExclusionElement {
+    /// The column or expression, with its operator class and order like an index key.
+    pub element: IndexElement,
+    /// The operator rows must not all satisfy, as SQL writes it: `=`, `&&`, or
+    /// `OPERATOR(schema.op)` for one not on the search path.
+    pub operator: String,
 }
 
 impl ConstraintKind {
@@ -76,17 +101,30 @@ impl ConstraintKind {
             ConstraintKind::Unique { .. } => "unique",
             ConstraintKind::ForeignKey { .. } => "foreign key",
             ConstraintKind::Check { .. } => "check",
+            ConstraintKind::Exclusion { .. } => "exclusion",
         }
     }
 
-    /// The table columns the constraint lists by name (empty for checks).
+    /// The table columns the constraint lists by name (empty for checks and exclusion
+    /// constraints, whose elements may be expressions: see [`ExclusionElement`]).
     pub fn columns(&self) -> &[String] {
         match self {
             ConstraintKind::PrimaryKey { columns, .. }
             | ConstraintKind::Unique { columns, .. }
             | ConstraintKind::ForeignKey { columns, .. } => columns,
-            ConstraintKind::Check { .. } => &[],
+            ConstraintKind::Check { .. } | ConstraintKind::Exclusion { .. } => &[],
         }
+    }
+
+    /// True for the kinds PostgreSQL enforces with an index of the constraint's name, which
+    /// therefore is a relation name too.
+    pub fn is_index_backed(&self) -> bool {
+        matches!(
+            self,
+            ConstraintKind::PrimaryKey { .. }
+                | ConstraintKind::Unique { .. }
+                | ConstraintKind::Exclusion { .. }
+        )
     }
 }
 

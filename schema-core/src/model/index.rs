@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::StorageParameter;
+
 /// `CREATE INDEX`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Index {
@@ -28,6 +30,10 @@ pub struct Index {
     /// expansions do not change.
     #[serde(default = "valid_by_default", skip_serializing_if = "is_valid")]
     pub valid: bool,
+    /// `WITH (name = value, ...)`: storage parameters (`fillfactor`, ...). Left out of the
+    /// serialized model when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub storage: Vec<StorageParameter>,
 }
 
 /// Index access method.

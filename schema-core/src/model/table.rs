@@ -3,7 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Column, Constraint, ConstraintKind, Index, PartitionKey, PartitionOf, QualifiedName};
+use super::{
+    Column, Constraint, ConstraintKind, Index, PartitionKey, PartitionOf, QualifiedName,
+    StorageParameter,
+};
 
 /// `CREATE TABLE`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -27,6 +30,19 @@ pub struct Table {
     /// `PARTITION OF parent FOR VALUES ...`: a partition, whose columns are its parent's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partition_of: Option<PartitionOf>,
+    /// `UNLOGGED`: not written to the WAL, so faster to write, emptied after a crash and not
+    /// replicated. Left out of the serialized model when false.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub unlogged: bool,
+    /// `WITH (name = value, ...)`: storage parameters (`fillfactor`, autovacuum settings).
+    /// Left out of the serialized model when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub storage: Vec<StorageParameter>,
+}
+
+/// Serde's test for leaving a flag that defaults to false out.
+fn is_false(flag: &bool) -> bool {
+    !*flag
 }
 
 impl Table {

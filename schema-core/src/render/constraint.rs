@@ -55,7 +55,34 @@ impl Display for ConstraintKind {
                 Ok(())
             }
             ConstraintKind::Check { expr } => write!(f, "CHECK {}", Parens(expr)),
+            ConstraintKind::Exclusion {
+                method,
+                elements,
+                include,
+                predicate,
+            } => {
+                write!(
+                    f,
+                    "EXCLUDE USING {} ({})",
+                    Ident(method.name()),
+                    display_comma_separated(elements)
+                )?;
+                if !include.is_empty() {
+                    write!(f, " INCLUDE ({})", Idents(include))?;
+                }
+                if let Some(predicate) = predicate {
+                    write!(f, " WHERE {}", Parens(predicate))?;
+                }
+                Ok(())
+            }
         }
+    }
+}
+
+impl Display for ExclusionElement {
+    /// `element WITH operator`.
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        write!(f, "{} WITH {}", self.element, self.operator)
     }
 }
 
@@ -88,6 +115,19 @@ pub enum AddMode {
     /// `UNIQUE | PRIMARY KEY USING INDEX name`: adopts a unique index of the same name built
     /// beforehand (primary keys and unique constraints).
     UsingIndex,
+}
+
+impl AddMode {
+    /// How a foreign key of a table created in the same plan is added: `NOT VALID` when
+    /// declared so (nothing to check yet, and the catalog then says what the declaration
+    /// says), except on a partitioned table, where PostgreSQL refuses `NOT VALID` foreign keys.
+    pub fn for_new_foreign_key(table: &Table, fk: &Constraint) -> AddMode {
+        if fk.validated || table.is_partitioned() {
+            AddMode::Plain
+        } else {
+            AddMode::NotValid
+        }
+    }
 }
 
 pub(super) fn write_add_constraint(

@@ -5,6 +5,7 @@ use std::fmt::{self, Display, Formatter, Write as _};
 use crate::ident::quote_qualified;
 
 use super::display::*;
+use super::table::{StorageList, StorageNames};
 use super::*;
 
 impl Display for IndexElement {
@@ -60,10 +61,43 @@ pub(super) fn write_create_index(
     if index.nulls_not_distinct {
         f.write_str(" NULLS NOT DISTINCT")?;
     }
+    if !index.storage.is_empty() {
+        write!(f, " WITH ({})", StorageList(&index.storage))?;
+    }
     if let Some(predicate) = &index.predicate {
         write!(f, " WHERE {}", Parens(predicate))?;
     }
     f.write_char(';')
+}
+
+pub(super) fn write_alter_index_storage(
+    f: &mut Formatter<'_>,
+    schema: &str,
+    name: &str,
+    set: &[StorageParameter],
+    reset: &[String],
+) -> fmt::Result {
+    let index = quote_qualified(schema, name);
+    let mut first = true;
+    if !set.is_empty() {
+        write!(
+            f,
+            "ALTER INDEX IF EXISTS {index} SET ({});",
+            StorageList(set)
+        )?;
+        first = false;
+    }
+    if !reset.is_empty() {
+        if !first {
+            f.write_char('\n')?;
+        }
+        write!(
+            f,
+            "ALTER INDEX IF EXISTS {index} RESET ({});",
+            StorageNames(reset)
+        )?;
+    }
+    Ok(())
 }
 
 pub(super) fn write_drop_index(

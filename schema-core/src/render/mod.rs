@@ -69,7 +69,7 @@ pub use grant::{
 pub use lock::LockTable;
 pub use policy::Role;
 pub use sequence::SequenceOption;
-pub use table::{foreign_keys, inline_constraints, AlterTable};
+pub use table::{foreign_keys, inline_constraints, not_valid_checks, AlterTable};
 pub(crate) use user_type::{creation_order, TypeIndex};
 pub use view::{mentioned_names, view_order};
 
@@ -304,6 +304,17 @@ pub enum Statement {
         /// The partition's index.
         child: QualifiedName,
     },
+    /// `ALTER INDEX IF EXISTS schema.name SET (...)` and `RESET (...)`: storage parameters.
+    AlterIndexStorage {
+        /// The index's schema (its table's).
+        schema: String,
+        /// The index.
+        name: String,
+        /// Parameters set.
+        set: Vec<StorageParameter>,
+        /// Parameters reset to their defaults.
+        reset: Vec<String>,
+    },
     /// `DROP INDEX [CONCURRENTLY] IF EXISTS schema.name`.
     DropIndex {
         /// The index's schema (its table's).
@@ -484,6 +495,12 @@ impl Display for Statement {
                 name,
                 concurrently,
             } => index::write_drop_index(f, schema, name, concurrently),
+            Statement::AlterIndexStorage {
+                schema,
+                name,
+                set,
+                reset,
+            } => index::write_alter_index_storage(f, schema, name, set, reset),
             Statement::CreateView(view) => view::write_create_view(f, view, pretty),
             Statement::DropView(name) => write!(f, "DROP VIEW IF EXISTS {name};"),
             Statement::DropMaterializedView(name) => {

@@ -98,6 +98,7 @@ pub(super) fn write_partition_of(
     if let Some(key) = &table.partition_by {
         write!(f, " PARTITION BY {key}")?;
     }
+    super::table::write_storage(f, table)?;
     f.write_str(";")
 }
 

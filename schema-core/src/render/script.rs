@@ -89,6 +89,15 @@ impl Schema {
             }
         }
         for table in &self.tables {
+            for check in not_valid_checks(table) {
+                out.push(Statement::AddConstraint {
+                    table: table.name.clone(),
+                    constraint: check.clone(),
+                    mode: AddMode::NotValid,
+                });
+            }
+        }
+        for table in &self.tables {
             for index in &table.indexes {
                 out.push(Statement::CreateIndex {
                     table: table.name.clone(),
@@ -104,7 +113,7 @@ impl Schema {
                 out.push(Statement::AddConstraint {
                     table: table.name.clone(),
                     constraint: fk.clone(),
-                    mode: AddMode::Plain,
+                    mode: AddMode::for_new_foreign_key(table, fk),
                 });
             }
         }

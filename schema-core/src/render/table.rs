@@ -41,6 +41,12 @@ pub enum AlterTable {
     DropConstraint(String),
     /// `VALIDATE CONSTRAINT name`.
     ValidateConstraint(String),
+    /// `SET LOGGED` (false) / `SET UNLOGGED` (true).
+    SetUnlogged(bool),
+    /// `SET (name = value, ...)`: storage parameters.
+    SetStorage(Vec<StorageParameter>),
+    /// `RESET (name, ...)`: storage parameters back to their defaults.
+    ResetStorage(Vec<String>),
 }
 
 impl Display for AlterTable {
@@ -98,6 +104,10 @@ impl Display for AlterTable {
             AlterTable::ValidateConstraint(name) => {
                 write!(f, "VALIDATE CONSTRAINT {}", Ident(name))
             }
+            AlterTable::SetUnlogged(true) => f.write_str("SET UNLOGGED"),
+            AlterTable::SetUnlogged(false) => f.write_str("SET LOGGED"),
+            AlterTable::SetStorage(set) => write!(f, "SET ({})", StorageList(set)),
+            AlterTable::ResetStorage(names) => write!(f, "RESET ({})", StorageNames(names)),
         }
     }
 }
@@ -107,7 +117,11 @@ pub(super) fn write_create_table(
     table: &Table,
     pretty: bool,
 ) -> fmt::Result {
-    write!(f, "CREATE TABLE IF NOT EXISTS {} ", table.name)?;
+    f.write_str("CREATE ")?;
+    if table.unlogged {
+        f.write_str("UNLOGGED ")?;
+    }
+    write!(f, "TABLE IF NOT EXISTS {} ", table.name)?;
     if let Some(of) = &table.partition_of {
         return super::partition::write_partition_of(f, table, of, pretty);
     }
@@ -136,16 +150,89 @@ pub(super) fn write_create_table(
     if let Some(key) = &table.partition_by {
         write!(f, " PARTITION BY {key}")?;
     }
+    write_storage(f, table)?;
     f.write_str(";")
 }
 
+/// ` WITH (name = value, ...)` after `CREATE TABLE`, if the table has storage parameters.
+pub(super) fn write_storage(f: &mut Formatter<'_>, table: &Table) -> fmt::Result {
+    if !table.storage.is_empty() {
+        write!(f, " WITH ({})", StorageList(&table.storage))?;
+    }
+    Ok(())
+}
+
+/// `name = value, ...`: a value PostgreSQL reads as a number or a word goes bare, anything
+/// else as a string literal.
+pub(super) struct StorageList<'a>(pub(super) &'a [StorageParameter]);
+
+impl Display for StorageList<'_> {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        for (i, p) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            StorageName(&p.name).fmt(f)?;
+            let bare = !p.value.is_empty()
+                && (p.value.parse::<f64>().is_ok()
+                    || p.value
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'));
+            if bare {
+                write!(f, " = {}", p.value)?;
+            } else {
+                write!(f, " = {}", Literal(&p.value))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `name, ...` for `RESET`.
+pub(super) struct StorageNames<'a>(pub(super) &'a [String]);
+
+impl Display for StorageNames<'_> {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        for (i, name) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            StorageName(name).fmt(f)?;
+        }
+        Ok(())
+    }
+}
+
+/// A parameter name, `toast.` prefix included, each part quoted as needed.
+struct StorageName<'a>(&'a str);
+
+impl Display for StorageName<'_> {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match self.0.split_once('.') {
+            Some((ns, name)) => write!(f, "{}.{}", Ident(ns), Ident(name)),
+            None => Ident(self.0).fmt(f),
+        }
+    }
+}
+
 /// The constraints `CREATE TABLE` declares inline: all but foreign keys, which are added once
-/// every table exists (tables may reference each other in a cycle).
+/// every table exists (tables may reference each other in a cycle), and checks declared `not
+/// valid` (see [`not_valid_checks`]).
 pub fn inline_constraints(table: &Table) -> impl Iterator<Item = &Constraint> {
+    table.constraints.iter().filter(|c| match c.kind {
+        ConstraintKind::ForeignKey { .. } => false,
+        ConstraintKind::Check { .. } => c.validated,
+        _ => true,
+    })
+}
+
+/// The checks declared `not valid`, added `NOT VALID` right after `CREATE TABLE`: inline,
+/// PostgreSQL would mark them validated, and a fresh build would differ from a migrated one.
+pub fn not_valid_checks(table: &Table) -> impl Iterator<Item = &Constraint> {
     table
         .constraints
         .iter()
-        .filter(|c| !matches!(c.kind, ConstraintKind::ForeignKey { .. }))
+        .filter(|c| matches!(c.kind, ConstraintKind::Check { .. }) && !c.validated)
 }
 
 /// The foreign keys of `table`, which [`Schema::create_sql`] adds after all tables.

@@ -563,6 +563,213 @@ pub fn all() -> Vec<Case> {
             .build(),
     ));
 
+    // Exclusion constraints: created with their table, added to one that exists (one
+    // statement that builds the index under the table's lock), changed (dropped and added).
+    let bookings = |extra: fn(TableDef) -> TableDef| {
+        Schema::builder()
+            .extension(Extension::new("btree_gist"))
+            .table(extra(
+                TableDef::new("bookings")
+                    .column(ColumnDef::new("id", ty("bigint")).primary_key())
+                    .column(ColumnDef::new("room", ty("integer")).not_null())
+                    .column(ColumnDef::new("during", ty("tstzrange")).not_null())
+                    .column(ColumnDef::new("cancelled", ty("boolean")).not_null()),
+            ))
+            .build()
+    };
+    cases.push(case(
+        "exclusion_create",
+        Schema::default(),
+        bookings(|t| {
+            t.constraint(
+                ConstraintDef::exclude(
+                    IndexMethod::Gist,
+                    [
+                        ExclusionElement::column("room", "="),
+                        ExclusionElement::column("during", "&&"),
+                    ],
+                )
+                .where_sql("NOT cancelled")
+                .comment("one booking per room at a time"),
+            )
+        }),
+    ));
+    cases.push(case(
+        "exclusion_add_and_change",
+        bookings(|t| t),
+        bookings(|t| {
+            t.constraint(
+                ConstraintDef::exclude(
+                    IndexMethod::Gist,
+                    [
+                        ExclusionElement::column("room", "="),
+                        ExclusionElement::column("during", "&&"),
+                    ],
+                )
+                .named("bookings_no_overlap")
+                .include(["id"]),
+            )
+            .constraint(
+                ConstraintDef::exclude(
+                    IndexMethod::Gist,
+                    [ExclusionElement::expression(
+                        "tstzrange(lower(during), upper(during))",
+                        "&&",
+                    )],
+                )
+                .named("bookings_span_excl")
+                .initially_deferred(),
+            )
+        }),
+    ));
+    cases.push(case(
+        "exclusion_change",
+        bookings(|t| {
+            t.constraint(
+                ConstraintDef::exclude(
+                    IndexMethod::Gist,
+                    [
+                        ExclusionElement::column("room", "="),
+                        ExclusionElement::column("during", "&&"),
+                    ],
+                )
+                .named("bookings_no_overlap"),
+            )
+        }),
+        bookings(|t| {
+            t.constraint(
+                ConstraintDef::exclude(
+                    IndexMethod::Gist,
+                    [
+                        ExclusionElement::column("room", "="),
+                        ExclusionElement::column("during", "&&"),
+                    ],
+                )
+                .named("bookings_no_overlap")
+                .where_sql("NOT cancelled"),
+            )
+        }),
+    ));
+
+    // `not valid` declared: added `NOT VALID` and never validated; a constraint the
+    // declaration marks valid is validated in a step of its own.
+    cases.push(case(
+        "constraint_not_valid_declared",
+        Schema::builder()
+            .table(orgs())
+            .table(users(|t| {
+                t.column(ColumnDef::new("org_id", ty("bigint")))
+                    .column(ColumnDef::new("age", ty("int")))
+            }))
+            .build(),
+        Schema::builder()
+            .table(orgs())
+            .table(users(|t| {
+                t.column(
+                    ColumnDef::new("org_id", ty("bigint"))
+                        .references("orgs")
+                        .not_valid(),
+                )
+                .column(
+                    ColumnDef::new("age", ty("int"))
+                        .check("age >= 0")
+                        .not_valid(),
+                )
+                .constraint(ConstraintDef::check("email <> ''").named("users_email_check"))
+            }))
+            .build(),
+    ));
+    cases.push(case(
+        "constraint_not_valid_new_table",
+        Schema::builder().table(orgs()).build(),
+        Schema::builder()
+            .table(orgs())
+            .table(users(|t| {
+                t.column(
+                    ColumnDef::new("org_id", ty("bigint"))
+                        .references("orgs")
+                        .not_valid(),
+                )
+                .column(
+                    ColumnDef::new("age", ty("int"))
+                        .check("age >= 0")
+                        .not_valid(),
+                )
+            }))
+            .build(),
+    ));
+
+    // Unlogged tables: created so, and switched either way (a rewrite).
+    let sessions = || {
+        TableDef::new("sessions")
+            .column(ColumnDef::new("id", ty("uuid")).primary_key())
+            .column(ColumnDef::new("data", ty("jsonb")))
+    };
+    let events = || TableDef::new("events").column(ColumnDef::new("at", ty("timestamptz")));
+    cases.push(case(
+        "table_unlogged",
+        Schema::builder()
+            .table(sessions())
+            .table(events().unlogged())
+            .build(),
+        Schema::builder()
+            .table(sessions().unlogged())
+            .table(events())
+            .build(),
+    ));
+
+    // Storage parameters: set, changed and reset in place on tables and indexes (compared by
+    // name, in any order), on a partition too.
+    let hot = |storage: &[(&str, &str)], index_storage: &[(&str, &str)]| {
+        let mut t = TableDef::new("hot")
+            .column(ColumnDef::new("id", ty("bigint")).primary_key())
+            .column(ColumnDef::new("n", ty("int")));
+        for (k, v) in storage {
+            t = t.storage(*k, *v);
+        }
+        let mut index = IndexDef::on_columns(["n"]).named("hot_n_idx");
+        for (k, v) in index_storage {
+            index = index.storage(*k, *v);
+        }
+        Schema::builder().table(t.index(index)).build()
+    };
+    cases.push(case(
+        "table_storage_parameters",
+        hot(
+            &[("fillfactor", "90"), ("autovacuum_enabled", "false")],
+            &[],
+        ),
+        hot(
+            &[
+                ("autovacuum_vacuum_scale_factor", "0.01"),
+                ("fillfactor", "70"),
+                ("toast.autovacuum_enabled", "false"),
+            ],
+            &[("fillfactor", "80")],
+        ),
+    ));
+    let metrics = |partition: TableDef| {
+        Schema::builder()
+            .table(
+                TableDef::new("metrics")
+                    .column(ColumnDef::new("at", ty("date")).not_null())
+                    .partition_by(PartitionKey::range(["at"])),
+            )
+            .table(partition)
+            .build()
+    };
+    let partition = || {
+        TableDef::new("metrics_2025").partition_of(
+            "metrics",
+            PartitionBound::range(["'2025-01-01'"], ["'2026-01-01'"]),
+        )
+    };
+    cases.push(case(
+        "partition_storage_parameters",
+        metrics(partition()),
+        metrics(partition().storage("fillfactor", "50")),
+    ));
+
     // --- indexes ------------------------------------------------------------------------------
     cases.push(case(
         "index_changes",

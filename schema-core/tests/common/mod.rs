@@ -739,6 +739,7 @@ fn views_renamed(ns: &str) -> Schema {
 }
 
 pub mod cases;
+pub mod constraints_and_columns;
 pub mod grants;
 pub mod policies;
 pub mod sql_functions;
@@ -746,9 +747,11 @@ pub mod user_type_cases;
 pub mod user_types;
 
 #[allow(unused_imports)]
+pub use constraints_and_columns::constraints_and_columns;
+#[allow(unused_imports)]
 pub use grants::grants;
-pub use sql_functions::sql_functions;
-
 #[allow(unused_imports)]
 pub use policies::policies;
+#[allow(unused_imports)]
+pub use sql_functions::sql_functions;
 pub use user_types::{composite_types, domains, hostile_types, range_types};

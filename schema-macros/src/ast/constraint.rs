@@ -1,7 +1,7 @@
 //! Constraints: those written on a column and table constraints, with their deferral and
 //! foreign key targets.
 
-use proc_macro2::{Delimiter, Ident, TokenTree};
+use proc_macro2::{Delimiter, Ident, Spacing, TokenTree};
 use schema_core::model::FkAction;
 use syn::ext::IdentExt;
 use syn::parse::ParseStream;
@@ -9,9 +9,10 @@ use syn::LitStr;
 
 use crate::ctxt::{error, Ctxt, Sp};
 
+use super::index::{parse_index_elem, IndexElem};
 use super::literals::{parse_name, parse_name_list, parse_qname, parse_sql};
 use super::tokens::{
-    bump, eat_kw, expect_kw, expected_one_of, nth, peek_group, peek_kw, peek_kw_at,
+    bump, eat_kw, expect_kw, expected_one_of, found, nth, parens, peek_group, peek_kw, peek_kw_at,
 };
 use super::{Name, NameList, QName, Sql};
 
@@ -26,6 +27,8 @@ pub struct ColumnConstraint {
     pub kind: ColumnConstraintKind,
     /// `deferrable [initially deferred]`.
     pub deferral: Deferral,
+    /// `not valid` (checks and foreign keys).
+    pub not_valid: bool,
 }
 
 /// The kinds of column constraint.
@@ -77,6 +80,19 @@ pub struct ConstraintDecl {
     pub kind: ConstraintDeclKind,
     /// `deferrable [initially deferred]`.
     pub deferral: Deferral,
+    /// `not valid` (checks and foreign keys).
+    pub not_valid: bool,
+}
+
+/// One `element with OPERATOR` of an exclusion constraint.
+#[derive(Debug, Clone)]
+pub struct ExclusionElem {
+    /// The column or expression, as an index key.
+    pub elem: IndexElem,
+    /// The operator, as SQL writes it.
+    pub operator: String,
+    /// Where the operator was written.
+    pub operator_span: Sp,
 }
 
 /// The kinds of table constraint.
@@ -107,6 +123,124 @@ pub enum ConstraintDeclKind {
     },
     /// `check "EXPR"`.
     Check(Sql),
+    /// `exclude [using METHOD] (elem with OP, ...) [include (cols)] [where "PREDICATE"]`.
+    Exclusion {
+        /// `using METHOD`.
+        method: Option<Name>,
+        /// The elements with their operators.
+        elements: Vec<ExclusionElem>,
+        /// `include`.
+        include: Option<NameList>,
+        /// `where "PREDICATE"`.
+        predicate: Option<Sql>,
+    },
+}
+
+/// `not valid`, if next: allowed on checks and foreign keys (`allowed`), an error elsewhere.
+fn parse_not_valid(input: ParseStream, allowed: bool) -> syn::Result<bool> {
+    if !(peek_kw(input, "not") && peek_kw_at(input, 1, "valid")) {
+        return Ok(false);
+    }
+    let at = bump(input)?;
+    let at = at.to(bump(input)?);
+    if !allowed {
+        return Err(error(
+            at,
+            "only check and foreign key constraints can be `not valid`",
+            Some(&"remove `not valid`: this constraint's index checks every row as it is built"),
+        ));
+    }
+    Ok(true)
+}
+
+/// `deferrable ...` and `not valid`, in either order, as SQL takes them.
+fn parse_attributes(input: ParseStream, not_valid_allowed: bool) -> syn::Result<(Deferral, bool)> {
+    let before = parse_not_valid(input, not_valid_allowed)?;
+    let deferral = parse_deferral(input)?;
+    let after = !before && parse_not_valid(input, not_valid_allowed)?;
+    Ok((deferral, before || after))
+}
+
+/// The operator after `with` in an exclusion element: punctuation written as tokens (`=`,
+/// `&&`, `<->`), or any operator as a string literal (`"OPERATOR(public.===)"`).
+fn parse_operator(input: ParseStream) -> syn::Result<(String, Sp)> {
+    if input.peek(LitStr) {
+        let sql = parse_sql(input, "an operator")?;
+        return Ok((sql.text.trim().to_string(), sql.span));
+    }
+    let mut text = String::new();
+    let mut span: Option<Sp> = None;
+    while let Some(TokenTree::Punct(p)) = nth(input, 0) {
+        if p.as_char() == ',' {
+            break;
+        }
+        text.push(p.as_char());
+        let at = bump(input)?;
+        span = Some(span.map_or(at, |s| s.to(at)));
+        if p.spacing() == Spacing::Alone {
+            break;
+        }
+    }
+    match span {
+        Some(span) => Ok((text, span)),
+        None => Err(error(
+            Sp::new(input.span()),
+            format!("expected an operator after `with`, found {}", found(input)),
+            Some(&"write the operator rows must not share: `room with =, during with &&`"),
+        )),
+    }
+}
+
+/// `exclude [NAME] [using METHOD] (elem with OP, ...) [include (cols)] [where "PREDICATE"]`,
+/// after `exclude` and its name.
+fn parse_exclusion(input: ParseStream) -> syn::Result<ConstraintDeclKind> {
+    let method = match eat_kw(input, "using")? {
+        Some(_) => Some(parse_name(input, "an index method")?),
+        None => None,
+    };
+    let (content, list_span) = parens(input, "with the excluded elements")?;
+    let mut elements = Vec::new();
+    while !content.is_empty() {
+        let elem = parse_index_elem(&content)?;
+        if eat_kw(&content, "with")?.is_none() {
+            return Err(error(
+                elem.target.span(),
+                format!(
+                    "this exclusion element has no operator: expected `with OPERATOR` after it, found {}",
+                    found(&content)
+                ),
+                Some(&"each element names the operator rows must not share: `room with =`"),
+            ));
+        }
+        let (operator, operator_span) = parse_operator(&content)?;
+        elements.push(ExclusionElem {
+            elem,
+            operator,
+            operator_span,
+        });
+        if content.is_empty() {
+            break;
+        }
+        content.parse::<syn::Token![,]>()?;
+    }
+    if elements.is_empty() {
+        return Err(error(
+            list_span,
+            "an exclusion constraint needs at least one element",
+            Some(&"list the elements with their operators: `exclude using gist (during with &&)`"),
+        ));
+    }
+    let include = parse_include(input)?;
+    let predicate = match eat_kw(input, "where")? {
+        Some(_) => Some(parse_sql(input, "the constraint's predicate")?),
+        None => None,
+    };
+    Ok(ConstraintDeclKind::Exclusion {
+        method,
+        elements,
+        include,
+        predicate,
+    })
 }
 
 pub(super) fn parse_deferral(input: ParseStream) -> syn::Result<Deferral> {
@@ -207,22 +341,24 @@ pub(super) fn parse_column_constraint(input: ParseStream) -> syn::Result<ColumnC
     };
     if let Some(primary) = eat_kw(input, "primary")? {
         let end = expect_kw(input, "key", "after `primary`")?;
-        let deferral = parse_deferral(input)?;
+        let (deferral, _) = parse_attributes(input, false)?;
         return Ok(ColumnConstraint {
             name,
             kw: primary.to(end),
             kind: ColumnConstraintKind::PrimaryKey,
             deferral,
+            not_valid: false,
         });
     }
     if let Some(kw) = eat_kw(input, "unique")? {
         let nulls_not_distinct = parse_nulls_not_distinct(input)?.is_some();
-        let deferral = parse_deferral(input)?;
+        let (deferral, _) = parse_attributes(input, false)?;
         return Ok(ColumnConstraint {
             name,
             kw,
             kind: ColumnConstraintKind::Unique { nulls_not_distinct },
             deferral,
+            not_valid: false,
         });
     }
     if let Some(kw) = eat_kw(input, "references")? {
@@ -236,21 +372,24 @@ pub(super) fn parse_column_constraint(input: ParseStream) -> syn::Result<ColumnC
                 ));
             }
         }
-        let deferral = parse_deferral(input)?;
+        let (deferral, not_valid) = parse_attributes(input, true)?;
         return Ok(ColumnConstraint {
             name,
             kw,
             kind: ColumnConstraintKind::References(target),
             deferral,
+            not_valid,
         });
     }
     if let Some(kw) = eat_kw(input, "check")? {
         let expr = parse_sql(input, "the check condition")?;
+        let not_valid = parse_not_valid(input, true)?;
         return Ok(ColumnConstraint {
             name,
             kw,
             kind: ColumnConstraintKind::Check(expr),
             deferral: Deferral::default(),
+            not_valid,
         });
     }
     Err(expected_one_of(
@@ -311,12 +450,13 @@ pub(super) fn parse_table_constraint(cx: &Ctxt, input: ParseStream) -> syn::Resu
         let end = expect_kw(input, "key", "after `primary`")?;
         let columns = parse_name_list(input, "key column")?;
         let include = parse_include(input)?;
-        let deferral = parse_deferral(input)?;
+        let (deferral, _) = parse_attributes(input, false)?;
         return Ok(ConstraintDecl {
             name,
             kw: primary.to(end),
             kind: ConstraintDeclKind::PrimaryKey { columns, include },
             deferral,
+            not_valid: false,
         });
     }
     if let Some(kw) = eat_kw(input, "unique")? {
@@ -332,7 +472,7 @@ pub(super) fn parse_table_constraint(cx: &Ctxt, input: ParseStream) -> syn::Resu
                 "remove this second one",
             );
         }
-        let deferral = parse_deferral(input)?;
+        let (deferral, _) = parse_attributes(input, false)?;
         return Ok(ConstraintDecl {
             name,
             kw,
@@ -342,6 +482,7 @@ pub(super) fn parse_table_constraint(cx: &Ctxt, input: ParseStream) -> syn::Resu
                 nulls_not_distinct: before.is_some() || after.is_some(),
             },
             deferral,
+            not_valid: false,
         });
     }
     if let Some(foreign) = eat_kw(input, "foreign")? {
@@ -350,27 +491,45 @@ pub(super) fn parse_table_constraint(cx: &Ctxt, input: ParseStream) -> syn::Resu
         let columns = parse_name_list(input, "referencing column")?;
         expect_kw(input, "references", "after the foreign key's columns")?;
         let target = parse_fk_target(input)?;
-        let deferral = parse_deferral(input)?;
+        let (deferral, not_valid) = parse_attributes(input, true)?;
         return Ok(ConstraintDecl {
             name,
             kw: foreign.to(end),
             kind: ConstraintDeclKind::ForeignKey { columns, target },
             deferral,
+            not_valid,
         });
     }
     if let Some(kw) = eat_kw(input, "check")? {
         short_name(input, &mut name)?;
         let expr = parse_sql(input, "the check condition")?;
+        let not_valid = parse_not_valid(input, true)?;
         return Ok(ConstraintDecl {
             name,
             kw,
             kind: ConstraintDeclKind::Check(expr),
             deferral: Deferral::default(),
+            not_valid,
+        });
+    }
+    if let Some(kw) = eat_kw(input, "exclude")? {
+        // `exclude NAME ...`; `exclude using` and `exclude (` are unnamed.
+        if !peek_kw(input, "using") {
+            short_name(input, &mut name)?;
+        }
+        let kind = parse_exclusion(input)?;
+        let (deferral, _) = parse_attributes(input, false)?;
+        return Ok(ConstraintDecl {
+            name,
+            kw,
+            kind,
+            deferral,
+            not_valid: false,
         });
     }
     Err(expected_one_of(
         input,
-        "`primary key`, `unique`, `foreign key` or `check` after `constraint NAME`",
-        &["primary", "unique", "foreign", "check"],
+        "`primary key`, `unique`, `foreign key`, `check` or `exclude` after `constraint NAME`",
+        &["primary", "unique", "foreign", "check", "exclude"],
     ))
 }

@@ -30,6 +30,8 @@ pub struct IndexDecl {
     pub include: Option<NameList>,
     /// `nulls not distinct`.
     pub nulls_not_distinct: Option<Sp>,
+    /// `with (name = value, ...)`: storage parameters.
+    pub storage: Vec<(String, String)>,
     /// `where "PREDICATE"`.
     pub predicate: Option<Sql>,
 }
@@ -119,6 +121,7 @@ pub(super) fn parse_index(input: ParseStream) -> syn::Result<IndexDecl> {
     }
     let include = parse_include(input)?;
     let nulls_not_distinct = parse_nulls_not_distinct(input)?;
+    let storage = super::storage::parse_storage(input)?.unwrap_or_default();
     let predicate = match eat_kw(input, "where")? {
         Some(_) => Some(parse_sql(input, "the index predicate")?),
         None => None,
@@ -131,11 +134,14 @@ pub(super) fn parse_index(input: ParseStream) -> syn::Result<IndexDecl> {
         elements,
         include,
         nulls_not_distinct,
+        storage,
         predicate,
     })
 }
 
-pub(super) const ELEM_KEYWORDS: &[&str] = &["collate", "asc", "desc", "nulls"];
+/// Words after an element that are not its operator class (`with` ends an exclusion
+/// constraint's element: `room with =`).
+pub(super) const ELEM_KEYWORDS: &[&str] = &["collate", "asc", "desc", "nulls", "with"];
 
 pub(super) fn parse_index_elem(input: ParseStream) -> syn::Result<IndexElem> {
     let target = if input.peek(LitStr) {

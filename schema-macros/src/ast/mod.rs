@@ -26,6 +26,7 @@ mod partition;
 mod policy;
 mod range_type;
 mod sequence;
+mod storage;
 mod table;
 mod tokens;
 mod trigger;
@@ -36,7 +37,8 @@ pub use aggregate::AggregateDecl;
 pub use column::ColumnDecl;
 pub use composite_type::CompositeDecl;
 pub use constraint::{
-    ColumnConstraint, ColumnConstraintKind, ConstraintDecl, ConstraintDeclKind, Deferral, FkTarget,
+    ColumnConstraint, ColumnConstraintKind, ConstraintDecl, ConstraintDeclKind, Deferral,
+    ExclusionElem, FkTarget,
 };
 pub use domain::DomainDecl;
 pub use enum_type::EnumDecl;
@@ -64,7 +66,7 @@ use self::literals::{parse_docs, parse_name};
 use self::policy::{parse_policy, parse_row_security};
 use self::sequence::parse_sequence;
 use self::table::parse_table;
-use self::tokens::{bump, expected_one_of, found, nth};
+use self::tokens::{bump, expected_one_of, found, nth, peek_kw};
 use self::trigger::parse_trigger;
 use self::view::{parse_materialized_view, parse_view};
 
@@ -171,6 +173,7 @@ const ITEM_KEYWORDS: &[&str] = &[
     "type",
     "sequence",
     "table",
+    "unlogged table",
     "function",
     "procedure",
     "aggregate",
@@ -302,6 +305,22 @@ fn parse_item(cx: &Ctxt, input: ParseStream) -> syn::Result<Option<Item>> {
         "sequence" => ItemKind::Sequence(parse_sequence(cx, input)?),
         "table" => {
             let table = parse_table(cx, input)?;
+            return Ok(Some(Item {
+                docs,
+                kind: ItemKind::Table(table),
+            }));
+        }
+        "unlogged" => {
+            let at = bump(input)?;
+            if !peek_kw(input, "table") {
+                return Err(expected_one_of(
+                    input,
+                    "`table` after `unlogged`",
+                    &["table"],
+                ));
+            }
+            let mut table = parse_table(cx, input)?;
+            table.unlogged = Some(at);
             return Ok(Some(Item {
                 docs,
                 kind: ItemKind::Table(table),

@@ -1,4 +1,4 @@
-//! `table NAME [renamed_from OLD] [partition of P BOUND] [partition by S (KEY)] { elements }`:
+//! `table NAME [renamed_from OLD] [partition of P BOUND] [partition by S (KEY)] [with (..)] { elements }`:
 //! the body cut at `,` into columns, constraints and indexes, each parsed on its own. A
 //! partition has its parent's columns: its body, if any, holds only its own constraints and
 //! indexes, and without one the item ends with `;`.
@@ -31,6 +31,10 @@ pub struct TableDecl {
     pub partition_of: Option<PartitionOfDecl>,
     /// `partition by STRATEGY (KEY)`.
     pub partition_by: Option<PartitionByDecl>,
+    /// `unlogged` before `table`.
+    pub unlogged: Option<Sp>,
+    /// `with (name = value, ...)`: storage parameters.
+    pub storage: Vec<(String, String)>,
     /// Columns, constraints and indexes in declaration order (it decides derived names).
     pub elements: Vec<Element>,
 }
@@ -72,6 +76,7 @@ pub(super) fn parse_table(cx: &Ctxt, input: ParseStream) -> syn::Result<TableDec
         Some(kw) => Some(parse_partition_by(input, kw)?),
         None => None,
     };
+    let storage = super::storage::parse_storage(input)?.unwrap_or_default();
     // A partition may end here: its columns are its parent's.
     if partition_of.is_some() && input.peek(Token![;]) {
         input.parse::<Token![;]>()?;
@@ -81,6 +86,8 @@ pub(super) fn parse_table(cx: &Ctxt, input: ParseStream) -> syn::Result<TableDec
             renamed_from,
             partition_of,
             partition_by,
+            unlogged: None,
+            storage,
             elements: Vec::new(),
         });
     }
@@ -136,6 +143,8 @@ pub(super) fn parse_table(cx: &Ctxt, input: ParseStream) -> syn::Result<TableDec
         renamed_from,
         partition_of,
         partition_by,
+        unlogged: None,
+        storage,
         elements,
     })
 }

@@ -5,14 +5,15 @@
 
 use schema_core::builder::{ColumnDef, ConstraintDef, IndexDef, References, TableDef};
 use schema_core::expr;
+use schema_core::model::ExclusionElement;
 use schema_core::model::{
     IndexElement, IndexMethod, IndexTarget, PartitionBound, PartitionKey, PartitionKeyElement,
 };
 
 use crate::ast::{
     BoundDecl, ColumnConstraint, ColumnConstraintKind, ColumnDecl, ConstraintDecl,
-    ConstraintDeclKind, Deferral, ElemTarget, ElementKind, FkTarget, IndexDecl, IndexElem, Name,
-    TableDecl,
+    ConstraintDeclKind, Deferral, ElemTarget, ElementKind, ExclusionElem, FkTarget, IndexDecl,
+    IndexElem, Name, TableDecl,
 };
 use crate::ctxt::Ctxt;
 use crate::spans::{ColumnSpans, ConstraintSpans, ElementSpans, IndexSpans, TableSpans};
@@ -31,6 +32,12 @@ pub(super) fn table(cx: &Ctxt, t: &TableDecl, comment: Option<String>) -> (Table
     if let Some(old) = &t.renamed_from {
         def = def.renamed_from(old.value.clone());
     }
+    if t.unlogged.is_some() {
+        def = def.unlogged();
+    }
+    for (name, value) in &t.storage {
+        def = def.storage(name.clone(), value.clone());
+    }
     let mut spans = TableSpans {
         name: t.name.span(),
         renamed_from: t.renamed_from.as_ref().map(|n| n.span),
@@ -38,6 +45,7 @@ pub(super) fn table(cx: &Ctxt, t: &TableDecl, comment: Option<String>) -> (Table
         partition_bound: t.partition_of.as_ref().map(|of| of.bound_span),
         partition_by: t.partition_by.as_ref().map(|by| by.kw),
         partition_key: Vec::new(),
+        unlogged: t.unlogged,
         columns: Vec::new(),
         constraints: Vec::new(),
         indexes: Vec::new(),
@@ -152,6 +160,10 @@ fn column(cx: &Ctxt, c: &ColumnDecl, comment: Option<String>) -> ColumnDef {
         } else if con.deferral.deferrable {
             def = def.deferrable();
         }
+        // The parser takes `not valid` on checks and references only.
+        if con.not_valid {
+            def = def.not_valid();
+        }
     }
     def
 }
@@ -188,6 +200,7 @@ fn column_constraint_spans(column: &Name, con: &ColumnConstraint) -> ConstraintS
         ref_columns: None,
         ref_column: Vec::new(),
         expr: None,
+        operators: Vec::new(),
     };
     match &con.kind {
         ColumnConstraintKind::PrimaryKey | ColumnConstraintKind::Unique { .. } => {}
@@ -214,6 +227,7 @@ fn table_constraint(
         ref_columns: None,
         ref_column: Vec::new(),
         expr: None,
+        operators: Vec::new(),
     };
     let mut def = match &con.kind {
         ConstraintDeclKind::PrimaryKey { columns, include } => {
@@ -252,11 +266,49 @@ fn table_constraint(
             spans.expr = Some(sql.span);
             ConstraintDef::check(sql.text.clone())
         }
+        ConstraintDeclKind::Exclusion {
+            method,
+            elements,
+            include,
+            predicate,
+        } => {
+            let method = method
+                .as_ref()
+                .map_or(IndexMethod::Btree, |m| IndexMethod::from_name(&m.value));
+            let mut lowered = Vec::new();
+            for ExclusionElem {
+                elem,
+                operator,
+                operator_span,
+            } in elements
+            {
+                let (element, element_spans) = key_element(elem);
+                spans.columns.push(element_spans.span);
+                spans.operators.push(*operator_span);
+                lowered.push(ExclusionElement {
+                    element,
+                    operator: operator.clone(),
+                });
+            }
+            let mut def = ConstraintDef::exclude(method, lowered);
+            if let Some(include) = include {
+                spans.include = name_spans(include);
+                def = def.include(names(include));
+            }
+            if let Some(predicate) = predicate {
+                spans.expr = Some(predicate.span);
+                def = def.where_sql(predicate.text.clone());
+            }
+            def
+        }
     };
     if let Some(name) = &con.name {
         def = def.named(name.value.clone());
     }
     def = deferral(def, con.deferral);
+    if con.not_valid {
+        def = def.not_valid();
+    }
     if let Some(comment) = comment {
         def = def.comment(comment);
     }
@@ -300,6 +352,9 @@ pub(super) fn index(index: &IndexDecl, comment: Option<String>) -> (IndexDef, In
     }
     if index.nulls_not_distinct.is_some() {
         def = def.nulls_not_distinct();
+    }
+    for (name, value) in &index.storage {
+        def = def.storage(name.clone(), value.clone());
     }
     if let Some(comment) = comment {
         def = def.comment(comment);

@@ -1,10 +1,14 @@
-//! Constraints (`pg_constraint`): primary keys, uniques, foreign keys and checks of every
-//! table in one round trip; exclusion constraints and constraint triggers are reported.
+//! Constraints (`pg_constraint`): primary keys, uniques, foreign keys, checks and exclusion
+//! constraints of every table in one round trip (constraint triggers are the trigger
+//! reader's).
 
-use postgres::GenericClient;
-use schema_core::model::{Constraint, ConstraintKind, FkAction, QualifiedName};
+use postgres::{GenericClient, Row};
+use schema_core::model::{
+    Constraint, ConstraintKind, ExclusionElement, FkAction, IndexElement, IndexMethod, IndexTarget,
+    QualifiedName,
+};
 
-use super::{nulls_not_distinct_column, qualified, Catalog, Found};
+use super::{nulls_not_distinct_column, Catalog, Found};
 use crate::error::Error;
 
 /// Reads the local constraints of every table read so far (not inherited, not cloned to
@@ -30,11 +34,15 @@ pub(super) fn read<C: GenericClient>(
                       JOIN pg_catalog.pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n
                       WHERE k.o > i.indnkeyatts ORDER BY k.o),
                 COALESCE({}, false),
-                pg_catalog.obj_description(c.oid, 'pg_constraint'), c.convalidated
+                pg_catalog.obj_description(c.oid, 'pg_constraint'), c.convalidated,
+                {EXCLUSION_COLUMNS}
          FROM pg_catalog.pg_constraint c
          LEFT JOIN pg_catalog.pg_class fc ON fc.oid = c.confrelid
          LEFT JOIN pg_catalog.pg_namespace fn ON fn.oid = fc.relnamespace
-         LEFT JOIN pg_catalog.pg_index i ON i.indexrelid = c.conindid AND c.contype IN ('p', 'u')
+         LEFT JOIN pg_catalog.pg_index i ON i.indexrelid = c.conindid
+              AND c.contype IN ('p', 'u', 'x')
+         -- Printing index keys is for exclusion constraints only.
+         LEFT JOIN pg_catalog.pg_index xi ON xi.indexrelid = c.conindid AND c.contype = 'x'
          WHERE c.conrelid = ANY($1) AND c.conislocal AND c.conparentid = 0
            AND c.contype IN ('p', 'u', 'f', 'c', 'x', 't')
          ORDER BY c.conrelid, c.contype, c.conname",
@@ -65,15 +73,9 @@ pub(super) fn read<C: GenericClient>(
             "c" => ConstraintKind::Check {
                 expr: row.get::<_, Option<String>>(11).unwrap_or_default(),
             },
+            "x" => exclusion(&row, include),
             // A constraint trigger's constraint: the trigger reader models it.
-            "t" => continue,
-            _ => {
-                found.unmodeled(
-                    "exclusion constraint",
-                    format!("{name} on {}", qualified(&found.schema.tables[ti].name)),
-                );
-                continue;
-            }
+            _ => continue,
         };
         found.schema.tables[ti].constraints.push(Constraint {
             name,
@@ -88,6 +90,72 @@ pub(super) fn read<C: GenericClient>(
 
     // 7. Indexes not backing a constraint.
     Ok(())
+}
+
+/// What the query reads of an exclusion constraint's index (columns 16 to 22 of its rows, null
+/// for other kinds): the method; per key element its print, column number (0 for an
+/// expression), operator class unless the default, `indoption` bits and operator (named as
+/// SQL must write it with the reading's `search_path`); the predicate.
+const EXCLUSION_COLUMNS: &str = "(SELECT am.amname::text FROM pg_catalog.pg_class ic
+                 JOIN pg_catalog.pg_am am ON am.oid = ic.relam WHERE ic.oid = xi.indexrelid),
+                ARRAY(SELECT pg_catalog.pg_get_indexdef(xi.indexrelid, k.o::int, true)
+                      FROM generate_series(1, xi.indnkeyatts) k(o) ORDER BY k.o),
+                ARRAY(SELECT k.n::int FROM unnest(xi.indkey::int2[]) WITH ORDINALITY k(n, o)
+                      WHERE k.o <= xi.indnkeyatts ORDER BY k.o),
+                ARRAY(SELECT CASE WHEN oc.opcdefault THEN '' ELSE oc.opcname::text END
+                      FROM unnest(xi.indclass::oid[]) WITH ORDINALITY k(n, o)
+                      JOIN pg_catalog.pg_opclass oc ON oc.oid = k.n
+                      WHERE k.o <= xi.indnkeyatts ORDER BY k.o),
+                ARRAY(SELECT k.n::int FROM unnest(xi.indoption::int2[]) WITH ORDINALITY k(n, o)
+                      ORDER BY k.o),
+                ARRAY(SELECT CASE WHEN pg_catalog.pg_operator_is_visible(op.oid)
+                                  THEN op.oprname::text
+                                  ELSE 'OPERATOR(' || pg_catalog.quote_ident(opn.nspname) || '.'
+                                       || op.oprname || ')' END
+                      FROM unnest(c.conexclop) WITH ORDINALITY k(n, o)
+                      JOIN pg_catalog.pg_operator op ON op.oid = k.n
+                      JOIN pg_catalog.pg_namespace opn ON opn.oid = op.oprnamespace
+                      ORDER BY k.o),
+                pg_catalog.pg_get_expr(xi.indpred, xi.indrelid, true)";
+
+/// An exclusion constraint from its row, read like an index (see [`super::index`]).
+fn exclusion(row: &Row, include: Vec<String>) -> ConstraintKind {
+    let method: Option<String> = row.get(16);
+    let defs: Vec<String> = row.get::<_, Option<Vec<String>>>(17).unwrap_or_default();
+    let attnums: Vec<i32> = row.get::<_, Option<Vec<i32>>>(18).unwrap_or_default();
+    let opclasses: Vec<String> = row.get::<_, Option<Vec<String>>>(19).unwrap_or_default();
+    let options: Vec<i32> = row.get::<_, Option<Vec<i32>>>(20).unwrap_or_default();
+    let operators: Vec<String> = row.get::<_, Option<Vec<String>>>(21).unwrap_or_default();
+    let elements = defs
+        .iter()
+        .enumerate()
+        .map(|(k, def)| {
+            let option = options.get(k).copied().unwrap_or(0);
+            let descending = option & 1 != 0;
+            let nulls_first = option & 2 != 0;
+            ExclusionElement {
+                element: IndexElement {
+                    target: if attnums.get(k).copied().unwrap_or(0) != 0 {
+                        IndexTarget::Column(super::index::unquote_column(def))
+                    } else {
+                        IndexTarget::Expression(super::index::strip_parens(def).to_string())
+                    },
+                    // The column's collation is the only one an exclusion key takes here.
+                    collation: None,
+                    opclass: opclasses.get(k).filter(|c| !c.is_empty()).cloned(),
+                    descending,
+                    nulls_first: (nulls_first != descending).then_some(nulls_first),
+                },
+                operator: operators.get(k).cloned().unwrap_or_default(),
+            }
+        })
+        .collect();
+    ConstraintKind::Exclusion {
+        method: IndexMethod::from_name(method.as_deref().unwrap_or("gist")),
+        elements,
+        include,
+        predicate: row.get(22),
+    }
 }
 
 fn fk_action(code: &str) -> FkAction {

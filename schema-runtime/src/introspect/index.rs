@@ -52,7 +52,7 @@ pub(super) fn read<C: GenericClient>(
                       WHERE k.o > i.indnkeyatts ORDER BY k.o),
                 pg_catalog.pg_get_expr(i.indpred, i.indrelid, true), COALESCE({}, false),
                 pg_catalog.obj_description(i.indexrelid, 'pg_class'),
-                i.indisvalid AND i.indisready
+                i.indisvalid AND i.indisready, ic.reloptions::text[]
          FROM pg_catalog.pg_index i
          JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
          JOIN pg_catalog.pg_am am ON am.oid = ic.relam
@@ -120,6 +120,7 @@ pub(super) fn read<C: GenericClient>(
             // A failed concurrent build leaves the index behind, not valid or not ready: it is
             // read as such, and the diff rebuilds it.
             valid: row.get(13),
+            storage: super::table::storage(row.get(14)),
         });
     }
     Ok(())
@@ -134,7 +135,7 @@ enum On {
 }
 
 /// `pg_get_indexdef` prints a key column as its (possibly quoted) name.
-fn unquote_column(def: &str) -> String {
+pub(super) fn unquote_column(def: &str) -> String {
     match def.strip_prefix('"').and_then(|d| d.strip_suffix('"')) {
         Some(inner) => inner.replace("\"\"", "\""),
         None => def.to_string(),

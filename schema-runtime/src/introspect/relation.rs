@@ -27,7 +27,10 @@ pub(super) fn read<C: GenericClient>(
                     FROM pg_catalog.pg_attribute a
                     WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
                     ORDER BY a.attnum) END,
-                c.relispopulated
+                c.relispopulated, c.relpersistence::text,
+                COALESCE(c.reloptions::text[], '{{}}')
+                  || ARRAY(SELECT 'toast.' || o FROM pg_catalog.pg_class t,
+                           unnest(t.reloptions) o WHERE t.oid = c.reltoastrelid)
          FROM pg_catalog.pg_class c
          JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
          LEFT JOIN pg_catalog.pg_sequence s ON s.seqrelid = c.oid

@@ -5,7 +5,7 @@
 use postgres::Row;
 use schema_core::model::{
     IndexTarget, PartitionKey, PartitionKeyElement, PartitionOf, PartitionStrategy, QualifiedName,
-    Table,
+    StorageParameter, Table,
 };
 
 use super::{qualified, Found};
@@ -113,6 +113,9 @@ pub(super) fn from_relation_row(row: &Row, name: QualifiedName, found: &mut Foun
         renamed_from: None,
         partition_by,
         partition_of,
+        // `relpersistence` (column 28): `u` for unlogged, `p` for permanent.
+        unlogged: row.get::<_, String>(28) == "u",
+        storage: storage(row.get(29)),
     });
 }
 
@@ -150,4 +153,13 @@ fn partition_key(row: &Row, strategy: &str) -> PartitionKey {
         },
         elements,
     }
+}
+
+/// `pg_class.reloptions` (`{fillfactor=70}`) as storage parameters.
+pub(super) fn storage(reloptions: Option<Vec<String>>) -> Vec<StorageParameter> {
+    reloptions
+        .unwrap_or_default()
+        .iter()
+        .map(|o| StorageParameter::from_reloption(o))
+        .collect()
 }

@@ -26,7 +26,7 @@ impl Unmodeled {
 }
 
 /// Reads, in one round trip, every kind of object or setting that `pg_dump --schema-only`
-/// would print and no other reader models, so that nothing is silently ignored: rewrite rules (besides views' own `_RETURN`), table inheritance, unlogged tables, storage parameters, non-default column
+/// would print and no other reader models, so that nothing is silently ignored: rewrite rules (besides views' own `_RETURN`), table inheritance, storage parameters of views and sequences, non-default column
 /// storage, compression and statistics targets, replica identity, tablespaces, extended
 /// statistics, and the database-wide kinds: event triggers, publications, foreign-data
 /// wrappers and servers, user-defined casts, operators, operator classes and families,
@@ -61,12 +61,11 @@ pub(super) fn read<C: GenericClient>(
            JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
            WHERE {NAMESPACE_FILTER} AND NOT c.relispartition AND c.relkind IN ('r', 'p', 'f')
          UNION ALL
-         SELECT 'unlogged table', {rel}
-           FROM {user_tables} AND c.relpersistence = 'u' AND c.relkind IN ('r', 'p')
-         UNION ALL
          SELECT 'storage parameters (' || pg_catalog.array_to_string(c.reloptions, ', ') || ') on',
                 {rel}
            FROM {user_tables} AND c.reloptions IS NOT NULL AND NOT c.relispartition
+                -- Tables' and indexes' are modelled.
+                AND c.relkind NOT IN ('r', 'p', 'i', 'I')
          UNION ALL
          SELECT 'replica identity ' || CASE c.relreplident WHEN 'n' THEN 'nothing'
                   WHEN 'f' THEN 'full' ELSE 'using index' END || ' on', {rel}

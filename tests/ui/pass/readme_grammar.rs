@@ -147,6 +147,27 @@ pgdecl::schema! {
     grant all on schema public to app_owner;
     default privileges in schema audit grant select on tables to auditor;
     default privileges for role app_owner in schema public grant usage on sequences to app_rw;
+    unlogged table page_cache { url text primary key, body bytea }
+
+    table hot_rows with (fillfactor = 70, autovacuum_vacuum_scale_factor = 0.01, toast.autovacuum_enabled = false) {
+        id bigint primary key,
+        n  integer,
+        index hot_rows_n_idx on (n) with (fillfactor = 90),
+    }
+
+    extension btree_gist;                                    // gist over scalar columns (`room with =`)
+
+    table bookings {
+        id        bigint primary key,
+        room      integer not null,
+        during    tstzrange not null,
+        cancelled boolean not null,
+        owner_id  bigint references users (id) not valid,    // added NOT VALID, never validated
+
+        exclude using gist (room with =, during with &&) where "not cancelled",   // bookings_room_during_excl
+        constraint bookings_span_excl exclude using gist ("tstzrange(lower(during), upper(during))" with &&) deferrable,
+        check bookings_room_positive "room > 0" not valid,
+    }
 
     // Declarations the README's examples refer to.
     table orgs { id uuid primary key }
@@ -162,4 +183,20 @@ fn main() {
     let names: Vec<&str> = order_lines.indexes.iter().map(|i| i.name.as_str()).collect();
     assert!(names.contains(&"order_lines_sku_idx"), "{names:?}");
     assert_eq!(users::TABLE, "users");
+    let bookings = SCHEMA.tables.iter().find(|t| t.name.name == "bookings").unwrap();
+    let constraints: Vec<(&str, bool)> = bookings
+        .constraints
+        .iter()
+        .map(|c| (c.name.as_str(), c.validated))
+        .collect();
+    assert_eq!(
+        constraints,
+        [
+            ("bookings_pkey", true),
+            ("bookings_owner_id_fkey", false),
+            ("bookings_room_during_excl", true),
+            ("bookings_span_excl", true),
+            ("bookings_room_positive", false),
+        ]
+    );
 }

@@ -1,10 +1,10 @@
-//! Rule `column-missing`: primary key, unique and foreign key constraints can only list columns of
-//! their table.
+//! Rule `column-missing`: primary key, unique, foreign key and exclusion constraints can only
+//! list columns of their table.
 
 use crate::check::context::Context;
 use crate::check::message::column_missing;
 use crate::check::{ConstraintPart, Diagnostic, Location, Rule, RuleCheck};
-use crate::model::ConstraintKind;
+use crate::model::{ConstraintKind, IndexTarget};
 
 /// Reports every violation in the schema behind `cx`.
 pub(crate) fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
@@ -26,9 +26,25 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     ));
                 }
             }
+            // An exclusion constraint's elements: those that are columns.
+            if let ConstraintKind::Exclusion { elements, .. } = &con.kind {
+                for (i, e) in elements.iter().enumerate() {
+                    if let IndexTarget::Column(name) = &e.element.target {
+                        if table.column(name).is_none() {
+                            out.push(column_missing(
+                                table,
+                                name,
+                                &format!("{what} constraint `{}`", con.name),
+                                at(ConstraintPart::Column(i)),
+                            ));
+                        }
+                    }
+                }
+            }
             let include = match &con.kind {
                 ConstraintKind::PrimaryKey { include, .. }
-                | ConstraintKind::Unique { include, .. } => include.as_slice(),
+                | ConstraintKind::Unique { include, .. }
+                | ConstraintKind::Exclusion { include, .. } => include.as_slice(),
                 _ => &[],
             };
             for (i, name) in include.iter().enumerate() {
@@ -92,5 +108,34 @@ mod tests {
             found[1].help.as_deref(),
             Some("the columns of `users` are: `email`")
         );
+    }
+
+    #[test]
+    fn exclusion_columns_must_exist() {
+        let s = Schema::builder()
+            .table(
+                TableDef::new("bookings")
+                    .column(ColumnDef::new("room", ty("integer")))
+                    .column(ColumnDef::new("during", ty("tstzrange")))
+                    .constraint(
+                        ConstraintDef::exclude(
+                            IndexMethod::Gist,
+                            [
+                                ExclusionElement::column("rom", "="),
+                                ExclusionElement::expression("lower(during)", "="),
+                                ExclusionElement::column("during", "&&"),
+                            ],
+                        )
+                        .named("bookings_excl"),
+                    ),
+            )
+            .build();
+        let found = run(&CHECK, &s);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            found[0].message,
+            "exclusion constraint `bookings_excl` names column `rom`, which table `bookings` does not have"
+        );
+        assert_eq!(found[0].help.as_deref(), Some("did you mean `room`?"));
     }
 }

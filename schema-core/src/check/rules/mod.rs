@@ -42,8 +42,10 @@ pub(crate) mod primary_key_duplicate;
 pub(crate) mod schema_missing;
 pub(crate) mod sequence_owner_missing;
 pub(crate) mod sequence_type_invalid;
+pub(crate) mod storage_on_partitioned;
 pub(crate) mod trigger;
 pub(crate) mod type_unknown;
+pub(crate) mod unlogged;
 pub(crate) mod value_sources;
 pub(crate) mod view_query_invalid;
 

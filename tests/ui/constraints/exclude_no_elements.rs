@@ -1,0 +1,8 @@
+pgdecl::schema! {
+    table bookings {
+        during tstzrange,
+        exclude using gist (),
+    }
+}
+
+fn main() {}

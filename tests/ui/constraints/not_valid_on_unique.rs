@@ -1,0 +1,7 @@
+pgdecl::schema! {
+    table users {
+        email text unique not valid,
+    }
+}
+
+fn main() {}

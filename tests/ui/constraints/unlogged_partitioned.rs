@@ -1,0 +1,7 @@
+pgdecl::schema! {
+    unlogged table events partition by range (at) {
+        at date,
+    }
+}
+
+fn main() {}

@@ -1,0 +1,7 @@
+pgdecl::schema! {
+    table hot with (fillfactor, autovacuum_enabled = false) {
+        id bigint,
+    }
+}
+
+fn main() {}

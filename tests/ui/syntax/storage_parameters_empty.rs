@@ -1,0 +1,8 @@
+pgdecl::schema! {
+    table hot {
+        id bigint,
+        index on (id) with (),
+    }
+}
+
+fn main() {}
