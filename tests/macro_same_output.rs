@@ -302,6 +302,10 @@ fn column(name: &str, data_type: &str) -> Column {
         comment: None,
         renamed_from: None,
         using: None,
+        statistics: None,
+        storage: None,
+        compression: None,
+        options: Vec::new(),
     }
 }
 

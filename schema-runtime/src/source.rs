@@ -637,6 +637,23 @@ fn table(out: &mut String, t: &Table) {
         if let Some(d) = &c.default {
             let _ = write!(out, " default {}", string(d));
         }
+        if let Some(method) = &c.compression {
+            let _ = write!(out, " compression {method}");
+        }
+        if let Some(kind) = c.storage {
+            let _ = write!(out, " storage {}", kind.keyword());
+        }
+        if let Some(target) = c.statistics {
+            let _ = write!(out, " statistics {target}");
+        }
+        if !c.options.is_empty() {
+            let options: Vec<String> = c
+                .options
+                .iter()
+                .map(|o| format!("{} = {}", o.name, o.value))
+                .collect();
+            let _ = write!(out, " with ({})", options.join(", "));
+        }
         out.push_str(",\n");
     }
     for c in &t.constraints {

@@ -1,7 +1,7 @@
 //! `ColumnDef`: a column and the constraints written on it, before lowering lifts them into
 //! table constraints.
 
-use crate::model::{Column, ConstraintKind, Identity};
+use crate::model::{Column, ConstraintKind, Identity, Storage, StorageParameter};
 use crate::types::DataType;
 
 use super::{ConstraintDef, References};
@@ -34,6 +34,10 @@ impl ColumnDef {
                 comment: None,
                 renamed_from: None,
                 using: None,
+                statistics: None,
+                storage: None,
+                compression: None,
+                options: Vec::new(),
             },
             constraints: Vec::new(),
             pending_name: None,
@@ -94,6 +98,34 @@ impl ColumnDef {
     /// `current_date + created_at` for `time` to `timestamp`. Used only while the types differ.
     pub fn using(mut self, expr: impl Into<String>) -> Self {
         self.column.using = Some(expr.into());
+        self
+    }
+
+    /// `SET STATISTICS n`: the column's statistics target (`-1`, the server's default, is
+    /// the same as not declaring one).
+    pub fn statistics(mut self, target: i32) -> Self {
+        self.column.statistics = (target != -1).then_some(target);
+        self
+    }
+
+    /// `SET STORAGE kind`.
+    pub fn storage(mut self, storage: Storage) -> Self {
+        self.column.storage = Some(storage);
+        self
+    }
+
+    /// `COMPRESSION method` (`pglz`, `lz4`), folded to lower case.
+    pub fn compression(mut self, method: impl Into<String>) -> Self {
+        self.column.compression = Some(method.into().to_lowercase());
+        self
+    }
+
+    /// `SET (name = value)`: an attribute option (`n_distinct`, `n_distinct_inherited`);
+    /// a later value for the same name replaces the earlier one.
+    pub fn option(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        let option = StorageParameter::new(name, value);
+        self.column.options.retain(|o| o.name != option.name);
+        self.column.options.push(option);
         self
     }
 

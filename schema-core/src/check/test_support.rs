@@ -18,6 +18,10 @@ pub(crate) fn col(name: &str, ty: &str) -> Column {
         comment: None,
         renamed_from: None,
         using: None,
+        statistics: None,
+        storage: None,
+        compression: None,
+        options: Vec::new(),
     }
 }
 

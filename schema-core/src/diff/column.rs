@@ -3,7 +3,7 @@
 use crate::model::*;
 use crate::naming::make_object_name;
 use crate::render::{
-    cast_column, nextval_default, AlterTable, CommentTarget, SequenceOption, SequenceSwap,
+    cast_column, column_attributes, nextval_default, AlterTable, CommentTarget, SequenceOption, SequenceSwap,
     Statement,
 };
 use crate::types::DataType;
@@ -33,10 +33,12 @@ impl<'a> Planner<'a> {
             Change::new(
                 ObjectRef::column(name, &column.name),
                 ChangeKind::Create,
-                [Statement::AlterTable {
+                std::iter::once(Statement::AlterTable {
                     table: name.clone(),
                     action: AlterTable::AddColumn(column.clone()),
-                }],
+                })
+                .chain(column_attributes(name, column))
+                .collect::<Vec<_>>(),
             )
             .hazard_if(rewrites, Hazard::RewritesTable)
             .hazard_if(required, Hazard::AddsRequiredColumn)
@@ -464,6 +466,7 @@ impl<'a> Planner<'a> {
             ),
             _ => {}
         }
+        changes.extend(attribute_changes(name, &object, oc, nc));
         for change in changes {
             self.emit(Phase::Columns, change);
         }
@@ -526,6 +529,83 @@ impl<'a> Planner<'a> {
         .hazard(Hazard::ValidatesConstraint)
         .lock(LockLevel::AccessExclusive)
     }
+}
+
+/// A column's storage, compression, statistics target and attribute options, each changed in
+/// place: none rewrites the table (a new storage or compression applies to values written
+/// from now on). `SET STATISTICS` and attribute options take a SHARE UPDATE EXCLUSIVE lock
+/// (reads and writes go on); `SET STORAGE` and `SET COMPRESSION` an ACCESS EXCLUSIVE one.
+fn attribute_changes(
+    table: &QualifiedName,
+    object: &ObjectRef,
+    oc: &Column,
+    nc: &Column,
+) -> Vec<Change> {
+    let col = nc.name.as_str();
+    let alter = |action| Statement::AlterTable {
+        table: table.clone(),
+        action,
+    };
+    let storage = |storage: Option<Storage>| match storage {
+        Some(storage) => alter(AlterTable::SetColumnStorage(col.to_string(), storage)),
+        None => Statement::ResetColumnStorage {
+            table: table.clone(),
+            column: col.to_string(),
+        },
+    };
+    let mut out = Vec::new();
+    let change = |forward: Vec<Statement>, back: Vec<Statement>, lock| {
+        Change::new(object.clone(), ChangeKind::Alter, forward)
+            .lock(lock)
+            .inverse(back)
+    };
+    if oc.storage != nc.storage {
+        out.push(change(
+            vec![storage(nc.storage)],
+            vec![storage(oc.storage)],
+            LockLevel::AccessExclusive,
+        ));
+    }
+    if oc.compression != nc.compression {
+        let set = |method: &Option<String>| {
+            alter(AlterTable::SetCompression(col.to_string(), method.clone()))
+        };
+        out.push(change(
+            vec![set(&nc.compression)],
+            vec![set(&oc.compression)],
+            LockLevel::AccessExclusive,
+        ));
+    }
+    if oc.statistics != nc.statistics {
+        let set = |target: Option<i32>| {
+            alter(AlterTable::SetStatistics(col.to_string(), target.unwrap_or(-1)))
+        };
+        out.push(change(
+            vec![set(nc.statistics)],
+            vec![set(oc.statistics)],
+            LockLevel::ShareUpdateExclusive,
+        ));
+    }
+    let (set, reset) = storage_changes(&oc.options, &nc.options);
+    if !set.is_empty() || !reset.is_empty() {
+        let (undo_set, undo_reset) = storage_changes(&nc.options, &oc.options);
+        let statements = |set: Vec<StorageParameter>, reset: Vec<String>| {
+            let mut out = Vec::new();
+            if !set.is_empty() {
+                out.push(alter(AlterTable::SetColumnOptions(col.to_string(), set)));
+            }
+            if !reset.is_empty() {
+                out.push(alter(AlterTable::ResetColumnOptions(col.to_string(), reset)));
+            }
+            out
+        };
+        out.push(change(
+            statements(set, reset),
+            statements(undo_set, undo_reset),
+            LockLevel::ShareUpdateExclusive,
+        ));
+    }
+    out
 }
 
 pub(super) fn effective_type(column: &Column) -> DataType {

@@ -643,7 +643,12 @@ fn created(
                 | AlterTable::DropDefault(col)
                 | AlterTable::SetIdentity(col, _)
                 | AlterTable::DropIdentity(col)
-                | AlterTable::DropExpression(col) => creates.push(column(table, col)),
+                | AlterTable::DropExpression(col)
+                | AlterTable::SetStatistics(col, _)
+                | AlterTable::SetColumnStorage(col, _)
+                | AlterTable::SetCompression(col, _)
+                | AlterTable::SetColumnOptions(col, _)
+                | AlterTable::ResetColumnOptions(col, _) => creates.push(column(table, col)),
                 AlterTable::ValidateConstraint(name) => {
                     creates.push(ObjectId::Constraint(table.clone(), name.clone()));
                 }
@@ -689,7 +694,8 @@ fn created(
         Statement::AddIdentity {
             table, column: col, ..
         }
-        | Statement::SyncSequence { table, column: col } => {
+        | Statement::SyncSequence { table, column: col }
+        | Statement::ResetColumnStorage { table, column: col } => {
             creates.push(column(table, col));
             needs.push(ObjectId::Table(table.clone()));
         }

@@ -3,7 +3,7 @@
 
 use crate::model::*;
 use crate::render::{
-    comments_of_table, foreign_keys, not_valid_checks, AddMode, AlterTable, CommentTarget,
+    column_attributes, comments_of_table, foreign_keys, not_valid_checks, AddMode, AlterTable, CommentTarget,
     Statement,
 };
 
@@ -22,11 +22,15 @@ impl<'a> Planner<'a> {
 
     pub(super) fn create_table(&mut self, table: &'a Table) {
         let object = ObjectRef::new(ObjectKind::Table, &table.name);
-        let mut create = Change::new(
-            object,
-            ChangeKind::Create,
-            [Statement::CreateTable(table.clone())],
-        )
+        // A column's storage, statistics target and attribute options are set right after
+        // (partitions take their parent's columns as they are).
+        let mut statements = vec![Statement::CreateTable(table.clone())];
+        if table.partition_of.is_none() {
+            for column in &table.columns {
+                statements.extend(column_attributes(&table.name, column));
+            }
+        }
+        let mut create = Change::new(object, ChangeKind::Create, statements)
         .inverse([Statement::DropTable(table.name.clone())]);
         // A new partition of a table that exists locks it, and may scan its default partition.
         if let Some(scans_default) = self.partition_on_live_parent(table) {

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::StorageParameter;
 use crate::types::DataType;
 
 /// One column of a table.
@@ -31,7 +32,84 @@ pub struct Column {
     /// `renamed_from`, it lives in the declaration only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub using: Option<String>,
+    /// `SET STATISTICS n`: the statistics target of `ANALYZE` for this column (0 to 10000);
+    /// `None` is the server's default (`-1`). Left out of the serialized model when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statistics: Option<i32>,
+    /// `SET STORAGE`: how values are stored and toasted; `None` is the type's own default
+    /// (`pg_type.typstorage`). Left out of the serialized model when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage: Option<Storage>,
+    /// `COMPRESSION method` (`pglz`, `lz4`); `None` is `default_toast_compression`. Left out
+    /// of the serialized model when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compression: Option<String>,
+    /// `SET (n_distinct = ..., n_distinct_inherited = ...)`: attribute options, as
+    /// `pg_attribute.attoptions` holds them. Left out of the serialized model when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<StorageParameter>,
 }
+
+/// A column's storage strategy (`ALTER COLUMN ... SET STORAGE`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Storage {
+    /// `PLAIN`: inline, uncompressed (fixed-length types have only this).
+    Plain,
+    /// `EXTERNAL`: out of line, uncompressed (fast substrings of long values).
+    External,
+    /// `EXTENDED`: compressed, then out of line (most variable-length types' default).
+    Extended,
+    /// `MAIN`: compressed, out of line only as a last resort.
+    Main,
+}
+
+impl Storage {
+    /// Every kind, in the order the `schema!` grammar lists them.
+    pub const ALL: [Storage; 4] = [
+        Storage::Plain,
+        Storage::External,
+        Storage::Extended,
+        Storage::Main,
+    ];
+
+    /// The lower-case keyword: `plain`, `external`, `extended`, `main`.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Storage::Plain => "plain",
+            Storage::External => "external",
+            Storage::Extended => "extended",
+            Storage::Main => "main",
+        }
+    }
+
+    /// The kind named `word` (any case).
+    pub fn from_keyword(word: &str) -> Option<Storage> {
+        Storage::ALL
+            .into_iter()
+            .find(|s| s.keyword().eq_ignore_ascii_case(word))
+    }
+
+    /// The kind a `pg_attribute.attstorage` / `pg_type.typstorage` letter stands for.
+    pub fn from_catalog(letter: &str) -> Option<Storage> {
+        match letter {
+            "p" => Some(Storage::Plain),
+            "e" => Some(Storage::External),
+            "x" => Some(Storage::Extended),
+            "m" => Some(Storage::Main),
+            _ => None,
+        }
+    }
+}
+
+/// The compression methods PostgreSQL knows (`lz4` needs a server built with it).
+pub const COMPRESSION_METHODS: &[&str] = &["pglz", "lz4"];
+
+/// The attribute options a column takes (`ALTER COLUMN ... SET (...)`).
+pub const ATTRIBUTE_OPTIONS: &[&str] = &["n_distinct", "n_distinct_inherited"];
+
+/// The range of a declared statistics target (`-1` is the default, as if undeclared).
+pub const STATISTICS_RANGE: std::ops::RangeInclusive<i32> = -1..=10000;
 
 /// Identity column kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -11,9 +11,14 @@ use super::*;
 
 impl Display for Column {
     /// The column definition as `CREATE TABLE` and `ADD COLUMN` take it:
-    /// `name type [COLLATE c] [GENERATED ...] [DEFAULT expr] [NOT NULL]`.
+    /// `name type [COMPRESSION m] [COLLATE c] [GENERATED ...] [DEFAULT expr] [NOT NULL]`.
+    /// Storage, statistics target and attribute options are not part of a column definition
+    /// (before PostgreSQL 16): [`column_attributes`] sets them after.
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         write!(f, "{} {}", Ident(&self.name), SqlType(&self.data_type))?;
+        if let Some(method) = &self.compression {
+            write!(f, " COMPRESSION {}", Ident(method))?;
+        }
         if let Some(collation) = &self.collation {
             write!(f, " COLLATE {}", Ident(collation))?;
         }
@@ -31,6 +36,52 @@ impl Display for Column {
         }
         Ok(())
     }
+}
+
+/// The `ALTER TABLE ... ALTER COLUMN` statements that give a column just created (by `CREATE
+/// TABLE` or `ADD COLUMN`) its declared storage, statistics target and attribute options;
+/// none for a column that declares none. Each sets a value, so running them again is harmless.
+pub fn column_attributes(table: &QualifiedName, column: &Column) -> Vec<Statement> {
+    let alter = |action| Statement::AlterTable {
+        table: table.clone(),
+        action,
+    };
+    let mut out = Vec::new();
+    if let Some(storage) = column.storage {
+        out.push(alter(AlterTable::SetColumnStorage(column.name.clone(), storage)));
+    }
+    if let Some(target) = column.statistics {
+        out.push(alter(AlterTable::SetStatistics(column.name.clone(), target)));
+    }
+    if !column.options.is_empty() {
+        out.push(alter(AlterTable::SetColumnOptions(
+            column.name.clone(),
+            column.options.clone(),
+        )));
+    }
+    out
+}
+
+/// See [`Statement::ResetColumnStorage`]: the type's `typstorage` is read when the block runs,
+/// so any type (an extension's included) gets its own default back.
+pub(super) fn write_reset_column_storage(
+    f: &mut Formatter<'_>,
+    pretty: bool,
+    table: &QualifiedName,
+    column: &str,
+) -> fmt::Result {
+    let (nl, nl2) = if pretty { ("\n", "\n    ") } else { (" ", " ") };
+    let body = format!(
+        "{nl}BEGIN{nl2}EXECUTE pg_catalog.format('ALTER TABLE %s ALTER COLUMN %I SET STORAGE %s', \
+         {table_lit}, {col_lit}, (SELECT CASE t.typstorage WHEN 'p' THEN 'PLAIN' \
+         WHEN 'e' THEN 'EXTERNAL' WHEN 'm' THEN 'MAIN' ELSE 'EXTENDED' END \
+         FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = a.atttypid \
+         WHERE a.attrelid = {regclass} AND a.attname = {col_lit} AND NOT a.attisdropped));{nl}END{nl}",
+        table_lit = Literal(&table.to_string()),
+        col_lit = Literal(column),
+        regclass = regclass(table),
+    );
+    write!(f, "DO {};", dollar_quote(&body))
 }
 
 pub(super) fn identity_sql(identity: Identity) -> &'static str {

@@ -51,7 +51,9 @@ mod user_type;
 mod view;
 
 pub use aggregate::AggregateSignature;
-pub use column::{cast_column, cast_column_through_text, nextval_default, SequenceSwap};
+pub use column::{
+    cast_column, cast_column_through_text, column_attributes, nextval_default, SequenceSwap,
+};
 pub use comment::{comments_of_table, CommentTarget};
 pub use composite_type::AlterComposite;
 pub use constraint::AddMode;
@@ -250,6 +252,15 @@ pub enum Statement {
     /// becomes serial or identity). A `DO` block that `PERFORM`s `setval`, only forward: a
     /// sequence already past that value keeps its position.
     SyncSequence {
+        /// The table.
+        table: QualifiedName,
+        /// The column.
+        column: String,
+    },
+    /// A column's storage back to its type's default (`pg_type.typstorage`), which only the
+    /// server knows for every type: a `DO` block that reads it and runs `ALTER TABLE ... ALTER
+    /// COLUMN ... SET STORAGE` (PostgreSQL 15 has no `SET STORAGE DEFAULT`).
+    ResetColumnStorage {
         /// The table.
         table: QualifiedName,
         /// The column.
@@ -470,6 +481,9 @@ impl Display for Statement {
             } => column::write_add_identity(f, pretty, table, column, identity),
             Statement::SyncSequence { table, column } => {
                 column::write_sync_sequence(f, pretty, table, column)
+            }
+            Statement::ResetColumnStorage { table, column } => {
+                column::write_reset_column_storage(f, pretty, table, column)
             }
             Statement::SwapColumnSequence { table, column, to } => {
                 column::write_swap_column_sequence(f, pretty, table, column, to)

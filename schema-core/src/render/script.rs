@@ -88,6 +88,13 @@ impl Schema {
                 });
             }
         }
+        // Storage, statistics targets and attribute options of the new tables' columns
+        // (partitions take their parent's).
+        for table in self.tables.iter().filter(|t| t.partition_of.is_none()) {
+            for column in &table.columns {
+                out.extend(column_attributes(&table.name, column));
+            }
+        }
         for table in &self.tables {
             for check in not_valid_checks(table) {
                 out.push(Statement::AddConstraint {

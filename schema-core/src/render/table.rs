@@ -47,6 +47,16 @@ pub enum AlterTable {
     SetStorage(Vec<StorageParameter>),
     /// `RESET (name, ...)`: storage parameters back to their defaults.
     ResetStorage(Vec<String>),
+    /// `ALTER COLUMN name SET STATISTICS n` (`-1`: back to the default).
+    SetStatistics(String, i32),
+    /// `ALTER COLUMN name SET STORAGE kind`.
+    SetColumnStorage(String, Storage),
+    /// `ALTER COLUMN name SET COMPRESSION method` (`DEFAULT` when `None`).
+    SetCompression(String, Option<String>),
+    /// `ALTER COLUMN name SET (option = value, ...)`: attribute options.
+    SetColumnOptions(String, Vec<StorageParameter>),
+    /// `ALTER COLUMN name RESET (option, ...)`.
+    ResetColumnOptions(String, Vec<String>),
 }
 
 impl Display for AlterTable {
@@ -108,6 +118,33 @@ impl Display for AlterTable {
             AlterTable::SetUnlogged(false) => f.write_str("SET LOGGED"),
             AlterTable::SetStorage(set) => write!(f, "SET ({})", StorageList(set)),
             AlterTable::ResetStorage(names) => write!(f, "RESET ({})", StorageNames(names)),
+            AlterTable::SetStatistics(name, target) => {
+                write!(f, "ALTER COLUMN {} SET STATISTICS {target}", Ident(name))
+            }
+            AlterTable::SetColumnStorage(name, storage) => write!(
+                f,
+                "ALTER COLUMN {} SET STORAGE {}",
+                Ident(name),
+                storage.keyword().to_uppercase()
+            ),
+            AlterTable::SetCompression(name, method) => match method {
+                Some(method) => write!(
+                    f,
+                    "ALTER COLUMN {} SET COMPRESSION {}",
+                    Ident(name),
+                    Ident(method)
+                ),
+                None => write!(f, "ALTER COLUMN {} SET COMPRESSION DEFAULT", Ident(name)),
+            },
+            AlterTable::SetColumnOptions(name, set) => {
+                write!(f, "ALTER COLUMN {} SET ({})", Ident(name), StorageList(set))
+            }
+            AlterTable::ResetColumnOptions(name, names) => write!(
+                f,
+                "ALTER COLUMN {} RESET ({})",
+                Ident(name),
+                StorageNames(names)
+            ),
         }
     }
 }

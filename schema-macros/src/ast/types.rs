@@ -114,8 +114,13 @@ pub(super) fn parse_type(input: ParseStream) -> syn::Result<TypeRef> {
     }
     let lower = text.to_ascii_lowercase();
     if user.is_none() && (lower.starts_with("time") || lower.starts_with("timestamp")) {
+        // `with` is also a column's attribute options, `with (n_distinct = -1)`.
+        let zone_follows = matches!(
+            super::tokens::nth(input, 1),
+            Some(proc_macro2::TokenTree::Ident(word)) if word == "time"
+        );
         for zone in ["with", "without"] {
-            if eat_kw(input, zone)?.is_some() {
+            if zone_follows && eat_kw(input, zone)?.is_some() {
                 expect_kw(input, "time", &format!("after `{zone}`"))?;
                 last = expect_kw(input, "zone", "after `time`")?;
                 text.push_str(&format!(" {zone} time zone"));

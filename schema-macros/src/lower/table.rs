@@ -139,6 +139,18 @@ fn column(cx: &Ctxt, c: &ColumnDecl, comment: Option<String>) -> ColumnDef {
     if let Some(using) = &c.using {
         def = def.using(using.text.clone());
     }
+    if let Some((target, _)) = c.statistics {
+        def = def.statistics(target);
+    }
+    if let Some((storage, _)) = c.storage {
+        def = def.storage(storage);
+    }
+    if let Some(method) = &c.compression {
+        def = def.compression(method.value.clone());
+    }
+    for (name, value) in c.options.iter().flat_map(|(o, _)| o) {
+        def = def.option(name.clone(), value.clone());
+    }
     for con in &c.constraints {
         if let Some(name) = &con.name {
             def = def.constraint(name.value.clone());

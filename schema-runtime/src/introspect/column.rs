@@ -2,7 +2,7 @@
 //! [`Table::columns`](schema_core::model::Table::columns).
 
 use postgres::{GenericClient, Row};
-use schema_core::model::{Column, Identity};
+use schema_core::model::{Column, Identity, Storage, StorageParameter};
 use schema_core::DataType;
 
 use super::{Catalog, Found};
@@ -22,7 +22,9 @@ pub(super) fn read<C: GenericClient>(
                 CASE WHEN a.attcollation <> t.typcollation AND a.attcollation <> 0
                      THEN (SELECT co.collname::text FROM pg_catalog.pg_collation co
                            WHERE co.oid = a.attcollation) END,
-                pg_catalog.col_description(a.attrelid, a.attnum), a.atttypmod
+                pg_catalog.col_description(a.attrelid, a.attnum), a.atttypmod,
+                a.attstattarget::int4, a.attstorage::text, t.typstorage::text,
+                a.attcompression::text, a.attoptions
          FROM pg_catalog.pg_attribute a
          JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
          JOIN pg_catalog.pg_namespace tn ON tn.oid = t.typnamespace
@@ -44,6 +46,17 @@ pub(super) fn read<C: GenericClient>(
             "d" => Some(Identity::ByDefault),
             _ => None,
         };
+        // Storage is reported only where it is not the type's own; statistics -1 and an
+        // empty compression are the defaults.
+        let statistics: i32 = row.get(16);
+        let storage: String = row.get(17);
+        let type_storage: String = row.get(18);
+        let compression = match row.get::<_, String>(19).as_str() {
+            "p" => Some("pglz".to_string()),
+            "l" => Some("lz4".to_string()),
+            _ => None,
+        };
+        let options: Option<Vec<String>> = row.get(20);
         found.schema.tables[ti].columns.push(Column {
             name: row.get(1),
             data_type,
@@ -55,6 +68,18 @@ pub(super) fn read<C: GenericClient>(
             comment: row.get(14),
             renamed_from: None,
             using: None,
+            statistics: (statistics != -1).then_some(statistics),
+            storage: if storage == type_storage {
+                None
+            } else {
+                Storage::from_catalog(&storage)
+            },
+            compression,
+            options: options
+                .unwrap_or_default()
+                .iter()
+                .map(|o| StorageParameter::from_reloption(o))
+                .collect(),
         });
     }
     Ok(())

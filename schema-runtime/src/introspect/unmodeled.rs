@@ -91,7 +91,9 @@ pub(super) fn read<C: GenericClient>(
              (CASE WHEN a.attcompression <> '' THEN 'compression ' || CASE a.attcompression
                    WHEN 'p' THEN 'pglz' ELSE 'lz4' END END)) o(opt)
            WHERE {NAMESPACE_FILTER} AND o.opt IS NOT NULL AND a.attnum > 0
-                 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'm', 'f')
+                 AND NOT a.attisdropped
+                 -- Tables' are modelled; materialized views' and foreign tables' are not.
+                 AND c.relkind IN ('m', 'f')
                  AND NOT c.relispartition AND {rel_not_ext}
          UNION ALL
          SELECT 'extended statistics', {stxname}
