@@ -1,7 +1,7 @@
 //! `ColumnDef`: a column and the constraints written on it, before lowering lifts them into
 //! table constraints.
 
-use crate::model::{Column, ConstraintKind, Identity, Storage, StorageParameter};
+use crate::model::{builtin_storage, Column, ConstraintKind, Identity, Storage, StorageParameter};
 use crate::types::DataType;
 
 use super::{ConstraintDef, References};
@@ -108,9 +108,11 @@ impl ColumnDef {
         self
     }
 
-    /// `SET STORAGE kind`.
+    /// `SET STORAGE kind`. The type's own default (for built-in types) is the same as
+    /// declaring none.
     pub fn storage(mut self, storage: Storage) -> Self {
-        self.column.storage = Some(storage);
+        self.column.storage =
+            Some(storage).filter(|s| builtin_storage(&self.column.data_type) != Some(*s));
         self
     }
 

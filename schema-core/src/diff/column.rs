@@ -3,8 +3,8 @@
 use crate::model::*;
 use crate::naming::make_object_name;
 use crate::render::{
-    cast_column, column_attributes, nextval_default, AlterTable, CommentTarget, SequenceOption, SequenceSwap,
-    Statement,
+    cast_column, column_attributes, nextval_default, AlterTable, CommentTarget, SequenceOption,
+    SequenceSwap, Statement,
 };
 use crate::types::DataType;
 
@@ -578,7 +578,10 @@ fn attribute_changes(
     }
     if oc.statistics != nc.statistics {
         let set = |target: Option<i32>| {
-            alter(AlterTable::SetStatistics(col.to_string(), target.unwrap_or(-1)))
+            alter(AlterTable::SetStatistics(
+                col.to_string(),
+                target.unwrap_or(-1),
+            ))
         };
         out.push(change(
             vec![set(nc.statistics)],
@@ -595,7 +598,10 @@ fn attribute_changes(
                 out.push(alter(AlterTable::SetColumnOptions(col.to_string(), set)));
             }
             if !reset.is_empty() {
-                out.push(alter(AlterTable::ResetColumnOptions(col.to_string(), reset)));
+                out.push(alter(AlterTable::ResetColumnOptions(
+                    col.to_string(),
+                    reset,
+                )));
             }
             out
         };

@@ -3,8 +3,8 @@
 
 use crate::model::*;
 use crate::render::{
-    column_attributes, comments_of_table, foreign_keys, not_valid_checks, AddMode, AlterTable, CommentTarget,
-    Statement,
+    column_attributes, comments_of_table, foreign_keys, not_valid_checks, AddMode, AlterTable,
+    CommentTarget, Statement,
 };
 
 use super::{Change, ChangeKind, Hazard, LockLevel, ObjectKind, ObjectRef, Phase, Planner};
@@ -31,7 +31,7 @@ impl<'a> Planner<'a> {
             }
         }
         let mut create = Change::new(object, ChangeKind::Create, statements)
-        .inverse([Statement::DropTable(table.name.clone())]);
+            .inverse([Statement::DropTable(table.name.clone())]);
         // A new partition of a table that exists locks it, and may scan its default partition.
         if let Some(scans_default) = self.partition_on_live_parent(table) {
             create = create

@@ -102,6 +102,48 @@ impl Storage {
     }
 }
 
+/// The storage a built-in type (or any array) has by default (`pg_type.typstorage`), for the
+/// common ones; `None` for user and extension types, whose default only the server knows. A
+/// declared storage equal to it is the same as none (PostgreSQL does not tell them apart).
+pub fn builtin_storage(data_type: &DataType) -> Option<Storage> {
+    if data_type.array {
+        return Some(Storage::Extended);
+    }
+    if data_type.schema.is_some() {
+        return None;
+    }
+    match data_type.name.as_str() {
+        "smallint"
+        | "integer"
+        | "bigint"
+        | "smallserial"
+        | "serial"
+        | "bigserial"
+        | "real"
+        | "double precision"
+        | "money"
+        | "boolean"
+        | "\"char\""
+        | "name"
+        | "date"
+        | "time without time zone"
+        | "time with time zone"
+        | "timestamp without time zone"
+        | "timestamp with time zone"
+        | "interval"
+        | "uuid"
+        | "macaddr"
+        | "macaddr8"
+        | "point" => Some(Storage::Plain),
+        "numeric" | "inet" | "cidr" => Some(Storage::Main),
+        "text" | "character varying" | "character" | "bpchar" | "bytea" | "json" | "jsonb"
+        | "jsonpath" | "xml" | "bit" | "bit varying" | "tsvector" | "tsquery" => {
+            Some(Storage::Extended)
+        }
+        _ => None,
+    }
+}
+
 /// The compression methods PostgreSQL knows (`lz4` needs a server built with it).
 pub const COMPRESSION_METHODS: &[&str] = &["pglz", "lz4"];
 

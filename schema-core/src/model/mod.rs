@@ -28,7 +28,10 @@ mod trigger;
 mod view;
 
 pub use aggregate::Aggregate;
-pub use column::{Column, Identity, Storage, ATTRIBUTE_OPTIONS, COMPRESSION_METHODS, STATISTICS_RANGE};
+pub use column::{
+    builtin_storage, Column, Identity, Storage, ATTRIBUTE_OPTIONS, COMPRESSION_METHODS,
+    STATISTICS_RANGE,
+};
 pub use composite_type::{CompositeAttribute, CompositeType};
 pub use constraint::{Constraint, ConstraintKind, ExclusionElement, FkAction};
 pub use domain::{Domain, DomainCheck};

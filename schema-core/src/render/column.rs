@@ -48,10 +48,16 @@ pub fn column_attributes(table: &QualifiedName, column: &Column) -> Vec<Statemen
     };
     let mut out = Vec::new();
     if let Some(storage) = column.storage {
-        out.push(alter(AlterTable::SetColumnStorage(column.name.clone(), storage)));
+        out.push(alter(AlterTable::SetColumnStorage(
+            column.name.clone(),
+            storage,
+        )));
     }
     if let Some(target) = column.statistics {
-        out.push(alter(AlterTable::SetStatistics(column.name.clone(), target)));
+        out.push(alter(AlterTable::SetStatistics(
+            column.name.clone(),
+            target,
+        )));
     }
     if !column.options.is_empty() {
         out.push(alter(AlterTable::SetColumnOptions(

@@ -770,6 +770,72 @@ pub fn all() -> Vec<Case> {
         metrics(partition().storage("fillfactor", "50")),
     ));
 
+    // Column attribute options: storage, compression, statistics target and attribute options
+    // set on existing columns, changed, reset (the reverse direction), and declared on a new
+    // table and a new column.
+    let docs = |body: ColumnDef, score: ColumnDef, extra: bool| {
+        let mut t = TableDef::new("docs")
+            .column(ColumnDef::new("id", ty("bigint")).primary_key())
+            .column(body)
+            .column(score);
+        if extra {
+            t = t.column(
+                ColumnDef::new("tag", ty("text"))
+                    .storage(model::Storage::Main)
+                    .statistics(50),
+            );
+        }
+        Schema::builder().table(t).build()
+    };
+    let body = || ColumnDef::new("body", ty("text"));
+    let score = || ColumnDef::new("score", ty("int"));
+    cases.push(case(
+        "column_attributes",
+        docs(body(), score(), false),
+        docs(
+            body()
+                .storage(model::Storage::External)
+                .compression("lz4")
+                .statistics(500)
+                .option("n_distinct", "-0.5"),
+            score().statistics(0).option("n_distinct", "100"),
+            true,
+        ),
+    ));
+    cases.push(case(
+        "column_attributes_changed",
+        docs(
+            body()
+                .storage(model::Storage::External)
+                .compression("lz4")
+                .statistics(500)
+                .option("n_distinct", "-0.5"),
+            score().option("n_distinct", "100"),
+            false,
+        ),
+        docs(
+            body()
+                .storage(model::Storage::Main)
+                .compression("pglz")
+                .statistics(1000)
+                .option("n_distinct_inherited", "10"),
+            score().storage(model::Storage::Plain).statistics(10),
+            false,
+        ),
+    ));
+    cases.push(case(
+        "column_attributes_new_table",
+        Schema::builder().build(),
+        docs(
+            body()
+                .storage(model::Storage::External)
+                .compression("lz4")
+                .option("n_distinct", "-1"),
+            score().statistics(200),
+            false,
+        ),
+    ));
+
     // --- indexes ------------------------------------------------------------------------------
     cases.push(case(
         "index_changes",

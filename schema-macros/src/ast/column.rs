@@ -1,7 +1,9 @@
 //! A column element: `name type options`, its column constraints included.
 
 use proc_macro2::TokenTree;
-use schema_core::model::{Identity, Storage, ATTRIBUTE_OPTIONS, COMPRESSION_METHODS, STATISTICS_RANGE};
+use schema_core::model::{
+    Identity, Storage, ATTRIBUTE_OPTIONS, COMPRESSION_METHODS, STATISTICS_RANGE,
+};
 use syn::parse::ParseStream;
 use syn::Token;
 
@@ -117,7 +119,10 @@ fn parse_attribute_options(
     cx: &Ctxt,
     input: ParseStream,
 ) -> syn::Result<(Vec<(String, String)>, Sp)> {
-    let (content, span) = parens(input, "with the attribute options, `with (n_distinct = -1)`")?;
+    let (content, span) = parens(
+        input,
+        "with the attribute options, `with (n_distinct = -1)`",
+    )?;
     let mut options: Vec<(String, String)> = Vec::new();
     let mut listed = false;
     while !content.is_empty() {
