@@ -60,6 +60,8 @@ fn every_other_kind_is_reported() {
              CREATE SERVER {role}_srv FOREIGN DATA WRAPPER {role}_fdw;
              CREATE FOREIGN TABLE app.remote (id int) SERVER {role}_srv;
              GRANT SELECT ON app.remote TO {role};
+             ALTER FOREIGN TABLE app.remote ALTER COLUMN id SET STATISTICS 100;
+             ALTER TABLE app.docs ALTER COLUMN secret SET COMPRESSION pglz;
              ALTER DEFAULT PRIVILEGES GRANT USAGE ON SEQUENCES TO {role};"
         ))
         .unwrap();
@@ -74,9 +76,8 @@ fn every_other_kind_is_reported() {
         "rule app.docs docs_no_delete".to_string(),
         "privileges on foreign table app.remote".to_string(),
         "default privileges (database-wide) for role postgres on sequences".to_string(),
-        "column option statistics 500 on app.docs.body".to_string(),
-        "column option storage external on app.docs.body".to_string(),
-        "column option (n_distinct=10) on app.docs.secret".to_string(),
+        // A foreign table's column options are not modelled (a table's are).
+        "column option statistics 100 on app.remote.id".to_string(),
         "replica identity full on app.docs".to_string(),
         "inheritance (table inherits app.base) app.derived".to_string(),
         "extended statistics app.docs_stats".to_string(),
@@ -139,6 +140,23 @@ fn every_other_kind_is_reported() {
             "70"
         )]
     );
+    // And columns' statistics targets, storage, compression and attribute options.
+    assert!(
+        !report
+            .iter()
+            .any(|r| r.starts_with("column option") && r.contains("app.docs")),
+        "{report:#?}"
+    );
+    let body = docs.column("body").unwrap();
+    assert_eq!(body.statistics, Some(500));
+    assert_eq!(body.storage, Some(schema_core::model::Storage::External));
+    let secret = docs.column("secret").unwrap();
+    assert_eq!(secret.compression.as_deref(), Some("pglz"));
+    assert_eq!(
+        secret.options,
+        [schema_core::model::StorageParameter::new("n_distinct", "10")]
+    );
+    assert_eq!(docs.column("id").unwrap().storage, None);
     assert_eq!(
         found.schema.row_security,
         [schema_core::model::RowSecurity::on("app.docs").force()]
