@@ -155,6 +155,13 @@ pgdecl::schema! {
         index hot_rows_n_idx on (n) with (fillfactor = 90),
     }
 
+    table documents {
+        id    bigint primary key,
+        body  text compression lz4 storage external statistics 500,
+        kind  text not null statistics 50 with (n_distinct = 12),
+        owner bigint with (n_distinct = -0.05, n_distinct_inherited = -0.1),
+    }
+
     extension btree_gist;                                    // gist over scalar columns (`room with =`)
 
     table bookings {

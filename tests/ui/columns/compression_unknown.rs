@@ -1,0 +1,7 @@
+pgdecl::schema! {
+    table documents {
+        body text compression zstd,
+    }
+}
+
+fn main() {}

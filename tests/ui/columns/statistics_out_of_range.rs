@@ -1,0 +1,7 @@
+pgdecl::schema! {
+    table documents {
+        body text statistics 20000,
+    }
+}
+
+fn main() {}

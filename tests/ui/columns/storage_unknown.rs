@@ -1,0 +1,7 @@
+pgdecl::schema! {
+    table documents {
+        body text storage compressed,
+    }
+}
+
+fn main() {}
