@@ -138,6 +138,26 @@ const KINDS: &[(&str, &str, &str)] = &[
         "double_load_constraints_and_columns",
         "fillfactor=",
     ),
+    (
+        "column compression",
+        "double_load_constraints_and_columns",
+        "COMPRESSION lz4",
+    ),
+    (
+        "column storage",
+        "double_load_constraints_and_columns",
+        "SET STORAGE EXTERNAL",
+    ),
+    (
+        "column statistics target",
+        "double_load_constraints_and_columns",
+        "SET STATISTICS 300",
+    ),
+    (
+        "column attribute option",
+        "double_load_constraints_and_columns",
+        "n_distinct=",
+    ),
 ];
 
 #[test]

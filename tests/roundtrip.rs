@@ -122,6 +122,10 @@ COMMENT ON CONSTRAINT "Bookings span" ON bookings IS 'one start per room';
 ALTER TABLE bookings ADD CONSTRAINT bookings_room_check CHECK (room > 0) NOT VALID;
 CREATE UNLOGGED TABLE sessions (id uuid PRIMARY KEY, booking bigint REFERENCES bookings) WITH (fillfactor = 70, autovacuum_vacuum_scale_factor = 0.01, toast.autovacuum_enabled = off, log_autovacuum_min_duration = -1);
 CREATE INDEX sessions_booking_idx ON sessions (booking) WITH (fillfactor = 90, deduplicate_items = off);
+CREATE TABLE notes (id bigint PRIMARY KEY, body text COMPRESSION lz4, kind text, tags text[]);
+ALTER TABLE notes ALTER COLUMN body SET STORAGE EXTERNAL, ALTER COLUMN body SET STATISTICS 300,
+    ALTER COLUMN kind SET (n_distinct = -0.5, n_distinct_inherited = 20), ALTER COLUMN id SET STATISTICS 0,
+    ALTER COLUMN tags SET STORAGE MAIN, ALTER COLUMN kind SET COMPRESSION pglz;
 ALTER TABLE bookings ADD CONSTRAINT bookings_event_fk FOREIGN KEY (id) REFERENCES audit.events (id) NOT VALID;
 "#;
 

@@ -8,7 +8,8 @@ use super::ty;
 
 /// Rooms and their bookings: exclusion constraints (with `btree_gist`, a predicate, an
 /// expression, `include`, deferral and a comment) and a check and a foreign key declared `not
-/// valid`; an unlogged table with storage parameters, and an index with one.
+/// valid`; an unlogged table with storage parameters, and an index with one; a column with
+/// compression, storage, a statistics target and an attribute option.
 pub fn constraints_and_columns() -> Schema {
     Schema::builder()
         .extension(Extension::new("btree_gist"))
@@ -61,7 +62,14 @@ pub fn constraints_and_columns() -> Schema {
                 )
                 .unlogged()
                 .column(ColumnDef::new("id", ty("uuid")).primary_key())
-                .column(ColumnDef::new("room", ty("integer")).references("rooms")),
+                .column(ColumnDef::new("room", ty("integer")).references("rooms"))
+                .column(
+                    ColumnDef::new("note", ty("text"))
+                        .compression("lz4")
+                        .storage(model::Storage::External)
+                        .statistics(300)
+                        .option("n_distinct", "-0.5"),
+                ),
         )
         .build()
 }
