@@ -909,3 +909,43 @@ fn same_partitions_as_the_builder() {
     assert_eq!(partition.indexes[0].name, "payment_2025_amount_idx");
     assert_eq!(partitioned::payment_rest_0::paid_on, "paid_on");
 }
+
+mod declared_column_attributes {
+    pgdecl::schema! {
+        table documents {
+            id   bigint primary key statistics 0,
+            body text compression LZ4 storage external statistics -1,
+            kind text with (n_distinct = -0.5, n_distinct_inherited = 20) statistics 50,
+            n    integer storage plain,
+        }
+    }
+}
+
+/// Column attribute options: `statistics -1` and a built-in type's own storage are no
+/// declaration, the compression method folds to lower case.
+#[test]
+fn column_attributes_same_output_as_the_builder() {
+    let built = Schema::builder()
+        .table(
+            TableDef::new("documents")
+                .column(ColumnDef::new("id", ty("bigint")).primary_key().statistics(0))
+                .column(
+                    ColumnDef::new("body", ty("text"))
+                        .compression("lz4")
+                        .storage(pgdecl::model::Storage::External),
+                )
+                .column(
+                    ColumnDef::new("kind", ty("text"))
+                        .option("n_distinct", "-0.5")
+                        .option("n_distinct_inherited", "20")
+                        .statistics(50),
+                )
+                .column(ColumnDef::new("n", ty("integer"))),
+        )
+        .build();
+    assert_eq!(*declared_column_attributes::SCHEMA, built);
+    let body = &built.tables[0].columns[1];
+    assert_eq!(body.statistics, None);
+    assert_eq!(body.compression.as_deref(), Some("lz4"));
+    assert_eq!(built.tables[0].columns[3].storage, None);
+}
