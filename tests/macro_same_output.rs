@@ -928,7 +928,11 @@ fn column_attributes_same_output_as_the_builder() {
     let built = Schema::builder()
         .table(
             TableDef::new("documents")
-                .column(ColumnDef::new("id", ty("bigint")).primary_key().statistics(0))
+                .column(
+                    ColumnDef::new("id", ty("bigint"))
+                        .primary_key()
+                        .statistics(0),
+                )
                 .column(
                     ColumnDef::new("body", ty("text"))
                         .compression("lz4")

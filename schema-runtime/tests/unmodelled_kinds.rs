@@ -154,7 +154,10 @@ fn every_other_kind_is_reported() {
     assert_eq!(secret.compression.as_deref(), Some("pglz"));
     assert_eq!(
         secret.options,
-        [schema_core::model::StorageParameter::new("n_distinct", "10")]
+        [schema_core::model::StorageParameter::new(
+            "n_distinct",
+            "10"
+        )]
     );
     assert_eq!(docs.column("id").unwrap().storage, None);
     assert_eq!(

@@ -8,6 +8,7 @@ use schema_core::expr;
 use schema_core::model::ExclusionElement;
 use schema_core::model::{
     IndexElement, IndexMethod, IndexTarget, PartitionBound, PartitionKey, PartitionKeyElement,
+    Storage,
 };
 
 use crate::ast::{
@@ -114,7 +115,9 @@ pub(super) fn table(cx: &Ctxt, t: &TableDecl, comment: Option<String>) -> (Table
 }
 
 fn column(cx: &Ctxt, c: &ColumnDecl, comment: Option<String>) -> ColumnDef {
-    let mut def = ColumnDef::new(c.name.value.clone(), lower_type(cx, &c.ty));
+    let data_type = lower_type(cx, &c.ty);
+    let plain_only = schema_core::model::builtin_storage(&data_type) == Some(Storage::Plain);
+    let mut def = ColumnDef::new(c.name.value.clone(), data_type);
     if c.not_null.is_some() {
         def = def.not_null();
     }
@@ -142,7 +145,20 @@ fn column(cx: &Ctxt, c: &ColumnDecl, comment: Option<String>) -> ColumnDef {
     if let Some((target, _)) = c.statistics {
         def = def.statistics(target);
     }
-    if let Some((storage, _)) = c.storage {
+    if let Some((storage, at)) = c.storage {
+        // PostgreSQL refuses any storage but `plain` for a fixed-length type.
+        if storage != Storage::Plain && plain_only {
+            cx.error(
+                at,
+                format!(
+                    "column `{}` of type `{}` cannot have storage `{}`",
+                    c.name.value,
+                    c.ty.text,
+                    storage.keyword()
+                ),
+                "a fixed-length type is always stored `plain`: remove the storage",
+            );
+        }
         def = def.storage(storage);
     }
     if let Some(method) = &c.compression {

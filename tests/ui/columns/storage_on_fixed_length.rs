@@ -1,0 +1,7 @@
+pgdecl::schema! {
+    table documents {
+        id bigint storage external,
+    }
+}
+
+fn main() {}
