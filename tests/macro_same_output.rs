@@ -917,6 +917,7 @@ mod declared_column_attributes {
             body text compression LZ4 storage external statistics -1,
             kind text with (n_distinct = -0.5, n_distinct_inherited = 20) statistics 50,
             n    integer storage plain,
+            at   timestamp with time zone with (n_distinct = -1),
         }
     }
 }
@@ -944,7 +945,8 @@ fn column_attributes_same_output_as_the_builder() {
                         .option("n_distinct_inherited", "20")
                         .statistics(50),
                 )
-                .column(ColumnDef::new("n", ty("integer"))),
+                .column(ColumnDef::new("n", ty("integer")))
+                .column(ColumnDef::new("at", ty("timestamptz")).option("n_distinct", "-1")),
         )
         .build();
     assert_eq!(*declared_column_attributes::SCHEMA, built);
