@@ -466,7 +466,13 @@ impl<'a> Planner<'a> {
             ),
             _ => {}
         }
-        changes.extend(attribute_changes(name, &object, oc, nc));
+        changes.extend(attribute_changes(
+            name,
+            &partitions_below(self.new, name),
+            &object,
+            oc,
+            nc,
+        ));
         for change in changes {
             self.emit(Phase::Columns, change);
         }
@@ -535,8 +541,13 @@ impl<'a> Planner<'a> {
 /// place: none rewrites the table (a new storage or compression applies to values written
 /// from now on). `SET STATISTICS` and attribute options take a SHARE UPDATE EXCLUSIVE lock
 /// (reads and writes go on); `SET STORAGE` and `SET COMPRESSION` an ACCESS EXCLUSIVE one.
+///
+/// `SET COMPRESSION` does not recurse to partitions (the others do), while a partition created
+/// later takes its parent's: the partitions below `table` are altered too, so that a migrated
+/// database matches a fresh build.
 fn attribute_changes(
     table: &QualifiedName,
+    partitions: &[QualifiedName],
     object: &ObjectRef,
     oc: &Column,
     nc: &Column,
@@ -567,12 +578,18 @@ fn attribute_changes(
         ));
     }
     if oc.compression != nc.compression {
-        let set = |method: &Option<String>| {
-            alter(AlterTable::SetCompression(col.to_string(), method.clone()))
+        let set = |method: &Option<String>| -> Vec<Statement> {
+            std::iter::once(table)
+                .chain(partitions)
+                .map(|t| Statement::AlterTable {
+                    table: t.clone(),
+                    action: AlterTable::SetCompression(col.to_string(), method.clone()),
+                })
+                .collect()
         };
         out.push(change(
-            vec![set(&nc.compression)],
-            vec![set(&oc.compression)],
+            set(&nc.compression),
+            set(&oc.compression),
             LockLevel::AccessExclusive,
         ));
     }
@@ -612,6 +629,21 @@ fn attribute_changes(
         ));
     }
     out
+}
+
+/// Every partition below `table` in `schema`, at any depth.
+fn partitions_below(schema: &Schema, table: &QualifiedName) -> Vec<QualifiedName> {
+    let mut found: Vec<QualifiedName> = Vec::new();
+    let mut queue = vec![table.clone()];
+    while let Some(parent) = queue.pop() {
+        for p in schema.partitions_of(&parent) {
+            if !found.contains(&p.name) && &p.name != table {
+                found.push(p.name.clone());
+                queue.push(p.name.clone());
+            }
+        }
+    }
+    found
 }
 
 pub(super) fn effective_type(column: &Column) -> DataType {

@@ -836,6 +836,40 @@ pub fn all() -> Vec<Case> {
         ),
     ));
 
+    // On a partitioned table, the partitions' columns follow their parent's (created before or
+    // after it).
+    let readings = |body: ColumnDef, partitions: &[&'static str]| {
+        let mut b = Schema::builder().table(
+            TableDef::new("readings")
+                .column(ColumnDef::new("at", ty("date")).not_null())
+                .column(body)
+                .partition_by(PartitionKey::range(["at"])),
+        );
+        for year in partitions {
+            let next = (year.parse::<i32>().unwrap() + 1).to_string();
+            b = b.table(
+                TableDef::new(format!("readings_{year}").as_str()).partition_of(
+                    "readings",
+                    PartitionBound::range([format!("'{year}-01-01'")], [format!("'{next}-01-01'")]),
+                ),
+            );
+        }
+        b.build()
+    };
+    let reading = || ColumnDef::new("body", ty("text"));
+    let declared = || {
+        reading()
+            .storage(model::Storage::External)
+            .compression("pglz")
+            .statistics(100)
+            .option("n_distinct", "-0.2")
+    };
+    cases.push(case(
+        "column_attributes_partitioned",
+        readings(reading(), &["2025"]),
+        readings(declared(), &["2025", "2026"]),
+    ));
+
     // --- indexes ------------------------------------------------------------------------------
     cases.push(case(
         "index_changes",
