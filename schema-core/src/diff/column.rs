@@ -467,6 +467,7 @@ impl<'a> Planner<'a> {
             _ => {}
         }
         changes.extend(attribute_changes(
+            old_type != new_type,
             name,
             &partitions_below(self.new, name),
             &object,
@@ -542,10 +543,13 @@ impl<'a> Planner<'a> {
 /// from now on). `SET STATISTICS` and attribute options take a SHARE UPDATE EXCLUSIVE lock
 /// (reads and writes go on); `SET STORAGE` and `SET COMPRESSION` an ACCESS EXCLUSIVE one.
 ///
+/// A new type (`retyped`) takes its own storage: the live column's declared one is gone.
+///
 /// `SET COMPRESSION` does not recurse to partitions (the others do), while a partition created
 /// later takes its parent's: the partitions below `table` are altered too, so that a migrated
 /// database matches a fresh build.
 fn attribute_changes(
+    retyped: bool,
     table: &QualifiedName,
     partitions: &[QualifiedName],
     object: &ObjectRef,
@@ -570,7 +574,8 @@ fn attribute_changes(
             .lock(lock)
             .inverse(back)
     };
-    if oc.storage != nc.storage {
+    let live_storage = if retyped { None } else { oc.storage };
+    if live_storage != nc.storage {
         out.push(change(
             vec![storage(nc.storage)],
             vec![storage(oc.storage)],

@@ -836,6 +836,17 @@ pub fn all() -> Vec<Case> {
         ),
     ));
 
+    // A new type takes its own storage: the declared one is set again after the retype.
+    cases.push(case(
+        "column_attributes_retyped",
+        docs(
+            ColumnDef::new("body", ty("varchar(100)")).storage(model::Storage::External),
+            score(),
+            false,
+        ),
+        docs(body().storage(model::Storage::External), score(), false),
+    ));
+
     // On a partitioned table, the partitions' columns follow their parent's (created before or
     // after it).
     let readings = |body: ColumnDef, partitions: &[&'static str]| {
