@@ -238,7 +238,7 @@ pub fn normalize(sql: &str) -> String {
 
 /// See [`normalize`]: local rewrites to a fixed point, then parentheses where the tree needs
 /// them.
-fn canonicalize(expr: &mut Expr) {
+pub(crate) fn canonicalize(expr: &mut Expr) {
     use sqlparser::ast::visit_expressions_mut;
     for _ in 0..16 {
         let before = expr.clone();

@@ -185,12 +185,82 @@ impl<'a> Planner<'a> {
     }
 }
 
-/// Same kind, columns and query text. (`with_data` is a creation option, never compared;
-/// indexes are compared on their own.)
+/// Same kind, columns and query text, or the same canonical query (see [`canonical_query`]).
+/// (`with_data` is a creation option, never compared; indexes are compared on their own.)
 pub(super) fn same_view(a: &View, b: &View) -> bool {
     a.materialized == b.materialized
-        && a.columns == b.columns
-        && query_text(&a.query) == query_text(&b.query)
+        && ((a.columns == b.columns && query_text(&a.query) == query_text(&b.query))
+            || canonical_query(a).is_some_and(|q| Some(q) == canonical_query(b)))
+}
+
+/// A view's query as the offline diff compares it with what PostgreSQL prints back
+/// (`pg_get_viewdef`), which qualifies every column, names every output column, folds the
+/// view's column list into those names, and qualifies tables off its search path: the column
+/// list applied as names and every output column named; in a query over one table, its
+/// columns unqualified; tables in the view's own schema or `public` unqualified; every
+/// expression as [`crate::expr::normalize`] spells it. `None` for what does not parse as one
+/// query. A query over several tables keeps its qualifiers (which table a bare column belongs
+/// to needs the catalog), so it still differs offline unless written as PostgreSQL prints it.
+pub(crate) fn canonical_query(view: &View) -> Option<String> {
+    use sqlparser::ast::{visit_expressions_mut, Ident, ObjectNamePart, TableFactor};
+    use std::ops::ControlFlow;
+
+    let statements = Parser::parse_sql(&PostgreSqlDialect {}, &view.query).ok()?;
+    let [SqlStatement::Query(query)] = statements.as_slice() else {
+        return None;
+    };
+    let mut query = query.clone();
+    let SetExpr::Select(select) = &mut *query.body else {
+        return None;
+    };
+    // Tables named without the schema PostgreSQL would leave off; the one table's name or
+    // alias, whose qualifier on columns is redundant.
+    let mut single = None;
+    let relations: usize = select.from.iter().map(|t| 1 + t.joins.len()).sum();
+    for table in &mut select.from {
+        if let TableFactor::Table { name, alias, .. } = &mut table.relation {
+            let parts = &mut name.0;
+            let own = matches!(parts.first(), Some(ObjectNamePart::Identifier(s))
+                if parts.len() == 2 && (s.value == view.name.schema || s.value == "public"));
+            if own {
+                parts.remove(0);
+            }
+            if relations == 1 {
+                single = match alias {
+                    Some(a) => Some(a.name.value.to_lowercase()),
+                    None => match parts.last() {
+                        Some(ObjectNamePart::Identifier(i)) => Some(i.value.to_lowercase()),
+                        _ => None,
+                    },
+                };
+            }
+        }
+    }
+    // Output names: the declared column list, else what PostgreSQL derives; always written.
+    let names = view_output_names(view)?;
+    for (item, name) in select.projection.iter_mut().zip(&names) {
+        let expr = match item {
+            SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => e.clone(),
+            _ => return None,
+        };
+        *item = SelectItem::ExprWithAlias {
+            expr,
+            alias: Ident::new(name.clone()),
+        };
+    }
+    let _ = visit_expressions_mut(&mut *query, |e| {
+        if let (Some(t), Expr::CompoundIdentifier(parts)) = (&single, &mut *e) {
+            if parts.len() == 2 && parts[0].value.to_lowercase() == *t {
+                *e = Expr::Identifier(parts[1].clone());
+            }
+        }
+        ControlFlow::<()>::Continue(())
+    });
+    let _ = visit_expressions_mut(&mut *query, |e| {
+        crate::expr::canonicalize(e);
+        ControlFlow::<()>::Continue(())
+    });
+    Some(query_text(&query.to_string()))
 }
 
 /// A view query with white space folded and trailing `;` removed.
@@ -274,4 +344,76 @@ pub(super) fn replaceable_view(old: &View, new: &View) -> bool {
                 .zip(b)
                 .all(|(x, y)| x.schema.is_some() || y.schema.is_some() || x == y));
     names && types
+}
+
+#[cfg(test)]
+mod canonical_query_tests {
+    use super::*;
+
+    fn view(query: &str, columns: &[&str]) -> View {
+        let mut v = View::new("app.v", query);
+        v.columns = columns.iter().map(|c| c.to_string()).collect();
+        v
+    }
+
+    #[test]
+    fn written_and_printed_agree() {
+        let same = |a: View, b: View| {
+            assert_eq!(
+                canonical_query(&a),
+                canonical_query(&b),
+                "{} vs {}",
+                a.query,
+                b.query
+            );
+            assert!(same_view(&a, &b));
+        };
+        same(
+            view("SELECT id, email FROM users WHERE deleted_at IS NULL", &[]),
+            view(
+                " SELECT users.id,\n    users.email\n   FROM app.users\n  WHERE users.deleted_at IS NULL;",
+                &[],
+            ),
+        );
+        same(
+            view("SELECT id, email FROM users", &["user_id", "address"]),
+            view(
+                "SELECT users.id AS user_id, users.email AS address FROM app.users;",
+                &[],
+            ),
+        );
+        same(
+            view("SELECT customer FROM totals WHERE total > 100", &[]),
+            view(
+                "SELECT totals.customer FROM totals WHERE totals.total > 100::numeric;",
+                &[],
+            ),
+        );
+        same(
+            view("SELECT count(*) FROM t GROUP BY k", &[]),
+            view("SELECT count(*) AS count FROM t GROUP BY t.k;", &[]),
+        );
+    }
+
+    #[test]
+    fn different_queries_stay_different() {
+        let differ = |a: View, b: View| assert!(!same_view(&a, &b), "{} vs {}", a.query, b.query);
+        differ(
+            view("SELECT id FROM t WHERE a > 1", &[]),
+            view("SELECT id FROM t WHERE a > 2", &[]),
+        );
+        differ(
+            view("SELECT id FROM t", &["x"]),
+            view("SELECT id FROM t", &["y"]),
+        );
+        differ(
+            view("SELECT id FROM other.t", &[]),
+            view("SELECT id FROM t", &[]),
+        );
+        // Two tables: which one a bare column belongs to needs the catalog.
+        differ(
+            view("SELECT a.id FROM a JOIN b ON a.id = b.id", &[]),
+            view("SELECT b.id FROM a JOIN b ON a.id = b.id", &[]),
+        );
+    }
 }
