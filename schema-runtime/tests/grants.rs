@@ -8,35 +8,11 @@ use schema_core::builder::*;
 use schema_core::model::*;
 use schema_core::{DataType, Hazard};
 use schema_runtime::introspect::{introspect, Scope};
-use schema_runtime::testkit::{TestDatabase, TestServer};
+use schema_runtime::testkit::TestServer;
+
+mod support;
 use schema_runtime::{converge, plan, Mode, Policy};
-
-/// A role of a name no other test (or test run) uses, dropped again at the end of the test
-/// with everything that refers to it in `db`.
-struct TestRole<'a> {
-    name: String,
-    db: &'a TestDatabase,
-}
-
-impl<'a> TestRole<'a> {
-    fn new(db: &'a TestDatabase, tag: &str) -> Self {
-        let name = format!("pgdecl_{tag}_{}", std::process::id());
-        let mut c = db.connect();
-        c.batch_execute(&format!("DROP ROLE IF EXISTS {name}; CREATE ROLE {name}"))
-            .unwrap();
-        TestRole { name, db }
-    }
-}
-
-impl Drop for TestRole<'_> {
-    fn drop(&mut self) {
-        let mut c = self.db.connect();
-        let _ = c.batch_execute(&format!(
-            "DROP OWNED BY {0}; DROP ROLE IF EXISTS {0}",
-            self.name
-        ));
-    }
-}
+use support::TestRole;
 
 fn int() -> DataType {
     DataType::builtin("integer")
