@@ -14,7 +14,9 @@ pub mod cli;
 mod connect;
 pub mod converge;
 pub mod error;
+pub mod export;
 pub mod introspect;
+pub mod many;
 mod parse;
 pub mod source;
 #[cfg(feature = "testkit")]

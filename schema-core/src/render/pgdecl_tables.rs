@@ -77,6 +77,18 @@ ALTER TABLE pgdecl.history DROP CONSTRAINT IF EXISTS history_outcome_check, \
 ADD CONSTRAINT history_outcome_check CHECK (outcome IN ('applied', 'incomplete', 'failed')); \
 END IF; END $$;";
 
+/// The declared model of each run (`declared_model`, the JSON of the declared schema, which
+/// rollback and exports read back), and the outcomes of recorded validate runs (`validated`,
+/// `drift`): additive, and a no-op once done (the check is widened only while it lacks
+/// `drift`; it keeps every outcome the earlier check allowed).
+const HISTORY_MODEL: &str = "ALTER TABLE pgdecl.history ADD COLUMN IF NOT EXISTS declared_model text; \
+DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = 'pgdecl.history'::regclass \
+AND conname = 'history_outcome_check' AND pg_get_constraintdef(oid) LIKE '%drift%') THEN \
+ALTER TABLE pgdecl.history DROP CONSTRAINT IF EXISTS history_outcome_check, \
+ADD CONSTRAINT history_outcome_check \
+CHECK (outcome IN ('applied', 'incomplete', 'failed', 'validated', 'drift')); \
+END IF; END $$;";
+
 /// The statements that create pgdecl's schema `pgdecl` and its tables `pgdecl.history` and
 /// `pgdecl.canonical_cache` and `pgdecl.deploy_lease` where they are missing (`IF NOT EXISTS`: safe to run on every
 /// start). `{}` prints each statement on one line; `{:#}` one column per line.
@@ -106,7 +118,8 @@ impl Display for PgdeclTables {
             }
             f.write_str(if pretty { "\n);" } else { ");" })?;
         }
-        write!(f, "\n{UPGRADE}")
+        write!(f, "\n{UPGRADE}")?;
+        write!(f, "\n{HISTORY_MODEL}")
     }
 }
 
@@ -126,7 +139,8 @@ mod tests {
         ));
         assert!(compact.contains("CREATE TABLE IF NOT EXISTS pgdecl.deploy_lease (id integer"));
         assert!(compact.contains("ADD COLUMN IF NOT EXISTS remaining_sql text"));
-        assert_eq!(compact.lines().count(), 5);
+        assert!(compact.contains("ADD COLUMN IF NOT EXISTS declared_model text"));
+        assert_eq!(compact.lines().count(), 6);
         let pretty = format!("{PgdeclTables:#}");
         assert!(pretty.contains("pgdecl.history (\n    id bigint GENERATED ALWAYS AS IDENTITY"));
         assert!(pretty.contains("\n    PRIMARY KEY (schema_hash, server_version)\n);"));

@@ -81,7 +81,7 @@ pub(super) fn with_lease<T>(
 
 /// Creates pgdecl's own tables if missing, serialized by a transaction-scoped advisory lock
 /// (concurrent `CREATE TABLE IF NOT EXISTS` can collide), in one short transaction.
-fn ensure_tables(client: &mut Client) -> Result<(), Error> {
+pub(super) fn ensure_tables(client: &mut Client) -> Result<(), Error> {
     client
         .batch_execute(&format!(
             "BEGIN; SELECT pg_advisory_xact_lock({TABLES_LOCK_KEY}); {PgdeclTables} COMMIT;"

@@ -19,8 +19,10 @@ mod executor;
 mod history;
 mod lease;
 mod locks;
+pub mod plan_file;
 mod policy;
 mod report;
+pub mod rollback;
 mod roles;
 mod session;
 mod watchdog;
@@ -42,22 +44,51 @@ pub use canonical_cache::{forget_canonical_forms, schema_hash};
 pub use policy::{is_additive, parse_duration, Mode, Policy};
 pub use report::{describe, Report};
 
+/// What the first phase of a run saw, for callers that check or record it before anything
+/// is applied (plan files, exports): the live schema as read, as compared (prints adopted),
+/// the target it is compared with, and the plan.
+pub(crate) struct PhaseView<'a> {
+    /// The live schema as introspected (undeclared schemas split off), before any print
+    /// was adopted: what a plan file fingerprints.
+    pub introspected: &'a Schema,
+    /// The live schema as the diff sees it.
+    pub live: &'a Schema,
+    /// The declared schema as the server prints it.
+    pub target: &'a Schema,
+    /// The plan from `live` to `target`.
+    pub plan: &'a Plan,
+}
+
+/// A check run on the first phase's [`PhaseView`]; an `Err` stops the run before it applies
+/// anything (its transaction rolls back).
+pub(crate) type Inspect<'i> = &'i mut dyn FnMut(&PhaseView<'_>) -> Result<(), Error>;
+
 /// Plans `client`'s database against `declared` and acts as `policy` says. See the module docs.
 ///
 /// A declared schema that fails pgdecl's checks (the same the `schema!` macro runs at compile
 /// time; a schema built with the builder has not been through them) is refused before the
 /// database is touched, with [`Error::InvalidSchema`] listing every problem.
 pub fn converge(client: &mut Client, declared: &Schema, policy: &Policy) -> Result<Report, Error> {
+    converge_inspecting(client, declared, policy, None)
+}
+
+/// [`converge`], with `inspect` run on what the first phase saw before it applies anything.
+pub(crate) fn converge_inspecting(
+    client: &mut Client,
+    declared: &Schema,
+    policy: &Policy,
+    inspect: Option<Inspect<'_>>,
+) -> Result<Report, Error> {
     refuse_invalid(declared)?;
     let report = if writes(policy) {
         // One deployer at a time through every phase: the lease is held from before the
         // transactional phase until the last concurrent index is built, and released on
         // every path.
         lease::with_lease(client, policy, |client, lease| {
-            converge_phase(client, declared, policy, Some(lease), Vec::new(), None)
+            converge_phase(client, declared, policy, Some(lease), Vec::new(), None, inspect)
         })?
     } else {
-        converge_phase(client, declared, policy, None, Vec::new(), None)?
+        converge_phase(client, declared, policy, None, Vec::new(), None, inspect)?
     };
     // apply-safe that withheld something is not in sync: an error unless tolerated.
     report::refuse_withheld(&report, policy)?;
@@ -92,10 +123,12 @@ fn converge_phase(
     lease: Option<&Lease>,
     earlier: Vec<Change>,
     row: Option<i64>,
+    inspect: Option<Inspect<'_>>,
 ) -> Result<Report, Error> {
     let started = Instant::now();
     let hash = canonical_cache::schema_hash(declared);
     let run = Run {
+        declared,
         hash: &hash,
         policy,
         started_at: std::time::SystemTime::now(),
@@ -122,6 +155,7 @@ fn converge_phase(
     let mut live = introspect_in(&mut tx, &scope)?;
     live.unmodeled
         .extend(split_unmanaged(&mut live.schema, declared));
+    let introspected = inspect.as_ref().map(|_| live.schema.clone());
     let canonical = canonical_cache::canonical_for(
         &mut tx,
         declared,
@@ -136,6 +170,14 @@ fn converge_phase(
     let mut target = canonical.schema;
     adopt_unspecified(&live.schema, &mut target);
     let mut plan = diff(&live.schema, &target);
+    if let (Some(inspect), Some(introspected)) = (inspect, &introspected) {
+        inspect(&PhaseView {
+            introspected,
+            live: &live.schema,
+            target: &target,
+            plan: &plan,
+        })?;
+    }
     let (allowed, withheld): (Vec<Change>, Vec<Change>) = plan
         .changes
         .iter()
@@ -199,7 +241,7 @@ fn converge_phase(
         if let Some(lease) = lease {
             lease.renew(client)?;
         }
-        return converge_phase(client, declared, policy, lease, labels, Some(row));
+        return converge_phase(client, declared, policy, lease, labels, Some(row), None);
     }
 
     // On PostgreSQL 12 and later `ADD VALUE` runs in a transaction block; only
