@@ -156,8 +156,7 @@ fn migrate(db: &TestDatabase, format: Format, dir: &Path, up: bool) {
             }
             for f in list {
                 let conf = PathBuf::from(format!("{}.conf", f.display()));
-                let mode = if conf.exists() && read(&conf).contains("executeInTransaction=false")
-                {
+                let mode = if conf.exists() && read(&conf).contains("executeInTransaction=false") {
                     Mode2::Autocommit
                 } else {
                     Mode2::OneTransaction
@@ -187,17 +186,26 @@ fn assert_marked(format: Format, dir: &Path, exported: &Exported) {
             .files
             .iter()
             .any(|f| read(f).starts_with("-- no-transaction\n"))),
-        Format::Refinery => assert!(all.contains("\n-- refinery:noTransaction\n") || exported
-            .files
-            .iter()
-            .any(|f| read(f).starts_with("-- refinery:noTransaction\n"))),
-        Format::Flyway => assert!(std::fs::read_dir(dir)
+        Format::Refinery => assert!(
+            all.contains("\n-- refinery:noTransaction\n")
+                || exported
+                    .files
+                    .iter()
+                    .any(|f| read(f).starts_with("-- refinery:noTransaction\n"))
+        ),
+        Format::Flyway => assert!(std::fs::read_dir(dir).unwrap().any(|e| e
             .unwrap()
-            .any(|e| e.unwrap().file_name().to_str().unwrap().ends_with(".sql.conf"))),
+            .file_name()
+            .to_str()
+            .unwrap()
+            .ends_with(".sql.conf"))),
         _ => {}
     }
     assert!(
-        exported.notes.iter().any(|n| n.contains("--single-transaction")),
+        exported
+            .notes
+            .iter()
+            .any(|n| n.contains("--single-transaction")),
         "{:#?}",
         exported.notes
     );
@@ -256,9 +264,14 @@ fn a_stored_schema_exports_as_the_source() {
         first_version: 7,
         ..ExportOptions::new(Format::Sqlx, dir.path())
     };
-    let exported =
-        export_from_history(&mut client, id, &schema(true), &Policy::new(Mode::Apply), &options)
-            .unwrap();
+    let exported = export_from_history(
+        &mut client,
+        id,
+        &schema(true),
+        &Policy::new(Mode::Apply),
+        &options,
+    )
+    .unwrap();
     assert!(exported.files[0]
         .file_name()
         .unwrap()
@@ -286,8 +299,11 @@ fn destructive_changes_are_left_out_of_exports_with_a_note() {
     )
     .unwrap();
     assert!(
-        exported.notes.iter().any(|n| n.starts_with("left out by the policy")
-            && n.contains("column public.accounts.email")),
+        exported
+            .notes
+            .iter()
+            .any(|n| n.starts_with("left out by the policy")
+                && n.contains("column public.accounts.email")),
         "{:#?}",
         exported.notes
     );

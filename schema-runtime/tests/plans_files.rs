@@ -18,13 +18,7 @@ fn a_plan_file_is_applied_exactly_and_refused_once_stale() {
 
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("plan.json");
-    let file = plan_to_file(
-        &mut client,
-        &schema(true),
-        &Policy::new(Mode::Apply),
-        &path,
-    )
-    .unwrap();
+    let file = plan_to_file(&mut client, &schema(true), &Policy::new(Mode::Apply), &path).unwrap();
     // Data a reviewer's tools can read: JSON with the fields the issue names.
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
@@ -52,7 +46,10 @@ fn a_plan_file_is_applied_exactly_and_refused_once_stale() {
         .expect("an index on an existing table is built concurrently");
     assert!(!concurrent.transactional);
     assert!(file.script().contains(SPLIT_MARKER), "{}", file.script());
-    assert!(file.notes.iter().any(|n| n.contains("--single-transaction")));
+    assert!(file
+        .notes
+        .iter()
+        .any(|n| n.contains("--single-transaction")));
 
     // The same database planned again has the same fingerprint.
     let again = plan_file(&mut client, &schema(true), &Policy::new(Mode::Apply)).unwrap();
@@ -62,12 +59,14 @@ fn a_plan_file_is_applied_exactly_and_refused_once_stale() {
     client
         .batch_execute("ALTER TABLE accounts ADD COLUMN hand_made text")
         .unwrap();
-    let err = apply_plan_file(&mut client, &schema(true), &Policy::new(Mode::Apply), &file)
-        .unwrap_err();
+    let err =
+        apply_plan_file(&mut client, &schema(true), &Policy::new(Mode::Apply), &file).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Refused, "{err}");
     let text = err.to_string();
     assert!(
-        text.contains("live schema changed since the plan: table public.accounts column hand_made added"),
+        text.contains(
+            "live schema changed since the plan: table public.accounts column hand_made added"
+        ),
         "{text}"
     );
     let email: i64 = client
@@ -101,30 +100,47 @@ fn a_plan_file_is_applied_exactly_and_refused_once_stale() {
 
 #[test]
 fn a_plan_file_for_another_declaration_is_refused() {
-    let db = TestServer::shared().create_database("plans_declared").unwrap();
+    let db = TestServer::shared()
+        .create_database("plans_declared")
+        .unwrap();
     let mut client = db.connect();
     converge(&mut client, &schema(false), &Policy::new(Mode::Apply)).unwrap();
     let file = plan_file(&mut client, &schema(true), &Policy::new(Mode::Apply)).unwrap();
-    let err = apply_plan_file(&mut client, &schema(false), &Policy::new(Mode::Apply), &file)
-        .unwrap_err();
+    let err = apply_plan_file(
+        &mut client,
+        &schema(false),
+        &Policy::new(Mode::Apply),
+        &file,
+    )
+    .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Refused);
     assert!(
-        err.to_string().contains("the declared schema changed since the plan"),
+        err.to_string()
+            .contains("the declared schema changed since the plan"),
         "{err}"
     );
 }
 
 #[test]
 fn destructive_changes_are_left_out_with_a_note_and_stay_out() {
-    let db = TestServer::shared().create_database("plans_left_out").unwrap();
+    let db = TestServer::shared()
+        .create_database("plans_left_out")
+        .unwrap();
     let mut client = db.connect();
     converge(&mut client, &schema(true), &Policy::new(Mode::Apply)).unwrap();
     // v2 -> v1 drops columns and a table: without allow_destructive they are left out.
     let file = plan_file(&mut client, &schema(false), &Policy::new(Mode::Apply)).unwrap();
     assert!(!file.left_out.is_empty());
-    assert!(file.left_out.iter().all(|c| c.destructive), "{:#?}", file.left_out);
+    assert!(
+        file.left_out.iter().all(|c| c.destructive),
+        "{:#?}",
+        file.left_out
+    );
     assert!(file.changes.iter().all(|c| !c.destructive));
-    assert!(file.notes.iter().any(|n| n.contains("left out by the policy")));
+    assert!(file
+        .notes
+        .iter()
+        .any(|n| n.contains("left out by the policy")));
     assert!(file.script().contains("-- left out by the policy"));
     // Applying the plan with a policy that allows destructive changes still applies only
     // what the file holds.
@@ -152,7 +168,9 @@ fn destructive_changes_are_left_out_with_a_note_and_stay_out() {
 
 #[test]
 fn approval_is_checked_and_survives_the_file() {
-    let db = TestServer::shared().create_database("plans_approval").unwrap();
+    let db = TestServer::shared()
+        .create_database("plans_approval")
+        .unwrap();
     let mut client = db.connect();
     let mut file = plan_file(&mut client, &schema(false), &Policy::new(Mode::Apply)).unwrap();
     let err = file.require_approval().unwrap_err();
@@ -165,7 +183,13 @@ fn approval_is_checked_and_survives_the_file() {
     let read = PlanFile::read(&path).unwrap();
     read.require_approval().unwrap();
     assert_eq!(read.approval.unwrap().by, "ops@example.com");
-    apply_plan_file(&mut client, &schema(false), &Policy::new(Mode::Apply), &file).unwrap();
+    apply_plan_file(
+        &mut client,
+        &schema(false),
+        &Policy::new(Mode::Apply),
+        &file,
+    )
+    .unwrap();
     validate(&mut client, &schema(false)).unwrap();
 }
 

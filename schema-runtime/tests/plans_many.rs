@@ -34,8 +34,14 @@ fn many_databases_converge_with_bounded_jobs_and_one_failure_stops_nothing() {
     assert_eq!(report.failures(), 1, "{report}");
     assert_eq!(report.exit_code(), 1);
     assert!(report.results[12].failed());
-    assert!(report.results[12].line().starts_with("FAILED"), "{}", report.results[12].line());
-    assert!(report.results[12].line().contains("pgdecl_no_such_database"));
+    assert!(
+        report.results[12].line().starts_with("FAILED"),
+        "{}",
+        report.results[12].line()
+    );
+    assert!(report.results[12]
+        .line()
+        .contains("pgdecl_no_such_database"));
     for (i, r) in report.results.iter().enumerate().filter(|(i, _)| *i != 12) {
         assert!(r.line().starts_with("ok"), "{i}: {}", r.line());
         // In the order given.
@@ -51,15 +57,23 @@ fn many_databases_converge_with_bounded_jobs_and_one_failure_stops_nothing() {
     // At most `jobs` at a time: count the connections open at once.
     let open = std::sync::atomic::AtomicUsize::new(0);
     let peak = std::sync::atomic::AtomicUsize::new(0);
-    let report = run_many(&urls[..8], ManyOptions { jobs: 3, progress: false }, &|client| {
-        use std::sync::atomic::Ordering::SeqCst;
-        let now = open.fetch_add(1, SeqCst) + 1;
-        peak.fetch_max(now, SeqCst);
-        std::thread::sleep(std::time::Duration::from_millis(50));
-        let r = schema_runtime::converge(client, &schema(false), &Policy::new(Mode::ValidateOnly));
-        open.fetch_sub(1, SeqCst);
-        r
-    });
+    let report = run_many(
+        &urls[..8],
+        ManyOptions {
+            jobs: 3,
+            progress: false,
+        },
+        &|client| {
+            use std::sync::atomic::Ordering::SeqCst;
+            let now = open.fetch_add(1, SeqCst) + 1;
+            peak.fetch_max(now, SeqCst);
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            let r =
+                schema_runtime::converge(client, &schema(false), &Policy::new(Mode::ValidateOnly));
+            open.fetch_sub(1, SeqCst);
+            r
+        },
+    );
     assert_eq!(report.failures(), 0, "{report}");
     let peak = peak.load(std::sync::atomic::Ordering::SeqCst);
     assert!((2..=3).contains(&peak), "peak {peak}");

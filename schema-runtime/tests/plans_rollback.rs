@@ -55,11 +55,17 @@ fn rollback_across_a_dropped_column_needs_allow_and_names_the_data_loss() {
     let err = rollback_to(&mut client, v1, &Policy::new(Mode::Apply)).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Refused, "{err}");
     let text = err.to_string();
-    assert!(text.contains(&format!("rolling back to run {v1}")), "{text}");
+    assert!(
+        text.contains(&format!("rolling back to run {v1}")),
+        "{text}"
+    );
     assert!(text.contains("column public.accounts.email"), "{text}");
     assert!(text.contains("deletes-data"), "{text}");
     assert!(text.contains("--allow-destructive"), "{text}");
-    assert!(has_email(&mut client), "a refused rollback changed the database");
+    assert!(
+        has_email(&mut client),
+        "a refused rollback changed the database"
+    );
 
     let allow = Policy {
         allow_destructive: true,
@@ -86,7 +92,9 @@ fn rollback_across_a_dropped_column_needs_allow_and_names_the_data_loss() {
 
 #[test]
 fn a_run_without_a_model_or_no_run_at_all_is_a_clear_error() {
-    let db = TestServer::shared().create_database("rollback_nomodel").unwrap();
+    let db = TestServer::shared()
+        .create_database("rollback_nomodel")
+        .unwrap();
     let mut client = db.connect();
     // A database pgdecl never wrote to has no history (and that is not an error).
     assert!(history(&mut client, 10).unwrap().is_empty());
@@ -98,15 +106,24 @@ fn a_run_without_a_model_or_no_run_at_all_is_a_clear_error() {
         .unwrap();
     let err = rollback_to(&mut client, id, &Policy::new(Mode::Apply)).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Invalid);
-    assert!(err.to_string().contains("recorded before pgdecl stored"), "{err}");
+    assert!(
+        err.to_string().contains("recorded before pgdecl stored"),
+        "{err}"
+    );
     assert!(!history(&mut client, 10).unwrap()[0].has_model);
     let err = rollback_to(&mut client, id + 100, &Policy::new(Mode::Apply)).unwrap_err();
-    assert!(err.to_string().contains(&format!("there is no run {}", id + 100)), "{err}");
+    assert!(
+        err.to_string()
+            .contains(&format!("there is no run {}", id + 100)),
+        "{err}"
+    );
 }
 
 #[test]
 fn validate_runs_are_recorded_when_asked() {
-    let db = TestServer::shared().create_database("validate_recorded").unwrap();
+    let db = TestServer::shared()
+        .create_database("validate_recorded")
+        .unwrap();
     let mut client = db.connect();
     converge(&mut client, &schema(false), &Policy::new(Mode::Apply)).unwrap();
     validate_recorded(&mut client, &schema(false), &Policy::default()).unwrap();

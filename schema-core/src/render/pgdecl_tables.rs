@@ -81,7 +81,8 @@ END IF; END $$;";
 /// rollback and exports read back), and the outcomes of recorded validate runs (`validated`,
 /// `drift`): additive, and a no-op once done (the check is widened only while it lacks
 /// `drift`; it keeps every outcome the earlier check allowed).
-const HISTORY_MODEL: &str = "ALTER TABLE pgdecl.history ADD COLUMN IF NOT EXISTS declared_model text; \
+const HISTORY_MODEL: &str =
+    "ALTER TABLE pgdecl.history ADD COLUMN IF NOT EXISTS declared_model text; \
 DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = 'pgdecl.history'::regclass \
 AND conname = 'history_outcome_check' AND pg_get_constraintdef(oid) LIKE '%drift%') THEN \
 ALTER TABLE pgdecl.history DROP CONSTRAINT IF EXISTS history_outcome_check, \

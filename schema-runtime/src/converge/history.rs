@@ -245,10 +245,7 @@ impl std::fmt::Display for HistoryEntry {
 /// wrote to this database (no `pgdecl.history`).
 pub fn history(client: &mut impl GenericClient, limit: i64) -> Result<Vec<HistoryEntry>, Error> {
     let exists = client
-        .query_typed(
-            "SELECT to_regclass('pgdecl.history') IS NOT NULL",
-            &[],
-        )
+        .query_typed("SELECT to_regclass('pgdecl.history') IS NOT NULL", &[])
         .map_err(|e| Error::from_postgres("looking for pgdecl.history", e))?;
     if !exists[0].get::<_, bool>(0) {
         return Ok(Vec::new());

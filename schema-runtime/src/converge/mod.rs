@@ -22,8 +22,8 @@ mod locks;
 pub mod plan_file;
 mod policy;
 mod report;
-pub mod rollback;
 mod roles;
+pub mod rollback;
 mod session;
 mod watchdog;
 
@@ -85,7 +85,15 @@ pub(crate) fn converge_inspecting(
         // transactional phase until the last concurrent index is built, and released on
         // every path.
         lease::with_lease(client, policy, |client, lease| {
-            converge_phase(client, declared, policy, Some(lease), Vec::new(), None, inspect)
+            converge_phase(
+                client,
+                declared,
+                policy,
+                Some(lease),
+                Vec::new(),
+                None,
+                inspect,
+            )
         })?
     } else {
         converge_phase(client, declared, policy, None, Vec::new(), None, inspect)?

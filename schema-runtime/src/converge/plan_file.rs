@@ -281,9 +281,8 @@ impl PlanFile {
     /// Writes the plan file as pretty JSON.
     pub fn write(&self, path: &Path) -> Result<(), Error> {
         let text = serde_json::to_string_pretty(self).expect("a plan file always serializes");
-        std::fs::write(path, text + "\n").map_err(|e| {
-            Error::from_io(&format!("writing the plan file {}", path.display()), e)
-        })
+        std::fs::write(path, text + "\n")
+            .map_err(|e| Error::from_io(&format!("writing the plan file {}", path.display()), e))
     }
 
     /// Marks the plan approved by `by`, now.
@@ -369,7 +368,11 @@ pub(crate) fn split_reason(c: &PlannedChange) -> &'static str {
 /// plan as a [`PlanFile`]. The changes `policy` would withhold are left out (listed in
 /// `left_out`, with a note); `policy.mode` and `allow_destructive` decide, as for an apply
 /// (a read-only mode plans as `apply`).
-pub fn plan_file(client: &mut Client, declared: &Schema, policy: &Policy) -> Result<PlanFile, Error> {
+pub fn plan_file(
+    client: &mut Client,
+    declared: &Schema,
+    policy: &Policy,
+) -> Result<PlanFile, Error> {
     let gate = Gate::of(policy);
     let gate_policy = gate.policy(policy);
     let plan_policy = Policy {
@@ -493,8 +496,7 @@ pub fn apply_plan_file(
             .iter()
             .partition(|c| permitted(c, &gate_policy));
         let same = |now: &[&Change], planned: &[PlannedChange]| {
-            now.len() == planned.len()
-                && now.iter().zip(planned).all(|(c, p)| c.sql() == p.sql)
+            now.len() == planned.len() && now.iter().zip(planned).all(|(c, p)| c.sql() == p.sql)
         };
         if !same(&now, &file.changes) || !same(&left_out, &file.left_out) {
             return Err(Error::new(

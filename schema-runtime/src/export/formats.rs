@@ -83,8 +83,10 @@ fn goose_statement(statement: &str) -> String {
     }
 }
 
-const NOTHING_UP: &str = "-- Nothing to do in this version: it carries a step of the down migration.\n";
-const NOTHING_DOWN: &str = "-- Nothing to undo in this version: a later version's down undoes it.\n";
+const NOTHING_UP: &str =
+    "-- Nothing to do in this version: it carries a step of the down migration.\n";
+const NOTHING_DOWN: &str =
+    "-- Nothing to undo in this version: a later version's down undoes it.\n";
 
 fn body(step: &Option<Step>, nothing: &str, wrap: &dyn Fn(&str) -> String) -> String {
     step.as_ref()

@@ -208,7 +208,13 @@ pub fn export_from_history(
     let target = crate::canonicalize::canonicalize(client, declared)?.schema;
     let up = diff(&source, &target).changes;
     let down = diff(&target, &source).changes;
-    export_plan(&up, &down, policy, &format!("the schema of run {id}"), options)
+    export_plan(
+        &up,
+        &down,
+        policy,
+        &format!("the schema of run {id}"),
+        options,
+    )
 }
 
 /// Writes `up` (less what `policy` withholds) and `down` as `options.format`'s migrations;

@@ -71,9 +71,11 @@ pub fn schema(v2: bool) -> Schema {
         )
         .index(IndexDef::on_columns(["account_id"]));
     if v2 {
-        accounts = accounts
-            .column(ColumnDef::new("email", t("text")))
-            .column(ColumnDef::new("score", t("int4")).not_null().default_sql("0"));
+        accounts = accounts.column(ColumnDef::new("email", t("text"))).column(
+            ColumnDef::new("score", t("int4"))
+                .not_null()
+                .default_sql("0"),
+        );
         orders = orders.index(IndexDef::new().named("orders_status_idx").column("status"));
     }
     let mut builder = Schema::builder()
