@@ -17,6 +17,7 @@ pub mod error;
 pub mod export;
 pub mod introspect;
 pub mod many;
+pub mod ops_commands;
 mod parse;
 pub mod source;
 #[cfg(feature = "testkit")]
