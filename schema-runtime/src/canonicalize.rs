@@ -225,6 +225,7 @@ fn canonicalize_from(
         ));
     }
     let followed = chain::follow(&mut tx, &scope, &mapped, &read.schema, origin)?;
+    let extensions = without_shipped_comments(&mut tx, &declared.extensions)?;
     tx.rollback()
         .map_err(|e| Error::from_postgres("rolling back the canonicalization", e))?;
 
@@ -245,7 +246,7 @@ fn canonicalize_from(
         *e = scratch.text_to_original(e);
     });
     // What the catalog cannot tell: declared-only facts.
-    canonical.extensions = declared.extensions.clone();
+    canonical.extensions = extensions;
     canonical.grants = declared.grants.clone();
     canonical.default_privileges = declared.default_privileges.clone();
     carry_declared_only(declared, &mut canonical);
@@ -265,6 +266,41 @@ fn canonicalize_from(
         schema: canonical,
         print_chains,
     })
+}
+
+/// `extensions` with a comment equal to the one the extension ships with (its control file's,
+/// which `CREATE EXTENSION` sets) read as none, as introspection reads it: declaring the
+/// shipped comment then plans nothing, whether the live comment is the shipped one or the
+/// extension is not installed yet. One query, and only when an extension declares a comment.
+fn without_shipped_comments(
+    tx: &mut Transaction<'_>,
+    extensions: &[Extension],
+) -> Result<Vec<Extension>, Error> {
+    let mut out = extensions.to_vec();
+    let commented: Vec<String> = out
+        .iter()
+        .filter(|e| e.comment.is_some())
+        .map(|e| e.name.clone())
+        .collect();
+    if commented.is_empty() {
+        return Ok(out);
+    }
+    let rows = tx
+        .query(
+            "SELECT name::text, comment FROM pg_catalog.pg_available_extensions
+             WHERE name = ANY ($1::text[])",
+            &[&commented],
+        )
+        .map_err(|e| Error::from_postgres("reading the comments extensions ship with", e))?;
+    for row in rows {
+        let (name, shipped): (String, Option<String>) = (row.get(0), row.get(1));
+        if let Some(ext) = out.iter_mut().find(|e| e.name == name) {
+            if shipped.is_some() && ext.comment == shipped {
+                ext.comment = None;
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// What creating a schema in the scratch schemas gave.
