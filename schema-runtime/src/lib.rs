@@ -16,6 +16,7 @@ pub mod converge;
 pub mod error;
 pub mod introspect;
 mod parse;
+mod rejected;
 pub mod source;
 #[cfg(feature = "testkit")]
 pub mod testkit;
