@@ -10,7 +10,7 @@ mod postgres_support;
 use pgdecl::runtime::canonicalize::canonicalize;
 use pgdecl::runtime::introspect::{introspect, Scope};
 use pgdecl::runtime::testkit::TestDatabase;
-use pgdecl::{diff, Schema};
+use pgdecl::{diff, Schema, View};
 use postgres_support::{database, run};
 
 /// The plan from the live database to `target`, as the runtime would compute it.
@@ -59,22 +59,172 @@ fn every_feature_replans_empty() {
 /// and functions PostgreSQL prints back (`'x'::text`, `= ANY (ARRAY[...])`, `(c)::text`,
 /// `VALUE::integer`, an `OUT` argument's result type) compare equal to what was written, and
 /// so do view queries, which PostgreSQL reprints whole (every column qualified and named, the
-/// column list folded into the names). Left out: the comment an extension ships with, which
-/// the runtime takes from the live database.
+/// column list folded into the names), and the comment an extension ships with, which
+/// introspection reads as none.
 #[test]
 fn offline_diff_agrees_with_the_live_database() {
-    let mut declared = common::every_feature();
+    let declared = common::every_feature();
     let db = database("offline_agree");
     run(&db, &declared.create_sql(), "every feature");
     let live = introspect(&mut db.connect(), &Scope::default())
         .expect("introspect")
         .schema;
-    for ext in &mut declared.extensions {
-        let shipped = live.extensions.iter().find(|l| l.name == ext.name);
-        if ext.comment.is_none() {
-            ext.comment = shipped.and_then(|l| l.comment.clone());
-        }
-    }
     let plan = diff(&declared, &live);
     assert!(plan.is_empty(), "{}", plan.to_sql());
+}
+
+/// The comment an extension ships with is not the user's: introspection reads it as none, and
+/// a declaration that spells it out plans nothing, neither when the extension is created nor
+/// once it is there (canonicalization reads the declared comment as none too). A comment of
+/// the user's own is read, planned and converged like any other.
+#[test]
+fn an_extension_comment_as_shipped_plans_nothing() {
+    let db = database("ext_shipped_comment");
+    let shipped: String = db
+        .connect()
+        .query_one(
+            "SELECT comment FROM pg_available_extensions WHERE name = 'pg_trgm'",
+            &[],
+        )
+        .expect("pg_trgm is available")
+        .get(0);
+    let with_comment = |comment: &str| Schema {
+        extensions: vec![pgdecl::model::Extension {
+            name: "pg_trgm".into(),
+            schema: None,
+            comment: Some(comment.into()),
+        }],
+        ..Schema::default()
+    };
+    let declared = with_comment(&shipped);
+    let create = replan(&db, &declared);
+    assert!(create.contains("CREATE EXTENSION"), "{create}");
+    assert!(!create.contains("COMMENT ON EXTENSION"), "{create}");
+    run(&db, &create, "create pg_trgm");
+    let live = introspect(&mut db.connect(), &Scope::default())
+        .expect("introspect")
+        .schema;
+    assert_eq!(
+        live.extensions[0].comment, None,
+        "the shipped comment reads as none"
+    );
+    assert_eq!(
+        replan(&db, &declared),
+        "",
+        "declared as shipped, live as shipped"
+    );
+
+    let own = with_comment("trigram matching for the search box");
+    let set = replan(&db, &own);
+    assert!(set.contains("COMMENT ON EXTENSION"), "{set}");
+    run(&db, &set, "own comment");
+    assert_eq!(replan(&db, &own), "", "own comment converged");
+    let live = introspect(&mut db.connect(), &Scope::default())
+        .expect("introspect")
+        .schema;
+    assert_eq!(
+        live.extensions[0].comment.as_deref(),
+        Some("trigram matching for the search box")
+    );
+}
+
+/// Views over several tables written with bare columns, with aliases, outer joins, a derived
+/// table and subqueries: PostgreSQL prints every column qualified with its table, and the
+/// offline diff qualifies the declared ones from the declared tables' columns.
+fn views_over_several_tables() -> Schema {
+    use pgdecl::builder::{ColumnDef, TableDef};
+    let ty = |t: &str| pgdecl::DataType::parse(t).expect("a type");
+    Schema::builder()
+        .table(
+            TableDef::new("customers")
+                .column(ColumnDef::new("id", ty("bigint")).primary_key())
+                .column(ColumnDef::new("name", ty("text")).not_null())
+                .column(ColumnDef::new("deleted_at", ty("timestamptz"))),
+        )
+        .table(
+            TableDef::new("orders")
+                .column(ColumnDef::new("id", ty("bigint")).primary_key())
+                .column(ColumnDef::new("customer_id", ty("bigint")).not_null())
+                .column(ColumnDef::new("amount", ty("numeric")).not_null()),
+        )
+        .table(
+            TableDef::new("refunds")
+                .column(ColumnDef::new("order_id", ty("bigint")).not_null())
+                .column(ColumnDef::new("reason", ty("text"))),
+        )
+        .view(View::new(
+            "order_lines",
+            "SELECT name, amount FROM customers JOIN orders ON customers.id = customer_id",
+        ))
+        .view(View::new(
+            "customer_totals",
+            "SELECT c.name, sum(amount) AS total, count(reason) AS refunded \
+             FROM public.customers AS c \
+             LEFT OUTER JOIN orders o ON customer_id = c.id \
+             LEFT JOIN refunds ON order_id = o.id \
+             WHERE deleted_at IS NULL GROUP BY c.name ORDER BY total DESC",
+        ))
+        .view(View::new(
+            "big_spenders",
+            "SELECT id, name FROM customers \
+             WHERE id IN (SELECT customer_id FROM orders WHERE amount > 100) \
+             AND NOT EXISTS (SELECT 1 FROM refunds r JOIN orders ON r.order_id = orders.id \
+                             WHERE customer_id = customers.id)",
+        ))
+        .view(View::new(
+            "order_counts",
+            "SELECT name, n FROM customers \
+             JOIN (SELECT customer_id, count(*) AS n FROM orders GROUP BY customer_id) AS per \
+             ON per.customer_id = id",
+        ))
+        .build()
+}
+
+/// The offline diff of views over several tables against the database built from them is
+/// empty (issue 9 item 5).
+#[test]
+fn offline_diff_sees_through_views_over_several_tables() {
+    let declared = views_over_several_tables();
+    let db = database("offline_join_views");
+    run(&db, &declared.create_sql(), "join views");
+    let live = introspect(&mut db.connect(), &Scope::default())
+        .expect("introspect")
+        .schema;
+    let plan = diff(&declared, &live);
+    let printed: Vec<String> = live.views.iter().map(|v| v.query.clone()).collect();
+    assert!(
+        plan.is_empty(),
+        "{}\n--- printed ---\n{}",
+        plan.to_sql(),
+        printed.join("\n")
+    );
+    assert!(diff(&live, &declared).is_empty());
+}
+
+/// SQL-standard function bodies (`RETURN`, `BEGIN ATOMIC` with queries and a `DELETE`), which
+/// PostgreSQL reprints with columns and arguments qualified, subquery outputs named and
+/// constants cast: the offline diff against the database built from them is empty (issue 9
+/// item 5).
+#[test]
+fn offline_diff_of_sql_standard_bodies() {
+    let declared = common::sql_functions();
+    let db = database("offline_sql_bodies");
+    run(&db, &declared.create_sql(), "sql functions");
+    let live = introspect(&mut db.connect(), &Scope::default())
+        .expect("introspect")
+        .schema;
+    let plan = diff(&declared, &live);
+    let printed: Vec<String> = live
+        .functions
+        .iter()
+        .filter(|f| f.has_sql_body())
+        .map(|f| format!("{}: {:?} {}", f.name, f.body_style, f.body))
+        .collect();
+    assert!(
+        plan.is_empty(),
+        "{}\n--- printed ---\n{}",
+        plan.to_sql(),
+        printed.join("\n")
+    );
+    assert!(diff(&live, &declared).is_empty());
 }

@@ -309,6 +309,17 @@ fn rewrite(e: &mut Expr) {
     use sqlparser::ast::{BinaryOperator, ObjectNamePart};
     let replacement = match e {
         Expr::Nested(inner) => Some((**inner).clone()),
+        // PostgreSQL prints `NOT EXISTS (q)` as `NOT (EXISTS (q))`.
+        Expr::UnaryOp {
+            op: sqlparser::ast::UnaryOperator::Not,
+            expr,
+        } if matches!(**expr, Expr::Exists { negated: false, .. }) => match &**expr {
+            Expr::Exists { subquery, .. } => Some(Expr::Exists {
+                subquery: subquery.clone(),
+                negated: true,
+            }),
+            _ => None,
+        },
         // (`VALUE` in a domain's check is cast to the base type of a domain over a domain.)
         Expr::Cast {
             expr, data_type, ..

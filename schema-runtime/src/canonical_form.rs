@@ -16,10 +16,11 @@ use crate::error::{Error, ErrorKind};
 /// The version of the canonical form's content, in shipped files and in
 /// `pgdecl.canonical_cache`. 2: with print chains; 3: index key collations as the key
 /// implies them, chains also of domain defaults and checks, partition keys and SQL-standard
-/// function bodies. A form of another version (a file computed
+/// function bodies; 4: an extension's declared comment equal to the one it ships with held
+/// as none. A form of another version (a file computed
 /// by an older pgdecl has none: 0) is never used: without its chains, a live fragment created
 /// from an older print would show as a difference.
-pub const CANONICAL_FORMAT: u32 = 3;
+pub const CANONICAL_FORMAT: u32 = 4;
 
 /// The declared schema as one PostgreSQL major version prints it, named by the declaration's
 /// schema hash and that major version: only a run with the same hash against a server of the

@@ -202,14 +202,16 @@ fn canonicalize_from(
         only: Some(scratch.pairs.iter().map(|(_, s)| s.clone()).collect()),
         home: Some(scratch.home().to_string()),
     };
-    let read =
-        match build_and_read(&mut tx, &mapped, &scope)? {
-            Built::Read(read) => *read,
-            Built::DidNotLoad(e) => return Err(Error::from_postgres(
-                "creating the declared schema in a scratch schema (the declaration does not load)",
-                e,
-            )),
-        };
+    // A declaration's PL/pgSQL bodies are compiled here (the build runs with
+    // `check_function_bodies = off`, as plans do); a live schema's were compiled when made.
+    let check_bodies = origin == chain::Origin::Declared;
+    let read = match build_and_read(&mut tx, &mapped, &scope, check_bodies)? {
+        Built::Read(read) => *read,
+        Built::DidNotLoad(e) => return Err(rejected_declaration(&mut tx, &mapped, &scratch, e)),
+        Built::BodyDoesNotCompile { function, error } => {
+            return Err(body_does_not_compile(&function, &scratch, error))
+        }
+    };
     if read
         .unmodeled
         .iter()
@@ -225,6 +227,7 @@ fn canonicalize_from(
         ));
     }
     let followed = chain::follow(&mut tx, &scope, &mapped, &read.schema, origin)?;
+    let extensions = without_shipped_comments(&mut tx, &declared.extensions)?;
     tx.rollback()
         .map_err(|e| Error::from_postgres("rolling back the canonicalization", e))?;
 
@@ -245,7 +248,7 @@ fn canonicalize_from(
         *e = scratch.text_to_original(e);
     });
     // What the catalog cannot tell: declared-only facts.
-    canonical.extensions = declared.extensions.clone();
+    canonical.extensions = extensions;
     canonical.grants = declared.grants.clone();
     canonical.default_privileges = declared.default_privileges.clone();
     carry_declared_only(declared, &mut canonical);
@@ -267,33 +270,208 @@ fn canonicalize_from(
     })
 }
 
+/// `extensions` with a comment equal to the one the extension ships with (its control file's,
+/// which `CREATE EXTENSION` sets) read as none, as introspection reads it: declaring the
+/// shipped comment then plans nothing, whether the live comment is the shipped one or the
+/// extension is not installed yet. One query, and only when an extension declares a comment.
+fn without_shipped_comments(
+    tx: &mut Transaction<'_>,
+    extensions: &[Extension],
+) -> Result<Vec<Extension>, Error> {
+    let mut out = extensions.to_vec();
+    let commented: Vec<String> = out
+        .iter()
+        .filter(|e| e.comment.is_some())
+        .map(|e| e.name.clone())
+        .collect();
+    if commented.is_empty() {
+        return Ok(out);
+    }
+    let rows = tx
+        .query(
+            "SELECT name::text, comment FROM pg_catalog.pg_available_extensions
+             WHERE name = ANY ($1::text[])",
+            &[&commented],
+        )
+        .map_err(|e| Error::from_postgres("reading the comments extensions ship with", e))?;
+    for row in rows {
+        let (name, shipped): (String, Option<String>) = (row.get(0), row.get(1));
+        if let Some(ext) = out.iter_mut().find(|e| e.name == name) {
+            if shipped.is_some() && ext.comment == shipped {
+                ext.comment = None;
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// What creating a schema in the scratch schemas gave.
 enum Built {
     /// It loaded; this is what the server read back.
     Read(Box<Introspection>),
     /// Its DDL failed.
     DidNotLoad(postgres::Error),
+    /// It loaded, but the PL/pgSQL body of `function` does not compile.
+    BodyDoesNotCompile {
+        /// The function, named into the scratch schemas.
+        function: Box<Function>,
+        /// The server's error.
+        error: postgres::Error,
+    },
 }
 
 /// Creates `schema` (already named into the scratch schemas) in a savepoint, reads the scratch
 /// schemas back and rolls the savepoint back, so the next build starts from empty scratch
-/// schemas again.
+/// schemas again. With `check_bodies`, every PL/pgSQL body is compiled too (see
+/// [`uncompiled_body`]).
 fn build_and_read(
     tx: &mut Transaction<'_>,
     schema: &Schema,
     scope: &Scope,
+    check_bodies: bool,
 ) -> Result<Built, Error> {
     let mut build = tx
         .transaction()
         .map_err(|e| Error::from_postgres("opening a savepoint in the scratch schemas", e))?;
     let built = match build.batch_execute(&schema.create_sql()) {
-        Ok(()) => Built::Read(Box::new(introspect_in(&mut build, scope)?)),
+        Ok(()) => match check_bodies
+            .then(|| uncompiled_body(&mut build, schema))
+            .flatten()
+        {
+            Some((function, error)) => Built::BodyDoesNotCompile { function, error },
+            None => Built::Read(Box::new(introspect_in(&mut build, scope)?)),
+        },
         Err(e) => Built::DidNotLoad(e),
     };
     build
         .rollback()
         .map_err(|e| Error::from_postgres("rolling back a build in the scratch schemas", e))?;
     Ok(built)
+}
+
+/// The first PL/pgSQL function of `schema` (built in `build`) whose body does not compile.
+/// Scratch builds and plans create functions with `check_function_bodies = off` (a body may
+/// name what is created later), which also skips PL/pgSQL's syntax check: a typo would
+/// otherwise surface only when the function is first called, in production. Once everything
+/// exists, each is created again with the check on (one statement per PL/pgSQL function,
+/// only when canonicalizing a declaration; all rolled back with the build).
+fn uncompiled_body(
+    build: &mut Transaction<'_>,
+    schema: &Schema,
+) -> Option<(Box<Function>, postgres::Error)> {
+    let plpgsql: Vec<&Function> = schema
+        .functions
+        .iter()
+        .filter(|f| !f.has_sql_body() && f.language.eq_ignore_ascii_case("plpgsql"))
+        .collect();
+    if plpgsql.is_empty() {
+        return None;
+    }
+    if let Err(e) = build.batch_execute("SET LOCAL check_function_bodies = on;") {
+        return plpgsql.first().map(|f| (Box::new((*f).clone()), e));
+    }
+    plpgsql.into_iter().find_map(|f| {
+        let create = format!(
+            "{:#}",
+            schema_core::render::Statement::CreateFunction(f.clone())
+        );
+        build
+            .batch_execute(&create)
+            .err()
+            .map(|e| (Box::new(f.clone()), e))
+    })
+}
+
+/// The error for a declaration whose scratch build failed with `first`: the statement that
+/// failed (where the server's position points in the batch, else the first that fails when
+/// the statements run one at a time, in a savepoint rolled back), the object it makes (down to
+/// the column of a table when the server points at one), named back out of the scratch
+/// schemas.
+fn rejected_declaration(
+    tx: &mut Transaction<'_>,
+    mapped: &Schema,
+    scratch: &Scratch,
+    first: postgres::Error,
+) -> Error {
+    use crate::rejected::{error_offset, excerpt, statement_at, statement_object, table_part};
+    use schema_core::render::Statement;
+
+    const CONTEXT: &str = "canonicalizing the declaration (built in scratch schemas, rolled back)";
+    let statements = mapped.create_statements();
+    let texts: Vec<String> = statements.iter().map(|s| format!("{s:#}")).collect();
+    let batch = mapped.create_sql();
+    let (i, offset, error) = match error_offset(&first, &batch)
+        .and_then(|o| statement_at(&batch, &texts, o))
+    {
+        Some((i, offset)) => (i, Some(offset), first),
+        None => match one_at_a_time(tx, &texts) {
+            Some((i, e)) => {
+                let offset = error_offset(&e, &texts[i]);
+                (i, offset, e)
+            }
+            None => return Error::from_postgres(
+                "creating the declared schema in a scratch schema (the declaration does not load)",
+                first,
+            ),
+        },
+    };
+    let object = match (&statements[i], offset) {
+        (Statement::CreateTable(table), Some(offset)) => table_part(table, &texts[i], offset),
+        _ => None,
+    }
+    .or_else(|| statement_object(&statements[i]))
+    .unwrap_or_else(|| "the declaration".to_string());
+    let object = scratch.text_to_original(&object);
+    let statement = scratch.text_to_original(&excerpt(&texts[i], offset));
+    Error::rejected(
+        CONTEXT,
+        object.clone(),
+        statement,
+        format!(
+            "correct the declaration of {object} as the server's message says (the compiler \
+             cannot check SQL it only carries: defaults, checks, queries, bodies); nothing was \
+             changed"
+        ),
+        error,
+    )
+}
+
+/// Runs `texts` one at a time in a savepoint (rolled back): the first that fails, with its
+/// error. `None` when all run (or the savepoint cannot be had).
+fn one_at_a_time(tx: &mut Transaction<'_>, texts: &[String]) -> Option<(usize, postgres::Error)> {
+    let mut build = tx.transaction().ok()?;
+    let failed = texts
+        .iter()
+        .enumerate()
+        .find_map(|(i, text)| build.batch_execute(text).err().map(|e| (i, e)));
+    let _ = build.rollback();
+    failed
+}
+
+/// The error for a declared PL/pgSQL `function` (named into the scratch schemas) whose body
+/// does not compile.
+fn body_does_not_compile(function: &Function, scratch: &Scratch, error: postgres::Error) -> Error {
+    use crate::rejected::{excerpt, statement_object};
+    use schema_core::render::Statement;
+
+    let create = Statement::CreateFunction(function.clone());
+    let object = scratch
+        .text_to_original(&statement_object(&create).unwrap_or_else(|| function.name.to_string()));
+    let text = format!("{create:#}");
+    let line = crate::rejected::body_line(&error, &text, &function.body);
+    let place = line
+        .map(|line| format!(" (line {line} of the body)"))
+        .unwrap_or_default();
+    Error::rejected(
+        "canonicalizing the declaration (compiling its PL/pgSQL bodies, rolled back)",
+        object.clone(),
+        scratch.text_to_original(&excerpt(
+            &text,
+            crate::rejected::error_offset(&error, &text),
+        )),
+        format!("fix the PL/pgSQL body of {object}{place}; nothing was changed"),
+        error,
+    )
 }
 
 /// `renamed_from`, `using` and a declared `not valid` live only in the declaration (a check

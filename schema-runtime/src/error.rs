@@ -46,6 +46,25 @@ pub enum Error {
         /// Every problem found, each as its code and its text naming the object.
         diagnostics: Vec<SchemaProblem>,
     },
+    /// The server rejected a declared object: while canonicalizing the declaration (in scratch
+    /// schemas) or applying a plan. Names the object, the statement, the server's message and
+    /// SQLSTATE; see [`Error::rejected`].
+    #[error("{context}: {} was rejected: {detail}{}\n  statement:\n{}\n  help: {}", .rejection.object, sqlstate_note(.sqlstate.as_deref()), indented(&.rejection.statement), .rejection.help)]
+    Rejected {
+        /// What pgdecl was doing, e.g. "canonicalizing the declaration".
+        context: String,
+        /// The class of failure, by SQLSTATE as for [`Error::Postgres`].
+        kind: ErrorKind,
+        /// The server's SQLSTATE.
+        sqlstate: Option<String>,
+        /// The server's message, passwords removed.
+        detail: String,
+        /// The object, the statement and the help (boxed: errors stay small).
+        rejection: Box<Rejection>,
+        /// The error as the client library reported it.
+        #[source]
+        source: postgres::Error,
+    },
     /// A finding of pgdecl's own: drift in validate-only mode, bad input, a refused change.
     #[error("{context}: {detail}\n  help: {}", .kind.fix())]
     Reported {
@@ -56,6 +75,18 @@ pub enum Error {
         /// What went wrong, passwords removed.
         detail: String,
     },
+}
+
+/// What [`Error::Rejected`] says beyond the server's message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    /// The object, as a person names it: `table public.things, column n`, `view public.v`,
+    /// `function public.f(integer)`.
+    pub object: String,
+    /// The statement the server rejected (the part of it around the error when long).
+    pub statement: String,
+    /// What to do about it.
+    pub help: String,
 }
 
 /// One problem in a declared schema, as [`Error::InvalidSchema`] lists it.
@@ -216,7 +247,9 @@ impl Error {
     /// The class of failure.
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Error::Postgres { kind, .. } | Error::Reported { kind, .. } => *kind,
+            Error::Postgres { kind, .. }
+            | Error::Reported { kind, .. }
+            | Error::Rejected { kind, .. } => *kind,
             Error::Io { .. } => ErrorKind::Io,
             Error::InvalidSchema { .. } => ErrorKind::InvalidSchema,
         }
@@ -235,10 +268,73 @@ impl Error {
     /// The server's SQLSTATE, when the server answered.
     pub fn sqlstate(&self) -> Option<&str> {
         match self {
-            Error::Postgres { sqlstate, .. } => sqlstate.as_deref(),
+            Error::Postgres { sqlstate, .. } | Error::Rejected { sqlstate, .. } => {
+                sqlstate.as_deref()
+            }
             _ => None,
         }
     }
+}
+
+/// Errors that name the declared object the server rejected.
+impl Error {
+    /// `e`, raised by the server while `context` ran `statement` for `object` (`table
+    /// public.things, column n`), as an [`Error::Rejected`] with `help`. `help` is used for
+    /// plain SQL errors; for a lock timeout, a missing privilege and the other classes the
+    /// class's own fix is the advice. An error that did not come from the server (a lost
+    /// connection) stays an [`Error::Postgres`].
+    pub fn rejected(
+        context: &str,
+        object: impl Into<String>,
+        statement: impl Into<String>,
+        help: impl Into<String>,
+        e: postgres::Error,
+    ) -> Error {
+        if e.as_db_error().is_none() {
+            return Error::from_postgres(context, e);
+        }
+        match Error::from_postgres(context, e) {
+            Error::Postgres {
+                context,
+                kind,
+                sqlstate,
+                detail,
+                source,
+            } => Error::Rejected {
+                context,
+                rejection: Box::new(Rejection {
+                    object: object.into(),
+                    statement: redact(&statement.into()),
+                    help: if kind == ErrorKind::Sql {
+                        help.into()
+                    } else {
+                        kind.fix().to_string()
+                    },
+                }),
+                kind,
+                sqlstate,
+                detail,
+                source,
+            },
+            other => other,
+        }
+    }
+
+    /// The object the server rejected, for an [`Error::Rejected`].
+    pub fn rejected_object(&self) -> Option<&str> {
+        match self {
+            Error::Rejected { rejection, .. } => Some(&rejection.object),
+            _ => None,
+        }
+    }
+}
+
+/// `text` with every line indented four spaces, for a statement under its heading.
+fn indented(text: &str) -> String {
+    text.lines()
+        .map(|l| format!("    {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 impl fmt::Debug for Error {

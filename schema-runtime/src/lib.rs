@@ -19,6 +19,7 @@ pub mod introspect;
 pub mod many;
 pub mod ops_commands;
 mod parse;
+mod rejected;
 pub mod source;
 #[cfg(feature = "testkit")]
 pub mod testkit;

@@ -48,8 +48,10 @@ impl<'a> Planner<'a> {
                             );
                         }
                     }
-                    // An extension installs its own comment: one declared without a comment
-                    // leaves it alone.
+                    // One declared without a comment leaves the live one alone: the comment
+                    // an extension ships with reads as none on both sides (introspection and
+                    // canonicalization), so only a comment someone set is left, and that is
+                    // not dropped unasked.
                     if ext.comment.is_some() {
                         self.comment(
                             object,

@@ -4,6 +4,7 @@ use crate::model::*;
 use crate::render::{split_list_setting, CommentTarget, Statement};
 
 use super::pair::function_key;
+use super::view::canonical_body;
 use super::{same_opt_fragment, Change, ChangeKind, Hazard, ObjectRef, Phase, Planner};
 
 impl<'a> Planner<'a> {
@@ -29,7 +30,7 @@ impl<'a> Planner<'a> {
                     self.create_function(func, Some(old));
                 }
                 Some(old) => {
-                    if !same_function(old, func) {
+                    if !same_function(old, self.old, func, self.new) {
                         self.emit(
                             Phase::Functions,
                             Change::new(
@@ -107,12 +108,16 @@ pub(super) fn config_facts(config: &[(String, String)]) -> Vec<(String, String)>
         .collect()
 }
 
-pub(super) fn same_function(a: &Function, b: &Function) -> bool {
+/// Same signature, body and options; an SQL-standard body the same as written or in its
+/// canonical form (see [`canonical_body`]), each read against the schema it belongs to
+/// (`in_a`, `in_b`: the columns of the tables the body reads).
+pub(super) fn same_function(a: &Function, in_a: &Schema, b: &Function, in_b: &Schema) -> bool {
     a.is_procedure == b.is_procedure
         && effective_returns(a) == effective_returns(b)
         && a.language.eq_ignore_ascii_case(&b.language)
-        && a.body == b.body
         && a.body_style == b.body_style
+        && (a.body == b.body
+            || canonical_body(a, in_a).is_some_and(|x| Some(x) == canonical_body(b, in_b)))
         && a.volatility == b.volatility
         && a.strict == b.strict
         && a.security_definer == b.security_definer

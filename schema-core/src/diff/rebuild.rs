@@ -61,7 +61,9 @@ impl<'a> Planner<'a> {
                         .contains(&QualifiedName::new(s.clone(), t.name.clone()))
                 })
             });
-            if uses_rebuilt || (!same_function(of, nf) && !replaceable_function(of, nf)) {
+            if uses_rebuilt
+                || (!same_function(of, self.old, nf, self.new) && !replaceable_function(of, nf))
+            {
                 rebuilt_functions.insert(key);
             }
         }
@@ -140,7 +142,7 @@ impl<'a> Planner<'a> {
                 .1;
             let replaced = match self.new.views.iter().find(|v| v.name == ov.name) {
                 None => true,
-                Some(nv) => !same_view(ov, nv) && !replaceable_view(ov, nv),
+                Some(nv) => !same_view(ov, self.old, nv, self.new) && !replaceable_view(ov, nv),
             };
             // A view that names the table and one of the columns (or `*`, which PostgreSQL
             // expands to every column when it creates the view).

@@ -192,9 +192,9 @@ fn rebuild(
     let mut failure = None;
     for every_table in [false, true] {
         let schema = round_schema(start, first, texts, every_table);
-        match build_and_read(tx, &schema, scope)? {
+        match build_and_read(tx, &schema, scope, false)? {
             Built::Read(read) => return Ok(Some(fragments(&read.schema))),
-            Built::DidNotLoad(e) => failure = Some(e),
+            Built::DidNotLoad(e) | Built::BodyDoesNotCompile { error: e, .. } => failure = Some(e),
         }
     }
     if let Some(e) = failure {

@@ -147,7 +147,7 @@ pub(super) fn run_change_retrying(
     locks: &[TableLock],
     policy: &Policy,
 ) -> Result<(), Error> {
-    let batch = format!("SAVEPOINT pgdecl_change;\n{sql}\nRELEASE SAVEPOINT pgdecl_change;");
+    let batch = change_batch(sql);
     let mut attempt = 0;
     loop {
         match tx.batch_execute(&batch) {
@@ -171,6 +171,12 @@ pub(super) fn run_change_retrying(
             Err(e) => return Err(Error::from_postgres(what, e)),
         }
     }
+}
+
+/// The batch [`run_change_retrying`] sends for a change's `sql`: in a savepoint of its own.
+/// (The server's error positions count from its start.)
+pub(super) fn change_batch(sql: &str) -> String {
+    format!("SAVEPOINT pgdecl_change;\n{sql}\nRELEASE SAVEPOINT pgdecl_change;")
 }
 
 /// A lock timeout (55P03, also `NOWAIT`) or a deadlock (40P01): another session's locks,
