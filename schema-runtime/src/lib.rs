@@ -10,8 +10,10 @@
 #[doc(hidden)]
 pub mod canonical_form;
 pub mod canonicalize;
+#[cfg(feature = "tokio")]
+pub mod asynchronous;
 pub mod cli;
-mod connect;
+pub mod connect;
 pub mod converge;
 pub mod error;
 pub mod introspect;
