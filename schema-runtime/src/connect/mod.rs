@@ -567,17 +567,17 @@ impl ConnectSettings {
             .as_ref()
             .map(tls::describe_root)
             .unwrap_or_else(|| "(none)".to_owned());
-        let mode = format!("sslmode {} ({})", self.sslmode.value.name(), self.sslmode.origin);
+        let mode = format!("sslmode {} {}", self.sslmode.value.name(), self.sslmode.origin);
         match err {
             rustls::Error::InvalidCertificate(
                 CertificateError::UnknownIssuer | CertificateError::BadSignature,
             ) => format!(
-                "the server's certificate is not signed by a CA in sslrootcert {root}: set sslrootcert (or PGSSLROOTCERT) to the certificate of the CA that issued the server's ({mode})"
+                "the server's certificate is not signed by a CA in sslrootcert {root}: set sslrootcert (or PGSSLROOTCERT) to the certificate of the CA that issued the server's certificate"
             ),
             rustls::Error::InvalidCertificate(
                 CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
             ) => format!(
-                "the server's certificate is not issued for {}: connect with a host name the certificate names, or use sslmode=verify-ca to check only the CA ({mode})",
+                "the server's certificate is not issued for {}: connect with a host name the certificate names, or use sslmode=verify-ca to check only the CA",
                 host_for_tools(target)
             ),
             rustls::Error::InvalidCertificate(

@@ -878,7 +878,7 @@ pub(crate) mod tests {
 
     #[test]
     fn host_lists_sockets_and_ports() {
-        let s = resolve("host=a,/tmp/sock,[::1] port=1,2,3", &[]);
+        let s = resolve("host=a,/tmp/sock,::1 port=1,2,3", &[]);
         assert_eq!(
             s.targets
                 .iter()
