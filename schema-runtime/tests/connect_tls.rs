@@ -43,6 +43,22 @@ fn verify_full_with_the_servers_ca_connects_encrypted() {
 }
 
 #[test]
+fn scram_channel_binding_over_tls() {
+    let s = server();
+    // channel_binding=require fails unless SCRAM-SHA-256-PLUS with the certificate's hash
+    // succeeded.
+    let mut client = connect(&app(
+        "localhost",
+        &format!(
+            "sslmode=verify-full sslrootcert={} channel_binding=require",
+            s.file("ca.crt")
+        ),
+    ))
+    .unwrap();
+    assert!(uses_tls(&mut client));
+}
+
+#[test]
 fn verify_full_refuses_a_certificate_from_another_ca() {
     let s = server();
     let other = s.file("other-ca.crt");

@@ -386,12 +386,99 @@ impl TlsConnect<Socket> for RustlsConnect {
 pub(crate) struct RustlsStream(Box<tokio_rustls::client::TlsStream<Socket>>);
 
 impl TlsStream for RustlsStream {
+    /// `tls-server-end-point` (RFC 5929), for SCRAM-SHA-256-PLUS: the server certificate
+    /// hashed with its signature's hash (SHA-1 and MD5 upgraded to SHA-256). A signature
+    /// whose hash is not in its algorithm identifier (RSA-PSS, Ed25519) gives none, and
+    /// `channel_binding=prefer` (the default) falls back to plain SCRAM-SHA-256.
     fn channel_binding(&self) -> ChannelBinding {
-        // SCRAM's channel binding (`SCRAM-SHA-256-PLUS`) needs the hash of the server's
-        // certificate by its signature algorithm; without it the client uses plain
-        // SCRAM-SHA-256, which `channel_binding=prefer` (the default) accepts.
-        ChannelBinding::none()
+        use sha2::Digest;
+        let (_, session) = self.0.get_ref();
+        let Some(cert) = session.peer_certificates().and_then(|c| c.first()) else {
+            return ChannelBinding::none();
+        };
+        match signature_oid(cert).and_then(end_point_hash) {
+            Some(EndPointHash::Sha256) => {
+                ChannelBinding::tls_server_end_point(sha2::Sha256::digest(cert).to_vec())
+            }
+            Some(EndPointHash::Sha384) => {
+                ChannelBinding::tls_server_end_point(sha2::Sha384::digest(cert).to_vec())
+            }
+            Some(EndPointHash::Sha512) => {
+                ChannelBinding::tls_server_end_point(sha2::Sha512::digest(cert).to_vec())
+            }
+            None => ChannelBinding::none(),
+        }
     }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum EndPointHash {
+    Sha256,
+    Sha384,
+    Sha512,
+}
+
+/// The hash `tls-server-end-point` uses for a certificate signed with `oid` (DER contents).
+fn end_point_hash(oid: &[u8]) -> Option<EndPointHash> {
+    const RSA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01]; // 1.2.840.113549.1.1
+    const ECDSA_SHA2: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03]; // 1.2.840.10045.4.3
+    const ECDSA_SHA1: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x01]; // 1.2.840.10045.4.1
+    match oid {
+        [prefix @ .., last] if prefix == RSA => match last {
+            // md5, sha1, sha256 with RSA
+            0x04 | 0x05 | 0x0b => Some(EndPointHash::Sha256),
+            0x0c => Some(EndPointHash::Sha384),
+            0x0d => Some(EndPointHash::Sha512),
+            _ => None,
+        },
+        [prefix @ .., last] if prefix == ECDSA_SHA2 => match last {
+            0x02 => Some(EndPointHash::Sha256),
+            0x03 => Some(EndPointHash::Sha384),
+            0x04 => Some(EndPointHash::Sha512),
+            _ => None,
+        },
+        _ if oid == ECDSA_SHA1 => Some(EndPointHash::Sha256),
+        _ => None,
+    }
+}
+
+/// The signature algorithm's OID of a DER certificate:
+/// `SEQUENCE { tbsCertificate SEQUENCE, signatureAlgorithm SEQUENCE { OID, .. }, .. }`.
+fn signature_oid(cert: &[u8]) -> Option<&[u8]> {
+    let (0x30, body, _) = der_element(cert)? else {
+        return None;
+    };
+    let (0x30, _tbs, rest) = der_element(body)? else {
+        return None;
+    };
+    let (0x30, algorithm, _) = der_element(rest)? else {
+        return None;
+    };
+    match der_element(algorithm)? {
+        (0x06, oid, _) => Some(oid),
+        _ => None,
+    }
+}
+
+/// One DER element: its tag, its contents, and what follows it.
+fn der_element(input: &[u8]) -> Option<(u8, &[u8], &[u8])> {
+    let tag = *input.first()?;
+    let first = *input.get(1)?;
+    let (len, header) = if first < 0x80 {
+        (usize::from(first), 2)
+    } else {
+        let n = usize::from(first & 0x7f);
+        if n == 0 || n > 4 {
+            return None;
+        }
+        let mut len = 0usize;
+        for byte in input.get(2..2 + n)? {
+            len = (len << 8) | usize::from(*byte);
+        }
+        (len, 2 + n)
+    };
+    let contents = input.get(header..header.checked_add(len)?)?;
+    Some((tag, contents, &input[header + len..]))
 }
 
 impl AsyncRead for RustlsStream {
@@ -440,4 +527,38 @@ pub(crate) fn rustls_error<'a>(
         current = e.source();
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signature_hashes_for_channel_binding() {
+        // sha256WithRSAEncryption, ecdsa-with-SHA384, sha1WithRSAEncryption, Ed25519.
+        let rsa256 = [0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b];
+        let ecdsa384 = [0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x03];
+        let rsa1 = [0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x05];
+        let ed25519 = [0x2b, 0x65, 0x70];
+        assert_eq!(end_point_hash(&rsa256), Some(EndPointHash::Sha256));
+        assert_eq!(end_point_hash(&ecdsa384), Some(EndPointHash::Sha384));
+        assert_eq!(end_point_hash(&rsa1), Some(EndPointHash::Sha256));
+        assert_eq!(end_point_hash(&ed25519), None);
+    }
+
+    #[test]
+    fn reads_the_signature_algorithm_of_a_certificate() {
+        // SEQUENCE { SEQUENCE { INTEGER 1 }, SEQUENCE { OID ecdsa-with-SHA256 }, BIT STRING }
+        let oid = [0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02];
+        let mut alg = vec![0x06, oid.len() as u8];
+        alg.extend_from_slice(&oid);
+        let mut body = vec![0x30, 0x03, 0x02, 0x01, 0x01, 0x30, alg.len() as u8];
+        body.extend_from_slice(&alg);
+        body.extend_from_slice(&[0x03, 0x01, 0x00]);
+        let mut cert = vec![0x30, body.len() as u8];
+        cert.extend_from_slice(&body);
+        assert_eq!(signature_oid(&cert), Some(&oid[..]));
+        assert_eq!(signature_oid(&cert[..cert.len() - 4]), None);
+        assert_eq!(der_element(&[0x30, 0x85, 0, 0, 0, 0, 1]), None);
+    }
 }
