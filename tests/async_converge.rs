@@ -70,9 +70,12 @@ async fn the_async_api_converges_the_quickstart_schema() {
     assert_eq!(tables, 1);
 
     // A connection error comes back as the same error the blocking API gives.
-    let err = asynchronous::validate("postgresql://nobody@/nowhere?host=/nonexistent-dir", &v1::SCHEMA)
-        .await
-        .unwrap_err();
+    let err = asynchronous::validate(
+        "postgresql://nobody@/nowhere?host=/nonexistent-dir",
+        &v1::SCHEMA,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(err.code(), "unreachable", "{err}");
 
     tokio::task::spawn_blocking(move || drop(db)).await.unwrap();

@@ -47,7 +47,11 @@ pub async fn converge(conninfo: &str, declared: &Schema, policy: &Policy) -> Res
 }
 
 /// [`crate::plan()`] on its own connection to `conninfo`, on the blocking thread pool.
-pub async fn plan(conninfo: &str, declared: &Schema, ignore_schemas: &[String]) -> Result<Plan, Error> {
+pub async fn plan(
+    conninfo: &str,
+    declared: &Schema,
+    ignore_schemas: &[String],
+) -> Result<Plan, Error> {
     let (declared, ignore) = (declared.clone(), ignore_schemas.to_vec());
     with_client(conninfo, move |client| {
         crate::converge::plan(client, &declared, &ignore)

@@ -6,12 +6,13 @@
 
 #![warn(missing_docs)]
 
+#[cfg(feature = "tokio")]
+pub mod asynchronous;
+
 // Internals: public only for pgdecl's own tests and benchmarks; not a stable API.
 #[doc(hidden)]
 pub mod canonical_form;
 pub mod canonicalize;
-#[cfg(feature = "tokio")]
-pub mod asynchronous;
 pub mod cli;
 pub mod connect;
 pub mod converge;

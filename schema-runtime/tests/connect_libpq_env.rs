@@ -41,7 +41,10 @@ fn the_pg_variables_and_the_password_file_work_as_for_psql() {
     let mut client = connect("").unwrap();
     assert!(uses_tls(&mut client));
     let row = client
-        .query_one("SELECT current_user::text, current_setting('application_name')", &[])
+        .query_one(
+            "SELECT current_user::text, current_setting('application_name')",
+            &[],
+        )
         .unwrap();
     assert_eq!(row.get::<_, String>(0), "app");
     assert_eq!(row.get::<_, String>(1), "pgdecl-env-test");
@@ -63,7 +66,9 @@ fn the_pg_variables_and_the_password_file_work_as_for_psql() {
     std::env::set_var("PGPASSWORD", "not-the-password");
     let text = connect("").map(|_| ()).unwrap_err().to_string();
     assert!(
-        text.contains("the server refused the password for user app (from PGUSER): correct PGPASSWORD"),
+        text.contains(
+            "the server refused the password for user app (from PGUSER): correct PGPASSWORD"
+        ),
         "{text}"
     );
 
@@ -86,7 +91,10 @@ fn the_pg_variables_and_the_password_file_work_as_for_psql() {
     std::env::set_var("PGHOST", "localhost");
     connect("").unwrap();
     // The file's line is for database postgres only.
-    let text = connect("dbname=template1").map(|_| ()).unwrap_err().to_string();
+    let text = connect("dbname=template1")
+        .map(|_| ())
+        .unwrap_err()
+        .to_string();
     assert!(
         text.contains(&format!(
             "no password (none given, and no line of {} matches localhost:{port}:template1:app)",

@@ -110,8 +110,11 @@ fn verify_full_checks_the_host_name_and_verify_ca_does_not() {
             .contains("the server's certificate is not issued for 127.0.0.1"),
         "{err}"
     );
-    let mut client = connect(&app("127.0.0.1", &format!("sslmode=verify-ca sslrootcert={ca}")))
-        .unwrap();
+    let mut client = connect(&app(
+        "127.0.0.1",
+        &format!("sslmode=verify-ca sslrootcert={ca}"),
+    ))
+    .unwrap();
     assert!(uses_tls(&mut client));
 }
 
@@ -206,7 +209,10 @@ fn wrong_and_missing_passwords_name_their_source() {
     ));
     assert_eq!(err.kind(), ErrorKind::Authentication, "{err}");
     let text = err.to_string();
-    assert!(text.contains("password from the connection string"), "{text}");
+    assert!(
+        text.contains("password from the connection string"),
+        "{text}"
+    );
     assert!(
         text.contains("correct the password in the connection string"),
         "{text}"

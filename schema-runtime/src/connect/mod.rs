@@ -357,7 +357,10 @@ impl ConnectSettings {
             let message = db.message().to_owned();
             let code = db.code();
             let (kind, help) = if *code == SqlState::INVALID_PASSWORD {
-                (ErrorKind::Authentication, self.wrong_password_help(&failure.password))
+                (
+                    ErrorKind::Authentication,
+                    self.wrong_password_help(&failure.password),
+                )
             } else if *code == SqlState::INVALID_CATALOG_NAME {
                 (
                     ErrorKind::MissingDatabase,
@@ -567,7 +570,11 @@ impl ConnectSettings {
             .as_ref()
             .map(tls::describe_root)
             .unwrap_or_else(|| "(none)".to_owned());
-        let mode = format!("sslmode {} {}", self.sslmode.value.name(), self.sslmode.origin);
+        let mode = format!(
+            "sslmode {} {}",
+            self.sslmode.value.name(),
+            self.sslmode.origin
+        );
         match err {
             rustls::Error::InvalidCertificate(
                 CertificateError::UnknownIssuer | CertificateError::BadSignature,

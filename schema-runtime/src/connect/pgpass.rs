@@ -190,7 +190,9 @@ other\\:host:5432:*:*:fourth
         std::fs::write(&path, "*:*:*:*:secret\n").unwrap();
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
         let k = key("h", "1", "d", "u");
-        assert!(matches!(lookup(&path, &k), Err(Missing::Ignored(reason)) if reason.contains("chmod 0600")));
+        assert!(
+            matches!(lookup(&path, &k), Err(Missing::Ignored(reason)) if reason.contains("chmod 0600"))
+        );
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
         assert_eq!(lookup(&path, &k).map(|f| f.password), Ok("secret".into()));
         assert_eq!(

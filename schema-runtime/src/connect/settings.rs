@@ -286,12 +286,13 @@ impl ConnectSettings {
         ConnectSettings::resolve(conninfo, &ProcessEnv)
     }
 
-    pub(crate) fn resolve(
-        conninfo: &str,
-        env: &dyn Environment,
-    ) -> Result<ConnectSettings, Error> {
+    pub(crate) fn resolve(conninfo: &str, env: &dyn Environment) -> Result<ConnectSettings, Error> {
         let invalid = |detail: String| {
-            Error::new(ErrorKind::Invalid, "reading the connection settings", detail)
+            Error::new(
+                ErrorKind::Invalid,
+                "reading the connection settings",
+                detail,
+            )
         };
         let pairs = conninfo::parse(conninfo).map_err(invalid)?;
         for (key, _) in &pairs {
@@ -389,31 +390,8 @@ impl ConnectSettings {
             )));
         }
         let count = hosts.len().max(addrs.len()).max(1);
-        let ports: Vec<u16> = match &port {
-            Some(s) => {
-                let list: Vec<u16> = s
-                    .value
-                    .split(',')
-                    .map(|p| match p.trim() {
-                        "" => Ok(5432),
-                        p => p
-                            .parse::<u16>()
-                            .ok()
-                            .filter(|p| *p != 0)
-                            .ok_or_else(|| bad(s, "port", "a port number (or a list of them)")),
-                    })
-                    .collect::<Result<_, _>>()?;
-                match list.len() {
-                    1 => vec![list[0]; count],
-                    n if n == count => list,
-                    n => {
-                        return Err(invalid(format!(
-                            "{n} port numbers ({}) for {count} hosts: give one port, or one per host",
-                            s.origin
-                        )))
-                    }
-                }
-            }
+        let ports = match &port {
+            Some(s) => ports(s, count)?,
             None => vec![5432; count],
         };
         let targets = (0..count)
@@ -612,13 +590,12 @@ impl ConnectSettings {
             host_origin,
             port_origin: origin_of(&port),
             password: get("password"),
-            passfile: path_setting("passfile")
-                .or_else(|| {
-                    super::pgpass::default_path(home.as_deref()).map(|p| Setting {
-                        value: p,
-                        origin: Origin::Default,
-                    })
-                }),
+            passfile: path_setting("passfile").or_else(|| {
+                super::pgpass::default_path(home.as_deref()).map(|p| Setting {
+                    value: p,
+                    origin: Origin::Default,
+                })
+            }),
             user,
             dbname,
             connect_timeout,
@@ -706,6 +683,41 @@ impl ConnectSettings {
             (Origin::Default, p) => format!("default host, port {p}"),
             (h, p) => format!("{h}, port {p}"),
         }
+    }
+}
+
+/// The `port` list for `count` hosts: one port for all, or one per host (empty: 5432).
+fn ports(setting: &Setting<String>, count: usize) -> Result<Vec<u16>, Error> {
+    let invalid = |detail: String| {
+        Error::new(
+            ErrorKind::Invalid,
+            "reading the connection settings",
+            detail,
+        )
+    };
+    let mut list = Vec::new();
+    for port in setting.value.split(',').map(str::trim) {
+        list.push(match port {
+            "" => 5432,
+            port => port
+                .parse::<u16>()
+                .ok()
+                .filter(|p| *p != 0)
+                .ok_or_else(|| {
+                    invalid(format!(
+                        "port={} ({}) is not a port number (or a list of them)",
+                        setting.value, setting.origin
+                    ))
+                })?,
+        });
+    }
+    match list.len() {
+        1 => Ok(vec![list[0]; count]),
+        n if n == count => Ok(list),
+        n => Err(invalid(format!(
+            "{n} port numbers ({}) for {count} hosts: give one port, or one per host",
+            setting.origin
+        ))),
     }
 }
 
@@ -819,7 +831,10 @@ pub(crate) mod tests {
                 port: 6543
             }]
         );
-        assert_eq!(s.host_port_origin(), "from the connection string, port from PGPORT");
+        assert_eq!(
+            s.host_port_origin(),
+            "from the connection string, port from PGPORT"
+        );
         assert_eq!(s.user.value, "app");
         assert_eq!(s.user.origin, Origin::ConnString);
         assert_eq!(s.dbname.value, "appdb");
@@ -880,10 +895,7 @@ pub(crate) mod tests {
     fn host_lists_sockets_and_ports() {
         let s = resolve("host=a,/tmp/sock,::1 port=1,2,3", &[]);
         assert_eq!(
-            s.targets
-                .iter()
-                .map(|t| t.to_string())
-                .collect::<Vec<_>>(),
+            s.targets.iter().map(|t| t.to_string()).collect::<Vec<_>>(),
             [
                 "host a:1",
                 "Unix socket /tmp/sock/.s.PGSQL.2",
@@ -896,17 +908,15 @@ pub(crate) mod tests {
             [5432, 7]
         );
         let s = resolve("host=a,b", &[("PGPORT", "9")]);
-        assert_eq!(
-            s.targets.iter().map(|t| t.port).collect::<Vec<_>>(),
-            [9, 9]
-        );
+        assert_eq!(s.targets.iter().map(|t| t.port).collect::<Vec<_>>(), [9, 9]);
         let s = resolve("hostaddr=127.0.0.1 host=localhost", &[]);
         assert_eq!(
             s.targets[0].to_string(),
             "host localhost (address 127.0.0.1) port 5432"
         );
         assert!(error("host=a,b port=1,2,3", &[]).contains("3 port numbers"));
-        assert!(error("hostaddr=nope", &[]).contains("hostaddr=nope (from the connection string) is not a list of IP addresses"));
+        assert!(error("hostaddr=nope", &[])
+            .contains("hostaddr=nope (from the connection string) is not a list of IP addresses"));
     }
 
     #[test]
@@ -927,7 +937,10 @@ pub(crate) mod tests {
         let err = error("sslmode=require sslrootcert=system", &[]);
         assert!(err.contains("use sslmode=verify-full"), "{err}");
         let err = error("", &[("PGSSLMODE", "verify")]);
-        assert!(err.contains("sslmode=verify (from PGSSLMODE) is not one of"), "{err}");
+        assert!(
+            err.contains("sslmode=verify (from PGSSLMODE) is not one of"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -935,11 +948,17 @@ pub(crate) mod tests {
         let err = error("host=h colour=blue", &[]);
         assert!(err.contains("unknown setting `colour`"), "{err}");
         let err = error("service=prod", &[]);
-        assert!(err.contains("`service` is a libpq setting pgdecl does not support"), "{err}");
+        assert!(
+            err.contains("`service` is a libpq setting pgdecl does not support"),
+            "{err}"
+        );
         let err = error("postgresql://h/db?sslmode=require&password=x&foo=1", &[]);
         assert!(err.contains("unknown setting `foo`"), "{err}");
         let err = error("postgresql://h/db?port=abc", &[]);
-        assert!(err.contains("port=abc (from the connection string) is not a port number"), "{err}");
+        assert!(
+            err.contains("port=abc (from the connection string) is not a port number"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -21,7 +21,9 @@ use rustls::client::WebPkiServerVerifier;
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
-use rustls::{CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use rustls::{
+    CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme,
+};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
 use super::settings::{ConnectSettings, RootCert, Setting, SslMode};
@@ -77,11 +79,17 @@ impl ConnectSettings {
         let verifier: Arc<dyn ServerCertVerifier> = match verify {
             Verify::Nothing => Arc::new(NoVerification(provider.clone())),
             Verify::Chain | Verify::Full => {
-                let root = self.sslrootcert.as_ref().expect("checked by verification()");
+                let root = self
+                    .sslrootcert
+                    .as_ref()
+                    .expect("checked by verification()");
                 let roots = load_roots(root)?;
-                let webpki = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
-                    .build()
-                    .map_err(|e| tls_setup(format!("sslrootcert {}: {e}", describe_root(root))))?;
+                let webpki =
+                    WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
+                        .build()
+                        .map_err(|e| {
+                            tls_setup(format!("sslrootcert {}: {e}", describe_root(root)))
+                        })?;
                 match verify {
                     Verify::Full => webpki,
                     _ => Arc::new(ChainOnly(webpki)),
@@ -176,11 +184,11 @@ fn load_roots(root: &Setting<RootCert>) -> Result<RootCertStore, Error> {
 /// `sslrootcert=system` uses): `SSL_CERT_FILE`, else the first bundle of the usual places.
 /// Read directly, so that no OpenSSL-named crate is needed.
 const SYSTEM_BUNDLES: &[&str] = &[
-    "/etc/ssl/certs/ca-certificates.crt",               // Debian, Ubuntu, Arch, Gentoo
-    "/etc/pki/tls/certs/ca-bundle.crt",                 // Fedora, RHEL
-    "/etc/ssl/ca-bundle.pem",                           // openSUSE
+    "/etc/ssl/certs/ca-certificates.crt", // Debian, Ubuntu, Arch, Gentoo
+    "/etc/pki/tls/certs/ca-bundle.crt",   // Fedora, RHEL
+    "/etc/ssl/ca-bundle.pem",             // openSUSE
     "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem", // RHEL 7+
-    "/etc/ssl/cert.pem",                                // Alpine, macOS, BSDs
+    "/etc/ssl/cert.pem",                  // Alpine, macOS, BSDs
 ];
 
 fn system_bundles() -> Vec<PathBuf> {
@@ -366,7 +374,10 @@ impl TlsConnect<Socket> for RustlsConnect {
     fn connect(self, stream: Socket) -> Self::Future {
         Box::pin(async move {
             let config = self.config.ok_or_else(|| {
-                io::Error::new(io::ErrorKind::InvalidInput, "TLS is disabled (sslmode=disable)")
+                io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    "TLS is disabled (sslmode=disable)",
+                )
             })?;
             let name = ServerName::try_from(self.hostname.clone()).map_err(|_| {
                 io::Error::new(

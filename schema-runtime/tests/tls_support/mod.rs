@@ -111,7 +111,10 @@ fn ca_other() -> CertifiedIssuer<'static, KeyPair> {
 /// Whether `client`'s connection is encrypted.
 pub fn uses_tls(client: &mut postgres::Client) -> bool {
     client
-        .query_one("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", &[])
+        .query_one(
+            "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+            &[],
+        )
         .unwrap()
         .get(0)
 }
