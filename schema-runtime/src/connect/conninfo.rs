@@ -28,13 +28,13 @@ pub(crate) fn parse(text: &str) -> Result<Vec<(String, String)>, String> {
 /// `[user[:password]@][host[:port][,host[:port]...]][/dbname][?key=value&...]`.
 fn parse_url(rest: &str) -> Result<Vec<(String, String)>, String> {
     let mut pairs = Vec::new();
-    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(authority_end);
-    // Host names hold no `@`: the user info ends at the last one, so an unencoded `@` in a
-    // password still parses (libpq would stop at the first).
-    let hosts = match authority.rfind('@') {
+    // Host names and database names hold no `@`: the user info ends at the last `@` before
+    // the query, so a password with an unencoded `@`, `/` or `:` still parses whole (libpq
+    // stops at the first `@` or `/`), as `error::redact` reads it too.
+    let before_query = rest.find('?').unwrap_or(rest.len());
+    let rest = match rest[..before_query].rfind('@') {
         Some(at) => {
-            let userinfo = &authority[..at];
+            let userinfo = &rest[..at];
             let (user, password) = match userinfo.split_once(':') {
                 Some((user, password)) => (user, Some(password)),
                 None => (userinfo, None),
@@ -46,10 +46,12 @@ fn parse_url(rest: &str) -> Result<Vec<(String, String)>, String> {
             if let Some(password) = password {
                 pairs.push(("password".to_owned(), decode(password)?));
             }
-            &authority[at + 1..]
+            &rest[at + 1..]
         }
-        None => authority,
+        None => rest,
     };
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (hosts, tail) = rest.split_at(authority_end);
     if !hosts.is_empty() {
         let mut names = Vec::new();
         let mut ports = Vec::new();
@@ -251,7 +253,16 @@ mod tests {
             pairs("postgresql://h?ssl=true"),
             p(&[("host", "h"), ("sslmode", "require")])
         );
-        // An unencoded `@` in the password.
+        // An unencoded `@`, `/` or `:` in the password.
+        assert_eq!(
+            pairs("postgres://u:a@b/c:d@/db?host=/s"),
+            p(&[
+                ("user", "u"),
+                ("password", "a@b/c:d"),
+                ("dbname", "db"),
+                ("host", "/s")
+            ])
+        );
         assert_eq!(
             pairs("postgres://u:p@ss@h/d"),
             p(&[
