@@ -238,10 +238,13 @@ pub fn app_main_with(
             }
         }
     }
-    let (Some(command), Some(url)) = (command, url) else {
+    let Some(command) = command else {
         let _ = writeln!(err, "{APP_USAGE}");
         return EXIT_ERROR;
     };
+    // No DATABASE_URL and no --url: the PG* variables and libpq's defaults alone, as psql
+    // with no arguments.
+    let url = url.unwrap_or_default();
     let result = (|| -> Result<i32, Error> {
         let mut client = connect(&url)?;
         let mut policy = Policy::from_env()?;

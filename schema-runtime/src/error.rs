@@ -75,6 +75,25 @@ pub enum Error {
         /// What went wrong, passwords removed.
         detail: String,
     },
+    /// A connection could not be made: names the settings used and where each came from
+    /// (never the password), the cause, and advice for that cause only.
+    #[error("{context}: {detail}\n  help: {help}")]
+    Connect {
+        /// The target and settings, e.g. "connecting to host db:5432 from PGHOST/PGPORT, as
+        /// user app from the connection string, ...".
+        context: String,
+        /// The class of failure.
+        kind: ErrorKind,
+        /// The server's SQLSTATE, when the server answered.
+        sqlstate: Option<String>,
+        /// The cause, per host tried; passwords removed.
+        detail: String,
+        /// What to do about the cause.
+        help: String,
+        /// The last attempt's error as the client library reported it.
+        #[source]
+        source: Option<postgres::Error>,
+    },
 }
 
 /// What [`Error::Rejected`] says beyond the server's message.
@@ -137,6 +156,9 @@ pub enum ErrorKind {
     InvalidSchema,
     /// Reading or writing a file or stream failed.
     Io,
+    /// TLS failed: a certificate not trusted or not for the host, a missing root certificate,
+    /// a server without TLS.
+    Tls,
 }
 
 impl ErrorKind {
@@ -155,6 +177,7 @@ impl ErrorKind {
             ErrorKind::Invalid => "invalid",
             ErrorKind::InvalidSchema => "invalid-schema",
             ErrorKind::Io => "io",
+            ErrorKind::Tls => "tls",
         }
     }
 
@@ -173,6 +196,7 @@ impl ErrorKind {
             ErrorKind::Invalid => "correct the input named above",
             ErrorKind::InvalidSchema => "correct the declaration as each problem above says",
             ErrorKind::Io => "check that the file or stream named above can be written (a closed pipe, a full disk)",
+            ErrorKind::Tls => "check sslmode and sslrootcert (in the connection string, or PGSSLMODE and PGSSLROOTCERT)",
         }
     }
 }
@@ -239,6 +263,25 @@ impl Error {
         }
     }
 
+    /// A failed connection (see [`Error::Connect`]).
+    pub fn connection(
+        kind: ErrorKind,
+        context: &str,
+        detail: String,
+        help: String,
+        sqlstate: Option<String>,
+        source: Option<postgres::Error>,
+    ) -> Error {
+        Error::Connect {
+            context: redact(context),
+            kind,
+            sqlstate,
+            detail: redact(&detail),
+            help: redact(&help),
+            source,
+        }
+    }
+
     /// The declared schema's problems, in the order `check` found them.
     pub fn invalid_schema(diagnostics: Vec<SchemaProblem>) -> Error {
         Error::InvalidSchema { diagnostics }
@@ -249,7 +292,8 @@ impl Error {
         match self {
             Error::Postgres { kind, .. }
             | Error::Reported { kind, .. }
-            | Error::Rejected { kind, .. } => *kind,
+            | Error::Rejected { kind, .. }
+            | Error::Connect { kind, .. } => *kind,
             Error::Io { .. } => ErrorKind::Io,
             Error::InvalidSchema { .. } => ErrorKind::InvalidSchema,
         }
@@ -268,7 +312,9 @@ impl Error {
     /// The server's SQLSTATE, when the server answered.
     pub fn sqlstate(&self) -> Option<&str> {
         match self {
-            Error::Postgres { sqlstate, .. } | Error::Rejected { sqlstate, .. } => {
+            Error::Postgres { sqlstate, .. }
+            | Error::Rejected { sqlstate, .. }
+            | Error::Connect { sqlstate, .. } => {
                 sqlstate.as_deref()
             }
             _ => None,

@@ -6,12 +6,15 @@
 
 #![warn(missing_docs)]
 
+#[cfg(feature = "tokio")]
+pub mod asynchronous;
+
 // Internals: public only for pgdecl's own tests and benchmarks; not a stable API.
 #[doc(hidden)]
 pub mod canonical_form;
 pub mod canonicalize;
 pub mod cli;
-mod connect;
+pub mod connect;
 pub mod converge;
 pub mod error;
 pub mod export;

@@ -76,6 +76,8 @@ pub struct TempCluster {
     dir: PathBuf,
     socket_dir: PathBuf,
     url: String,
+    port: u16,
+    tcp: bool,
     // Never read: dropping it is what stops the server (see `Guard`).
     _guard: Guard,
 }
@@ -116,6 +118,12 @@ impl TempCluster {
     /// Takes a second or two: prefer [`TempCluster::shared`] or [`TestServer::shared`] in
     /// tests, and a database per test.
     pub fn start() -> Result<TempCluster, ClusterError> {
+        TempCluster::start_with(&ClusterOptions::default())
+    }
+
+    /// [`TempCluster::start`] with `options`: TCP on 127.0.0.1, server settings, files in
+    /// the data directory (certificates), and a `pg_hba.conf` of the test's own.
+    pub fn start_with(options: &ClusterOptions) -> Result<TempCluster, ClusterError> {
         let binaries = PgBinaries::find()?;
         let run_as = if is_root() {
             Some(postgres_os_user()?)
@@ -185,6 +193,22 @@ impl TempCluster {
             });
         }
 
+        for (name, contents) in &options.files {
+            let path = data_dir.join(name);
+            fs::write(&path, contents).map_err(io_error(format!("write {}", path.display())))?;
+            // The server refuses a private key that others may read.
+            set_mode(&path, 0o600)?;
+            if let Some(user) = &run_as {
+                std::os::unix::fs::chown(&path, Some(user.uid), Some(user.gid))
+                    .map_err(io_error(format!("chown {} to {OS_USER}", path.display())))?;
+            }
+        }
+        if let Some(hba) = &options.hba {
+            let path = data_dir.join("pg_hba.conf");
+            fs::write(&path, hba).map_err(io_error(format!("write {}", path.display())))?;
+        }
+        let port = if options.tcp { free_tcp_port()? } else { PORT };
+
         let log_path = dir.join("server.log");
         let log = fs::File::create(&log_path)
             .map_err(io_error(format!("create {}", log_path.display())))?;
@@ -197,9 +221,22 @@ impl TempCluster {
             .arg("-k")
             .arg(&socket_dir)
             .arg("-p")
-            .arg(PORT.to_string())
-            // No TCP at all: nothing to clash with, nothing reachable from outside.
-            .args(["-c", "listen_addresses="])
+            .arg(port.to_string())
+            // By default no TCP at all: nothing to clash with, nothing reachable from outside.
+            .args([
+                "-c",
+                if options.tcp {
+                    "listen_addresses=127.0.0.1"
+                } else {
+                    "listen_addresses="
+                },
+            ])
+            .args(
+                options
+                    .settings
+                    .iter()
+                    .flat_map(|(name, value)| ["-c".to_owned(), format!("{name}={value}")]),
+            )
             // The data is thrown away: durability only costs time.
             .args(["-c", "fsync=off"])
             .args(["-c", "synchronous_commit=off"])
@@ -217,7 +254,7 @@ impl TempCluster {
             )))?;
         let server = guard.server.insert(server);
 
-        let url = socket_url(&socket_dir, PORT, "postgres");
+        let url = socket_url(&socket_dir, port, "postgres");
         wait_until_ready(server, &url, &log_path)?;
 
         Ok(TempCluster {
@@ -225,6 +262,8 @@ impl TempCluster {
             dir,
             socket_dir,
             url,
+            port,
+            tcp: options.tcp,
             _guard: guard,
         })
     }
@@ -297,9 +336,15 @@ impl TempCluster {
         &self.socket_dir
     }
 
-    /// The port, which only names the socket file in [`TempCluster::socket_dir`].
+    /// The port: it names the socket file in [`TempCluster::socket_dir`], and, for a cluster
+    /// started with [`ClusterOptions::tcp`], is the TCP port on 127.0.0.1.
     pub fn port(&self) -> u16 {
-        PORT
+        self.port
+    }
+
+    /// The TCP port on 127.0.0.1, for a cluster started with [`ClusterOptions::tcp`].
+    pub fn tcp_port(&self) -> Option<u16> {
+        self.tcp.then_some(self.port)
     }
 
     /// The server log.
@@ -491,4 +536,67 @@ fn tail(text: &str, lines: usize) -> String {
         .map(|l| format!("  | {l}"))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// What a [`TempCluster::start_with`] cluster has beyond the defaults. For tests of
+/// connections: TCP, TLS (certificate files and `ssl=on`), authentication rules.
+///
+/// ```no_run
+/// use schema_runtime::testkit::{ClusterOptions, TempCluster};
+///
+/// # let (cert_pem, key_pem) = (String::new(), String::new());
+/// let cluster = TempCluster::start_with(
+///     &ClusterOptions::default()
+///         .tcp()
+///         .data_file("server.crt", cert_pem)
+///         .data_file("server.key", key_pem)
+///         .setting("ssl", "on")
+///         .hba("local all all trust\nhostssl all all 127.0.0.1/32 scram-sha-256\n"),
+/// )?;
+/// let port = cluster.tcp_port().expect("listens on TCP");
+/// # Ok::<(), schema_runtime::testkit::ClusterError>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct ClusterOptions {
+    tcp: bool,
+    settings: Vec<(String, String)>,
+    files: Vec<(String, Vec<u8>)>,
+    hba: Option<String>,
+}
+
+impl ClusterOptions {
+    /// Listen on 127.0.0.1 too, on a free port (see [`TempCluster::tcp_port`]).
+    pub fn tcp(mut self) -> ClusterOptions {
+        self.tcp = true;
+        self
+    }
+
+    /// A server setting, passed as `-c name=value` (`ssl`, `ssl_cert_file`, ...).
+    pub fn setting(mut self, name: &str, value: &str) -> ClusterOptions {
+        self.settings.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// A file written into the data directory before the server starts, mode 0600 and owned
+    /// by the server's OS user (so a private key is accepted); relative paths in settings
+    /// such as `ssl_cert_file` are read from there.
+    pub fn data_file(mut self, name: &str, contents: impl Into<Vec<u8>>) -> ClusterOptions {
+        self.files.push((name.to_owned(), contents.into()));
+        self
+    }
+
+    /// The whole `pg_hba.conf`, instead of `initdb`'s (trust for everyone). Keep a
+    /// `local all all trust` line: the harness connects over the socket as `postgres`.
+    pub fn hba(mut self, contents: &str) -> ClusterOptions {
+        self.hba = Some(contents.to_owned());
+        self
+    }
+}
+
+/// A TCP port on 127.0.0.1 that nobody listens on now (the kernel's pick).
+fn free_tcp_port() -> Result<u16, ClusterError> {
+    std::net::TcpListener::bind(("127.0.0.1", 0))
+        .and_then(|listener| listener.local_addr())
+        .map(|addr| addr.port())
+        .map_err(io_error("find a free TCP port on 127.0.0.1"))
 }

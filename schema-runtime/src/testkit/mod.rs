@@ -46,7 +46,7 @@ mod pgbouncer;
 mod server;
 
 pub use binaries::PgBinaries;
-pub use cluster::TempCluster;
+pub use cluster::{ClusterOptions, TempCluster};
 pub use database::TestDatabase;
 pub use error::ClusterError;
 pub use pgbouncer::PgBouncer;
