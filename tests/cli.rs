@@ -209,11 +209,19 @@ fn help_version_usage_errors_and_completions() {
     let (code, stdout, _) = pgdecl(&["--help"]);
     assert_eq!(code, 0);
     assert!(stdout.contains("Usage: pgdecl"), "{stdout}");
-    assert!(stdout.contains("inspect") && stdout.contains("diff"), "{stdout}");
+    assert!(
+        stdout.contains("inspect") && stdout.contains("diff"),
+        "{stdout}"
+    );
     assert!(stdout.contains("Exit status"), "{stdout}");
     let (code, stdout, _) = pgdecl(&["diff", "--help"]);
     assert_eq!(code, 0);
-    for flag in ["--allow-destructive", "--as-printed", "--json", "--scratch-url"] {
+    for flag in [
+        "--allow-destructive",
+        "--as-printed",
+        "--json",
+        "--scratch-url",
+    ] {
         assert!(stdout.contains(flag), "{flag}: {stdout}");
     }
     let (code, stdout, _) = pgdecl(&["help", "inspect"]);
@@ -236,7 +244,10 @@ fn help_version_usage_errors_and_completions() {
         assert!(stderr.contains("Usage: pgdecl"), "{args:?}: {stderr}");
     }
     let (_, _, stderr) = pgdecl(&["dif"]);
-    assert!(stderr.contains("similar") && stderr.contains("diff"), "{stderr}");
+    assert!(
+        stderr.contains("similar") && stderr.contains("diff"),
+        "{stderr}"
+    );
 
     for (shell, marker) in [
         ("bash", "complete -F _pgdecl"),
@@ -255,7 +266,10 @@ fn help_version_usage_errors_and_completions() {
 /// The plain layout (golang-migrate, sqlx, dbmate-less): numbered up files, down files beside
 /// them. `10_...` must run after `2_...`, and the down and undo files never.
 const PLAIN: &[(&str, &str)] = &[
-    ("1_users.up.sql", "CREATE TABLE users (id bigint PRIMARY KEY);\n"),
+    (
+        "1_users.up.sql",
+        "CREATE TABLE users (id bigint PRIMARY KEY);\n",
+    ),
     ("1_users.down.sql", "DROP TABLE users;\n"),
     (
         "2_email.up.sql",
@@ -341,7 +355,10 @@ fn diff_against_a_migration_directory() {
     let plan = json(&stdout);
     assert_eq!(plan["changes"][0]["object"]["name"], "public.users.name");
     assert_eq!(plan["changes"][0]["kind"], "drop");
-    assert!(plan["notes"][0].as_str().unwrap().starts_with("TO: loaded 3 files"));
+    assert!(plan["notes"][0]
+        .as_str()
+        .unwrap()
+        .starts_with("TO: loaded 3 files"));
 
     // A path side needs a scratch database.
     let (code, _, stderr) = pgdecl(&["diff", dir, live.url()]);
@@ -353,7 +370,9 @@ fn diff_against_a_migration_directory() {
 fn diff_against_goose_files_and_a_single_sql_file() {
     let goose = migration_dir("cli_goose", GOOSE);
     let live = db("cli_goose_live", GOOSE_LIVE);
-    let scratch = TestServer::shared().create_database("cli_goose_scratch").unwrap();
+    let scratch = TestServer::shared()
+        .create_database("cli_goose_scratch")
+        .unwrap();
     let (code, stdout, stderr) = pgdecl(&[
         "diff",
         goose.to_str().unwrap(),
@@ -384,9 +403,14 @@ fn diff_against_goose_files_and_a_single_sql_file() {
     // A statement that fails names its file and line.
     let bad = migration_dir(
         "cli_bad",
-        &[("1_ok.sql", "CREATE TABLE a (id int);\n"), ("2_bad.sql", "\nCREATE TABLE b (id nosuchtype);\n")],
+        &[
+            ("1_ok.sql", "CREATE TABLE a (id int);\n"),
+            ("2_bad.sql", "\nCREATE TABLE b (id nosuchtype);\n"),
+        ],
     );
-    let scratch = TestServer::shared().create_database("cli_bad_scratch").unwrap();
+    let scratch = TestServer::shared()
+        .create_database("cli_bad_scratch")
+        .unwrap();
     let (code, _, stderr) = pgdecl(&[
         "diff",
         bad.to_str().unwrap(),
@@ -425,15 +449,31 @@ fn app(args: &[&str]) -> (i32, String, String) {
 fn app_main_help_version_and_usage_errors() {
     let (code, stdout, _) = app(&["--help"]);
     assert_eq!(code, 0);
-    for word in ["plan", "apply", "validate", "status", "--url", "--json", "--allow-destructive"] {
+    for word in [
+        "plan",
+        "apply",
+        "validate",
+        "status",
+        "--url",
+        "--json",
+        "--allow-destructive",
+    ] {
         assert!(stdout.contains(word), "{word}: {stdout}");
     }
     let (code, stdout, _) = app(&["apply", "--help"]);
     assert_eq!(code, 0, "{stdout}");
     let (code, stdout, _) = app(&["--version"]);
     assert_eq!(code, 0);
-    assert!(stdout.starts_with("pgdecl 0.") && stdout.contains("declared schema"), "{stdout}");
-    for args in [&["plan", "--frobnicate"][..], &["frobnicate"], &[], &["--url", "x"]] {
+    assert!(
+        stdout.starts_with("pgdecl 0.") && stdout.contains("declared schema"),
+        "{stdout}"
+    );
+    for args in [
+        &["plan", "--frobnicate"][..],
+        &["frobnicate"],
+        &[],
+        &["--url", "x"],
+    ] {
         let (code, _, stderr) = app(args);
         assert_eq!(code, 1, "{args:?}: {stderr}");
         assert!(stderr.contains("Usage:"), "{args:?}: {stderr}");
@@ -470,7 +510,10 @@ fn app_main_json_outcomes() {
     assert_eq!(code, 0);
     assert_eq!(json(&stdout)["outcome"], "in-sync");
     let (code, stdout, _) = app(&["validate", "--url", url]);
-    assert_eq!((code, stdout.as_str()), (0, "database schema is up to date\n"));
+    assert_eq!(
+        (code, stdout.as_str()),
+        (0, "database schema is up to date\n")
+    );
 
     let (code, stdout, _) = app(&["status", "--json", "--url", url]);
     assert_eq!(code, 0);
@@ -478,7 +521,12 @@ fn app_main_json_outcomes() {
     assert_eq!(status["outcome"], "in-sync");
     assert_eq!(status["history"][0]["outcome"], "applied");
 
-    let (code, stdout, stderr) = app(&["plan", "--json", "--url", "postgresql://app:hunter2@127.0.0.1:1/x?connect_timeout=2"]);
+    let (code, stdout, stderr) = app(&[
+        "plan",
+        "--json",
+        "--url",
+        "postgresql://app:hunter2@127.0.0.1:1/x?connect_timeout=2",
+    ]);
     assert_eq!(code, 1);
     assert_eq!(json(&stdout)["outcome"], "error");
     assert!(!stdout.contains("hunter2") && !stderr.contains("hunter2"));

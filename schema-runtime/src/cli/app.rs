@@ -13,10 +13,11 @@ use postgres::Client;
 use schema_core::{Change, Schema};
 
 use super::json::{
-    affected_tables, ChangeJson, ErrorJson, HistoryRowJson, NotModelledJson, OutcomeJson,
-    PlanJson,
+    affected_tables, ChangeJson, ErrorJson, HistoryRowJson, NotModelledJson, OutcomeJson, PlanJson,
 };
-use super::{parse_or_exit, write_json, write_out, EXIT_CHANGES, EXIT_ERROR, EXIT_OK, EXIT_WITHHELD};
+use super::{
+    parse_or_exit, write_json, write_out, EXIT_CHANGES, EXIT_ERROR, EXIT_OK, EXIT_WITHHELD,
+};
 use crate::connect::connect;
 use crate::converge::{converge, describe, is_additive, schema_hash, Mode, Policy, Report};
 use crate::error::{Error, ErrorKind};

@@ -4,8 +4,8 @@
 //! These are the CLI's own serializable views of [`Plan`] and [`Change`], so the field names
 //! here are the stable machine-readable contract, whatever the model's internals become.
 
-use serde::Serialize;
 use schema_core::{Change, Plan};
+use serde::Serialize;
 
 use crate::error::Error;
 use crate::introspect::Unmodeled;

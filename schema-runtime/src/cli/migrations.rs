@@ -87,12 +87,10 @@ pub fn version_order(a: &str, b: &str) -> Ordering {
     let repeatable = |n: &str| n.starts_with("R__") || n.starts_with("r__");
     repeatable(a)
         .cmp(&repeatable(b))
-        .then_with(
-            || match (flyway_version(a, 'V'), flyway_version(b, 'V')) {
-                (Some(x), Some(y)) => x.cmp(&y),
-                _ => Ordering::Equal,
-            },
-        )
+        .then_with(|| match (flyway_version(a, 'V'), flyway_version(b, 'V')) {
+            (Some(x), Some(y)) => x.cmp(&y),
+            _ => Ordering::Equal,
+        })
         .then_with(|| natural_cmp(a, b))
 }
 
@@ -130,7 +128,10 @@ pub fn natural_cmp(a: &str, b: &str) -> Ordering {
 /// The part of a migration file that migrates up: between `-- +goose Up` and `-- +goose Down`
 /// for goose, between `-- migrate:up` and `-- migrate:down` for dbmate, else the whole text.
 pub fn up_part(text: &str) -> &str {
-    for (up, down) in [("-- +goose up", "-- +goose down"), ("-- migrate:up", "-- migrate:down")] {
+    for (up, down) in [
+        ("-- +goose up", "-- +goose down"),
+        ("-- migrate:up", "-- migrate:down"),
+    ] {
         let Some(start) = find_marker_line(text, up) else {
             continue;
         };
@@ -262,8 +263,7 @@ pub fn split_statements(sql: &str) -> Result<Vec<SqlStatement>, String> {
                             .position(|&b| !ident(b))
                             .map(|n| i + 1 + n);
                         let is_quote = tag_end.is_some_and(|e| {
-                            bytes[e] == b'$'
-                                && (e == i + 1 || !bytes[i + 1].is_ascii_digit())
+                            bytes[e] == b'$' && (e == i + 1 || !bytes[i + 1].is_ascii_digit())
                         });
                         if let (true, Some(e)) = (is_quote, tag_end) {
                             let tag = &sql[i..=e];
@@ -373,13 +373,21 @@ fn refuse_non_empty(client: &mut postgres::Client, url: &str) -> Result<(), Erro
     if found.is_empty() {
         return Ok(());
     }
-    let mut listed = found.iter().take(10).cloned().collect::<Vec<_>>().join(", ");
+    let mut listed = found
+        .iter()
+        .take(10)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
     if found.len() > 10 {
         listed.push_str(", ...");
     }
     Err(Error::new(
         ErrorKind::Invalid,
-        &format!("loading migrations into the scratch database {}", redact(url)),
+        &format!(
+            "loading migrations into the scratch database {}",
+            redact(url)
+        ),
         format!(
             "the scratch database is not empty: it holds {listed}; pgdecl loads the \
              migrations into an empty database only (what they build is compared), so pass \
@@ -396,15 +404,27 @@ mod tests {
     #[test]
     fn natural_and_flyway_order() {
         let mut names = vec![
-            "10_c.sql", "2_b.sql", "1_a.sql", "V1_1__y.sql", "V1__x.sql", "V2__z.sql",
-            "R__views.sql", "V10__w.sql",
+            "10_c.sql",
+            "2_b.sql",
+            "1_a.sql",
+            "V1_1__y.sql",
+            "V1__x.sql",
+            "V2__z.sql",
+            "R__views.sql",
+            "V10__w.sql",
         ];
         names.sort_by(|a, b| version_order(a, b));
         assert_eq!(
             names,
             [
-                "1_a.sql", "2_b.sql", "10_c.sql", "V1__x.sql", "V1_1__y.sql", "V2__z.sql",
-                "V10__w.sql", "R__views.sql"
+                "1_a.sql",
+                "2_b.sql",
+                "10_c.sql",
+                "V1__x.sql",
+                "V1_1__y.sql",
+                "V2__z.sql",
+                "V10__w.sql",
+                "R__views.sql"
             ]
         );
         assert_eq!(natural_cmp("001_a.sql", "1_a.sql"), Ordering::Less);
@@ -427,7 +447,10 @@ mod tests {
         let goose = "-- +goose Up\n-- +goose StatementBegin\nCREATE TABLE a (id int);\n\
                      -- +goose StatementEnd\n\n-- +goose Down\nDROP TABLE a;\n";
         let up = up_part(goose);
-        assert!(up.contains("CREATE TABLE a") && !up.contains("DROP"), "{up}");
+        assert!(
+            up.contains("CREATE TABLE a") && !up.contains("DROP"),
+            "{up}"
+        );
         let dbmate = "-- migrate:up\ncreate table b (id int);\n-- migrate:down\ndrop table b;\n";
         assert_eq!(up_part(dbmate).trim(), "create table b (id int);");
         assert_eq!(up_part("select 1;"), "select 1;");

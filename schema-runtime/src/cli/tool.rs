@@ -9,7 +9,9 @@ use schema_core::{diff, Plan};
 
 use super::json::{NotModelledJson, PlanJson};
 use super::migrations::{is_path_side, load_into_scratch};
-use super::{parse_or_exit, write_json, write_out, EXIT_CHANGES, EXIT_ERROR, EXIT_OK, EXIT_WITHHELD};
+use super::{
+    parse_or_exit, write_json, write_out, EXIT_CHANGES, EXIT_ERROR, EXIT_OK, EXIT_WITHHELD,
+};
 use crate::canonicalize::settle_live_pair;
 use crate::connect::connect;
 use crate::converge::describe;
@@ -227,7 +229,12 @@ fn diff_live(from_url: &str, to_url: &str, as_printed: bool) -> Result<DiffFound
     let (mut from_client, mut from) = from?;
     let mut not_modelled = Vec::new();
     for (side, found) in [("from", &from), ("to", &to)] {
-        not_modelled.extend(found.unmodeled.iter().map(|u| NotModelledJson::new(Some(side), u)));
+        not_modelled.extend(
+            found
+                .unmodeled
+                .iter()
+                .map(|u| NotModelledJson::new(Some(side), u)),
+        );
     }
     let mut notes = Vec::new();
     let mut target = to.schema;
@@ -342,8 +349,7 @@ fn diff_cmd(
     if found.plan.is_empty() {
         return Ok(EXIT_OK);
     }
-    let (safe, held): (Vec<_>, Vec<_>) =
-        found.plan.changes.into_iter().partition(|c| !withheld(c));
+    let (safe, held): (Vec<_>, Vec<_>) = found.plan.changes.into_iter().partition(|c| !withheld(c));
     // The same script the app's `plan` prints: hazard comments per change, function bodies
     // unchecked around the plan when it defines functions.
     let mut text = Plan { changes: safe }.to_sql();
