@@ -262,8 +262,8 @@ impl AppContext<'_> {
     }
 }
 
-/// The name to show in usage lines: the words of the command line before `args` (`myapp
-/// schema` for `myapp schema plan`), else the program's name.
+/// The name to show in usage lines: the program's name and the words of the command line
+/// before `args` (`myapp schema` for `myapp schema plan`), options among them left out.
 fn invocation_name(args: &[String]) -> String {
     let full: Vec<String> = std::env::args().collect();
     let base = |s: &str| {
@@ -275,7 +275,7 @@ fn invocation_name(args: &[String]) -> String {
         Some((program, rest)) if rest.ends_with(args) => {
             let words = &rest[..rest.len() - args.len()];
             std::iter::once(base(program))
-                .chain(words.iter().cloned())
+                .chain(words.iter().filter(|w| !w.starts_with('-')).cloned())
                 .collect::<Vec<_>>()
                 .join(" ")
         }
