@@ -10,7 +10,7 @@
 //! - [`converge()`] reads a live database, plans, and applies or validates under a [`Policy`];
 //!   [`runtime`] has the rest of the live side (introspection, the command-line entry points).
 //!
-//! ```ignore
+//! ```no_run
 //! mod schema {
 //!     pgdecl::schema! {
 //!         table users {
@@ -20,14 +20,42 @@
 //!     }
 //! }
 //!
-//! let mut client = pgdecl::connect(&std::env::var("DATABASE_URL")?)?;
-//! pgdecl::converge(&mut client, &schema::SCHEMA, &pgdecl::Policy::from_env()?)?;
+//! fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     // `connect` takes a postgresql:// URL or a libpq key=value string.
+//!     let mut client = pgdecl::connect(&std::env::var("DATABASE_URL")?)?;
+//!     let report = pgdecl::converge(&mut client, &schema::SCHEMA, &pgdecl::Policy::from_env()?)?;
+//!     println!("{report}");
+//!     Ok(())
+//! }
 //! ```
+//!
+//! The command lines: the `pgdecl` binary (`pgdecl --help`), and
+//! [`runtime::cli::app_main`] for an application's own `schema plan | apply | validate |
+//! status` subcommand.
 //!
 //! With the `testkit` feature, `runtime::testkit` starts a throwaway PostgreSQL for tests.
 
 #![warn(missing_docs)]
 
+/// ```
+/// mod schema {
+///     pgdecl::schema! {
+///         enum user_role { admin, member }
+///
+///         table users {
+///             id    bigint generated always as identity primary key,
+///             email text not null unique,
+///             role  user_role not null default "'member'",
+///         }
+///     }
+/// }
+///
+/// // The whole schema as an idempotent DDL script, no database needed.
+/// let sql = schema::SCHEMA.create_sql();
+/// assert!(sql.contains("users"), "{sql}");
+/// // SQL-ready names, one module per table.
+/// assert_eq!(schema::users::email, "email");
+/// ```
 pub use schema_macros::schema;
 
 // The model and the offline side: what a declaration is, the rules it is held to, and the plan

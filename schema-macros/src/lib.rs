@@ -2,6 +2,8 @@
 //! expand) lives in ordinary modules over `proc_macro2`, so it is unit-testable outside a
 //! compiler (see the tests in `expand.rs` and `tests.rs`).
 
+#![warn(missing_docs)]
+
 mod ast;
 mod check;
 mod ctxt;
@@ -17,7 +19,8 @@ mod tests;
 ///
 /// Expands to `pub static SCHEMA: pgdecl::LazySchema` and one module of SQL-ready name
 /// constants per table. The grammar is documented in the README, section "The `schema!`
-/// grammar".
+/// grammar". (A compiled example is on `pgdecl::schema!`: this crate cannot depend on
+/// the `pgdecl` facade that the expansion refers to.)
 ///
 /// ```ignore
 /// pgdecl::schema! {

@@ -1,4 +1,5 @@
-//! The `pgdecl` command: `pgdecl inspect URL`, `pgdecl diff FROM_URL TO_URL`.
+//! The `pgdecl` command: `pgdecl inspect URL`, `pgdecl diff FROM TO`, `pgdecl completions
+//! SHELL`; `pgdecl --help` for the rest.
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -62,6 +62,29 @@ use pair::{function_key, FunctionKey, TablePair};
 /// happen only where the new schema declares them (`renamed_from` on a table or column, when
 /// the old schema has the old name and not the new one); anything else missing from `new` is
 /// dropped and anything missing from `old` is created.
+///
+/// ```
+/// use schema_core::builder::{ColumnDef, TableDef};
+/// use schema_core::{diff, DataType, Hazard, Schema};
+///
+/// let t = |name: &str| DataType::parse(name).unwrap();
+/// let v1 = Schema::builder()
+///     .table(TableDef::new("users").column(ColumnDef::new("id", t("bigint")).primary_key()))
+///     .build();
+/// let v2 = Schema::builder()
+///     .table(
+///         TableDef::new("users")
+///             .column(ColumnDef::new("id", t("bigint")).primary_key())
+///             .column(ColumnDef::new("email", t("text"))),
+///     )
+///     .build();
+///
+/// let plan = diff(&v1, &v2);
+/// assert!(plan.to_sql().contains("ADD COLUMN IF NOT EXISTS email text"));
+/// assert!(!plan.is_destructive());
+/// // The way back drops the column: destructive, and it says why.
+/// assert!(diff(&v2, &v1).hazards().contains(&Hazard::DeletesData));
+/// ```
 pub fn diff(old: &Schema, new: &Schema) -> Plan {
     Planner::new(old, new).plan()
 }

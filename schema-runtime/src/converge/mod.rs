@@ -68,6 +68,16 @@ pub(crate) type Inspect<'i> = &'i mut dyn FnMut(&PhaseView<'_>) -> Result<(), Er
 /// A declared schema that fails pgdecl's checks (the same the `schema!` macro runs at compile
 /// time; a schema built with the builder has not been through them) is refused before the
 /// database is touched, with [`Error::InvalidSchema`] listing every problem.
+///
+/// ```no_run
+/// # use schema_core::Schema;
+/// # static SCHEMA: std::sync::LazyLock<Schema> = std::sync::LazyLock::new(Schema::default);
+/// // At start-up; SCHEMA is what `pgdecl::schema!` generates.
+/// let mut client = schema_runtime::connect(&std::env::var("DATABASE_URL")?)?;
+/// let report = schema_runtime::converge(&mut client, &SCHEMA, &schema_runtime::Policy::from_env()?)?;
+/// println!("{report}");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn converge(client: &mut Client, declared: &Schema, policy: &Policy) -> Result<Report, Error> {
     converge_inspecting(client, declared, policy, None)
 }
@@ -450,6 +460,15 @@ fn adopt_unspecified(live: &Schema, canonical: &mut Schema) {
 }
 
 /// The plan from the live database to `declared`, without changing anything.
+///
+/// ```no_run
+/// # use schema_core::Schema;
+/// # static SCHEMA: std::sync::LazyLock<Schema> = std::sync::LazyLock::new(Schema::default);
+/// let mut client = schema_runtime::connect("postgresql://app@localhost/app")?;
+/// let plan = schema_runtime::plan(&mut client, &SCHEMA, &[])?;
+/// print!("{}", plan.to_sql()); // each change under its `-- hazards:` comment
+/// # Ok::<(), schema_runtime::Error>(())
+/// ```
 pub fn plan(
     client: &mut Client,
     declared: &Schema,
@@ -465,6 +484,18 @@ pub fn plan(
 
 /// Validates strictly: `Ok` when the live database matches `declared`, else an error that lists
 /// every difference and the SQL that fixes it.
+///
+/// ```no_run
+/// # use schema_core::Schema;
+/// # static SCHEMA: std::sync::LazyLock<Schema> = std::sync::LazyLock::new(Schema::default);
+/// let mut client = schema_runtime::connect("postgresql://app@localhost/app")?;
+/// if let Err(e) = schema_runtime::validate(&mut client, &SCHEMA) {
+///     // `drift`: every difference, with the SQL that fixes it.
+///     eprintln!("{e}");
+///     std::process::exit(1);
+/// }
+/// # Ok::<(), schema_runtime::Error>(())
+/// ```
 pub fn validate(client: &mut Client, declared: &Schema) -> Result<(), Error> {
     converge(client, declared, &Policy::new(Mode::ValidateOnly)).map(|_| ())
 }
