@@ -106,6 +106,10 @@ pub enum ErrorKind {
     InvalidSchema,
     /// Reading or writing a file or stream failed.
     Io,
+    /// The whole run took longer than its limit (`PGDECL_RUN_TIMEOUT`, `Policy::run_timeout`).
+    RunTimeout,
+    /// The backup a policy requires before an apply failed or is missing: nothing was applied.
+    Backup,
 }
 
 impl ErrorKind {
@@ -124,6 +128,8 @@ impl ErrorKind {
             ErrorKind::Invalid => "invalid",
             ErrorKind::InvalidSchema => "invalid-schema",
             ErrorKind::Io => "io",
+            ErrorKind::RunTimeout => "run-timeout",
+            ErrorKind::Backup => "backup-failed",
         }
     }
 
@@ -142,6 +148,8 @@ impl ErrorKind {
             ErrorKind::Invalid => "correct the input named above",
             ErrorKind::InvalidSchema => "correct the declaration as each problem above says",
             ErrorKind::Io => "check that the file or stream named above can be written (a closed pipe, a full disk)",
+            ErrorKind::RunTimeout => "nothing of the unfinished phase was applied; run it again off-peak, or raise PGDECL_RUN_TIMEOUT (Policy::run_timeout)",
+            ErrorKind::Backup => "fix the backup command (PGDECL_BACKUP_COMMAND) so that it exits 0 and writes $PGDECL_BACKUP_FILE, or turn the requirement off (PGDECL_REQUIRE_BACKUP=false) where no backup is needed",
         }
     }
 }

@@ -13,10 +13,20 @@
 //! (one deployer through every phase), `executor` (applying changes), `watchdog` (deadline
 //! outside a transaction), `canonical_cache`, `history` (pgdecl's own tables) and
 //! `report`; this module orchestrates them.
+//!
+//! Operations (issue 11): `env` (profiles per environment), `deadline` (the whole-run
+//! limit), `backup` (before an apply), `audit` (one event per run), `ignore` (name patterns
+//! left alone), `create_db` (a missing database).
 
+mod audit;
+mod backup;
 mod canonical_cache;
+mod create_db;
+mod deadline;
+mod env;
 mod executor;
 mod history;
+mod ignore;
 mod lease;
 mod locks;
 mod policy;
@@ -32,36 +42,269 @@ use postgres::Client;
 use schema_core::diff::{table_locks, ObjectId, TableLock};
 use schema_core::{diff, Change, Plan, Schema};
 
-use crate::error::{Error, SchemaProblem};
+use crate::error::{Error, ErrorKind, SchemaProblem};
 use crate::introspect::{introspect_in, Scope, Unmodeled};
 use executor::{adds_enum_value, apply_in_transaction, apply_outside_transaction, plan_sql};
 use history::Run;
 use lease::Lease;
 
+pub use audit::{AuditError, AuditEvent, Operation, Outcome, Validation, AUDIT_TARGET};
+pub use backup::{BackupHook, BackupOutcome, BackupPolicy, BackupRequest, BackupStatus};
 pub use canonical_cache::{forget_canonical_forms, schema_hash};
+pub use create_db::create_database_if_missing;
+pub use env::{Env, OnFailure};
+pub use ignore::IgnorePatterns;
 pub use policy::{is_additive, parse_duration, Mode, Policy};
-pub use report::{describe, Report};
+pub use report::{describe, Report, RunFailure};
+
+use deadline::Deadline;
 
 /// Plans `client`'s database against `declared` and acts as `policy` says. See the module docs.
 ///
 /// A declared schema that fails pgdecl's checks (the same the `schema!` macro runs at compile
 /// time; a schema built with the builder has not been through them) is refused before the
 /// database is touched, with [`Error::InvalidSchema`] listing every problem.
+///
+/// Every run emits one [`AuditEvent`] through `tracing` (target `pgdecl::audit`);
+/// [`converge_audited`] also returns it. In [`Mode::Off`] nothing is read. With
+/// [`OnFailure::Continue`] a failure is logged and returned as `Ok` with
+/// [`Report::failure`] set.
 pub fn converge(client: &mut Client, declared: &Schema, policy: &Policy) -> Result<Report, Error> {
-    refuse_invalid(declared)?;
+    converge_audited(client, declared, policy).0
+}
+
+/// [`converge`], and the audit event of the run (already emitted through `tracing`): what
+/// the CLI prints with `--json`.
+pub fn converge_audited(
+    client: &mut Client,
+    declared: &Schema,
+    policy: &Policy,
+) -> (Result<Report, Error>, AuditEvent) {
+    if policy.mode == Mode::Off {
+        return skip(declared, policy);
+    }
+    let started = Instant::now();
+    let outcome = converge_run(client, declared, policy, RunOps::new(policy));
+    finish(declared, policy, started, outcome)
+}
+
+/// [`converge`] from a URL, the start-up call that also covers what needs the URL:
+/// `PGDECL_MODE=off` returns before connecting; with [`Policy::create_database`] a run that
+/// may write first creates the missing database ([`create_database_if_missing`]); the backup
+/// hook gets the URL's connection (password included, exported as `PGPASSWORD`). A failure
+/// to connect is a failure of the run (logged, audited, and tolerated with
+/// [`OnFailure::Continue`]).
+pub fn converge_url(url: &str, declared: &Schema, policy: &Policy) -> Result<Report, Error> {
+    converge_url_audited(url, declared, policy).0
+}
+
+/// [`converge_url`], and the audit event of the run.
+pub fn converge_url_audited(
+    url: &str,
+    declared: &Schema,
+    policy: &Policy,
+) -> (Result<Report, Error>, AuditEvent) {
+    if policy.mode == Mode::Off {
+        return skip(declared, policy);
+    }
+    let started = Instant::now();
+    let connected = (|| {
+        if policy.create_database && writes(policy) {
+            create_database_if_missing(url)?;
+        }
+        crate::connect(url)
+    })();
+    match connected {
+        Ok(mut client) => {
+            let mut policy = policy.clone();
+            if policy.backup.url.is_none() {
+                policy.backup.url = Some(url.to_string());
+            }
+            let outcome = converge_run(&mut client, declared, &policy, RunOps::new(&policy));
+            finish(declared, &policy, started, outcome)
+        }
+        Err(e) => finish(declared, policy, started, (None, Err(e))),
+    }
+}
+
+/// The skipped run of `PGDECL_MODE=off`: logged, audited, nothing read.
+fn skip(declared: &Schema, policy: &Policy) -> (Result<Report, Error>, AuditEvent) {
+    tracing::info!("PGDECL_MODE=off: skipping the schema run; the database was not read");
+    let outcome = (Some(Report::skipped(policy.mode)), Ok(()));
+    finish(declared, policy, Instant::now(), outcome)
+}
+
+/// What a run found (its report, when it got that far) and the verdict on it.
+type RunOutcome = (Option<Report>, Result<(), Error>);
+
+/// Emits the run's audit event and applies the policy's on-failure behaviour.
+fn finish(
+    declared: &Schema,
+    policy: &Policy,
+    started: Instant,
+    (report, verdict): RunOutcome,
+) -> (Result<Report, Error>, AuditEvent) {
+    let hash = canonical_cache::schema_hash(declared);
+    let event = AuditEvent::of_run(
+        Operation::of(policy.mode),
+        policy,
+        Some(&hash),
+        report.as_ref(),
+        verdict.as_ref().err(),
+        started.elapsed(),
+    );
+    event.emit();
+    let result = match (verdict, report) {
+        (Ok(()), Some(report)) => Ok(report),
+        (Ok(()), None) => unreachable!("a run without a report has an error"),
+        (Err(e), report) if policy.on_failure == OnFailure::Continue => {
+            tracing::error!(
+                error = %e,
+                "the schema run failed; going on as the policy allows (on-failure: continue)"
+            );
+            let failed = Report::failed(policy.mode, &e, started.elapsed());
+            Ok(match report {
+                // What the run found stays in the report (the differences of a drift).
+                Some(report) => Report {
+                    failure: failed.failure,
+                    ..report
+                },
+                None => failed,
+            })
+        }
+        (Err(e), _) => Err(e),
+    };
+    (result, event)
+}
+
+/// What a run carries through its phases besides the policy: its deadline, the backup taken
+/// (once, before the first change), and whether its changes are approved (the plan-file flow
+/// sets that; `converge` plans afresh, so its changes are not).
+pub(crate) struct RunOps {
+    deadline: Deadline,
+    backup: Option<BackupOutcome>,
+    approved: bool,
+}
+
+impl RunOps {
+    /// A run starting now under `policy`, its changes not approved.
+    pub(crate) fn new(policy: &Policy) -> RunOps {
+        RunOps {
+            deadline: Deadline::start(policy),
+            backup: None,
+            approved: false,
+        }
+    }
+
+    /// The same run, its changes approved (a reviewed plan file, checked by the caller).
+    #[allow(dead_code)] // for the plan-file flow
+    pub(crate) fn approved(mut self) -> RunOps {
+        self.approved = true;
+        self
+    }
+}
+
+/// The run itself: the report, and the verdict on it (drift in validate-only, changes
+/// withheld in apply-safe).
+fn converge_run(
+    client: &mut Client,
+    declared: &Schema,
+    policy: &Policy,
+    mut ops: RunOps,
+) -> RunOutcome {
+    if let Err(e) = refuse_invalid(declared) {
+        return (None, Err(e));
+    }
+    // No single wait may outlive the run.
+    let capped = ops.deadline.cap(policy);
+    let deadline = ops.deadline;
     let report = if writes(policy) {
         // One deployer at a time through every phase: the lease is held from before the
         // transactional phase until the last concurrent index is built, and released on
         // every path.
-        lease::with_lease(client, policy, |client, lease| {
-            converge_phase(client, declared, policy, Some(lease), Vec::new(), None)
-        })?
+        lease::with_lease(client, &capped, |client, lease| {
+            converge_phase(
+                client,
+                declared,
+                &capped,
+                Some(lease),
+                Vec::new(),
+                None,
+                &mut ops,
+            )
+        })
     } else {
-        converge_phase(client, declared, policy, None, Vec::new(), None)?
+        converge_phase(client, declared, &capped, None, Vec::new(), None, &mut ops)
     };
+    match report {
+        Ok(report) => {
+            let verdict = verdict(&report, policy);
+            (Some(report), verdict)
+        }
+        Err(e) => (None, Err(deadline.explain(e))),
+    }
+}
+
+/// `Err` when the run's result is not what the mode promises: differences in validate-only
+/// (every one listed with its fix), or changes apply-safe withheld, unless tolerated.
+fn verdict(report: &Report, policy: &Policy) -> Result<(), Error> {
+    if policy.mode == Mode::ValidateOnly && !report.plan.changes.is_empty() {
+        return Err(report::drift_error(&report.plan.changes));
+    }
     // apply-safe that withheld something is not in sync: an error unless tolerated.
-    report::refuse_withheld(&report, policy)?;
-    Ok(report)
+    report::refuse_withheld(report, policy)
+}
+
+/// `Err` when the policy needs approved changes (production) and these were planned afresh:
+/// names the changes and the plan-file flow that gets them approved.
+fn refuse_unapproved(policy: &Policy, ops: &RunOps, allowed: &[Change]) -> Result<(), Error> {
+    if !policy.require_approval || ops.approved || allowed.is_empty() {
+        return Ok(());
+    }
+    let who = policy
+        .environment
+        .map(|e| format!("the {e} profile"))
+        .unwrap_or_else(|| "the policy".to_string());
+    let mut text = format!(
+        "{who} requires an approved plan before an apply (PGDECL_REQUIRE_APPROVAL), and this          run planned afresh: nothing was applied. The {} change{} it would run:",
+        allowed.len(),
+        if allowed.len() == 1 { "" } else { "s" }
+    );
+    for c in allowed {
+        text.push_str(&format!("\n  - {}", describe(c)));
+    }
+    text.push_str(
+        "\nWrite the plan with `<app> schema plan --out plan.json`, have it reviewed, and apply \
+         exactly that plan with `<app> schema apply --plan plan.json` (or \
+         PGDECL_APPROVED_PLAN=plan.json); where no approval is needed, set \
+         PGDECL_REQUIRE_APPROVAL=false",
+    );
+    if let Some(plan) = &policy.approved_plan {
+        text.push_str(&format!(
+            "\n(PGDECL_APPROVED_PLAN={} is set: apply it through the plan-file flow, which \
+             checks it against the database, not through converge)",
+            plan.display()
+        ));
+    }
+    Err(Error::new(ErrorKind::Refused, "applying the schema", text))
+}
+
+/// Records an apply the backup refused: a `failed` history row with the backup's outcome.
+/// A failure to record is logged, never hides the original error.
+fn record_refused(
+    client: &mut Client,
+    run: &Run<'_>,
+    allowed: &[Change],
+    outcome: &BackupOutcome,
+    err: &Error,
+) {
+    let sql = plan_sql(allowed);
+    let message = err.to_string();
+    let recorded = history::record(client, run, &sql, "failed", Some(&message), Some(&sql))
+        .and_then(|id| backup::record(client, id, outcome));
+    if let Err(e) = recorded {
+        tracing::warn!(error = %e, "could not record the refused run in pgdecl.history");
+    }
 }
 
 /// True for the modes that may change the database.
@@ -85,6 +328,7 @@ fn refuse_invalid(declared: &Schema) -> Result<(), Error> {
 /// One locked transaction, then the changes that must run outside one. `earlier` holds enum
 /// values a first phase already committed, recorded as the `incomplete` history row `row`;
 /// they are reported and recorded with this phase. `lease` is held by write-capable runs.
+/// `ops` carries the run's deadline, its backup and whether its changes are approved.
 fn converge_phase(
     client: &mut Client,
     declared: &Schema,
@@ -92,7 +336,9 @@ fn converge_phase(
     lease: Option<&Lease>,
     earlier: Vec<Change>,
     row: Option<i64>,
+    ops: &mut RunOps,
 ) -> Result<Report, Error> {
+    ops.deadline.check("the next phase of the run")?;
     let started = Instant::now();
     let hash = canonical_cache::schema_hash(declared);
     let run = Run {
@@ -104,6 +350,8 @@ fn converge_phase(
     let writes = writes(policy);
     tracing::info!(mode = policy.mode.name(), schema_hash = %hash, "checking the database schema");
 
+    // Past the run's deadline, whatever runs in the transaction is cancelled: it rolls back.
+    let alarm = ops.deadline.alarm(client.cancel_token());
     let mut tx = client
         .transaction()
         .map_err(|e| Error::from_postgres("starting the converge transaction", e))?;
@@ -120,6 +368,15 @@ fn converge_phase(
     };
     roles::refuse_missing_roles(&mut tx, declared)?;
     let mut live = introspect_in(&mut tx, &scope)?;
+    let ignored = policy
+        .ignore
+        .retain_live(&mut live.schema, &mut live.unmodeled, declared);
+    if ignored > 0 {
+        tracing::info!(
+            count = ignored,
+            "live objects left alone by name (PGDECL_IGNORE)"
+        );
+    }
     live.unmodeled
         .extend(split_unmanaged(&mut live.schema, declared));
     let canonical = canonical_cache::canonical_for(
@@ -151,15 +408,14 @@ fn converge_phase(
             withheld: if writes { withheld } else { Vec::new() },
             plan,
             unmodeled: live.unmodeled,
-            mode: policy.mode,
-            duration: started.elapsed(),
+            backup: ops.backup.clone(),
+            ..Report::empty(policy.mode, started.elapsed())
         };
         if report.plan.changes.is_empty() {
             tracing::info!("database schema is up to date");
         }
-        if policy.mode == Mode::ValidateOnly && !report.plan.changes.is_empty() {
-            return Err(report::drift_error(&report.plan.changes));
-        }
+        // Drift in validate-only is the caller's verdict (`verdict`), which keeps the report
+        // for the audit event.
         if !report.withheld.is_empty() {
             tracing::warn!(
                 count = report.withheld.len(),
@@ -167,6 +423,32 @@ fn converge_phase(
             );
         }
         return Ok(report);
+    }
+
+    // The gates before the first change: an approved plan where the policy needs one, then
+    // the backup, taken outside this transaction (a dump must not wait for the locks it
+    // holds), after which the run plans again under a fresh lock.
+    if earlier.is_empty() {
+        refuse_unapproved(policy, ops, &allowed)?;
+        if ops.backup.is_none() && policy.backup.wanted() {
+            drop(tx); // rolls back: nothing was changed yet
+            drop(alarm);
+            let taken = backup::take(client, policy, lease, ops.deadline.at());
+            match taken {
+                Ok(outcome) => {
+                    ops.backup = Some(outcome);
+                    if let Some(lease) = lease {
+                        lease.renew(client)?;
+                    }
+                    return converge_phase(client, declared, policy, lease, earlier, row, ops);
+                }
+                Err((outcome, err)) => {
+                    record_refused(client, &run, &allowed, &outcome, &err);
+                    ops.backup = Some(outcome);
+                    return Err(err);
+                }
+            }
+        }
     }
 
     // New enum labels are committed first, on their own, when anything else is to follow:
@@ -181,6 +463,8 @@ fn converge_phase(
         let labels_sql = plan_sql(&labels);
         if let Err(err) = apply_in_transaction(&mut tx, &labels, policy) {
             drop(tx); // rolls back
+            drop(alarm);
+            let err = ops.deadline.explain(err);
             history::record_failure(client, &run, None, &labels_sql, &labels_sql, &err);
             return Err(err);
         }
@@ -194,12 +478,17 @@ fn converge_phase(
             None,
             Some(&plan_sql(&rest)),
         )?;
+        if let Some(outcome) = &ops.backup {
+            backup::record(&mut tx, row, outcome)?;
+        }
+        ops.deadline.check("committing new enum values")?;
+        drop(alarm);
         tx.commit()
             .map_err(|e| Error::from_postgres("committing new enum values", e))?;
         if let Some(lease) = lease {
             lease.renew(client)?;
         }
-        return converge_phase(client, declared, policy, lease, labels, Some(row));
+        return converge_phase(client, declared, policy, lease, labels, Some(row), ops);
     }
 
     // On PostgreSQL 12 and later `ADD VALUE` runs in a transaction block; only
@@ -221,8 +510,13 @@ fn converge_phase(
         .collect();
     let applied_in_tx = locks::acquire_up_front(&mut tx, &locks, policy)
         .and_then(|()| apply_in_transaction(&mut tx, &in_tx, policy));
+    // Past the deadline, the run stops before it commits: nothing of this phase is applied.
+    let applied_in_tx = applied_in_tx
+        .and_then(|()| ops.deadline.check("committing the schema change"));
     if let Err(err) = applied_in_tx {
         drop(tx); // rolls back: nothing of this phase is applied
+        drop(alarm);
+        let err = ops.deadline.explain(err);
         let remaining = plan_sql(&[in_tx, after].concat());
         history::record_failure(client, &run, row, &all_sql, &remaining, &err);
         return Err(err);
@@ -247,8 +541,15 @@ fn converge_phase(
             )?;
             id
         }
-        None => history::record(&mut tx, &run, &all_sql, outcome, None, remaining.as_deref())?,
+        None => {
+            let id = history::record(&mut tx, &run, &all_sql, outcome, None, remaining.as_deref())?;
+            if let Some(backup) = &ops.backup {
+                backup::record(&mut tx, id, backup)?;
+            }
+            id
+        }
     };
+    drop(alarm);
     tx.commit()
         .map_err(|e| Error::from_postgres("committing the schema change", e))?;
 
@@ -259,9 +560,13 @@ fn converge_phase(
     for (i, change) in after.iter().enumerate() {
         // Still ours? Renewing between statements keeps a live deployer's lease; a lost one
         // stops here, before a second deployer could build the same index.
-        let done = lease
-            .map_or(Ok(()), |lease| lease.renew(client))
-            .and_then(|()| apply_after_commit(client, policy, change));
+        // Each concurrent change starts only before the run's deadline, with its statement
+        // limit capped by the time left.
+        let done = ops
+            .deadline
+            .check("the next change after the commit (what remains is recorded; the next run completes it)")
+            .and_then(|()| lease.map_or(Ok(()), |lease| lease.renew(client)))
+            .and_then(|()| apply_after_commit(client, &ops.deadline.cap(policy), change));
         if let Err(err) = done {
             let remaining = plan_sql(&after[i..]);
             history::record_failure(client, &run, Some(row), &all_sql, &remaining, &err);
@@ -282,8 +587,8 @@ fn converge_phase(
         applied,
         withheld,
         unmodeled: live.unmodeled,
-        mode: policy.mode,
-        duration: started.elapsed(),
+        backup: ops.backup.clone(),
+        ..Report::empty(policy.mode, started.elapsed())
     })
 }
 
