@@ -243,8 +243,24 @@ pub fn app_main_with(
         return EXIT_ERROR;
     };
     let result = (|| -> Result<i32, Error> {
-        let mut client = connect(&url)?;
         let mut policy = Policy::from_env()?;
+        // Operations (issue 11), before connecting: the skip switch, the missing database.
+        if policy.mode == Mode::Off && matches!(command.as_str(), "apply" | "validate") {
+            tracing::info!("PGDECL_MODE=off: skipping `{command}`; the database was not read");
+            let _ = writeln!(
+                err,
+                "PGDECL_MODE=off: skipping `{command}` (the database was not contacted)"
+            );
+            return Ok(EXIT_OK);
+        }
+        if policy.create_database && command == "apply" {
+            crate::converge::create_database_if_missing(&url)?;
+        }
+        // An explicit command reports a failure in its exit status, whatever the profile's
+        // on-failure (meant for start-up calls); the backup hook gets the URL's connection.
+        policy.on_failure = crate::converge::OnFailure::Fail;
+        policy.backup.url.get_or_insert_with(|| url.clone());
+        let mut client = connect(&url)?;
         policy.allow_destructive |= allow_destructive;
         match command.as_str() {
             "status" => {
