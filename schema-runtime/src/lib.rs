@@ -24,8 +24,8 @@ pub use canonical_form::{canonical_form, CanonicalForm};
 pub use connect::connect;
 pub use converge::{converge, plan, validate, Mode, Policy, Report};
 pub use converge::{
-    converge_audited, converge_url, converge_url_audited, create_database_if_missing,
-    AuditEvent, Env, IgnorePatterns, OnFailure,
+    converge_audited, converge_url, converge_url_audited, create_database_if_missing, AuditEvent,
+    Env, IgnorePatterns, OnFailure,
 };
 pub use error::{Error, ErrorKind, SchemaProblem};
 pub use introspect::{introspect, Introspection};

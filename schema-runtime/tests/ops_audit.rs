@@ -56,12 +56,24 @@ impl tracing::Subscriber for &'static AuditSink {
 #[test]
 fn audit_events_go_through_tracing_one_per_run() {
     let sink: &'static AuditSink = Box::leak(Box::new(AuditSink(Default::default())));
-    let db = TestServer::shared().create_database("ops_audit_tracing").unwrap();
+    let db = TestServer::shared()
+        .create_database("ops_audit_tracing")
+        .unwrap();
     let mut client = db.connect();
     tracing::subscriber::with_default(sink, || {
         converge(&mut client, &version(false), &apply()).unwrap();
-        converge(&mut client, &version(false), &Policy::new(Mode::ValidateOnly)).unwrap();
-        converge(&mut client, &version(true), &Policy::new(Mode::ValidateOnly)).unwrap_err();
+        converge(
+            &mut client,
+            &version(false),
+            &Policy::new(Mode::ValidateOnly),
+        )
+        .unwrap();
+        converge(
+            &mut client,
+            &version(true),
+            &Policy::new(Mode::ValidateOnly),
+        )
+        .unwrap_err();
     });
     let events = sink.0.lock().unwrap().clone();
     assert_eq!(events.len(), 3, "{events:#?}");
@@ -69,7 +81,10 @@ fn audit_events_go_through_tracing_one_per_run() {
         .iter()
         .map(|e| serde_json::from_str(e).expect("the message is the event's JSON"))
         .collect();
-    let outcomes: Vec<&str> = parsed.iter().map(|e| e["outcome"].as_str().unwrap()).collect();
+    let outcomes: Vec<&str> = parsed
+        .iter()
+        .map(|e| e["outcome"].as_str().unwrap())
+        .collect();
     assert_eq!(outcomes, ["applied", "in-sync", "drift"]);
     assert_eq!(parsed[2]["affected_tables"][0], "public.items");
 }

@@ -14,9 +14,7 @@ use schema_runtime::converge::{
     Operation, Outcome, Validation,
 };
 use schema_runtime::testkit::{TestDatabase, TestServer};
-use schema_runtime::{
-    converge, converge_url, create_database_if_missing, ErrorKind, Mode, Policy,
-};
+use schema_runtime::{converge, converge_url, create_database_if_missing, ErrorKind, Mode, Policy};
 
 /// `items(id integer primary key, name text, [note text])`, commented, with an index; and
 /// `tags(id integer primary key)`.
@@ -29,8 +27,8 @@ fn version(note: bool) -> Schema {
     if note {
         items = items.column(ColumnDef::new("note", DataType::builtin("text")));
     }
-    let tags =
-        TableDef::new("tags").column(ColumnDef::new("id", DataType::builtin("integer")).primary_key());
+    let tags = TableDef::new("tags")
+        .column(ColumnDef::new("id", DataType::builtin("integer")).primary_key());
     Schema::builder().table(items).table(tags).build()
 }
 
@@ -82,7 +80,10 @@ fn the_whole_run_stops_at_its_limit_and_rolls_back() {
 
     assert_eq!(err.kind(), ErrorKind::RunTimeout, "{err}");
     let text = err.to_string();
-    assert!(text.contains("PGDECL_RUN_TIMEOUT") && text.contains("1s"), "{text}");
+    assert!(
+        text.contains("PGDECL_RUN_TIMEOUT") && text.contains("1s"),
+        "{text}"
+    );
     assert!(took < Duration::from_secs(4), "stopped after {took:?}");
     assert!(!has_column(&mut client, "items", "note"), "nothing applied");
     // Stopped in the transactional phase: recorded as failed, with the limit named.
@@ -93,7 +94,10 @@ fn the_whole_run_stops_at_its_limit_and_rolls_back() {
         )
         .unwrap()
         .get(0);
-    assert!(error.starts_with("failed: ") && error.contains("PGDECL_RUN_TIMEOUT"), "{error}");
+    assert!(
+        error.starts_with("failed: ") && error.contains("PGDECL_RUN_TIMEOUT"),
+        "{error}"
+    );
 
     // Blocked while reading the catalog (a lock on the table the catalog functions wait
     // for): stopped all the same.
@@ -115,7 +119,9 @@ fn the_whole_run_stops_at_its_limit_and_rolls_back() {
 
 #[test]
 fn on_failure_continue_returns_a_report_carrying_the_failure() {
-    let db = TestServer::shared().create_database("ops_continue").unwrap();
+    let db = TestServer::shared()
+        .create_database("ops_continue")
+        .unwrap();
     let mut client = db.connect();
     converge(&mut client, &version(false), &apply()).unwrap();
     let mut holder = db.connect();
@@ -133,7 +139,10 @@ fn on_failure_continue_returns_a_report_carrying_the_failure() {
     let failure = report.failure.as_ref().expect("the failure is reported");
     assert_eq!(failure.code, "lock-timeout");
     assert!(!report.in_sync());
-    assert!(report.to_string().starts_with("FAILED (lock-timeout)"), "{report}");
+    assert!(
+        report.to_string().starts_with("FAILED (lock-timeout)"),
+        "{report}"
+    );
     // Validate-only drift with continue: the report keeps the differences.
     let validate = Policy {
         on_failure: OnFailure::Continue,
@@ -187,7 +196,9 @@ fn a_real_pg_dump_runs_before_an_apply_and_is_recorded() {
 
 #[test]
 fn a_failing_or_missing_backup_refuses_a_production_apply() {
-    let db = TestServer::shared().create_database("ops_backup_fail").unwrap();
+    let db = TestServer::shared()
+        .create_database("ops_backup_fail")
+        .unwrap();
     let mut client = db.connect();
     converge(&mut client, &version(false), &apply()).unwrap();
     // The production profile, applying (approval checked elsewhere).
@@ -207,10 +218,16 @@ fn a_failing_or_missing_backup_refuses_a_production_apply() {
     assert_eq!(err.kind(), ErrorKind::Backup, "{err}");
     let text = err.to_string();
     assert!(text.contains("exit status: 3"), "{text}");
-    assert!(text.contains("pg_dump: error: disk full"), "stderr tail: {text}");
+    assert!(
+        text.contains("pg_dump: error: disk full"),
+        "stderr tail: {text}"
+    );
     assert!(!has_column(&mut client, "items", "note"), "nothing applied");
     let (outcome, status, _) = last_history(&mut client);
-    assert_eq!((outcome.as_str(), status.as_deref()), ("failed", Some("failed")));
+    assert_eq!(
+        (outcome.as_str(), status.as_deref()),
+        ("failed", Some("failed"))
+    );
 
     // Exit 0 without writing the file: a verified backup is missing.
     let silent = Policy {
@@ -233,7 +250,9 @@ fn a_failing_or_missing_backup_refuses_a_production_apply() {
 
 #[test]
 fn a_rust_hook_backs_up_only_when_there_is_something_to_apply() {
-    let db = TestServer::shared().create_database("ops_backup_hook").unwrap();
+    let db = TestServer::shared()
+        .create_database("ops_backup_hook")
+        .unwrap();
     let mut client = db.connect();
     let calls = Arc::new(AtomicUsize::new(0));
     let seen = calls.clone();
@@ -264,7 +283,9 @@ fn a_rust_hook_backs_up_only_when_there_is_something_to_apply() {
 
 #[test]
 fn production_refuses_an_unapproved_apply_naming_the_plan_file_flow() {
-    let db = TestServer::shared().create_database("ops_approval").unwrap();
+    let db = TestServer::shared()
+        .create_database("ops_approval")
+        .unwrap();
     let mut client = db.connect();
     let policy = Policy {
         mode: Mode::Apply,
@@ -329,7 +350,10 @@ fn every_run_yields_one_audit_event() {
     assert_eq!(json["error"]["code"], "drift");
     assert_eq!(json["environment"], "production");
     assert_eq!(json["mode"], "validate-only");
-    assert!(json["changes"][0]["sql"].as_str().unwrap().contains("CREATE TABLE"));
+    assert!(json["changes"][0]["sql"]
+        .as_str()
+        .unwrap()
+        .contains("CREATE TABLE"));
 
     // Apply: applied, with the changes applied.
     let (result, event) = converge_audited(&mut client, &version(false), &apply());
@@ -339,10 +363,16 @@ fn every_run_yields_one_audit_event() {
     assert_eq!(event.backup.status, BackupStatus::Skipped);
     // Report serializes with its stable names.
     let json = serde_json::to_value(&report).unwrap();
-    assert!(json["duration_ms"].is_u64() && json["mode"] == "apply", "{json}");
+    assert!(
+        json["duration_ms"].is_u64() && json["mode"] == "apply",
+        "{json}"
+    );
     // Then in sync.
     let (_, event) = converge_audited(&mut client, &version(false), &production);
-    assert_eq!((event.outcome, event.validation), (Outcome::InSync, Validation::Passed));
+    assert_eq!(
+        (event.outcome, event.validation),
+        (Outcome::InSync, Validation::Passed)
+    );
     assert!(event.error.is_none());
 }
 
@@ -359,7 +389,12 @@ fn ignored_tables_are_neither_dropped_nor_reported() {
         .unwrap();
     // Without patterns they are differences.
     converge(&mut client, &version(false), &apply()).unwrap();
-    let err = converge(&mut client, &version(false), &Policy::new(Mode::ValidateOnly)).unwrap_err();
+    let err = converge(
+        &mut client,
+        &version(false),
+        &Policy::new(Mode::ValidateOnly),
+    )
+    .unwrap_err();
     assert!(err.to_string().contains("schema_migrations"), "{err}");
 
     let ignore = IgnorePatterns::parse("public.schema_migrations, public.goose_*");
@@ -383,7 +418,12 @@ fn ignored_tables_are_neither_dropped_nor_reported() {
 fn the_drift_error_starts_with_a_summary_line() {
     let db = TestServer::shared().create_database("ops_summary").unwrap();
     let mut client = db.connect();
-    let err = converge(&mut client, &version(false), &Policy::new(Mode::ValidateOnly)).unwrap_err();
+    let err = converge(
+        &mut client,
+        &version(false),
+        &Policy::new(Mode::ValidateOnly),
+    )
+    .unwrap_err();
     let text = err.to_string();
     let mut lines = text.lines();
     let first = lines.next().unwrap();
@@ -406,7 +446,12 @@ fn the_drift_error_starts_with_a_summary_line() {
     client
         .batch_execute("ALTER TABLE items ALTER COLUMN name TYPE varchar(20)")
         .unwrap();
-    let err = converge(&mut client, &version(false), &Policy::new(Mode::ValidateOnly)).unwrap_err();
+    let err = converge(
+        &mut client,
+        &version(false),
+        &Policy::new(Mode::ValidateOnly),
+    )
+    .unwrap_err();
     let text = err.to_string();
     assert!(
         text.starts_with("validating the database schema: 1 column differs; run:"),
@@ -429,7 +474,9 @@ fn url_for(db: &TestDatabase, name: &str) -> String {
 
 #[test]
 fn a_missing_database_is_created_once_when_replicas_race() {
-    let db = TestServer::shared().create_database("ops_createdb").unwrap();
+    let db = TestServer::shared()
+        .create_database("ops_createdb")
+        .unwrap();
     let mut admin = db.connect();
     // A hostile name: quotes, a semicolon, spaces, upper case.
     let name = format!("Ops \"x\"; DROP DATABASE {} --", db.name());
@@ -446,7 +493,10 @@ fn a_missing_database_is_created_once_when_replicas_race() {
     assert_eq!(created.iter().filter(|c| **c).count(), 1, "{created:?}");
     assert!(!create_database_if_missing(&url).unwrap());
     let exists: bool = admin
-        .query_one("SELECT count(*) = 1 FROM pg_database WHERE datname = $1", &[&name])
+        .query_one(
+            "SELECT count(*) = 1 FROM pg_database WHERE datname = $1",
+            &[&name],
+        )
         .unwrap()
         .get(0);
     assert!(exists);
@@ -456,9 +506,12 @@ fn a_missing_database_is_created_once_when_replicas_race() {
     // A role without CREATEDB: the error says so.
     let role = format!("ops_nocreatedb_{}", std::process::id());
     admin
-        .batch_execute(&format!("DROP ROLE IF EXISTS {role}; CREATE ROLE {role} LOGIN"))
+        .batch_execute(&format!(
+            "DROP ROLE IF EXISTS {role}; CREATE ROLE {role} LOGIN"
+        ))
         .unwrap();
-    let url_as_role = url_for(&db, "ops_never_created").replacen("postgres@", &format!("{role}@"), 1);
+    let url_as_role =
+        url_for(&db, "ops_never_created").replacen("postgres@", &format!("{role}@"), 1);
     let err = create_database_if_missing(&url_as_role).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::MissingPrivilege, "{err}");
     assert!(err.to_string().contains("CREATEDB"), "{err}");

@@ -59,7 +59,10 @@ fn environments_profiles_overrides_and_app_main() {
     clear();
     // No profile: the defaults of before (validate-only, nothing more).
     let p = Policy::from_env().unwrap();
-    assert_eq!((p.mode, p.environment, p.run_timeout), (Mode::ValidateOnly, None, None));
+    assert_eq!(
+        (p.mode, p.environment, p.run_timeout),
+        (Mode::ValidateOnly, None, None)
+    );
 
     std::env::set_var("PGDECL_ENV", "staging");
     let p = Policy::from_env().unwrap();
@@ -71,7 +74,10 @@ fn environments_profiles_overrides_and_app_main() {
     std::env::set_var("PGDECL_MODE", "apply");
     std::env::set_var("PGDECL_RUN_TIMEOUT", "2min");
     std::env::set_var("PGDECL_ALLOW_DESTRUCTIVE", "true");
-    std::env::set_var("PGDECL_BACKUP_COMMAND", "pg_dump -Fc -f \"$PGDECL_BACKUP_FILE\"");
+    std::env::set_var(
+        "PGDECL_BACKUP_COMMAND",
+        "pg_dump -Fc -f \"$PGDECL_BACKUP_FILE\"",
+    );
     std::env::set_var("PGDECL_BACKUP_KIND", "snapshot");
     std::env::set_var("PGDECL_REQUIRE_BACKUP", "false");
     std::env::set_var("PGDECL_VERIFY_BACKUP", "no");
@@ -79,16 +85,25 @@ fn environments_profiles_overrides_and_app_main() {
     std::env::set_var("PGDECL_APPROVED_PLAN", "plan.json");
     std::env::set_var("PGDECL_CREATE_DATABASE", "yes");
     std::env::set_var("PGDECL_ON_FAILURE", "continue");
-    std::env::set_var("PGDECL_IGNORE", "public.schema_migrations,*.flyway_schema_history");
+    std::env::set_var(
+        "PGDECL_IGNORE",
+        "public.schema_migrations,*.flyway_schema_history",
+    );
     let p = Policy::from_env().unwrap();
     assert_eq!(p.environment, Some(Env::Production));
     assert_eq!(p.mode, Mode::Apply);
     assert_eq!(p.run_timeout, Some(Duration::from_secs(120)));
     assert!(p.allow_destructive);
-    assert_eq!(p.backup.command.as_deref(), Some("pg_dump -Fc -f \"$PGDECL_BACKUP_FILE\""));
+    assert_eq!(
+        p.backup.command.as_deref(),
+        Some("pg_dump -Fc -f \"$PGDECL_BACKUP_FILE\"")
+    );
     assert_eq!(p.backup.kind, "snapshot");
     assert!(!p.backup.required && !p.backup.verify && !p.require_approval);
-    assert_eq!(p.approved_plan.as_deref(), Some(std::path::Path::new("plan.json")));
+    assert_eq!(
+        p.approved_plan.as_deref(),
+        Some(std::path::Path::new("plan.json"))
+    );
     assert!(p.create_database);
     assert_eq!(p.on_failure, OnFailure::Continue);
     assert!(p.ignore.matches("app", "flyway_schema_history"));

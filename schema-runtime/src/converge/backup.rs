@@ -235,7 +235,11 @@ pub(super) fn take(
             duration_ms: millis(started.elapsed()),
             detail: Some(redact(&detail)),
         };
-        let err = Error::new(ErrorKind::Backup, "taking the backup before the apply", detail);
+        let err = Error::new(
+            ErrorKind::Backup,
+            "taking the backup before the apply",
+            detail,
+        );
         (outcome, err)
     };
     if backup.command.is_none() && backup.hook.is_none() {
@@ -356,12 +360,22 @@ fn request(client: &mut Client, backup: &BackupPolicy) -> Result<BackupRequest, 
         .dir
         .clone()
         .unwrap_or_else(|| std::env::temp_dir().join("pgdecl-backups"));
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| Error::from_io(&format!("creating the backup directory {}", dir.display()), e))?;
+    std::fs::create_dir_all(&dir).map_err(|e| {
+        Error::from_io(
+            &format!("creating the backup directory {}", dir.display()),
+            e,
+        )
+    })?;
     let safe: String = request
         .database
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     request.file = dir.join(format!(
         "{safe}-{}-{}.dump",
@@ -421,9 +435,11 @@ fn run_command(
             Ok(None) if deadline.is_some_and(|d| Instant::now() >= d) => {
                 child.kill().ok();
                 child.wait().ok();
-                break Err("the backup command was still running at the run's time limit \
+                break Err(
+                    "the backup command was still running at the run's time limit \
                            (PGDECL_RUN_TIMEOUT) and was stopped"
-                    .to_string());
+                        .to_string(),
+                );
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(20)),
             Err(e) => break Err(format!("waiting for the backup command: {e}")),
@@ -454,7 +470,9 @@ fn tail(text: &str) -> String {
     let mut out = lines[lines.len().saturating_sub(10)..].join("\n");
     if out.len() > 2000 {
         let cut = out.len() - 2000;
-        let cut = (cut..out.len()).find(|&i| out.is_char_boundary(i)).unwrap_or(0);
+        let cut = (cut..out.len())
+            .find(|&i| out.is_char_boundary(i))
+            .unwrap_or(0);
         out = out[cut..].to_string();
     }
     redact(&out)
@@ -511,7 +529,9 @@ pub(super) fn record(
     id: i64,
     outcome: &BackupOutcome,
 ) -> Result<(), Error> {
-    let size = outcome.size_bytes.map(|s| i64::try_from(s).unwrap_or(i64::MAX));
+    let size = outcome
+        .size_bytes
+        .map(|s| i64::try_from(s).unwrap_or(i64::MAX));
     let duration = i64::try_from(outcome.duration_ms).unwrap_or(i64::MAX);
     client
         .query_typed(
@@ -540,7 +560,10 @@ mod tests {
         let text: String = (0..30).map(|i| format!("line {i}\n")).collect();
         let t = tail(&text);
         assert!(t.starts_with("line 20") && t.ends_with("line 29"), "{t}");
-        assert_eq!(tail("postgres://u:pw@h/db failed"), "postgres://u:***@h/db failed");
+        assert_eq!(
+            tail("postgres://u:pw@h/db failed"),
+            "postgres://u:***@h/db failed"
+        );
     }
 
     #[test]

@@ -43,10 +43,7 @@ pub fn create_database_if_missing(url: &str) -> Result<bool, Error> {
     if exists(&mut maintenance, &name)? {
         return Ok(false);
     }
-    let create = format!(
-        "CREATE DATABASE {}",
-        schema_core::ident::quote_ident(&name)
-    );
+    let create = format!("CREATE DATABASE {}", schema_core::ident::quote_ident(&name));
     let mut pause = Duration::from_millis(50);
     for attempt in 0.. {
         match maintenance.batch_execute(&create) {
@@ -83,7 +80,8 @@ pub fn create_database_if_missing(url: &str) -> Result<bool, Error> {
                             "the role {role:?} lacks CREATEDB ({}): grant it (ALTER ROLE {} \
                              CREATEDB), or create the database beforehand as a role that has \
                              it (createdb {}), or turn PGDECL_CREATE_DATABASE off",
-                            e.as_db_error().map_or(String::new(), |d| d.message().to_string()),
+                            e.as_db_error()
+                                .map_or(String::new(), |d| d.message().to_string()),
                             schema_core::ident::quote_ident(role),
                             shell_word(&name),
                         ),

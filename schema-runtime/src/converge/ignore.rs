@@ -82,9 +82,8 @@ impl IgnorePatterns {
         if self.is_empty() {
             return 0;
         }
-        let ignored = |name: &QualifiedName, declared_here: bool| {
-            !declared_here && self.matches_name(name)
-        };
+        let ignored =
+            |name: &QualifiedName, declared_here: bool| !declared_here && self.matches_name(name);
         let ignored_tables: Vec<QualifiedName> = live
             .tables
             .iter()
@@ -101,23 +100,26 @@ impl IgnorePatterns {
             + live.composites.len()
             + live.ranges.len();
         live.tables.retain(|t| !on_ignored_table(&t.name));
-        live.views.retain(|v| {
-            !ignored(&v.name, declared.views.iter().any(|d| d.name == v.name))
-        });
+        live.views
+            .retain(|v| !ignored(&v.name, declared.views.iter().any(|d| d.name == v.name)));
         live.sequences.retain(|s| {
-            let owned_by_ignored = s.owned_by.as_ref().is_some_and(|(t, _)| on_ignored_table(t));
+            let owned_by_ignored = s
+                .owned_by
+                .as_ref()
+                .is_some_and(|(t, _)| on_ignored_table(t));
             !owned_by_ignored
                 && !ignored(&s.name, declared.sequences.iter().any(|d| d.name == s.name))
         });
-        live.functions.retain(|f| {
-            !ignored(&f.name, declared.functions.iter().any(|d| d.name == f.name))
-        });
-        live.enums.retain(|e| !ignored(&e.name, declared.enum_type(&e.name).is_some()));
-        live.domains.retain(|d| !ignored(&d.name, declared.domain(&d.name).is_some()));
-        live.composites.retain(|c| {
-            !ignored(&c.name, declared.composite_type(&c.name).is_some())
-        });
-        live.ranges.retain(|r| !ignored(&r.name, declared.range_type(&r.name).is_some()));
+        live.functions
+            .retain(|f| !ignored(&f.name, declared.functions.iter().any(|d| d.name == f.name)));
+        live.enums
+            .retain(|e| !ignored(&e.name, declared.enum_type(&e.name).is_some()));
+        live.domains
+            .retain(|d| !ignored(&d.name, declared.domain(&d.name).is_some()));
+        live.composites
+            .retain(|c| !ignored(&c.name, declared.composite_type(&c.name).is_some()));
+        live.ranges
+            .retain(|r| !ignored(&r.name, declared.range_type(&r.name).is_some()));
         live.triggers.retain(|t| !on_ignored_table(&t.table));
         live.policies.retain(|p| !on_ignored_table(&p.table));
         live.row_security.retain(|r| !on_ignored_table(&r.table));
@@ -178,7 +180,10 @@ mod tests {
     fn globs() {
         assert!(glob("public.goose_*", "public.goose_db_version"));
         assert!(glob("*.flyway_schema_history", "app.flyway_schema_history"));
-        assert!(!glob("*.flyway_schema_history", "app.flyway_schema_history2"));
+        assert!(!glob(
+            "*.flyway_schema_history",
+            "app.flyway_schema_history2"
+        ));
         assert!(glob("a?c", "abc"));
         assert!(!glob("a?c", "ac"));
         assert!(glob("*", ""));

@@ -511,8 +511,8 @@ fn converge_phase(
     let applied_in_tx = locks::acquire_up_front(&mut tx, &locks, policy)
         .and_then(|()| apply_in_transaction(&mut tx, &in_tx, policy));
     // Past the deadline, the run stops before it commits: nothing of this phase is applied.
-    let applied_in_tx = applied_in_tx
-        .and_then(|()| ops.deadline.check("committing the schema change"));
+    let applied_in_tx =
+        applied_in_tx.and_then(|()| ops.deadline.check("committing the schema change"));
     if let Err(err) = applied_in_tx {
         drop(tx); // rolls back: nothing of this phase is applied
         drop(alarm);

@@ -248,10 +248,7 @@ impl Policy {
 
 impl Policy {
     /// The overrides of the fields of issue 11 (environments, backups, approval, ...).
-    fn read_operations_env(
-        &mut self,
-        var: &dyn Fn(&str) -> Option<String>,
-    ) -> Result<(), Error> {
+    fn read_operations_env(&mut self, var: &dyn Fn(&str) -> Option<String>) -> Result<(), Error> {
         if let Some(v) = var("PGDECL_RUN_TIMEOUT") {
             self.run_timeout = match v.trim().to_ascii_lowercase().as_str() {
                 "none" | "off" | "0" => None,
