@@ -223,7 +223,7 @@ pub(super) fn take(
     policy: &Policy,
     lease: Option<&Lease>,
     deadline: Option<Instant>,
-) -> Result<BackupOutcome, (BackupOutcome, Error)> {
+) -> Result<BackupOutcome, Box<(BackupOutcome, Error)>> {
     let started = Instant::now();
     let backup = &policy.backup;
     let fail = |detail: String, started: Instant, file: Option<&Path>| {
@@ -240,7 +240,7 @@ pub(super) fn take(
             "taking the backup before the apply",
             detail,
         );
-        (outcome, err)
+        Box::new((outcome, err))
     };
     if backup.command.is_none() && backup.hook.is_none() {
         let env = policy

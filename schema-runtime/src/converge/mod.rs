@@ -442,7 +442,8 @@ fn converge_phase(
                     }
                     return converge_phase(client, declared, policy, lease, earlier, row, ops);
                 }
-                Err((outcome, err)) => {
+                Err(failed) => {
+                    let (outcome, err) = *failed;
                     record_refused(client, &run, &allowed, &outcome, &err);
                     ops.backup = Some(outcome);
                     return Err(err);
