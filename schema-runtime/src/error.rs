@@ -159,6 +159,10 @@ pub enum ErrorKind {
     /// TLS failed: a certificate not trusted or not for the host, a missing root certificate,
     /// a server without TLS.
     Tls,
+    /// The whole run took longer than its limit (`PGDECL_RUN_TIMEOUT`, `Policy::run_timeout`).
+    RunTimeout,
+    /// The backup a policy requires before an apply failed or is missing: nothing was applied.
+    Backup,
 }
 
 impl ErrorKind {
@@ -178,6 +182,8 @@ impl ErrorKind {
             ErrorKind::InvalidSchema => "invalid-schema",
             ErrorKind::Io => "io",
             ErrorKind::Tls => "tls",
+            ErrorKind::RunTimeout => "run-timeout",
+            ErrorKind::Backup => "backup-failed",
         }
     }
 
@@ -197,6 +203,8 @@ impl ErrorKind {
             ErrorKind::InvalidSchema => "correct the declaration as each problem above says",
             ErrorKind::Io => "check that the file or stream named above can be written (a closed pipe, a full disk)",
             ErrorKind::Tls => "check sslmode and sslrootcert (in the connection string, or PGSSLMODE and PGSSLROOTCERT)",
+            ErrorKind::RunTimeout => "nothing of the unfinished phase was applied; run it again off-peak, or raise PGDECL_RUN_TIMEOUT (Policy::run_timeout)",
+            ErrorKind::Backup => "fix the backup command (PGDECL_BACKUP_COMMAND) so that it exits 0 and writes $PGDECL_BACKUP_FILE, or turn the requirement off (PGDECL_REQUIRE_BACKUP=false) where no backup is needed",
         }
     }
 }
@@ -314,9 +322,7 @@ impl Error {
         match self {
             Error::Postgres { sqlstate, .. }
             | Error::Rejected { sqlstate, .. }
-            | Error::Connect { sqlstate, .. } => {
-                sqlstate.as_deref()
-            }
+            | Error::Connect { sqlstate, .. } => sqlstate.as_deref(),
             _ => None,
         }
     }

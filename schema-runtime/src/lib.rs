@@ -20,7 +20,6 @@ pub mod error;
 pub mod export;
 pub mod introspect;
 pub mod many;
-pub mod ops_commands;
 mod parse;
 mod rejected;
 pub mod source;
@@ -30,6 +29,10 @@ pub mod testkit;
 pub use canonical_form::{canonical_form, CanonicalForm};
 pub use connect::connect;
 pub use converge::{converge, plan, validate, Mode, Policy, Report};
+pub use converge::{
+    converge_audited, converge_url, converge_url_audited, create_database_if_missing, AuditEvent,
+    Env, IgnorePatterns, OnFailure,
+};
 pub use error::{Error, ErrorKind, SchemaProblem};
 pub use introspect::{introspect, Introspection};
 pub use source::to_schema_source;

@@ -1,15 +1,15 @@
 //! The command-line handlers of plan files, history, rollback, export and many databases
-//! (`schema_runtime::ops_commands`), against a real PostgreSQL: what they print and the exit
+//! (`schema_runtime::cli::ops`), against a real PostgreSQL: what they print and the exit
 //! status they return.
 
 mod versions;
 
-use schema_runtime::cli::{EXIT_CHANGES, EXIT_OK, EXIT_WITHHELD};
-use schema_runtime::export::{ExportOptions, Format};
-use schema_runtime::ops_commands::{
+use schema_runtime::cli::ops::{
     apply_plan, export, many, parse_jobs, parse_run_id, plan_out, print_history, rollback,
     ExportSource,
 };
+use schema_runtime::cli::{EXIT_CHANGES, EXIT_OK, EXIT_WITHHELD};
+use schema_runtime::export::{ExportOptions, Format};
 use schema_runtime::testkit::TestServer;
 use schema_runtime::{converge, Mode, Policy};
 use versions::schema;

@@ -3,6 +3,8 @@
 use std::collections::BTreeSet;
 use std::fmt::{self, Display};
 
+use serde::Serialize;
+
 use crate::ident::quote_qualified;
 use crate::model::*;
 use crate::render::{FunctionSignature, Statement};
@@ -10,8 +12,10 @@ use crate::render::{FunctionSignature, Statement};
 use super::order::Phase;
 
 /// What a change risks. Each has a stable kebab-case [`code`](Hazard::code), a message that
-/// says what will happen and a help that says what to do about it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// says what will happen and a help that says what to do about it. Serializes as its code
+/// (`"rewrites-table"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Hazard {
     /// `deletes-data`: rows, values or a sequence's position are gone for good.
     DeletesData,
@@ -226,8 +230,10 @@ impl Display for Hazard {
     }
 }
 
-/// The strongest table lock a change takes, weakest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+/// The strongest table lock a change takes, weakest first. Serializes in kebab case
+/// (`"access-exclusive"`, `"none"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum LockLevel {
     /// No lock on a table (functions, types, new objects).
     #[default]
@@ -255,8 +261,9 @@ impl Display for LockLevel {
     }
 }
 
-/// The kinds of object a change is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// The kinds of object a change is about. Serializes in kebab case (`"materialized-view"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum ObjectKind {
     /// An extension.
     Extension,
@@ -321,8 +328,8 @@ impl Display for ObjectKind {
     }
 }
 
-/// The object a change is about.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// The object a change is about. Serializes as `{"kind", "name", "table"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct ObjectRef {
     /// What kind of object.
     pub kind: ObjectKind,
@@ -441,8 +448,9 @@ pub enum ObjectId {
     Policy(QualifiedName, String),
 }
 
-/// What a change does to its object.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// What a change does to its object. Serializes in lower case (`"create"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum ChangeKind {
     /// Creates it.
     Create,
@@ -466,13 +474,19 @@ impl Display for ChangeKind {
 }
 
 /// One step of a plan: owned statements, printed as SQL only at the edge ([`Change::sql`]).
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Serializes (for audit events and `--json` output) with stable field names: `object`,
+/// `kind`, `sql` (the statements as [`Change::sql`] prints them), `hazards` (codes), `lock`,
+/// `transactional`, `inverse_sql` (`null` when it cannot be undone) and `defines_function`;
+/// the ordering facts (`creates`, `removes`, `needs`, `phase`) are the planner's and left out.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Change {
     /// The object it is about.
     pub object: ObjectRef,
     /// What it does.
     pub kind: ChangeKind,
     /// What it runs: one or more idempotent statements (see [`Change::sql`] for the text).
+    #[serde(rename = "sql", serialize_with = "serialize_sql")]
     pub statements: Vec<Statement>,
     /// What it risks, without duplicates, in [`Hazard`] order.
     pub hazards: Vec<Hazard>,
@@ -484,18 +498,23 @@ pub struct Change {
     /// The statements that undo it, when the undo exists (`None` for changes that lose data or
     /// cannot be reverted, such as a new enum label); empty when nothing needs undoing
     /// (`VALIDATE CONSTRAINT`). See [`Change::inverse_sql`] for the text.
+    #[serde(rename = "inverse_sql", serialize_with = "serialize_inverse_sql")]
     pub inverse: Option<Vec<Statement>>,
     /// True when it creates or replaces a function, so the plan must be run with
     /// `check_function_bodies = false` (see [`Plan::to_sql`]).
     pub defines_function: bool,
     /// The objects it creates or changes in place: changes that need them run after it.
+    #[serde(skip)]
     pub creates: Vec<ObjectId>,
     /// The objects it drops (or renames away): it runs after the drops of what depends on them.
+    #[serde(skip)]
     pub removes: Vec<ObjectId>,
     /// The objects it depends on: for a create or alter, what must exist first; for a drop,
     /// what the dropped object used (dropped only after it).
+    #[serde(skip)]
     pub needs: Vec<ObjectId>,
     /// The planner's phase for it, which breaks ties the dependency graph leaves open.
+    #[serde(skip)]
     pub phase: Phase,
 }
 
@@ -586,6 +605,22 @@ impl Display for Change {
     }
 }
 
+/// `Change::statements` as the text [`Change::sql`] prints.
+fn serialize_sql<S: serde::Serializer>(statements: &[Statement], s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&sql_of(statements))
+}
+
+/// `Change::inverse` as the text [`Change::inverse_sql`] prints, or `null`.
+fn serialize_inverse_sql<S: serde::Serializer>(
+    inverse: &Option<Vec<Statement>>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match inverse {
+        Some(statements) => s.serialize_some(&sql_of(statements)),
+        None => s.serialize_none(),
+    }
+}
+
 pub(super) fn sql_of(statements: &[Statement]) -> String {
     statements
         .iter()
@@ -594,8 +629,9 @@ pub(super) fn sql_of(statements: &[Statement]) -> String {
         .join("\n")
 }
 
-/// An ordered list of changes that turns one schema into another.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// An ordered list of changes that turns one schema into another. Serializes as
+/// `{"changes": [...]}` (see [`Change`]).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Plan {
     /// The changes, in the order they must run.
     pub changes: Vec<Change>,

@@ -89,6 +89,11 @@ ALTER TABLE pgdecl.history DROP CONSTRAINT IF EXISTS history_outcome_check, \
 ADD CONSTRAINT history_outcome_check \
 CHECK (outcome IN ('applied', 'incomplete', 'failed', 'validated', 'drift')); \
 END IF; END $$;";
+/// The outcome of the backup taken before an applied run (`ok`, `failed`, `skipped`), its
+/// kind label, file, size and duration: added to a `pgdecl.history` of any age, additive only.
+const BACKUP_COLUMNS: &str = "ALTER TABLE pgdecl.history ADD COLUMN IF NOT EXISTS backup_status text, \
+ADD COLUMN IF NOT EXISTS backup_kind text, ADD COLUMN IF NOT EXISTS backup_file text, \
+ADD COLUMN IF NOT EXISTS backup_size_bytes bigint, ADD COLUMN IF NOT EXISTS backup_duration_ms bigint;";
 
 /// The statements that create pgdecl's schema `pgdecl` and its tables `pgdecl.history` and
 /// `pgdecl.canonical_cache` and `pgdecl.deploy_lease` where they are missing (`IF NOT EXISTS`: safe to run on every
@@ -120,7 +125,8 @@ impl Display for PgdeclTables {
             f.write_str(if pretty { "\n);" } else { ");" })?;
         }
         write!(f, "\n{UPGRADE}")?;
-        write!(f, "\n{HISTORY_MODEL}")
+        write!(f, "\n{HISTORY_MODEL}")?;
+        write!(f, "\n{BACKUP_COLUMNS}")
     }
 }
 
@@ -141,7 +147,8 @@ mod tests {
         assert!(compact.contains("CREATE TABLE IF NOT EXISTS pgdecl.deploy_lease (id integer"));
         assert!(compact.contains("ADD COLUMN IF NOT EXISTS remaining_sql text"));
         assert!(compact.contains("ADD COLUMN IF NOT EXISTS declared_model text"));
-        assert_eq!(compact.lines().count(), 6);
+        assert!(compact.contains("ADD COLUMN IF NOT EXISTS backup_status text"));
+        assert_eq!(compact.lines().count(), 7);
         let pretty = format!("{PgdeclTables:#}");
         assert!(pretty.contains("pgdecl.history (\n    id bigint GENERATED ALWAYS AS IDENTITY"));
         assert!(pretty.contains("\n    PRIMARY KEY (schema_hash, server_version)\n);"));

@@ -6,6 +6,7 @@
 //! command shares go in [`Global`].
 
 use std::io::Write;
+use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand};
@@ -15,17 +16,24 @@ use schema_core::{Change, Schema};
 use super::json::{
     affected_tables, ChangeJson, ErrorJson, HistoryRowJson, NotModelledJson, OutcomeJson, PlanJson,
 };
+use super::ops::{self, ExportSource};
 use super::{
     parse_or_exit, write_json, write_out, EXIT_CHANGES, EXIT_ERROR, EXIT_OK, EXIT_WITHHELD,
 };
 use crate::connect::connect;
-use crate::converge::{converge, describe, is_additive, schema_hash, Mode, Policy, Report};
+use crate::converge::{
+    converge, converge_audited, create_database_if_missing, describe, is_additive, schema_hash,
+    AuditEvent, Mode, OnFailure, Operation, Policy, Report,
+};
 use crate::error::{Error, ErrorKind};
+use crate::export::{ExportOptions, Format};
 
 const AFTER_HELP: &str = "\
 The database comes from --url, else DATABASE_URL, else the PG* variables (as psql's).
-PGDECL_MODE=apply-safe makes `apply` run additive changes only; the other PGDECL_* variables
-tune timeouts and retries (see pgdecl's README).
+PGDECL_ENV=development|staging|production picks a profile (mode, run timeout, backups,
+approval, create-database); PGDECL_MODE=apply-safe makes `apply` run additive changes only,
+PGDECL_MODE=off makes `apply` and `validate` return at once; the other PGDECL_* variables tune
+each setting (see pgdecl's README).
 Exit status: 0 done / in sync, 2 differences found or changes pending, 3 changes withheld,
 1 error (including a bad command line).";
 
@@ -78,6 +86,19 @@ pub enum AppCommand {
     Validate(ValidateArgs),
     /// Whether changes are pending, and the last runs recorded in pgdecl.history.
     Status(StatusArgs),
+    /// The runs recorded in pgdecl.history, newest first (their ids are what `rollback --to`
+    /// and `export --from-history` take).
+    History(HistoryArgs),
+    /// Converge back to the schema a recorded run applied, even one this binary no longer
+    /// declares (destructive changes only with --allow-destructive; exit 3 if refused).
+    Rollback(RollbackArgs),
+    /// Write the declared schema as one idempotent SQL file, or the plan from a database
+    /// (or a recorded run) as migration files of golang-migrate, goose, sqlx, refinery or
+    /// flyway.
+    Export(ExportArgs),
+    /// Approve a plan file written by `plan --out` (a profile that requires approval applies
+    /// approved plans only).
+    Approve(ApproveArgs),
 }
 
 impl AppCommand {
@@ -88,25 +109,110 @@ impl AppCommand {
             AppCommand::Apply(_) => "apply",
             AppCommand::Validate(_) => "validate",
             AppCommand::Status(_) => "status",
+            AppCommand::History(_) => "history",
+            AppCommand::Rollback(_) => "rollback",
+            AppCommand::Export(_) => "export",
+            AppCommand::Approve(_) => "approve",
         }
     }
 }
 
-/// Options of `plan` (none yet besides the global ones).
+/// Options of `plan`.
 #[derive(Debug, Clone, Args)]
-pub struct PlanArgs {}
+pub struct PlanArgs {
+    /// Also write the plan as a JSON plan file (statements, hazards, lock levels, the
+    /// fingerprint of the live schema), for review, `approve` and `apply --plan`.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
 
-/// Options of `apply` (none yet besides the global ones).
+/// Options of `apply`.
 #[derive(Debug, Clone, Args)]
-pub struct ApplyArgs {}
+pub struct ApplyArgs {
+    /// Apply exactly this plan file (from `plan --out`), refused if the database or the
+    /// declaration changed since [default: PGDECL_APPROVED_PLAN].
+    #[arg(long, value_name = "FILE", conflicts_with = "urls_file")]
+    pub plan: Option<PathBuf>,
+    /// Create the database first when it is missing (as PGDECL_CREATE_DATABASE=true).
+    #[arg(long)]
+    pub create_database: bool,
+    /// Many databases at once.
+    #[command(flatten)]
+    pub many: ManyArgs,
+}
 
-/// Options of `validate` (none yet besides the global ones).
+/// Options of `validate`.
 #[derive(Debug, Clone, Args)]
-pub struct ValidateArgs {}
+pub struct ValidateArgs {
+    /// Many databases at once.
+    #[command(flatten)]
+    pub many: ManyArgs,
+}
 
-/// Options of `status` (none yet besides the global ones).
+/// `--urls-file` and `--jobs`, for `apply` and `validate` over many databases.
+#[derive(Debug, Clone, Args)]
+pub struct ManyArgs {
+    /// Run on every database of FILE (one URL per line; blank lines and `#` comments
+    /// skipped) instead of --url; one line per database; the exit status is the number that
+    /// failed.
+    #[arg(long, value_name = "FILE")]
+    pub urls_file: Option<PathBuf>,
+    /// How many databases at a time, with --urls-file.
+    #[arg(long, value_name = "N", default_value_t = 4, requires = "urls_file",
+          value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: u16,
+}
+
+/// Options of `status` (none besides the global ones).
 #[derive(Debug, Clone, Args)]
 pub struct StatusArgs {}
+
+/// Options of `history` (none besides the global ones).
+#[derive(Debug, Clone, Args)]
+pub struct HistoryArgs {}
+
+/// Options of `rollback`.
+#[derive(Debug, Clone, Args)]
+pub struct RollbackArgs {
+    /// The id of the recorded run whose schema to go back to (see `history`).
+    #[arg(long, value_name = "ID")]
+    pub to: i64,
+}
+
+/// Options of `export`.
+#[derive(Debug, Clone, Args)]
+pub struct ExportArgs {
+    /// sql (the whole schema, one idempotent file), golang-migrate, goose, sqlx, refinery or
+    /// flyway (the plan from --from or --from-history, as up and down files).
+    #[arg(long, value_name = "FORMAT")]
+    pub format: String,
+    /// The directory to write to (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub dir: PathBuf,
+    /// The database the plan starts from.
+    #[arg(long, value_name = "URL", conflicts_with = "from_history")]
+    pub from: Option<String>,
+    /// The recorded run (of the database of --url) whose schema the plan starts from.
+    #[arg(long, value_name = "ID")]
+    pub from_history: Option<i64>,
+    /// The migration's name in the file names [default: pgdecl].
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// The first version number, when the directory already holds migrations [default: 1].
+    #[arg(long, value_name = "N")]
+    pub first_version: Option<u64>,
+}
+
+/// Options of `approve`.
+#[derive(Debug, Clone, Args)]
+pub struct ApproveArgs {
+    /// The plan file to approve (rewritten in place with the approval).
+    #[arg(long, value_name = "FILE")]
+    pub plan: PathBuf,
+    /// Who approves it (recorded in the file with the time).
+    #[arg(long, value_name = "NAME")]
+    pub by: String,
+}
 
 /// The schema commands for an application's own binary, with `args` after the binary's name
 /// (and after its own subcommand word, if it has one): `plan | apply | validate | status`,
@@ -159,7 +265,8 @@ pub fn app_main_with(
             .bin_name(invocation_name(args))
             .error(
                 clap::error::ErrorKind::MissingSubcommand,
-                "a command is required: plan, apply, validate or status",
+                "a command is required: plan, apply, validate, status, history, rollback, \
+                 export or approve",
             );
         let _ = write!(err, "{}", usage.render());
         return EXIT_ERROR;
@@ -177,7 +284,7 @@ pub fn app_main_with(
         Err(e) => {
             let _ = writeln!(ctx.err, "{e}");
             if ctx.global.json {
-                let outcome = ctx.outcome(operation, "error", EXIT_ERROR, None);
+                let outcome = ctx.outcome(operation, "error", EXIT_ERROR, None, None);
                 let _ = write_json(
                     ctx.out,
                     &OutcomeJson {
@@ -193,12 +300,82 @@ pub fn app_main_with(
 
 /// One handler per command.
 fn run(ctx: &mut AppContext<'_>, command: &AppCommand) -> Result<i32, Error> {
+    // The skip switch, before anything connects: PGDECL_MODE=off (the SKIP_MIGRATIONS=1 of
+    // hand-built runners) turns the start-up commands into no-ops.
+    if matches!(command, AppCommand::Apply(_) | AppCommand::Validate(_))
+        && ctx.policy()?.mode == Mode::Off
+    {
+        let name = command.name();
+        tracing::info!("PGDECL_MODE=off: skipping `{name}`; the database was not read");
+        let _ = writeln!(
+            ctx.err,
+            "PGDECL_MODE=off: skipping `{name}` (the database was not contacted)"
+        );
+        if ctx.global.json {
+            let policy = ctx.policy()?;
+            let event = AuditEvent::from_report(
+                Operation::of(if name == "validate" {
+                    Mode::ValidateOnly
+                } else {
+                    Mode::Apply
+                }),
+                &Report::skipped(Mode::Off),
+                &policy,
+                Some(&schema_hash(ctx.declared)),
+            );
+            let json = ctx.outcome(name, "skipped", EXIT_OK, Some(Mode::Off), Some(event));
+            write_json(ctx.out, &json)?;
+        }
+        return Ok(EXIT_OK);
+    }
     match command {
         AppCommand::Plan(args) => plan_cmd(ctx, args),
         AppCommand::Apply(args) => apply_cmd(ctx, args),
         AppCommand::Validate(args) => validate_cmd(ctx, args),
         AppCommand::Status(args) => status_cmd(ctx, args),
+        AppCommand::History(_) => {
+            let mut client = ctx.connect()?;
+            ops::print_history(&mut client, ctx.out)
+        }
+        AppCommand::Rollback(args) => {
+            let policy = ctx.policy()?;
+            let mut client = ctx.connect()?;
+            ops::rollback(&mut client, &policy, args.to, ctx.out, ctx.err)
+        }
+        AppCommand::Export(args) => export_cmd(ctx, args),
+        AppCommand::Approve(args) => {
+            let mut file = crate::converge::plan_file::PlanFile::read(&args.plan)?;
+            file.approve(&args.by);
+            file.write(&args.plan)?;
+            let _ = writeln!(
+                ctx.err,
+                "pgdecl: {} approved by {} ({} change(s)); apply it with `apply --plan {}`",
+                args.plan.display(),
+                args.by,
+                file.changes.len(),
+                args.plan.display()
+            );
+            Ok(EXIT_OK)
+        }
     }
+}
+
+fn export_cmd(ctx: &mut AppContext<'_>, args: &ExportArgs) -> Result<i32, Error> {
+    let policy = ctx.policy()?;
+    let format: Format = args.format.parse()?;
+    let mut options = ExportOptions::new(format, &args.dir);
+    if let Some(name) = &args.name {
+        options.name = name.clone();
+    }
+    if let Some(first) = args.first_version {
+        options.first_version = first;
+    }
+    let source = match (&args.from, args.from_history) {
+        (Some(url), _) => ExportSource::Live(url.clone()),
+        (None, Some(id)) => ExportSource::History { url: ctx.url(), id },
+        (None, None) => ExportSource::None,
+    };
+    ops::export(ctx.declared, &policy, &source, &options, ctx.out, ctx.err)
 }
 
 /// What every handler gets: the declared schema, the global options and the output streams.
@@ -230,10 +407,15 @@ impl AppContext<'_> {
         connect(&self.url())
     }
 
-    /// The policy from the environment, with `--allow-destructive`.
+    /// The policy from the environment (`PGDECL_ENV` and each `PGDECL_*` variable), with
+    /// `--allow-destructive`. An explicit command reports a failure in its exit status,
+    /// whatever the profile's on-failure says (`continue` is meant for start-up calls), and
+    /// the backup command gets this command's database.
     pub fn policy(&self) -> Result<Policy, Error> {
         let mut policy = Policy::from_env()?;
         policy.allow_destructive |= self.global.allow_destructive;
+        policy.on_failure = OnFailure::Fail;
+        policy.backup.url.get_or_insert_with(|| self.url());
         Ok(policy)
     }
 
@@ -244,6 +426,7 @@ impl AppContext<'_> {
         outcome: &'static str,
         exit_code: i32,
         mode: Option<Mode>,
+        audit: Option<AuditEvent>,
     ) -> OutcomeJson {
         OutcomeJson {
             operation,
@@ -258,6 +441,7 @@ impl AppContext<'_> {
             not_modelled: Vec::new(),
             history: None,
             error: None,
+            audit,
         }
     }
 }
@@ -312,9 +496,22 @@ fn plan_report(client: &mut Client, declared: &Schema, policy: &Policy) -> Resul
     converge(client, declared, &plan_only)
 }
 
-fn plan_cmd(ctx: &mut AppContext<'_>, _args: &PlanArgs) -> Result<i32, Error> {
+fn plan_cmd(ctx: &mut AppContext<'_>, args: &PlanArgs) -> Result<i32, Error> {
     let policy = ctx.policy()?;
     let mut client = ctx.connect()?;
+    if let Some(path) = &args.out {
+        // The plan file leaves out what an apply under this policy would withhold, so
+        // exactly its statements are what `apply --plan` runs.
+        let apply_policy = apply_policy(&policy);
+        return ops::plan_out(
+            &mut client,
+            ctx.declared,
+            &apply_policy,
+            path,
+            ctx.out,
+            ctx.err,
+        );
+    }
     let report = plan_report(&mut client, ctx.declared, &policy)?;
     let code = if report.plan.is_empty() {
         EXIT_OK
@@ -335,16 +532,26 @@ fn plan_cmd(ctx: &mut AppContext<'_>, _args: &PlanArgs) -> Result<i32, Error> {
     Ok(code)
 }
 
-fn validate_cmd(ctx: &mut AppContext<'_>, _args: &ValidateArgs) -> Result<i32, Error> {
+fn validate_cmd(ctx: &mut AppContext<'_>, args: &ValidateArgs) -> Result<i32, Error> {
     let mut policy = ctx.policy()?;
     policy.mode = Mode::ValidateOnly;
+    if let Some(file) = &args.many.urls_file {
+        return ops::many(ctx.declared, &policy, file, args.many.jobs.into(), ctx.out);
+    }
     let mut client = ctx.connect()?;
-    match converge(&mut client, ctx.declared, &policy) {
+    let (result, event) = converge_audited(&mut client, ctx.declared, &policy);
+    match result {
         Ok(report) => {
             if ctx.global.json {
                 let json = OutcomeJson {
                     not_modelled: not_modelled(&report),
-                    ..ctx.outcome("validate", "in-sync", EXIT_OK, Some(policy.mode))
+                    ..ctx.outcome(
+                        "validate",
+                        "in-sync",
+                        EXIT_OK,
+                        Some(policy.mode),
+                        Some(event),
+                    )
                 };
                 write_json(ctx.out, &json)?;
             } else {
@@ -368,7 +575,13 @@ fn validate_cmd(ctx: &mut AppContext<'_>, _args: &ValidateArgs) -> Result<i32, E
                         .collect(),
                     not_modelled: not_modelled(&report),
                     error: Some(ErrorJson::from(&e)),
-                    ..ctx.outcome("validate", "drift", EXIT_CHANGES, Some(policy.mode))
+                    ..ctx.outcome(
+                        "validate",
+                        "drift",
+                        EXIT_CHANGES,
+                        Some(policy.mode),
+                        Some(event),
+                    )
                 };
                 write_json(ctx.out, &json)?;
             }
@@ -378,22 +591,54 @@ fn validate_cmd(ctx: &mut AppContext<'_>, _args: &ValidateArgs) -> Result<i32, E
     }
 }
 
-fn apply_cmd(ctx: &mut AppContext<'_>, _args: &ApplyArgs) -> Result<i32, Error> {
-    let mut policy = ctx.policy()?;
-    // `apply` honours PGDECL_MODE=apply-safe (staging runs the same binary); any other mode,
-    // including validate-only (the default when unset), means apply.
+/// `apply` honours PGDECL_MODE=apply-safe (staging runs the same binary); any other mode,
+/// including validate-only (the default when unset), means apply.
+fn apply_policy(policy: &Policy) -> Policy {
+    let mut policy = policy.clone();
     if policy.mode != Mode::ApplySafe {
         policy.mode = Mode::Apply;
     }
+    policy
+}
+
+fn apply_cmd(ctx: &mut AppContext<'_>, args: &ApplyArgs) -> Result<i32, Error> {
+    let mut policy = apply_policy(&ctx.policy()?);
+    policy.create_database |= args.create_database;
+    if let Some(file) = &args.many.urls_file {
+        return ops::many(ctx.declared, &policy, file, args.many.jobs.into(), ctx.out);
+    }
+    if policy.create_database {
+        create_database_if_missing(&ctx.url())?;
+    }
     let mut client = ctx.connect()?;
-    let report = match converge(&mut client, ctx.declared, &policy) {
+    // The plan-file flow (the production gate): `--plan`, else PGDECL_APPROVED_PLAN.
+    if let Some(path) = args.plan.clone().or_else(|| policy.approved_plan.clone()) {
+        let require_approval = policy.require_approval;
+        return ops::apply_plan(
+            &mut client,
+            ctx.declared,
+            &policy,
+            &path,
+            require_approval,
+            ctx.out,
+            ctx.err,
+        );
+    }
+    let (result, event) = converge_audited(&mut client, ctx.declared, &policy);
+    let report = match result {
         Ok(report) => report,
         Err(e) if e.kind() == ErrorKind::Refused => {
             let _ = writeln!(ctx.err, "{e}");
             if ctx.global.json {
                 let json = OutcomeJson {
                     error: Some(ErrorJson::from(&e)),
-                    ..ctx.outcome("apply", "withheld", EXIT_WITHHELD, Some(policy.mode))
+                    ..ctx.outcome(
+                        "apply",
+                        "withheld",
+                        EXIT_WITHHELD,
+                        Some(policy.mode),
+                        Some(event),
+                    )
                 };
                 write_json(ctx.out, &json)?;
             }
@@ -423,7 +668,7 @@ fn apply_cmd(ctx: &mut AppContext<'_>, _args: &ApplyArgs) -> Result<i32, Error> 
                 .chain(report.withheld.iter().map(|c| ChangeJson::new(c, true)))
                 .collect(),
             not_modelled: not_modelled(&report),
-            ..ctx.outcome("apply", outcome, code, Some(policy.mode))
+            ..ctx.outcome("apply", outcome, code, Some(policy.mode), Some(event))
         };
         write_json(ctx.out, &json)?;
         return Ok(code);
@@ -495,7 +740,7 @@ fn status_cmd(ctx: &mut AppContext<'_>, _args: &StatusArgs) -> Result<i32, Error
                 .collect(),
             not_modelled: not_modelled(&report),
             history: Some(history),
-            ..ctx.outcome("status", outcome, code, Some(policy.mode))
+            ..ctx.outcome("status", outcome, code, Some(policy.mode), None)
         };
         write_json(ctx.out, &json)?;
         return Ok(code);

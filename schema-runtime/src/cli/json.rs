@@ -184,6 +184,10 @@ pub struct OutcomeJson {
     pub history: Option<Vec<HistoryRowJson>>,
     /// The error, when the outcome is `error` or `drift`.
     pub error: Option<ErrorJson>,
+    /// The run's audit event (as emitted through `tracing`, target `pgdecl::audit`), for
+    /// the commands that run a converge (`apply`, `validate`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audit: Option<crate::converge::AuditEvent>,
 }
 
 /// One row of `pgdecl.history`, as `status --json` lists it.

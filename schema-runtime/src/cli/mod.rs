@@ -6,6 +6,7 @@
 mod app;
 pub mod json;
 pub mod migrations;
+pub mod ops;
 mod tool;
 
 use std::io::Write;

@@ -13,10 +13,20 @@
 //! (one deployer through every phase), `executor` (applying changes), `watchdog` (deadline
 //! outside a transaction), `canonical_cache`, `history` (pgdecl's own tables) and
 //! `report`; this module orchestrates them.
+//!
+//! Operations (issue 11): `env` (profiles per environment), `deadline` (the whole-run
+//! limit), `backup` (before an apply), `audit` (one event per run), `ignore` (name patterns
+//! left alone), `create_db` (a missing database).
 
+mod audit;
+mod backup;
 mod canonical_cache;
+mod create_db;
+mod deadline;
+mod env;
 mod executor;
 mod history;
+mod ignore;
 mod lease;
 mod locks;
 pub mod plan_file;
@@ -34,15 +44,22 @@ use postgres::Client;
 use schema_core::diff::{table_locks, ObjectId, TableLock};
 use schema_core::{diff, Change, Plan, Schema};
 
-use crate::error::{Error, SchemaProblem};
+use crate::error::{Error, ErrorKind, SchemaProblem};
 use crate::introspect::{introspect_in, Scope, Unmodeled};
 use executor::{adds_enum_value, apply_in_transaction, apply_outside_transaction, plan_sql};
 use history::Run;
 use lease::Lease;
 
+pub use audit::{AuditError, AuditEvent, Operation, Outcome, Validation, AUDIT_TARGET};
+pub use backup::{BackupHook, BackupOutcome, BackupPolicy, BackupRequest, BackupStatus};
 pub use canonical_cache::{forget_canonical_forms, schema_hash};
+pub use create_db::create_database_if_missing;
+pub use env::{Env, OnFailure};
+pub use ignore::IgnorePatterns;
 pub use policy::{is_additive, parse_duration, Mode, Policy};
-pub use report::{describe, Report};
+pub use report::{describe, Report, RunFailure};
+
+use deadline::Deadline;
 
 /// What the first phase of a run saw, for callers that check or record it before anything
 /// is applied (plan files, exports): the live schema as read, as compared (prints adopted),
@@ -78,39 +95,266 @@ pub(crate) type Inspect<'i> = &'i mut dyn FnMut(&PhaseView<'_>) -> Result<(), Er
 /// println!("{report}");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// Every run emits one [`AuditEvent`] through `tracing` (target `pgdecl::audit`);
+/// [`converge_audited`] also returns it. In [`Mode::Off`] nothing is read. With
+/// [`OnFailure::Continue`] a failure is logged and returned as `Ok` with
+/// [`Report::failure`] set.
 pub fn converge(client: &mut Client, declared: &Schema, policy: &Policy) -> Result<Report, Error> {
-    converge_inspecting(client, declared, policy, None)
+    converge_audited(client, declared, policy).0
 }
 
-/// [`converge`], with `inspect` run on what the first phase saw before it applies anything.
+/// [`converge`], and the audit event of the run (already emitted through `tracing`): what
+/// the CLI prints with `--json`.
+pub fn converge_audited(
+    client: &mut Client,
+    declared: &Schema,
+    policy: &Policy,
+) -> (Result<Report, Error>, AuditEvent) {
+    if policy.mode == Mode::Off {
+        return skip(declared, policy);
+    }
+    let started = Instant::now();
+    let outcome = converge_run(client, declared, policy, RunOps::new(policy));
+    finish(declared, policy, started, outcome)
+}
+
+/// [`converge`], with `inspect` run on what the first phase saw before it applies anything
+/// (plan files, rollback, export). `approved`: the changes were reviewed (an applied plan
+/// file), which the approval gate of [`Policy::require_approval`] lets through. A failure is
+/// always an error here, whatever [`Policy::on_failure`] says: these are explicit commands.
 pub(crate) fn converge_inspecting(
     client: &mut Client,
     declared: &Schema,
     policy: &Policy,
+    approved: bool,
     inspect: Option<Inspect<'_>>,
 ) -> Result<Report, Error> {
-    refuse_invalid(declared)?;
+    let policy = Policy {
+        on_failure: OnFailure::Fail,
+        ..policy.clone()
+    };
+    let started = Instant::now();
+    let mut ops = RunOps::new(&policy);
+    ops.approved = approved;
+    ops.inspect = inspect;
+    let outcome = converge_run(client, declared, &policy, ops);
+    finish(declared, &policy, started, outcome).0
+}
+
+/// [`converge`] from a URL, the start-up call that also covers what needs the URL:
+/// `PGDECL_MODE=off` returns before connecting; with [`Policy::create_database`] a run that
+/// may write first creates the missing database ([`create_database_if_missing`]); the backup
+/// hook gets the URL's connection (password included, exported as `PGPASSWORD`). A failure
+/// to connect is a failure of the run (logged, audited, and tolerated with
+/// [`OnFailure::Continue`]).
+pub fn converge_url(url: &str, declared: &Schema, policy: &Policy) -> Result<Report, Error> {
+    converge_url_audited(url, declared, policy).0
+}
+
+/// [`converge_url`], and the audit event of the run.
+pub fn converge_url_audited(
+    url: &str,
+    declared: &Schema,
+    policy: &Policy,
+) -> (Result<Report, Error>, AuditEvent) {
+    if policy.mode == Mode::Off {
+        return skip(declared, policy);
+    }
+    let started = Instant::now();
+    let connected = (|| {
+        if policy.create_database && writes(policy) {
+            create_database_if_missing(url)?;
+        }
+        crate::connect(url)
+    })();
+    match connected {
+        Ok(mut client) => {
+            let mut policy = policy.clone();
+            if policy.backup.url.is_none() {
+                policy.backup.url = Some(url.to_string());
+            }
+            let outcome = converge_run(&mut client, declared, &policy, RunOps::new(&policy));
+            finish(declared, &policy, started, outcome)
+        }
+        Err(e) => finish(declared, policy, started, (None, Err(e))),
+    }
+}
+
+/// The skipped run of `PGDECL_MODE=off`: logged, audited, nothing read.
+fn skip(declared: &Schema, policy: &Policy) -> (Result<Report, Error>, AuditEvent) {
+    tracing::info!("PGDECL_MODE=off: skipping the schema run; the database was not read");
+    let outcome = (Some(Report::skipped(policy.mode)), Ok(()));
+    finish(declared, policy, Instant::now(), outcome)
+}
+
+/// What a run found (its report, when it got that far) and the verdict on it.
+type RunOutcome = (Option<Report>, Result<(), Error>);
+
+/// Emits the run's audit event and applies the policy's on-failure behaviour.
+fn finish(
+    declared: &Schema,
+    policy: &Policy,
+    started: Instant,
+    (report, verdict): RunOutcome,
+) -> (Result<Report, Error>, AuditEvent) {
+    let hash = canonical_cache::schema_hash(declared);
+    let event = AuditEvent::of_run(
+        Operation::of(policy.mode),
+        policy,
+        Some(&hash),
+        report.as_ref(),
+        verdict.as_ref().err(),
+        started.elapsed(),
+    );
+    event.emit();
+    let result = match (verdict, report) {
+        (Ok(()), Some(report)) => Ok(report),
+        (Ok(()), None) => unreachable!("a run without a report has an error"),
+        (Err(e), report) if policy.on_failure == OnFailure::Continue => {
+            tracing::error!(
+                error = %e,
+                "the schema run failed; going on as the policy allows (on-failure: continue)"
+            );
+            let failed = Report::failed(policy.mode, &e, started.elapsed());
+            Ok(match report {
+                // What the run found stays in the report (the differences of a drift).
+                Some(report) => Report {
+                    failure: failed.failure,
+                    ..report
+                },
+                None => failed,
+            })
+        }
+        (Err(e), _) => Err(e),
+    };
+    (result, event)
+}
+
+/// What a run carries through its phases besides the policy: its deadline, the backup taken
+/// (once, before the first change), and whether its changes are approved (the plan-file flow
+/// sets that; `converge` plans afresh, so its changes are not), and the check a caller runs
+/// on what a phase saw before it applies anything ([`converge_inspecting`]).
+pub(crate) struct RunOps<'i> {
+    deadline: Deadline,
+    backup: Option<BackupOutcome>,
+    approved: bool,
+    inspect: Option<Inspect<'i>>,
+}
+
+impl<'i> RunOps<'i> {
+    /// A run starting now under `policy`, its changes not approved, nothing to inspect.
+    pub(crate) fn new(policy: &Policy) -> RunOps<'i> {
+        RunOps {
+            deadline: Deadline::start(policy),
+            backup: None,
+            approved: false,
+            inspect: None,
+        }
+    }
+}
+
+/// The run itself: the report, and the verdict on it (drift in validate-only, changes
+/// withheld in apply-safe).
+fn converge_run(
+    client: &mut Client,
+    declared: &Schema,
+    policy: &Policy,
+    mut ops: RunOps<'_>,
+) -> RunOutcome {
+    if let Err(e) = refuse_invalid(declared) {
+        return (None, Err(e));
+    }
+    // No single wait may outlive the run.
+    let capped = ops.deadline.cap(policy);
+    let deadline = ops.deadline;
     let report = if writes(policy) {
         // One deployer at a time through every phase: the lease is held from before the
         // transactional phase until the last concurrent index is built, and released on
         // every path.
-        lease::with_lease(client, policy, |client, lease| {
+        lease::with_lease(client, &capped, |client, lease| {
             converge_phase(
                 client,
                 declared,
-                policy,
+                &capped,
                 Some(lease),
                 Vec::new(),
                 None,
-                inspect,
+                &mut ops,
             )
-        })?
+        })
     } else {
-        converge_phase(client, declared, policy, None, Vec::new(), None, inspect)?
+        converge_phase(client, declared, &capped, None, Vec::new(), None, &mut ops)
     };
+    match report {
+        Ok(report) => {
+            let verdict = verdict(&report, policy);
+            (Some(report), verdict)
+        }
+        Err(e) => (None, Err(deadline.explain(e))),
+    }
+}
+
+/// `Err` when the run's result is not what the mode promises: differences in validate-only
+/// (every one listed with its fix), or changes apply-safe withheld, unless tolerated.
+fn verdict(report: &Report, policy: &Policy) -> Result<(), Error> {
+    if policy.mode == Mode::ValidateOnly && !report.plan.changes.is_empty() {
+        return Err(report::drift_error(&report.plan.changes));
+    }
     // apply-safe that withheld something is not in sync: an error unless tolerated.
-    report::refuse_withheld(&report, policy)?;
-    Ok(report)
+    report::refuse_withheld(report, policy)
+}
+
+/// `Err` when the policy needs approved changes (production) and these were planned afresh:
+/// names the changes and the plan-file flow that gets them approved.
+fn refuse_unapproved(policy: &Policy, ops: &RunOps<'_>, allowed: &[Change]) -> Result<(), Error> {
+    if !policy.require_approval || ops.approved || allowed.is_empty() {
+        return Ok(());
+    }
+    let who = policy
+        .environment
+        .map(|e| format!("the {e} profile"))
+        .unwrap_or_else(|| "the policy".to_string());
+    let mut text = format!(
+        "{who} requires an approved plan before an apply (PGDECL_REQUIRE_APPROVAL), and this          run planned afresh: nothing was applied. The {} change{} it would run:",
+        allowed.len(),
+        if allowed.len() == 1 { "" } else { "s" }
+    );
+    for c in allowed {
+        text.push_str(&format!("\n  - {}", describe(c)));
+    }
+    text.push_str(
+        "\nWrite the plan with `<app> schema plan --out plan.json`, have it reviewed, and apply \
+         exactly that plan with `<app> schema apply --plan plan.json` (or \
+         PGDECL_APPROVED_PLAN=plan.json); where no approval is needed, set \
+         PGDECL_REQUIRE_APPROVAL=false",
+    );
+    if let Some(plan) = &policy.approved_plan {
+        text.push_str(&format!(
+            "\n(PGDECL_APPROVED_PLAN={} is set: apply it through the plan-file flow, which \
+             checks it against the database, not through converge)",
+            plan.display()
+        ));
+    }
+    Err(Error::new(ErrorKind::Refused, "applying the schema", text))
+}
+
+/// Records an apply the backup refused: a `failed` history row with the backup's outcome.
+/// A failure to record is logged, never hides the original error.
+fn record_refused(
+    client: &mut Client,
+    run: &Run<'_>,
+    allowed: &[Change],
+    outcome: &BackupOutcome,
+    err: &Error,
+) {
+    let sql = plan_sql(allowed);
+    let message = err.to_string();
+    let recorded = history::record(client, run, &sql, "failed", Some(&message), Some(&sql))
+        .and_then(|id| backup::record(client, id, outcome));
+    if let Err(e) = recorded {
+        tracing::warn!(error = %e, "could not record the refused run in pgdecl.history");
+    }
 }
 
 /// True for the modes that may change the database.
@@ -134,6 +378,7 @@ fn refuse_invalid(declared: &Schema) -> Result<(), Error> {
 /// One locked transaction, then the changes that must run outside one. `earlier` holds enum
 /// values a first phase already committed, recorded as the `incomplete` history row `row`;
 /// they are reported and recorded with this phase. `lease` is held by write-capable runs.
+/// `ops` carries the run's deadline, its backup and whether its changes are approved.
 fn converge_phase(
     client: &mut Client,
     declared: &Schema,
@@ -141,8 +386,9 @@ fn converge_phase(
     lease: Option<&Lease>,
     earlier: Vec<Change>,
     row: Option<i64>,
-    inspect: Option<Inspect<'_>>,
+    ops: &mut RunOps<'_>,
 ) -> Result<Report, Error> {
+    ops.deadline.check("the next phase of the run")?;
     let started = Instant::now();
     let hash = canonical_cache::schema_hash(declared);
     let run = Run {
@@ -155,6 +401,8 @@ fn converge_phase(
     let writes = writes(policy);
     tracing::info!(mode = policy.mode.name(), schema_hash = %hash, "checking the database schema");
 
+    // Past the run's deadline, whatever runs in the transaction is cancelled: it rolls back.
+    let alarm = ops.deadline.alarm(client.cancel_token());
     let mut tx = client
         .transaction()
         .map_err(|e| Error::from_postgres("starting the converge transaction", e))?;
@@ -171,9 +419,20 @@ fn converge_phase(
     };
     roles::refuse_missing_roles(&mut tx, declared)?;
     let mut live = introspect_in(&mut tx, &scope)?;
+    let ignored = policy
+        .ignore
+        .retain_live(&mut live.schema, &mut live.unmodeled, declared);
+    if ignored > 0 {
+        tracing::info!(
+            count = ignored,
+            "live objects left alone by name (PGDECL_IGNORE)"
+        );
+    }
     live.unmodeled
         .extend(split_unmanaged(&mut live.schema, declared));
-    let introspected = inspect.as_ref().map(|_| live.schema.clone());
+    // The caller's check sees every phase that plans afresh (the first, and the one after a
+    // backup), not the continuation after new enum labels committed (`earlier` holds them).
+    let introspected = (ops.inspect.is_some() && earlier.is_empty()).then(|| live.schema.clone());
     let canonical = canonical_cache::canonical_for(
         &mut tx,
         declared,
@@ -188,7 +447,7 @@ fn converge_phase(
     let mut target = canonical.schema;
     adopt_unspecified(&live.schema, &mut target);
     let mut plan = diff(&live.schema, &target);
-    if let (Some(inspect), Some(introspected)) = (inspect, &introspected) {
+    if let (Some(inspect), Some(introspected)) = (ops.inspect.as_mut(), &introspected) {
         inspect(&PhaseView {
             introspected,
             live: &live.schema,
@@ -211,15 +470,14 @@ fn converge_phase(
             withheld: if writes { withheld } else { Vec::new() },
             plan,
             unmodeled: live.unmodeled,
-            mode: policy.mode,
-            duration: started.elapsed(),
+            backup: ops.backup.clone(),
+            ..Report::empty(policy.mode, started.elapsed())
         };
         if report.plan.changes.is_empty() {
             tracing::info!("database schema is up to date");
         }
-        if policy.mode == Mode::ValidateOnly && !report.plan.changes.is_empty() {
-            return Err(report::drift_error(&report.plan.changes));
-        }
+        // Drift in validate-only is the caller's verdict (`verdict`), which keeps the report
+        // for the audit event.
         if !report.withheld.is_empty() {
             tracing::warn!(
                 count = report.withheld.len(),
@@ -227,6 +485,33 @@ fn converge_phase(
             );
         }
         return Ok(report);
+    }
+
+    // The gates before the first change: an approved plan where the policy needs one, then
+    // the backup, taken outside this transaction (a dump must not wait for the locks it
+    // holds), after which the run plans again under a fresh lock.
+    if earlier.is_empty() {
+        refuse_unapproved(policy, ops, &allowed)?;
+        if ops.backup.is_none() && policy.backup.wanted() {
+            drop(tx); // rolls back: nothing was changed yet
+            drop(alarm);
+            let taken = backup::take(client, policy, lease, ops.deadline.at());
+            match taken {
+                Ok(outcome) => {
+                    ops.backup = Some(outcome);
+                    if let Some(lease) = lease {
+                        lease.renew(client)?;
+                    }
+                    return converge_phase(client, declared, policy, lease, earlier, row, ops);
+                }
+                Err(failed) => {
+                    let (outcome, err) = *failed;
+                    record_refused(client, &run, &allowed, &outcome, &err);
+                    ops.backup = Some(outcome);
+                    return Err(err);
+                }
+            }
+        }
     }
 
     // New enum labels are committed first, on their own, when anything else is to follow:
@@ -241,6 +526,8 @@ fn converge_phase(
         let labels_sql = plan_sql(&labels);
         if let Err(err) = apply_in_transaction(&mut tx, &labels, policy) {
             drop(tx); // rolls back
+            drop(alarm);
+            let err = ops.deadline.explain(err);
             history::record_failure(client, &run, None, &labels_sql, &labels_sql, &err);
             return Err(err);
         }
@@ -254,12 +541,17 @@ fn converge_phase(
             None,
             Some(&plan_sql(&rest)),
         )?;
+        if let Some(outcome) = &ops.backup {
+            backup::record(&mut tx, row, outcome)?;
+        }
+        ops.deadline.check("committing new enum values")?;
+        drop(alarm);
         tx.commit()
             .map_err(|e| Error::from_postgres("committing new enum values", e))?;
         if let Some(lease) = lease {
             lease.renew(client)?;
         }
-        return converge_phase(client, declared, policy, lease, labels, Some(row), None);
+        return converge_phase(client, declared, policy, lease, labels, Some(row), ops);
     }
 
     // On PostgreSQL 12 and later `ADD VALUE` runs in a transaction block; only
@@ -281,8 +573,13 @@ fn converge_phase(
         .collect();
     let applied_in_tx = locks::acquire_up_front(&mut tx, &locks, policy)
         .and_then(|()| apply_in_transaction(&mut tx, &in_tx, policy));
+    // Past the deadline, the run stops before it commits: nothing of this phase is applied.
+    let applied_in_tx =
+        applied_in_tx.and_then(|()| ops.deadline.check("committing the schema change"));
     if let Err(err) = applied_in_tx {
         drop(tx); // rolls back: nothing of this phase is applied
+        drop(alarm);
+        let err = ops.deadline.explain(err);
         let remaining = plan_sql(&[in_tx, after].concat());
         history::record_failure(client, &run, row, &all_sql, &remaining, &err);
         return Err(err);
@@ -307,8 +604,15 @@ fn converge_phase(
             )?;
             id
         }
-        None => history::record(&mut tx, &run, &all_sql, outcome, None, remaining.as_deref())?,
+        None => {
+            let id = history::record(&mut tx, &run, &all_sql, outcome, None, remaining.as_deref())?;
+            if let Some(backup) = &ops.backup {
+                backup::record(&mut tx, id, backup)?;
+            }
+            id
+        }
     };
+    drop(alarm);
     tx.commit()
         .map_err(|e| Error::from_postgres("committing the schema change", e))?;
 
@@ -319,9 +623,13 @@ fn converge_phase(
     for (i, change) in after.iter().enumerate() {
         // Still ours? Renewing between statements keeps a live deployer's lease; a lost one
         // stops here, before a second deployer could build the same index.
-        let done = lease
-            .map_or(Ok(()), |lease| lease.renew(client))
-            .and_then(|()| apply_after_commit(client, policy, change));
+        // Each concurrent change starts only before the run's deadline, with its statement
+        // limit capped by the time left.
+        let done = ops
+            .deadline
+            .check("the next change after the commit (what remains is recorded; the next run completes it)")
+            .and_then(|()| lease.map_or(Ok(()), |lease| lease.renew(client)))
+            .and_then(|()| apply_after_commit(client, &ops.deadline.cap(policy), change));
         if let Err(err) = done {
             let remaining = plan_sql(&after[i..]);
             history::record_failure(client, &run, Some(row), &all_sql, &remaining, &err);
@@ -342,8 +650,8 @@ fn converge_phase(
         applied,
         withheld,
         unmodeled: live.unmodeled,
-        mode: policy.mode,
-        duration: started.elapsed(),
+        backup: ops.backup.clone(),
+        ..Report::empty(policy.mode, started.elapsed())
     })
 }
 

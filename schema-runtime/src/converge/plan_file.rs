@@ -388,7 +388,7 @@ pub fn plan_file(
         seen = Some((fingerprint(view.introspected), view.introspected.clone()));
         Ok(())
     };
-    let report = converge_inspecting(client, declared, &plan_policy, Some(&mut keep))?;
+    let report = converge_inspecting(client, declared, &plan_policy, false, Some(&mut keep))?;
     let (live_fingerprint, live_schema) = seen.expect("the first phase always runs");
     let (changes, left_out): (Vec<&Change>, Vec<&Change>) = report
         .plan
@@ -459,6 +459,10 @@ pub fn apply_plan_file(
     file: &PlanFile,
 ) -> Result<Report, Error> {
     const CONTEXT: &str = "applying the plan file";
+    // The production gate: a profile that requires approval applies approved plans only.
+    if policy.require_approval {
+        file.require_approval()?;
+    }
     let hash = schema_hash(declared);
     if hash != file.declared_hash {
         return Err(Error::new(
@@ -515,7 +519,7 @@ pub fn apply_plan_file(
         }
         Ok(())
     };
-    converge_inspecting(client, declared, &gate_policy, Some(&mut check))
+    converge_inspecting(client, declared, &gate_policy, true, Some(&mut check))
 }
 
 /// Now, as RFC 3339 in UTC (`2026-12-06T14:08:04Z`).

@@ -6,10 +6,14 @@ use std::time::Duration;
 use schema_core::diff::{ChangeKind, Hazard};
 use schema_core::Change;
 
+use super::backup::BackupPolicy;
+use super::env::{Env, OnFailure};
+use super::ignore::IgnorePatterns;
 use crate::error::{Error, ErrorKind};
 
-/// What `converge` is allowed to do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What `converge` is allowed to do. Serializes in kebab case (`"apply-safe"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Mode {
     /// Apply every change the policy allows (development).
     Apply,
@@ -19,12 +23,16 @@ pub enum Mode {
     ValidateOnly,
     /// Change nothing; report the plan.
     PlanOnly,
+    /// Skip the run: return at once without connecting or reading anything
+    /// (`PGDECL_MODE=off`, the `SKIP_MIGRATIONS=1` switch of hand-built runners).
+    Off,
 }
 
 impl Mode {
-    /// Parses `apply`, `apply-safe`, `validate-only`, `plan-only`.
+    /// Parses `apply`, `apply-safe`, `validate-only`, `plan-only`, `off`.
     pub fn parse(s: &str) -> Option<Mode> {
         match s.trim().to_ascii_lowercase().replace('_', "-").as_str() {
+            "off" | "skip" => Some(Mode::Off),
             "apply" => Some(Mode::Apply),
             "apply-safe" | "safe" => Some(Mode::ApplySafe),
             "validate-only" | "validate" => Some(Mode::ValidateOnly),
@@ -40,6 +48,7 @@ impl Mode {
             Mode::ApplySafe => "apply-safe",
             Mode::ValidateOnly => "validate-only",
             Mode::PlanOnly => "plan-only",
+            Mode::Off => "off",
         }
     }
 }
@@ -82,6 +91,31 @@ pub struct Policy {
     /// schema hash and server major version is used before `pgdecl.canonical_cache`.
     /// From `PGDECL_CANONICAL_FILE`, or [`Policy::with_canonical_forms`].
     pub canonical_forms: Vec<crate::CanonicalForm>,
+    // --- environments and operations (issue 11; see `env`, `backup`, `ignore`) ---
+    /// The environment whose profile this policy started from ([`Policy::for_env`],
+    /// `PGDECL_ENV`); reported in audit events. `None` when no profile was chosen.
+    pub environment: Option<Env>,
+    /// The limit on the whole run (`PGDECL_RUN_TIMEOUT`), on top of the per-statement and
+    /// lock limits: past it the run stops, rolling back its unfinished transaction, with a
+    /// `run-timeout` error. `None`: no limit.
+    pub run_timeout: Option<Duration>,
+    /// The backup taken before an apply that has changes.
+    pub backup: BackupPolicy,
+    /// An apply with changes needs an approved plan (`PGDECL_REQUIRE_APPROVAL`, on in
+    /// production): `converge`, which plans afresh, refuses it; the reviewed plan file is
+    /// applied through the plan-file flow (`schema apply --plan FILE`).
+    pub require_approval: bool,
+    /// The approved plan file to apply (`PGDECL_APPROVED_PLAN`), for the plan-file flow.
+    pub approved_plan: Option<std::path::PathBuf>,
+    /// Create the database when it is missing (`PGDECL_CREATE_DATABASE`, on in development):
+    /// see [`crate::converge::create_database_if_missing`]; done by
+    /// [`converge_url`](crate::converge::converge_url) and the CLI, which hold the URL.
+    pub create_database: bool,
+    /// What a failed run does (`PGDECL_ON_FAILURE`): fail (the default), or continue with a
+    /// report that carries the failure (development).
+    pub on_failure: OnFailure,
+    /// Live objects never dropped nor reported, by name pattern (`PGDECL_IGNORE`).
+    pub ignore: IgnorePatterns,
 }
 
 impl Default for Policy {
@@ -99,6 +133,14 @@ impl Default for Policy {
             ignore_schemas: Vec::new(),
             lease_ttl: Duration::from_secs(30),
             canonical_forms: Vec::new(),
+            environment: None,
+            run_timeout: None,
+            backup: BackupPolicy::none(),
+            require_approval: false,
+            approved_plan: None,
+            create_database: false,
+            on_failure: OnFailure::Fail,
+            ignore: IgnorePatterns::default(),
         }
     }
 }
@@ -127,20 +169,38 @@ impl Policy {
     /// (comma-separated), `PGDECL_CANONICAL_FILE` (a JSON file of canonical forms computed
     /// ahead of time). The default is validate-only: a production start that forgot to set
     /// anything changes nothing.
+    ///
+    /// `PGDECL_ENV` (`development`, `staging`, `production`) first picks the profile of
+    /// [`Policy::for_env`]; each variable then overrides its field: `PGDECL_MODE` (also
+    /// `off`), `PGDECL_RUN_TIMEOUT` (a duration, or `none`), `PGDECL_ALLOW_DESTRUCTIVE`,
+    /// `PGDECL_REQUIRE_BACKUP`, `PGDECL_BACKUP_COMMAND`, `PGDECL_BACKUP_KIND`,
+    /// `PGDECL_BACKUP_DIR`, `PGDECL_VERIFY_BACKUP`, `PGDECL_REQUIRE_APPROVAL`,
+    /// `PGDECL_APPROVED_PLAN`, `PGDECL_CREATE_DATABASE`, `PGDECL_ON_FAILURE` (`fail`,
+    /// `continue`), `PGDECL_IGNORE` (name patterns, see [`IgnorePatterns`]).
     pub fn from_env() -> Result<Policy, Error> {
         let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
-        let mut p = Policy::default();
+        let mut p = match var("PGDECL_ENV") {
+            Some(e) => Policy::for_env(Env::parse(&e).ok_or_else(|| {
+                Error::new(
+                    ErrorKind::Invalid,
+                    "reading PGDECL_ENV",
+                    format!("`{e}` is not an environment: use development, staging or production"),
+                )
+            })?),
+            None => Policy::default(),
+        };
         if let Some(m) = var("PGDECL_MODE") {
             p.mode = Mode::parse(&m).ok_or_else(|| {
                 Error::new(
                     ErrorKind::Invalid,
                     "reading PGDECL_MODE",
                     format!(
-                        "`{m}` is not a mode: use apply, apply-safe, validate-only or plan-only"
+                        "`{m}` is not a mode: use apply, apply-safe, validate-only, plan-only or off"
                     ),
                 )
             })?;
         }
+        p.read_operations_env(&var)?;
         if let Some(v) = var("PGDECL_ALLOW_DESTRUCTIVE") {
             p.allow_destructive = is_yes(&v);
         }
@@ -186,6 +246,73 @@ impl Policy {
     }
 }
 
+impl Policy {
+    /// The overrides of the fields of issue 11 (environments, backups, approval, ...).
+    fn read_operations_env(&mut self, var: &dyn Fn(&str) -> Option<String>) -> Result<(), Error> {
+        if let Some(v) = var("PGDECL_RUN_TIMEOUT") {
+            self.run_timeout = match v.trim().to_ascii_lowercase().as_str() {
+                "none" | "off" | "0" => None,
+                _ => Some(parse_duration(&v).ok_or_else(|| {
+                    Error::new(
+                        ErrorKind::Invalid,
+                        "reading PGDECL_RUN_TIMEOUT",
+                        format!("`{v}` is not a duration: write e.g. 30s, 5min, or none"),
+                    )
+                })?),
+            };
+        }
+        for (key, slot) in [
+            ("PGDECL_REQUIRE_BACKUP", &mut self.backup.required),
+            ("PGDECL_VERIFY_BACKUP", &mut self.backup.verify),
+            ("PGDECL_REQUIRE_APPROVAL", &mut self.require_approval),
+            ("PGDECL_CREATE_DATABASE", &mut self.create_database),
+        ] {
+            if let Some(v) = var(key) {
+                *slot = parse_bool(key, &v)?;
+            }
+        }
+        if let Some(v) = var("PGDECL_BACKUP_COMMAND") {
+            self.backup.command = Some(v);
+        }
+        if let Some(v) = var("PGDECL_BACKUP_KIND") {
+            self.backup.kind = v.trim().to_string();
+        }
+        if let Some(v) = var("PGDECL_BACKUP_DIR") {
+            self.backup.dir = Some(v.into());
+        }
+        if let Some(v) = var("PGDECL_APPROVED_PLAN") {
+            self.approved_plan = Some(v.into());
+        }
+        if let Some(v) = var("PGDECL_ON_FAILURE") {
+            self.on_failure = OnFailure::parse(&v).ok_or_else(|| {
+                Error::new(
+                    ErrorKind::Invalid,
+                    "reading PGDECL_ON_FAILURE",
+                    format!("`{v}` is not an on-failure behaviour: use fail or continue"),
+                )
+            })?;
+        }
+        if let Some(v) = var("PGDECL_IGNORE") {
+            self.ignore = IgnorePatterns::parse(&v);
+        }
+        Ok(())
+    }
+}
+
+/// A yes/no variable: `1`/`true`/`yes`/`on` or `0`/`false`/`no`/`off`; anything else is an
+/// error naming the variable (a typo must not silently turn a safeguard off).
+fn parse_bool(key: &str, v: &str) -> Result<bool, Error> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" => Ok(false),
+        _ => Err(Error::new(
+            ErrorKind::Invalid,
+            &format!("reading {key}"),
+            format!("`{v}` is not a yes/no value: write true or false"),
+        )),
+    }
+}
+
 /// `1`, `true` or `yes`, in any case.
 fn is_yes(v: &str) -> bool {
     matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes")
@@ -210,7 +337,7 @@ pub(super) fn permitted(change: &Change, policy: &Policy) -> bool {
     match policy.mode {
         Mode::Apply => !change.is_destructive() || policy.allow_destructive,
         Mode::ApplySafe => is_additive(change),
-        Mode::ValidateOnly | Mode::PlanOnly => false,
+        Mode::ValidateOnly | Mode::PlanOnly | Mode::Off => false,
     }
 }
 

@@ -69,7 +69,7 @@ pub fn rollback_to(client: &mut Client, id: i64, policy: &Policy) -> Result<Repo
             text,
         ))
     };
-    converge_inspecting(client, &model, policy, Some(&mut refuse_destructive))
+    converge_inspecting(client, &model, policy, false, Some(&mut refuse_destructive))
 }
 
 /// Validates `declared` against the database and records the run in `pgdecl.history` (mode

@@ -181,8 +181,13 @@ pub fn export_from_live(
         seen = Some((view.live.clone(), view.target.clone()));
         Ok(())
     };
-    let report =
-        crate::converge::converge_inspecting(client, declared, &plan_policy, Some(&mut keep))?;
+    let report = crate::converge::converge_inspecting(
+        client,
+        declared,
+        &plan_policy,
+        false,
+        Some(&mut keep),
+    )?;
     let (live, target) = seen.expect("the first phase always runs");
     let down = diff(&target, &live).changes;
     let source = "the live database".to_string();

@@ -7,8 +7,8 @@ use postgres::GenericClient;
 use super::{Catalog, Filter, Found, NAMESPACE_FILTER};
 use crate::error::Error;
 
-/// An object pgdecl found but does not model.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// An object pgdecl found but does not model. Serializes as `{"kind", "name"}`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Unmodeled {
     /// What kind of object, e.g. `domain`, `materialized view`.
     pub kind: String,

@@ -1,5 +1,6 @@
 //! The command-line handlers of plan files, history and rollback, export and many databases,
-//! for `cli::app_main` to call once it parsed its arguments: each prints what the user reads
+//! the handlers [`super::app_main`] calls once it parsed its arguments (public so that an
+//! application with its own command line can call them too): each prints what the user reads
 //! (results on `out`, notes and refusals on `err`) and returns the exit status
 //! (`cli::EXIT_*`), or an error for the caller to print (exit 1).
 
@@ -9,7 +10,7 @@ use std::path::Path;
 use postgres::Client;
 use schema_core::Schema;
 
-use crate::cli::{EXIT_CHANGES, EXIT_OK, EXIT_WITHHELD};
+use super::{EXIT_CHANGES, EXIT_OK, EXIT_WITHHELD};
 use crate::converge::plan_file::{apply_plan_file, plan_to_file, PlanFile};
 use crate::converge::rollback::{history, rollback_to};
 use crate::converge::{describe, Mode, Policy, Report};
