@@ -694,30 +694,52 @@ fn apply_cmd(ctx: &mut AppContext<'_>, args: &ApplyArgs) -> Result<i32, Error> {
 fn status_cmd(ctx: &mut AppContext<'_>, _args: &StatusArgs) -> Result<i32, Error> {
     let policy = ctx.policy()?;
     let mut client = ctx.connect()?;
-    let rows = client
-        .query_typed(
-            "SELECT to_char(started_at, 'YYYY-MM-DD HH24:MI:SS TZ'), mode, outcome,
-                    duration_ms, schema_hash, coalesce(error, '')
-             FROM pgdecl.history ORDER BY id DESC LIMIT 10",
-            &[],
-        )
-        .map_err(|e| {
-            Error::from_postgres(
-                "reading pgdecl.history (has pgdecl applied anything yet?)",
-                e,
-            )
-        })?;
-    let history: Vec<HistoryRowJson> = rows
-        .iter()
-        .map(|r| HistoryRowJson {
-            started_at: r.get(0),
-            mode: r.get(1),
-            outcome: r.get(2),
-            duration_ms: r.get(3),
-            schema_hash: r.get(4),
-            error: r.get(5),
-        })
-        .collect();
+    // A database pgdecl never wrote to has no history table, and a read-only role may not
+    // read it: `status` still shows what is pending, and says why no runs are listed.
+    let (history, history_note) = match client.query_typed(
+        "SELECT to_char(started_at, 'YYYY-MM-DD HH24:MI:SS TZ'), mode, outcome,
+                duration_ms, schema_hash, coalesce(error, '')
+         FROM pgdecl.history ORDER BY id DESC LIMIT 10",
+        &[],
+    ) {
+        Ok(rows) => {
+            let history: Vec<HistoryRowJson> = rows
+                .iter()
+                .map(|r| HistoryRowJson {
+                    started_at: r.get(0),
+                    mode: r.get(1),
+                    outcome: r.get(2),
+                    duration_ms: r.get(3),
+                    schema_hash: r.get(4),
+                    error: r.get(5),
+                })
+                .collect();
+            let note = history
+                .is_empty()
+                .then(|| "no runs recorded in pgdecl.history yet".to_string());
+            (history, note)
+        }
+        Err(e) => match e.code().map(|c| c.code()) {
+            Some("42P01" | "3F000") => (
+                Vec::new(),
+                Some(
+                    "pgdecl has not written to this database (no pgdecl.history): no runs to list"
+                        .to_string(),
+                ),
+            ),
+            Some("42501") => (
+                Vec::new(),
+                Some(
+                    "this role may not read pgdecl.history (GRANT SELECT ON pgdecl.history): \
+                     no runs listed"
+                        .to_string(),
+                ),
+            ),
+            _ => {
+                return Err(Error::from_postgres("reading pgdecl.history", e));
+            }
+        },
+    };
     let report = plan_report(&mut client, ctx.declared, &policy)?;
     let plan = &report.plan;
     let code = if plan.is_empty() {
@@ -753,12 +775,31 @@ fn status_cmd(ctx: &mut AppContext<'_>, _args: &StatusArgs) -> Result<i32, Error
             plan.changes.len()
         )
     };
+    if let Some(note) = &history_note {
+        text.push_str(&format!("{note}\n"));
+    }
     for r in &history {
         text.push_str(&format!(
-            "{}  {:<13} {:<7} {:>6} ms  {}  {}\n",
-            r.started_at, r.mode, r.outcome, r.duration_ms, r.schema_hash, r.error
+            "{}  {:<13} {:<10} {:>6} ms  {}  {}\n",
+            r.started_at,
+            r.mode,
+            r.outcome,
+            r.duration_ms,
+            r.schema_hash,
+            one_line(&r.error)
         ));
     }
     write_out(ctx.out, &text)?;
     Ok(code)
+}
+
+/// An error message as one table cell: its first line, cut at 100 characters, so that a
+/// multi-line error (a server message with DETAIL and the statement) keeps `status` readable.
+fn one_line(text: &str) -> String {
+    let first = text.lines().next().unwrap_or("");
+    let mut cell: String = first.chars().take(100).collect();
+    if cell.len() < first.len() || text.lines().nth(1).is_some() {
+        cell.push_str(" ...");
+    }
+    cell
 }
