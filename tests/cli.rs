@@ -531,3 +531,72 @@ fn app_main_json_outcomes() {
     assert_eq!(json(&stdout)["outcome"], "error");
     assert!(!stdout.contains("hunter2") && !stderr.contains("hunter2"));
 }
+
+#[test]
+fn app_main_operations_from_a_database_pgdecl_never_wrote_to() {
+    let db = TestServer::shared().create_database("cli_ops").unwrap();
+    let url = db.url();
+    let dir = migration_dir("cli_ops_files", &[]);
+    let plan_file = dir.join("plan.json");
+    let plan_path = plan_file.to_str().unwrap();
+
+    // `status` and `history` on a database pgdecl never wrote to: said, not an error.
+    let (code, stdout, stderr) = app(&["status", "--url", url]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stdout.contains("1 change(s) pending")
+            && stdout.contains("pgdecl has not written to this database"),
+        "{stdout}"
+    );
+    let (code, stdout, stderr) = app(&["history", "--url", url]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("no runs recorded"), "{stdout}");
+
+    // The production gate: plan --out, approve, apply --plan exactly that plan.
+    let (code, stdout, stderr) = app(&["plan", "--out", plan_path, "--url", url]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stdout.contains("CREATE TABLE"), "{stdout}");
+    let (code, _, stderr) = app(&["approve", "--plan", plan_path, "--by", "alice"]);
+    assert_eq!(code, 0, "{stderr}");
+    let file = json(&std::fs::read_to_string(&plan_file).unwrap());
+    assert_eq!(file["approval"]["by"], "alice");
+    let (code, stdout, stderr) = app(&["apply", "--plan", plan_path, "--url", url]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("applied: "), "{stdout}");
+
+    // apply --json carries the run's audit event.
+    let (code, stdout, stderr) = app(&["apply", "--json", "--url", url]);
+    assert_eq!(code, 0, "{stderr}");
+    let outcome = json(&stdout);
+    assert_eq!(outcome["outcome"], "in-sync");
+    assert_eq!(outcome["audit"]["operation"], "apply");
+    assert_eq!(outcome["audit"]["outcome"], "in-sync");
+
+    let (code, stdout, _) = app(&["history", "--url", url]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("applied"), "{stdout}");
+
+    // The one idempotent file needs no database.
+    let export = dir.join("export");
+    let (code, stdout, stderr) = app(&[
+        "export",
+        "--format",
+        "sql",
+        "--dir",
+        export.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("001_initial_schema.sql"), "{stdout}");
+    let sql = std::fs::read_to_string(export.join("001_initial_schema.sql")).unwrap();
+    assert!(sql.contains("CREATE TABLE IF NOT EXISTS"), "{sql}");
+
+    // A plan file made before a hand change is refused (exit 3), naming the change.
+    let (code, _, stderr) = app(&["plan", "--out", plan_path, "--url", url]);
+    assert_eq!(code, 0, "{stderr}");
+    db.connect()
+        .batch_execute("ALTER TABLE things ADD COLUMN hand_made text")
+        .unwrap();
+    let (code, _, stderr) = app(&["apply", "--plan", plan_path, "--url", url]);
+    assert_eq!(code, 3, "{stderr}");
+    assert!(stderr.contains("hand_made"), "{stderr}");
+}
