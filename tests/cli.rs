@@ -572,9 +572,15 @@ fn app_main_operations_from_a_database_pgdecl_never_wrote_to() {
     assert_eq!(outcome["audit"]["operation"], "apply");
     assert_eq!(outcome["audit"]["outcome"], "in-sync");
 
+    // Validate runs are recorded on request.
+    let (code, _, stderr) = app(&["validate", "--record", "--url", url]);
+    assert_eq!(code, 0, "{stderr}");
     let (code, stdout, _) = app(&["history", "--url", url]);
     assert_eq!(code, 0);
-    assert!(stdout.contains("applied"), "{stdout}");
+    assert!(
+        stdout.contains("applied") && stdout.contains("validated"),
+        "{stdout}"
+    );
 
     // The one idempotent file needs no database.
     let export = dir.join("export");

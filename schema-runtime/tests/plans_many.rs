@@ -1,4 +1,4 @@
-//! Many databases against a real PostgreSQL: 24 databases converged 6 at a time, one bad
+//! Many databases against a real PostgreSQL: 50 databases converged 8 at a time (the scale), one bad
 //! database failing alone, one result line each, the count of failures.
 
 mod versions;
@@ -11,45 +11,45 @@ use versions::schema;
 #[test]
 fn many_databases_converge_with_bounded_jobs_and_one_failure_stops_nothing() {
     let server = TestServer::shared();
-    let dbs: Vec<_> = (0..24)
+    let dbs: Vec<_> = (0..50)
         .map(|i| server.create_database(&format!("many_{i}")).unwrap())
         .collect();
     let mut urls: Vec<String> = dbs.iter().map(|d| d.url().to_string()).collect();
     // A database that does not exist, in the middle: its own failure only.
     let missing = urls[0].replace(dbs[0].name(), "pgdecl_no_such_database");
-    urls.insert(12, missing);
+    urls.insert(25, missing);
 
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("urls");
     std::fs::write(&file, format!("# tenants\n\n{}\n", urls.join("\n"))).unwrap();
     let urls = read_urls_file(&file).unwrap();
-    assert_eq!(urls.len(), 25);
+    assert_eq!(urls.len(), 51);
 
     let options = ManyOptions {
-        jobs: 6,
+        jobs: 8,
         progress: true,
     };
     let report = converge_many(&urls, &schema(false), &Policy::new(Mode::Apply), options);
-    assert_eq!(report.results.len(), 25);
+    assert_eq!(report.results.len(), 51);
     assert_eq!(report.failures(), 1, "{report}");
     assert_eq!(report.exit_code(), 1);
-    assert!(report.results[12].failed());
+    assert!(report.results[25].failed());
     assert!(
-        report.results[12].line().starts_with("FAILED"),
+        report.results[25].line().starts_with("FAILED"),
         "{}",
-        report.results[12].line()
+        report.results[25].line()
     );
-    assert!(report.results[12]
+    assert!(report.results[25]
         .line()
         .contains("pgdecl_no_such_database"));
-    for (i, r) in report.results.iter().enumerate().filter(|(i, _)| *i != 12) {
+    for (i, r) in report.results.iter().enumerate().filter(|(i, _)| *i != 25) {
         assert!(r.line().starts_with("ok"), "{i}: {}", r.line());
         // In the order given.
         assert_eq!(r.target, urls[i]);
     }
     let text = report.to_string();
-    assert_eq!(text.lines().count(), 26);
-    assert!(text.ends_with("25 database(s), 1 failed"), "{text}");
+    assert_eq!(text.lines().count(), 52);
+    assert!(text.ends_with("51 database(s), 1 failed"), "{text}");
     for db in &dbs {
         validate(&mut db.connect(), &schema(false)).unwrap();
     }

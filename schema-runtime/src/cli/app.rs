@@ -21,6 +21,7 @@ use super::{
     parse_or_exit, write_json, write_out, EXIT_CHANGES, EXIT_ERROR, EXIT_OK, EXIT_WITHHELD,
 };
 use crate::connect::connect;
+use crate::converge::rollback::validate_recorded;
 use crate::converge::{
     converge, converge_audited, create_database_if_missing, describe, is_additive, schema_hash,
     AuditEvent, Mode, OnFailure, Operation, Policy, Report,
@@ -144,6 +145,11 @@ pub struct ApplyArgs {
 /// Options of `validate`.
 #[derive(Debug, Clone, Args)]
 pub struct ValidateArgs {
+    /// Record the run in pgdecl.history (outcome `validated`, or `drift` with the SQL that
+    /// fixes it), for teams that audit validations too [default: PGDECL_RECORD_VALIDATE].
+    /// A role that cannot write there still validates (the failure to record is logged).
+    #[arg(long)]
+    pub record: bool,
     /// Many databases at once.
     #[command(flatten)]
     pub many: ManyArgs,
@@ -538,8 +544,34 @@ fn validate_cmd(ctx: &mut AppContext<'_>, args: &ValidateArgs) -> Result<i32, Er
     if let Some(file) = &args.many.urls_file {
         return ops::many(ctx.declared, &policy, file, args.many.jobs.into(), ctx.out);
     }
+    let record = match std::env::var("PGDECL_RECORD_VALIDATE") {
+        Ok(v) if !v.trim().is_empty() => {
+            args.record || crate::converge::parse_bool("PGDECL_RECORD_VALIDATE", &v)?
+        }
+        _ => args.record,
+    };
     let mut client = ctx.connect()?;
-    let (result, event) = converge_audited(&mut client, ctx.declared, &policy);
+    let (result, event) = if record {
+        let started = Instant::now();
+        let hash = schema_hash(ctx.declared);
+        let result = validate_recorded(&mut client, ctx.declared, &policy);
+        let event = match &result {
+            Ok(report) => {
+                AuditEvent::from_report(Operation::Validate, report, &policy, Some(&hash))
+            }
+            Err(e) => AuditEvent::from_error(
+                Operation::Validate,
+                e,
+                &policy,
+                Some(&hash),
+                started.elapsed(),
+            ),
+        };
+        event.emit();
+        (result, event)
+    } else {
+        converge_audited(&mut client, ctx.declared, &policy)
+    };
     match result {
         Ok(report) => {
             if ctx.global.json {

@@ -56,6 +56,7 @@ pub use canonical_cache::{forget_canonical_forms, schema_hash};
 pub use create_db::create_database_if_missing;
 pub use env::{Env, OnFailure};
 pub use ignore::IgnorePatterns;
+pub(crate) use policy::parse_bool;
 pub use policy::{is_additive, parse_duration, Mode, Policy};
 pub use report::{describe, Report, RunFailure};
 
@@ -116,17 +117,24 @@ pub fn converge_audited(
     }
     let started = Instant::now();
     let outcome = converge_run(client, declared, policy, RunOps::new(policy));
-    finish(declared, policy, started, outcome)
+    finish(
+        Operation::of(policy.mode),
+        declared,
+        policy,
+        started,
+        outcome,
+    )
 }
 
 /// [`converge`], with `inspect` run on what the first phase saw before it applies anything
-/// (plan files, rollback, export). `approved`: the changes were reviewed (an applied plan
+/// (plan files, rollback, export), audited as `operation`. `approved`: the changes were reviewed (an applied plan
 /// file), which the approval gate of [`Policy::require_approval`] lets through. A failure is
 /// always an error here, whatever [`Policy::on_failure`] says: these are explicit commands.
 pub(crate) fn converge_inspecting(
     client: &mut Client,
     declared: &Schema,
     policy: &Policy,
+    operation: Operation,
     approved: bool,
     inspect: Option<Inspect<'_>>,
 ) -> Result<Report, Error> {
@@ -139,7 +147,7 @@ pub(crate) fn converge_inspecting(
     ops.approved = approved;
     ops.inspect = inspect;
     let outcome = converge_run(client, declared, &policy, ops);
-    finish(declared, &policy, started, outcome).0
+    finish(operation, declared, &policy, started, outcome).0
 }
 
 /// [`converge`] from a URL, the start-up call that also covers what needs the URL:
@@ -175,9 +183,21 @@ pub fn converge_url_audited(
                 policy.backup.url = Some(url.to_string());
             }
             let outcome = converge_run(&mut client, declared, &policy, RunOps::new(&policy));
-            finish(declared, &policy, started, outcome)
+            finish(
+                Operation::of(policy.mode),
+                declared,
+                &policy,
+                started,
+                outcome,
+            )
         }
-        Err(e) => finish(declared, policy, started, (None, Err(e))),
+        Err(e) => finish(
+            Operation::of(policy.mode),
+            declared,
+            policy,
+            started,
+            (None, Err(e)),
+        ),
     }
 }
 
@@ -185,7 +205,13 @@ pub fn converge_url_audited(
 fn skip(declared: &Schema, policy: &Policy) -> (Result<Report, Error>, AuditEvent) {
     tracing::info!("PGDECL_MODE=off: skipping the schema run; the database was not read");
     let outcome = (Some(Report::skipped(policy.mode)), Ok(()));
-    finish(declared, policy, Instant::now(), outcome)
+    finish(
+        Operation::of(policy.mode),
+        declared,
+        policy,
+        Instant::now(),
+        outcome,
+    )
 }
 
 /// What a run found (its report, when it got that far) and the verdict on it.
@@ -193,6 +219,7 @@ type RunOutcome = (Option<Report>, Result<(), Error>);
 
 /// Emits the run's audit event and applies the policy's on-failure behaviour.
 fn finish(
+    operation: Operation,
     declared: &Schema,
     policy: &Policy,
     started: Instant,
@@ -200,7 +227,7 @@ fn finish(
 ) -> (Result<Report, Error>, AuditEvent) {
     let hash = canonical_cache::schema_hash(declared);
     let event = AuditEvent::of_run(
-        Operation::of(policy.mode),
+        operation,
         policy,
         Some(&hash),
         report.as_ref(),

@@ -388,7 +388,14 @@ pub fn plan_file(
         seen = Some((fingerprint(view.introspected), view.introspected.clone()));
         Ok(())
     };
-    let report = converge_inspecting(client, declared, &plan_policy, false, Some(&mut keep))?;
+    let report = converge_inspecting(
+        client,
+        declared,
+        &plan_policy,
+        crate::converge::Operation::Plan,
+        false,
+        Some(&mut keep),
+    )?;
     let (live_fingerprint, live_schema) = seen.expect("the first phase always runs");
     let (changes, left_out): (Vec<&Change>, Vec<&Change>) = report
         .plan
@@ -519,7 +526,14 @@ pub fn apply_plan_file(
         }
         Ok(())
     };
-    converge_inspecting(client, declared, &gate_policy, true, Some(&mut check))
+    converge_inspecting(
+        client,
+        declared,
+        &gate_policy,
+        crate::converge::Operation::Apply,
+        true,
+        Some(&mut check),
+    )
 }
 
 /// Now, as RFC 3339 in UTC (`2026-12-06T14:08:04Z`).

@@ -301,7 +301,7 @@ impl Policy {
 
 /// A yes/no variable: `1`/`true`/`yes`/`on` or `0`/`false`/`no`/`off`; anything else is an
 /// error naming the variable (a typo must not silently turn a safeguard off).
-fn parse_bool(key: &str, v: &str) -> Result<bool, Error> {
+pub(crate) fn parse_bool(key: &str, v: &str) -> Result<bool, Error> {
     match v.trim().to_ascii_lowercase().as_str() {
         "1" | "true" | "yes" | "on" => Ok(true),
         "0" | "false" | "no" | "off" => Ok(false),

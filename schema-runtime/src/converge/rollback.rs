@@ -69,7 +69,14 @@ pub fn rollback_to(client: &mut Client, id: i64, policy: &Policy) -> Result<Repo
             text,
         ))
     };
-    converge_inspecting(client, &model, policy, false, Some(&mut refuse_destructive))
+    converge_inspecting(
+        client,
+        &model,
+        policy,
+        crate::converge::Operation::Rollback,
+        false,
+        Some(&mut refuse_destructive),
+    )
 }
 
 /// Validates `declared` against the database and records the run in `pgdecl.history` (mode

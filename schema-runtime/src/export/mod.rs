@@ -185,6 +185,7 @@ pub fn export_from_live(
         client,
         declared,
         &plan_policy,
+        crate::converge::Operation::Export,
         false,
         Some(&mut keep),
     )?;
