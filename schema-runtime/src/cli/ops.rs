@@ -13,7 +13,7 @@ use schema_core::Schema;
 use super::{EXIT_CHANGES, EXIT_OK, EXIT_WITHHELD};
 use crate::converge::plan_file::{apply_plan_file, plan_to_file, PlanFile};
 use crate::converge::rollback::{history, rollback_to};
-use crate::converge::{describe, Mode, Policy, Report};
+use crate::converge::{describe, AuditEvent, Mode, Operation, Policy, Report};
 use crate::error::{Error, ErrorKind};
 use crate::export::{
     export_from_history, export_from_live, export_schema_sql, ExportOptions, Exported, Format,
@@ -169,7 +169,30 @@ pub fn export(
     err: &mut dyn Write,
 ) -> Result<i32, Error> {
     let exported: Exported = match (options.format, source) {
-        (Format::Sql, _) => export_schema_sql(declared, &options.dir)?,
+        (Format::Sql, _) => {
+            // No database: no converge run emits this operation's audit event, so it is
+            // emitted here (the plan exports emit theirs from the run that planned them).
+            let started = std::time::Instant::now();
+            let written = export_schema_sql(declared, &options.dir);
+            let hash = crate::converge::schema_hash(declared);
+            let event = match &written {
+                Ok(_) => AuditEvent::from_report(
+                    Operation::Export,
+                    &Report::empty(Mode::PlanOnly, started.elapsed()),
+                    policy,
+                    Some(&hash),
+                ),
+                Err(e) => AuditEvent::from_error(
+                    Operation::Export,
+                    e,
+                    policy,
+                    Some(&hash),
+                    started.elapsed(),
+                ),
+            };
+            event.emit();
+            written?
+        }
         (_, ExportSource::Live(url)) => {
             export_from_live(&mut crate::connect(url)?, declared, policy, options)?
         }
