@@ -62,6 +62,8 @@ struct Run {
     same_first: Figure,
     same_again: Figure,
     check: Option<Figure>,
+    /// Why a measure has no figure (it failed), for the notes under the table.
+    failures: Vec<String>,
 }
 
 struct Options {
@@ -202,7 +204,8 @@ fn run_one(
 
     let empty = server.create_database("bench_empty")?;
     let mut plans = Vec::new();
-    for db in [&empty, &loaded] {
+    let mut failures = Vec::new();
+    for (label, db) in [("empty", &empty), ("identical", &loaded)] {
         let mut child = Command::new(std::env::current_exe()?);
         child
             .args(["--child-plan", db.url()])
@@ -211,7 +214,22 @@ fn run_one(
         if let Some(log) = log {
             child.env("PGDECL_BENCH_LOG", log);
         }
-        let (whole, out) = measure(&child, None)?;
+        // A plan that fails (at 10,000 tables: the scratch build runs out of lock slots) is
+        // a finding, reported under the table, not the end of the run.
+        let (whole, out) = match measure(&child, None) {
+            Ok(done) => done,
+            Err(e) => {
+                let why = failure(&e.to_string());
+                eprintln!("   plan vs {label} database FAILED: {why}");
+                failures.push(format!("plan vs {label} database: {why}"));
+                let failed = Figure {
+                    secs: f64::NAN,
+                    ..Figure::default()
+                };
+                plans.push((failed, failed));
+                continue;
+            }
+        };
         // The child prints: first seconds, first statements, again seconds, again statements.
         let f: Vec<f64> = out
             .split_whitespace()
@@ -234,9 +252,18 @@ fn run_one(
     }
     let check = if compile {
         let source = pgdecl::runtime::source::to_schema_source(&schema);
-        let f = compile_cost(&format!("{}-{n}", shape.name()), &source, None)?;
-        progress("cargo check of the schema! crate", f);
-        Some(f)
+        match compile_cost(&format!("{}-{n}", shape.name()), &source, None) {
+            Ok(f) => {
+                progress("cargo check of the schema! crate", f);
+                Some(f)
+            }
+            Err(e) => {
+                let why = failure(&e.to_string());
+                eprintln!("   cargo check FAILED: {why}");
+                failures.push(format!("cargo check: {why}"));
+                None
+            }
+        }
     } else {
         None
     };
@@ -253,7 +280,20 @@ fn run_one(
         same_first: plans[1].0,
         same_again: plans[1].1,
         check,
+        failures,
     })
+}
+
+/// The telling line of a failure's message.
+fn failure(message: &str) -> String {
+    if message.contains("out of shared memory") {
+        return "out of shared memory (max_locks_per_transaction)".to_string();
+    }
+    let line = message
+        .lines()
+        .find(|l| l.contains("rror"))
+        .unwrap_or(message.lines().next().unwrap_or(""));
+    line.chars().take(200).collect()
 }
 
 fn progress(label: &str, f: Figure) {
@@ -294,6 +334,9 @@ fn ratio(a: f64, b: f64) -> String {
 
 /// A table cell: seconds (with a ratio to `base` when given), peak memory, statements.
 fn cell(f: &Figure, base: Option<(&str, f64)>) -> String {
+    if f.secs.is_nan() {
+        return "failed".to_string();
+    }
     let mut s = format!("{:.3} s", f.secs);
     if let Some((name, b)) = base {
         let _ = write!(s, " ({} {name})", ratio(f.secs, b));
@@ -356,7 +399,11 @@ fn shape_table(shape: Shape, runs: &[Run]) -> String {
             (r.same_again, Some(("diff", r.diff.secs)))
         }),
         ("`cargo check` of the `schema!` crate", |r| {
-            (r.check.unwrap_or_default(), None)
+            let failed = Figure {
+                secs: f64::NAN,
+                ..Figure::default()
+            };
+            (r.check.unwrap_or(failed), None)
         }),
     ];
     for (label, pick) in rows {
@@ -371,6 +418,10 @@ fn shape_table(shape: Shape, runs: &[Run]) -> String {
         if growth {
             let (a, _) = pick(&runs[0]);
             let (b, _) = pick(&runs[runs.len() - 1]);
+            if a.secs.is_nan() || b.secs.is_nan() || a.secs == 0.0 {
+                s.push_str(" n/a |\n");
+                continue;
+            }
             let _ = write!(s, " {} time", ratio(b.secs, a.secs));
             if let (Some(x), Some(y)) = (mb(&a), mb(&b)) {
                 let _ = write!(s, ", {} mem", ratio(y, x));
@@ -410,6 +461,9 @@ fn shape_table(shape: Shape, runs: &[Run]) -> String {
         }
         if !r.in_sync {
             s.push_str("; **the no-op diff was not empty**");
+        }
+        for f in &r.failures {
+            let _ = write!(s, "; failed: {f}");
         }
         s.push_str(".\n\n");
     }
