@@ -93,7 +93,14 @@ fn main() -> Res<()> {
         let mut runs = Vec::new();
         for &n in &opts.tables {
             eprintln!("== {} at {n} tables", shape.name());
-            runs.push(run_one(&server, log.as_deref(), &tool, shape, n, opts.compile)?);
+            runs.push(run_one(
+                &server,
+                log.as_deref(),
+                &tool,
+                shape,
+                n,
+                opts.compile,
+            )?);
         }
         let table = shape_table(shape, &runs);
         println!("{table}");
@@ -199,7 +206,10 @@ fn run_one(
     let in_sync = out.trim().is_empty();
     progress("pgdecl diff URL URL (no-op)", diff);
     if !in_sync {
-        eprintln!("   NOT in sync: {}", out.lines().take(5).collect::<Vec<_>>().join(" | "));
+        eprintln!(
+            "   NOT in sync: {}",
+            out.lines().take(5).collect::<Vec<_>>().join(" | ")
+        );
     }
 
     let empty = server.create_database("bench_empty")?;
@@ -329,6 +339,9 @@ fn child_plan(url: &str) -> Res<()> {
 
 /// `a / b` as `0.81x`.
 fn ratio(a: f64, b: f64) -> String {
+    if a.is_nan() || b.is_nan() {
+        return "failed".to_string();
+    }
     format!("{:.2}x", a / b)
 }
 
@@ -436,10 +449,16 @@ fn shape_table(shape: Shape, runs: &[Run]) -> String {
     s.push('\n');
     for r in runs {
         let yes = |ok: bool| if ok { "met" } else { "**missed**" };
-        let mem = [r.diff, r.empty_first, r.empty_again, r.same_first, r.same_again]
-            .iter()
-            .filter_map(mb)
-            .fold(0.0, f64::max);
+        let mem = [
+            r.diff,
+            r.empty_first,
+            r.empty_again,
+            r.same_first,
+            r.same_again,
+        ]
+        .iter()
+        .filter_map(mb)
+        .fold(0.0, f64::max);
         let _ = write!(
             s,
             "Goals at {} tables: no-op diff <= 0.5x pg_dump {} ({}); cold plan <= 1x psql {} \
@@ -450,14 +469,22 @@ fn shape_table(shape: Shape, runs: &[Run]) -> String {
             yes(r.empty_first.secs <= r.psql.secs),
             ratio(r.empty_first.secs, r.psql.secs),
             yes(r.same_again.secs.max(r.empty_again.secs) <= r.diff.secs),
-            format_args!("{:.3}", r.same_again.secs.max(r.empty_again.secs)),
+            match r.same_again.secs.max(r.empty_again.secs) {
+                f if f.is_nan() => "failed".to_string(),
+                f => format!("{f:.3}"),
+            },
             r.diff.secs,
         );
         if r.tables == 1000 && mem > 0.0 {
             let _ = write!(s, "; peak memory < 50 MB {} ({mem:.0} MB)", yes(mem < 50.0));
         }
         if let (10_000, Some(c)) = (r.tables, r.check) {
-            let _ = write!(s, "; cargo check < 10 s {} ({:.1} s)", yes(c.secs < 10.0), c.secs);
+            let _ = write!(
+                s,
+                "; cargo check < 10 s {} ({:.1} s)",
+                yes(c.secs < 10.0),
+                c.secs
+            );
         }
         if !r.in_sync {
             s.push_str("; **the no-op diff was not empty**");
@@ -521,7 +548,12 @@ fn diesel_source(n: usize) -> String {
         );
     }
     for i in 1..n {
-        let _ = writeln!(s, "diesel::joinable!({} -> {} (parent_id));", name(i), name(i - 1));
+        let _ = writeln!(
+            s,
+            "diesel::joinable!({} -> {} (parent_id));",
+            name(i),
+            name(i - 1)
+        );
     }
     let all: Vec<String> = (0..n).map(name).collect();
     let _ = writeln!(

@@ -243,7 +243,11 @@ fn functions(n: usize) -> Schema {
                             .primary_key(),
                     )
                     .column(ColumnDef::new("name", t("text")).not_null())
-                    .column(ColumnDef::new("hits", t("integer")).not_null().default_sql("0"))
+                    .column(
+                        ColumnDef::new("hits", t("integer"))
+                            .not_null()
+                            .default_sql("0"),
+                    )
                     .column(ColumnDef::new("updated_at", t("timestamptz")))
                     .column(ColumnDef::new("note", t("text"))),
             )
@@ -251,7 +255,9 @@ fn functions(n: usize) -> Schema {
                 Function::new(touch.as_str())
                     .returns(t("trigger"))
                     .language("plpgsql")
-                    .body("BEGIN NEW.updated_at := now(); NEW.hits := NEW.hits + 1; RETURN NEW; END"),
+                    .body(
+                        "BEGIN NEW.updated_at := now(); NEW.hits := NEW.hits + 1; RETURN NEW; END",
+                    ),
             )
             .function(
                 Function::new(format!("event_{i:05}_hits").as_str())
