@@ -206,11 +206,15 @@ fn read_catalog<C: GenericClient>(client: &mut C, scope: &Scope) -> Result<Intro
     // `TimeZone` fixed too: constants of `timestamptz` (partition bounds above all) print in
     // the session's zone, and a canonical form read in one zone must compare with a live
     // database read in another.
+    // `jit` off, as pg_dump does: once the catalogs are analyzed, the row estimates of the
+    // per-relation queries at a thousand tables cross `jit_optimize_above_cost`, and
+    // compiling them (over a second each) cost more than running them (issue 12).
     let version: i32 = cat
         .query(
             "SELECT pg_catalog.current_setting('server_version_num')::int,
                     pg_catalog.set_config('search_path', 'pg_catalog, ' || pg_catalog.quote_ident($1), true),
-                    pg_catalog.set_config('TimeZone', 'UTC', true)",
+                    pg_catalog.set_config('TimeZone', 'UTC', true),
+                    pg_catalog.set_config('jit', 'off', true)",
             &[&home],
         )?
         .first()
