@@ -397,6 +397,15 @@ fn rejected_declaration(
     use schema_core::render::Statement;
 
     const CONTEXT: &str = "canonicalizing the declaration (built in scratch schemas, rolled back)";
+    // The server ran out of a resource (its lock table, at thousands of objects in one
+    // transaction): no statement is to blame, and running them one at a time would only
+    // exhaust it again.
+    if first.code().is_some_and(|c| c.code().starts_with("53")) {
+        return Error::from_postgres(
+            "creating the declared schema in scratch schemas (one transaction, rolled back)",
+            first,
+        );
+    }
     let statements = mapped.create_statements();
     let texts: Vec<String> = statements.iter().map(|s| format!("{s:#}")).collect();
     let batch = mapped.create_sql();

@@ -156,6 +156,10 @@ pub enum ErrorKind {
     InvalidSchema,
     /// Reading or writing a file or stream failed.
     Io,
+    /// The server ran out of a resource (SQLSTATE class 53): its lock table (a transaction
+    /// creating thousands of objects takes a lock on each, beyond
+    /// `max_locks_per_transaction`), memory, disk or connections. Not the declaration's fault.
+    ServerResources,
     /// TLS failed: a certificate not trusted or not for the host, a missing root certificate,
     /// a server without TLS.
     Tls,
@@ -181,6 +185,7 @@ impl ErrorKind {
             ErrorKind::Invalid => "invalid",
             ErrorKind::InvalidSchema => "invalid-schema",
             ErrorKind::Io => "io",
+            ErrorKind::ServerResources => "server-resources",
             ErrorKind::Tls => "tls",
             ErrorKind::RunTimeout => "run-timeout",
             ErrorKind::Backup => "backup-failed",
@@ -202,6 +207,7 @@ impl ErrorKind {
             ErrorKind::Invalid => "correct the input named above",
             ErrorKind::InvalidSchema => "correct the declaration as each problem above says",
             ErrorKind::Io => "check that the file or stream named above can be written (a closed pipe, a full disk)",
+            ErrorKind::ServerResources => "the server ran out of what the message names; nothing was changed. Out of shared memory (locks): one transaction creating or changing thousands of objects takes a lock on each: raise max_locks_per_transaction (postgresql.conf, needs a restart), or compute the canonical form on a server that allows it and ship it (PGDECL_CANONICAL_FILE, schema_runtime::canonical_form); out of memory, disk or connections: free them and run again",
             ErrorKind::Tls => "check sslmode and sslrootcert (in the connection string, or PGSSLMODE and PGSSLROOTCERT)",
             ErrorKind::RunTimeout => "nothing of the unfinished phase was applied; run it again off-peak, or raise PGDECL_RUN_TIMEOUT (Policy::run_timeout)",
             ErrorKind::Backup => "fix the backup command (PGDECL_BACKUP_COMMAND) so that it exits 0 and writes $PGDECL_BACKUP_FILE, or turn the requirement off (PGDECL_REQUIRE_BACKUP=false) where no backup is needed",
@@ -225,6 +231,7 @@ impl Error {
             Some(c) if *c == SqlState::INSUFFICIENT_PRIVILEGE => ErrorKind::MissingPrivilege,
             Some(c) if *c == SqlState::LOCK_NOT_AVAILABLE => ErrorKind::LockTimeout,
             Some(c) if *c == SqlState::QUERY_CANCELED => ErrorKind::StatementTimeout,
+            Some(c) if c.code().starts_with("53") => ErrorKind::ServerResources,
             Some(_) => ErrorKind::Sql,
             None if e.is_closed() || e.as_db_error().is_none() => ErrorKind::Unreachable,
             None => ErrorKind::Sql,
