@@ -478,6 +478,17 @@ fn app_main_help_version_and_usage_errors() {
         assert_eq!(code, 1, "{args:?}: {stderr}");
         assert!(stderr.contains("Usage:"), "{args:?}: {stderr}");
     }
+    // Values clap checks before anything connects: a run id is a number, --jobs at least 1
+    // and only with --urls-file.
+    for (args, flag) in [
+        (&["rollback", "--to", "x"][..], "--to"),
+        (&["apply", "--urls-file", "urls", "--jobs", "0"], "--jobs"),
+        (&["validate", "--jobs", "8"], "--urls-file"),
+    ] {
+        let (code, _, stderr) = app(args);
+        assert_eq!(code, 1, "{args:?}: {stderr}");
+        assert!(stderr.contains(flag), "{args:?}: {stderr}");
+    }
 }
 
 #[test]

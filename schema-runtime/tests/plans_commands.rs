@@ -5,8 +5,7 @@
 mod versions;
 
 use schema_runtime::cli::ops::{
-    apply_plan, export, many, parse_jobs, parse_run_id, plan_out, print_history, rollback,
-    ExportSource,
+    apply_plan, export, many, plan_out, print_history, rollback, ExportSource,
 };
 use schema_runtime::cli::{EXIT_CHANGES, EXIT_OK, EXIT_WITHHELD};
 use schema_runtime::export::{ExportOptions, Format};
@@ -185,11 +184,4 @@ fn export_and_many_as_the_cli_runs_them() {
         "{}",
         text(&out)
     );
-
-    assert!(parse_jobs("0").is_err());
-    assert_eq!(parse_jobs("8").unwrap(), 8);
-    assert!(parse_run_id("--to", "x")
-        .unwrap_err()
-        .to_string()
-        .contains("not a run id"));
 }

@@ -10,7 +10,7 @@ use std::path::Path;
 use postgres::Client;
 use schema_core::Schema;
 
-use super::{EXIT_CHANGES, EXIT_OK, EXIT_WITHHELD};
+use super::{write_out, EXIT_CHANGES, EXIT_OK, EXIT_WITHHELD};
 use crate::converge::plan_file::{apply_plan_file, plan_to_file, PlanFile};
 use crate::converge::rollback::{history, rollback_to};
 use crate::converge::{describe, AuditEvent, Mode, Operation, Policy, Report};
@@ -19,11 +19,6 @@ use crate::export::{
     export_from_history, export_from_live, export_schema_sql, ExportOptions, Exported, Format,
 };
 use crate::many::{converge_many, read_urls_file, ManyOptions};
-
-fn write_out(out: &mut dyn Write, text: &str) -> Result<(), Error> {
-    out.write_all(text.as_bytes())
-        .map_err(|e| Error::from_io("writing the output", e))
-}
 
 /// `plan --out FILE`: writes the plan file, prints the plan as SQL (with the split markers and
 /// what was left out). Exit 0 when there is nothing to do, 2 when the plan has changes.
@@ -244,27 +239,4 @@ pub fn many(
     );
     write_out(out, &format!("{report}\n"))?;
     Ok(report.exit_code())
-}
-
-/// Parses a history id given on the command line (`--to`, `--from-history`).
-pub fn parse_run_id(flag: &str, value: &str) -> Result<i64, Error> {
-    value.trim().parse().map_err(|_| {
-        Error::new(
-            ErrorKind::Invalid,
-            &format!("reading {flag}"),
-            format!("`{value}` is not a run id: `schema history` lists them"),
-        )
-    })
-}
-
-/// Parses `--jobs`.
-pub fn parse_jobs(value: &str) -> Result<usize, Error> {
-    match value.trim().parse::<usize>() {
-        Ok(n) if n > 0 => Ok(n),
-        _ => Err(Error::new(
-            ErrorKind::Invalid,
-            "reading --jobs",
-            format!("`{value}` is not a number of databases at a time: write e.g. 8"),
-        )),
-    }
 }
