@@ -78,6 +78,20 @@ fn main() -> Res<()> {
     if args.first().map(String::as_str) == Some("--child-plan") {
         return child_plan(&args[1]);
     }
+    // `--source SHAPE N`: the `schema!` source the compile-time row checks, for profiling
+    // the macro on its own.
+    if args.first().map(String::as_str) == Some("--source") {
+        let shape = args
+            .get(1)
+            .and_then(|s| Shape::parse(s))
+            .ok_or("--source SHAPE N")?;
+        let n: usize = args.get(2).ok_or("--source SHAPE N")?.parse()?;
+        print!(
+            "{}",
+            pgdecl::runtime::source::to_schema_source(&shape.schema(n))
+        );
+        return Ok(());
+    }
     let opts = options(&args)?;
     let server = TestServer::from_env_or_start()?;
     // Count statements through the server log: every new session of this role logs them.

@@ -2,7 +2,7 @@
 //! SQL-ready name constants per table. Kept to a JSON literal and string constants, so a
 //! thousand-table schema compiles quickly.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -55,6 +55,10 @@ struct Module {
     consts: Vec<(Ident, String, Option<String>)>,
     const_names: HashSet<String>,
     children: Vec<Module>,
+    /// Each child's position in `children`, by name: comparing `Ident`s means a round trip
+    /// to the compiler and a fresh `String` per comparison, which a scan over ten thousand
+    /// table modules turned quadratic (issue 12).
+    child_at: HashMap<String, usize>,
 }
 
 impl Module {
@@ -66,18 +70,15 @@ impl Module {
             consts: Vec::new(),
             const_names: HashSet::new(),
             children: Vec::new(),
+            child_at: HashMap::new(),
         }
     }
 
     fn child(&mut self, ident: Ident) -> &mut Module {
-        let name = ident.to_string();
-        let at = match self.children.iter().position(|m| m.ident == name) {
-            Some(at) => at,
-            None => {
-                self.children.push(Module::new(ident));
-                self.children.len() - 1
-            }
-        };
+        let at = *self.child_at.entry(ident.to_string()).or_insert_with(|| {
+            self.children.push(Module::new(ident));
+            self.children.len() - 1
+        });
         &mut self.children[at]
     }
 

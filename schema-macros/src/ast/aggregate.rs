@@ -7,7 +7,7 @@ use syn::{LitStr, Token};
 use crate::ctxt::{error, Sp};
 
 use super::literals::{check_suffix, parse_qname};
-use super::tokens::{bump, found, parens};
+use super::tokens::{bump, found, parens, peek_str};
 use super::types::parse_type;
 use super::{QName, TypeRef};
 
@@ -67,7 +67,7 @@ pub(super) fn parse_aggregate(input: ParseStream) -> syn::Result<AggregateDecl> 
                 .replace(parse_qname(&options, "the final function")?)
                 .is_some(),
             "initcond" => {
-                if !options.peek(LitStr) {
+                if !peek_str(&options) {
                     return Err(error(
                         Sp::new(options.span()),
                         format!(

@@ -5,7 +5,6 @@ use proc_macro2::{Delimiter, Ident, Spacing, TokenTree};
 use schema_core::model::FkAction;
 use syn::ext::IdentExt;
 use syn::parse::ParseStream;
-use syn::LitStr;
 
 use crate::ctxt::{error, Ctxt, Sp};
 
@@ -13,6 +12,7 @@ use super::index::{parse_index_elem, IndexElem};
 use super::literals::{parse_name, parse_name_list, parse_qname, parse_sql};
 use super::tokens::{
     bump, eat_kw, expect_kw, expected_one_of, found, nth, parens, peek_group, peek_kw, peek_kw_at,
+    peek_str,
 };
 use super::{Name, NameList, QName, Sql};
 
@@ -164,7 +164,7 @@ fn parse_attributes(input: ParseStream, not_valid_allowed: bool) -> syn::Result<
 /// The operator after `with` in an exclusion element: punctuation written as tokens (`=`,
 /// `&&`, `<->`), or any operator as a string literal (`"OPERATOR(public.===)"`).
 fn parse_operator(input: ParseStream) -> syn::Result<(String, Sp)> {
-    if input.peek(LitStr) {
+    if peek_str(input) {
         let sql = parse_sql(input, "an operator")?;
         return Ok((sql.text.trim().to_string(), sql.span));
     }
@@ -426,7 +426,7 @@ pub(super) fn parse_table_constraint(cx: &Ctxt, input: ParseStream) -> syn::Resu
     let named_by_constraint = name.is_some();
     // `unique NAME (..)`, `foreign key NAME (..)`, `check NAME "..."`: the short spelling.
     let short_name = |input: ParseStream, name: &mut Option<Name>| -> syn::Result<()> {
-        let named = if input.peek(LitStr) {
+        let named = if peek_str(input) {
             // `check "a" "b"`: the first literal is the name; `check "a"` is the condition.
             matches!(nth(input, 1), Some(TokenTree::Literal(_)))
         } else {

@@ -3,12 +3,12 @@
 use proc_macro2::{Ident, TokenTree};
 use syn::ext::IdentExt;
 use syn::parse::ParseStream;
-use syn::{LitStr, Token};
+use syn::Token;
 
 use crate::ctxt::{Ctxt, Sp};
 
 use super::literals::{parse_default_value, parse_name, parse_qname, parse_sql};
-use super::tokens::{bump, eat_kw, expect_kw, expected_one_of, nth, set_flag, set_once};
+use super::tokens::{bump, eat_kw, expect_kw, expected_one_of, nth, peek_str, set_flag, set_once};
 use super::types::{parse_type, TypeRef};
 use super::{Name, QName, Sql};
 
@@ -101,7 +101,7 @@ fn parse_domain_check(cx: &Ctxt, input: ParseStream) -> syn::Result<DomainCheckD
     };
     let kw = expect_kw(input, "check", "after `constraint NAME` in a domain")?;
     // `check "a" "b"`: the first literal is the name; `check "a"` is the condition.
-    let short = if input.peek(LitStr) {
+    let short = if peek_str(input) {
         matches!(nth(input, 1), Some(TokenTree::Literal(_)))
     } else {
         input.peek(Ident::peek_any)

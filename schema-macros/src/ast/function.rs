@@ -3,13 +3,14 @@
 use proc_macro2::{Delimiter, TokenTree};
 use schema_core::model::{ArgMode, BodyStyle, Volatility};
 use syn::parse::ParseStream;
-use syn::{LitStr, Token};
+use syn::Token;
 
 use crate::ctxt::{error, Ctxt, Sp};
 
 use super::literals::{parse_default_value, parse_name, parse_number, parse_qname, parse_sql};
 use super::tokens::{
-    bump, eat_kw, expected_one_of, found, nth, parens, peek_group_at, peek_kw, set_flag, set_once,
+    bump, eat_kw, expected_one_of, found, nth, parens, peek_group_at, peek_kw, peek_str, set_flag,
+    set_once,
 };
 use super::types::{parse_type, type_continues, TypeRef};
 use super::{Name, QName, Sql};
@@ -178,7 +179,7 @@ pub(super) fn parse_function(cx: &Ctxt, input: ParseStream) -> syn::Result<Funct
                     ));
                 }
                 bump(input)?;
-                let value = if input.peek(LitStr) {
+                let value = if peek_str(input) {
                     parse_sql(input, "the setting's value")?.text
                 } else if input.peek(syn::LitInt) || input.peek(syn::LitFloat) {
                     parse_number(input)?.0

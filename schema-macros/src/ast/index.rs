@@ -4,13 +4,15 @@
 use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
 use syn::ext::IdentExt;
 use syn::parse::ParseStream;
-use syn::{Lit, LitStr, Token};
+use syn::{Lit, Token};
 
 use crate::ctxt::{error, Sp};
 
 use super::constraint::{parse_include, parse_nulls_not_distinct};
 use super::literals::{parse_name, parse_sql};
-use super::tokens::{eat_kw, expect_kw, expected_one_of, found, nth, parens, peek_group, peek_kw};
+use super::tokens::{
+    eat_kw, expect_kw, expected_one_of, found, nth, parens, peek_group, peek_kw, peek_str,
+};
 use super::{Name, NameList, Sql};
 
 /// `[unique] index [NAME] [using M] on (elements) ...`.
@@ -144,7 +146,7 @@ pub(super) fn parse_index(input: ParseStream) -> syn::Result<IndexDecl> {
 pub(super) const ELEM_KEYWORDS: &[&str] = &["collate", "asc", "desc", "nulls", "with"];
 
 pub(super) fn parse_index_elem(input: ParseStream) -> syn::Result<IndexElem> {
-    let target = if input.peek(LitStr) {
+    let target = if peek_str(input) {
         let sql = parse_sql(input, "an index expression")?;
         ElemTarget::Expr {
             sql,

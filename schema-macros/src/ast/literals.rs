@@ -8,12 +8,12 @@ use syn::{Lit, LitStr, Token};
 
 use crate::ctxt::{error, Ctxt, Sp};
 
-use super::tokens::{bump, eat_kw, found, parens};
+use super::tokens::{bump, eat_kw, found, parens, peek_str};
 use super::{Name, NameList, QName, Sql};
 
 /// An identifier (raw ones unprefixed) or a string literal.
 pub(super) fn parse_name(input: ParseStream, what: &str) -> syn::Result<Name> {
-    if input.peek(LitStr) {
+    if peek_str(input) {
         let lit: LitStr = input.parse()?;
         check_suffix(&lit)?;
         return Ok(Name {
@@ -96,7 +96,7 @@ pub(super) fn check_suffix(lit: &LitStr) -> syn::Result<()> {
 
 /// A string literal of SQL.
 pub(super) fn parse_sql(input: ParseStream, what: &str) -> syn::Result<Sql> {
-    if input.peek(LitStr) {
+    if peek_str(input) {
         let lit: LitStr = input.parse()?;
         check_suffix(&lit)?;
         return Ok(Sql {
@@ -121,7 +121,7 @@ pub(super) fn parse_sql(input: ParseStream, what: &str) -> syn::Result<Sql> {
 
 /// `default EXPR`'s value: SQL in a string literal, a number, `true`, `false` or `null`.
 pub(super) fn parse_default_value(input: ParseStream) -> syn::Result<Sql> {
-    if input.peek(LitStr) {
+    if peek_str(input) {
         return parse_sql(input, "the default");
     }
     for word in ["true", "false", "null"] {

@@ -11,7 +11,7 @@ use crate::ctxt::{error, Sp};
 
 use super::index::{parse_index_elem, IndexElem};
 use super::literals::{check_suffix, parse_int, parse_number, parse_qname};
-use super::tokens::{bump, eat_kw, expect_kw, expected_one_of, found, nth, parens};
+use super::tokens::{bump, eat_kw, expect_kw, expected_one_of, found, nth, parens, peek_str};
 use super::QName;
 
 /// `partition by STRATEGY (elements)`.
@@ -212,7 +212,7 @@ fn parse_values(input: ParseStream, what: &str) -> syn::Result<(Vec<String>, Sp)
 }
 
 fn parse_value(input: ParseStream) -> syn::Result<String> {
-    if input.peek(LitStr) {
+    if peek_str(input) {
         let lit: LitStr = input.parse()?;
         check_suffix(&lit)?;
         return Ok(quote_literal(&lit.value()));

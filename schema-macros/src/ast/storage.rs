@@ -7,7 +7,7 @@ use syn::{LitStr, Token};
 use crate::ctxt::{error, Sp};
 
 use super::literals::{parse_name, parse_number};
-use super::tokens::{bump, eat_kw, found, parens};
+use super::tokens::{bump, eat_kw, found, parens, peek_str};
 
 /// `with (name = value, ...)`, if next. Names fold to lower case (`toast.` prefix kept);
 /// values are numbers (`70`, `0.01`, `-1`), words (`false`, `on`) or string literals.
@@ -35,7 +35,7 @@ pub(super) fn parse_storage(input: ParseStream) -> syn::Result<Option<Vec<(Strin
             ));
         }
         content.parse::<Token![=]>()?;
-        let value = if content.peek(LitStr) {
+        let value = if peek_str(&content) {
             content.parse::<LitStr>()?.value()
         } else if content.peek(Token![-]) {
             bump(&content)?;

@@ -16,7 +16,8 @@ use super::index::{parse_index, IndexDecl};
 use super::literals::{parse_docs, parse_name, parse_qname};
 use super::partition::{parse_partition_by, parse_partition_of, PartitionByDecl, PartitionOfDecl};
 use super::tokens::{
-    bump, eat_kw, expect_end, expected_one_of, found, nth, peek_group, peek_kw, peek_kw_at,
+    bump, eat_kw, expect_end, expected_one_of, found, nth, peek_any_kw, peek_group, peek_kw,
+    peek_kw_at,
 };
 use super::{split_elements, Name, QName};
 
@@ -158,7 +159,7 @@ pub(super) fn parse_element(cx: &Ctxt, input: ParseStream) -> syn::Result<Elemen
             Some(&"remove the extra `,`"),
         ));
     }
-    let starts_constraint = ELEMENT_KEYWORDS.iter().any(|k| peek_kw(input, k));
+    let starts_constraint = peek_any_kw(input, ELEMENT_KEYWORDS);
     let kind =
         if peek_kw(input, "index") || peek_kw(input, "unique") && peek_kw_at(input, 1, "index") {
             ElementKind::Index(parse_index(input)?)

@@ -14,13 +14,34 @@ pub(super) fn nth(input: ParseStream, n: usize) -> Option<TokenTree> {
     cursor.token_tree().map(|(tt, _)| tt)
 }
 
-pub(super) fn is_kw(tt: &Option<TokenTree>, word: &str) -> bool {
-    matches!(tt, Some(TokenTree::Ident(ident)) if ident == word)
+/// The identifier `n` tokens from here, if that token is one. Walks the cursor instead of
+/// cloning token trees: inside the compiler every clone of a group is a round trip.
+fn ident_at(input: ParseStream, n: usize) -> Option<proc_macro2::Ident> {
+    let mut cursor = input.cursor();
+    for _ in 0..n {
+        cursor = cursor.token_tree()?.1;
+    }
+    cursor.ident().map(|(ident, _)| ident)
 }
 
 /// True if the `n`th token from here is the keyword `word` (a raw identifier never is).
 pub(super) fn peek_kw_at(input: ParseStream, n: usize, word: &str) -> bool {
-    is_kw(&nth(input, n), word)
+    ident_at(input, n).is_some_and(|ident| ident == word)
+}
+
+/// True if the next token is a string literal. `input.peek(LitStr)` parses the literal in
+/// full (and `parse` then parses it again); this only looks at how it starts.
+pub(super) fn peek_str(input: ParseStream) -> bool {
+    input.cursor().literal().is_some_and(|(lit, _)| {
+        let text = lit.to_string();
+        text.starts_with('"') || text.starts_with("r\"") || text.starts_with("r#")
+    })
+}
+
+/// True if the next token is one of the keywords `words`: the identifier's text is fetched
+/// from the compiler once, not once per keyword.
+pub(super) fn peek_any_kw(input: ParseStream, words: &[&str]) -> bool {
+    ident_at(input, 0).is_some_and(|ident| words.contains(&ident.to_string().as_str()))
 }
 
 pub(super) fn peek_kw(input: ParseStream, word: &str) -> bool {

@@ -3,12 +3,12 @@
 use proc_macro2::TokenTree;
 use schema_core::model::{ConstraintTiming, TriggerTiming};
 use syn::parse::ParseStream;
-use syn::{LitStr, Token};
+use syn::Token;
 
 use crate::ctxt::Sp;
 
 use super::literals::{parse_name, parse_number, parse_qname, parse_sql};
-use super::tokens::{bump, eat_kw, expect_kw, expected_one_of, nth, parens};
+use super::tokens::{bump, eat_kw, expect_kw, expected_one_of, nth, parens, peek_str};
 use super::{Name, QName, Sql};
 
 /// `trigger NAME ...`.
@@ -212,7 +212,7 @@ pub(super) fn parse_trigger(input: ParseStream) -> syn::Result<TriggerDecl> {
     )?;
     let mut args = Vec::new();
     while !content.is_empty() {
-        let value = if content.peek(LitStr) {
+        let value = if peek_str(&content) {
             parse_sql(&content, "an argument")?.text
         } else if content.peek(syn::LitInt)
             || content.peek(syn::LitFloat)

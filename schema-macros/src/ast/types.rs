@@ -4,12 +4,14 @@
 use proc_macro2::{Delimiter, Ident, TokenTree};
 use syn::ext::IdentExt;
 use syn::parse::ParseStream;
-use syn::{LitStr, Token};
+use syn::Token;
 
 use crate::ctxt::{error, Sp};
 
 use super::literals::{parse_int, parse_name, parse_qname};
-use super::tokens::{bump, eat_kw, expect_kw, found, nth, parens, peek_group, peek_punct_at};
+use super::tokens::{
+    bump, eat_kw, expect_kw, found, nth, parens, peek_group, peek_punct_at, peek_str,
+};
 
 /// A column, argument or sequence type as written.
 #[derive(Debug, Clone)]
@@ -49,7 +51,7 @@ pub(super) fn parse_type(input: ParseStream) -> syn::Result<TypeRef> {
     let mut user = None;
     let mut modifiers = Vec::new();
     let mut modifiers_span = None;
-    if input.peek(LitStr) || input.peek(Ident::peek_any) && peek_punct_at(input, 1, '.') {
+    if peek_str(input) || input.peek(Ident::peek_any) && peek_punct_at(input, 1, '.') {
         let name = parse_qname(input, "a type")?;
         last = name.name.span;
         let builtin_char =

@@ -34,7 +34,7 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             let ConstraintKind::ForeignKey { ref_table, .. } = &con.kind else {
                 continue;
             };
-            if cx.schema.table(ref_table).is_some_and(|r| r.unlogged) {
+            if cx.table(ref_table).is_some_and(|r| r.unlogged) {
                 out.push(
                     Diagnostic::new(
                         Rule::UnloggedInvalid,
