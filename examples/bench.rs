@@ -62,6 +62,8 @@ struct Run {
     same_first: Figure,
     same_again: Figure,
     check: Option<Figure>,
+    /// The same `cargo check` with the macro and its dependencies built optimized.
+    check_opt: Option<Figure>,
     /// Why a measure has no figure (it failed), for the notes under the table.
     failures: Vec<String>,
 }
@@ -274,22 +276,30 @@ fn run_one(
         progress("plan, again", again);
         plans.push((first, again));
     }
-    let check = if compile {
+    let (check, check_opt) = if compile {
         let source = pgdecl::runtime::source::to_schema_source(&schema);
-        match compile_cost(&format!("{}-{n}", shape.name()), &source, None) {
-            Ok(f) => {
-                progress("cargo check of the schema! crate", f);
-                Some(f)
+        let mut one = |optimized: bool| {
+            let label = if optimized {
+                "cargo check, macro optimized"
+            } else {
+                "cargo check of the schema! crate"
+            };
+            match compile_cost(&format!("{}-{n}", shape.name()), &source, None, optimized) {
+                Ok(f) => {
+                    progress(label, f);
+                    Some(f)
+                }
+                Err(e) => {
+                    let why = failure(&e.to_string());
+                    eprintln!("   {label} FAILED: {why}");
+                    failures.push(format!("{label}: {why}"));
+                    None
+                }
             }
-            Err(e) => {
-                let why = failure(&e.to_string());
-                eprintln!("   cargo check FAILED: {why}");
-                failures.push(format!("cargo check: {why}"));
-                None
-            }
-        }
+        };
+        (one(false), one(true))
     } else {
-        None
+        (None, None)
     };
     drop((loaded, empty));
     let _ = std::fs::remove_dir_all(&dir);
@@ -304,6 +314,7 @@ fn run_one(
         same_first: plans[1].0,
         same_again: plans[1].1,
         check,
+        check_opt,
         failures,
     })
 }
@@ -407,7 +418,7 @@ fn shape_table(shape: Shape, runs: &[Run]) -> String {
     }
     s.push('\n');
     type Pick = fn(&Run) -> (Figure, Option<(&'static str, f64)>);
-    let rows: [(&str, Pick); 8] = [
+    let rows: [(&str, Pick); 9] = [
         ("psql loading the DDL", |r| (r.psql, None)),
         ("`pg_dump --schema-only`", |r| (r.dump, None)),
         ("`pgdecl diff URL URL`, no-op", |r| {
@@ -432,9 +443,23 @@ fn shape_table(shape: Shape, runs: &[Run]) -> String {
             };
             (r.check.unwrap_or(failed), None)
         }),
+        (
+            "`cargo check`, macro optimized (`build-override`, see below)",
+            |r| {
+                let failed = Figure {
+                    secs: f64::NAN,
+                    ..Figure::default()
+                };
+                (r.check_opt.unwrap_or(failed), None)
+            },
+        ),
     ];
     for (label, pick) in rows {
-        if label.contains("cargo check") && runs.iter().all(|r| r.check.is_none()) {
+        if label.contains("cargo check")
+            && runs
+                .iter()
+                .all(|r| r.check.is_none() && r.check_opt.is_none())
+        {
             continue;
         }
         let _ = write!(s, "| {label} |");
@@ -499,6 +524,9 @@ fn shape_table(shape: Shape, runs: &[Run]) -> String {
                 yes(c.secs < 10.0),
                 c.secs
             );
+            if let Some(o) = r.check_opt {
+                let _ = write!(s, " (macro optimized: {:.1} s)", o.secs);
+            }
         }
         if !r.in_sync {
             s.push_str("; **the no-op diff was not empty**");
@@ -525,12 +553,14 @@ fn diesel_table(sizes: &[usize]) -> Res<String> {
             &format!("basic-{n}"),
             &pgdecl::runtime::source::to_schema_source(&Shape::Basic.schema(n)),
             None,
+            false,
         )?;
         progress("schema!", ours);
         let theirs = compile_cost(
             &format!("diesel-{n}"),
             &diesel_source(n),
             Some("diesel = { version = \"2.2\", default-features = false, features = [\"postgres_backend\"] }"),
+            false,
         );
         let theirs = match theirs {
             Ok(f) => {
@@ -683,9 +713,22 @@ fn sibling_binary(name: &str) -> Res<PathBuf> {
 /// `source`, with `dependency` (a Cargo.toml line) instead of pgdecl when given. The timed
 /// run re-checks only that crate: its dependencies are checked first, into a target
 /// directory all scratch crates share.
-fn compile_cost(name: &str, source: &str, dependency: Option<&str>) -> Res<Figure> {
+/// `cargo check` of a crate holding `source`, after its dependencies were checked. With
+/// `optimized`, the crate's manifest builds proc macros and their dependencies optimized
+/// (`[profile.dev.build-override] opt-level = 3`, what the README recommends for schemas of
+/// thousands of tables), in a target directory of its own.
+fn compile_cost(
+    name: &str,
+    source: &str,
+    dependency: Option<&str>,
+    optimized: bool,
+) -> Res<Figure> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let base = root.join("target").join("bench-compile");
+    let base = root.join("target").join(if optimized {
+        "bench-compile-opt"
+    } else {
+        "bench-compile"
+    });
     let dir = base.join(name);
     std::fs::create_dir_all(dir.join("src"))?;
     let dependency = dependency.map_or_else(
@@ -696,7 +739,12 @@ fn compile_cost(name: &str, source: &str, dependency: Option<&str>) -> Res<Figur
         dir.join("Cargo.toml"),
         format!(
             "[package]\nname = \"bench-schema\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\n\
-             [dependencies]\n{dependency}\n\n[workspace]\n"
+             [dependencies]\n{dependency}\n\n[workspace]\n{}",
+            if optimized {
+                "\n[profile.dev.build-override]\nopt-level = 3\n"
+            } else {
+                ""
+            }
         ),
     )?;
     let mut check = Command::new(env!("CARGO"));
