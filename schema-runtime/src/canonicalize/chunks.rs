@@ -27,7 +27,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use postgres::Transaction;
 use schema_core::model::*;
-use schema_core::render::{mentioned_names, CommentTarget, SequenceOption, Statement};
+use schema_core::render::{CommentTarget, SequenceOption, Statement};
 
 use crate::error::Error;
 use crate::introspect::{introspect_in, Introspection, Scope};
@@ -65,6 +65,16 @@ pub(super) struct Plan {
     /// Indexes of the schema-wide statements.
     pub(super) base: Vec<usize>,
     pub(super) chunks: Vec<Chunk>,
+}
+
+/// Every word of `statement`'s text, as written and lowercased: a superset of the names it
+/// mentions, inside quoted bodies and `DO` blocks too (more names only mean more helpers).
+fn words(statement: &Statement) -> BTreeSet<String> {
+    let text = format!("{statement:#}");
+    text.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+        .filter(|w| !w.is_empty())
+        .flat_map(|w| [w.to_string(), w.to_lowercase()])
+        .collect()
 }
 
 /// The lock-table entries creating `table` takes (and holds to the end of its transaction),
@@ -148,7 +158,7 @@ pub(super) fn plan(schema: &Schema, budget: usize) -> Plan {
     let mut policy_homes: BTreeMap<(QualifiedName, String), Home> = BTreeMap::new();
     for s in &statements[first_table..] {
         if let Statement::CreatePolicy(p) = s {
-            let names = mentioned_names(&format!("{s:#}"));
+            let names = words(s);
             let reads_other = names.iter().any(|n| {
                 (n != &p.table.name && relation_names.contains(n.as_str()))
                     || late_names.contains(n.as_str())
@@ -325,7 +335,7 @@ pub(super) fn plan(schema: &Schema, budget: usize) -> Plan {
         let mut named: BTreeSet<QualifiedName> = BTreeSet::new();
         for (i, s) in statements.iter().enumerate() {
             if homes[i] == Home::Last {
-                let names = mentioned_names(&format!("{s:#}"));
+                let names = words(s);
                 named.extend(
                     schema
                         .tables
