@@ -190,7 +190,7 @@ fn canonicalize_from(
     let declared_functions: BTreeSet<&QualifiedName> =
         declared.functions.iter().map(|f| &f.name).collect();
     let mut mapped = map_schema(
-        declared,
+        declared.clone(),
         &|s| scratch.scratch_of(s).map(str::to_string),
         &|t| declared_types.contains(t),
         &|f| declared_functions.contains(f),
@@ -256,6 +256,8 @@ fn canonicalize_from(
         ));
     }
     let followed = chain::follow(&mut tx, &scope, &mapped, &read.schema, origin, budget)?;
+    // Not needed any more: one copy of the schema less held at once (issue 12).
+    drop(mapped);
     let extensions = without_shipped_comments(&mut tx, &declared.extensions)?;
     tx.rollback()
         .map_err(|e| Error::from_postgres("rolling back the canonicalization", e))?;
@@ -267,7 +269,7 @@ fn canonicalize_from(
         }
     });
     let mut canonical = map_schema(
-        &printed,
+        printed,
         &|s| scratch.original_of(s).map(str::to_string),
         &|_| true,
         &|_| true,
@@ -668,12 +670,12 @@ fn carry_declared_only(declared: &Schema, canonical: &mut Schema) {
     }
 }
 
-/// A copy of `schema` with every namespace renamed by `map` (names `map` does not know stay).
+/// `schema` with every namespace renamed by `map` (names `map` does not know stay).
 /// User types and trigger functions move only where `own_type` / `own_function` say the
 /// schema defines them. When `rewrite_text` is set, qualified references inside SQL fragments
 /// are renamed too.
 fn map_schema(
-    schema: &Schema,
+    schema: Schema,
     map: &dyn Fn(&str) -> Option<String>,
     own_type: &dyn Fn(&QualifiedName) -> bool,
     own_function: &dyn Fn(&QualifiedName) -> bool,
@@ -690,15 +692,12 @@ fn map_schema(
         },
         _ => t.clone(),
     };
-    let mut out = schema.clone();
-    out.schemas = schema
-        .schemas
-        .iter()
-        .map(|n| Namespace {
-            name: map(&n.name).unwrap_or_else(|| n.name.clone()),
-            comment: n.comment.clone(),
-        })
-        .collect();
+    let mut out = schema;
+    for n in &mut out.schemas {
+        if let Some(name) = map(&n.name) {
+            n.name = name;
+        }
+    }
     for e in &mut out.enums {
         e.name = q(&e.name);
     }
