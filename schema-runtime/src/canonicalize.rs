@@ -7,6 +7,8 @@
 //! back, and read back with the same introspector that reads the live side. No CREATEDB
 //! privilege is needed, only CREATE on the database (to make the scratch schemas) — and nothing
 //! of it survives the rollback.
+//! A declaration bigger than the server's lock table allows one transaction is built and read
+//! in pieces, each in a savepoint rolled back after its read-back (see `chunks`).
 //!
 //! The printer is not idempotent either: a fragment created from a print may print differently
 //! again (a database restored from a dump, or loaded with `psql -f` of an older print). So the
@@ -229,7 +231,14 @@ fn canonicalize_from(
         Some(budget) => budget,
         None => lock_budget(&mut tx)?,
     };
-    let read = match build_and_read(&mut tx, &mapped, &scope, check_bodies, budget, Some(&scratch))? {
+    let read = match build_and_read(
+        &mut tx,
+        &mapped,
+        &scope,
+        check_bodies,
+        budget,
+        Some(&scratch),
+    )? {
         Built::Read(read) => *read,
         Built::DidNotLoad(e) => {
             return Err(Error::from_postgres(
@@ -428,9 +437,9 @@ fn did_not_load(
     reject: Option<&Scratch>,
 ) -> Result<Built, Error> {
     match (built, reject) {
-        (Built::DidNotLoad(e), Some(scratch)) => {
-            Err(rejected_declaration(tx, &batch.0, &batch.1, &batch.2, scratch, e))
-        }
+        (Built::DidNotLoad(e), Some(scratch)) => Err(rejected_declaration(
+            tx, &batch.0, &batch.1, &batch.2, scratch, e,
+        )),
         (built, _) => Ok(built),
     }
 }

@@ -140,7 +140,10 @@ pub(super) fn plan(schema: &Schema, budget: usize) -> Plan {
             _ => None,
         })
         .collect();
-    let late_names: BTreeSet<&str> = late_functions.iter().map(|f| f.name.name.as_str()).collect();
+    let late_names: BTreeSet<&str> = late_functions
+        .iter()
+        .map(|f| f.name.name.as_str())
+        .collect();
     let relation_names: BTreeSet<&str> = schema
         .tables
         .iter()
@@ -409,8 +412,11 @@ impl Merged {
         });
         s.row_security
             .retain(|r| chunk.own_tables.contains(&r.table));
-        s.policies
-            .retain(|p| chunk.own_policies.contains(&(p.table.clone(), p.name.clone())));
+        s.policies.retain(|p| {
+            chunk
+                .own_policies
+                .contains(&(p.table.clone(), p.name.clone()))
+        });
         let owned = &self.owned;
         s.sequences.retain(|q| match &q.owned_by {
             Some((t, _)) => chunk.own_tables.contains(t),
@@ -462,7 +468,11 @@ impl Merged {
             let keys = |t: &QualifiedName, p: Option<&str>| {
                 (t.schema.clone(), t.name.clone(), p.map(str::to_string))
             };
-            let rls: Vec<_> = s.row_security.iter().map(|r| keys(&r.table, None)).collect();
+            let rls: Vec<_> = s
+                .row_security
+                .iter()
+                .map(|r| keys(&r.table, None))
+                .collect();
             let pol: Vec<_> = s
                 .policies
                 .iter()
