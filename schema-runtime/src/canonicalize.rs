@@ -375,7 +375,8 @@ fn lock_budget(tx: &mut Transaction<'_>) -> Result<usize, Error> {
         return Ok(n);
     }
     let row = tx
-        .query_one(
+        // The unnamed statement: a named one collides behind a transaction-mode pooler.
+        .query_typed_one(
             "SELECT pg_catalog.current_setting('max_locks_per_transaction')::int,
                     pg_catalog.current_setting('max_connections')::int",
             &[],

@@ -25,6 +25,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use postgres::types::Type;
 use postgres::Transaction;
 use schema_core::model::*;
 use schema_core::render::{CommentTarget, SequenceOption, Statement};
@@ -445,11 +446,17 @@ impl Merged {
             m.functions = s.functions;
         }
         merged.queries += queries;
-        for u in unmodeled {
-            if !merged.unmodeled.contains(&u) {
-                merged.unmodeled.push(u);
-            }
-        }
+        // Each chunk reads the schema-wide objects (and its helpers) again: keep one of each.
+        let seen: BTreeSet<(String, String)> = merged
+            .unmodeled
+            .iter()
+            .map(|u| (u.kind.clone(), u.name.clone()))
+            .collect();
+        merged.unmodeled.extend(
+            unmodeled
+                .into_iter()
+                .filter(|u| !seen.contains(&(u.kind.clone(), u.name.clone()))),
+        );
     }
 
     /// The merged read-back, its objects in the catalog's order: relations and triggers by
@@ -498,10 +505,15 @@ fn server_order<T>(
     let r: Vec<&str> = keys.iter().map(|k| k.1.as_str()).collect();
     let p: Vec<Option<&str>> = keys.iter().map(|k| k.2.as_deref()).collect();
     let rows = tx
-        .query(
+        // The unnamed statement: a named one collides behind a transaction-mode pooler.
+        .query_typed(
             "SELECT (i - 1)::int FROM unnest($1::text[], $2::text[], $3::text[])
                     WITH ORDINALITY u(s, r, p, i) ORDER BY s, r, p",
-            &[&s, &r, &p],
+            &[
+                (&s, Type::TEXT_ARRAY),
+                (&r, Type::TEXT_ARRAY),
+                (&p, Type::TEXT_ARRAY),
+            ],
         )
         .map_err(|e| Error::from_postgres("ordering the scratch build's policies", e))?;
     let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
