@@ -7,6 +7,8 @@
 //! back, and read back with the same introspector that reads the live side. No CREATEDB
 //! privilege is needed, only CREATE on the database (to make the scratch schemas) — and nothing
 //! of it survives the rollback.
+//! A declaration bigger than the server's lock table allows one transaction is built and read
+//! in pieces, each in a savepoint rolled back after its read-back (see `chunks`).
 //!
 //! The printer is not idempotent either: a fragment created from a print may print differently
 //! again (a database restored from a dump, or loaded with `psql -f` of an older print). So the
@@ -16,6 +18,7 @@
 //! so reading a database stays read-only.
 
 mod chain;
+mod chunks;
 mod live_pair;
 
 use std::collections::BTreeSet;
@@ -29,6 +32,7 @@ use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::tokenizer::{Token, Tokenizer};
 
 use schema_core::render::scratch::ScratchSchemas;
+use schema_core::render::Statement;
 
 use crate::error::{Error, ErrorKind};
 use crate::introspect::{introspect_in, Introspection, Scope};
@@ -133,7 +137,24 @@ pub fn canonicalize(
     client: &mut impl GenericClient,
     declared: &Schema,
 ) -> Result<Canonical, Error> {
-    canonicalize_from(client, declared, chain::Origin::Declared)
+    canonicalize_from(client, declared, chain::Origin::Declared, None)
+}
+
+/// [`canonicalize`] building the scratch schemas in pieces of at most about `lock_budget`
+/// lock-table entries each, whatever the server's lock table (see `PGDECL_SCRATCH_LOCKS`):
+/// for tests that compare a build in many small pieces with a build in one.
+#[doc(hidden)]
+pub fn canonicalize_in_pieces(
+    client: &mut impl GenericClient,
+    declared: &Schema,
+    lock_budget: usize,
+) -> Result<Canonical, Error> {
+    canonicalize_from(
+        client,
+        declared,
+        chain::Origin::Declared,
+        Some(lock_budget.max(1)),
+    )
 }
 
 /// [`canonicalize`] for a schema read from a live database (`pgdecl diff FROM TO` canonicalizes
@@ -144,13 +165,14 @@ pub fn canonicalize_printed(
     client: &mut impl GenericClient,
     printed: &Schema,
 ) -> Result<Canonical, Error> {
-    canonicalize_from(client, printed, chain::Origin::Printed)
+    canonicalize_from(client, printed, chain::Origin::Printed, None)
 }
 
 fn canonicalize_from(
     client: &mut impl GenericClient,
     declared: &Schema,
     origin: chain::Origin,
+    budget: Option<usize>,
 ) -> Result<Canonical, Error> {
     let scratch = Scratch::new(declared);
     // Only what the declaration itself defines moves to scratch schemas: an extension's type
@@ -170,7 +192,7 @@ fn canonicalize_from(
     let declared_functions: BTreeSet<&QualifiedName> =
         declared.functions.iter().map(|f| &f.name).collect();
     let mut mapped = map_schema(
-        declared,
+        declared.clone(),
         &|s| scratch.scratch_of(s).map(str::to_string),
         &|t| declared_types.contains(t),
         &|f| declared_functions.contains(f),
@@ -205,9 +227,25 @@ fn canonicalize_from(
     // A declaration's PL/pgSQL bodies are compiled here (the build runs with
     // `check_function_bodies = off`, as plans do); a live schema's were compiled when made.
     let check_bodies = origin == chain::Origin::Declared;
-    let read = match build_and_read(&mut tx, &mapped, &scope, check_bodies)? {
+    let budget = match budget {
+        Some(budget) => budget,
+        None => lock_budget(&mut tx)?,
+    };
+    let read = match build_and_read(
+        &mut tx,
+        &mapped,
+        &scope,
+        check_bodies,
+        budget,
+        Some(&scratch),
+    )? {
         Built::Read(read) => *read,
-        Built::DidNotLoad(e) => return Err(rejected_declaration(&mut tx, &mapped, &scratch, e)),
+        Built::DidNotLoad(e) => {
+            return Err(Error::from_postgres(
+                "creating the declared schema in scratch schemas",
+                e,
+            ))
+        }
         Built::BodyDoesNotCompile { function, error } => {
             return Err(body_does_not_compile(&function, &scratch, error))
         }
@@ -226,7 +264,9 @@ fn canonicalize_from(
             ),
         ));
     }
-    let followed = chain::follow(&mut tx, &scope, &mapped, &read.schema, origin)?;
+    let followed = chain::follow(&mut tx, &scope, &mapped, &read.schema, origin, budget)?;
+    // Not needed any more: one copy of the schema less held at once (issue 12).
+    drop(mapped);
     let extensions = without_shipped_comments(&mut tx, &declared.extensions)?;
     tx.rollback()
         .map_err(|e| Error::from_postgres("rolling back the canonicalization", e))?;
@@ -238,7 +278,7 @@ fn canonicalize_from(
         }
     });
     let mut canonical = map_schema(
-        &printed,
+        printed,
         &|s| scratch.original_of(s).map(str::to_string),
         &|_| true,
         &|_| true,
@@ -320,48 +360,186 @@ enum Built {
     },
 }
 
+/// How many lock-table entries one piece of a scratch build may take: `PGDECL_SCRATCH_LOCKS`
+/// when set (a positive number), else a quarter of the server's lock table
+/// (`max_locks_per_transaction` times `max_connections`: other sessions share it), and at
+/// least `max_locks_per_transaction`, which every transaction may count on. 1600 on a stock
+/// server (64 x 100 / 4): about 230 tables of an identity key, a primary key and two
+/// indexes each per piece.
+fn lock_budget(tx: &mut Transaction<'_>) -> Result<usize, Error> {
+    if let Some(n) = std::env::var("PGDECL_SCRATCH_LOCKS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|n| *n > 0)
+    {
+        return Ok(n);
+    }
+    let row = tx
+        // The unnamed statement: a named one collides behind a transaction-mode pooler.
+        .query_typed_one(
+            "SELECT pg_catalog.current_setting('max_locks_per_transaction')::int,
+                    pg_catalog.current_setting('max_connections')::int",
+            &[],
+        )
+        .map_err(|e| Error::from_postgres("reading the size of the server's lock table", e))?;
+    let (locks, connections): (i32, i32) = (row.get(0), row.get(1));
+    let (locks, connections) = (locks.max(1) as usize, connections.max(1) as usize);
+    Ok((locks * connections / 4).max(locks))
+}
+
 /// Creates `schema` (already named into the scratch schemas) in a savepoint, reads the scratch
 /// schemas back and rolls the savepoint back, so the next build starts from empty scratch
-/// schemas again. With `check_bodies`, every PL/pgSQL body is compiled too (see
-/// [`uncompiled_body`]).
+/// schemas again. A schema bigger than `budget` lock-table entries is built and read in
+/// pieces (see [`chunks`]). With `check_bodies`, every PL/pgSQL body is compiled too (see
+/// [`uncompiled_body`]). With `reject`, DDL that fails is an error naming the declared object
+/// (see [`rejected_declaration`]) rather than [`Built::DidNotLoad`].
 fn build_and_read(
     tx: &mut Transaction<'_>,
     schema: &Schema,
     scope: &Scope,
     check_bodies: bool,
+    budget: usize,
+    reject: Option<&Scratch>,
 ) -> Result<Built, Error> {
+    if chunks::schema_locks(schema) > budget {
+        return build_in_chunks(tx, schema, scope, check_bodies, budget, reject);
+    }
+    let all = schema.create_statements();
+    let every: Vec<usize> = (0..all.len()).collect();
+    let batch = chunks::batch(&all, &every);
+    drop(all);
     let mut build = tx
         .transaction()
         .map_err(|e| Error::from_postgres("opening a savepoint in the scratch schemas", e))?;
-    let built = match build.batch_execute(&schema.create_sql()) {
-        Ok(()) => match check_bodies
-            .then(|| uncompiled_body(&mut build, schema))
-            .flatten()
-        {
-            Some((function, error)) => Built::BodyDoesNotCompile { function, error },
-            None => Built::Read(Box::new(introspect_in(&mut build, scope)?)),
-        },
+    let built = match build.batch_execute(&batch.2) {
+        Ok(()) => {
+            let functions: Vec<&Function> = schema.functions.iter().collect();
+            match check_bodies
+                .then(|| uncompiled_body(&mut build, &functions))
+                .flatten()
+            {
+                Some((function, error)) => Built::BodyDoesNotCompile { function, error },
+                None => Built::Read(Box::new(introspect_in(&mut build, scope)?)),
+            }
+        }
         Err(e) => Built::DidNotLoad(e),
     };
     build
         .rollback()
         .map_err(|e| Error::from_postgres("rolling back a build in the scratch schemas", e))?;
-    Ok(built)
+    did_not_load(tx, built, &batch, reject)
 }
 
-/// The first PL/pgSQL function of `schema` (built in `build`) whose body does not compile.
-/// Scratch builds and plans create functions with `check_function_bodies = off` (a body may
-/// name what is created later), which also skips PL/pgSQL's syntax check: a typo would
+/// `built`, or with `reject`, the error naming the declared object of `batch` that failed.
+fn did_not_load(
+    tx: &mut Transaction<'_>,
+    built: Built,
+    batch: &(Vec<Statement>, Vec<String>, String),
+    reject: Option<&Scratch>,
+) -> Result<Built, Error> {
+    match (built, reject) {
+        (Built::DidNotLoad(e), Some(scratch)) => Err(rejected_declaration(
+            tx, &batch.0, &batch.1, &batch.2, scratch, e,
+        )),
+        (built, _) => Ok(built),
+    }
+}
+
+/// [`build_and_read`] in pieces (see [`chunks`]): the schema-wide objects in a savepoint kept
+/// to the end, then each chunk in a savepoint of its own, read back and rolled back (releasing
+/// its locks), the read-backs merged.
+fn build_in_chunks(
+    tx: &mut Transaction<'_>,
+    schema: &Schema,
+    scope: &Scope,
+    check_bodies: bool,
+    budget: usize,
+    reject: Option<&Scratch>,
+) -> Result<Built, Error> {
+    let plan = chunks::plan(schema, budget);
+    fn savepoint<'a>(tx: &'a mut Transaction<'_>) -> Result<Transaction<'a>, Error> {
+        tx.transaction()
+            .map_err(|e| Error::from_postgres("opening a savepoint in the scratch schemas", e))
+    }
+    fn rollback(t: Transaction<'_>) -> Result<(), Error> {
+        t.rollback()
+            .map_err(|e| Error::from_postgres("rolling back a build in the scratch schemas", e))
+    }
+    let plpgsql = |statements: &[Statement]| -> Vec<Function> {
+        statements
+            .iter()
+            .filter_map(|s| match s {
+                Statement::CreateFunction(f) => Some(f.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    let mut base = savepoint(tx)?;
+    let batch = chunks::batch(&plan.statements, &plan.base);
+    if let Err(e) = base.batch_execute(&batch.2) {
+        rollback(base)?;
+        return did_not_load(tx, Built::DidNotLoad(e), &batch, reject);
+    }
+    if check_bodies {
+        let functions = plpgsql(&batch.0);
+        let mut check = savepoint(&mut base)?;
+        let failed = uncompiled_body(&mut check, &functions.iter().collect::<Vec<_>>());
+        rollback(check)?;
+        if let Some((function, error)) = failed {
+            rollback(base)?;
+            return Ok(Built::BodyDoesNotCompile { function, error });
+        }
+    }
+    drop(batch);
+    let mut merged = chunks::Merged::new(schema);
+    for chunk in &plan.chunks {
+        let batch = chunks::batch(&plan.statements, &chunk.statements);
+        let mut build = savepoint(&mut base)?;
+        let built = match build.batch_execute(&batch.2) {
+            Ok(()) => {
+                let functions = plpgsql(&batch.0);
+                match check_bodies
+                    .then(|| uncompiled_body(&mut build, &functions.iter().collect::<Vec<_>>()))
+                    .flatten()
+                {
+                    Some((function, error)) => Built::BodyDoesNotCompile { function, error },
+                    None => Built::Read(Box::new(chunks::read(&mut build, scope)?)),
+                }
+            }
+            Err(e) => Built::DidNotLoad(e),
+        };
+        rollback(build)?;
+        match built {
+            Built::Read(read) => merged.add(chunk, *read),
+            built => {
+                let out = did_not_load(&mut base, built, &batch, reject);
+                rollback(base)?;
+                return out;
+            }
+        }
+    }
+    let read = merged.finish(&mut base)?;
+    rollback(base)?;
+    match read {
+        Some(read) => Ok(Built::Read(Box::new(read))),
+        // No chunk: nothing but schema-wide objects, which fit any budget; not reached.
+        None => build_and_read(tx, schema, scope, check_bodies, usize::MAX, reject),
+    }
+}
+
+/// The first PL/pgSQL function of `functions` (created in `build`) whose body does not
+/// compile. Scratch builds and plans create functions with `check_function_bodies = off` (a
+/// body may name what is created later), which also skips PL/pgSQL's syntax check: a typo would
 /// otherwise surface only when the function is first called, in production. Once everything
 /// exists, each is created again with the check on (one statement per PL/pgSQL function,
 /// only when canonicalizing a declaration; all rolled back with the build).
 fn uncompiled_body(
     build: &mut Transaction<'_>,
-    schema: &Schema,
+    functions: &[&Function],
 ) -> Option<(Box<Function>, postgres::Error)> {
-    let plpgsql: Vec<&Function> = schema
-        .functions
+    let plpgsql: Vec<&Function> = functions
         .iter()
+        .copied()
         .filter(|f| !f.has_sql_body() && f.language.eq_ignore_ascii_case("plpgsql"))
         .collect();
     if plpgsql.is_empty() {
@@ -371,10 +549,7 @@ fn uncompiled_body(
         return plpgsql.first().map(|f| (Box::new((*f).clone()), e));
     }
     plpgsql.into_iter().find_map(|f| {
-        let create = format!(
-            "{:#}",
-            schema_core::render::Statement::CreateFunction(f.clone())
-        );
+        let create = format!("{:#}", Statement::CreateFunction(f.clone()));
         build
             .batch_execute(&create)
             .err()
@@ -382,19 +557,21 @@ fn uncompiled_body(
     })
 }
 
-/// The error for a declaration whose scratch build failed with `first`: the statement that
-/// failed (where the server's position points in the batch, else the first that fails when
-/// the statements run one at a time, in a savepoint rolled back), the object it makes (down to
-/// the column of a table when the server points at one), named back out of the scratch
-/// schemas.
+/// The error for a declaration whose scratch build failed with `first` running `batch` (the
+/// `statements`, with their `texts`): the statement that failed (where the server's position
+/// points in the batch, else the first that fails when the statements run one at a time, in a
+/// savepoint rolled back), the object it makes (down to the column of a table when the server
+/// points at one), named back out of the scratch schemas. `tx` holds what the batch was run
+/// on.
 fn rejected_declaration(
     tx: &mut Transaction<'_>,
-    mapped: &Schema,
+    statements: &[Statement],
+    texts: &[String],
+    batch: &str,
     scratch: &Scratch,
     first: postgres::Error,
 ) -> Error {
     use crate::rejected::{error_offset, excerpt, statement_at, statement_object, table_part};
-    use schema_core::render::Statement;
 
     const CONTEXT: &str = "canonicalizing the declaration (built in scratch schemas, rolled back)";
     // The server ran out of a resource (its lock table, at thousands of objects in one
@@ -402,18 +579,16 @@ fn rejected_declaration(
     // exhaust it again.
     if first.code().is_some_and(|c| c.code().starts_with("53")) {
         return Error::from_postgres(
-            "creating the declared schema in scratch schemas (one transaction, rolled back)",
+            "creating the declared schema in scratch schemas (rolled back; a partition tree, \
+             or what the views read, is built in one piece)",
             first,
         );
     }
-    let statements = mapped.create_statements();
-    let texts: Vec<String> = statements.iter().map(|s| format!("{s:#}")).collect();
-    let batch = mapped.create_sql();
-    let (i, offset, error) = match error_offset(&first, &batch)
-        .and_then(|o| statement_at(&batch, &texts, o))
+    let (i, offset, error) = match error_offset(&first, batch)
+        .and_then(|o| statement_at(batch, texts, o))
     {
         Some((i, offset)) => (i, Some(offset), first),
-        None => match one_at_a_time(tx, &texts) {
+        None => match one_at_a_time(tx, texts) {
             Some((i, e)) => {
                 let offset = error_offset(&e, &texts[i]);
                 (i, offset, e)
@@ -461,7 +636,6 @@ fn one_at_a_time(tx: &mut Transaction<'_>, texts: &[String]) -> Option<(usize, p
 /// does not compile.
 fn body_does_not_compile(function: &Function, scratch: &Scratch, error: postgres::Error) -> Error {
     use crate::rejected::{excerpt, statement_object};
-    use schema_core::render::Statement;
 
     let create = Statement::CreateFunction(function.clone());
     let object = scratch
@@ -506,12 +680,12 @@ fn carry_declared_only(declared: &Schema, canonical: &mut Schema) {
     }
 }
 
-/// A copy of `schema` with every namespace renamed by `map` (names `map` does not know stay).
+/// `schema` with every namespace renamed by `map` (names `map` does not know stay).
 /// User types and trigger functions move only where `own_type` / `own_function` say the
 /// schema defines them. When `rewrite_text` is set, qualified references inside SQL fragments
 /// are renamed too.
 fn map_schema(
-    schema: &Schema,
+    schema: Schema,
     map: &dyn Fn(&str) -> Option<String>,
     own_type: &dyn Fn(&QualifiedName) -> bool,
     own_function: &dyn Fn(&QualifiedName) -> bool,
@@ -528,15 +702,12 @@ fn map_schema(
         },
         _ => t.clone(),
     };
-    let mut out = schema.clone();
-    out.schemas = schema
-        .schemas
-        .iter()
-        .map(|n| Namespace {
-            name: map(&n.name).unwrap_or_else(|| n.name.clone()),
-            comment: n.comment.clone(),
-        })
-        .collect();
+    let mut out = schema;
+    for n in &mut out.schemas {
+        if let Some(name) = map(&n.name) {
+            n.name = name;
+        }
+    }
     for e in &mut out.enums {
         e.name = q(&e.name);
     }

@@ -96,6 +96,7 @@ pub(super) fn follow(
     start: &Schema,
     first: &Schema,
     origin: Origin,
+    budget: usize,
 ) -> Result<Followed, Error> {
     let declared = fragments(start);
     let mut chains: BTreeMap<FragmentSlot, Chain> = fragments(first)
@@ -131,7 +132,7 @@ pub(super) fn follow(
         if texts.is_empty() {
             break;
         }
-        let Some(printed) = rebuild(tx, scope, start, first, &texts)? else {
+        let Some(printed) = rebuild(tx, scope, start, first, &texts, budget)? else {
             break;
         };
         for (slot, chain) in chains.iter_mut().filter(|(_, c)| c.pending()) {
@@ -152,7 +153,7 @@ pub(super) fn follow(
         .collect();
     let mut faithful = BTreeMap::new();
     if !rewrites.is_empty() {
-        if let Some(printed) = rebuild(tx, scope, start, first, &rewrites)? {
+        if let Some(printed) = rebuild(tx, scope, start, first, &rewrites, budget)? {
             for (slot, rewrite) in rewrites {
                 if printed.get(&slot).map(String::as_str) == Some(chains[&slot].first_print()) {
                     faithful.insert(slot, rewrite);
@@ -188,11 +189,12 @@ fn rebuild(
     start: &Schema,
     first: &Schema,
     texts: &BTreeMap<FragmentSlot, String>,
+    budget: usize,
 ) -> Result<Option<BTreeMap<FragmentSlot, String>>, Error> {
     let mut failure = None;
     for every_table in [false, true] {
         let schema = round_schema(start, first, texts, every_table);
-        match build_and_read(tx, &schema, scope, false)? {
+        match build_and_read(tx, &schema, scope, false, budget, None)? {
             Built::Read(read) => return Ok(Some(fragments(&read.schema))),
             Built::DidNotLoad(e) | Built::BodyDoesNotCompile { error: e, .. } => failure = Some(e),
         }

@@ -482,11 +482,16 @@ fn converge_phase(
             plan: &plan,
         })?;
     }
-    let (allowed, withheld): (Vec<Change>, Vec<Change>) = plan
-        .changes
-        .iter()
-        .cloned()
-        .partition(|c| policy::permitted(c, policy));
+    // A read-only run reports neither (below): no second copy of a plan of thousands of
+    // changes (issue 12: peak memory of a cold plan).
+    let (allowed, withheld): (Vec<Change>, Vec<Change>) = if writes {
+        plan.changes
+            .iter()
+            .cloned()
+            .partition(|c| policy::permitted(c, policy))
+    } else {
+        (Vec::new(), Vec::new())
+    };
 
     if !writes || (allowed.is_empty() && earlier.is_empty()) {
         // A write-capable run commits even when it changes nothing: pgdecl's own tables and
