@@ -327,11 +327,12 @@ fn without_shipped_comments(
     if commented.is_empty() {
         return Ok(out);
     }
+    // The unnamed statement: a named one collides behind a transaction-mode pooler.
     let rows = tx
-        .query(
+        .query_typed(
             "SELECT name::text, comment FROM pg_catalog.pg_available_extensions
              WHERE name = ANY ($1::text[])",
-            &[&commented],
+            &[(&commented, postgres::types::Type::TEXT_ARRAY)],
         )
         .map_err(|e| Error::from_postgres("reading the comments extensions ship with", e))?;
     for row in rows {

@@ -158,7 +158,9 @@ pub enum ErrorKind {
     Io,
     /// The server ran out of a resource (SQLSTATE class 53): its lock table (a transaction
     /// creating thousands of objects takes a lock on each, beyond
-    /// `max_locks_per_transaction`), memory, disk or connections. Not the declaration's fault.
+    /// `max_locks_per_transaction`; scratch builds split themselves to stay under it, all but
+    /// a partition tree or a view's relations), memory, disk or connections. Not the
+    /// declaration's fault.
     ServerResources,
     /// TLS failed: a certificate not trusted or not for the host, a missing root certificate,
     /// a server without TLS.
@@ -207,7 +209,7 @@ impl ErrorKind {
             ErrorKind::Invalid => "correct the input named above",
             ErrorKind::InvalidSchema => "correct the declaration as each problem above says",
             ErrorKind::Io => "check that the file or stream named above can be written (a closed pipe, a full disk)",
-            ErrorKind::ServerResources => "the server ran out of what the message names; nothing was changed. Out of shared memory (locks): one transaction creating or changing thousands of objects takes a lock on each: raise max_locks_per_transaction (postgresql.conf, needs a restart), or compute the canonical form on a server that allows it and ship it (PGDECL_CANONICAL_FILE, schema_runtime::canonical_form); out of memory, disk or connections: free them and run again",
+            ErrorKind::ServerResources => "the server ran out of what the message names; nothing was changed. Out of shared memory (locks): a transaction creating or changing thousands of objects takes a lock on each (an apply of that many changes; in canonicalization, a piece that cannot be split: one partition tree, or what a view reads): lower PGDECL_SCRATCH_LOCKS if other sessions hold many locks, raise max_locks_per_transaction (postgresql.conf, needs a restart), or compute the canonical form on a server that allows it and ship it (PGDECL_CANONICAL_FILE, schema_runtime::canonical_form); out of memory, disk or connections: free them and run again",
             ErrorKind::Tls => "check sslmode and sslrootcert (in the connection string, or PGSSLMODE and PGSSLROOTCERT)",
             ErrorKind::RunTimeout => "nothing of the unfinished phase was applied; run it again off-peak, or raise PGDECL_RUN_TIMEOUT (Policy::run_timeout)",
             ErrorKind::Backup => "fix the backup command (PGDECL_BACKUP_COMMAND) so that it exits 0 and writes $PGDECL_BACKUP_FILE, or turn the requirement off (PGDECL_REQUIRE_BACKUP=false) where no backup is needed",

@@ -59,12 +59,13 @@ pub(super) fn refuse_missing_roles<C: GenericClient>(
     let mut names: Vec<String> = users.iter().map(|(r, _)| r.clone()).collect();
     names.sort();
     names.dedup();
+    // The unnamed statement: a named one collides behind a transaction-mode pooler.
     let rows = client
-        .query(
+        .query_typed(
             "SELECT r FROM unnest($1::text[]) r
               WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = r)
               ORDER BY r",
-            &[&names],
+            &[(&names, postgres::types::Type::TEXT_ARRAY)],
         )
         .map_err(|e| Error::from_postgres("checking the roles the declaration names", e))?;
     let missing: Vec<String> = rows.iter().map(|r| r.get(0)).collect();
