@@ -36,10 +36,7 @@ pub(super) fn read<C: GenericClient>(
          ORDER BY a.attrelid, a.attnum",
         description_join("d", "pg_class", "a.attrelid", "a.attnum")
     );
-    for row in cat.query(
-        &sql,
-        &[found.tables.oids()],
-    )? {
+    for row in cat.query(&sql, &[found.tables.oids()])? {
         let Some(ti) = found.tables.index(row.get(0)) else {
             continue;
         };
@@ -122,5 +119,5 @@ fn column_type(row: &Row) -> DataType {
     } else if typtype != "p" && !is_builtin(&type_schema) {
         return user(type_schema, row.get(5), false);
     }
-    DataType::parse(&printed).unwrap_or_else(|_| DataType::named("pg_catalog", printed))
+    DataType::try_parse(&printed).unwrap_or_else(|| DataType::named("pg_catalog", printed))
 }

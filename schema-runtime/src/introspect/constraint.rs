@@ -52,10 +52,7 @@ pub(super) fn read<C: GenericClient>(
         nulls_not_distinct_column(version),
         description_join("d", "pg_constraint", "c.oid", "0"),
     );
-    for row in cat.query(
-        &sql,
-        &[found.tables.oids()],
-    )? {
+    for row in cat.query(&sql, &[found.tables.oids()])? {
         let Some(ti) = found.tables.index(row.get(0)) else {
             continue;
         };

@@ -68,7 +68,10 @@ pub(super) fn read<C: GenericClient>(
                            WHERE c.conindid = i.indexrelid AND c.conrelid = i.indrelid
                              AND c.contype IN ('p', 'u', 'x'))
          ORDER BY i.indrelid, ic.relname",
-            column_names("(i.indkey::int2[])[i.indnkeyatts:i.indnatts - 1]", "i.indrelid"),
+            column_names(
+                "(i.indkey::int2[])[i.indnkeyatts:i.indnatts - 1]",
+                "i.indrelid"
+            ),
             nulls_not_distinct_column(version),
             description_join("d", "pg_class", "i.indexrelid", "0"),
         ),

@@ -5,7 +5,10 @@
 use postgres::GenericClient;
 use schema_core::model::QualifiedName;
 
-use super::{description_join, not_ext, qualified, sequence, table, view, Catalog, Filter, Found, NAMESPACE_FILTER};
+use super::{
+    description_join, not_ext, qualified, sequence, table, view, Catalog, Filter, Found,
+    NAMESPACE_FILTER,
+};
 use crate::error::Error;
 
 /// Reads every relation. `owner` columns are the (table, column) that owns a sequence: `a`
