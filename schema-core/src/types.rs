@@ -294,6 +294,18 @@ impl DataType {
     /// parse as user types (`schema.name` or `name`, the latter in `public`) when they are
     /// plain identifiers or quoted ones; the caller decides whether such a type exists.
     pub fn parse(input: &str) -> Result<DataType, TypeError> {
+        Self::parse_with(input, true)
+    }
+
+    /// [`DataType::parse`] for a caller that only asks whether `input` is a type, as a reader
+    /// trying `name type` against `type` does: no error, so no suggestion to look for (the
+    /// edit distances to every built-in name were a quarter of reading a thousand functions).
+    pub fn try_parse(input: &str) -> Option<DataType> {
+        Self::parse_with(input, false).ok()
+    }
+
+    fn parse_with(input: &str, suggest: bool) -> Result<DataType, TypeError> {
+        let unknown = |input: &str| unknown(input, suggest);
         let mut text = input.trim().to_string();
         let mut array = false;
         loop {
@@ -392,8 +404,14 @@ pub fn extension_for_type(name: &str) -> Option<&'static str> {
         .map(|(_, ext)| *ext)
 }
 
-fn unknown(input: &str) -> TypeError {
+fn unknown(input: &str, suggest: bool) -> TypeError {
     let name = input.trim().to_string();
+    if !suggest {
+        return TypeError::Unknown {
+            name,
+            suggestion: None,
+        };
+    }
     let lower = name.to_ascii_lowercase();
     let suggestion = builtin_type_names()
         .map(|cand| (crate::suggest::edit_distance(&lower, cand), cand))

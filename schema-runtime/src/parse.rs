@@ -175,13 +175,13 @@ pub fn function_args(text: &str) -> Option<Vec<FunctionArg>> {
 /// `name type` or just `type`: a built-in type name with spaces (`double precision`) is not
 /// mistaken for a name followed by a type.
 fn name_and_type(decl: &str) -> Option<(Option<String>, DataType)> {
-    if let Ok(t) = DataType::parse(decl) {
+    if let Some(t) = DataType::try_parse(decl) {
         if t.schema.is_none() || !decl.contains(' ') {
             return Some((None, t));
         }
     }
     let (name, ty) = split_name(decl)?;
-    Some((Some(name), DataType::parse(ty).ok()?))
+    Some((Some(name), DataType::try_parse(ty)?))
 }
 
 /// Splits off a leading identifier, quoted (`"My Arg"`) or bare.
@@ -213,7 +213,7 @@ fn split_name(decl: &str) -> Option<(String, &str)> {
 pub fn function_result(text: &str) -> Option<Returns> {
     let text = text.trim();
     if let Some(rest) = text.strip_prefix("SETOF ") {
-        return DataType::parse(rest).ok().map(Returns::SetOf);
+        return DataType::try_parse(rest).map(Returns::SetOf);
     }
     if let Some(inner) = text
         .strip_prefix("TABLE(")
@@ -223,12 +223,12 @@ pub fn function_result(text: &str) -> Option<Returns> {
             .into_iter()
             .map(|c| {
                 let (name, ty) = split_name(c.trim())?;
-                Some((name, DataType::parse(ty).ok()?))
+                Some((name, DataType::try_parse(ty)?))
             })
             .collect::<Option<Vec<_>>>()?;
         return Some(Returns::Table(cols));
     }
-    DataType::parse(text).ok().map(Returns::Type)
+    DataType::try_parse(text).map(Returns::Type)
 }
 
 /// The `WHEN` condition of a trigger, from `pg_get_triggerdef(oid, true)`, without its

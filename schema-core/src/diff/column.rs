@@ -466,10 +466,17 @@ impl<'a> Planner<'a> {
             ),
             _ => {}
         }
+        // Only a compression change recurses by hand, and finding the partitions scans every
+        // table: per column of every table, that made a no-op diff quadratic (issue 12).
+        let partitions = if oc.compression != nc.compression {
+            partitions_below(self.new, name)
+        } else {
+            Vec::new()
+        };
         changes.extend(attribute_changes(
             old_type != new_type,
             name,
-            &partitions_below(self.new, name),
+            &partitions,
             &object,
             oc,
             nc,

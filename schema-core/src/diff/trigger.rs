@@ -1,6 +1,6 @@
 //! Triggers: dropped when rebuilt or gone, created or replaced.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::*;
 use crate::render::{CommentTarget, Statement};
@@ -13,13 +13,25 @@ impl<'a> Planner<'a> {
             self.dropped_tables.iter().map(|t| &t.name).collect();
         // Old triggers by their table's new name.
         let key = |me: &Self, t: &Trigger| (me.new_table_name(&t.table), t.name.clone());
-        for o in &self.old.triggers {
+        // Each side's triggers by that key, looked up once each (a scan of the other side per
+        // trigger made a no-op diff quadratic in the number of triggers: issue 12). The first
+        // of a key wins, as the scans found it.
+        let (old_schema, new_schema) = (self.old, self.new);
+        let mut declared_by_key: BTreeMap<(&QualifiedName, &str), &Trigger> = BTreeMap::new();
+        for n in &new_schema.triggers {
+            declared_by_key
+                .entry((&n.table, n.name.as_str()))
+                .or_insert(n);
+        }
+        let mut old_by_key: BTreeMap<(QualifiedName, String), &Trigger> = BTreeMap::new();
+        for o in &old_schema.triggers {
+            old_by_key.entry(key(self, o)).or_insert(o);
+        }
+        for o in &old_schema.triggers {
             let new_key = key(self, o);
-            let declared = self
-                .new
-                .triggers
-                .iter()
-                .find(|n| (n.table.clone(), n.name.clone()) == new_key);
+            let declared = declared_by_key
+                .get(&(&new_key.0, new_key.1.as_str()))
+                .copied();
             let rebuilt = self
                 .rebuilt_triggers
                 .contains(&(o.table.clone(), o.name.clone()));
@@ -48,13 +60,9 @@ impl<'a> Planner<'a> {
                 .inverse([Statement::CreateTrigger(o.clone())]),
             );
         }
-        for t in &self.new.triggers {
+        for t in &new_schema.triggers {
             let object = ObjectRef::trigger(&t.table, &t.name);
-            let old = self
-                .old
-                .triggers
-                .iter()
-                .find(|o| key(self, o) == (t.table.clone(), t.name.clone()));
+            let old = old_by_key.get(&(t.table.clone(), t.name.clone())).copied();
             let create = Change::new(
                 object.clone(),
                 ChangeKind::Create,

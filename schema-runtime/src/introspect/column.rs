@@ -5,7 +5,7 @@ use postgres::{GenericClient, Row};
 use schema_core::model::{Column, Identity, Storage, StorageParameter};
 use schema_core::DataType;
 
-use super::{Catalog, Found};
+use super::{description_join, Catalog, Found};
 use crate::error::Error;
 
 /// Reads the columns of every table read so far.
@@ -13,7 +13,7 @@ pub(super) fn read<C: GenericClient>(
     cat: &mut Catalog<'_, C>,
     found: &mut Found,
 ) -> Result<(), Error> {
-    for row in cat.query(
+    let sql = format!(
         "SELECT a.attrelid, a.attname::text, pg_catalog.format_type(a.atttypid, a.atttypmod),
                 t.typtype::text, tn.nspname::text, t.typname::text, et.typtype::text,
                 etn.nspname::text, et.typname::text,
@@ -22,7 +22,7 @@ pub(super) fn read<C: GenericClient>(
                 CASE WHEN a.attcollation <> t.typcollation AND a.attcollation <> 0
                      THEN (SELECT co.collname::text FROM pg_catalog.pg_collation co
                            WHERE co.oid = a.attcollation) END,
-                pg_catalog.col_description(a.attrelid, a.attnum), a.atttypmod,
+                d.description, a.atttypmod,
                 a.attstattarget::int4, a.attstorage::text, t.typstorage::text,
                 a.attcompression::text, a.attoptions
          FROM pg_catalog.pg_attribute a
@@ -31,10 +31,12 @@ pub(super) fn read<C: GenericClient>(
          LEFT JOIN pg_catalog.pg_type et ON et.oid = t.typelem AND t.typcategory = 'A'
          LEFT JOIN pg_catalog.pg_namespace etn ON etn.oid = et.typnamespace
          LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+         {}
          WHERE a.attrelid = ANY($1) AND a.attnum > 0 AND NOT a.attisdropped
          ORDER BY a.attrelid, a.attnum",
-        &[found.tables.oids()],
-    )? {
+        description_join("d", "pg_class", "a.attrelid", "a.attnum")
+    );
+    for row in cat.query(&sql, &[found.tables.oids()])? {
         let Some(ti) = found.tables.index(row.get(0)) else {
             continue;
         };
@@ -117,5 +119,5 @@ fn column_type(row: &Row) -> DataType {
     } else if typtype != "p" && !is_builtin(&type_schema) {
         return user(type_schema, row.get(5), false);
     }
-    DataType::parse(&printed).unwrap_or_else(|_| DataType::named("pg_catalog", printed))
+    DataType::try_parse(&printed).unwrap_or_else(|| DataType::named("pg_catalog", printed))
 }

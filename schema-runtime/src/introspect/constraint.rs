@@ -8,7 +8,7 @@ use schema_core::model::{
     QualifiedName,
 };
 
-use super::{nulls_not_distinct_column, Catalog, Found};
+use super::{column_names, description_join, nulls_not_distinct_column, Catalog, Found};
 use crate::error::Error;
 
 /// Reads the local constraints of every table read so far (not inherited, not cloned to
@@ -18,23 +18,19 @@ pub(super) fn read<C: GenericClient>(
     version: i32,
     found: &mut Found,
 ) -> Result<(), Error> {
-    for row in cat.query(
-        &format!(
-            "SELECT c.conrelid, c.conname::text, c.contype::text, c.condeferrable, c.condeferred,
-                ARRAY(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY k(n, o)
-                      JOIN pg_catalog.pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n
-                      ORDER BY k.o),
+    // Per-row subqueries only where their kind needs them (`CASE` evaluates lazily): key
+    // names for keys, the referenced names for foreign keys, the index's include list for
+    // keys with one, the exclusion columns for exclusion constraints.
+    let sql = format!(
+        "SELECT c.conrelid, c.conname::text, c.contype::text, c.condeferrable, c.condeferred,
+                CASE WHEN c.contype IN ('p', 'u', 'f') THEN {} ELSE '{{}}' END,
                 fn.nspname::text, fc.relname::text,
-                ARRAY(SELECT a.attname::text FROM unnest(c.confkey) WITH ORDINALITY k(n, o)
-                      JOIN pg_catalog.pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.n
-                      ORDER BY k.o),
+                CASE WHEN c.contype = 'f' THEN {} END,
                 c.confdeltype::text, c.confupdtype::text,
-                pg_catalog.pg_get_expr(c.conbin, c.conrelid, true),
-                ARRAY(SELECT a.attname::text FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(n, o)
-                      JOIN pg_catalog.pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n
-                      WHERE k.o > i.indnkeyatts ORDER BY k.o),
+                CASE WHEN c.contype = 'c' THEN pg_catalog.pg_get_expr(c.conbin, c.conrelid, true) END,
+                CASE WHEN i.indnatts > i.indnkeyatts THEN {} ELSE '{{}}' END,
                 COALESCE({}, false),
-                pg_catalog.obj_description(c.oid, 'pg_constraint'), c.convalidated,
+                d.description, c.convalidated,
                 {EXCLUSION_COLUMNS}
          FROM pg_catalog.pg_constraint c
          LEFT JOIN pg_catalog.pg_class fc ON fc.oid = c.confrelid
@@ -43,13 +39,20 @@ pub(super) fn read<C: GenericClient>(
               AND c.contype IN ('p', 'u', 'x')
          -- Printing index keys is for exclusion constraints only.
          LEFT JOIN pg_catalog.pg_index xi ON xi.indexrelid = c.conindid AND c.contype = 'x'
+         {}
          WHERE c.conrelid = ANY($1) AND c.conislocal AND c.conparentid = 0
            AND c.contype IN ('p', 'u', 'f', 'c', 'x', 't')
          ORDER BY c.conrelid, c.contype, c.conname",
-            nulls_not_distinct_column(version)
+        column_names("c.conkey", "c.conrelid"),
+        column_names("c.confkey", "c.confrelid"),
+        column_names(
+            "(i.indkey::int2[])[i.indnkeyatts:i.indnatts - 1]",
+            "c.conrelid"
         ),
-        &[found.tables.oids()],
-    )? {
+        nulls_not_distinct_column(version),
+        description_join("d", "pg_constraint", "c.oid", "0"),
+    );
+    for row in cat.query(&sql, &[found.tables.oids()])? {
         let Some(ti) = found.tables.index(row.get(0)) else {
             continue;
         };
@@ -66,7 +69,7 @@ pub(super) fn read<C: GenericClient>(
             "f" => ConstraintKind::ForeignKey {
                 columns,
                 ref_table: QualifiedName::new(row.get::<_, String>(6), row.get::<_, String>(7)),
-                ref_columns: row.get(8),
+                ref_columns: row.get::<_, Option<Vec<String>>>(8).unwrap_or_default(),
                 on_delete: fk_action(&row.get::<_, String>(9)),
                 on_update: fk_action(&row.get::<_, String>(10)),
             },
@@ -93,30 +96,31 @@ pub(super) fn read<C: GenericClient>(
 }
 
 /// What the query reads of an exclusion constraint's index (columns 16 to 22 of its rows, null
-/// for other kinds): the method; per key element its print, column number (0 for an
-/// expression), operator class unless the default, `indoption` bits and operator (named as
-/// SQL must write it with the reading's `search_path`); the predicate.
-const EXCLUSION_COLUMNS: &str = "(SELECT am.amname::text FROM pg_catalog.pg_class ic
-                 JOIN pg_catalog.pg_am am ON am.oid = ic.relam WHERE ic.oid = xi.indexrelid),
-                ARRAY(SELECT pg_catalog.pg_get_indexdef(xi.indexrelid, k.o::int, true)
-                      FROM generate_series(1, xi.indnkeyatts) k(o) ORDER BY k.o),
-                ARRAY(SELECT k.n::int FROM unnest(xi.indkey::int2[]) WITH ORDINALITY k(n, o)
-                      WHERE k.o <= xi.indnkeyatts ORDER BY k.o),
-                ARRAY(SELECT CASE WHEN oc.opcdefault THEN '' ELSE oc.opcname::text END
+/// for other kinds, whose rows do not run the subqueries): the method; per key element its
+/// print, column number (0 for an expression), operator class unless the default, `indoption`
+/// bits and operator (named as SQL must write it with the reading's `search_path`); the
+/// predicate.
+const EXCLUSION_COLUMNS: &str = "CASE WHEN c.contype = 'x' THEN (SELECT am.amname::text FROM pg_catalog.pg_class ic
+                 JOIN pg_catalog.pg_am am ON am.oid = ic.relam WHERE ic.oid = xi.indexrelid) END,
+                CASE WHEN c.contype = 'x' THEN ARRAY(SELECT pg_catalog.pg_get_indexdef(xi.indexrelid, k.o::int, true)
+                      FROM generate_series(1, xi.indnkeyatts) k(o) ORDER BY k.o) END,
+                CASE WHEN c.contype = 'x' THEN ARRAY(SELECT k.n::int FROM unnest(xi.indkey::int2[]) WITH ORDINALITY k(n, o)
+                      WHERE k.o <= xi.indnkeyatts ORDER BY k.o) END,
+                CASE WHEN c.contype = 'x' THEN ARRAY(SELECT CASE WHEN oc.opcdefault THEN '' ELSE oc.opcname::text END
                       FROM unnest(xi.indclass::oid[]) WITH ORDINALITY k(n, o)
                       JOIN pg_catalog.pg_opclass oc ON oc.oid = k.n
-                      WHERE k.o <= xi.indnkeyatts ORDER BY k.o),
-                ARRAY(SELECT k.n::int FROM unnest(xi.indoption::int2[]) WITH ORDINALITY k(n, o)
-                      ORDER BY k.o),
-                ARRAY(SELECT CASE WHEN pg_catalog.pg_operator_is_visible(op.oid)
+                      WHERE k.o <= xi.indnkeyatts ORDER BY k.o) END,
+                CASE WHEN c.contype = 'x' THEN ARRAY(SELECT k.n::int FROM unnest(xi.indoption::int2[]) WITH ORDINALITY k(n, o)
+                      ORDER BY k.o) END,
+                CASE WHEN c.contype = 'x' THEN ARRAY(SELECT CASE WHEN pg_catalog.pg_operator_is_visible(op.oid)
                                   THEN op.oprname::text
                                   ELSE 'OPERATOR(' || pg_catalog.quote_ident(opn.nspname) || '.'
                                        || op.oprname || ')' END
                       FROM unnest(c.conexclop) WITH ORDINALITY k(n, o)
                       JOIN pg_catalog.pg_operator op ON op.oid = k.n
                       JOIN pg_catalog.pg_namespace opn ON opn.oid = op.oprnamespace
-                      ORDER BY k.o),
-                pg_catalog.pg_get_expr(xi.indpred, xi.indrelid, true)";
+                      ORDER BY k.o) END,
+                CASE WHEN c.contype = 'x' THEN pg_catalog.pg_get_expr(xi.indpred, xi.indrelid, true) END";
 
 /// An exclusion constraint from its row, read like an index (see [`super::index`]).
 fn exclusion(row: &Row, include: Vec<String>) -> ConstraintKind {

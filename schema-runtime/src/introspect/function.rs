@@ -11,7 +11,7 @@ use postgres::Row;
 use schema_core::model::{Aggregate, BodyStyle, Function, QualifiedName, Volatility};
 use schema_core::DataType;
 
-use super::{not_ext, qualified, Catalog, Filter, Found, NAMESPACE_FILTER};
+use super::{description_join, not_ext, qualified, Catalog, Filter, Found, NAMESPACE_FILTER};
 use crate::error::Error;
 
 /// Reads every user function and procedure in one round trip.
@@ -26,7 +26,7 @@ pub(super) fn read<C: GenericClient>(
                 CASE WHEN p.prokind = 'f' THEN pg_catalog.pg_get_function_result(p.oid) END,
                 l.lanname::text, p.prosrc, p.provolatile::text, p.proisstrict, p.prosecdef,
                 COALESCE(p.proconfig, '{{}}'::text[]),
-                pg_catalog.obj_description(p.oid, 'pg_proc'),
+                d.description,
                 ag.aggkind::text, sfn.nspname::text, sf.proname::text,
                 ffn.nspname::text, ff.proname::text,
                 pg_catalog.format_type(ag.aggtranstype, NULL), ag.agginitval,
@@ -44,12 +44,14 @@ pub(super) fn read<C: GenericClient>(
          LEFT JOIN pg_catalog.pg_namespace sfn ON sfn.oid = sf.pronamespace
          LEFT JOIN pg_catalog.pg_proc ff ON ff.oid = ag.aggfinalfn
          LEFT JOIN pg_catalog.pg_namespace ffn ON ffn.oid = ff.pronamespace
+         {}
          WHERE {NAMESPACE_FILTER} AND {}
            AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
                            WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass
                              AND d.objid = p.oid AND d.deptype = 'i'
                              AND d.refclassid = 'pg_catalog.pg_type'::pg_catalog.regclass)
          ORDER BY n.nspname, p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid)",
+        description_join("d", "pg_proc", "p.oid", "0"),
         not_ext("pg_proc", "p.oid")
     );
     for row in cat.query(&sql, filter)? {

@@ -6,7 +6,7 @@
 use postgres::GenericClient;
 use schema_core::model::{Index, IndexElement, IndexMethod, IndexTarget};
 
-use super::{nulls_not_distinct_column, Catalog, Found};
+use super::{column_names, description_join, nulls_not_distinct_column, Catalog, Found};
 use crate::error::Error;
 
 /// Reads the indexes of every table read so far (partition indexes belong to their parent).
@@ -25,13 +25,12 @@ pub(super) fn read<C: GenericClient>(
     for row in cat.query(
         &format!(
             "SELECT i.indrelid, ic.relname::text, i.indisunique, am.amname::text,
-                ARRAY(SELECT pg_catalog.pg_get_indexdef(i.indexrelid, k.o::int, true)
+                ARRAY(SELECT (SELECT a.attname::text FROM pg_catalog.pg_attribute a
+                              WHERE a.attrelid = i.indrelid AND a.attnum = i.indkey[k.o - 1])
                       FROM generate_series(1, i.indnkeyatts) k(o) ORDER BY k.o),
                 ARRAY(SELECT k.n::int FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(n, o)
                       WHERE k.o <= i.indnkeyatts ORDER BY k.o),
-                ARRAY(SELECT CASE WHEN oc.opcdefault THEN '' ELSE oc.opcname::text END
-                      FROM unnest(i.indclass::oid[]) WITH ORDINALITY k(n, o)
-                      JOIN pg_catalog.pg_opclass oc ON oc.oid = k.n ORDER BY k.o),
+                opc.names,
                 ARRAY(SELECT k.n::int FROM unnest(i.indoption::int2[]) WITH ORDINALITY k(n, o)
                       ORDER BY k.o),
                 ARRAY(SELECT COALESCE((SELECT co.collname::text FROM pg_catalog.pg_collation co
@@ -47,21 +46,34 @@ pub(super) fn read<C: GenericClient>(
                                           WHERE a.attrelid = i.indexrelid AND a.attnum = k.o)
                                          END, 0)), '')
                       FROM unnest(i.indcollation::oid[]) WITH ORDINALITY k(n, o) ORDER BY k.o),
-                ARRAY(SELECT a.attname::text FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(n, o)
-                      JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n
-                      WHERE k.o > i.indnkeyatts ORDER BY k.o),
+                CASE WHEN i.indnatts > i.indnkeyatts THEN {} ELSE '{{}}' END,
                 pg_catalog.pg_get_expr(i.indpred, i.indrelid, true), COALESCE({}, false),
-                pg_catalog.obj_description(i.indexrelid, 'pg_class'),
-                i.indisvalid AND i.indisready, ic.reloptions::text[]
+                d.description, i.indisvalid AND i.indisready, ic.reloptions::text[],
+                pg_catalog.pg_get_expr(i.indexprs, i.indrelid, true)
          FROM pg_catalog.pg_index i
          JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
          JOIN pg_catalog.pg_am am ON am.oid = ic.relam
+         -- The operator classes of every index at once, a hash join of `pg_opclass` (a lookup
+         -- per key scanned that small catalog each time).
+         JOIN (SELECT x.indexrelid,
+                      pg_catalog.array_agg(CASE WHEN oc.opcdefault THEN '' ELSE oc.opcname::text END
+                                           ORDER BY k.o) AS names
+               FROM pg_catalog.pg_index x, unnest(x.indclass::oid[]) WITH ORDINALITY k(n, o)
+               JOIN pg_catalog.pg_opclass oc ON oc.oid = k.n
+               WHERE x.indrelid = ANY($1)
+               GROUP BY x.indexrelid) opc ON opc.indexrelid = i.indexrelid
+         {}
          WHERE i.indrelid = ANY($1) AND NOT ic.relispartition
            AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c
                            WHERE c.conindid = i.indexrelid AND c.conrelid = i.indrelid
                              AND c.contype IN ('p', 'u', 'x'))
          ORDER BY i.indrelid, ic.relname",
-            nulls_not_distinct_column(version)
+            column_names(
+                "(i.indkey::int2[])[i.indnkeyatts:i.indnatts - 1]",
+                "i.indrelid"
+            ),
+            nulls_not_distinct_column(version),
+            description_join("d", "pg_class", "i.indexrelid", "0"),
         ),
         &[&oids],
     )? {
@@ -78,23 +90,31 @@ pub(super) fn read<C: GenericClient>(
             },
         };
         let name: String = row.get(1);
-        let defs: Vec<String> = row.get(4);
+        // A column key's name; an expression key's print is taken, in order, from the list
+        // of the index's expressions (one print per index rather than one per key).
+        let columns: Vec<Option<String>> = row.get(4);
+        let mut expressions = row
+            .get::<_, Option<String>>(15)
+            .map(|list| crate::parse::expression_list(&list))
+            .unwrap_or_default()
+            .into_iter();
         let attnums: Vec<i32> = row.get(5);
         let opclasses: Vec<String> = row.get(6);
         let options: Vec<i32> = row.get(7);
         let collations: Vec<String> = row.get(8);
-        let elements = defs
-            .iter()
+        let elements = columns
+            .into_iter()
             .enumerate()
-            .map(|(k, def)| {
+            .map(|(k, column)| {
                 let option = options.get(k).copied().unwrap_or(0);
                 let descending = option & 1 != 0;
                 let nulls_first = option & 2 != 0;
                 IndexElement {
-                    target: if attnums.get(k).copied().unwrap_or(0) != 0 {
-                        IndexTarget::Column(unquote_column(def))
-                    } else {
-                        IndexTarget::Expression(strip_parens(def).to_string())
+                    target: match column {
+                        Some(column) if attnums.get(k).copied().unwrap_or(0) != 0 => {
+                            IndexTarget::Column(column)
+                        }
+                        _ => IndexTarget::Expression(expressions.next().unwrap_or_default()),
                     },
                     collation: collations.get(k).filter(|c| !c.is_empty()).cloned(),
                     opclass: opclasses.get(k).filter(|c| !c.is_empty()).cloned(),

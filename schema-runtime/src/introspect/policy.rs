@@ -6,7 +6,7 @@
 use postgres::GenericClient;
 use schema_core::model::{PolicyCommand, QualifiedName, RowPolicy, RowSecurity};
 
-use super::{not_ext, qualified, Catalog, Filter, Found, NAMESPACE_FILTER};
+use super::{description_join, not_ext, qualified, Catalog, Filter, Found, NAMESPACE_FILTER};
 use crate::error::Error;
 
 /// Reads the tables with row-level security on, then every policy. Roles come back as
@@ -31,12 +31,14 @@ pub(super) fn read<C: GenericClient>(
                         FROM unnest(pol.polroles) r(oid) ORDER BY 1),
                 pg_catalog.pg_get_expr(pol.polqual, pol.polrelid, true),
                 pg_catalog.pg_get_expr(pol.polwithcheck, pol.polrelid, true),
-                pg_catalog.obj_description(pol.oid, 'pg_policy')
+                d.description
            FROM pg_catalog.pg_policy pol JOIN pg_catalog.pg_class c ON c.oid = pol.polrelid
            JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+           {description}
           WHERE {NAMESPACE_FILTER} AND {c_not_ext}
          ORDER BY k, s, r, p",
         c_not_ext = not_ext("pg_class", "c.oid"),
+        description = description_join("d", "pg_policy", "pol.oid", "0"),
     );
     for row in cat.query(&sql, filter)? {
         let kind: i32 = row.get(0);

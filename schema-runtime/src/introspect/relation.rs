@@ -5,7 +5,10 @@
 use postgres::GenericClient;
 use schema_core::model::QualifiedName;
 
-use super::{not_ext, qualified, sequence, table, view, Catalog, Filter, Found, NAMESPACE_FILTER};
+use super::{
+    description_join, not_ext, qualified, sequence, table, view, Catalog, Filter, Found,
+    NAMESPACE_FILTER,
+};
 use crate::error::Error;
 
 /// Reads every relation. `owner` columns are the (table, column) that owns a sequence: `a`
@@ -17,7 +20,7 @@ pub(super) fn read<C: GenericClient>(
 ) -> Result<(), Error> {
     let sql = format!(
         "SELECT c.oid, n.nspname::text, c.relname::text, c.relkind::text,
-                pg_catalog.obj_description(c.oid, 'pg_class'),
+                d.description,
                 CASE WHEN c.relkind IN ('v', 'm') THEN pg_catalog.pg_get_viewdef(c.oid, true) END,
                 dep.deptype::text, tn.nspname::text, tc.relname::text, ta.attname::text,
                 s.seqtypid::regtype::text, s.seqincrement, s.seqmin, s.seqmax, s.seqstart,
@@ -28,12 +31,14 @@ pub(super) fn read<C: GenericClient>(
                     WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
                     ORDER BY a.attnum) END,
                 c.relispopulated, c.relpersistence::text,
-                COALESCE(c.reloptions::text[], '{{}}')
-                  || ARRAY(SELECT 'toast.' || o FROM pg_catalog.pg_class t,
-                           unnest(t.reloptions) o WHERE t.oid = c.reltoastrelid)
+                CASE WHEN t.reloptions IS NULL THEN COALESCE(c.reloptions::text[], '{{}}')
+                     ELSE COALESCE(c.reloptions::text[], '{{}}')
+                          || ARRAY(SELECT 'toast.' || o FROM unnest(t.reloptions) o) END
          FROM pg_catalog.pg_class c
          JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
          LEFT JOIN pg_catalog.pg_sequence s ON s.seqrelid = c.oid
+         LEFT JOIN pg_catalog.pg_class t ON t.oid = c.reltoastrelid AND c.reltoastrelid <> 0
+         {}
          {}
          LEFT JOIN pg_catalog.pg_depend dep ON c.relkind = 'S'
               AND dep.classid = 'pg_class'::regclass AND dep.objid = c.oid
@@ -46,6 +51,7 @@ pub(super) fn read<C: GenericClient>(
          ORDER BY n.nspname, c.relname",
         table::PARTITION_COLUMNS,
         table::PARTITION_JOINS,
+        description_join("d", "pg_class", "c.oid", "0"),
         not_ext("pg_class", "c.oid")
     );
     for row in cat.query(&sql, filter)? {

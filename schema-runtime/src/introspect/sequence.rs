@@ -25,7 +25,7 @@ pub(super) fn from_relation_row(row: &Row, name: QualifiedName, found: &mut Foun
     };
     let data_type = row
         .get::<_, Option<String>>(10)
-        .and_then(|t| DataType::parse(&t).ok());
+        .and_then(|t| DataType::try_parse(&t));
     found.schema.sequences.push(Sequence {
         name,
         data_type,

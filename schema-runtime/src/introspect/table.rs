@@ -45,25 +45,28 @@ impl TableOids {
     }
 }
 
-/// What the relation query reads of partitioning (columns 18 to 25 of its rows): the key of a
-/// partitioned table from `pg_partitioned_table` (strategy; per element the column, or `''`
-/// for an expression, the operator class unless the default, the collation unless the
-/// column's or type's; the expressions as one list), and a partition's bound and parent.
+/// What the relation query reads of partitioning (columns 18 to 25 of its rows; the key's
+/// subqueries run for partitioned tables only): the key of a partitioned table from
+/// `pg_partitioned_table` (strategy; per element the column, or `''` for an expression, the
+/// operator class unless the default, the collation unless the column's or type's; the
+/// expressions as one list), and a partition's bound and parent.
 pub(super) const PARTITION_COLUMNS: &str = "pt.partstrat::text,
-                ARRAY(SELECT COALESCE(a.attname::text, '')
+                CASE WHEN pt.partrelid IS NOT NULL THEN ARRAY(SELECT COALESCE(a.attname::text, '')
                       FROM unnest(pt.partattrs::int2[]) WITH ORDINALITY k(n, o)
                       LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.n
-                      ORDER BY k.o),
-                ARRAY(SELECT CASE WHEN oc.opcdefault THEN '' ELSE oc.opcname::text END
+                      ORDER BY k.o) END,
+                CASE WHEN pt.partrelid IS NOT NULL THEN ARRAY(
+                      SELECT CASE WHEN oc.opcdefault THEN '' ELSE oc.opcname::text END
                       FROM unnest(pt.partclass::oid[]) WITH ORDINALITY k(n, o)
-                      JOIN pg_catalog.pg_opclass oc ON oc.oid = k.n ORDER BY k.o),
-                ARRAY(SELECT COALESCE((SELECT co.collname::text FROM pg_catalog.pg_collation co
+                      JOIN pg_catalog.pg_opclass oc ON oc.oid = k.n ORDER BY k.o) END,
+                CASE WHEN pt.partrelid IS NOT NULL THEN ARRAY(
+                      SELECT COALESCE((SELECT co.collname::text FROM pg_catalog.pg_collation co
                                        WHERE co.oid = k.coll AND k.coll <> 100 AND k.coll <> COALESCE(
                                          (SELECT a.attcollation FROM pg_catalog.pg_attribute a
                                           WHERE a.attrelid = c.oid AND a.attnum = k.n AND k.n <> 0),
                                          0)), '')
                       FROM unnest(pt.partattrs::int2[], pt.partcollation::oid[])
-                           WITH ORDINALITY k(n, coll, o) ORDER BY k.o),
+                           WITH ORDINALITY k(n, coll, o) ORDER BY k.o) END,
                 pg_catalog.pg_get_expr(pt.partexprs, pt.partrelid, true),
                 CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END,
                 pn.nspname::text, pc.relname::text";

@@ -5,7 +5,7 @@
 use postgres::GenericClient;
 use schema_core::model::{ConstraintTiming, QualifiedName, Trigger, TriggerEvent, TriggerTiming};
 
-use super::{Catalog, Filter, Found};
+use super::{column_names, description_join, Catalog, Filter, Found};
 use crate::error::Error;
 
 /// Reads every user trigger; the `WHEN` condition is cut out of `pg_get_triggerdef`.
@@ -14,14 +14,12 @@ pub(super) fn read<C: GenericClient>(
     filter: Filter<'_>,
     found: &mut Found,
 ) -> Result<(), Error> {
-    for row in cat.query(
+    let sql = format!(
         "SELECT t.tgrelid, t.tgname::text, t.tgtype::int,
-                ARRAY(SELECT a.attname::text FROM unnest(t.tgattr::int2[]) WITH ORDINALITY k(n, o)
-                      JOIN pg_catalog.pg_attribute a ON a.attrelid = t.tgrelid AND a.attnum = k.n
-                      ORDER BY k.o),
+                CASE WHEN t.tgattr::int2[] <> '{{}}' THEN {} ELSE '{{}}' END,
                 fn.nspname::text, f.proname::text, t.tgargs, t.tgnargs::int,
                 pg_catalog.pg_get_triggerdef(t.oid, true),
-                pg_catalog.obj_description(t.oid, 'pg_trigger'),
+                d.description,
                 rn.nspname::text, r.relname::text,
                 t.tgoldtable::text, t.tgnewtable::text, t.tgconstraint <> 0, t.tgdeferrable,
                 t.tginitdeferred
@@ -30,12 +28,15 @@ pub(super) fn read<C: GenericClient>(
          JOIN pg_catalog.pg_namespace fn ON fn.oid = f.pronamespace
          JOIN pg_catalog.pg_class r ON r.oid = t.tgrelid
          JOIN pg_catalog.pg_namespace rn ON rn.oid = r.relnamespace
+         {}
          WHERE NOT t.tgisinternal AND t.tgparentid = 0
            AND rn.nspname NOT IN ('pg_catalog', 'information_schema') AND rn.nspname <> ALL ($1::text[])
            AND ($2::text[] IS NULL OR rn.nspname = ANY ($2::text[]))
          ORDER BY rn.nspname, r.relname, t.tgname",
-        filter,
-    )? {
+        column_names("t.tgattr::int2[]", "t.tgrelid"),
+        description_join("d", "pg_trigger", "t.oid", "0"),
+    );
+    for row in cat.query(&sql, filter)? {
         let tgtype: i32 = row.get(2);
         let mut events = Vec::new();
         if tgtype & 4 != 0 {

@@ -53,7 +53,9 @@ pub(super) fn decode_type(facts: &[Option<String>]) -> DataType {
                 array: facts.get(3).cloned().flatten().as_deref() == Some("true"),
             }
         }
-        _ => DataType::parse(&printed).unwrap_or_else(|_| DataType::named("pg_catalog", printed)),
+        _ => {
+            DataType::try_parse(&printed).unwrap_or_else(|| DataType::named("pg_catalog", printed))
+        }
     }
 }
 

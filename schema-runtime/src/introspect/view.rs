@@ -27,7 +27,7 @@ pub(super) fn from_relation_row(row: &Row, name: QualifiedName, found: &mut Foun
             .get::<_, Option<Vec<String>>>(26)
             .unwrap_or_default()
             .into_iter()
-            .map(|t| DataType::parse(&t).unwrap_or_else(|_| DataType::named("pg_catalog", t)))
+            .map(|t| DataType::try_parse(&t).unwrap_or_else(|| DataType::named("pg_catalog", t)))
             .collect(),
         materialized,
         // `relispopulated` is true for every plain view.
