@@ -3,7 +3,7 @@
 //! Every change to who sees which rows carries [`Hazard::ChangesAccess`], except a new
 //! permissive policy, which only lets more rows through for the roles it names.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::*;
 use crate::render::{mentioned_names, CommentTarget, Statement};
@@ -14,17 +14,25 @@ impl<'a> Planner<'a> {
     pub(super) fn row_security(&mut self) {
         let created: BTreeSet<&QualifiedName> =
             self.created_tables.iter().map(|t| &t.name).collect();
+        // Maps built once: a scan of the pairs and of the switches per table was quadratic
+        // (a second of a no-op plan at 10,000 tables, issue 12).
+        let old_by_new: BTreeMap<&QualifiedName, &QualifiedName> = self
+            .pairs
+            .iter()
+            .map(|p| (&p.new.name, &p.old.name))
+            .collect();
+        let switch = |s: &'a Schema| -> BTreeMap<&'a QualifiedName, bool> {
+            s.row_security.iter().map(|r| (&r.table, r.force)).collect()
+        };
+        let (new_switch, old_switch) = (switch(self.new), switch(self.old));
         for table in &self.new.tables {
-            let want = self.new.row_security_of(&table.name).map(|r| r.force);
+            let want = new_switch.get(&table.name).copied();
             let have = if created.contains(&table.name) {
                 None
             } else {
-                let old_name = self
-                    .pairs
-                    .iter()
-                    .find(|p| p.new.name == table.name)
-                    .map(|p| p.old.name.clone());
-                old_name.and_then(|n| self.old.row_security_of(&n).map(|r| r.force))
+                old_by_new
+                    .get(&table.name)
+                    .and_then(|n| old_switch.get(n).copied())
             };
             if want == have {
                 continue;

@@ -389,13 +389,28 @@ fn writes(policy: &Policy) -> bool {
     matches!(policy.mode, Mode::Apply | Mode::ApplySafe)
 }
 
-/// `Err` listing every problem [`schema_core::check::check`] finds in `declared`.
+/// `Err` listing every problem [`schema_core::check::check`] finds in `declared`. A schema
+/// that passed once in this process (by its hash) is not checked again: the check parses
+/// every expression, which at thousands of tables cost more than the rest of a cached plan
+/// (issue 12), and its verdict depends on nothing but the schema.
 fn refuse_invalid(declared: &Schema) -> Result<(), Error> {
+    static PASSED: std::sync::Mutex<Option<std::collections::HashSet<String>>> =
+        std::sync::Mutex::new(None);
+    let hash = canonical_cache::schema_hash(declared);
+    let passed = |set: &Option<std::collections::HashSet<String>>| {
+        set.as_ref().is_some_and(|s| s.contains(&hash))
+    };
+    if PASSED.lock().map(|p| passed(&p)).unwrap_or(false) {
+        return Ok(());
+    }
     let problems: Vec<SchemaProblem> = schema_core::check::check(declared)
         .iter()
         .map(|diagnostic| SchemaProblem::new(diagnostic, declared))
         .collect();
     if problems.is_empty() {
+        if let Ok(mut p) = PASSED.lock() {
+            p.get_or_insert_with(Default::default).insert(hash);
+        }
         Ok(())
     } else {
         Err(Error::invalid_schema(problems))
