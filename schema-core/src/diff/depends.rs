@@ -1,7 +1,7 @@
 //! What each change of a plan creates, removes and needs, read off its owned statements (and,
 //! for drops, off the old schema): the edges [`super::order`] sorts the plan by.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use crate::model::*;
 use crate::render::{
@@ -16,6 +16,12 @@ use super::{Change, ChangeKind, ObjectId};
 pub(super) struct Catalog<'a> {
     schema: &'a Schema,
     by_name: BTreeMap<&'a str, BTreeSet<ObjectId>>,
+    /// Tables (the first of a name, as [`Schema::table`]), views, and each table's
+    /// partitions, by name: every change looks its table up, and scanning the schema for it
+    /// made a plan of thousands of tables quadratic (issue 12).
+    tables: HashMap<&'a QualifiedName, &'a Table>,
+    views: HashSet<&'a QualifiedName>,
+    partitions: HashMap<&'a QualifiedName, Vec<&'a Table>>,
 }
 
 impl<'a> Catalog<'a> {
@@ -39,7 +45,31 @@ impl<'a> Catalog<'a> {
         for s in &schema.sequences {
             add(&s.name, ObjectId::Sequence(s.name.clone()));
         }
-        Catalog { schema, by_name }
+        let mut tables = HashMap::new();
+        let mut partitions: HashMap<&QualifiedName, Vec<&Table>> = HashMap::new();
+        for t in &schema.tables {
+            tables.entry(&t.name).or_insert(t);
+            if let Some(of) = &t.partition_of {
+                partitions.entry(&of.parent).or_default().push(t);
+            }
+        }
+        Catalog {
+            schema,
+            by_name,
+            tables,
+            views: schema.views.iter().map(|v| &v.name).collect(),
+            partitions,
+        }
+    }
+
+    /// The table named `name` ([`Schema::table`] through the index).
+    fn table_named(&self, name: &QualifiedName) -> Option<&'a Table> {
+        self.tables.get(name).copied()
+    }
+
+    /// True if a view is named `name`.
+    fn is_view(&self, name: &QualifiedName) -> bool {
+        self.views.contains(name)
     }
 
     /// The objects `sql` mentions by name, of the kinds `accept` lets through.
@@ -97,11 +127,11 @@ impl<'a> Catalog<'a> {
             return;
         };
         let name = QualifiedName::new(schema.clone(), ty.name.clone());
-        if self.schema.table(&name).is_some() {
+        if self.table_named(&name).is_some() {
             out.push(ObjectId::Table(name));
             return;
         }
-        if self.schema.views.iter().any(|v| v.name == name) {
+        if self.is_view(&name) {
             out.push(ObjectId::View(name));
             return;
         }
@@ -194,7 +224,7 @@ impl<'a> Catalog<'a> {
                 columns(include, out);
             }
             ConstraintKind::Check { expr } => {
-                self.expression(expr, self.schema.table(table), out);
+                self.expression(expr, self.table_named(table), out);
             }
             ConstraintKind::Exclusion {
                 elements,
@@ -202,7 +232,7 @@ impl<'a> Catalog<'a> {
                 predicate,
                 ..
             } => {
-                let model = self.schema.table(table);
+                let model = self.table_named(table);
                 for e in elements {
                     match &e.element.target {
                         IndexTarget::Column(col) => {
@@ -231,7 +261,7 @@ impl<'a> Catalog<'a> {
                         .iter()
                         .map(|col| ObjectId::Column(ref_table.clone(), col.clone())),
                 );
-                if let Some(target) = self.schema.table(ref_table) {
+                if let Some(target) = self.table_named(ref_table) {
                     key_serving(target, ref_columns, out);
                 }
             }
@@ -243,7 +273,7 @@ impl<'a> Catalog<'a> {
         let mut found: Vec<QualifiedName> = Vec::new();
         let mut queue = vec![table.clone()];
         while let Some(parent) = queue.pop() {
-            for p in self.schema.partitions_of(&parent) {
+            for p in self.partitions.get(&parent).into_iter().flatten() {
                 if !found.contains(&p.name) && &p.name != table {
                     found.push(p.name.clone());
                     queue.push(p.name.clone());
@@ -255,12 +285,12 @@ impl<'a> Catalog<'a> {
 
     fn index(&self, table: &QualifiedName, index: &Index, out: &mut Vec<ObjectId>) {
         // An index on a materialized view needs the view.
-        if self.schema.views.iter().any(|v| &v.name == table) {
+        if self.is_view(table) {
             out.push(ObjectId::View(table.clone()));
         } else {
             out.push(ObjectId::Table(table.clone()));
         }
-        let model = self.schema.table(table);
+        let model = self.table_named(table);
         for element in &index.elements {
             match &element.target {
                 IndexTarget::Column(col) => {
@@ -302,7 +332,7 @@ impl<'a> Catalog<'a> {
             }
         }
         if let Some(when) = &trigger.when {
-            self.expression(when, self.schema.table(table), out);
+            self.expression(when, self.table_named(table), out);
         }
     }
 
@@ -311,7 +341,7 @@ impl<'a> Catalog<'a> {
     fn policy(&self, policy: &RowPolicy, out: &mut Vec<ObjectId>) {
         out.push(ObjectId::Table(policy.table.clone()));
         for sql in policy.using.iter().chain(&policy.with_check) {
-            self.expression(sql, self.schema.table(&policy.table), out);
+            self.expression(sql, self.table_named(&policy.table), out);
             self.mentioned(
                 sql,
                 |id| matches!(id, ObjectId::Table(_) | ObjectId::View(_)),
@@ -327,9 +357,7 @@ impl<'a> Catalog<'a> {
             PrivilegeTarget::Default { schema, .. } => out.push(ObjectId::Schema(schema.clone())),
             PrivilegeTarget::Object { object, column } => out.push(match object {
                 GrantObject::Schema(s) => ObjectId::Schema(s.clone()),
-                GrantObject::Table(n) if self.schema.views.iter().any(|v| &v.name == n) => {
-                    ObjectId::View(n.clone())
-                }
+                GrantObject::Table(n) if self.is_view(n) => ObjectId::View(n.clone()),
                 GrantObject::Table(n) => match column {
                     Some(c) => ObjectId::Column(n.clone(), c.clone()),
                     None => ObjectId::Table(n.clone()),
@@ -401,7 +429,7 @@ impl<'a> Catalog<'a> {
         let star = sql.contains('*');
         for id in &named {
             if let ObjectId::Table(name) = id {
-                if let Some(table) = self.schema.table(name) {
+                if let Some(table) = self.table_named(name) {
                     for column in &table.columns {
                         if star || names.contains(&column.name) {
                             out.push(ObjectId::Column(name.clone(), column.name.clone()));
@@ -620,7 +648,7 @@ fn created(
             match action {
                 AlterTable::AddColumn(c) => {
                     creates.push(column(table, &c.name));
-                    match cx.schema.table(table) {
+                    match cx.table_named(table) {
                         Some(model) => cx.column(model, c, needs),
                         None => cx.data_type(&c.data_type, needs),
                     }
@@ -631,12 +659,12 @@ fn created(
                     creates.push(column(table, &c.name));
                     cx.data_type(&c.data_type, needs);
                     if let Some(using) = using {
-                        cx.expression(using, cx.schema.table(table), needs);
+                        cx.expression(using, cx.table_named(table), needs);
                     }
                 }
                 AlterTable::SetDefault(col, expr) => {
                     creates.push(column(table, col));
-                    cx.expression(expr, cx.schema.table(table), needs);
+                    cx.expression(expr, cx.table_named(table), needs);
                 }
                 AlterTable::SetNotNull(col)
                 | AlterTable::DropNotNull(col)
@@ -669,7 +697,7 @@ fn created(
             creates.push(column(table, &c.name));
             cx.data_type(&c.data_type, needs);
             if let Some(using) = using {
-                cx.expression(using, cx.schema.table(table), needs);
+                cx.expression(using, cx.table_named(table), needs);
             }
         }
         Statement::RenameColumn { table, from, to } => {
@@ -883,7 +911,7 @@ fn dropped(
                             needs.push(ObjectId::Table(ref_table.clone()));
                             needs.extend(cx.partitions_below(ref_table).map(ObjectId::Table));
                             // And the key or unique index it references.
-                            if let Some(target) = cx.schema.table(ref_table) {
+                            if let Some(target) = cx.table_named(ref_table) {
                                 key_serving(target, ref_columns, needs);
                             }
                         }
