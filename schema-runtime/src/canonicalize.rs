@@ -409,38 +409,76 @@ fn build_and_read(
     let every: Vec<usize> = (0..all.len()).collect();
     let batch = chunks::batch(&all, &every);
     drop(all);
-    let mut build = tx
-        .transaction()
-        .map_err(|e| Error::from_postgres("opening a savepoint in the scratch schemas", e))?;
-    let built = match build.batch_execute(&batch.2) {
-        Ok(()) => {
-            let functions: Vec<&Function> = schema.functions.iter().collect();
-            match check_bodies
-                .then(|| uncompiled_body(&mut build, &functions))
-                .flatten()
-            {
-                Some((function, error)) => Built::BodyDoesNotCompile { function, error },
-                None => Built::Read(Box::new(introspect_in(&mut build, scope)?)),
-            }
-        }
+    // Bodies checked in declaration order, so the first that fails is the one named.
+    let functions: Vec<&Function> = schema.functions.iter().collect();
+    let built = build_piece(
+        tx,
+        &batch,
+        check_bodies.then_some(&functions[..]),
+        |build| introspect_in(build, scope),
+    )?;
+    did_not_load(tx, built, &batch, reject)
+}
+
+fn savepoint<'a>(tx: &'a mut Transaction<'_>) -> Result<Transaction<'a>, Error> {
+    tx.transaction()
+        .map_err(|e| Error::from_postgres("opening a savepoint in the scratch schemas", e))
+}
+
+fn rollback(t: Transaction<'_>) -> Result<(), Error> {
+    t.rollback()
+        .map_err(|e| Error::from_postgres("rolling back a build in the scratch schemas", e))
+}
+
+/// Runs `batch` in a savepoint of `tx`, compiles the PL/pgSQL bodies of `check_bodies` (the
+/// functions it created), reads the scratch schemas back with `read`, and rolls the savepoint
+/// back (releasing the locks the piece took): what one build, or one piece of a build in
+/// chunks, gave.
+fn build_piece(
+    tx: &mut Transaction<'_>,
+    batch: &chunks::Batch,
+    check_bodies: Option<&[&Function]>,
+    read: impl FnOnce(&mut Transaction<'_>) -> Result<Introspection, Error>,
+) -> Result<Built, Error> {
+    let mut build = savepoint(tx)?;
+    let built = match build.batch_execute(&batch.sql) {
+        Ok(()) => match check_bodies.and_then(|functions| uncompiled_body(&mut build, functions)) {
+            Some((function, error)) => Built::BodyDoesNotCompile { function, error },
+            None => Built::Read(Box::new(read(&mut build)?)),
+        },
         Err(e) => Built::DidNotLoad(e),
     };
-    build
-        .rollback()
-        .map_err(|e| Error::from_postgres("rolling back a build in the scratch schemas", e))?;
-    did_not_load(tx, built, &batch, reject)
+    rollback(build)?;
+    Ok(built)
+}
+
+/// The functions `batch` creates.
+fn created_functions(batch: &chunks::Batch) -> Vec<&Function> {
+    batch
+        .statements
+        .iter()
+        .filter_map(|s| match s {
+            Statement::CreateFunction(f) => Some(f),
+            _ => None,
+        })
+        .collect()
 }
 
 /// `built`, or with `reject`, the error naming the declared object of `batch` that failed.
 fn did_not_load(
     tx: &mut Transaction<'_>,
     built: Built,
-    batch: &(Vec<Statement>, Vec<String>, String),
+    batch: &chunks::Batch,
     reject: Option<&Scratch>,
 ) -> Result<Built, Error> {
     match (built, reject) {
         (Built::DidNotLoad(e), Some(scratch)) => Err(rejected_declaration(
-            tx, &batch.0, &batch.1, &batch.2, scratch, e,
+            tx,
+            &batch.statements,
+            &batch.texts,
+            &batch.sql,
+            scratch,
+            e,
         )),
         (built, _) => Ok(built),
     }
@@ -458,33 +496,15 @@ fn build_in_chunks(
     reject: Option<&Scratch>,
 ) -> Result<Built, Error> {
     let plan = chunks::plan(schema, budget);
-    fn savepoint<'a>(tx: &'a mut Transaction<'_>) -> Result<Transaction<'a>, Error> {
-        tx.transaction()
-            .map_err(|e| Error::from_postgres("opening a savepoint in the scratch schemas", e))
-    }
-    fn rollback(t: Transaction<'_>) -> Result<(), Error> {
-        t.rollback()
-            .map_err(|e| Error::from_postgres("rolling back a build in the scratch schemas", e))
-    }
-    let plpgsql = |statements: &[Statement]| -> Vec<Function> {
-        statements
-            .iter()
-            .filter_map(|s| match s {
-                Statement::CreateFunction(f) => Some(f.clone()),
-                _ => None,
-            })
-            .collect()
-    };
     let mut base = savepoint(tx)?;
     let batch = chunks::batch(&plan.statements, &plan.base);
-    if let Err(e) = base.batch_execute(&batch.2) {
+    if let Err(e) = base.batch_execute(&batch.sql) {
         rollback(base)?;
         return did_not_load(tx, Built::DidNotLoad(e), &batch, reject);
     }
     if check_bodies {
-        let functions = plpgsql(&batch.0);
         let mut check = savepoint(&mut base)?;
-        let failed = uncompiled_body(&mut check, &functions.iter().collect::<Vec<_>>());
+        let failed = uncompiled_body(&mut check, &created_functions(&batch));
         rollback(check)?;
         if let Some((function, error)) = failed {
             rollback(base)?;
@@ -495,22 +515,13 @@ fn build_in_chunks(
     let mut merged = chunks::Merged::new(schema);
     for chunk in &plan.chunks {
         let batch = chunks::batch(&plan.statements, &chunk.statements);
-        let mut build = savepoint(&mut base)?;
-        let built = match build.batch_execute(&batch.2) {
-            Ok(()) => {
-                let functions = plpgsql(&batch.0);
-                match check_bodies
-                    .then(|| uncompiled_body(&mut build, &functions.iter().collect::<Vec<_>>()))
-                    .flatten()
-                {
-                    Some((function, error)) => Built::BodyDoesNotCompile { function, error },
-                    None => Built::Read(Box::new(chunks::read(&mut build, scope)?)),
-                }
-            }
-            Err(e) => Built::DidNotLoad(e),
-        };
-        rollback(build)?;
-        match built {
+        let functions = created_functions(&batch);
+        match build_piece(
+            &mut base,
+            &batch,
+            check_bodies.then_some(&functions[..]),
+            |build| chunks::read(build, scope),
+        )? {
             Built::Read(read) => merged.add(chunk, *read),
             built => {
                 let out = did_not_load(&mut base, built, &batch, reject);

@@ -364,14 +364,26 @@ pub(super) fn plan(schema: &Schema, budget: usize) -> Plan {
     }
 }
 
+/// Statements sent as one batch, with the text of each (to find the one that failed).
+pub(super) struct Batch {
+    pub(super) statements: Vec<Statement>,
+    pub(super) texts: Vec<String>,
+    /// The texts joined, as sent.
+    pub(super) sql: String,
+}
+
 /// The statements `indexes` of `all`, as one batch (blank lines between them, as
 /// [`Schema::create_sql`] separates them), with their texts.
-pub(super) fn batch(all: &[Statement], indexes: &[usize]) -> (Vec<Statement>, Vec<String>, String) {
+pub(super) fn batch(all: &[Statement], indexes: &[usize]) -> Batch {
     let statements: Vec<Statement> = indexes.iter().map(|&i| all[i].clone()).collect();
     let texts: Vec<String> = statements.iter().map(|s| format!("{s:#}")).collect();
     let mut sql = texts.join("\n\n");
     sql.push('\n');
-    (statements, texts, sql)
+    Batch {
+        statements,
+        texts,
+        sql,
+    }
 }
 
 /// The read-backs of the chunks, merged into what one build reads back.
