@@ -81,17 +81,21 @@ fn main() -> Res<()> {
         return child_plan(&args[1]);
     }
     // `--source SHAPE N`: the `schema!` source the compile-time row checks, for profiling
-    // the macro on its own.
-    if args.first().map(String::as_str) == Some("--source") {
+    // the macro on its own; `--ddl SHAPE N`: the DDL psql loads, for profiling a read or a
+    // plan against a database of your own.
+    if let Some(what @ ("--source" | "--ddl")) = args.first().map(String::as_str) {
+        let usage = format!("{what} SHAPE N");
         let shape = args
             .get(1)
             .and_then(|s| Shape::parse(s))
-            .ok_or("--source SHAPE N")?;
-        let n: usize = args.get(2).ok_or("--source SHAPE N")?.parse()?;
-        print!(
-            "{}",
-            pgdecl::runtime::source::to_schema_source(&shape.schema(n))
-        );
+            .ok_or(usage.as_str())?;
+        let n: usize = args.get(2).ok_or(usage.as_str())?.parse()?;
+        let schema = shape.schema(n);
+        if what == "--ddl" {
+            print!("{}", schema.create_sql());
+        } else {
+            print!("{}", pgdecl::runtime::source::to_schema_source(&schema));
+        }
         return Ok(());
     }
     let opts = options(&args)?;

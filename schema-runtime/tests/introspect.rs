@@ -303,3 +303,148 @@ fn query_count_does_not_grow_with_tables() {
     // and default privileges the thirteenth.
     assert_eq!(one.queries, 13, "{} queries", one.queries);
 }
+
+/// Key, include and referenced columns are read as numbers and named from the columns read,
+/// and key collations are told apart from the ones their columns imply without a catalog
+/// lookup per key (issue 12): names after a dropped column, a foreign key to a table outside
+/// the schemas read, a materialized view's index, and every kind of key collation.
+#[test]
+fn names_keys_and_collations_from_the_columns_read() {
+    let db = TestServer::shared()
+        .create_database("introspect_keys")
+        .unwrap();
+    let mut client = db.connect();
+    client
+        .batch_execute(
+            r#"
+CREATE SCHEMA outside;
+CREATE TABLE outside.owners (pad int, "Owner Id" bigint UNIQUE);
+CREATE DOMAIN c_text AS text COLLATE "C";
+CREATE TABLE items (
+    gone int,
+    id bigint PRIMARY KEY,
+    owner bigint REFERENCES outside.owners ("Owner Id"),
+    parent bigint,
+    label text,
+    code text COLLATE "C",
+    tag c_text,
+    n int,
+    CONSTRAINT items_label_key UNIQUE (label) INCLUDE (n, code),
+    CONSTRAINT items_id_label UNIQUE (id, label)
+);
+ALTER TABLE items DROP COLUMN gone;
+ALTER TABLE items ADD CONSTRAINT items_parent_fkey FOREIGN KEY (parent, label) REFERENCES items (id, label);
+CREATE INDEX items_plain ON items (label, code, tag, n) INCLUDE (parent);
+CREATE INDEX items_default ON items (code COLLATE "default", tag COLLATE "default");
+CREATE INDEX items_c ON items (label COLLATE "C", lower(label) COLLATE "C", lower(code));
+CREATE INDEX items_expr ON items (n, (n + 1), label);
+CREATE MATERIALIZED VIEW item_labels AS SELECT id, label FROM items WITH NO DATA;
+CREATE INDEX item_labels_label ON item_labels (label, id);
+"#,
+        )
+        .unwrap();
+    let scope = Scope {
+        only: Some(vec!["public".to_string()]),
+        ..Scope::default()
+    };
+    let found = introspect(&mut client, &scope).unwrap();
+    let items = found.schema.table(&QualifiedName::public("items")).unwrap();
+    let con = |n: &str| {
+        &items
+            .constraints
+            .iter()
+            .find(|c| c.name == n)
+            .unwrap_or_else(|| panic!("constraint {n}: {:?}", items.constraints))
+            .kind
+    };
+    assert!(
+        matches!(con("items_pkey"), ConstraintKind::PrimaryKey { columns, .. } if columns == &["id"])
+    );
+    assert!(matches!(con("items_label_key"),
+        ConstraintKind::Unique { columns, include, .. } if columns == &["label"] && include == &["n", "code"]));
+    match con("items_owner_fkey") {
+        ConstraintKind::ForeignKey {
+            columns,
+            ref_table,
+            ref_columns,
+            ..
+        } => {
+            assert_eq!(columns, &["owner"]);
+            assert_eq!(ref_table, &QualifiedName::new("outside", "owners"));
+            assert_eq!(ref_columns, &["Owner Id"]);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(con("items_parent_fkey"),
+        ConstraintKind::ForeignKey { columns, ref_columns, .. }
+            if columns == &["parent", "label"] && ref_columns == &["id", "label"]));
+
+    let index = |n: &str| {
+        items
+            .indexes
+            .iter()
+            .find(|i| i.name == n)
+            .unwrap_or_else(|| panic!("index {n}: {:?}", items.indexes))
+    };
+    // (target, collation) of each key.
+    let keys = |n: &str| {
+        index(n)
+            .elements
+            .iter()
+            .map(|e| {
+                let target = match &e.target {
+                    IndexTarget::Column(c) => c.clone(),
+                    IndexTarget::Expression(x) => format!("({x})"),
+                };
+                (target, e.collation.clone())
+            })
+            .collect::<Vec<_>>()
+    };
+    let key = |t: &str, c: Option<&str>| (t.to_string(), c.map(str::to_string));
+    assert_eq!(
+        keys("items_plain"),
+        [
+            key("label", None),
+            key("code", None),
+            key("tag", None),
+            key("n", None)
+        ]
+    );
+    assert_eq!(index("items_plain").include, ["parent"]);
+    assert_eq!(
+        keys("items_default"),
+        [key("code", Some("default")), key("tag", Some("default"))]
+    );
+    assert_eq!(
+        keys("items_c"),
+        [
+            key("label", Some("C")),
+            key("(lower(label))", Some("C")),
+            // An expression's collation is compared with its type's, not the one the
+            // expression derives (the column's "C"): read the same way from the scratch
+            // build, so a declaration plans nothing either way.
+            key("(lower(code))", Some("C"))
+        ]
+    );
+    assert_eq!(
+        keys("items_expr"),
+        [key("n", None), key("(n + 1)", None), key("label", None)]
+    );
+    let view = found
+        .schema
+        .views
+        .iter()
+        .find(|v| v.name.name == "item_labels")
+        .unwrap();
+    assert_eq!(
+        view.indexes[0]
+            .elements
+            .iter()
+            .map(|e| e.target.clone())
+            .collect::<Vec<_>>(),
+        [
+            IndexTarget::Column("label".into()),
+            IndexTarget::Column("id".into())
+        ]
+    );
+}

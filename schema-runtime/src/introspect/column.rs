@@ -5,7 +5,7 @@ use postgres::{GenericClient, Row};
 use schema_core::model::{Column, Identity, Storage, StorageParameter};
 use schema_core::DataType;
 
-use super::{description_join, Catalog, Found};
+use super::{description_join, Attribute, Catalog, Found};
 use crate::error::Error;
 
 /// Reads the columns of every table read so far.
@@ -24,7 +24,7 @@ pub(super) fn read<C: GenericClient>(
                            WHERE co.oid = a.attcollation) END,
                 d.description, a.atttypmod,
                 a.attstattarget::int4, a.attstorage::text, t.typstorage::text,
-                a.attcompression::text, a.attoptions
+                a.attcompression::text, a.attoptions, a.attnum, a.attcollation
          FROM pg_catalog.pg_attribute a
          JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
          JOIN pg_catalog.pg_namespace tn ON tn.oid = t.typnamespace
@@ -36,8 +36,19 @@ pub(super) fn read<C: GenericClient>(
          ORDER BY a.attrelid, a.attnum",
         description_join("d", "pg_class", "a.attrelid", "a.attnum")
     );
-    for row in cat.query(&sql, &[found.tables.oids()])? {
-        let Some(ti) = found.tables.index(row.get(0)) else {
+    // Materialized views' columns too, for their indexes' keys (see `Found::attributes`).
+    let mut oids = found.tables.oids().clone();
+    oids.extend(found.materialized_views.iter().map(|(oid, _)| *oid));
+    for row in cat.query(&sql, &[&oids])? {
+        let relation: u32 = row.get(0);
+        found.attributes.insert(
+            (relation, row.get(21)),
+            Attribute {
+                name: row.get(1),
+                collation: row.get(22),
+            },
+        );
+        let Some(ti) = found.tables.index(relation) else {
             continue;
         };
         let data_type = column_type(&row);

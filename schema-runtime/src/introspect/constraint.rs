@@ -18,20 +18,23 @@ pub(super) fn read<C: GenericClient>(
     version: i32,
     found: &mut Found,
 ) -> Result<(), Error> {
-    // Per-row subqueries only where their kind needs them (`CASE` evaluates lazily): key
-    // names for keys, the referenced names for foreign keys, the index's include list for
-    // keys with one, the exclusion columns for exclusion constraints.
+    // Per-row subqueries only where their kind needs them (`CASE` evaluates lazily): the
+    // referenced names for foreign keys to a table not read, the exclusion columns for
+    // exclusion constraints. Key and include columns come as numbers, named from the
+    // columns read (`Found::attributes`).
     let sql = format!(
         "SELECT c.conrelid, c.conname::text, c.contype::text, c.condeferrable, c.condeferred,
-                CASE WHEN c.contype IN ('p', 'u', 'f') THEN {} ELSE '{{}}' END,
+                CASE WHEN c.contype IN ('p', 'u', 'f') THEN c.conkey END,
                 fn.nspname::text, fc.relname::text,
-                CASE WHEN c.contype = 'f' THEN {} END,
+                CASE WHEN c.contype = 'f' AND NOT c.confrelid = ANY($1) THEN {} END,
                 c.confdeltype::text, c.confupdtype::text,
                 CASE WHEN c.contype = 'c' THEN pg_catalog.pg_get_expr(c.conbin, c.conrelid, true) END,
-                CASE WHEN i.indnatts > i.indnkeyatts THEN {} ELSE '{{}}' END,
+                CASE WHEN i.indnatts > i.indnkeyatts
+                     THEN (i.indkey::int2[])[i.indnkeyatts:i.indnatts - 1] END,
                 COALESCE({}, false),
                 d.description, c.convalidated,
-                {EXCLUSION_COLUMNS}
+                {EXCLUSION_COLUMNS},
+                c.confkey, c.confrelid
          FROM pg_catalog.pg_constraint c
          LEFT JOIN pg_catalog.pg_class fc ON fc.oid = c.confrelid
          LEFT JOIN pg_catalog.pg_namespace fn ON fn.oid = fc.relnamespace
@@ -43,22 +46,19 @@ pub(super) fn read<C: GenericClient>(
          WHERE c.conrelid = ANY($1) AND c.conislocal AND c.conparentid = 0
            AND c.contype IN ('p', 'u', 'f', 'c', 'x', 't')
          ORDER BY c.conrelid, c.contype, c.conname",
-        column_names("c.conkey", "c.conrelid"),
         column_names("c.confkey", "c.confrelid"),
-        column_names(
-            "(i.indkey::int2[])[i.indnkeyatts:i.indnatts - 1]",
-            "c.conrelid"
-        ),
         nulls_not_distinct_column(version),
         description_join("d", "pg_constraint", "c.oid", "0"),
     );
     for row in cat.query(&sql, &[found.tables.oids()])? {
-        let Some(ti) = found.tables.index(row.get(0)) else {
+        let relation: u32 = row.get(0);
+        let Some(ti) = found.tables.index(relation) else {
             continue;
         };
         let name: String = row.get(1);
-        let columns: Vec<String> = row.get(5);
-        let include: Vec<String> = row.get(12);
+        let numbers = |i: usize| row.get::<_, Option<Vec<i16>>>(i).unwrap_or_default();
+        let columns = found.column_names(relation, &numbers(5));
+        let include = found.column_names(relation, &numbers(12));
         let kind = match row.get::<_, String>(2).as_str() {
             "p" => ConstraintKind::PrimaryKey { columns, include },
             "u" => ConstraintKind::Unique {
@@ -69,7 +69,10 @@ pub(super) fn read<C: GenericClient>(
             "f" => ConstraintKind::ForeignKey {
                 columns,
                 ref_table: QualifiedName::new(row.get::<_, String>(6), row.get::<_, String>(7)),
-                ref_columns: row.get::<_, Option<Vec<String>>>(8).unwrap_or_default(),
+                // Named on the server only when the referenced table was not read.
+                ref_columns: row
+                    .get::<_, Option<Vec<String>>>(8)
+                    .unwrap_or_else(|| found.column_names(row.get(24), &numbers(23))),
                 on_delete: fk_action(&row.get::<_, String>(9)),
                 on_update: fk_action(&row.get::<_, String>(10)),
             },

@@ -6,7 +6,7 @@
 use postgres::GenericClient;
 use schema_core::model::{Index, IndexElement, IndexMethod, IndexTarget};
 
-use super::{column_names, description_join, nulls_not_distinct_column, Catalog, Found};
+use super::{description_join, nulls_not_distinct_column, Catalog, Found, DEFAULT_COLLATION};
 use crate::error::Error;
 
 /// Reads the indexes of every table read so far (partition indexes belong to their parent).
@@ -25,14 +25,13 @@ pub(super) fn read<C: GenericClient>(
     for row in cat.query(
         &format!(
             "SELECT i.indrelid, ic.relname::text, i.indisunique, am.amname::text,
-                ARRAY(SELECT (SELECT a.attname::text FROM pg_catalog.pg_attribute a
-                              WHERE a.attrelid = i.indrelid AND a.attnum = i.indkey[k.o - 1])
-                      FROM generate_series(1, i.indnkeyatts) k(o) ORDER BY k.o),
+                i.indcollation::oid[],
                 ARRAY(SELECT k.n::int FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(n, o)
                       WHERE k.o <= i.indnkeyatts ORDER BY k.o),
                 opc.names,
                 ARRAY(SELECT k.n::int FROM unnest(i.indoption::int2[]) WITH ORDINALITY k(n, o)
                       ORDER BY k.o),
+                CASE WHEN i.indcollation::oid[] <@ '{{0,100}}'::oid[] THEN NULL ELSE
                 ARRAY(SELECT COALESCE((SELECT co.collname::text FROM pg_catalog.pg_collation co
                                        WHERE co.oid = k.n AND k.n <> COALESCE(CASE
                                          WHEN i.indkey[k.o - 1] > 0 THEN
@@ -45,8 +44,9 @@ pub(super) fn read<C: GenericClient>(
                                           JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
                                           WHERE a.attrelid = i.indexrelid AND a.attnum = k.o)
                                          END, 0)), '')
-                      FROM unnest(i.indcollation::oid[]) WITH ORDINALITY k(n, o) ORDER BY k.o),
-                CASE WHEN i.indnatts > i.indnkeyatts THEN {} ELSE '{{}}' END,
+                      FROM unnest(i.indcollation::oid[]) WITH ORDINALITY k(n, o) ORDER BY k.o) END,
+                CASE WHEN i.indnatts > i.indnkeyatts
+                     THEN (i.indkey::int2[])[i.indnkeyatts:i.indnatts - 1] END,
                 pg_catalog.pg_get_expr(i.indpred, i.indrelid, true), COALESCE({}, false),
                 d.description, i.indisvalid AND i.indisready, ic.reloptions::text[],
                 pg_catalog.pg_get_expr(i.indexprs, i.indrelid, true)
@@ -68,10 +68,6 @@ pub(super) fn read<C: GenericClient>(
                            WHERE c.conindid = i.indexrelid AND c.conrelid = i.indrelid
                              AND c.contype IN ('p', 'u', 'x'))
          ORDER BY i.indrelid, ic.relname",
-            column_names(
-                "(i.indkey::int2[])[i.indnkeyatts:i.indnatts - 1]",
-                "i.indrelid"
-            ),
             nulls_not_distinct_column(version),
             description_join("d", "pg_class", "i.indexrelid", "0"),
         ),
@@ -90,9 +86,10 @@ pub(super) fn read<C: GenericClient>(
             },
         };
         let name: String = row.get(1);
-        // A column key's name; an expression key's print is taken, in order, from the list
-        // of the index's expressions (one print per index rather than one per key).
-        let columns: Vec<Option<String>> = row.get(4);
+        // A column key is named from the columns read; an expression key's print is taken,
+        // in order, from the list of the index's expressions (one print per index rather
+        // than one per key).
+        let key_collations: Vec<u32> = row.get(4);
         let mut expressions = row
             .get::<_, Option<String>>(15)
             .map(|list| crate::parse::expression_list(&list))
@@ -101,22 +98,40 @@ pub(super) fn read<C: GenericClient>(
         let attnums: Vec<i32> = row.get(5);
         let opclasses: Vec<String> = row.get(6);
         let options: Vec<i32> = row.get(7);
-        let collations: Vec<String> = row.get(8);
-        let elements = columns
-            .into_iter()
+        let collations: Option<Vec<String>> = row.get(8);
+        let elements = attnums
+            .iter()
             .enumerate()
-            .map(|(k, column)| {
+            .map(|(k, &attnum)| {
                 let option = options.get(k).copied().unwrap_or(0);
                 let descending = option & 1 != 0;
                 let nulls_first = option & 2 != 0;
+                // A column number always names a column read: the column query reads every
+                // column of the relations whose indexes are read here.
+                let column = (attnum != 0).then(|| {
+                    i16::try_from(attnum)
+                        .ok()
+                        .and_then(|n| found.attributes.get(&(relation, n)))
+                });
+                // The key's collation where it differs from the one its column (or, for an
+                // expression, the default) implies. The server names it when a key has a
+                // collation other than none or the default; otherwise it is told here.
+                let collation = match &collations {
+                    Some(names) => names.get(k).filter(|c| !c.is_empty()).cloned(),
+                    None => match (key_collations.get(k).copied().unwrap_or(0), column) {
+                        (0, _) | (DEFAULT_COLLATION, None) => None,
+                        (c, Some(Some(column))) if c == column.collation => None,
+                        _ => Some("default".to_string()),
+                    },
+                };
                 IndexElement {
                     target: match column {
-                        Some(column) if attnums.get(k).copied().unwrap_or(0) != 0 => {
-                            IndexTarget::Column(column)
+                        Some(column) => {
+                            IndexTarget::Column(column.map(|c| c.name.clone()).unwrap_or_default())
                         }
-                        _ => IndexTarget::Expression(expressions.next().unwrap_or_default()),
+                        None => IndexTarget::Expression(expressions.next().unwrap_or_default()),
                     },
-                    collation: collations.get(k).filter(|c| !c.is_empty()).cloned(),
+                    collation,
                     opclass: opclasses.get(k).filter(|c| !c.is_empty()).cloned(),
                     descending,
                     // Only a non-default NULLS placement is recorded (DESC implies FIRST).
@@ -124,6 +139,10 @@ pub(super) fn read<C: GenericClient>(
                 }
             })
             .collect();
+        let include = found.column_names(
+            relation,
+            &row.get::<_, Option<Vec<i16>>>(9).unwrap_or_default(),
+        );
         let indexes = match on {
             On::Table(ti) => &mut found.schema.tables[ti].indexes,
             On::View(vi) => &mut found.schema.views[vi].indexes,
@@ -133,7 +152,7 @@ pub(super) fn read<C: GenericClient>(
             unique: row.get(2),
             method: IndexMethod::from_name(&row.get::<_, String>(3)),
             elements,
-            include: row.get(9),
+            include,
             predicate: row.get(10),
             nulls_not_distinct: row.get(11),
             comment: row.get(12),
