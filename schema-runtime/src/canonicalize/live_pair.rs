@@ -5,7 +5,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use postgres::GenericClient;
-use schema_core::print_chain::{for_each_fragment_mut, fragments, holding, FragmentSlot};
+use schema_core::print_chain::{
+    for_each_fragment, for_each_fragment_mut, fragments, holding, FragmentSlot,
+};
 use schema_core::Schema;
 
 use super::canonicalize_printed;
@@ -29,15 +31,18 @@ pub fn settle_live_pair(
     to: &mut Schema,
 ) -> Result<usize, Error> {
     let from_texts = fragments(from);
-    let to_texts = fragments(to);
-    let differing: BTreeSet<FragmentSlot> = to_texts
-        .iter()
-        .filter(|(slot, text)| from_texts.get(*slot) != Some(*text))
-        .map(|(slot, _)| slot.clone())
-        .collect();
+    // TO's fragments are walked in place against FROM's map, and only copied out when some
+    // differ: two databases in sync (a no-op diff) build one map, not two (issue 12).
+    let mut differing: BTreeSet<FragmentSlot> = BTreeSet::new();
+    for_each_fragment(to, &mut |slot, text| {
+        if from_texts.get(&slot).map(String::as_str) != Some(text) {
+            differing.insert(slot);
+        }
+    });
     if differing.is_empty() {
         return Ok(0);
     }
+    let to_texts = fragments(to);
     let to_followed = canonicalize_printed(client, &holding(to, &differing, false))?;
     let to_canonical: BTreeMap<FragmentSlot, String> = fragments(&to_followed.schema)
         .into_iter()

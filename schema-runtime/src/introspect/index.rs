@@ -28,7 +28,7 @@ pub(super) fn read<C: GenericClient>(
                 i.indcollation::oid[],
                 ARRAY(SELECT k.n::int FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(n, o)
                       WHERE k.o <= i.indnkeyatts ORDER BY k.o),
-                opc.names,
+                i.indclass::oid[],
                 ARRAY(SELECT k.n::int FROM unnest(i.indoption::int2[]) WITH ORDINALITY k(n, o)
                       ORDER BY k.o),
                 CASE WHEN i.indcollation::oid[] <@ '{{0,100}}'::oid[] THEN NULL ELSE
@@ -53,15 +53,6 @@ pub(super) fn read<C: GenericClient>(
          FROM pg_catalog.pg_index i
          JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
          JOIN pg_catalog.pg_am am ON am.oid = ic.relam
-         -- The operator classes of every index at once, a hash join of `pg_opclass` (a lookup
-         -- per key scanned that small catalog each time).
-         JOIN (SELECT x.indexrelid,
-                      pg_catalog.array_agg(CASE WHEN oc.opcdefault THEN '' ELSE oc.opcname::text END
-                                           ORDER BY k.o) AS names
-               FROM pg_catalog.pg_index x, unnest(x.indclass::oid[]) WITH ORDINALITY k(n, o)
-               JOIN pg_catalog.pg_opclass oc ON oc.oid = k.n
-               WHERE x.indrelid = ANY($1)
-               GROUP BY x.indexrelid) opc ON opc.indexrelid = i.indexrelid
          {}
          WHERE i.indrelid = ANY($1) AND NOT ic.relispartition
            AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c
@@ -96,7 +87,8 @@ pub(super) fn read<C: GenericClient>(
             .unwrap_or_default()
             .into_iter();
         let attnums: Vec<i32> = row.get(5);
-        let opclasses: Vec<String> = row.get(6);
+        // Operator classes by oid, named when not the default (`Found::opclasses`).
+        let opclasses: Vec<u32> = row.get(6);
         let options: Vec<i32> = row.get(7);
         let collations: Option<Vec<String>> = row.get(8);
         let elements = attnums
@@ -132,7 +124,10 @@ pub(super) fn read<C: GenericClient>(
                         None => IndexTarget::Expression(expressions.next().unwrap_or_default()),
                     },
                     collation,
-                    opclass: opclasses.get(k).filter(|c| !c.is_empty()).cloned(),
+                    opclass: opclasses
+                        .get(k)
+                        .and_then(|oid| found.opclasses.get(oid))
+                        .cloned(),
                     descending,
                     // Only a non-default NULLS placement is recorded (DESC implies FIRST).
                     nulls_first: (nulls_first != descending).then_some(nulls_first),
