@@ -65,7 +65,8 @@ impl<'a> Planner<'a> {
         recreate: bool,
     ) {
         let name = &table.name;
-        let object = ObjectRef::column(name, &nc.name);
+        // Made only for a change: a diff of equal schemas walks every column (issue 12).
+        let object = || ObjectRef::column(name, &nc.name);
         let alter = |action| Statement::AlterTable {
             table: name.clone(),
             action,
@@ -108,7 +109,7 @@ impl<'a> Planner<'a> {
         if oc.generated.is_some() && nc.generated.is_none() {
             changes.push(
                 Change::new(
-                    object.clone(),
+                    object(),
                     ChangeKind::Alter,
                     [alter(AlterTable::DropExpression(col.to_string()))],
                 )
@@ -118,7 +119,7 @@ impl<'a> Planner<'a> {
         if let (Some(identity), None, None) = (oc.identity, nc.identity, &to_sequence) {
             changes.push(
                 Change::new(
-                    object.clone(),
+                    object(),
                     ChangeKind::Alter,
                     [alter(AlterTable::DropIdentity(col.to_string()))],
                 )
@@ -149,7 +150,7 @@ impl<'a> Planner<'a> {
         if let (true, Some(d)) = (default_calls_rebuilt, old_default) {
             changes.push(
                 Change::new(
-                    object.clone(),
+                    object(),
                     ChangeKind::Drop,
                     [alter(AlterTable::DropDefault(col.to_string()))],
                 )
@@ -178,7 +179,7 @@ impl<'a> Planner<'a> {
         let mut held_drop_default = None;
         if drop_default {
             let mut change = Change::new(
-                object.clone(),
+                object(),
                 ChangeKind::Alter,
                 [alter(AlterTable::DropDefault(col.to_string()))],
             )
@@ -205,7 +206,7 @@ impl<'a> Planner<'a> {
             if new_default.is_none() {
                 changes.push(
                     Change::new(
-                        object.clone(),
+                        object(),
                         ChangeKind::Alter,
                         [alter(AlterTable::DropDefault(col.to_string()))],
                     )
@@ -221,7 +222,7 @@ impl<'a> Planner<'a> {
             let seq = serial_sequence(name, col);
             changes.push(
                 Change::new(
-                    object.clone(),
+                    object(),
                     ChangeKind::Alter,
                     [
                         alter(AlterTable::DropDefault(col.to_string())),
@@ -294,7 +295,7 @@ impl<'a> Planner<'a> {
                 });
             }
             retyped = Some(
-                Change::new(object.clone(), ChangeKind::Alter, statements)
+                Change::new(object(), ChangeKind::Alter, statements)
                     .hazard_if(cost.rewrite, Hazard::RewritesTable)
                     // A declared `using` is the conversion the author chose: not a narrowing
                     // pgdecl guesses at (the server still fails on a value that does not fit).
@@ -327,7 +328,7 @@ impl<'a> Planner<'a> {
         if let Some(d) = new_default.filter(|_| to_sequence.is_none()) {
             if drop_default || old_default.is_none() || default_changed {
                 let mut change = Change::new(
-                    object.clone(),
+                    object(),
                     ChangeKind::Alter,
                     [alter(AlterTable::SetDefault(col.to_string(), d.clone()))],
                 )
@@ -367,7 +368,7 @@ impl<'a> Planner<'a> {
         if will && !was && !becomes_serial {
             changes.push(
                 Change::new(
-                    object.clone(),
+                    object(),
                     ChangeKind::Alter,
                     [alter(AlterTable::SetNotNull(col.to_string()))],
                 )
@@ -379,7 +380,7 @@ impl<'a> Planner<'a> {
         if was && !will {
             changes.push(
                 Change::new(
-                    object.clone(),
+                    object(),
                     ChangeKind::Alter,
                     [alter(AlterTable::DropNotNull(col.to_string()))],
                 )
@@ -402,7 +403,7 @@ impl<'a> Planner<'a> {
                     .expect("to_identity implies an owned sequence");
                 changes.push(
                     Change::new(
-                        object.clone(),
+                        object(),
                         ChangeKind::Alter,
                         [swap(SequenceSwap::ToIdentity(identity)), sync()],
                     )
@@ -421,7 +422,7 @@ impl<'a> Planner<'a> {
                 let seq = to_sequence.clone().expect("matched above");
                 changes.push(
                     Change::new(
-                        object.clone(),
+                        object(),
                         ChangeKind::Alter,
                         [
                             swap(SequenceSwap::ToSequence(Box::new(seq.clone()))),
@@ -438,7 +439,7 @@ impl<'a> Planner<'a> {
             }
             (None, Some(identity)) => changes.push(
                 Change::new(
-                    object.clone(),
+                    object(),
                     ChangeKind::Alter,
                     [
                         Statement::AddIdentity {
@@ -457,7 +458,7 @@ impl<'a> Planner<'a> {
             ),
             (Some(a), Some(b)) if a != b => changes.push(
                 Change::new(
-                    object.clone(),
+                    object(),
                     ChangeKind::Alter,
                     [alter(AlterTable::SetIdentity(col.to_string(), b))],
                 )
@@ -486,7 +487,7 @@ impl<'a> Planner<'a> {
         }
         if oc.comment != nc.comment {
             self.comment(
-                object,
+                object(),
                 CommentTarget::Column(name.clone(), col.to_string()),
                 &oc.comment,
                 &nc.comment,
@@ -559,7 +560,7 @@ fn attribute_changes(
     retyped: bool,
     table: &QualifiedName,
     partitions: &[QualifiedName],
-    object: &ObjectRef,
+    object: &dyn Fn() -> ObjectRef,
     oc: &Column,
     nc: &Column,
 ) -> Vec<Change> {
@@ -577,7 +578,7 @@ fn attribute_changes(
     };
     let mut out = Vec::new();
     let change = |forward: Vec<Statement>, back: Vec<Statement>, lock| {
-        Change::new(object.clone(), ChangeKind::Alter, forward)
+        Change::new(object(), ChangeKind::Alter, forward)
             .lock(lock)
             .inverse(back)
     };

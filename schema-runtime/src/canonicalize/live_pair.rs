@@ -30,9 +30,25 @@ pub fn settle_live_pair(
     from: &mut Schema,
     to: &mut Schema,
 ) -> Result<usize, Error> {
-    let from_texts = fragments(from);
-    // TO's fragments are walked in place against FROM's map, and only copied out when some
-    // differ: two databases in sync (a no-op diff) build one map, not two (issue 12).
+    // Two databases in sync (a no-op diff) walk to the same fragments in the same order:
+    // compared in one pass, without a map (issue 12). Otherwise TO's fragments are walked
+    // against FROM's map, and copied out only when some differ.
+    let mut from_list: Vec<(FragmentSlot, String)> = Vec::new();
+    for_each_fragment(from, &mut |slot, text| {
+        from_list.push((slot, text.to_string()));
+    });
+    let (mut walked, mut in_step) = (0, true);
+    for_each_fragment(to, &mut |slot, text| {
+        in_step = in_step
+            && from_list
+                .get(walked)
+                .is_some_and(|(s, t)| *s == slot && t == text);
+        walked += 1;
+    });
+    if in_step && walked == from_list.len() {
+        return Ok(0);
+    }
+    let from_texts: BTreeMap<FragmentSlot, String> = from_list.into_iter().collect();
     let mut differing: BTreeSet<FragmentSlot> = BTreeSet::new();
     for_each_fragment(to, &mut |slot, text| {
         if from_texts.get(&slot).map(String::as_str) != Some(text) {

@@ -1,6 +1,8 @@
 //! Columns (`pg_attribute`): every table's columns in one round trip, read into
 //! [`Table::columns`](schema_core::model::Table::columns).
 
+use std::collections::HashMap;
+
 use postgres::{GenericClient, Row};
 use schema_core::model::{Column, Identity, Storage, StorageParameter};
 use schema_core::DataType;
@@ -37,6 +39,9 @@ pub(super) fn read<C: GenericClient>(
         description_join("d", "pg_class", "a.attrelid", "a.attnum")
     );
     // Materialized views' columns too, for their indexes' keys (see `Found::attributes`).
+    // A schema spells a handful of types thousands of times: each built-in spelling is
+    // parsed once per read.
+    let mut builtins: HashMap<String, DataType> = HashMap::new();
     let mut oids = found.tables.oids().clone();
     oids.extend(found.materialized_views.iter().map(|(oid, _)| *oid));
     for row in cat.query(&sql, &[&oids])? {
@@ -51,7 +56,7 @@ pub(super) fn read<C: GenericClient>(
         let Some(ti) = found.tables.index(relation) else {
             continue;
         };
-        let data_type = column_type(&row);
+        let data_type = column_type(&row, &mut builtins);
         let expr: Option<String> = row.get(10);
         let generated = row.get::<_, String>(12) == "s";
         let identity = match row.get::<_, String>(11).as_str() {
@@ -101,7 +106,7 @@ pub(super) fn read<C: GenericClient>(
 /// The column's type: built-ins as `format_type` prints them; user and extension types
 /// (and arrays of them) by namespace and name, since `format_type` only qualifies names that
 /// are not on the search path.
-fn column_type(row: &Row) -> DataType {
+fn column_type(row: &Row, builtins: &mut HashMap<String, DataType>) -> DataType {
     let printed: String = row.get(2);
     let typtype: String = row.get(3);
     let elem_typtype: Option<String> = row.get(6);
@@ -130,5 +135,11 @@ fn column_type(row: &Row) -> DataType {
     } else if typtype != "p" && !is_builtin(&type_schema) {
         return user(type_schema, row.get(5), false);
     }
-    DataType::try_parse(&printed).unwrap_or_else(|| DataType::named("pg_catalog", printed))
+    builtins
+        .entry(printed)
+        .or_insert_with_key(|printed| {
+            DataType::try_parse(printed)
+                .unwrap_or_else(|| DataType::named("pg_catalog", printed.clone()))
+        })
+        .clone()
 }
