@@ -375,7 +375,11 @@ pub(super) struct Batch {
 /// The statements `indexes` of `all`, as one batch (blank lines between them, as
 /// [`Schema::create_sql`] separates them), with their texts.
 pub(super) fn batch(all: &[Statement], indexes: &[usize]) -> Batch {
-    let statements: Vec<Statement> = indexes.iter().map(|&i| all[i].clone()).collect();
+    whole_batch(indexes.iter().map(|&i| all[i].clone()).collect())
+}
+
+/// `statements` as one batch (see [`batch`]), without copying them.
+pub(super) fn whole_batch(statements: Vec<Statement>) -> Batch {
     let texts: Vec<String> = statements.iter().map(|s| format!("{s:#}")).collect();
     let mut sql = texts.join("\n\n");
     sql.push('\n');

@@ -102,7 +102,7 @@ pub(crate) type Inspect<'i> = &'i mut dyn FnMut(&PhaseView<'_>) -> Result<(), Er
 /// [`OnFailure::Continue`] a failure is logged and returned as `Ok` with
 /// [`Report::failure`] set.
 pub fn converge(client: &mut Client, declared: &Schema, policy: &Policy) -> Result<Report, Error> {
-    converge_audited(client, declared, policy).0
+    converge_keeping(client, declared, policy, false).0
 }
 
 /// [`converge`], and the audit event of the run (already emitted through `tracing`): what
@@ -111,6 +111,17 @@ pub fn converge_audited(
     client: &mut Client,
     declared: &Schema,
     policy: &Policy,
+) -> (Result<Report, Error>, AuditEvent) {
+    converge_keeping(client, declared, policy, true)
+}
+
+/// [`converge_audited`]; the event returned holds the changes only with `keep_changes` (else
+/// they were lent to it while it was emitted: see [`finish`]).
+fn converge_keeping(
+    client: &mut Client,
+    declared: &Schema,
+    policy: &Policy,
+    keep_changes: bool,
 ) -> (Result<Report, Error>, AuditEvent) {
     if policy.mode == Mode::Off {
         return skip(declared, policy);
@@ -123,6 +134,7 @@ pub fn converge_audited(
         policy,
         started,
         outcome,
+        keep_changes,
     )
 }
 
@@ -147,7 +159,7 @@ pub(crate) fn converge_inspecting(
     ops.approved = approved;
     ops.inspect = inspect;
     let outcome = converge_run(client, declared, &policy, ops);
-    finish(operation, declared, &policy, started, outcome).0
+    finish(operation, declared, &policy, started, outcome, false).0
 }
 
 /// [`converge`] from a URL, the start-up call that also covers what needs the URL:
@@ -157,7 +169,7 @@ pub(crate) fn converge_inspecting(
 /// to connect is a failure of the run (logged, audited, and tolerated with
 /// [`OnFailure::Continue`]).
 pub fn converge_url(url: &str, declared: &Schema, policy: &Policy) -> Result<Report, Error> {
-    converge_url_audited(url, declared, policy).0
+    converge_url_keeping(url, declared, policy, false).0
 }
 
 /// [`converge_url`], and the audit event of the run.
@@ -165,6 +177,16 @@ pub fn converge_url_audited(
     url: &str,
     declared: &Schema,
     policy: &Policy,
+) -> (Result<Report, Error>, AuditEvent) {
+    converge_url_keeping(url, declared, policy, true)
+}
+
+/// [`converge_url_audited`]; the event holds the changes only with `keep_changes`.
+fn converge_url_keeping(
+    url: &str,
+    declared: &Schema,
+    policy: &Policy,
+    keep_changes: bool,
 ) -> (Result<Report, Error>, AuditEvent) {
     if policy.mode == Mode::Off {
         return skip(declared, policy);
@@ -189,6 +211,7 @@ pub fn converge_url_audited(
                 &policy,
                 started,
                 outcome,
+                keep_changes,
             )
         }
         Err(e) => finish(
@@ -197,6 +220,7 @@ pub fn converge_url_audited(
             policy,
             started,
             (None, Err(e)),
+            keep_changes,
         ),
     }
 }
@@ -211,30 +235,38 @@ fn skip(declared: &Schema, policy: &Policy) -> (Result<Report, Error>, AuditEven
         policy,
         Instant::now(),
         outcome,
+        true,
     )
 }
 
 /// What a run found (its report, when it got that far) and the verdict on it.
 type RunOutcome = (Option<Report>, Result<(), Error>);
 
-/// Emits the run's audit event and applies the policy's on-failure behaviour.
+/// Emits the run's audit event and applies the policy's on-failure behaviour. The report's
+/// changes are lent to the event while it is emitted rather than copied; the event returned
+/// keeps a copy only with `keep_changes` (the caller returns it), so a plan of thousands of
+/// changes is held once (issue 12: peak memory).
 fn finish(
     operation: Operation,
     declared: &Schema,
     policy: &Policy,
     started: Instant,
-    (report, verdict): RunOutcome,
+    (mut report, verdict): RunOutcome,
+    keep_changes: bool,
 ) -> (Result<Report, Error>, AuditEvent) {
     let hash = canonical_cache::schema_hash(declared);
-    let event = AuditEvent::of_run(
+    let mut event = AuditEvent::of_run_lent(
         operation,
         policy,
         Some(&hash),
-        report.as_ref(),
+        report.as_mut(),
         verdict.as_ref().err(),
         started.elapsed(),
     );
     event.emit();
+    if let Some(report) = report.as_mut() {
+        event.give_back(report, keep_changes);
+    }
     let result = match (verdict, report) {
         (Ok(()), Some(report)) => Ok(report),
         (Ok(()), None) => unreachable!("a run without a report has an error"),
@@ -486,17 +518,25 @@ fn converge_phase(
     // A live fragment created from an older print (a restored dump, `psql -f` of a previous
     // print) is the declared one: take the canonical text before the pure diff compares.
     canonical.adopt_prints(&mut live.schema);
-    let mut target = canonical.schema;
-    adopt_unspecified(&live.schema, &mut target);
-    let mut plan = diff(&live.schema, &target);
+    // The diff reads the form this process caches, not a copy of it (a whole schema: issue
+    // 12, peak memory). What the declaration leaves open plans nothing without adopting the
+    // live value (see `adopt_unspecified`), so only an inspector, which compares the target
+    // itself, sees a target with it adopted.
+    let mut plan = diff(&live.schema, &canonical.schema);
     if let (Some(inspect), Some(introspected)) = (ops.inspect.as_mut(), &introspected) {
+        let adopted = adopts_unspecified(&live.schema, &canonical.schema).then(|| {
+            let mut target = canonical.schema.clone();
+            adopt_unspecified(&live.schema, &mut target);
+            target
+        });
         inspect(&PhaseView {
             introspected,
             live: &live.schema,
-            target: &target,
+            target: adopted.as_ref().unwrap_or(&canonical.schema),
             plan: &plan,
         })?;
     }
+    drop(canonical);
     // A read-only run reports neither (below): no second copy of a plan of thousands of
     // changes (issue 12: peak memory of a cold plan).
     let (allowed, withheld): (Vec<Change>, Vec<Change>) = if writes {
@@ -801,6 +841,11 @@ pub fn split_unmanaged(live: &mut Schema, declared: &Schema) -> Vec<Unmodeled> {
 
 /// What the declaration leaves open takes the live value: an extension declared without a
 /// schema or comment is satisfied by wherever it is installed, with the comment it ships.
+///
+/// The plan from live to canonical is the same with or without it (the extension diff moves
+/// an extension only between two named schemas and comments one only where a comment is
+/// declared), so converge diffs against the cached form as it is; a target compared the
+/// other way (export's way down) needs it.
 fn adopt_unspecified(live: &Schema, canonical: &mut Schema) {
     for ext in &mut canonical.extensions {
         if let Some(l) = live.extensions.iter().find(|l| l.name == ext.name) {
@@ -812,6 +857,17 @@ fn adopt_unspecified(live: &Schema, canonical: &mut Schema) {
             }
         }
     }
+}
+
+/// Whether [`adopt_unspecified`] changes anything in `canonical`.
+fn adopts_unspecified(live: &Schema, canonical: &Schema) -> bool {
+    canonical.extensions.iter().any(|ext| {
+        live.extensions.iter().any(|l| {
+            l.name == ext.name
+                && ((ext.schema.is_none() && l.schema.is_some())
+                    || (ext.comment.is_none() && l.comment.is_some()))
+        })
+    })
 }
 
 /// The plan from the live database to `declared`, without changing anything.
