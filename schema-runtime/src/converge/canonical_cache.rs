@@ -158,7 +158,10 @@ pub(super) fn canonical_for(
 }
 
 /// Keeps `canonical` in this process's cache.
-fn remember(key: (String, i32), canonical: Canonical) -> Arc<Canonical> {
+fn remember(key: (String, i32), mut canonical: Canonical) -> Arc<Canonical> {
+    // Kept for the life of the process: without the slack of the catalog read (or of the
+    // JSON) it was built from.
+    canonical.schema.shrink_to_fit();
     let canonical = Arc::new(canonical);
     if let Ok(mut c) = CANONICAL_CACHE.lock() {
         c.get_or_insert_with(HashMap::new)

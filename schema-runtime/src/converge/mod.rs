@@ -504,6 +504,8 @@ fn converge_phase(
     }
     live.unmodeled
         .extend(split_unmanaged(&mut live.schema, declared));
+    // Held through the diff: without the slack of the catalog read (issue 12).
+    live.schema.shrink_to_fit();
     // The caller's check sees every phase that plans afresh (the first, and the one after a
     // backup), not the continuation after new enum labels committed (`earlier` holds them).
     let introspected = (ops.inspect.is_some() && earlier.is_empty()).then(|| live.schema.clone());
