@@ -480,7 +480,7 @@ fn converge_phase(
     let mut tx = client
         .transaction()
         .map_err(|e| Error::from_postgres("starting the converge transaction", e))?;
-    session::set_timeouts(&mut tx, policy)?;
+    let server_version = session::set_timeouts_reading_version(&mut tx, policy)?;
     if writes {
         session::take_deploy_lock(&mut tx)?;
         history::ensure_own_tables(&mut tx)?;
@@ -492,6 +492,18 @@ fn converge_phase(
         ..Scope::default()
     };
     roles::refuse_missing_roles(&mut tx, declared)?;
+    // The canonical form first, the live catalog after: a cold canonicalization (a few
+    // copies of the schema at a time) then never runs while the live schema is held too
+    // (issue 12: peak memory). Canonicalizing leaves nothing the read sees (its builds roll
+    // back; a stored form goes to pgdecl's own schema, which introspection skips).
+    let canonical = canonical_cache::canonical_for(
+        &mut tx,
+        declared,
+        &hash,
+        server_version,
+        writes,
+        &policy.canonical_forms,
+    )?;
     let mut live = introspect_in(&mut tx, &scope)?;
     let ignored = policy
         .ignore
@@ -509,14 +521,6 @@ fn converge_phase(
     // The caller's check sees every phase that plans afresh (the first, and the one after a
     // backup), not the continuation after new enum labels committed (`earlier` holds them).
     let introspected = (ops.inspect.is_some() && earlier.is_empty()).then(|| live.schema.clone());
-    let canonical = canonical_cache::canonical_for(
-        &mut tx,
-        declared,
-        &hash,
-        live.server_version,
-        writes,
-        &policy.canonical_forms,
-    )?;
     // A live fragment created from an older print (a restored dump, `psql -f` of a previous
     // print) is the declared one: take the canonical text before the pure diff compares.
     canonical.adopt_prints(&mut live.schema);
