@@ -499,15 +499,18 @@ fn build_in_chunks(
     budget: usize,
     reject: Option<&Scratch>,
 ) -> Result<Built, Error> {
-    let plan = chunks::plan(&schema, budget);
+    let mut plan = chunks::plan(&schema, budget);
     if plan.chunks.is_empty() {
         // Nothing but schema-wide objects (thousands of sequences, say): one build.
         return build_and_read(tx, schema, scope, check_bodies, usize::MAX, reject);
     }
     let mut merged = chunks::Merged::new(&schema);
     drop(schema);
+    // Each statement leaves the script with the last batch that runs it: the script shrinks
+    // as the read-backs grow (issue 12: peak memory).
+    let mut uses = chunks::Uses::of(&plan);
     let mut base = savepoint(tx)?;
-    let batch = chunks::batch(&plan.statements, &plan.base);
+    let batch = uses.batch(&mut plan.statements, &plan.base);
     if let Err(e) = base.batch_execute(&batch.sql) {
         rollback(base)?;
         return did_not_load(tx, Built::DidNotLoad(e), &batch, reject);
@@ -523,7 +526,7 @@ fn build_in_chunks(
     }
     drop(batch);
     for chunk in &plan.chunks {
-        let batch = chunks::batch(&plan.statements, &chunk.statements);
+        let batch = uses.batch(&mut plan.statements, &chunk.statements);
         let functions = created_functions(&batch);
         match build_piece(
             &mut base,
