@@ -45,7 +45,10 @@ impl std::io::Write for Fnv {
 
 /// Canonical forms computed by this process, by (schema hash, server version): shared with
 /// the runs that use them, never copied (a copy is a whole schema, issue 12).
-static CANONICAL_CACHE: Mutex<Option<HashMap<(String, i32), Arc<Canonical>>>> = Mutex::new(None);
+static CANONICAL_CACHE: Mutex<Option<Forms>> = Mutex::new(None);
+
+/// The process's canonical forms, by (schema hash, server version).
+type Forms = HashMap<(String, i32), Arc<Canonical>>;
 
 /// A row's `canonical` text in `pgdecl.canonical_cache`: the form with its format version. A
 /// row written by an older pgdecl (a bare schema, without chains) does not read as one and
