@@ -16,7 +16,7 @@
 //! conditions, policy expressions, domain defaults and checks, SQL-standard function bodies and
 //! argument defaults.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -589,7 +589,23 @@ impl PrintChains {
         if self.chains.is_empty() {
             return 0;
         }
-        let targets: HashMap<FragmentSlot, String> = fragments(canonical).into_iter().collect();
+        // Only the canonical texts of the live fragments on their chains are looked up: a
+        // map of every canonical fragment was a copy of all of them (issue 12: peak memory).
+        let mut on_chain: HashSet<FragmentSlot> = HashSet::new();
+        for_each_fragment(live, &mut |slot, text| {
+            if self.forms(&slot).iter().any(|form| form == text) {
+                on_chain.insert(slot);
+            }
+        });
+        if on_chain.is_empty() {
+            return 0;
+        }
+        let mut targets: HashMap<FragmentSlot, String> = HashMap::new();
+        for_each_fragment(canonical, &mut |slot, text| {
+            if on_chain.contains(&slot) {
+                targets.insert(slot, text.to_string());
+            }
+        });
         let mut adopted = 0;
         for_each_fragment_mut(live, &mut |slot, text| {
             let Some(target) = targets.get(&slot) else {

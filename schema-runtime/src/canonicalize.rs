@@ -25,7 +25,7 @@ use std::collections::BTreeSet;
 
 use postgres::{GenericClient, Transaction};
 use schema_core::model::*;
-use schema_core::print_chain::{for_each_fragment_mut, PrintChain, PrintChains};
+use schema_core::print_chain::{for_each_fragment_mut, fragments, PrintChain, PrintChains};
 use schema_core::DataType;
 use serde::{Deserialize, Serialize};
 use sqlparser::dialect::PostgreSqlDialect;
@@ -231,9 +231,15 @@ fn canonicalize_from(
         Some(budget) => budget,
         None => lock_budget(&mut tx)?,
     };
+    // What following the chains needs of the mapped declaration, taken before the build
+    // consumes it: one copy of the schema less held at once (issue 12: peak memory).
+    let start = chain::Start {
+        fragments: fragments(&mapped),
+        extensions: mapped.extensions.clone(),
+    };
     let read = match build_and_read(
         &mut tx,
-        &mapped,
+        mapped,
         &scope,
         check_bodies,
         budget,
@@ -264,17 +270,15 @@ fn canonicalize_from(
             ),
         ));
     }
-    let followed = chain::follow(&mut tx, &scope, &mapped, &read.schema, origin, budget)?;
-    // Not needed any more: one copy of the schema less held at once (issue 12).
-    drop(mapped);
+    let mut followed = chain::follow(&mut tx, &scope, start, &read.schema, origin, budget)?;
     let extensions = without_shipped_comments(&mut tx, &declared.extensions)?;
     tx.rollback()
         .map_err(|e| Error::from_postgres("rolling back the canonicalization", e))?;
 
     let mut printed = read.schema;
     for_each_fragment_mut(&mut printed, &mut |slot, text| {
-        if let Some(canonical) = followed.texts.get(&slot) {
-            text.clone_from(canonical);
+        if let Some(canonical) = followed.texts.remove(&slot) {
+            *text = canonical;
         }
     });
     let mut canonical = map_schema(
@@ -299,8 +303,8 @@ fn canonicalize_from(
             }),
             forms: c
                 .forms
-                .iter()
-                .map(|f| scratch.text_to_original(f))
+                .into_iter()
+                .map(|f| scratch.text_to_original(&f))
                 .collect(),
         }
     }));
@@ -394,21 +398,21 @@ fn lock_budget(tx: &mut Transaction<'_>) -> Result<usize, Error> {
 /// pieces (see [`chunks`]). With `check_bodies`, every PL/pgSQL body is compiled too (see
 /// [`uncompiled_body`]). With `reject`, DDL that fails is an error naming the declared object
 /// (see [`rejected_declaration`]) rather than [`Built::DidNotLoad`].
+///
+/// It takes `schema` to drop it as soon as its statements are made: a build in chunks holds
+/// its script, not the schema too (issue 12: peak memory).
 fn build_and_read(
     tx: &mut Transaction<'_>,
-    schema: &Schema,
+    schema: Schema,
     scope: &Scope,
     check_bodies: bool,
     budget: usize,
     reject: Option<&Scratch>,
 ) -> Result<Built, Error> {
-    if chunks::schema_locks(schema) > budget {
+    if chunks::schema_locks(&schema) > budget {
         return build_in_chunks(tx, schema, scope, check_bodies, budget, reject);
     }
-    let all = schema.create_statements();
-    let every: Vec<usize> = (0..all.len()).collect();
-    let batch = chunks::batch(&all, &every);
-    drop(all);
+    let batch = chunks::whole_batch(schema.create_statements());
     // Bodies checked in declaration order, so the first that fails is the one named.
     let functions: Vec<&Function> = schema.functions.iter().collect();
     let built = build_piece(
@@ -489,15 +493,24 @@ fn did_not_load(
 /// its locks), the read-backs merged.
 fn build_in_chunks(
     tx: &mut Transaction<'_>,
-    schema: &Schema,
+    schema: Schema,
     scope: &Scope,
     check_bodies: bool,
     budget: usize,
     reject: Option<&Scratch>,
 ) -> Result<Built, Error> {
-    let plan = chunks::plan(schema, budget);
+    let mut plan = chunks::plan(&schema, budget);
+    if plan.chunks.is_empty() {
+        // Nothing but schema-wide objects (thousands of sequences, say): one build.
+        return build_and_read(tx, schema, scope, check_bodies, usize::MAX, reject);
+    }
+    let mut merged = chunks::Merged::new(&schema);
+    drop(schema);
+    // Each statement leaves the script with the last batch that runs it: the script shrinks
+    // as the read-backs grow (issue 12: peak memory).
+    let mut uses = chunks::Uses::of(&plan);
     let mut base = savepoint(tx)?;
-    let batch = chunks::batch(&plan.statements, &plan.base);
+    let batch = uses.batch(&mut plan.statements, &plan.base);
     if let Err(e) = base.batch_execute(&batch.sql) {
         rollback(base)?;
         return did_not_load(tx, Built::DidNotLoad(e), &batch, reject);
@@ -512,9 +525,8 @@ fn build_in_chunks(
         }
     }
     drop(batch);
-    let mut merged = chunks::Merged::new(schema);
     for chunk in &plan.chunks {
-        let batch = chunks::batch(&plan.statements, &chunk.statements);
+        let batch = uses.batch(&mut plan.statements, &chunk.statements);
         let functions = created_functions(&batch);
         match build_piece(
             &mut base,
@@ -532,11 +544,9 @@ fn build_in_chunks(
     }
     let read = merged.finish(&mut base)?;
     rollback(base)?;
-    match read {
-        Some(read) => Ok(Built::Read(Box::new(read))),
-        // No chunk: nothing but schema-wide objects, which fit any budget; not reached.
-        None => build_and_read(tx, schema, scope, check_bodies, usize::MAX, reject),
-    }
+    // Every chunk added its read-back (there is one at least).
+    let read = read.expect("a build in chunks reads back at least one chunk");
+    Ok(Built::Read(Box::new(read)))
 }
 
 /// The first PL/pgSQL function of `functions` (created in `build`) whose body does not

@@ -73,6 +73,15 @@ impl Chain {
     }
 }
 
+/// What [`follow`] needs of the schema the first build created (in the scratch schemas'
+/// names), rather than the schema itself: the build consumed it.
+pub(super) struct Start {
+    /// Its SQL fragments: the declared texts.
+    pub(super) fragments: BTreeMap<FragmentSlot, String>,
+    /// Its extensions: each round starts from the state before the declaration was created.
+    pub(super) extensions: Vec<Extension>,
+}
+
 /// Every fragment's canonical text and the other forms of its chain, in the scratch schemas'
 /// names.
 pub(super) struct Followed {
@@ -83,7 +92,8 @@ pub(super) struct Followed {
 }
 
 /// Follows the chain of every fragment of `first` (what the server read back after creating
-/// `start`), in `tx`, which holds the scratch schemas `scope` reads.
+/// the schema `start` was taken from), in `tx`, which holds the scratch schemas `scope`
+/// reads.
 ///
 /// The canonical text of a fragment is its first print, except when that print reads back as a
 /// different expression and a rewrite of it that makes the array types explicit
@@ -93,23 +103,26 @@ pub(super) struct Followed {
 pub(super) fn follow(
     tx: &mut Transaction<'_>,
     scope: &Scope,
-    start: &Schema,
+    start: Start,
     first: &Schema,
     origin: Origin,
     budget: usize,
 ) -> Result<Followed, Error> {
-    let declared = fragments(start);
+    let Start {
+        fragments: mut declared,
+        extensions,
+    } = start;
     let mut chains: BTreeMap<FragmentSlot, Chain> = fragments(first)
         .into_iter()
         .map(|(slot, printed)| {
-            let chain = match (declared.get(&slot), origin) {
+            let chain = match (declared.remove(&slot), origin) {
                 (Some(text), Origin::Declared) => Chain {
-                    forms: vec![text.clone(), printed],
+                    forms: vec![text, printed],
                     first: 1,
                     stuck: false,
                 },
                 (Some(text), Origin::Printed) => Chain {
-                    forms: vec![text.clone(), printed],
+                    forms: vec![text, printed],
                     first: 0,
                     stuck: false,
                 },
@@ -122,6 +135,7 @@ pub(super) fn follow(
             (slot, chain)
         })
         .collect();
+    drop(declared);
 
     for _ in 0..MAX_ROUNDS {
         let texts: BTreeMap<FragmentSlot, String> = chains
@@ -132,7 +146,7 @@ pub(super) fn follow(
         if texts.is_empty() {
             break;
         }
-        let Some(printed) = rebuild(tx, scope, start, first, &texts, budget)? else {
+        let Some(printed) = rebuild(tx, scope, &extensions, first, &texts, budget)? else {
             break;
         };
         for (slot, chain) in chains.iter_mut().filter(|(_, c)| c.pending()) {
@@ -153,7 +167,7 @@ pub(super) fn follow(
         .collect();
     let mut faithful = BTreeMap::new();
     if !rewrites.is_empty() {
-        if let Some(printed) = rebuild(tx, scope, start, first, &rewrites, budget)? {
+        if let Some(printed) = rebuild(tx, scope, &extensions, first, &rewrites, budget)? {
             for (slot, rewrite) in rewrites {
                 if printed.get(&slot).map(String::as_str) == Some(chains[&slot].first_print()) {
                     faithful.insert(slot, rewrite);
@@ -186,15 +200,15 @@ pub(super) fn follow(
 fn rebuild(
     tx: &mut Transaction<'_>,
     scope: &Scope,
-    start: &Schema,
+    extensions: &[Extension],
     first: &Schema,
     texts: &BTreeMap<FragmentSlot, String>,
     budget: usize,
 ) -> Result<Option<BTreeMap<FragmentSlot, String>>, Error> {
     let mut failure = None;
     for every_table in [false, true] {
-        let schema = round_schema(start, first, texts, every_table);
-        match build_and_read(tx, &schema, scope, false, budget, None)? {
+        let schema = round_schema(extensions, first, texts, every_table);
+        match build_and_read(tx, schema, scope, false, budget, None)? {
             Built::Read(read) => return Ok(Some(fragments(&read.schema))),
             Built::DidNotLoad(e) | Built::BodyDoesNotCompile { error: e, .. } => failure = Some(e),
         }
@@ -209,17 +223,17 @@ fn rebuild(
 }
 
 /// What [`holding`] keeps of `first` for the fragments in `texts`, which take those texts.
-/// Extensions are `start`'s (the declared ones): each build starts from the state before the
-/// declaration was created.
+/// Extensions are the declared ones: each build starts from the state before the declaration
+/// was created.
 fn round_schema(
-    start: &Schema,
+    extensions: &[Extension],
     first: &Schema,
     texts: &BTreeMap<FragmentSlot, String>,
     every_table: bool,
 ) -> Schema {
     let slots: BTreeSet<FragmentSlot> = texts.keys().cloned().collect();
     let mut s = holding(first, &slots, every_table);
-    s.extensions = start.extensions.clone();
+    s.extensions = extensions.to_vec();
     for_each_fragment_mut(&mut s, &mut |slot, text| {
         if let Some(asked) = texts.get(&slot) {
             text.clone_from(asked);

@@ -372,10 +372,9 @@ pub(super) struct Batch {
     pub(super) sql: String,
 }
 
-/// The statements `indexes` of `all`, as one batch (blank lines between them, as
-/// [`Schema::create_sql`] separates them), with their texts.
-pub(super) fn batch(all: &[Statement], indexes: &[usize]) -> Batch {
-    let statements: Vec<Statement> = indexes.iter().map(|&i| all[i].clone()).collect();
+/// `statements` as one batch (blank lines between them, as [`Schema::create_sql`] separates
+/// them), with their texts.
+pub(super) fn whole_batch(statements: Vec<Statement>) -> Batch {
     let texts: Vec<String> = statements.iter().map(|s| format!("{s:#}")).collect();
     let mut sql = texts.join("\n\n");
     sql.push('\n');
@@ -383,6 +382,42 @@ pub(super) fn batch(all: &[Statement], indexes: &[usize]) -> Batch {
         statements,
         texts,
         sql,
+    }
+}
+
+/// How many batches of a [`Plan`] still run each statement of its script (a helper table is
+/// created in every chunk that references it).
+pub(super) struct Uses(Vec<usize>);
+
+impl Uses {
+    /// The uses of every statement of `plan`: in its schema-wide part and in each chunk.
+    pub(super) fn of(plan: &Plan) -> Uses {
+        let mut uses = vec![0; plan.statements.len()];
+        for &i in plan
+            .base
+            .iter()
+            .chain(plan.chunks.iter().flat_map(|c| &c.statements))
+        {
+            uses[i] += 1;
+        }
+        Uses(uses)
+    }
+
+    /// The statements `indexes` of `all` as one batch, moving out of `all` each statement no
+    /// later batch runs (a unit statement stays in its place) instead of copying it.
+    pub(super) fn batch(&mut self, all: &mut [Statement], indexes: &[usize]) -> Batch {
+        let statements = indexes
+            .iter()
+            .map(|&i| {
+                self.0[i] = self.0[i].saturating_sub(1);
+                if self.0[i] == 0 {
+                    std::mem::replace(&mut all[i], Statement::ResetFunctionBodies)
+                } else {
+                    all[i].clone()
+                }
+            })
+            .collect();
+        whole_batch(statements)
     }
 }
 

@@ -172,6 +172,95 @@ impl AuditEvent {
         error: Option<&Error>,
         duration: Duration,
     ) -> AuditEvent {
+        let mut event =
+            AuditEvent::without_changes(operation, policy, schema_hash, report, error, duration);
+        if let Some(r) = report {
+            let changes = if event.writes() {
+                &r.applied
+            } else {
+                &r.plan.changes
+            };
+            event.set_changes(changes.clone(), r.withheld.clone());
+        }
+        event
+    }
+
+    /// [`AuditEvent::of_run`] with the report's changes moved into the event instead of
+    /// copied, so a plan of thousands of changes is not held twice while the event is emitted
+    /// (issue 12: peak memory); [`AuditEvent::give_back`] returns them.
+    pub(crate) fn of_run_lent(
+        operation: Operation,
+        policy: &Policy,
+        schema_hash: Option<&str>,
+        report: Option<&mut Report>,
+        error: Option<&Error>,
+        duration: Duration,
+    ) -> AuditEvent {
+        let mut event = AuditEvent::without_changes(
+            operation,
+            policy,
+            schema_hash,
+            report.as_deref(),
+            error,
+            duration,
+        );
+        if let Some(r) = report {
+            let changes = if event.writes() {
+                std::mem::take(&mut r.applied)
+            } else {
+                std::mem::take(&mut r.plan.changes)
+            };
+            event.set_changes(changes, std::mem::take(&mut r.withheld));
+        }
+        event
+    }
+
+    /// Returns the changes [`AuditEvent::of_run_lent`] took to `report`: moved back, or with
+    /// `keep`, copied back so the event keeps them too.
+    pub(crate) fn give_back(&mut self, report: &mut Report, keep: bool) {
+        let (changes, withheld) = if keep {
+            (self.changes.clone(), self.withheld.clone())
+        } else {
+            (
+                std::mem::take(&mut self.changes),
+                std::mem::take(&mut self.withheld),
+            )
+        };
+        if self.writes() {
+            report.applied = changes;
+        } else {
+            report.plan.changes = changes;
+        }
+        report.withheld = withheld;
+    }
+
+    /// Whether the event's changes are the applied ones (else the planned ones).
+    fn writes(&self) -> bool {
+        matches!(self.operation, Operation::Apply | Operation::Rollback)
+    }
+
+    /// Sets the changes and what follows from them: the tables they touch and their hazards.
+    fn set_changes(&mut self, changes: Vec<Change>, withheld: Vec<Change>) {
+        let hazards: BTreeSet<Hazard> = changes
+            .iter()
+            .chain(&withheld)
+            .flat_map(|c| c.hazards.iter().copied())
+            .collect();
+        self.affected_tables = affected_tables(&changes);
+        self.hazards = hazards.into_iter().collect();
+        self.changes = changes;
+        self.withheld = withheld;
+    }
+
+    /// The event without its changes (set by the callers).
+    fn without_changes(
+        operation: Operation,
+        policy: &Policy,
+        schema_hash: Option<&str>,
+        report: Option<&Report>,
+        error: Option<&Error>,
+        duration: Duration,
+    ) -> AuditEvent {
         let failure = report.and_then(|r| r.failure.as_ref());
         let error = error
             .map(|e| AuditError {
@@ -185,12 +274,6 @@ impl AuditEvent {
                 })
             });
         let writes = matches!(operation, Operation::Apply | Operation::Rollback);
-        let changes: Vec<Change> = match report {
-            Some(r) if writes => r.applied.clone(),
-            Some(r) => r.plan.changes.clone(),
-            None => Vec::new(),
-        };
-        let withheld = report.map(|r| r.withheld.clone()).unwrap_or_default();
         let outcome = match (report, &error) {
             (Some(r), _) if r.skipped => Outcome::Skipped,
             (_, Some(e)) if e.code == ErrorKind::Drift.code() => Outcome::Drift,
@@ -218,11 +301,6 @@ impl AuditEvent {
             };
             BackupOutcome::skipped(&policy.backup.kind, why)
         });
-        let hazards: BTreeSet<Hazard> = changes
-            .iter()
-            .chain(&withheld)
-            .flat_map(|c| c.hazards.iter().copied())
-            .collect();
         AuditEvent {
             timestamp: timestamp_rfc3339(SystemTime::now()),
             operation,
@@ -238,10 +316,10 @@ impl AuditEvent {
                 backup
             },
             duration_ms: u64::try_from(duration.as_millis()).unwrap_or(u64::MAX),
-            affected_tables: affected_tables(&changes),
-            changes,
-            withheld,
-            hazards: hazards.into_iter().collect(),
+            affected_tables: Vec::new(),
+            changes: Vec::new(),
+            withheld: Vec::new(),
+            hazards: Vec::new(),
             error,
             correlation_id: var("PGDECL_CORRELATION_ID").or_else(|| var("CORRELATION_ID")),
             trace_id: var("TRACE_ID").or_else(|| {
@@ -263,7 +341,9 @@ impl AuditEvent {
     /// info (warn when it failed), with the JSON as the message and the main fields as
     /// fields of their own.
     pub fn emit(&self) {
-        let json = self.to_json();
+        // Serialized only when a subscriber takes the event, and then straight into its
+        // formatter: no second copy of a plan's worth of JSON otherwise (issue 12).
+        let json = Json(self);
         let operation = serde_json::to_value(self.operation).unwrap_or_default();
         let outcome = serde_json::to_value(self.outcome).unwrap_or_default();
         let (operation, outcome) = (
@@ -275,6 +355,30 @@ impl AuditEvent {
         } else {
             tracing::info!(target: AUDIT_TARGET, operation, outcome, "{json}");
         }
+    }
+}
+
+/// Displays as the JSON of the value, written as it is formatted.
+struct Json<'a, T: Serialize>(&'a T);
+
+impl<T: Serialize> std::fmt::Display for Json<'_, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        serde_json::to_writer(FmtWriter(f), self.0).map_err(|_| std::fmt::Error)
+    }
+}
+
+/// `io::Write` onto a formatter: serde_json writes whole UTF-8 sequences in each call.
+struct FmtWriter<'a, 'b>(&'a mut std::fmt::Formatter<'b>);
+
+impl std::io::Write for FmtWriter<'_, '_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let text = std::str::from_utf8(buf).map_err(std::io::Error::other)?;
+        self.0.write_str(text).map_err(std::io::Error::other)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 

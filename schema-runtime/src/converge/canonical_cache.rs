@@ -3,7 +3,7 @@
 //! canonicalizes a schema it has not seen before.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use postgres::types::Type;
 use postgres::{GenericClient, Transaction};
@@ -17,30 +17,56 @@ use crate::error::Error;
 /// The stable hash of a declared schema (FNV-1a 64 over its serialized model and pgdecl's
 /// version), used as the history's schema hash and the canonicalization cache key.
 pub fn schema_hash(schema: &Schema) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in schema
-        .to_json()
-        .bytes()
-        .chain(env!("CARGO_PKG_VERSION").bytes())
-    {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{h:016x}")
+    // The JSON is hashed as it is written, never held whole (megabytes at thousands of
+    // tables, issue 12); the bytes are those of `Schema::to_json`.
+    let mut h = Fnv(0xcbf2_9ce4_8422_2325);
+    serde_json::to_writer(&mut h, schema).expect("a schema always serializes");
+    std::io::Write::write_all(&mut h, env!("CARGO_PKG_VERSION").as_bytes())
+        .expect("hashing cannot fail");
+    format!("{:016x}", h.0)
 }
 
-/// Canonical forms computed by this process, by (schema hash, server version).
-static CANONICAL_CACHE: Mutex<Option<HashMap<(String, i32), Canonical>>> = Mutex::new(None);
+/// FNV-1a 64 over the bytes written to it.
+struct Fnv(u64);
+
+impl std::io::Write for Fnv {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        for &b in buf {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Canonical forms computed by this process, by (schema hash, server version): shared with
+/// the runs that use them, never copied (a copy is a whole schema, issue 12).
+static CANONICAL_CACHE: Mutex<Option<Forms>> = Mutex::new(None);
+
+/// The process's canonical forms, by (schema hash, server version).
+type Forms = HashMap<(String, i32), Arc<Canonical>>;
 
 /// A row's `canonical` text in `pgdecl.canonical_cache`: the form with its format version. A
 /// row written by an older pgdecl (a bare schema, without chains) does not read as one and
 /// counts as missing: a write-capable run replaces it, a read-only run computes the form or
 /// says how to provide it.
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
 struct Stored {
     format: u32,
     #[serde(flatten)]
     canonical: Canonical,
+}
+
+/// [`Stored`] as written: the form borrowed, not copied.
+#[derive(Serialize)]
+struct StoredRef<'a> {
+    format: u32,
+    #[serde(flatten)]
+    canonical: &'a Canonical,
 }
 
 impl Stored {
@@ -52,9 +78,9 @@ impl Stored {
     }
 
     fn write(canonical: &Canonical) -> String {
-        serde_json::to_string(&Stored {
+        serde_json::to_string(&StoredRef {
             format: CANONICAL_FORMAT,
-            canonical: canonical.clone(),
+            canonical,
         })
         .expect("a canonical form always serializes")
     }
@@ -78,7 +104,7 @@ pub(super) fn canonical_for(
     server_version: i32,
     store: bool,
     shipped: &[CanonicalForm],
-) -> Result<Canonical, Error> {
+) -> Result<Arc<Canonical>, Error> {
     let key = (hash.to_string(), server_version);
     if let Some(s) = CANONICAL_CACHE
         .lock()
@@ -135,10 +161,14 @@ pub(super) fn canonical_for(
 }
 
 /// Keeps `canonical` in this process's cache.
-fn remember(key: (String, i32), canonical: Canonical) -> Canonical {
+fn remember(key: (String, i32), mut canonical: Canonical) -> Arc<Canonical> {
+    // Kept for the life of the process: without the slack of the catalog read (or of the
+    // JSON) it was built from.
+    canonical.schema.shrink_to_fit();
+    let canonical = Arc::new(canonical);
     if let Ok(mut c) = CANONICAL_CACHE.lock() {
         c.get_or_insert_with(HashMap::new)
-            .insert(key, canonical.clone());
+            .insert(key, Arc::clone(&canonical));
     }
     canonical
 }

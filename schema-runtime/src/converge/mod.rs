@@ -102,7 +102,7 @@ pub(crate) type Inspect<'i> = &'i mut dyn FnMut(&PhaseView<'_>) -> Result<(), Er
 /// [`OnFailure::Continue`] a failure is logged and returned as `Ok` with
 /// [`Report::failure`] set.
 pub fn converge(client: &mut Client, declared: &Schema, policy: &Policy) -> Result<Report, Error> {
-    converge_audited(client, declared, policy).0
+    converge_keeping(client, declared, policy, false).0
 }
 
 /// [`converge`], and the audit event of the run (already emitted through `tracing`): what
@@ -112,6 +112,17 @@ pub fn converge_audited(
     declared: &Schema,
     policy: &Policy,
 ) -> (Result<Report, Error>, AuditEvent) {
+    converge_keeping(client, declared, policy, true)
+}
+
+/// [`converge_audited`]; the event returned holds the changes only with `keep_changes` (else
+/// they were lent to it while it was emitted: see [`finish`]).
+fn converge_keeping(
+    client: &mut Client,
+    declared: &Schema,
+    policy: &Policy,
+    keep_changes: bool,
+) -> (Result<Report, Error>, AuditEvent) {
     if policy.mode == Mode::Off {
         return skip(declared, policy);
     }
@@ -119,7 +130,14 @@ pub fn converge_audited(
     let ops = RunOps::new(policy, declared);
     let hash = ops.hash.clone();
     let outcome = converge_run(client, declared, policy, ops);
-    finish(Operation::of(policy.mode), &hash, policy, started, outcome)
+    finish(
+        Operation::of(policy.mode),
+        &hash,
+        policy,
+        started,
+        outcome,
+        keep_changes,
+    )
 }
 
 /// [`converge`], with `inspect` run on what the first phase saw before it applies anything
@@ -144,7 +162,7 @@ pub(crate) fn converge_inspecting(
     ops.inspect = inspect;
     let hash = ops.hash.clone();
     let outcome = converge_run(client, declared, &policy, ops);
-    finish(operation, &hash, &policy, started, outcome).0
+    finish(operation, &hash, &policy, started, outcome, false).0
 }
 
 /// [`converge`] from a URL, the start-up call that also covers what needs the URL:
@@ -154,7 +172,7 @@ pub(crate) fn converge_inspecting(
 /// to connect is a failure of the run (logged, audited, and tolerated with
 /// [`OnFailure::Continue`]).
 pub fn converge_url(url: &str, declared: &Schema, policy: &Policy) -> Result<Report, Error> {
-    converge_url_audited(url, declared, policy).0
+    converge_url_keeping(url, declared, policy, false).0
 }
 
 /// [`converge_url`], and the audit event of the run.
@@ -162,6 +180,16 @@ pub fn converge_url_audited(
     url: &str,
     declared: &Schema,
     policy: &Policy,
+) -> (Result<Report, Error>, AuditEvent) {
+    converge_url_keeping(url, declared, policy, true)
+}
+
+/// [`converge_url_audited`]; the event holds the changes only with `keep_changes`.
+fn converge_url_keeping(
+    url: &str,
+    declared: &Schema,
+    policy: &Policy,
+    keep_changes: bool,
 ) -> (Result<Report, Error>, AuditEvent) {
     if policy.mode == Mode::Off {
         return skip(declared, policy);
@@ -182,7 +210,14 @@ pub fn converge_url_audited(
             let ops = RunOps::new(&policy, declared);
             let hash = ops.hash.clone();
             let outcome = converge_run(&mut client, declared, &policy, ops);
-            finish(Operation::of(policy.mode), &hash, &policy, started, outcome)
+            finish(
+                Operation::of(policy.mode),
+                &hash,
+                &policy,
+                started,
+                outcome,
+                keep_changes,
+            )
         }
         Err(e) => finish(
             Operation::of(policy.mode),
@@ -190,6 +225,7 @@ pub fn converge_url_audited(
             policy,
             started,
             (None, Err(e)),
+            keep_changes,
         ),
     }
 }
@@ -204,6 +240,7 @@ fn skip(declared: &Schema, policy: &Policy) -> (Result<Report, Error>, AuditEven
         policy,
         Instant::now(),
         outcome,
+        true,
     )
 }
 
@@ -211,23 +248,29 @@ fn skip(declared: &Schema, policy: &Policy) -> (Result<Report, Error>, AuditEven
 type RunOutcome = (Option<Report>, Result<(), Error>);
 
 /// Emits the run's audit event (for the declared schema of hash `hash`) and applies the
-/// policy's on-failure behaviour.
+/// policy's on-failure behaviour. The report's changes are lent to the event while it is
+/// emitted rather than copied; the event returned keeps a copy only with `keep_changes` (the
+/// caller returns it), so a plan of thousands of changes is held once (issue 12: peak memory).
 fn finish(
     operation: Operation,
     hash: &str,
     policy: &Policy,
     started: Instant,
-    (report, verdict): RunOutcome,
+    (mut report, verdict): RunOutcome,
+    keep_changes: bool,
 ) -> (Result<Report, Error>, AuditEvent) {
-    let event = AuditEvent::of_run(
+    let mut event = AuditEvent::of_run_lent(
         operation,
         policy,
         Some(hash),
-        report.as_ref(),
+        report.as_mut(),
         verdict.as_ref().err(),
         started.elapsed(),
     );
     event.emit();
+    if let Some(report) = report.as_mut() {
+        event.give_back(report, keep_changes);
+    }
     let result = match (verdict, report) {
         (Ok(()), Some(report)) => Ok(report),
         (Ok(()), None) => unreachable!("a run without a report has an error"),
@@ -446,7 +489,7 @@ fn converge_phase(
     let mut tx = client
         .transaction()
         .map_err(|e| Error::from_postgres("starting the converge transaction", e))?;
-    session::set_timeouts(&mut tx, policy)?;
+    let server_version = session::set_timeouts_reading_version(&mut tx, policy)?;
     if writes {
         session::take_deploy_lock(&mut tx)?;
         history::ensure_own_tables(&mut tx)?;
@@ -458,6 +501,18 @@ fn converge_phase(
         ..Scope::default()
     };
     roles::refuse_missing_roles(&mut tx, declared)?;
+    // The canonical form first, the live catalog after: a cold canonicalization (a few
+    // copies of the schema at a time) then never runs while the live schema is held too
+    // (issue 12: peak memory). Canonicalizing leaves nothing the read sees (its builds roll
+    // back; a stored form goes to pgdecl's own schema, which introspection skips).
+    let canonical = canonical_cache::canonical_for(
+        &mut tx,
+        declared,
+        &hash,
+        server_version,
+        writes,
+        &policy.canonical_forms,
+    )?;
     let mut live = introspect_in(&mut tx, &scope)?;
     let ignored = policy
         .ignore
@@ -470,31 +525,33 @@ fn converge_phase(
     }
     live.unmodeled
         .extend(split_unmanaged(&mut live.schema, declared));
+    // Held through the diff: without the slack of the catalog read (issue 12).
+    live.schema.shrink_to_fit();
     // The caller's check sees every phase that plans afresh (the first, and the one after a
     // backup), not the continuation after new enum labels committed (`earlier` holds them).
     let introspected = (ops.inspect.is_some() && earlier.is_empty()).then(|| live.schema.clone());
-    let canonical = canonical_cache::canonical_for(
-        &mut tx,
-        declared,
-        &hash,
-        live.server_version,
-        writes,
-        &policy.canonical_forms,
-    )?;
     // A live fragment created from an older print (a restored dump, `psql -f` of a previous
     // print) is the declared one: take the canonical text before the pure diff compares.
     canonical.adopt_prints(&mut live.schema);
-    let mut target = canonical.schema;
-    adopt_unspecified(&live.schema, &mut target);
-    let mut plan = diff(&live.schema, &target);
+    // The diff reads the form this process caches, not a copy of it (a whole schema: issue
+    // 12, peak memory). What the declaration leaves open plans nothing without adopting the
+    // live value (see `adopt_unspecified`), so only an inspector, which compares the target
+    // itself, sees a target with it adopted.
+    let mut plan = diff(&live.schema, &canonical.schema);
     if let (Some(inspect), Some(introspected)) = (ops.inspect.as_mut(), &introspected) {
+        let adopted = adopts_unspecified(&live.schema, &canonical.schema).then(|| {
+            let mut target = canonical.schema.clone();
+            adopt_unspecified(&live.schema, &mut target);
+            target
+        });
         inspect(&PhaseView {
             introspected,
             live: &live.schema,
-            target: &target,
+            target: adopted.as_ref().unwrap_or(&canonical.schema),
             plan: &plan,
         })?;
     }
+    drop(canonical);
     // A read-only run reports neither (below): no second copy of a plan of thousands of
     // changes (issue 12: peak memory of a cold plan).
     let (allowed, withheld): (Vec<Change>, Vec<Change>) = if writes {
@@ -799,6 +856,11 @@ pub fn split_unmanaged(live: &mut Schema, declared: &Schema) -> Vec<Unmodeled> {
 
 /// What the declaration leaves open takes the live value: an extension declared without a
 /// schema or comment is satisfied by wherever it is installed, with the comment it ships.
+///
+/// The plan from live to canonical is the same with or without it (the extension diff moves
+/// an extension only between two named schemas and comments one only where a comment is
+/// declared), so converge diffs against the cached form as it is; a target compared the
+/// other way (export's way down) needs it.
 fn adopt_unspecified(live: &Schema, canonical: &mut Schema) {
     for ext in &mut canonical.extensions {
         if let Some(l) = live.extensions.iter().find(|l| l.name == ext.name) {
@@ -810,6 +872,17 @@ fn adopt_unspecified(live: &Schema, canonical: &mut Schema) {
             }
         }
     }
+}
+
+/// Whether [`adopt_unspecified`] changes anything in `canonical`.
+fn adopts_unspecified(live: &Schema, canonical: &Schema) -> bool {
+    canonical.extensions.iter().any(|ext| {
+        live.extensions.iter().any(|l| {
+            l.name == ext.name
+                && ((ext.schema.is_none() && l.schema.is_some())
+                    || (ext.comment.is_none() && l.comment.is_some()))
+        })
+    })
 }
 
 /// The plan from the live database to `declared`, without changing anything.

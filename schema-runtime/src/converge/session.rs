@@ -4,10 +4,10 @@
 use std::time::Duration;
 
 use postgres::types::Type;
-use postgres::Transaction;
+use postgres::{SimpleQueryMessage, Transaction};
 
 use super::policy::Policy;
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 
 /// The advisory lock key all pgdecl deployers of a database share ("pgdecl" in ASCII).
 const DEPLOY_LOCK_KEY: i64 = 0x7067_6465_636c;
@@ -21,14 +21,45 @@ fn ms(d: Duration) -> String {
 /// policy's deploy-lock timeout: waiting for another deployer may take longer than waiting
 /// for a table lock.
 pub(super) fn set_timeouts(tx: &mut Transaction<'_>, policy: &Policy) -> Result<(), Error> {
-    tx.batch_execute(&format!(
+    tx.batch_execute(&timeouts_sql(policy))
+        .map_err(|e| Error::from_postgres("setting timeouts", e))
+}
+
+/// [`set_timeouts`], and the server's version (`server_version_num`) in the same round trip:
+/// a run looks its canonical form up by it before it reads the live catalog.
+pub(super) fn set_timeouts_reading_version(
+    tx: &mut Transaction<'_>,
+    policy: &Policy,
+) -> Result<i32, Error> {
+    let sql = format!(
+        "{}; SELECT pg_catalog.current_setting('server_version_num')",
+        timeouts_sql(policy)
+    );
+    let messages = tx
+        .simple_query(&sql)
+        .map_err(|e| Error::from_postgres("setting timeouts", e))?;
+    let version = messages.iter().find_map(|m| match m {
+        SimpleQueryMessage::Row(row) => row.get(0).and_then(|v| v.parse::<i32>().ok()),
+        _ => None,
+    });
+    version.ok_or_else(|| {
+        Error::new(
+            ErrorKind::Sql,
+            "reading the server's version",
+            "the server did not report server_version_num".to_string(),
+        )
+    })
+}
+
+/// The statements of [`set_timeouts`].
+fn timeouts_sql(policy: &Policy) -> String {
+    format!(
         "SET LOCAL lock_timeout = '{}'; SET LOCAL statement_timeout = '{}'; \
          SET LOCAL application_name = {}",
         ms(policy.deploy_lock_timeout),
         ms(policy.statement_timeout),
         schema_core::ident::quote_literal(&policy.application_name),
-    ))
-    .map_err(|e| Error::from_postgres("setting timeouts", e))
+    )
 }
 
 /// Waits for other pgdecl deployers of this database; the lock is released at commit or
