@@ -217,12 +217,12 @@ fn run_one(
 
     let mut dump = loaded.pg_dump_command();
     dump.args(["--schema-only", "-f"]).arg(dir.join("dump.sql"));
-    let (dump, _) = measure(&dump, log)?;
+    let (dump, _) = fastest(&dump, log)?;
     progress("pg_dump --schema-only", dump);
 
     let mut diff = Command::new(tool);
     diff.args(["diff", loaded.url(), loaded.url()]);
-    let (diff, out) = measure(&diff, log)?;
+    let (diff, out) = fastest(&diff, log)?;
     let in_sync = out.trim().is_empty();
     progress("pgdecl diff URL URL (no-op)", diff);
     if !in_sync {
@@ -615,6 +615,23 @@ fn diesel_source(n: usize) -> String {
 /// Runs `cmd` to completion under GNU time when present, counting the statements the server
 /// logs meanwhile when `log` is given: (figure, stdout). Exit codes 2 and 3 are `pgdecl
 /// diff`'s "changes" answers, not failures.
+/// How many times the sub-second reads (`pg_dump`, the no-op diff) run; the fastest counts.
+const READ_RUNS: usize = 3;
+
+/// [`measure`] of `cmd` [`READ_RUNS`] times, the fastest run's figure (the two reads the
+/// goal compares are a fraction of a second, and one run on a shared machine varies by tens
+/// of percent; the fastest is the least disturbed).
+fn fastest(cmd: &Command, log: Option<&Path>) -> Res<(Figure, String)> {
+    let mut best = measure(cmd, log)?;
+    for _ in 1..READ_RUNS {
+        let next = measure(cmd, log)?;
+        if next.0.secs < best.0.secs {
+            best = next;
+        }
+    }
+    Ok(best)
+}
+
 fn measure(cmd: &Command, log: Option<&Path>) -> Res<(Figure, String)> {
     let mem_file = std::env::temp_dir().join(format!("pgdecl-bench-mem-{}", std::process::id()));
     let mut run = if Path::new("/usr/bin/time").exists() {
