@@ -519,11 +519,34 @@ pub(super) fn annotate(changes: &mut [Change], old: &Schema, new: &Schema) {
     }
 }
 
+/// `ids` without repeats, in first-seen order, holding no spare capacity: every change of a
+/// plan keeps three of these lists until it is ordered, so at thousands of changes their
+/// slack and the copies a set of seen ids made were a large part of a plan's peak memory
+/// (issue 12). A change names a few objects; a long list (a wide table's columns) is
+/// deduplicated through a set of positions instead of comparing every pair.
 fn dedup(ids: Vec<ObjectId>) -> Vec<ObjectId> {
-    let mut seen = BTreeSet::new();
-    ids.into_iter()
-        .filter(|id| seen.insert(id.clone()))
-        .collect()
+    let mut out: Vec<ObjectId> = Vec::with_capacity(ids.len());
+    if ids.len() <= 32 {
+        for id in ids {
+            if !out.contains(&id) {
+                out.push(id);
+            }
+        }
+    } else {
+        let mut first: BTreeMap<&ObjectId, usize> = BTreeMap::new();
+        for (i, id) in ids.iter().enumerate() {
+            first.entry(id).or_insert(i);
+        }
+        let keep: BTreeSet<usize> = first.into_values().collect();
+        out.extend(
+            ids.into_iter()
+                .enumerate()
+                .filter(|(i, _)| keep.contains(i))
+                .map(|(_, id)| id),
+        );
+    }
+    out.shrink_to_fit();
+    out
 }
 
 /// A statement of a change that creates or alters: what it makes exist and what it uses.
