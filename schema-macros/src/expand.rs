@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Ident, Span, TokenStream, TokenTree};
 use quote::quote;
 use schema_core::ident::{quote_ident, quote_qualified};
 use schema_core::model::DEFAULT_SCHEMA;
@@ -24,7 +24,7 @@ pub fn expand(input: TokenStream) -> TokenStream {
     let modules = table_modules(&lowered);
     match cx.check() {
         Ok(()) => {
-            let json = lowered.schema.to_json();
+            let json = raw_str(&lowered.schema.to_json());
             quote! {
                 /// The schema declared by `pgdecl::schema!`.
                 pub static SCHEMA: ::pgdecl::LazySchema = ::pgdecl::__private::LazyLock::new(
@@ -154,6 +154,32 @@ fn table_modules(lowered: &Lowered) -> TokenStream {
         }
     }
     root.children.iter().map(Module::tokens).collect()
+}
+
+/// `text` as a raw string literal (`r#"..."#`, with enough `#`s). The model's JSON is tens
+/// of megabytes at 10,000 tables: as a plain string literal, every `"` in it is escaped by
+/// the macro (unoptimized under the default `dev` profile) and unescaped again by rustc; a raw
+/// literal is handed to the compiler as is and only lexed there (issue 12).
+fn raw_str(text: &str) -> TokenStream {
+    // The literal ends at the first `"` followed by as many `#`s as it opened with.
+    let mut hashes = String::from("#");
+    while text.contains(&format!("\"{hashes}")) {
+        hashes.push('#');
+    }
+    let source = format!("r{hashes}\"{text}\"{hashes}");
+    if proc_macro::is_available() {
+        // Straight to the compiler's lexer: `proc_macro2::Literal::from_str` would first
+        // validate the text with its own lexer, unoptimized, byte by byte.
+        if let Ok(literal) = source.parse::<proc_macro::Literal>() {
+            return proc_macro::TokenStream::from(proc_macro::TokenTree::Literal(literal)).into();
+        }
+    } else if let Ok(literal) = source.parse::<proc_macro2::Literal>() {
+        return TokenTree::Literal(literal).into();
+    }
+    // Unreachable (a raw string holds any text without a bare carriage return, and JSON
+    // escapes those); a plain literal is always right.
+    let literal = proc_macro2::Literal::string(text);
+    quote!(#literal)
 }
 
 /// Keywords that need `r#` to be identifiers, in any edition.
