@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use proc_macro2::{Ident, Span, TokenStream, TokenTree};
+use proc_macro2::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenStream, TokenTree};
 use quote::quote;
 use schema_core::ident::{quote_ident, quote_qualified};
 use schema_core::model::DEFAULT_SCHEMA;
@@ -82,24 +82,66 @@ impl Module {
         &mut self.children[at]
     }
 
-    fn tokens(&self) -> TokenStream {
+    /// The module's tokens. Built as one list of token trees per module, not a `quote!`
+    /// per constant: each `quote!`'d constant spliced into its module was a trip through the
+    /// proc-macro bridge, 90,000 of them at 10,000 tables (issue 12).
+    fn tokens(&self, words: &Words) -> TokenStream {
+        let mut body: Vec<TokenTree> = Vec::new();
+        if let Some(table) = &self.table {
+            let name = Ident::new("TABLE", Span::call_site());
+            body.extend(words.str_const(&name, table));
+        }
+        for (ident, value, docs) in &self.consts {
+            if let Some(docs) = docs {
+                body.extend(quote!(#[doc = #docs]));
+            }
+            body.extend(words.str_const(ident, value));
+        }
+        for child in &self.children {
+            body.extend(child.tokens(words));
+        }
         let ident = &self.ident;
         let docs = self.docs.iter();
-        let table = self.table.iter();
-        let consts = self.consts.iter().map(|(ident, value, docs)| {
-            let docs = docs.iter();
-            quote! { #(#[doc = #docs])* pub const #ident: &str = #value; }
-        });
-        let children = self.children.iter().map(Module::tokens);
+        let body = Group::new(Delimiter::Brace, body.into_iter().collect());
         quote! {
             #(#[doc = #docs])*
             #[allow(non_upper_case_globals, non_snake_case, dead_code, missing_docs)]
-            pub mod #ident {
-                #(pub const TABLE: &str = #table;)*
-                #(#consts)*
-                #(#children)*
-            }
+            pub mod #ident #body
         }
+    }
+}
+
+/// The tokens every constant repeats, made once and cloned.
+struct Words {
+    pub_: Ident,
+    const_: Ident,
+    str_: Ident,
+}
+
+impl Words {
+    fn new() -> Words {
+        let site = Span::call_site();
+        Words {
+            pub_: Ident::new("pub", site),
+            const_: Ident::new("const", site),
+            str_: Ident::new("str", site),
+        }
+    }
+
+    /// `pub const <ident>: &str = "<value>";`
+    fn str_const(&self, ident: &Ident, value: &str) -> [TokenTree; 9] {
+        let punct = |c| TokenTree::Punct(Punct::new(c, Spacing::Alone));
+        [
+            TokenTree::Ident(self.pub_.clone()),
+            TokenTree::Ident(self.const_.clone()),
+            TokenTree::Ident(ident.clone()),
+            punct(':'),
+            punct('&'),
+            TokenTree::Ident(self.str_.clone()),
+            punct('='),
+            TokenTree::Literal(Literal::string(value)),
+            punct(';'),
+        ]
     }
 }
 
@@ -153,7 +195,8 @@ fn table_modules(lowered: &Lowered) -> TokenStream {
             }
         }
     }
-    root.children.iter().map(Module::tokens).collect()
+    let words = Words::new();
+    root.children.iter().map(|m| m.tokens(&words)).collect()
 }
 
 /// `text` as a raw string literal (`r#"..."#`, with enough `#`s). The model's JSON is tens
