@@ -11,6 +11,7 @@ pub mod builder;
 pub mod check;
 pub mod diff;
 pub mod expr;
+pub mod expr_memo;
 pub mod grammar;
 pub mod ident;
 mod lower;

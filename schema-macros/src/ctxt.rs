@@ -83,6 +83,18 @@ impl Ctxt {
         }
     }
 
+    /// How many errors are recorded, for [`Ctxt::truncate`].
+    pub fn mark(&self) -> usize {
+        self.errors.borrow().as_ref().map_or(0, Vec::len)
+    }
+
+    /// Forgets the errors recorded after `mark` (a parse attempt that is redone).
+    pub fn truncate(&self, mark: usize) {
+        if let Some(errors) = self.errors.borrow_mut().as_mut() {
+            errors.truncate(mark);
+        }
+    }
+
     /// All errors combined into one, or `Ok` if there were none. Consumes the context.
     pub fn check(self) -> Result<(), syn::Error> {
         let errors = self.errors.borrow_mut().take().unwrap_or_default();

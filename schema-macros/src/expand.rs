@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenStream, TokenTree};
 use quote::quote;
 use schema_core::ident::{quote_ident, quote_qualified};
 use schema_core::model::DEFAULT_SCHEMA;
@@ -24,7 +24,7 @@ pub fn expand(input: TokenStream) -> TokenStream {
     let modules = table_modules(&lowered);
     match cx.check() {
         Ok(()) => {
-            let json = lowered.schema.to_json();
+            let json = raw_str(&lowered.schema.to_json());
             quote! {
                 /// The schema declared by `pgdecl::schema!`.
                 pub static SCHEMA: ::pgdecl::LazySchema = ::pgdecl::__private::LazyLock::new(
@@ -82,24 +82,66 @@ impl Module {
         &mut self.children[at]
     }
 
-    fn tokens(&self) -> TokenStream {
+    /// The module's tokens. Built as one list of token trees per module, not a `quote!`
+    /// per constant: each `quote!`'d constant spliced into its module was a trip through the
+    /// proc-macro bridge, 90,000 of them at 10,000 tables (issue 12).
+    fn tokens(&self, words: &Words) -> TokenStream {
+        let mut body: Vec<TokenTree> = Vec::new();
+        if let Some(table) = &self.table {
+            let name = Ident::new("TABLE", Span::call_site());
+            body.extend(words.str_const(&name, table));
+        }
+        for (ident, value, docs) in &self.consts {
+            if let Some(docs) = docs {
+                body.extend(quote!(#[doc = #docs]));
+            }
+            body.extend(words.str_const(ident, value));
+        }
+        for child in &self.children {
+            body.extend(child.tokens(words));
+        }
         let ident = &self.ident;
         let docs = self.docs.iter();
-        let table = self.table.iter();
-        let consts = self.consts.iter().map(|(ident, value, docs)| {
-            let docs = docs.iter();
-            quote! { #(#[doc = #docs])* pub const #ident: &str = #value; }
-        });
-        let children = self.children.iter().map(Module::tokens);
+        let body = Group::new(Delimiter::Brace, body.into_iter().collect());
         quote! {
             #(#[doc = #docs])*
             #[allow(non_upper_case_globals, non_snake_case, dead_code, missing_docs)]
-            pub mod #ident {
-                #(pub const TABLE: &str = #table;)*
-                #(#consts)*
-                #(#children)*
-            }
+            pub mod #ident #body
         }
+    }
+}
+
+/// The tokens every constant repeats, made once and cloned.
+struct Words {
+    pub_: Ident,
+    const_: Ident,
+    str_: Ident,
+}
+
+impl Words {
+    fn new() -> Words {
+        let site = Span::call_site();
+        Words {
+            pub_: Ident::new("pub", site),
+            const_: Ident::new("const", site),
+            str_: Ident::new("str", site),
+        }
+    }
+
+    /// `pub const <ident>: &str = "<value>";`
+    fn str_const(&self, ident: &Ident, value: &str) -> [TokenTree; 9] {
+        let punct = |c| TokenTree::Punct(Punct::new(c, Spacing::Alone));
+        [
+            TokenTree::Ident(self.pub_.clone()),
+            TokenTree::Ident(self.const_.clone()),
+            TokenTree::Ident(ident.clone()),
+            punct(':'),
+            punct('&'),
+            TokenTree::Ident(self.str_.clone()),
+            punct('='),
+            TokenTree::Literal(Literal::string(value)),
+            punct(';'),
+        ]
     }
 }
 
@@ -153,7 +195,34 @@ fn table_modules(lowered: &Lowered) -> TokenStream {
             }
         }
     }
-    root.children.iter().map(Module::tokens).collect()
+    let words = Words::new();
+    root.children.iter().map(|m| m.tokens(&words)).collect()
+}
+
+/// `text` as a raw string literal (`r#"..."#`, with enough `#`s). The model's JSON is tens
+/// of megabytes at 10,000 tables: as a plain string literal, every `"` in it is escaped by
+/// the macro (unoptimized under the default `dev` profile) and unescaped again by rustc; a raw
+/// literal is handed to the compiler as is and only lexed there (issue 12).
+fn raw_str(text: &str) -> TokenStream {
+    // The literal ends at the first `"` followed by as many `#`s as it opened with.
+    let mut hashes = String::from("#");
+    while text.contains(&format!("\"{hashes}")) {
+        hashes.push('#');
+    }
+    let source = format!("r{hashes}\"{text}\"{hashes}");
+    if proc_macro::is_available() {
+        // Straight to the compiler's lexer: `proc_macro2::Literal::from_str` would first
+        // validate the text with its own lexer, unoptimized, byte by byte.
+        if let Ok(literal) = source.parse::<proc_macro::Literal>() {
+            return proc_macro::TokenStream::from(proc_macro::TokenTree::Literal(literal)).into();
+        }
+    } else if let Ok(literal) = source.parse::<proc_macro2::Literal>() {
+        return TokenTree::Literal(literal).into();
+    }
+    // Unreachable (a raw string holds any text without a bare carriage return, and JSON
+    // escapes those); a plain literal is always right.
+    let literal = proc_macro2::Literal::string(text);
+    quote!(#literal)
 }
 
 /// Keywords that need `r#` to be identifiers, in any edition.

@@ -4,6 +4,8 @@
 
 #![warn(missing_docs)]
 
+extern crate proc_macro;
+
 mod ast;
 mod check;
 mod ctxt;

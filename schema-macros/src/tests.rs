@@ -655,3 +655,44 @@ fn builtin_trigger_functions_live_in_pg_catalog() {
     "#);
     assert_eq!(s.triggers[0].function.schema, "pg_catalog");
 }
+
+/// Table bodies are parsed element by element in place, and an element that fails (or the
+/// last one, without its `,`) is parsed again alone: the errors and what parsed must be
+/// those of parsing every element alone (issue 12).
+#[test]
+fn body_elements_in_place_and_alone_agree() {
+    // The last element without its `,`, an escaped and a raw SQL literal, a number.
+    let s = ok(r##"
+        table t {
+            a character varying(16) not null default "'x\"y'",
+            b numeric(12, 2) check r#"b > 0"#,
+            c text default "'plain'"
+        }
+    "##);
+    let columns = &s.tables[0].columns;
+    assert_eq!(columns.len(), 3);
+    assert_eq!(columns[0].default.as_deref(), Some("'x\"y'"));
+    assert_eq!(columns[2].default.as_deref(), Some("'plain'"));
+    assert_eq!(s.tables[0].constraints.len(), 1);
+
+    // A bracket left unfinished fails its own element only ("unexpected token", as when
+    // each element was parsed alone); the elements around it still parse, once each.
+    let (s, errors) = run(r#"
+        table t {
+            a integer,
+            b integer[5 6],
+            c integer
+        }
+    "#);
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    let names: Vec<&str> = s.tables[0]
+        .columns
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
+    assert_eq!(names, ["a", "c"]);
+
+    // An error in the last element without a `,` is reported once, on its own tokens.
+    let (_, errors) = run("table t { a integer, b }");
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+}

@@ -9,7 +9,8 @@ use super::location::{
     ColumnPart, CompositePart, ConstraintPart, DomainPart, EnumPart, ExtensionPart, FunctionPart,
     IndexPart, Location, PolicyPart, RangePart, SequencePart, TablePart, TriggerPart, ViewPart,
 };
-use crate::expr::{self, ExprError};
+use crate::expr::ExprError;
+use crate::expr_memo::ExprMemo;
 use crate::model::{ConstraintKind, IndexTarget, QualifiedName, Returns, Schema, Table};
 use crate::types::DataType;
 
@@ -77,7 +78,9 @@ impl<'a> Context<'a> {
         for (i, e) in schema.enums.iter().enumerate() {
             enums.entry(&e.name).or_insert(i);
         }
-        let parse = |s: &Option<String>| s.as_deref().map(expr::parse_expr);
+        // Each distinct fragment parsed once: schemas repeat their defaults and checks.
+        let memo = ExprMemo::new();
+        let parse = |s: &Option<String>| s.as_deref().map(|sql| memo.parse(sql));
         let exprs = schema
             .tables
             .iter()
@@ -89,7 +92,7 @@ impl<'a> Context<'a> {
                     .constraints
                     .iter()
                     .map(|c| match &c.kind {
-                        ConstraintKind::Check { expr } => Some(expr::parse_expr(expr)),
+                        ConstraintKind::Check { expr } => Some(memo.parse(expr)),
                         _ => None,
                     })
                     .collect(),
@@ -101,7 +104,7 @@ impl<'a> Context<'a> {
                         i.elements
                             .iter()
                             .map(|e| match &e.target {
-                                IndexTarget::Expression(sql) => Some(expr::parse_expr(sql)),
+                                IndexTarget::Expression(sql) => Some(memo.parse(sql)),
                                 IndexTarget::Column(_) => None,
                             })
                             .collect()
@@ -125,7 +128,7 @@ impl<'a> Context<'a> {
             .iter()
             .map(|d| DomainExprs {
                 default: parse(&d.default),
-                checks: d.checks.iter().map(|c| expr::parse_expr(&c.expr)).collect(),
+                checks: d.checks.iter().map(|c| memo.parse(&c.expr)).collect(),
             })
             .collect();
         Context {

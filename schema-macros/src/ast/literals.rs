@@ -94,8 +94,44 @@ pub(super) fn check_suffix(lit: &LitStr) -> syn::Result<()> {
     }
 }
 
+/// The next token's value if it is a string literal whose value is its text as written:
+/// `"..."` without a `\\` and raw strings, neither with a suffix. Consumed only then.
+/// syn's `LitStr` fetches and parses the token's text twice (to classify it, then for
+/// `value()`), and with the macro unoptimized that was a twentieth of its time at 10,000
+/// tables (issue 12); anything else goes that way, for the same value or error.
+fn plain_str(input: ParseStream) -> Option<(String, Sp)> {
+    let (lit, _) = input.cursor().literal()?;
+    let repr = lit.to_string();
+    let text = match repr.strip_prefix('r') {
+        Some(raw) => {
+            let hashes = &raw[..raw.len() - raw.trim_start_matches('#').len()];
+            raw[hashes.len()..]
+                .strip_prefix('"')?
+                .strip_suffix(hashes)?
+                .strip_suffix('"')?
+        }
+        None => repr
+            .strip_prefix('"')?
+            .strip_suffix('"')
+            .filter(|text| !text.contains('\\'))?,
+    };
+    let text = text.to_string();
+    input
+        .step(|cursor| {
+            cursor
+                .literal()
+                .map(|(_, rest)| ((), rest))
+                .ok_or_else(|| cursor.error(""))
+        })
+        .ok()?;
+    Some((text, Sp::new(lit.span())))
+}
+
 /// A string literal of SQL.
 pub(super) fn parse_sql(input: ParseStream, what: &str) -> syn::Result<Sql> {
+    if let Some((text, span)) = plain_str(input) {
+        return Ok(Sql { text, span });
+    }
     if peek_str(input) {
         let lit: LitStr = input.parse()?;
         check_suffix(&lit)?;
@@ -162,6 +198,9 @@ pub(super) fn parse_default_value(input: ParseStream) -> syn::Result<Sql> {
 
 /// An unsuffixed number literal, in base 10 digits.
 pub(super) fn parse_number(input: ParseStream) -> syn::Result<(String, Sp)> {
+    if let Some(plain) = plain_int(input) {
+        return Ok(plain);
+    }
     let lit: Lit = input.parse()?;
     let sp = Sp::new(lit.span());
     let (digits, suffix) = match &lit {
@@ -179,6 +218,32 @@ pub(super) fn parse_number(input: ParseStream) -> syn::Result<(String, Sp)> {
     Ok((digits, sp))
 }
 
+/// The next token's digits if it is a plain decimal integer (`16`, `0`: digits only, no
+/// leading zero, no `_` or suffix), whose value syn would give as written. Consumed only then.
+/// `peek(LitInt)` and `parse::<Lit>()` each fetch and parse the token's text (issue 12).
+fn plain_int(input: ParseStream) -> Option<(String, Sp)> {
+    let (lit, _) = input.cursor().literal()?;
+    let digits = lit.to_string();
+    let plain = digits.bytes().all(|b| b.is_ascii_digit())
+        && (digits == "0"
+            || digits
+                .bytes()
+                .next()
+                .is_some_and(|b| (b'1'..=b'9').contains(&b)));
+    if !plain {
+        return None;
+    }
+    input
+        .step(|cursor| {
+            cursor
+                .literal()
+                .map(|(_, rest)| ((), rest))
+                .ok_or_else(|| cursor.error(""))
+        })
+        .ok()?;
+    Some((digits, Sp::new(lit.span())))
+}
+
 /// A (possibly negative) integer.
 pub(super) fn parse_int<T: std::str::FromStr>(
     input: ParseStream,
@@ -189,6 +254,9 @@ pub(super) fn parse_int<T: std::str::FromStr>(
     } else {
         None
     };
+    if let Some((digits, sp)) = plain_int(input) {
+        return int_value(digits, negative, sp, what);
+    }
     if !input.peek(syn::LitInt) {
         return Err(error(
             Sp::new(input.span()),
@@ -197,6 +265,16 @@ pub(super) fn parse_int<T: std::str::FromStr>(
         ));
     }
     let (digits, sp) = parse_number(input)?;
+    int_value(digits, negative, sp, what)
+}
+
+/// The integer `digits` (negated after a `-` at `negative`) as a `T`, or out of range.
+fn int_value<T: std::str::FromStr>(
+    digits: String,
+    negative: Option<Sp>,
+    sp: Sp,
+    what: &str,
+) -> syn::Result<(T, Sp)> {
     let text = if negative.is_some() {
         format!("-{digits}")
     } else {

@@ -3,9 +3,9 @@
 //! partition has its parent's columns: its body, if any, holds only its own constraints and
 //! indexes, and without one the item ends with `;`.
 
-use proc_macro2::{Delimiter, TokenTree};
+use proc_macro2::Delimiter;
 use schema_core::grammar::TABLE_ELEMENT_KEYWORDS as ELEMENT_KEYWORDS;
-use syn::parse::{ParseStream, Parser};
+use syn::parse::ParseStream;
 use syn::Token;
 
 use crate::ctxt::{error, Ctxt, Sp};
@@ -16,10 +16,9 @@ use super::index::{parse_index, IndexDecl};
 use super::literals::{parse_docs, parse_name, parse_qname};
 use super::partition::{parse_partition_by, parse_partition_of, PartitionByDecl, PartitionOfDecl};
 use super::tokens::{
-    bump, eat_kw, expect_end, expected_one_of, found, nth, peek_any_kw, peek_group, peek_kw,
-    peek_kw_at,
+    bump, eat_kw, expect_end, expected_one_of, found, peek_any_kw, peek_group, peek_kw, peek_kw_at,
 };
-use super::{split_elements, Name, QName};
+use super::{parse_body, Name, QName};
 
 /// `table NAME [renamed_from OLD] { elements }`.
 #[derive(Debug, Clone)]
@@ -92,9 +91,7 @@ pub(super) fn parse_table(cx: &Ctxt, input: ParseStream) -> syn::Result<TableDec
             elements: Vec::new(),
         });
     }
-    let Some(TokenTree::Group(body)) =
-        nth(input, 0).filter(|_| peek_group(input, Delimiter::Brace))
-    else {
+    if !peek_group(input, Delimiter::Brace) {
         return Err(if partition_of.is_some() {
             error(
                 Sp::new(input.span()),
@@ -116,12 +113,15 @@ pub(super) fn parse_table(cx: &Ctxt, input: ParseStream) -> syn::Result<TableDec
                 Some(&"write the columns in braces: `table users { id bigint primary key }`"),
             )
         });
-    };
-    bump(input)?;
+    }
+    let body;
+    let brace = syn::braced!(body in input);
     expect_end(input)?;
     let mut elements = Vec::new();
-    for chunk in split_elements(body.stream(), body.span_close()) {
-        match (|input: ParseStream| parse_element(cx, input)).parse2(chunk) {
+    for parsed in parse_body(cx, &body, brace.span.close(), |input| {
+        parse_element(cx, input)
+    }) {
+        match parsed {
             Ok(element) => match (&element.kind, &partition_of) {
                 (ElementKind::Column(column), Some(of)) => cx.error(
                     column.name.span,

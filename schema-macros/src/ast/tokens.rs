@@ -1,6 +1,9 @@
 //! Token helpers every parser shares: peeking and eating keywords, "expected ..." errors
 //! with a did-you-mean, at-most-once options.
 
+use std::cell::Cell;
+use std::ops::Deref;
+
 use proc_macro2::{Delimiter, TokenTree};
 use syn::parse::ParseStream;
 
@@ -139,11 +142,47 @@ pub(super) fn set_flag(cx: &Ctxt, slot: &mut Option<Sp>, at: Sp, what: &str) {
     set_once(cx, slot, at, at, what);
 }
 
+thread_local! {
+    /// Set when a [`Delimited`] is dropped with tokens left in it. syn then fails the whole
+    /// `parse2` with "unexpected token", which an element parsed in place on a fork would
+    /// not report (see [`super::parse_body`]).
+    static LEFTOVER: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Whether a [`Delimited`] was left unfinished since the last call; clears the flag.
+pub(super) fn take_leftover() -> bool {
+    LEFTOVER.with(|l| l.replace(false))
+}
+
+/// The inside of `( ... )` or `[ ... ]`, which notes (in [`take_leftover`]) when it is
+/// dropped before its end.
+pub(super) struct Delimited<'a>(syn::parse::ParseBuffer<'a>);
+
+impl<'a> Deref for Delimited<'a> {
+    type Target = syn::parse::ParseBuffer<'a>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl Drop for Delimited<'_> {
+    fn drop(&mut self) {
+        if !self.0.is_empty() {
+            LEFTOVER.with(|l| l.set(true));
+        }
+    }
+}
+
+/// `[ ... ]`'s inside and the brackets' span.
+pub(super) fn brackets<'a>(input: ParseStream<'a>) -> syn::Result<(Delimited<'a>, Sp)> {
+    let content;
+    let bracket = syn::bracketed!(content in input);
+    Ok((Delimited(content), Sp::new(bracket.span.join())))
+}
+
 /// The contents of the parenthesized group next in `input`.
-pub(super) fn parens<'a>(
-    input: ParseStream<'a>,
-    what: &str,
-) -> syn::Result<(syn::parse::ParseBuffer<'a>, Sp)> {
+pub(super) fn parens<'a>(input: ParseStream<'a>, what: &str) -> syn::Result<(Delimited<'a>, Sp)> {
     if !peek_group(input, Delimiter::Parenthesis) {
         return Err(error(
             Sp::new(input.span()),
@@ -153,7 +192,7 @@ pub(super) fn parens<'a>(
     }
     let content;
     let paren = syn::parenthesized!(content in input);
-    Ok((content, Sp::new(paren.span.join())))
+    Ok((Delimited(content), Sp::new(paren.span.join())))
 }
 
 pub(super) fn peek_punct_at(input: ParseStream, n: usize, ch: char) -> bool {

@@ -10,7 +10,7 @@ use crate::ctxt::{error, Sp};
 
 use super::literals::{parse_int, parse_name, parse_qname};
 use super::tokens::{
-    bump, eat_kw, expect_kw, found, nth, parens, peek_group, peek_punct_at, peek_str,
+    brackets, bump, eat_kw, expect_kw, found, nth, parens, peek_group, peek_punct_at, peek_str,
 };
 
 /// A column, argument or sequence type as written.
@@ -132,12 +132,11 @@ pub(super) fn parse_type(input: ParseStream) -> syn::Result<TypeRef> {
     }
     let mut array = false;
     while peek_group(input, Delimiter::Bracket) {
-        let content;
-        let bracket = syn::bracketed!(content in input);
+        let (content, bracket) = brackets(input)?;
         if !content.is_empty() {
             parse_int::<i64>(&content, "an array bound")?;
         }
-        last = Sp::new(bracket.span.join());
+        last = bracket;
         array = true;
     }
     if array {

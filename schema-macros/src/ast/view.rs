@@ -1,16 +1,16 @@
 //! `view NAME [(cols)] as "QUERY"` and `materialized view NAME [(cols)] as "QUERY" [with no
 //! data] [{ indexes }]`.
 
-use proc_macro2::{Delimiter, TokenTree};
-use syn::parse::{ParseStream, Parser};
+use proc_macro2::Delimiter;
+use syn::parse::ParseStream;
 use syn::Token;
 
 use crate::ctxt::{error, Ctxt, Sp};
 
 use super::literals::{parse_name_list, parse_qname, parse_sql};
 use super::table::{parse_element, Element, ElementKind};
-use super::tokens::{bump, eat_kw, expect_end, expect_kw, found, nth, peek_group};
-use super::{split_elements, NameList, QName, Sql};
+use super::tokens::{bump, eat_kw, expect_end, expect_kw, found, peek_group};
+use super::{parse_body, NameList, QName, Sql};
 
 /// `[materialized] view NAME [(cols)] as "QUERY" ...`.
 #[derive(Debug, Clone)]
@@ -74,9 +74,7 @@ pub(super) fn parse_materialized_view(cx: &Ctxt, input: ParseStream) -> syn::Res
         expect_end(input)?;
         return Ok(view);
     }
-    let Some(TokenTree::Group(body)) =
-        nth(input, 0).filter(|_| peek_group(input, Delimiter::Brace))
-    else {
+    if !peek_group(input, Delimiter::Brace) {
         return Err(error(
             Sp::new(input.span()),
             format!(
@@ -85,11 +83,14 @@ pub(super) fn parse_materialized_view(cx: &Ctxt, input: ParseStream) -> syn::Res
             ),
             Some(&"end the materialized view with `;`, or list its indexes in braces"),
         ));
-    };
-    bump(input)?;
+    }
+    let body;
+    let brace = syn::braced!(body in input);
     expect_end(input)?;
-    for chunk in split_elements(body.stream(), body.span_close()) {
-        match (|input: ParseStream| parse_element(cx, input)).parse2(chunk) {
+    for parsed in parse_body(cx, &body, brace.span.close(), |input| {
+        parse_element(cx, input)
+    }) {
+        match parsed {
             Ok(element) => match &element.kind {
                 ElementKind::Index(index) if index.name.is_none() => cx.error(
                     index.kw,

@@ -3,6 +3,9 @@
 //! schema-core lowers from it: constraints in that same order, column constraints at their
 //! column, indexes in order.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use schema_core::builder::{ColumnDef, ConstraintDef, IndexDef, References, TableDef};
 use schema_core::expr;
 use schema_core::model::ExclusionElement;
@@ -404,16 +407,9 @@ pub(super) fn index(index: &IndexDecl, comment: Option<String>) -> (IndexDef, In
 fn key_element(e: &IndexElem) -> (IndexElement, ElementSpans) {
     let target = match &e.target {
         ElemTarget::Column(name) => IndexTarget::Column(name.value.clone()),
-        ElemTarget::Expr { sql, .. } => match expr::parse_expr(&sql.text) {
-            // `"email"` or `"\"Email\""`: PostgreSQL treats `(column)` as the column.
-            Ok(sqlparser::ast::Expr::Identifier(ident)) => {
-                IndexTarget::Column(if ident.quote_style.is_some() {
-                    ident.value
-                } else {
-                    ident.value.to_lowercase()
-                })
-            }
-            _ => IndexTarget::Expression(sql.text.clone()),
+        ElemTarget::Expr { sql, .. } => match bare_column(&sql.text) {
+            Some(column) => IndexTarget::Column(column),
+            None => IndexTarget::Expression(sql.text.clone()),
         },
     };
     let element = IndexElement {
@@ -431,4 +427,28 @@ fn key_element(e: &IndexElem) -> (IndexElement, ElementSpans) {
         },
     };
     (element, spans)
+}
+
+thread_local! {
+    /// [`bare_column`]'s answers by fragment text: the same expression keys (`lower(email)`)
+    /// repeat across tables, and sqlparser is the costly part of lowering them (issue 12).
+    static BARE_COLUMNS: RefCell<HashMap<String, Option<String>>> = RefCell::new(HashMap::new());
+}
+
+/// The column an index key expression is, if it is a bare column: `"email"` or
+/// `"\"Email\""`, which PostgreSQL treats as `(column)`. Memoized by text.
+fn bare_column(sql: &str) -> Option<String> {
+    if let Some(found) = BARE_COLUMNS.with(|memo| memo.borrow().get(sql).cloned()) {
+        return found;
+    }
+    let column = match expr::parse_expr(sql) {
+        Ok(sqlparser::ast::Expr::Identifier(ident)) => Some(if ident.quote_style.is_some() {
+            ident.value
+        } else {
+            ident.value.to_lowercase()
+        }),
+        _ => None,
+    };
+    BARE_COLUMNS.with(|memo| memo.borrow_mut().insert(sql.to_string(), column.clone()));
+    column
 }

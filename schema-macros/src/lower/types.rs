@@ -2,6 +2,9 @@
 //! (the model cannot hold it); an unknown name becomes a named type the checks report with a
 //! suggestion.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use schema_core::model::DEFAULT_SCHEMA;
 use schema_core::types::{DataType, TypeError};
 
@@ -19,16 +22,22 @@ pub(super) fn lower_type(cx: &Ctxt, ty: &TypeRef) -> DataType {
             array: ty.array,
         };
     }
-    let words = type_words(&ty.text);
+    if let Some(known) = KNOWN_TYPES.with(|memo| memo.borrow().get(&ty.text).cloned()) {
+        return known;
+    }
     match DataType::parse(&ty.text) {
-        Ok(parsed) => parsed,
+        Ok(parsed) => {
+            KNOWN_TYPES.with(|memo| memo.borrow_mut().insert(ty.text.clone(), parsed.clone()));
+            parsed
+        }
         Err(TypeError::Unknown { .. }) => DataType {
             schema: Some(DEFAULT_SCHEMA.to_string()),
-            name: words,
+            name: type_words(&ty.text),
             modifiers: ty.modifiers.clone(),
             array: ty.array,
         },
         Err(TypeError::BadModifier { name, message }) => {
+            let words = type_words(&ty.text);
             let help = if message.contains("takes no") {
                 format!("write `{words}` without `(...)`")
             } else {
@@ -45,6 +54,13 @@ pub(super) fn lower_type(cx: &Ctxt, ty: &TypeRef) -> DataType {
             fallback
         }
     }
+}
+
+thread_local! {
+    /// Built-in types by their text as written: a schema spells the same few types
+    /// thousands of times, and parsing one is a sizeable part of lowering an unoptimized
+    /// macro (issue 12). Only types that parsed are kept; the others are reported each time.
+    static KNOWN_TYPES: RefCell<HashMap<String, DataType>> = RefCell::new(HashMap::new());
 }
 
 /// A type's words without modifiers or `[]`: `timestamp(3) with time zone` is
