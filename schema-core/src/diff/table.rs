@@ -24,7 +24,7 @@ impl<'a> Planner<'a> {
         let object = ObjectRef::new(ObjectKind::Table, &table.name);
         // A column's storage, statistics target and attribute options are set right after
         // (partitions take their parent's columns as they are).
-        let mut statements = vec![Statement::CreateTable(table.clone())];
+        let mut statements = vec![Statement::CreateTable(table.for_create())];
         if table.partition_of.is_none() {
             for column in &table.columns {
                 statements.extend(column_attributes(&table.name, column));

@@ -46,6 +46,25 @@ fn is_false(flag: &bool) -> bool {
 }
 
 impl Table {
+    /// The table as `CREATE TABLE` needs it: without its indexes and comment, which are
+    /// statements of their own. A plan's `CREATE TABLE` holds this rather than a whole copy, so
+    /// a plan of an index-heavy schema does not hold every index twice (issue 12: peak
+    /// memory).
+    pub fn for_create(&self) -> Table {
+        Table {
+            name: self.name.clone(),
+            columns: self.columns.clone(),
+            constraints: self.constraints.clone(),
+            indexes: Vec::new(),
+            comment: None,
+            renamed_from: self.renamed_from.clone(),
+            partition_by: self.partition_by.clone(),
+            partition_of: self.partition_of.clone(),
+            unlogged: self.unlogged,
+            storage: self.storage.clone(),
+        }
+    }
+
     /// The column named `name`.
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.name == name)

@@ -73,7 +73,7 @@ impl Schema {
         }
         // A partition after its parent, whatever the declaration order.
         for i in crate::lower::partitions::parents_first(&self.tables) {
-            out.push(Statement::CreateTable(self.tables[i].clone()));
+            out.push(Statement::CreateTable(self.tables[i].for_create()));
         }
         for (i, func) in self.functions.iter().enumerate() {
             if early(i) && row_type(func, &is_table) && !row_type(func, &is_view) {
