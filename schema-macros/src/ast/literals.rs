@@ -116,6 +116,12 @@ fn plain_str(input: ParseStream) -> Option<(String, Sp)> {
             .filter(|text| !text.contains('\\'))?,
     };
     let text = text.to_string();
+    skip_literal(input)?;
+    Some((text, Sp::new(lit.span())))
+}
+
+/// Steps over the literal [`plain_str`] or [`plain_int`] just read from the cursor.
+fn skip_literal(input: ParseStream) -> Option<()> {
     input
         .step(|cursor| {
             cursor
@@ -123,8 +129,7 @@ fn plain_str(input: ParseStream) -> Option<(String, Sp)> {
                 .map(|(_, rest)| ((), rest))
                 .ok_or_else(|| cursor.error(""))
         })
-        .ok()?;
-    Some((text, Sp::new(lit.span())))
+        .ok()
 }
 
 /// A string literal of SQL.
@@ -233,14 +238,7 @@ fn plain_int(input: ParseStream) -> Option<(String, Sp)> {
     if !plain {
         return None;
     }
-    input
-        .step(|cursor| {
-            cursor
-                .literal()
-                .map(|(_, rest)| ((), rest))
-                .ok_or_else(|| cursor.error(""))
-        })
-        .ok()?;
+    skip_literal(input)?;
     Some((digits, Sp::new(lit.span())))
 }
 

@@ -236,7 +236,7 @@ impl AuditEvent {
 
     /// Whether the event's changes are the applied ones (else the planned ones).
     fn writes(&self) -> bool {
-        matches!(self.operation, Operation::Apply | Operation::Rollback)
+        operation_writes(self.operation)
     }
 
     /// Sets the changes and what follows from them: the tables they touch and their hazards.
@@ -273,7 +273,7 @@ impl AuditEvent {
                     message: f.message.clone(),
                 })
             });
-        let writes = matches!(operation, Operation::Apply | Operation::Rollback);
+        let writes = operation_writes(operation);
         let outcome = match (report, &error) {
             (Some(r), _) if r.skipped => Outcome::Skipped,
             (_, Some(e)) if e.code == ErrorKind::Drift.code() => Outcome::Drift,
@@ -365,6 +365,11 @@ impl<T: Serialize> std::fmt::Display for Json<'_, T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         serde_json::to_writer(FmtWriter(f), self.0).map_err(|_| std::fmt::Error)
     }
+}
+
+/// Whether `operation`'s changes are the applied ones (else the planned ones).
+fn operation_writes(operation: Operation) -> bool {
+    matches!(operation, Operation::Apply | Operation::Rollback)
 }
 
 /// `io::Write` onto a formatter: serde_json writes whole UTF-8 sequences in each call.
