@@ -420,6 +420,28 @@ pub fn holding(schema: &Schema, slots: &BTreeSet<FragmentSlot>, every_table: boo
             FragmentSlot::FunctionBody { .. } => views = true,
         }
     }
+    // Functions are kept whole, and one may take or return a table's row type; a kept table
+    // may have a column of another's: keep those tables too, or the round does not load (and
+    // is built again with every table).
+    let row_type = |t: &crate::types::DataType| {
+        let schema = t.schema.as_ref()?;
+        table_names
+            .get(&QualifiedName::new(schema.clone(), t.name.clone()))
+            .copied()
+    };
+    for func in &schema.functions {
+        tables_asked.extend(crate::render::signature_types(func).filter_map(row_type));
+    }
+    let mut todo: Vec<&QualifiedName> = tables_asked.iter().copied().collect();
+    while let Some(name) = todo.pop() {
+        for column in schema.table(name).map_or(&[][..], |t| &t.columns[..]) {
+            if let Some(other) = row_type(&column.data_type) {
+                if tables_asked.insert(other) {
+                    todo.push(other);
+                }
+            }
+        }
+    }
     // A partition is created under its parent: keep the parents of every table kept.
     let mut parents: Vec<&QualifiedName> = Vec::new();
     for table in &tables_asked {
@@ -434,9 +456,46 @@ pub fn holding(schema: &Schema, slots: &BTreeSet<FragmentSlot>, every_table: boo
     }
     tables_asked.extend(parents);
     let asked = |slot: FragmentSlot| slots.contains(&slot);
-    let mut out = schema.clone();
-    out.tables
-        .retain(|t| every_table || views || tables_asked.contains(&t.name));
+    // Only what is kept is copied: a round of a few fragments held a copy of every table
+    // (issue 12: memory and time at 10,000 tables).
+    let mut out = Schema {
+        extensions: schema.extensions.clone(),
+        schemas: schema.schemas.clone(),
+        enums: schema.enums.clone(),
+        domains: schema.domains.clone(),
+        composites: schema.composites.clone(),
+        ranges: schema.ranges.clone(),
+        sequences: schema.sequences.clone(),
+        functions: schema.functions.clone(),
+        aggregates: schema.aggregates.clone(),
+        tables: schema
+            .tables
+            .iter()
+            .filter(|t| every_table || views || tables_asked.contains(&t.name))
+            .cloned()
+            .collect(),
+        views: if views {
+            schema.views.clone()
+        } else {
+            Vec::new()
+        },
+        triggers: schema
+            .triggers
+            .iter()
+            .filter(|t| {
+                asked(FragmentSlot::TriggerWhen {
+                    table: t.table.clone(),
+                    trigger: t.name.clone(),
+                })
+            })
+            .cloned()
+            .collect(),
+        // Row-level security prints nothing; policies keep only the expressions asked for.
+        row_security: Vec::new(),
+        policies: schema.policies.clone(),
+        grants: schema.grants.clone(),
+        default_privileges: schema.default_privileges.clone(),
+    };
     for table in &mut out.tables {
         let name = table.name.clone();
         table.comment = None;
@@ -475,17 +534,6 @@ pub fn holding(schema: &Schema, slots: &BTreeSet<FragmentSlot>, every_table: boo
             .indexes
             .retain(|i| indexes.contains(&(&name, i.name.as_str())));
     }
-    if !views {
-        out.views.clear();
-    }
-    out.triggers.retain(|t| {
-        asked(FragmentSlot::TriggerWhen {
-            table: t.table.clone(),
-            trigger: t.name.clone(),
-        })
-    });
-    // Policies keep only the expressions asked for; row-level security itself prints nothing.
-    out.row_security.clear();
     out.policies.retain_mut(|p| {
         let using = FragmentSlot::PolicyUsing {
             table: p.table.clone(),

@@ -17,6 +17,7 @@
 //! side is then matched against the chains ([`Canonical::adopt_prints`]) and never re-printed,
 //! so reading a database stays read-only.
 
+mod carrier;
 mod chain;
 mod chunks;
 mod live_pair;
@@ -137,7 +138,7 @@ pub fn canonicalize(
     client: &mut impl GenericClient,
     declared: &Schema,
 ) -> Result<Canonical, Error> {
-    canonicalize_from(client, declared, chain::Origin::Declared, None)
+    canonicalize_from(client, declared, chain::Origin::Declared, None, true)
 }
 
 /// [`canonicalize`] building the scratch schemas in pieces of at most about `lock_budget`
@@ -154,7 +155,18 @@ pub fn canonicalize_in_pieces(
         declared,
         chain::Origin::Declared,
         Some(lock_budget.max(1)),
+        true,
     )
+}
+
+/// [`canonicalize`] with every scratch table a plain table, none a storage-less carrier (see
+/// `carrier`): for tests that compare the two builds.
+#[doc(hidden)]
+pub fn canonicalize_with_plain_tables(
+    client: &mut impl GenericClient,
+    declared: &Schema,
+) -> Result<Canonical, Error> {
+    canonicalize_from(client, declared, chain::Origin::Declared, None, false)
 }
 
 /// [`canonicalize`] for a schema read from a live database (`pgdecl diff FROM TO` canonicalizes
@@ -165,7 +177,7 @@ pub fn canonicalize_printed(
     client: &mut impl GenericClient,
     printed: &Schema,
 ) -> Result<Canonical, Error> {
-    canonicalize_from(client, printed, chain::Origin::Printed, None)
+    canonicalize_from(client, printed, chain::Origin::Printed, None, true)
 }
 
 fn canonicalize_from(
@@ -173,6 +185,7 @@ fn canonicalize_from(
     declared: &Schema,
     origin: chain::Origin,
     budget: Option<usize>,
+    carriers: bool,
 ) -> Result<Canonical, Error> {
     let scratch = Scratch::new(declared);
     // Only what the declaration itself defines moves to scratch schemas: an extension's type
@@ -227,9 +240,12 @@ fn canonicalize_from(
     // A declaration's PL/pgSQL bodies are compiled here (the build runs with
     // `check_function_bodies = off`, as plans do); a live schema's were compiled when made.
     let check_bodies = origin == chain::Origin::Declared;
-    let budget = match budget {
-        Some(budget) => budget,
-        None => lock_budget(&mut tx)?,
+    let build = Build {
+        budget: match budget {
+            Some(budget) => budget,
+            None => lock_budget(&mut tx)?,
+        },
+        carriers,
     };
     // What following the chains needs of the mapped declaration, taken before the build
     // consumes it: one copy of the schema less held at once (issue 12: peak memory).
@@ -237,14 +253,7 @@ fn canonicalize_from(
         fragments: fragments(&mapped),
         extensions: mapped.extensions.clone(),
     };
-    let read = match build_and_read(
-        &mut tx,
-        mapped,
-        &scope,
-        check_bodies,
-        budget,
-        Some(&scratch),
-    )? {
+    let read = match build_and_read(&mut tx, mapped, &scope, check_bodies, build, Some(&scratch))? {
         Built::Read(read) => *read,
         Built::DidNotLoad(e) => {
             return Err(Error::from_postgres(
@@ -270,12 +279,24 @@ fn canonicalize_from(
             ),
         ));
     }
-    let mut followed = chain::follow(&mut tx, &scope, start, &read.schema, origin, budget)?;
+    // Read with the home scratch schema on the search path, the declaration's own types and
+    // functions of `public` print bare, which reads as `public`: the rounds that follow the
+    // chains create them again in the scratch schemas, so they are named there (a function
+    // `RETURNS SETOF users` made every round fail, and its chains stop at the first print).
+    // Mapped back with everything else below.
+    let first = map_schema(
+        read.schema,
+        &|s| (s == DEFAULT_SCHEMA).then(|| scratch.home().to_string()),
+        &|t| declared_types.contains(t),
+        &|f| declared_functions.contains(f),
+        false,
+    );
+    let mut followed = chain::follow(&mut tx, &scope, start, &first, origin, build)?;
     let extensions = without_shipped_comments(&mut tx, &declared.extensions)?;
     tx.rollback()
         .map_err(|e| Error::from_postgres("rolling back the canonicalization", e))?;
 
-    let mut printed = read.schema;
+    let mut printed = first;
     for_each_fragment_mut(&mut printed, &mut |slot, text| {
         if let Some(canonical) = followed.texts.remove(&slot) {
             *text = canonical;
@@ -392,9 +413,18 @@ fn lock_budget(tx: &mut Transaction<'_>) -> Result<usize, Error> {
     Ok((locks * connections / 4).max(locks))
 }
 
+/// How scratch builds are made.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Build {
+    /// The lock-table entries one piece may take (see [`lock_budget`]).
+    pub(crate) budget: usize,
+    /// Tables become storage-less carriers where they can (see [`carrier`]).
+    pub(crate) carriers: bool,
+}
+
 /// Creates `schema` (already named into the scratch schemas) in a savepoint, reads the scratch
 /// schemas back and rolls the savepoint back, so the next build starts from empty scratch
-/// schemas again. A schema bigger than `budget` lock-table entries is built and read in
+/// schemas again. A schema bigger than `build.budget` lock-table entries is built and read in
 /// pieces (see [`chunks`]). With `check_bodies`, every PL/pgSQL body is compiled too (see
 /// [`uncompiled_body`]). With `reject`, DDL that fails is an error naming the declared object
 /// (see [`rejected_declaration`]) rather than [`Built::DidNotLoad`].
@@ -403,25 +433,60 @@ fn lock_budget(tx: &mut Transaction<'_>) -> Result<usize, Error> {
 /// its script, not the schema too (issue 12: peak memory).
 fn build_and_read(
     tx: &mut Transaction<'_>,
-    schema: Schema,
+    mut schema: Schema,
     scope: &Scope,
     check_bodies: bool,
-    budget: usize,
+    build: Build,
     reject: Option<&Scratch>,
 ) -> Result<Built, Error> {
-    if chunks::schema_locks(&schema) > budget {
-        return build_in_chunks(tx, schema, scope, check_bodies, budget, reject);
+    let carriers = if build.carriers {
+        carrier::mark(&mut schema)
+    } else {
+        BTreeSet::new()
+    };
+    let mut built = if chunks::schema_locks(&schema) > build.budget {
+        build_in_chunks(tx, schema, scope, check_bodies, build, reject, &carriers)?
+    } else {
+        let batch = chunks::whole_batch(schema.create_statements());
+        // Bodies checked in declaration order, so the first that fails is the one named.
+        let functions: Vec<&Function> = schema.functions.iter().collect();
+        let (built, batch) = build_carried(
+            tx,
+            batch,
+            &carriers,
+            check_bodies.then_some(&functions[..]),
+            |build| introspect_in(build, scope),
+        )?;
+        did_not_load(tx, built, &batch, reject)?
+    };
+    if let Built::Read(read) = &mut built {
+        carrier::unmark(&mut read.schema, &carriers);
     }
-    let batch = chunks::whole_batch(schema.create_statements());
-    // Bodies checked in declaration order, so the first that fails is the one named.
-    let functions: Vec<&Function> = schema.functions.iter().collect();
-    let built = build_piece(
-        tx,
-        &batch,
-        check_bodies.then_some(&functions[..]),
-        |build| introspect_in(build, scope),
-    )?;
-    did_not_load(tx, built, &batch, reject)
+    Ok(built)
+}
+
+/// [`build_piece`] of `batch`, whose tables named in `carriers` are partitioned carriers (see
+/// [`carrier`]); if it does not load, once more with those tables plain, so a carrier never
+/// makes a build fail nor changes the statement an error names. Returns the batch that ran
+/// last.
+fn build_carried(
+    tx: &mut Transaction<'_>,
+    batch: chunks::Batch,
+    carriers: &BTreeSet<QualifiedName>,
+    check_bodies: Option<&[&Function]>,
+    mut read: impl FnMut(&mut Transaction<'_>) -> Result<Introspection, Error>,
+) -> Result<(Built, chunks::Batch), Error> {
+    let built = build_piece(tx, &batch, check_bodies, &mut read)?;
+    let Built::DidNotLoad(e) = &built else {
+        return Ok((built, batch));
+    };
+    let Some(plain) = carrier::uncarried(&batch.statements, carriers) else {
+        return Ok((built, batch));
+    };
+    tracing::debug!(error = %e, "a scratch build with partitioned carriers did not load; building it with plain tables");
+    let plain = chunks::whole_batch(plain);
+    let built = build_piece(tx, &plain, check_bodies, &mut read)?;
+    Ok((built, plain))
 }
 
 fn savepoint<'a>(tx: &'a mut Transaction<'_>) -> Result<Transaction<'a>, Error> {
@@ -496,13 +561,18 @@ fn build_in_chunks(
     schema: Schema,
     scope: &Scope,
     check_bodies: bool,
-    budget: usize,
+    build: Build,
     reject: Option<&Scratch>,
+    carriers: &BTreeSet<QualifiedName>,
 ) -> Result<Built, Error> {
-    let mut plan = chunks::plan(&schema, budget);
+    let mut plan = chunks::plan(&schema, build.budget);
     if plan.chunks.is_empty() {
         // Nothing but schema-wide objects (thousands of sequences, say): one build.
-        return build_and_read(tx, schema, scope, check_bodies, usize::MAX, reject);
+        let whole = Build {
+            budget: usize::MAX,
+            ..build
+        };
+        return build_and_read(tx, schema, scope, check_bodies, whole, reject);
     }
     let mut merged = chunks::Merged::new(&schema);
     drop(schema);
@@ -527,13 +597,20 @@ fn build_in_chunks(
     drop(batch);
     for chunk in &plan.chunks {
         let batch = uses.batch(&mut plan.statements, &chunk.statements);
-        let functions = created_functions(&batch);
-        match build_piece(
+        let functions: Vec<Function> = if check_bodies {
+            created_functions(&batch).into_iter().cloned().collect()
+        } else {
+            Vec::new()
+        };
+        let functions: Vec<&Function> = functions.iter().collect();
+        let (built, batch) = build_carried(
             &mut base,
-            &batch,
+            batch,
+            carriers,
             check_bodies.then_some(&functions[..]),
             |build| chunks::read(build, scope),
-        )? {
+        )?;
+        match built {
             Built::Read(read) => merged.add(chunk, *read),
             built => {
                 let out = did_not_load(&mut base, built, &batch, reject);

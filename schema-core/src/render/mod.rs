@@ -70,6 +70,7 @@ pub use grant::{
 };
 pub use lock::LockTable;
 pub use policy::Role;
+pub(crate) use script::signature_types;
 pub use sequence::SequenceOption;
 pub use table::{foreign_keys, inline_constraints, not_valid_checks, AlterTable};
 pub(crate) use user_type::{creation_order, TypeIndex};

@@ -321,7 +321,7 @@ fn functions_after_relations(schema: &Schema) -> Vec<usize> {
 }
 
 /// The types of a function's arguments and result.
-fn signature_types(func: &Function) -> impl Iterator<Item = &crate::types::DataType> {
+pub(crate) fn signature_types(func: &Function) -> impl Iterator<Item = &crate::types::DataType> {
     let returns: Vec<&crate::types::DataType> = match &func.returns {
         Some(Returns::Type(t)) | Some(Returns::SetOf(t)) => vec![t],
         Some(Returns::Table(columns)) => columns.iter().map(|(_, t)| t).collect(),

@@ -15,7 +15,7 @@ use schema_core::print_chain::{
     for_each_fragment_mut, fragments, holding, FragmentSlot, PrintChain,
 };
 
-use super::{build_and_read, Built};
+use super::{build_and_read, Build, Built};
 use crate::error::Error;
 use crate::introspect::Scope;
 
@@ -106,7 +106,7 @@ pub(super) fn follow(
     start: Start,
     first: &Schema,
     origin: Origin,
-    budget: usize,
+    build: Build,
 ) -> Result<Followed, Error> {
     let Start {
         fragments: mut declared,
@@ -146,7 +146,7 @@ pub(super) fn follow(
         if texts.is_empty() {
             break;
         }
-        let Some(printed) = rebuild(tx, scope, &extensions, first, &texts, budget)? else {
+        let Some(printed) = rebuild(tx, scope, &extensions, first, &texts, build)? else {
             break;
         };
         for (slot, chain) in chains.iter_mut().filter(|(_, c)| c.pending()) {
@@ -167,7 +167,7 @@ pub(super) fn follow(
         .collect();
     let mut faithful = BTreeMap::new();
     if !rewrites.is_empty() {
-        if let Some(printed) = rebuild(tx, scope, &extensions, first, &rewrites, budget)? {
+        if let Some(printed) = rebuild(tx, scope, &extensions, first, &rewrites, build)? {
             for (slot, rewrite) in rewrites {
                 if printed.get(&slot).map(String::as_str) == Some(chains[&slot].first_print()) {
                     faithful.insert(slot, rewrite);
@@ -203,12 +203,12 @@ fn rebuild(
     extensions: &[Extension],
     first: &Schema,
     texts: &BTreeMap<FragmentSlot, String>,
-    budget: usize,
+    build: Build,
 ) -> Result<Option<BTreeMap<FragmentSlot, String>>, Error> {
     let mut failure = None;
     for every_table in [false, true] {
         let schema = round_schema(extensions, first, texts, every_table);
-        match build_and_read(tx, schema, scope, false, budget, None)? {
+        match build_and_read(tx, schema, scope, false, build, None)? {
             Built::Read(read) => return Ok(Some(fragments(&read.schema))),
             Built::DidNotLoad(e) | Built::BodyDoesNotCompile { error: e, .. } => failure = Some(e),
         }

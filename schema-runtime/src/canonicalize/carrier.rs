@@ -1,0 +1,276 @@
+//! Scratch tables without storage: each table a scratch build creates is created as a
+//! partitioned table (with no partitions) when PostgreSQL reads it back the same way.
+//!
+//! A scratch build only exists to be read back, and rolled back. A plain table costs the
+//! server files: its heap, its TOAST table and index, one per index, each created on `CREATE`
+//! and unlinked on the rollback. That file work (inode allocation and release in the kernel)
+//! was half of a cold plan's server time (issue 12). A partitioned table, and every index on
+//! it, has no storage at all: its catalog rows are the whole of it. Its columns, defaults,
+//! checks, generated columns, keys, foreign keys, indexes, triggers and policies are created,
+//! checked and printed as on a plain table, so the read-back is the same once the partition
+//! key, which only the build added, is taken off again ([`unmark`]).
+//!
+//! The tables PostgreSQL would not accept as partitioned, or would read back otherwise, stay
+//! plain ([`key_for`]); and should a piece with carriers not load anyway, it is built again
+//! with plain tables ([`uncarried`]), so a carrier can make a build faster but never make it
+//! fail, nor change which declared object an error names.
+
+use std::collections::BTreeSet;
+
+use schema_core::ident::quote_ident;
+use schema_core::model::*;
+use schema_core::render::Statement;
+
+/// Gives each table of `schema` that can be a carrier a partition key, and returns their
+/// names (to take the keys off the read-back again with [`unmark`]).
+pub(super) fn mark(schema: &mut Schema) -> BTreeSet<QualifiedName> {
+    // Row triggers with transition tables are refused on a partitioned table.
+    let transition: BTreeSet<&QualifiedName> = schema
+        .triggers
+        .iter()
+        .filter(|t| t.for_each_row && (t.old_table.is_some() || t.new_table.is_some()))
+        .map(|t| &t.table)
+        .collect();
+    let keys: Vec<Option<PartitionKey>> = schema
+        .tables
+        .iter()
+        .map(|t| {
+            if transition.contains(&t.name) {
+                None
+            } else {
+                key_for(t)
+            }
+        })
+        .collect();
+    let mut carriers = BTreeSet::new();
+    for (table, key) in schema.tables.iter_mut().zip(keys) {
+        if let Some(key) = key {
+            table.partition_by = Some(key);
+            carriers.insert(table.name.clone());
+        }
+    }
+    carriers
+}
+
+/// Takes the partition keys [`mark`] gave `carriers` off `read` (a read-back of the scratch
+/// schemas, in the same names).
+pub(super) fn unmark(read: &mut Schema, carriers: &BTreeSet<QualifiedName>) {
+    if carriers.is_empty() {
+        return;
+    }
+    for table in &mut read.tables {
+        if carriers.contains(&table.name) {
+            table.partition_by = None;
+        }
+    }
+}
+
+/// The statements of a piece that did not load, with the carriers among them plain again:
+/// `None` when there were none (the piece failed as plain tables would).
+pub(super) fn uncarried(
+    statements: &[Statement],
+    carriers: &BTreeSet<QualifiedName>,
+) -> Option<Vec<Statement>> {
+    let carried =
+        |s: &Statement| matches!(s, Statement::CreateTable(t) if carriers.contains(&t.name));
+    if !statements.iter().any(carried) {
+        return None;
+    }
+    Some(
+        statements
+            .iter()
+            .map(|s| match s {
+                Statement::CreateTable(t) if carriers.contains(&t.name) => {
+                    let mut t = t.clone();
+                    t.partition_by = None;
+                    Statement::CreateTable(t)
+                }
+                other => other.clone(),
+            })
+            .collect(),
+    )
+}
+
+/// The partition key `table` is created with in a scratch build, or `None` when it stays a
+/// plain table:
+///
+/// - already partitioned, a partition, unlogged, or with storage parameters (refused on a
+///   partitioned table, or read back otherwise), or without columns (a key needs one);
+/// - with an exclusion constraint (refused on a partitioned table before PostgreSQL 17);
+/// - with a `NOT VALID` foreign key (refused on a partitioned table: it would be created
+///   valid, and read back so);
+/// - with primary or unique keys that share no plain column: a key of a partitioned table must
+///   hold its partition key's columns.
+///
+/// A table with unique keys is partitioned by a column every one of them holds, with the
+/// type's default operator class (the key's equality must be the index's); one without, by
+/// `(column IS NULL)` over its first stored column, which any type allows.
+pub(super) fn key_for(table: &Table) -> Option<PartitionKey> {
+    if table.partition_by.is_some()
+        || table.partition_of.is_some()
+        || table.unlogged
+        || !table.storage.is_empty()
+        || table.columns.is_empty()
+    {
+        return None;
+    }
+    let mut unique_keys: Vec<Vec<&str>> = Vec::new();
+    for c in &table.constraints {
+        match &c.kind {
+            ConstraintKind::Exclusion { .. } => return None,
+            ConstraintKind::ForeignKey { .. } if !c.validated => return None,
+            ConstraintKind::PrimaryKey { columns, .. } | ConstraintKind::Unique { columns, .. } => {
+                unique_keys.push(columns.iter().map(String::as_str).collect())
+            }
+            _ => {}
+        }
+    }
+    for index in table.indexes.iter().filter(|i| i.unique) {
+        unique_keys.push(
+            index
+                .elements
+                .iter()
+                .filter_map(|e| match &e.target {
+                    IndexTarget::Column(c) if e.opclass.is_none() && e.collation.is_none() => {
+                        Some(c.as_str())
+                    }
+                    _ => None,
+                })
+                .collect(),
+        );
+    }
+    if unique_keys.is_empty() {
+        let column = table.columns.iter().find(|c| c.generated.is_none())?;
+        let key = PartitionKey {
+            strategy: PartitionStrategy::List,
+            elements: Vec::new(),
+        };
+        return Some(key.expression(format!("{} IS NULL", quote_ident(&column.name))));
+    }
+    // A column in every key, the first key's order first; one with a collation of its own is
+    // passed over (the key's collation would be compared with the index's).
+    let column = unique_keys[0].iter().find(|c| {
+        unique_keys[1..].iter().all(|k| k.contains(c))
+            && table
+                .column(c)
+                .is_some_and(|col| col.collation.is_none() && col.generated.is_none())
+    })?;
+    Some(PartitionKey::list(*column))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use schema_core::DataType;
+
+    fn table(columns: &[&str]) -> Table {
+        Table {
+            name: QualifiedName::new("public", "t"),
+            columns: columns
+                .iter()
+                .map(|c| Column {
+                    name: c.to_string(),
+                    data_type: DataType::builtin("integer"),
+                    not_null: false,
+                    default: None,
+                    identity: None,
+                    generated: None,
+                    collation: None,
+                    comment: None,
+                    renamed_from: None,
+                    using: None,
+                    statistics: None,
+                    storage: None,
+                    compression: None,
+                    options: Vec::new(),
+                })
+                .collect(),
+            constraints: Vec::new(),
+            indexes: Vec::new(),
+            comment: None,
+            renamed_from: None,
+            partition_by: None,
+            partition_of: None,
+            unlogged: false,
+            storage: Vec::new(),
+        }
+    }
+
+    fn constraint(name: &str, kind: ConstraintKind) -> Constraint {
+        Constraint {
+            name: name.into(),
+            kind,
+            deferrable: false,
+            initially_deferred: false,
+            comment: None,
+            validated: true,
+        }
+    }
+
+    fn names(columns: &[&str]) -> Vec<String> {
+        columns.iter().map(|c| c.to_string()).collect()
+    }
+
+    fn primary_key(columns: &[&str]) -> Constraint {
+        let columns = names(columns);
+        let include = Vec::new();
+        constraint("t_pkey", ConstraintKind::PrimaryKey { columns, include })
+    }
+
+    fn unique(name: &str, columns: &[&str]) -> Constraint {
+        let kind = ConstraintKind::Unique {
+            columns: names(columns),
+            include: Vec::new(),
+            nulls_not_distinct: false,
+        };
+        constraint(name, kind)
+    }
+
+    #[test]
+    fn a_column_every_unique_key_holds() {
+        let mut t = table(&["a", "b", "c"]);
+        t.constraints.push(primary_key(&["a", "b"]));
+        t.constraints.push(unique("t_c_b_key", &["c", "b"]));
+        assert_eq!(key_for(&t), Some(PartitionKey::list("b")));
+    }
+
+    #[test]
+    fn keys_without_a_shared_column_stay_plain() {
+        let mut t = table(&["a", "b"]);
+        t.constraints.push(primary_key(&["a"]));
+        t.constraints.push(unique("t_b_key", &["b"]));
+        assert_eq!(key_for(&t), None);
+    }
+
+    #[test]
+    fn no_unique_key_partitions_by_an_expression() {
+        let t = table(&["Weird Name"]);
+        let key = key_for(&t).expect("a carrier");
+        assert_eq!(
+            key.elements[0].target,
+            IndexTarget::Expression("\"Weird Name\" IS NULL".into())
+        );
+    }
+
+    #[test]
+    fn refused_shapes_stay_plain() {
+        let mut unlogged = table(&["a"]);
+        unlogged.unlogged = true;
+        assert_eq!(key_for(&unlogged), None);
+        assert_eq!(key_for(&table(&[])), None);
+        let mut not_valid = table(&["a"]);
+        let mut fk = constraint(
+            "t_a_fkey",
+            ConstraintKind::ForeignKey {
+                columns: names(&["a"]),
+                ref_table: QualifiedName::new("public", "u"),
+                ref_columns: names(&["id"]),
+                on_delete: FkAction::NoAction,
+                on_update: FkAction::NoAction,
+            },
+        );
+        fk.validated = false;
+        not_valid.constraints.push(fk);
+        assert_eq!(key_for(&not_valid), None);
+    }
+}
