@@ -159,10 +159,11 @@ pub fn canonicalize_in_pieces(
     )
 }
 
-/// [`canonicalize`] with every scratch table a plain table, none a storage-less carrier (see
-/// `carrier`): for tests that compare the two builds.
+/// [`canonicalize`] the plain way: every scratch table a plain table, none a storage-less
+/// carrier (see `carrier`), and every fragment of a chain round created, none left out for
+/// printing like another (see `chain::Alike`). For tests that compare the two.
 #[doc(hidden)]
-pub fn canonicalize_with_plain_tables(
+pub fn canonicalize_plainly(
     client: &mut impl GenericClient,
     declared: &Schema,
 ) -> Result<Canonical, Error> {
@@ -185,7 +186,7 @@ fn canonicalize_from(
     declared: &Schema,
     origin: chain::Origin,
     budget: Option<usize>,
-    carriers: bool,
+    fast: bool,
 ) -> Result<Canonical, Error> {
     let scratch = Scratch::new(declared);
     // Only what the declaration itself defines moves to scratch schemas: an extension's type
@@ -245,7 +246,8 @@ fn canonicalize_from(
             Some(budget) => budget,
             None => lock_budget(&mut tx)?,
         },
-        carriers,
+        carriers: fast,
+        dedupe: fast,
     };
     // What following the chains needs of the mapped declaration, taken before the build
     // consumes it: one copy of the schema less held at once (issue 12: peak memory).
@@ -420,6 +422,9 @@ pub(crate) struct Build {
     pub(crate) budget: usize,
     /// Tables become storage-less carriers where they can (see [`carrier`]).
     pub(crate) carriers: bool,
+    /// Rounds following print chains create one of each set of fragments printed alike
+    /// (see `chain::Alike`).
+    pub(crate) dedupe: bool,
 }
 
 /// Creates `schema` (already named into the scratch schemas) in a savepoint, reads the scratch

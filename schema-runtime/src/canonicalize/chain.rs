@@ -205,11 +205,29 @@ fn rebuild(
     texts: &BTreeMap<FragmentSlot, String>,
     build: Build,
 ) -> Result<Option<BTreeMap<FragmentSlot, String>>, Error> {
+    let alike = if build.dedupe {
+        Alike::of(first, texts)
+    } else {
+        Alike::default()
+    };
+    let asked: BTreeMap<FragmentSlot, String> = texts
+        .iter()
+        .filter(|(slot, _)| !alike.copies.contains_key(*slot))
+        .map(|(slot, text)| (slot.clone(), text.clone()))
+        .collect();
     let mut failure = None;
     for every_table in [false, true] {
-        let schema = round_schema(extensions, first, texts, every_table);
+        let schema = round_schema(extensions, first, &asked, every_table);
         match build_and_read(tx, schema, scope, false, build, None)? {
-            Built::Read(read) => return Ok(Some(fragments(&read.schema))),
+            Built::Read(read) => {
+                let mut printed = fragments(&read.schema);
+                for (copy, of) in &alike.copies {
+                    if let Some(text) = printed.get(of).cloned() {
+                        printed.insert(copy.clone(), text);
+                    }
+                }
+                return Ok(Some(printed));
+            }
             Built::DidNotLoad(e) | Built::BodyDoesNotCompile { error: e, .. } => failure = Some(e),
         }
     }
@@ -220,6 +238,94 @@ fn rebuild(
         );
     }
     Ok(None)
+}
+
+/// Fragments of a round that the server prints alike, so only one of each is created: the
+/// same text, in the same place (the default or generated expression of a column of the same
+/// name, a check, an index key or predicate, a trigger's `WHEN`, a policy's expressions), on
+/// tables whose columns are the same (names, types, collations, in order). The print of an
+/// expression depends on those and on the search path, which every scratch table shares; a
+/// whole-row or qualified reference names its table in the text itself. Rounds over a
+/// declaration of many tables of one pattern (issue 12: a thousand tables of the same checks
+/// and defaults) then create a few tables, not all of them again.
+#[derive(Default)]
+struct Alike {
+    /// Each slot left out of the round, with the slot created in its place.
+    copies: BTreeMap<FragmentSlot, FragmentSlot>,
+}
+
+/// A table's columns as [`Alike`] compares them: name, type and collation of each, in order.
+type ColumnList<'a> = Vec<(&'a str, String, Option<&'a str>)>;
+
+/// Where in its table a fragment is, for [`Alike`]: its slot without the names that do not
+/// change its print (the table's, a constraint's, an index's).
+#[derive(PartialEq, Eq, Hash)]
+enum Place<'a> {
+    Default(&'a str),
+    Generated(&'a str),
+    Check,
+    IndexKey,
+    IndexPredicate,
+    TriggerWhen,
+    PolicyUsing,
+    PolicyWithCheck,
+}
+
+impl Alike {
+    fn of(first: &Schema, texts: &BTreeMap<FragmentSlot, String>) -> Alike {
+        use std::collections::HashMap;
+        let tables: HashMap<&QualifiedName, &Table> =
+            first.tables.iter().map(|t| (&t.name, t)).collect();
+        // Each distinct column list gets a number, each table the number of its list.
+        let mut lists: HashMap<ColumnList<'_>, usize> = HashMap::new();
+        let mut list_of: HashMap<&QualifiedName, usize> = HashMap::new();
+        let mut seen: HashMap<(Place<'_>, usize, &str), &FragmentSlot> = HashMap::new();
+        let mut alike = Alike::default();
+        for (slot, text) in texts {
+            let (table, place) = match slot {
+                FragmentSlot::ColumnDefault { table, column } => (table, Place::Default(column)),
+                FragmentSlot::ColumnGenerated { table, column } => {
+                    (table, Place::Generated(column))
+                }
+                FragmentSlot::Check { table, .. } => (table, Place::Check),
+                FragmentSlot::IndexKey { table, .. } => (table, Place::IndexKey),
+                FragmentSlot::IndexPredicate { table, .. } => (table, Place::IndexPredicate),
+                FragmentSlot::TriggerWhen { table, .. } => (table, Place::TriggerWhen),
+                FragmentSlot::PolicyUsing { table, .. } => (table, Place::PolicyUsing),
+                FragmentSlot::PolicyWithCheck { table, .. } => (table, Place::PolicyWithCheck),
+                _ => continue,
+            };
+            // Not a table (a trigger on a view), or a partition, whose bound and parent the
+            // rest of its tree would have to come along: created as asked.
+            let Some(t) = tables.get(table).filter(|t| t.partition_of.is_none()) else {
+                continue;
+            };
+            let next = lists.len();
+            let list = *list_of.entry(table).or_insert_with(|| {
+                let columns = t
+                    .columns
+                    .iter()
+                    .map(|c| {
+                        (
+                            c.name.as_str(),
+                            c.data_type.to_string(),
+                            c.collation.as_deref(),
+                        )
+                    })
+                    .collect();
+                *lists.entry(columns).or_insert(next)
+            });
+            match seen.entry((place, list, text.as_str())) {
+                std::collections::hash_map::Entry::Occupied(e) => {
+                    alike.copies.insert(slot.clone(), (*e.get()).clone());
+                }
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(slot);
+                }
+            }
+        }
+        alike
+    }
 }
 
 /// What [`holding`] keeps of `first` for the fragments in `texts`, which take those texts.

@@ -79,10 +79,12 @@ fn words(statement: &Statement) -> BTreeSet<String> {
 }
 
 /// The lock-table entries creating `table` takes (and holds to the end of its transaction),
-/// roughly: the table, its TOAST table and index, each index (constraint or not), each
-/// identity or serial sequence.
+/// roughly: the table, its TOAST table and index (a partitioned table, a scratch carrier
+/// among them, has none), each index (constraint or not), each identity or serial sequence.
 fn table_locks(table: &Table) -> usize {
-    3 + table.indexes.len()
+    let toast = if table.is_partitioned() { 0 } else { 2 };
+    1 + toast
+        + table.indexes.len()
         + table
             .constraints
             .iter()
