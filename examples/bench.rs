@@ -349,8 +349,10 @@ fn child_plan(url: &str) -> Res<()> {
     let mut client = connect(url)?;
     let policy = Policy::new(Mode::PlanOnly);
     forget_canonical_forms();
-    let mut out = String::new();
-    for _ in 0..2 {
+    // The first plan, then the fastest of three cached ones (as pg_dump and the no-op diff
+    // count their fastest of three).
+    let mut runs: Vec<(f64, f64)> = Vec::new();
+    for _ in 0..4 {
         let mark = log.as_deref().map(log_len);
         let t = Instant::now();
         let report = converge(&mut client, &schema, &policy)?;
@@ -360,9 +362,19 @@ fn child_plan(url: &str) -> Res<()> {
             _ => -1.0,
         };
         eprintln!("{} changes planned", report.plan.changes.len());
-        let _ = write!(out, "{secs} {stmts} ");
+        runs.push((secs, stmts));
     }
-    println!("{out}");
+    let again = runs[1..]
+        .iter()
+        .copied()
+        .fold((f64::INFINITY, -1.0), |best, run| {
+            if run.0 < best.0 {
+                run
+            } else {
+                best
+            }
+        });
+    println!("{} {} {} {}", runs[0].0, runs[0].1, again.0, again.1);
     Ok(())
 }
 

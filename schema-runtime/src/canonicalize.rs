@@ -765,8 +765,12 @@ fn body_does_not_compile(function: &Function, scratch: &Scratch, error: postgres
 /// created with its table reads back validated); copy them onto the canonical tables, columns
 /// and constraints.
 fn carry_declared_only(declared: &Schema, canonical: &mut Schema) {
-    for t in &declared.tables {
-        let Some(ct) = canonical.tables.iter_mut().find(|c| c.name == t.name) else {
+    // By name through a map: a search of the canonical tables per declared table was a
+    // seventh of a cold plan's client time at 10,000 tables (issue 12).
+    let declared_tables: std::collections::HashMap<&QualifiedName, &Table> =
+        declared.tables.iter().map(|t| (&t.name, t)).collect();
+    for ct in &mut canonical.tables {
+        let Some(t) = declared_tables.get(&ct.name) else {
             continue;
         };
         ct.renamed_from = t.renamed_from.clone();
