@@ -447,7 +447,7 @@ fn build_and_read(
     let carriers = if build.carriers {
         carrier::mark(&mut schema)
     } else {
-        BTreeSet::new()
+        carrier::Carriers::default()
     };
     let mut built = if chunks::schema_locks(&schema) > build.budget {
         build_in_chunks(tx, schema, scope, check_bodies, build, reject, &carriers)?
@@ -477,7 +477,7 @@ fn build_and_read(
 fn build_carried(
     tx: &mut Transaction<'_>,
     batch: chunks::Batch,
-    carriers: &BTreeSet<QualifiedName>,
+    carriers: &carrier::Carriers,
     check_bodies: Option<&[&Function]>,
     mut read: impl FnMut(&mut Transaction<'_>) -> Result<Introspection, Error>,
 ) -> Result<(Built, chunks::Batch), Error> {
@@ -568,7 +568,7 @@ fn build_in_chunks(
     check_bodies: bool,
     build: Build,
     reject: Option<&Scratch>,
-    carriers: &BTreeSet<QualifiedName>,
+    carriers: &carrier::Carriers,
 ) -> Result<Built, Error> {
     let mut plan = chunks::plan(&schema, build.budget);
     if plan.chunks.is_empty() {

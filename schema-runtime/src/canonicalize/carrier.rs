@@ -8,22 +8,48 @@
 //! it, has no storage at all: its catalog rows are the whole of it. Its columns, defaults,
 //! checks, generated columns, keys, foreign keys, indexes, triggers and policies are created,
 //! checked and printed as on a plain table, so the read-back is the same once the partition
-//! key, which only the build added, is taken off again ([`unmark`]).
+//! key, which only the build added, is taken off again ([`unmark`]). A carrier's identity
+//! columns are created without their identity, whose sequence would be the one file left,
+//! and given it back on the read-back.
 //!
 //! The tables PostgreSQL would not accept as partitioned, or would read back otherwise, stay
 //! plain ([`key_for`]); and should a piece with carriers not load anyway, it is built again
 //! with plain tables ([`uncarried`]), so a carrier can make a build faster but never make it
 //! fail, nor change which declared object an error names.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use schema_core::ident::quote_ident;
 use schema_core::model::*;
 use schema_core::render::Statement;
 
-/// Gives each table of `schema` that can be a carrier a partition key, and returns their
-/// names (to take the keys off the read-back again with [`unmark`]).
-pub(super) fn mark(schema: &mut Schema) -> BTreeSet<QualifiedName> {
+/// The tables of a scratch build made carriers, each with the identity columns it was
+/// created without.
+#[derive(Debug, Default)]
+pub(super) struct Carriers {
+    tables: BTreeMap<QualifiedName, Vec<Stripped>>,
+}
+
+/// An identity column a carrier is created without: its sequence would be the one relation
+/// file left (the identity itself is `pg_attribute.attidentity`, which a read-back cannot
+/// print differently; the model check refuses identities PostgreSQL would).
+#[derive(Debug)]
+struct Stripped {
+    column: String,
+    identity: Identity,
+    not_null: bool,
+}
+
+impl Carriers {
+    fn contains(&self, table: &QualifiedName) -> bool {
+        self.tables.contains_key(table)
+    }
+}
+
+/// Gives each table of `schema` that can be a carrier a partition key and takes its identity
+/// columns' identity off (an identity column is `NOT NULL`, as PostgreSQL makes it); returns
+/// what it changed, for [`unmark`] and [`uncarried`].
+pub(super) fn mark(schema: &mut Schema) -> Carriers {
     // Row triggers with transition tables are refused on a partitioned table.
     let transition: BTreeSet<&QualifiedName> = schema
         .triggers
@@ -42,35 +68,51 @@ pub(super) fn mark(schema: &mut Schema) -> BTreeSet<QualifiedName> {
             }
         })
         .collect();
-    let mut carriers = BTreeSet::new();
+    let mut carriers = Carriers::default();
     for (table, key) in schema.tables.iter_mut().zip(keys) {
         if let Some(key) = key {
             table.partition_by = Some(key);
-            carriers.insert(table.name.clone());
+            let stripped = table
+                .columns
+                .iter_mut()
+                .filter_map(|c| {
+                    let identity = c.identity.take()?;
+                    let not_null = std::mem::replace(&mut c.not_null, true);
+                    Some(Stripped {
+                        column: c.name.clone(),
+                        identity,
+                        not_null,
+                    })
+                })
+                .collect();
+            carriers.tables.insert(table.name.clone(), stripped);
         }
     }
     carriers
 }
 
-/// Takes the partition keys [`mark`] gave `carriers` off `read` (a read-back of the scratch
-/// schemas, in the same names).
-pub(super) fn unmark(read: &mut Schema, carriers: &BTreeSet<QualifiedName>) {
-    if carriers.is_empty() {
+/// Takes the partition keys [`mark`] gave the carriers off `read` (a read-back of the scratch
+/// schemas, in the same names) and gives their identity columns their identity back.
+pub(super) fn unmark(read: &mut Schema, carriers: &Carriers) {
+    if carriers.tables.is_empty() {
         return;
     }
     for table in &mut read.tables {
-        if carriers.contains(&table.name) {
-            table.partition_by = None;
+        let Some(stripped) = carriers.tables.get(&table.name) else {
+            continue;
+        };
+        table.partition_by = None;
+        for s in stripped {
+            if let Some(c) = table.columns.iter_mut().find(|c| c.name == s.column) {
+                c.identity = Some(s.identity);
+            }
         }
     }
 }
 
-/// The statements of a piece that did not load, with the carriers among them plain again:
-/// `None` when there were none (the piece failed as plain tables would).
-pub(super) fn uncarried(
-    statements: &[Statement],
-    carriers: &BTreeSet<QualifiedName>,
-) -> Option<Vec<Statement>> {
+/// The statements of a piece that did not load, with the carriers among them plain again
+/// (as declared): `None` when there were none (the piece failed as plain tables would).
+pub(super) fn uncarried(statements: &[Statement], carriers: &Carriers) -> Option<Vec<Statement>> {
     let carried =
         |s: &Statement| matches!(s, Statement::CreateTable(t) if carriers.contains(&t.name));
     if !statements.iter().any(carried) {
@@ -83,6 +125,12 @@ pub(super) fn uncarried(
                 Statement::CreateTable(t) if carriers.contains(&t.name) => {
                     let mut t = t.clone();
                     t.partition_by = None;
+                    for s in &carriers.tables[&t.name] {
+                        if let Some(c) = t.columns.iter_mut().find(|c| c.name == s.column) {
+                            c.identity = Some(s.identity);
+                            c.not_null = s.not_null;
+                        }
+                    }
                     Statement::CreateTable(t)
                 }
                 other => other.clone(),
@@ -250,6 +298,33 @@ mod tests {
             key.elements[0].target,
             IndexTarget::Expression("\"Weird Name\" IS NULL".into())
         );
+    }
+
+    #[test]
+    fn identity_is_taken_off_and_given_back() {
+        let mut t = table(&["id", "n"]);
+        t.columns[0].identity = Some(Identity::Always);
+        t.constraints.push(primary_key(&["id"]));
+        let declared = t.clone();
+        let mut schema = Schema {
+            tables: vec![t],
+            ..Schema::default()
+        };
+        let carriers = mark(&mut schema);
+        let built = &schema.tables[0];
+        assert_eq!(built.partition_by, Some(PartitionKey::list("id")));
+        assert_eq!(built.columns[0].identity, None);
+        assert!(built.columns[0].not_null);
+        // Read back as built, then unmarked: the declared table (with the server's NOT NULL).
+        let mut read = schema.clone();
+        unmark(&mut read, &carriers);
+        let mut expected = declared.clone();
+        expected.columns[0].not_null = true;
+        assert_eq!(read.tables[0], expected);
+        // A piece that did not load is built again exactly as declared.
+        let statements = vec![Statement::CreateTable(schema.tables[0].clone())];
+        let plain = uncarried(&statements, &carriers).expect("a carrier to undo");
+        assert!(matches!(&plain[0], Statement::CreateTable(t) if *t == declared));
     }
 
     #[test]
