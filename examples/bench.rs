@@ -517,12 +517,13 @@ fn shape_table(shape: Shape, runs: &[Run]) -> String {
         let _ = write!(
             s,
             "Goals at {} tables: no-op diff <= 0.5x pg_dump {} ({}); cold plan <= 1x psql {} \
-             ({}); cached plan <= no-op diff {} ({} s vs {:.3} s)",
+             ({} empty, {} identical); cached plan <= no-op diff {} ({} s vs {:.3} s)",
             r.tables,
             yes(r.diff.secs <= 0.5 * r.dump.secs),
             ratio(r.diff.secs, r.dump.secs),
-            yes(r.empty_first.secs <= r.psql.secs),
+            yes(r.empty_first.secs.max(r.same_first.secs) <= r.psql.secs),
             ratio(r.empty_first.secs, r.psql.secs),
+            ratio(r.same_first.secs, r.psql.secs),
             yes(r.same_again.secs.max(r.empty_again.secs) <= r.diff.secs),
             match r.same_again.secs.max(r.empty_again.secs) {
                 f if f.is_nan() => "failed".to_string(),
