@@ -696,8 +696,8 @@ mod tests {
             .unwrap()
     }
 
-    #[test]
-    fn a_live_fragment_on_its_chain_takes_the_canonical_text() {
+    /// A canonical check over a varchar IN list and its chain: the print it moves from.
+    fn varchar_chain() -> (Schema, PrintChains) {
         let canonical = schema(
             "s::text = ANY (ARRAY['a'::varchar]::text[])",
             "'-1'::integer",
@@ -706,6 +706,12 @@ mod tests {
             slot: check_slot(&canonical),
             forms: vec!["s::text = ANY (ARRAY['a'::varchar::text])".into()],
         }]);
+        (canonical, chains)
+    }
+
+    #[test]
+    fn a_live_fragment_on_its_chain_takes_the_canonical_text() {
+        let (canonical, chains) = varchar_chain();
         let mut live = schema("s::text = ANY (ARRAY['a'::varchar::text])", "'-1'::integer");
         assert_eq!(chains.adopt(&mut live, &canonical), 1);
         assert_eq!(live, canonical);
@@ -718,14 +724,7 @@ mod tests {
 
     #[test]
     fn a_live_schema_out_of_step_is_matched_by_slot() {
-        let canonical = schema(
-            "s::text = ANY (ARRAY['a'::varchar]::text[])",
-            "'-1'::integer",
-        );
-        let chains = PrintChains::new([PrintChain {
-            slot: check_slot(&canonical),
-            forms: vec!["s::text = ANY (ARRAY['a'::varchar::text])".into()],
-        }]);
+        let (canonical, chains) = varchar_chain();
         // A table only the live side has, walked first: every later fragment is out of step.
         let mut live = schema("s::text = ANY (ARRAY['a'::varchar::text])", "'-1'::integer");
         let mut extra = live.tables[0].clone();

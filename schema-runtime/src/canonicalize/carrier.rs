@@ -209,91 +209,43 @@ pub(super) fn key_for(table: &Table) -> Option<PartitionKey> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use schema_core::builder::{ColumnDef, References, TableDef};
     use schema_core::DataType;
 
-    fn table(columns: &[&str]) -> Table {
-        Table {
-            name: QualifiedName::new("public", "t"),
-            columns: columns
-                .iter()
-                .map(|c| Column {
-                    name: c.to_string(),
-                    data_type: DataType::builtin("integer"),
-                    not_null: false,
-                    default: None,
-                    identity: None,
-                    generated: None,
-                    collation: None,
-                    comment: None,
-                    renamed_from: None,
-                    using: None,
-                    statistics: None,
-                    storage: None,
-                    compression: None,
-                    options: Vec::new(),
-                })
-                .collect(),
-            constraints: Vec::new(),
-            indexes: Vec::new(),
-            comment: None,
-            renamed_from: None,
-            partition_by: None,
-            partition_of: None,
-            unlogged: false,
-            storage: Vec::new(),
-        }
+    fn int(name: &str) -> ColumnDef {
+        ColumnDef::new(name, DataType::builtin("integer"))
     }
 
-    fn constraint(name: &str, kind: ConstraintKind) -> Constraint {
-        Constraint {
-            name: name.into(),
-            kind,
-            deferrable: false,
-            initially_deferred: false,
-            comment: None,
-            validated: true,
-        }
+    fn build(tables: Vec<TableDef>) -> Schema {
+        tables
+            .into_iter()
+            .fold(Schema::builder(), |b, t| b.table(t))
+            .build()
     }
 
-    fn names(columns: &[&str]) -> Vec<String> {
-        columns.iter().map(|c| c.to_string()).collect()
-    }
-
-    fn primary_key(columns: &[&str]) -> Constraint {
-        let columns = names(columns);
-        let include = Vec::new();
-        constraint("t_pkey", ConstraintKind::PrimaryKey { columns, include })
-    }
-
-    fn unique(name: &str, columns: &[&str]) -> Constraint {
-        let kind = ConstraintKind::Unique {
-            columns: names(columns),
-            include: Vec::new(),
-            nulls_not_distinct: false,
-        };
-        constraint(name, kind)
+    fn one(table: TableDef) -> Table {
+        build(vec![table]).tables.remove(0)
     }
 
     #[test]
     fn a_column_every_unique_key_holds() {
-        let mut t = table(&["a", "b", "c"]);
-        t.constraints.push(primary_key(&["a", "b"]));
-        t.constraints.push(unique("t_c_b_key", &["c", "b"]));
+        let t = TableDef::new("t")
+            .column(int("a"))
+            .column(int("b"))
+            .column(int("c"));
+        let t = one(t.primary_key(["a", "b"]).unique(["c", "b"]));
         assert_eq!(key_for(&t), Some(PartitionKey::list("b")));
     }
 
     #[test]
     fn keys_without_a_shared_column_stay_plain() {
-        let mut t = table(&["a", "b"]);
-        t.constraints.push(primary_key(&["a"]));
-        t.constraints.push(unique("t_b_key", &["b"]));
-        assert_eq!(key_for(&t), None);
+        let t = TableDef::new("t").column(int("a")).column(int("b"));
+        assert_eq!(key_for(&one(t.primary_key(["a"]).unique(["b"]))), None);
     }
 
     #[test]
     fn no_unique_key_partitions_by_an_expression() {
-        let t = table(&["Weird Name"]);
-        let key = key_for(&t).expect("a carrier");
+        let key = key_for(&one(TableDef::new("t").column(int("Weird Name")))).expect("a carrier");
         assert_eq!(
             key.elements[0].target,
             IndexTarget::Expression("\"Weird Name\" IS NULL".into())
@@ -302,20 +254,17 @@ mod tests {
 
     #[test]
     fn identity_is_taken_off_and_given_back() {
-        let mut t = table(&["id", "n"]);
-        t.columns[0].identity = Some(Identity::Always);
-        t.constraints.push(primary_key(&["id"]));
-        let declared = t.clone();
-        let mut schema = Schema {
-            tables: vec![t],
-            ..Schema::default()
-        };
+        let id = int("id").identity(Identity::Always);
+        let t = TableDef::new("t").column(id).column(int("n"));
+        let mut schema = build(vec![t.primary_key(["id"])]);
+        let declared = schema.tables[0].clone();
         let carriers = mark(&mut schema);
         let built = &schema.tables[0];
         assert_eq!(built.partition_by, Some(PartitionKey::list("id")));
         assert_eq!(built.columns[0].identity, None);
         assert!(built.columns[0].not_null);
-        // Read back as built, then unmarked: the declared table (with the server's NOT NULL).
+        // Read back as built, then unmarked: the declared table (NOT NULL, as the server makes
+        // an identity column).
         let mut read = schema.clone();
         unmark(&mut read, &carriers);
         let mut expected = declared.clone();
@@ -329,23 +278,25 @@ mod tests {
 
     #[test]
     fn refused_shapes_stay_plain() {
-        let mut unlogged = table(&["a"]);
-        unlogged.unlogged = true;
-        assert_eq!(key_for(&unlogged), None);
-        assert_eq!(key_for(&table(&[])), None);
-        let mut not_valid = table(&["a"]);
-        let mut fk = constraint(
-            "t_a_fkey",
-            ConstraintKind::ForeignKey {
-                columns: names(&["a"]),
-                ref_table: QualifiedName::new("public", "u"),
-                ref_columns: names(&["id"]),
-                on_delete: FkAction::NoAction,
-                on_update: FkAction::NoAction,
-            },
+        assert_eq!(
+            key_for(&one(TableDef::new("t").column(int("a")).unlogged())),
+            None
         );
-        fk.validated = false;
-        not_valid.constraints.push(fk);
-        assert_eq!(key_for(&not_valid), None);
+        let mut empty = one(TableDef::new("t").column(int("a")));
+        empty.columns.clear();
+        assert_eq!(key_for(&empty), None);
+        let target = TableDef::new("u").column(int("id")).primary_key(["id"]);
+        let referencing = TableDef::new("t")
+            .column(int("a"))
+            .foreign_key(["a"], References::table("u"));
+        let mut schema = build(vec![target, referencing]);
+        let t = schema
+            .tables
+            .iter_mut()
+            .find(|t| t.name.name == "t")
+            .unwrap();
+        assert!(key_for(t).is_some());
+        t.constraints[0].validated = false;
+        assert_eq!(key_for(t), None);
     }
 }
