@@ -11,7 +11,7 @@ use super::location::{
 };
 use crate::expr::ExprError;
 use crate::expr_memo::ExprMemo;
-use crate::model::{ConstraintKind, IndexTarget, QualifiedName, Returns, Schema, Table};
+use crate::model::{ConstraintKind, Function, IndexTarget, QualifiedName, Returns, Schema, Table};
 use crate::types::DataType;
 
 /// The schema under check with its lookups: names to indexes, and each SQL fragment parsed once.
@@ -24,6 +24,11 @@ pub(crate) struct Context<'a> {
     pub(crate) views: HashMap<&'a QualifiedName, usize>,
     /// Enum names to indexes into [`Schema::enums`].
     pub(crate) enums: HashMap<&'a QualifiedName, usize>,
+    /// Function names to the indexes of their overloads in [`Schema::functions`], in order:
+    /// rules look functions up per trigger or grant, thousands of each in a large schema.
+    functions: HashMap<&'a QualifiedName, Vec<usize>>,
+    /// The declared sequences.
+    pub(crate) sequences: HashSet<&'a QualifiedName>,
     /// Every declared type name: enums, domains, composite and range types, the ranges'
     /// multirange types, and the row types of tables and views (a function may return
     /// `setof users`).
@@ -77,6 +82,10 @@ impl<'a> Context<'a> {
         let mut enums = HashMap::new();
         for (i, e) in schema.enums.iter().enumerate() {
             enums.entry(&e.name).or_insert(i);
+        }
+        let mut functions: HashMap<_, Vec<usize>> = HashMap::new();
+        for (i, f) in schema.functions.iter().enumerate() {
+            functions.entry(&f.name).or_default().push(i);
         }
         // Each distinct fragment parsed once: schemas repeat their defaults and checks.
         let memo = ExprMemo::new();
@@ -136,12 +145,27 @@ impl<'a> Context<'a> {
             tables,
             views,
             enums,
+            functions,
+            sequences: schema.sequences.iter().map(|q| &q.name).collect(),
             types,
             domain_exprs,
             namespaces: schema.schemas.iter().map(|s| s.name.as_str()).collect(),
             extensions: schema.extensions.iter().map(|e| e.name.as_str()).collect(),
             exprs,
         }
+    }
+
+    /// The functions (every overload) declared under `name`, in declaration order.
+    pub(crate) fn functions_named<'s>(
+        &'s self,
+        name: &QualifiedName,
+    ) -> impl Iterator<Item = &'a Function> + 's {
+        let schema = self.schema;
+        self.functions
+            .get(name)
+            .into_iter()
+            .flatten()
+            .map(move |&i| &schema.functions[i])
     }
 
     /// The first table declared under `name`.

@@ -2,6 +2,8 @@
 //! materialized view has no `CREATE OR REPLACE`: a changed one is dropped and created again
 //! (see [`super::rebuild`]) with its indexes; its indexes alone change in place.
 
+use std::collections::HashMap;
+
 use sqlparser::ast::Statement as SqlStatement;
 use sqlparser::ast::{Expr, SelectItem, SetExpr};
 use sqlparser::dialect::PostgreSqlDialect;
@@ -69,9 +71,13 @@ impl<'a> Planner<'a> {
             self.emit(Phase::DropViews, change);
         }
         // Creates and replacements, each after the views it uses.
+        let mut old_by_name: HashMap<&QualifiedName, &View> = HashMap::new();
+        for o in &self.old.views {
+            old_by_name.entry(&o.name).or_insert(o);
+        }
         for v in &self.new.views {
             let object = view_ref(v);
-            let old = self.old.views.iter().find(|o| o.name == v.name);
+            let old = old_by_name.get(&v.name).copied();
             match old {
                 Some(o) if !self.rebuilt_views.contains(&v.name) => {
                     // (A materialized view that is not rebuilt has the same query.)

@@ -16,7 +16,7 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let s = cx.schema;
     for (i, g) in s.grants.iter().enumerate() {
         let at = |part| Location::Grant { grant: i, part };
-        if let Some((message, help)) = missing(s, &g.object) {
+        if let Some((message, help)) = missing(cx, &g.object) {
             out.push(
                 Diagnostic::new(Rule::GrantObjectMissing, at(GrantPart::Object), message)
                     .help(help),
@@ -108,7 +108,7 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
     for (i, d) in s.default_privileges.iter().enumerate() {
         let at = |part| Location::DefaultPrivileges { default: i, part };
-        if let Some((message, help)) = missing(s, &GrantObject::Schema(d.schema.clone())) {
+        if let Some((message, help)) = missing(cx, &GrantObject::Schema(d.schema.clone())) {
             out.push(
                 Diagnostic::new(Rule::GrantObjectMissing, at(GrantPart::Object), message)
                     .help(help),
@@ -158,41 +158,47 @@ fn invalid_privilege(
 }
 
 /// When `object` is not declared: the message and the help.
-fn missing(s: &Schema, object: &GrantObject) -> Option<(String, String)> {
-    let (what, name, found, candidates): (&str, String, bool, Vec<&str>) = match object {
+/// Names the object kind the candidates are: only listed (for a "did you mean") once the
+/// object is found missing, since a list per grant would cost the whole schema per grant.
+type Candidates<'s> = Box<dyn FnOnce() -> Vec<&'s str> + 's>;
+
+fn missing<'s>(cx: &Context<'s>, object: &GrantObject) -> Option<(String, String)> {
+    let s: &'s Schema = cx.schema;
+    let (what, name, found, candidates): (&str, String, bool, Candidates<'s>) = match object {
         GrantObject::Schema(name) => (
             "schema",
             name.clone(),
-            name == crate::model::DEFAULT_SCHEMA || s.schemas.iter().any(|n| &n.name == name),
-            s.schemas.iter().map(|n| n.name.as_str()).collect(),
+            name == crate::model::DEFAULT_SCHEMA || cx.namespaces.contains(name.as_str()),
+            Box::new(|| s.schemas.iter().map(|n| n.name.as_str()).collect()),
         ),
         GrantObject::Table(name) => (
             "table or view",
             qualified(name),
-            s.table(name).is_some() || s.views.iter().any(|v| &v.name == name),
-            s.tables
-                .iter()
-                .map(|t| t.name.name.as_str())
-                .chain(s.views.iter().map(|v| v.name.name.as_str()))
-                .collect(),
+            cx.table(name).is_some() || cx.views.contains_key(name),
+            Box::new(|| {
+                s.tables
+                    .iter()
+                    .map(|t| t.name.name.as_str())
+                    .chain(s.views.iter().map(|v| v.name.name.as_str()))
+                    .collect()
+            }),
         ),
         GrantObject::Sequence(name) => (
             "sequence",
             qualified(name),
-            s.sequences.iter().any(|q| &q.name == name),
-            s.sequences.iter().map(|q| q.name.name.as_str()).collect(),
+            cx.sequences.contains(name),
+            Box::new(|| s.sequences.iter().map(|q| q.name.name.as_str()).collect()),
         ),
         GrantObject::Function { name, args } => {
             let same = |types: Vec<String>| &types == args;
-            let found = s.functions.iter().any(|f| {
-                &f.name == name
-                    && same(
-                        f.args
-                            .iter()
-                            .filter(|a| f.is_procedure || a.mode != crate::model::ArgMode::Out)
-                            .map(|a| SqlType(&a.data_type).to_string())
-                            .collect(),
-                    )
+            let found = cx.functions_named(name).any(|f| {
+                same(
+                    f.args
+                        .iter()
+                        .filter(|a| f.is_procedure || a.mode != crate::model::ArgMode::Out)
+                        .map(|a| SqlType(&a.data_type).to_string())
+                        .collect(),
+                )
             }) || s.aggregates.iter().any(|a| {
                 &a.name == name && same(a.args.iter().map(|t| SqlType(t).to_string()).collect())
             });
@@ -200,24 +206,28 @@ fn missing(s: &Schema, object: &GrantObject) -> Option<(String, String)> {
                 "function",
                 format!("{}({})", qualified(name), args.join(", ")),
                 found,
-                s.functions
-                    .iter()
-                    .map(|f| f.name.name.as_str())
-                    .chain(s.aggregates.iter().map(|a| a.name.name.as_str()))
-                    .collect(),
+                Box::new(|| {
+                    s.functions
+                        .iter()
+                        .map(|f| f.name.name.as_str())
+                        .chain(s.aggregates.iter().map(|a| a.name.name.as_str()))
+                        .collect()
+                }),
             )
         }
         GrantObject::Type(name) => (
             "type",
             qualified(name),
             s.user_type(name).is_some(),
-            s.enums
-                .iter()
-                .map(|e| e.name.name.as_str())
-                .chain(s.domains.iter().map(|d| d.name.name.as_str()))
-                .chain(s.composites.iter().map(|c| c.name.name.as_str()))
-                .chain(s.ranges.iter().map(|r| r.name.name.as_str()))
-                .collect(),
+            Box::new(|| {
+                s.enums
+                    .iter()
+                    .map(|e| e.name.name.as_str())
+                    .chain(s.domains.iter().map(|d| d.name.name.as_str()))
+                    .chain(s.composites.iter().map(|c| c.name.name.as_str()))
+                    .chain(s.ranges.iter().map(|r| r.name.name.as_str()))
+                    .collect()
+            }),
         ),
     };
     if found {
@@ -251,7 +261,7 @@ fn missing(s: &Schema, object: &GrantObject) -> Option<(String, String)> {
             ));
         }
     }
-    let help = did_you_mean(&short, candidates).unwrap_or_else(|| {
+    let help = did_you_mean(&short, candidates()).unwrap_or_else(|| {
         format!("declare the {what} `{name}` (pgdecl manages the privileges of the objects it declares), or remove the grant")
     });
     Some((

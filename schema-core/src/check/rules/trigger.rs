@@ -94,7 +94,7 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if builtin {
             continue;
         }
-        let candidates: Vec<&Function> = s
+        let candidates: Vec<&Function> = cx
             .functions_named(&trigger.function)
             .filter(|f| !f.is_procedure && input_types(f).next().is_none())
             .collect();
