@@ -15,13 +15,16 @@ use crate::ident::quote_ident;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct DataType {
     /// `None` for built-in types; the namespace of a user or extension type (enum, domain, `citext`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,
     /// Canonical name: `integer`, `character varying`, `timestamp with time zone`, `serial`, or
     /// the user type's own name.
     pub name: String,
     /// Type modifiers: length, precision and scale (`numeric(10,2)` is `[10, 2]`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub modifiers: Vec<i32>,
     /// An array of the type. PostgreSQL does not enforce array dimensions, so `int[][]` is `int[]`.
+    #[serde(default, skip_serializing_if = "crate::model::is_false")]
     pub array: bool,
 }
 

@@ -16,15 +16,19 @@ pub struct Aggregate {
     /// Aggregate name (it shares the function namespace).
     pub name: QualifiedName,
     /// Input argument types, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub args: Vec<DataType>,
     /// `SFUNC`: called with the state and each row's arguments.
     pub sfunc: QualifiedName,
     /// `STYPE`: the state's type.
     pub stype: DataType,
     /// `FINALFUNC`: turns the last state into the result (the state itself without one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finalfunc: Option<QualifiedName>,
     /// `INITCOND`: the initial state, as the text of a `stype` value (`NULL` without one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initcond: Option<String>,
     /// `COMMENT ON AGGREGATE`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
 }

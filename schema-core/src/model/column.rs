@@ -13,18 +13,25 @@ pub struct Column {
     /// Its type (`serial` types included; see [`DataType`]).
     pub data_type: DataType,
     /// `NOT NULL` (implied for primary key, identity and serial columns).
+    #[serde(default, skip_serializing_if = "crate::model::is_false")]
     pub not_null: bool,
     /// `DEFAULT expr`, as SQL text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
     /// `GENERATED { ALWAYS | BY DEFAULT } AS IDENTITY`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity: Option<Identity>,
     /// `GENERATED ALWAYS AS (expr) STORED`, as SQL text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generated: Option<String>,
     /// `COLLATE "name"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collation: Option<String>,
     /// `COMMENT ON COLUMN`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// A previous name: the diff renames instead of dropping and adding.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renamed_from: Option<String>,
     /// How existing values convert when the live column has another type and no cast
     /// converts them (`ALTER COLUMN ... TYPE ... USING expr`, e.g. `current_date + created_at`

@@ -11,8 +11,10 @@ pub struct CompositeType {
     /// Type name (also a relation name: PostgreSQL keeps a composite type in `pg_class`).
     pub name: QualifiedName,
     /// Attributes in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attributes: Vec<CompositeAttribute>,
     /// `COMMENT ON TYPE`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
 }
 
@@ -24,8 +26,10 @@ pub struct CompositeAttribute {
     /// Its type.
     pub data_type: DataType,
     /// `COLLATE "name"`, when not the type's own collation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collation: Option<String>,
     /// `COMMENT ON COLUMN type.attribute`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
 }
 

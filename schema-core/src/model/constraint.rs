@@ -13,10 +13,13 @@ pub struct Constraint {
     /// What it constrains.
     pub kind: ConstraintKind,
     /// `DEFERRABLE` (not for checks).
+    #[serde(default, skip_serializing_if = "crate::model::is_false")]
     pub deferrable: bool,
     /// `INITIALLY DEFERRED`.
+    #[serde(default, skip_serializing_if = "crate::model::is_false")]
     pub initially_deferred: bool,
     /// `COMMENT ON CONSTRAINT`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Existing rows have been checked: `pg_constraint.convalidated` as introspection reads
     /// it. False for a check or foreign key added `NOT VALID` and not yet validated; the diff

@@ -14,15 +14,20 @@ pub struct Domain {
     /// The base type (`format_type` of `typbasetype`, with its modifiers).
     pub data_type: DataType,
     /// `NOT NULL`.
+    #[serde(default, skip_serializing_if = "crate::model::is_false")]
     pub not_null: bool,
     /// `DEFAULT expr`, as SQL text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
     /// `COLLATE "name"`, when not the base type's own collation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collation: Option<String>,
     /// `CONSTRAINT name CHECK (expr)`, in the order they are declared (PostgreSQL reads them
     /// back by name).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub checks: Vec<DomainCheck>,
     /// `COMMENT ON DOMAIN`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
 }
 

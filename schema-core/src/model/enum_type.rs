@@ -10,7 +10,9 @@ pub struct EnumType {
     /// Type name.
     pub name: QualifiedName,
     /// Labels in sort order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<String>,
     /// `COMMENT ON TYPE`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
 }

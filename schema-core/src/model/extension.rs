@@ -8,7 +8,9 @@ pub struct Extension {
     /// Extension name, e.g. `pgcrypto`, `uuid-ossp`.
     pub name: String,
     /// Schema to install its objects in; the server's choice when `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,
     /// `COMMENT ON EXTENSION`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
 }

@@ -11,10 +11,13 @@ pub struct Function {
     /// Function name.
     pub name: QualifiedName,
     /// `PROCEDURE` instead of `FUNCTION`.
+    #[serde(default, skip_serializing_if = "crate::model::is_false")]
     pub is_procedure: bool,
     /// Arguments in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub args: Vec<FunctionArg>,
     /// Return type; `None` for procedures.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub returns: Option<Returns>,
     /// `LANGUAGE`, e.g. `sql`, `plpgsql`.
     pub language: String,
@@ -31,12 +34,16 @@ pub struct Function {
     /// `IMMUTABLE | STABLE | VOLATILE`.
     pub volatility: Volatility,
     /// `STRICT` (`RETURNS NULL ON NULL INPUT`).
+    #[serde(default, skip_serializing_if = "crate::model::is_false")]
     pub strict: bool,
     /// `SECURITY DEFINER`.
+    #[serde(default, skip_serializing_if = "crate::model::is_false")]
     pub security_definer: bool,
     /// `SET name = value` clauses, e.g. `("search_path", "public, pg_temp")`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub config: Vec<(String, String)>,
     /// `COMMENT ON FUNCTION`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
 }
 
@@ -101,10 +108,12 @@ pub struct FunctionArg {
     /// Mode.
     pub mode: ArgMode,
     /// Name, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Type.
     pub data_type: DataType,
     /// `DEFAULT expr`, as SQL text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
 }
 

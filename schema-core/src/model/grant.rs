@@ -162,12 +162,14 @@ pub struct Grant {
     /// What it is on.
     pub object: GrantObject,
     /// The privileges (`ALL` is stored as the kind's whole list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub privileges: Vec<Privilege>,
     /// Column privileges: the columns of the table (empty: the whole object).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub columns: Vec<String>,
     /// The grantees, as PostgreSQL names them; `public` is `PUBLIC`. Roles must exist:
     /// pgdecl never creates roles.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub roles: Vec<String>,
     /// `WITH GRANT OPTION`.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -228,8 +230,10 @@ pub struct DefaultPrivileges {
     /// `ON TABLES | SEQUENCES | FUNCTIONS | TYPES`.
     pub on: DefaultObjects,
     /// The privileges.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub privileges: Vec<Privilege>,
     /// The grantees (`public` is `PUBLIC`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub roles: Vec<String>,
     /// `WITH GRANT OPTION`.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]

@@ -10,18 +10,24 @@ pub struct Index {
     /// Index name (in the table's schema), declared or derived.
     pub name: String,
     /// `UNIQUE`.
+    #[serde(default, skip_serializing_if = "crate::model::is_false")]
     pub unique: bool,
     /// `USING method`.
     pub method: IndexMethod,
     /// Key elements.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub elements: Vec<IndexElement>,
     /// `INCLUDE (columns)`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub include: Vec<String>,
     /// `WHERE predicate`, as SQL text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub predicate: Option<String>,
     /// `NULLS NOT DISTINCT` (unique indexes, PostgreSQL 15+).
+    #[serde(default, skip_serializing_if = "crate::model::is_false")]
     pub nulls_not_distinct: bool,
     /// `COMMENT ON INDEX`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Usable by queries and enforced: `pg_index.indisvalid AND indisready` as introspection
     /// reads it. False for the leftover of a failed `CREATE INDEX CONCURRENTLY` (for example a
@@ -90,12 +96,16 @@ pub struct IndexElement {
     /// A column or an expression.
     pub target: IndexTarget,
     /// `COLLATE`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collation: Option<String>,
     /// Operator class, e.g. `text_pattern_ops`, `gin_trgm_ops`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub opclass: Option<String>,
     /// `DESC`.
+    #[serde(default, skip_serializing_if = "crate::model::is_false")]
     pub descending: bool,
     /// `NULLS FIRST` (`Some(true)`) / `NULLS LAST` (`Some(false)`); the default for the order when `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nulls_first: Option<bool>,
 }
 

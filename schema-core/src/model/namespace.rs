@@ -8,5 +8,6 @@ pub struct Namespace {
     /// Schema name.
     pub name: String,
     /// `COMMENT ON SCHEMA`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
 }

@@ -17,6 +17,7 @@ pub struct PartitionKey {
     /// `RANGE`, `LIST` or `HASH`.
     pub strategy: PartitionStrategy,
     /// The key: columns or expressions, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub elements: Vec<PartitionKeyElement>,
 }
 
@@ -111,8 +112,10 @@ pub struct PartitionKeyElement {
     /// A column or an expression.
     pub target: IndexTarget,
     /// `COLLATE`, when not the column's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collation: Option<String>,
     /// Operator class, when not the type's default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub opclass: Option<String>,
 }
 

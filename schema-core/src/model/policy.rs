@@ -15,6 +15,7 @@ pub struct RowSecurity {
     /// The table.
     pub table: QualifiedName,
     /// `FORCE ROW LEVEL SECURITY`: the policies apply to the table's owner too.
+    #[serde(default, skip_serializing_if = "crate::model::is_false")]
     pub force: bool,
 }
 
@@ -28,17 +29,22 @@ pub struct RowPolicy {
     pub table: QualifiedName,
     /// `AS PERMISSIVE` (`true`, the default: permissive policies are OR-ed) or `AS
     /// RESTRICTIVE` (AND-ed with the permissive ones).
+    #[serde(default, skip_serializing_if = "crate::model::is_false")]
     pub permissive: bool,
     /// `FOR ALL | SELECT | INSERT | UPDATE | DELETE`.
     pub command: PolicyCommand,
     /// `TO roles`, as PostgreSQL names them; empty means `PUBLIC` (the default), as does
     /// `public`. Roles must exist: pgdecl never creates roles.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub roles: Vec<String>,
     /// `USING (expression)`: which existing rows are visible, as SQL text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub using: Option<String>,
     /// `WITH CHECK (expression)`: which new rows may be written, as SQL text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub with_check: Option<String>,
     /// `COMMENT ON POLICY`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
 }
 

@@ -16,15 +16,20 @@ pub struct RangeType {
     /// `SUBTYPE`: the type of the bounds.
     pub subtype: DataType,
     /// `SUBTYPE_OPCLASS`, when not the subtype's default btree operator class.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subtype_opclass: Option<String>,
     /// `COLLATION`, when not the subtype's own collation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collation: Option<String>,
     /// `SUBTYPE_DIFF`: the function, as SQL names it (`float8mi`, `audit.time_diff`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subtype_diff: Option<String>,
     /// `MULTIRANGE_TYPE_NAME`, when not the name PostgreSQL derives (see
     /// [`RangeType::multirange_name`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multirange_type_name: Option<QualifiedName>,
     /// `COMMENT ON TYPE`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
 }
 

@@ -14,14 +14,19 @@ pub struct Table {
     /// Table name.
     pub name: QualifiedName,
     /// Columns in physical order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub columns: Vec<Column>,
     /// Table constraints; column constraints are desugared into these with PostgreSQL's names.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub constraints: Vec<Constraint>,
     /// Indexes (not those that back primary key or unique constraints).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub indexes: Vec<Index>,
     /// `COMMENT ON TABLE`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// A previous name: the diff renames instead of dropping and creating.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renamed_from: Option<String>,
     /// `PARTITION BY ...`: a partitioned table, which holds no rows of its own. Left out of
     /// the serialized model when absent, so expansions of unpartitioned schemas do not change.
@@ -32,17 +37,12 @@ pub struct Table {
     pub partition_of: Option<PartitionOf>,
     /// `UNLOGGED`: not written to the WAL, so faster to write, emptied after a crash and not
     /// replicated. Left out of the serialized model when false.
-    #[serde(default, skip_serializing_if = "is_false")]
+    #[serde(default, skip_serializing_if = "crate::model::is_false")]
     pub unlogged: bool,
     /// `WITH (name = value, ...)`: storage parameters (`fillfactor`, autovacuum settings).
     /// Left out of the serialized model when empty.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub storage: Vec<StorageParameter>,
-}
-
-/// Serde's test for leaving a flag that defaults to false out.
-fn is_false(flag: &bool) -> bool {
-    !*flag
 }
 
 impl Table {

@@ -14,16 +14,21 @@ pub struct Trigger {
     /// `BEFORE | AFTER | INSTEAD OF`.
     pub timing: TriggerTiming,
     /// The events, in declaration order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<TriggerEvent>,
     /// `FOR EACH ROW` (`true`) or `FOR EACH STATEMENT`.
+    #[serde(default, skip_serializing_if = "crate::model::is_false")]
     pub for_each_row: bool,
     /// `WHEN (condition)`, as SQL text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub when: Option<String>,
     /// The trigger function.
     pub function: QualifiedName,
     /// Literal arguments passed to it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub args: Vec<String>,
     /// `COMMENT ON TRIGGER`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// `REFERENCING OLD TABLE AS name`: the transition table of the old rows (`AFTER`
     /// triggers on `UPDATE` or `DELETE`).

@@ -17,10 +17,12 @@ pub struct View {
     /// View name.
     pub name: QualifiedName,
     /// Optional output column names.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub columns: Vec<String>,
     /// The query, as SQL text.
     pub query: String,
     /// `COMMENT ON VIEW` (`COMMENT ON MATERIALIZED VIEW`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// The output columns' types as the server derived them, in order: known for a view read
     /// from a catalog (live, or canonicalized), empty in a declaration. `CREATE OR REPLACE
@@ -30,7 +32,7 @@ pub struct View {
     /// `CREATE MATERIALIZED VIEW`: the query's rows are stored, refreshed by `REFRESH
     /// MATERIALIZED VIEW`. A changed query means a drop and a re-create (there is no `CREATE
     /// OR REPLACE MATERIALIZED VIEW`).
-    #[serde(default, skip_serializing_if = "is_false")]
+    #[serde(default, skip_serializing_if = "crate::model::is_false")]
     pub materialized: bool,
     /// Populated at creation (`WITH DATA`, the default); false for `WITH NO DATA`. A creation
     /// option only: the diff never compares it, since `REFRESH` populates a view created empty
@@ -51,8 +53,4 @@ impl View {
             "VIEW"
         }
     }
-}
-
-fn is_false(b: &bool) -> bool {
-    !*b
 }
