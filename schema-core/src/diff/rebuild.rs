@@ -136,8 +136,10 @@ impl<'a> Planner<'a> {
             .map(|v| (v.name.clone(), mentioned_names(&v.query)))
             .collect();
         // By name, not by a search per view: schemas hold thousands (issue 12).
-        let new_views: HashMap<&QualifiedName, &View> =
-            self.new.views.iter().map(|v| (&v.name, v)).collect();
+        let mut new_views: HashMap<&QualifiedName, &View> = HashMap::new();
+        for v in &self.new.views {
+            new_views.entry(&v.name).or_insert(v);
+        }
         for (ov, (_, m)) in self.old.views.iter().zip(&mentions) {
             let replaced = match new_views.get(&ov.name).copied() {
                 None => true,

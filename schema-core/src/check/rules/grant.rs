@@ -157,11 +157,11 @@ fn invalid_privilege(
     .help(format!("grant one of: {}, or all", list.join(", ")))
 }
 
-/// When `object` is not declared: the message and the help.
-/// Names the object kind the candidates are: only listed (for a "did you mean") once the
-/// object is found missing, since a list per grant would cost the whole schema per grant.
+/// The declared names a missing object's "did you mean" picks from, listed only once the
+/// object is found missing: a list made for every grant cost the whole schema per grant.
 type Candidates<'s> = Box<dyn FnOnce() -> Vec<&'s str> + 's>;
 
+/// When `object` is not declared: the message and the help.
 fn missing<'s>(cx: &Context<'s>, object: &GrantObject) -> Option<(String, String)> {
     let s: &'s Schema = cx.schema;
     let (what, name, found, candidates): (&str, String, bool, Candidates<'s>) = match object {
