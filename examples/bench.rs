@@ -328,10 +328,9 @@ fn run_one(
 /// Brings the server to rest before a timed step: the catalogs of `dbs` vacuumed and
 /// analyzed, then a checkpoint. A load of thousands of tables (or a plan's rolled-back
 /// scratch build: dead catalog rows) otherwise sets autovacuum and the checkpointer to work
-/// on this 2-core machine while the next step is timed, a cost of the step before (the
-/// cold plan against the identical database ran 11 s slower than against the empty one at
-/// 10,000 tables, where the live read adds 3 s), and the reads would plan on catalog
-/// statistics of an empty database, which a database in service does not have. Best effort:
+/// on this 2-core machine while the next step is timed, a cost of the step before, and the
+/// reads would plan on catalog statistics of an empty database, which a database in service
+/// does not have. Best effort:
 /// a role that may not vacuum the catalogs or checkpoint (`DATABASE_URL`) measures as is.
 fn settle(dbs: &[&TestDatabase]) {
     for db in dbs {
