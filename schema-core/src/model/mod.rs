@@ -126,9 +126,8 @@ pub struct Schema {
     pub schemas: Vec<Namespace>,
     /// Enum types.
     pub enums: Vec<EnumType>,
-    /// Domains. (Left out of the serialized model when empty, like the other kinds added
-    /// after the first release, so the JSON, and the schema hash, of a schema without them
-    /// stay as they were.)
+    /// Domains. (Left out of the serialized model when empty, as every field at its default
+    /// is: see [`is_false`].)
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub domains: Vec<Domain>,
     /// Composite types.
