@@ -127,7 +127,7 @@ pub struct Schema {
     /// Enum types.
     pub enums: Vec<EnumType>,
     /// Domains. (Left out of the serialized model when empty, as every field at its default
-    /// is: see [`is_false`].)
+    /// is: the embedded JSON stays small.)
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub domains: Vec<Domain>,
     /// Composite types.
