@@ -36,7 +36,7 @@ use std::time::{Duration, Instant};
 use big_schema::Shape;
 use pgdecl::runtime::converge::forget_canonical_forms;
 use pgdecl::runtime::testkit::{TestDatabase, TestServer};
-use pgdecl::runtime::{connect, converge, Mode, Policy};
+use pgdecl::runtime::{converge_url, Mode, Policy};
 
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
 
@@ -387,9 +387,7 @@ fn child_plan(url: &str) -> Res<()> {
     for _ in 0..4 {
         let mark = log.as_deref().map(log_len);
         let t = Instant::now();
-        let mut client = connect(url)?;
-        let report = converge(&mut client, &schema, &policy)?;
-        drop(client);
+        let report = converge_url(url, &schema, &policy)?;
         let secs = t.elapsed().as_secs_f64();
         let stmts = match (log.as_deref(), mark) {
             (Some(log), Some(mark)) => statements_since(log, mark) as f64,

@@ -24,7 +24,9 @@ mod live_pair;
 
 use std::collections::BTreeSet;
 
-use postgres::{GenericClient, Transaction};
+use postgres::Transaction;
+
+use crate::undo::{Undo, Undoable};
 use schema_core::model::*;
 use schema_core::print_chain::{for_each_fragment_mut, fragments, PrintChain, PrintChains};
 use schema_core::DataType;
@@ -134,10 +136,7 @@ impl Scratch {
 /// scratch space, with the print chain of every SQL fragment. Leaves nothing behind:
 /// everything happens in a transaction (a savepoint, inside the caller's transaction) that is
 /// rolled back.
-pub fn canonicalize(
-    client: &mut impl GenericClient,
-    declared: &Schema,
-) -> Result<Canonical, Error> {
+pub fn canonicalize(client: &mut impl Undoable, declared: &Schema) -> Result<Canonical, Error> {
     canonicalize_from(client, declared, chain::Origin::Declared, None, true)
 }
 
@@ -146,7 +145,7 @@ pub fn canonicalize(
 /// for tests that compare a build in many small pieces with a build in one.
 #[doc(hidden)]
 pub fn canonicalize_in_pieces(
-    client: &mut impl GenericClient,
+    client: &mut impl Undoable,
     declared: &Schema,
     lock_budget: usize,
 ) -> Result<Canonical, Error> {
@@ -164,7 +163,7 @@ pub fn canonicalize_in_pieces(
 /// printing like another (see `chain::Alike`). For tests that compare the two.
 #[doc(hidden)]
 pub fn canonicalize_plainly(
-    client: &mut impl GenericClient,
+    client: &mut impl Undoable,
     declared: &Schema,
 ) -> Result<Canonical, Error> {
     canonicalize_from(client, declared, chain::Origin::Declared, None, false)
@@ -175,14 +174,14 @@ pub fn canonicalize_plainly(
 /// first form of its own chain, and its canonical text is the printed text itself, or a
 /// rewrite of it that rebuilds the same expression when the printed text does not.
 pub fn canonicalize_printed(
-    client: &mut impl GenericClient,
+    client: &mut impl Undoable,
     printed: &Schema,
 ) -> Result<Canonical, Error> {
     canonicalize_from(client, printed, chain::Origin::Printed, None, true)
 }
 
 fn canonicalize_from(
-    client: &mut impl GenericClient,
+    client: &mut impl Undoable,
     declared: &Schema,
     origin: chain::Origin,
     budget: Option<usize>,
@@ -218,7 +217,7 @@ fn canonicalize_from(
     mapped.default_privileges.clear();
 
     let mut tx = client
-        .transaction()
+        .undoable()
         .map_err(|e| Error::from_postgres("starting the canonicalization transaction", e))?;
     // Scratch schemas first so declared names resolve to the declared objects; the live
     // `public` after them, for extension functions installed there.
@@ -295,7 +294,7 @@ fn canonicalize_from(
     );
     let mut followed = chain::follow(&mut tx, &scope, start, &first, origin, build)?;
     let extensions = without_shipped_comments(&mut tx, &declared.extensions)?;
-    tx.rollback()
+    tx.undo()
         .map_err(|e| Error::from_postgres("rolling back the canonicalization", e))?;
 
     let mut printed = first;
@@ -494,13 +493,13 @@ fn build_carried(
     Ok((built, plain))
 }
 
-fn savepoint<'a>(tx: &'a mut Transaction<'_>) -> Result<Transaction<'a>, Error> {
-    tx.transaction()
+fn savepoint<'a>(tx: &'a mut Transaction<'_>) -> Result<Undo<'a>, Error> {
+    tx.undoable()
         .map_err(|e| Error::from_postgres("opening a savepoint in the scratch schemas", e))
 }
 
-fn rollback(t: Transaction<'_>) -> Result<(), Error> {
-    t.rollback()
+fn rollback(t: Undo<'_>) -> Result<(), Error> {
+    t.undo()
         .map_err(|e| Error::from_postgres("rolling back a build in the scratch schemas", e))
 }
 
@@ -727,12 +726,12 @@ fn rejected_declaration(
 /// Runs `texts` one at a time in a savepoint (rolled back): the first that fails, with its
 /// error. `None` when all run (or the savepoint cannot be had).
 fn one_at_a_time(tx: &mut Transaction<'_>, texts: &[String]) -> Option<(usize, postgres::Error)> {
-    let mut build = tx.transaction().ok()?;
+    let mut build = tx.undoable().ok()?;
     let failed = texts
         .iter()
         .enumerate()
         .find_map(|(i, text)| build.batch_execute(text).err().map(|e| (i, e)));
-    let _ = build.rollback();
+    let _ = build.undo();
     failed
 }
 

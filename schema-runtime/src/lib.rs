@@ -25,6 +25,7 @@ mod rejected;
 pub mod source;
 #[cfg(feature = "testkit")]
 pub mod testkit;
+pub mod undo;
 
 pub use canonical_form::{canonical_form, CanonicalForm};
 pub use connect::connect;

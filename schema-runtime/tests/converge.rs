@@ -511,3 +511,42 @@ fn keys_on_existing_tables_wait_for_their_concurrent_index() {
         .batch_execute("INSERT INTO uses VALUES ('z')")
         .is_err());
 }
+
+/// A converge from a URL of a schema large enough for the live read to share its queries
+/// with a second connection (500 tables and more): the plan after an apply is empty, and a
+/// column dropped by hand, a changed default and an index dropped, in three of the tables,
+/// are each found.
+#[test]
+fn a_large_schema_read_on_two_connections_finds_every_difference() {
+    let db = TestServer::shared().create_database("shared_read").unwrap();
+    let mut builder = Schema::builder();
+    for i in 0..500 {
+        builder = builder.table(
+            TableDef::new(format!("t{i:03}").as_str())
+                .column(ColumnDef::new("id", t("int8")).primary_key())
+                .column(ColumnDef::new("note", t("text")).default_sql("'none'"))
+                .index(IndexDef::on_columns(["note"])),
+        );
+    }
+    let declared = builder.build();
+    let apply = Policy::new(Mode::Apply);
+    let report = schema_runtime::converge_url(db.url(), &declared, &apply).unwrap();
+    assert_eq!(report.applied.len(), 1000, "500 tables and their indexes");
+    let plan = Policy::new(Mode::PlanOnly);
+    let report = schema_runtime::converge_url(db.url(), &declared, &plan).unwrap();
+    assert!(report.plan.changes.is_empty(), "{:?}", report.plan.changes);
+
+    db.connect()
+        .batch_execute(
+            "ALTER TABLE t007 DROP COLUMN note;
+             ALTER TABLE t250 ALTER COLUMN note SET DEFAULT 'other';
+             DROP INDEX t499_note_idx;",
+        )
+        .unwrap();
+    let err = schema_runtime::converge_url(db.url(), &declared, &Policy::new(Mode::ValidateOnly))
+        .unwrap_err();
+    let text = err.to_string();
+    for expected in ["t007", "note", "t250", "'none'", "t499_note_idx"] {
+        assert!(text.contains(expected), "{expected} in {text}");
+    }
+}

@@ -3,7 +3,7 @@
 
 use schema_core::model::*;
 use schema_core::DataType;
-use schema_runtime::introspect::{introspect, Scope};
+use schema_runtime::introspect::{introspect, introspect_url_shared, Scope};
 use schema_runtime::testkit::TestServer;
 
 const DDL: &str = r#"
@@ -49,16 +49,20 @@ CREATE TABLE events (id bigint, at date) PARTITION BY RANGE (at);
 CREATE TABLE events_2026 PARTITION OF events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
 "#;
 
+/// [`DDL`], loadable.
+fn every_kind_ddl() -> String {
+    // `deleted` is referenced by a partial index predicate; add it before the index.
+    DDL.replace(
+        "    status text CHECK",
+        "    deleted timestamptz,\n    status text CHECK",
+    )
+}
+
 #[test]
 fn reads_every_object_kind() {
     let db = TestServer::shared().create_database("introspect").unwrap();
     let mut client = db.connect();
-    // `deleted` is referenced by a partial index predicate; add it before the index.
-    let ddl = DDL.replace(
-        "    status text CHECK",
-        "    deleted timestamptz,\n    status text CHECK",
-    );
-    client.batch_execute(&ddl).unwrap();
+    client.batch_execute(&every_kind_ddl()).unwrap();
     let found = introspect(&mut client, &Scope::default()).unwrap();
     let s = &found.schema;
 
@@ -447,4 +451,58 @@ CREATE INDEX item_labels_label ON item_labels (label, id);
             IndexTarget::Column("id".into())
         ]
     );
+}
+
+/// A read sharing its queries with a second connection (as a converge of a large schema
+/// reads) reads exactly what one connection reads, whole or scoped; the second connection
+/// ran some of them, and is closed when the read returns.
+#[test]
+fn a_read_shared_with_a_second_connection_reads_the_same() {
+    let db = TestServer::shared()
+        .create_database("introspect_shared")
+        .unwrap();
+    let mut client = db.connect();
+    client.batch_execute(&every_kind_ddl()).unwrap();
+    let scopes = [
+        Scope::default(),
+        Scope {
+            only: Some(vec!["audit".to_string()]),
+            ..Scope::default()
+        },
+        Scope {
+            skip: vec!["audit".to_string()],
+            home: Some("audit".to_string()),
+            ..Scope::default()
+        },
+    ];
+    for scope in &scopes {
+        let alone = introspect(&mut client, scope).unwrap();
+        let (shared, ran) = introspect_url_shared(db.url(), scope, true).unwrap();
+        assert!(
+            ran > 0,
+            "the second connection ran none of the queries ({scope:?})"
+        );
+        assert_eq!(shared, alone, "{scope:?}");
+        // Closed on the client's side before the read returned; the server's backend
+        // exits right after (`DROP DATABASE` waits 5 s for such backends, so does this).
+        let others = |client: &mut postgres::Client| -> i64 {
+            client
+                .query_one(
+                    "SELECT count(*) FROM pg_stat_activity
+                     WHERE datname = current_database() AND pid <> pg_backend_pid()",
+                    &[],
+                )
+                .unwrap()
+                .get(0)
+        };
+        let mut left = others(&mut client);
+        for _ in 0..50 {
+            if left == 0 {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            left = others(&mut client);
+        }
+        assert_eq!(left, 0, "a connection of the shared read outlived it");
+    }
 }

@@ -7,6 +7,7 @@
 
 use schema_core::builder::*;
 use schema_core::{DataType, Schema};
+use schema_runtime::introspect::{introspect, introspect_url_shared, Scope};
 use schema_runtime::testkit::{ClusterError, PgBouncer, TempCluster, TestDatabase};
 use schema_runtime::{converge, Mode, Policy};
 
@@ -205,4 +206,34 @@ fn sixteen_deployers_through_pgbouncer() {
         .unwrap()
         .get(0);
     assert_eq!(invalid, 0);
+}
+
+/// A catalog read that shares its queries with a second connection (as a converge of a
+/// large schema reads) through the bouncer. With two server connections both take part and
+/// the read is the one-connection read. With one, the second connection waits for the
+/// server connection the read itself holds: the read must go on alone rather than wait
+/// for it (it would wait forever), and read the same.
+#[test]
+fn a_shared_catalog_read_through_pgbouncer() {
+    for pool in [2, 1] {
+        let Some((cluster, bouncer)) = bouncer(pool) else {
+            return;
+        };
+        let db = cluster.create_database("bouncer_shared").unwrap();
+        let mut client = bouncer.connect(db.name()).unwrap();
+        converge(&mut client, &v2(), &Policy::new(Mode::Apply)).unwrap();
+        let alone = introspect(&mut client, &Scope::default()).unwrap();
+        let url = bouncer.url_for(db.name());
+        let (shared, ran) = introspect_url_shared(&url, &Scope::default(), pool > 1)
+            .unwrap_or_else(|e| panic!("shared read with a pool of {pool}: {e}"));
+        assert_eq!(shared, alone, "pool of {pool}");
+        if pool > 1 {
+            assert!(ran > 0, "the second connection ran none of the queries");
+        } else {
+            assert_eq!(
+                ran, 0,
+                "a second connection got the pool's only server connection"
+            );
+        }
+    }
 }

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use postgres::GenericClient;
+use crate::undo::Undoable;
 use schema_core::print_chain::{
     for_each_fragment, for_each_fragment_mut, fragments, holding, FragmentSlot,
 };
@@ -26,7 +26,7 @@ use crate::error::Error;
 /// Returns how many fragments were followed; 0 when there were none, and then nothing was
 /// sent to the server. On an error neither schema was changed.
 pub fn settle_live_pair(
-    client: &mut impl GenericClient,
+    client: &mut impl Undoable,
     from: &mut Schema,
     to: &mut Schema,
 ) -> Result<usize, Error> {

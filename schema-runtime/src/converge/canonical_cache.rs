@@ -6,7 +6,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use postgres::types::Type;
-use postgres::{GenericClient, Transaction};
+use postgres::Transaction;
+
+use crate::undo::Undoable;
 use schema_core::Schema;
 use serde::{Deserialize, Serialize};
 
@@ -98,7 +100,7 @@ pub fn forget_canonical_forms() {
 /// shipped form matching the hash and server major version, else from pgdecl's cache table,
 /// else computed. A write-capable run (`store`) stores what it did not read from the table.
 pub(super) fn canonical_for(
-    client: &mut impl GenericClient,
+    client: &mut impl Undoable,
     declared: &Schema,
     hash: &str,
     server_version: i32,
@@ -176,7 +178,7 @@ fn remember(key: (String, i32), mut canonical: Canonical) -> Arc<Canonical> {
 /// Stores `canonical` in pgdecl.canonical_cache (the caller's transaction created the table),
 /// replacing a row of an older format under the same key.
 fn store_form(
-    client: &mut impl GenericClient,
+    client: &mut impl Undoable,
     hash: &str,
     server_version: i32,
     canonical: &Canonical,

@@ -45,7 +45,7 @@ use schema_core::diff::{table_locks, ObjectId, TableLock};
 use schema_core::{diff, Change, Plan, Schema};
 
 use crate::error::{Error, ErrorKind, SchemaProblem};
-use crate::introspect::{introspect_in, Scope, Unmodeled};
+use crate::introspect::{introspect_in_sharing, Scope, SecondConnection, Unmodeled};
 use executor::{adds_enum_value, apply_in_transaction, apply_outside_transaction, plan_sql};
 use history::Run;
 use lease::Lease;
@@ -199,15 +199,17 @@ fn converge_url_keeping(
         if policy.create_database && writes(policy) {
             create_database_if_missing(url)?;
         }
-        crate::connect(url)
+        let settings = crate::connect::ConnectSettings::from_conninfo(url)?;
+        Ok::<_, Error>((settings.connect()?, settings))
     })();
     match connected {
-        Ok(mut client) => {
+        Ok((mut client, settings)) => {
             let mut policy = policy.clone();
             if policy.backup.url.is_none() {
                 policy.backup.url = Some(url.to_string());
             }
-            let ops = RunOps::new(&policy, declared);
+            let mut ops = RunOps::new(&policy, declared);
+            ops.second = shares_the_read(declared).then(|| SecondConnection::new(settings));
             let hash = ops.hash.clone();
             let outcome = converge_run(&mut client, declared, &policy, ops);
             finish(
@@ -306,6 +308,9 @@ pub(crate) struct RunOps<'i> {
     /// The declared schema's [`schema_hash`], computed once per run: it serializes the whole
     /// model (13 ms at 1000 tables), and the check, every phase and the audit event need it.
     hash: String,
+    /// A second connection to the database, for the live read to share its queries with
+    /// (runs given a URL, of a schema large enough for it to pay: [`shares_the_read`]).
+    second: Option<SecondConnection>,
 }
 
 impl<'i> RunOps<'i> {
@@ -318,9 +323,21 @@ impl<'i> RunOps<'i> {
             approved: false,
             inspect: None,
             hash: canonical_cache::schema_hash(declared),
+            second: None,
         }
     }
 }
+
+/// Whether the live read of a run planning `declared` shares its queries with a second
+/// connection. The catalog read grows with the database, and a large declaration is the
+/// sign of a large database; below a few hundred tables the read takes tens of
+/// milliseconds, and a second backend would cost the server about what it saves.
+fn shares_the_read(declared: &Schema) -> bool {
+    declared.tables.len() + declared.functions.len() + declared.views.len() >= SHARED_READ_FROM
+}
+
+/// See [`shares_the_read`].
+const SHARED_READ_FROM: usize = 500;
 
 /// The run itself: the report, and the verdict on it (drift in validate-only, changes
 /// withheld in apply-safe).
@@ -513,7 +530,7 @@ fn converge_phase(
         writes,
         &policy.canonical_forms,
     )?;
-    let mut live = introspect_in(&mut tx, &scope)?;
+    let (mut live, _) = introspect_in_sharing(&mut tx, &scope, ops.second.as_ref())?;
     let ignored = policy
         .ignore
         .retain_live(&mut live.schema, &mut live.unmodeled, declared);

@@ -10,12 +10,10 @@ use schema_core::DataType;
 use super::{description_join, Attribute, Catalog, Found};
 use crate::error::Error;
 
-/// Reads the columns of every table read so far.
-pub(super) fn read<C: GenericClient>(
-    cat: &mut Catalog<'_, C>,
-    found: &mut Found,
-) -> Result<(), Error> {
-    let sql = format!(
+/// The query [`read`] runs: posted ahead to the read's second connection (see
+/// [`super::jobs`]).
+pub(super) fn sql() -> String {
+    format!(
         "SELECT a.attrelid, a.attname::text, pg_catalog.format_type(a.atttypid, a.atttypmod),
                 t.typtype::text, tn.nspname::text, t.typname::text, et.typtype::text,
                 etn.nspname::text, et.typname::text,
@@ -37,7 +35,15 @@ pub(super) fn read<C: GenericClient>(
          WHERE a.attrelid = ANY($1) AND a.attnum > 0 AND NOT a.attisdropped
          ORDER BY a.attrelid, a.attnum",
         description_join("d", "pg_class", "a.attrelid", "a.attnum")
-    );
+    )
+}
+
+/// Reads the columns of every table read so far.
+pub(super) fn read<C: GenericClient>(
+    cat: &mut Catalog<'_, C>,
+    found: &mut Found,
+) -> Result<(), Error> {
+    let sql = sql();
     // Materialized views' columns too, for their indexes' keys (see `Found::attributes`).
     // A schema spells a handful of types thousands of times: each built-in spelling is
     // parsed once per read.

@@ -11,18 +11,14 @@ use schema_core::model::{
 use super::{column_names, description_join, nulls_not_distinct_column, Catalog, Found};
 use crate::error::Error;
 
-/// Reads the local constraints of every table read so far (not inherited, not cloned to
-/// partitions).
-pub(super) fn read<C: GenericClient>(
-    cat: &mut Catalog<'_, C>,
-    version: i32,
-    found: &mut Found,
-) -> Result<(), Error> {
+/// The query [`read`] runs: posted ahead to the read's second connection (see
+/// [`super::jobs`]).
+pub(super) fn sql(version: i32) -> String {
     // Per-row subqueries only where their kind needs them (`CASE` evaluates lazily): the
     // referenced names for foreign keys to a table not read, the exclusion columns for
     // exclusion constraints. Key and include columns come as numbers, named from the
     // columns read (`Found::attributes`).
-    let sql = format!(
+    format!(
         "SELECT c.conrelid, c.conname::text, c.contype::text, c.condeferrable, c.condeferred,
                 CASE WHEN c.contype IN ('p', 'u', 'f') THEN c.conkey END,
                 fn.nspname::text, fc.relname::text,
@@ -49,7 +45,17 @@ pub(super) fn read<C: GenericClient>(
         column_names("c.confkey", "c.confrelid"),
         nulls_not_distinct_column(version),
         description_join("d", "pg_constraint", "c.oid", "0"),
-    );
+    )
+}
+
+/// Reads the local constraints of every table read so far (not inherited, not cloned to
+/// partitions).
+pub(super) fn read<C: GenericClient>(
+    cat: &mut Catalog<'_, C>,
+    version: i32,
+    found: &mut Found,
+) -> Result<(), Error> {
+    let sql = sql(version);
     for row in cat.query(&sql, &[found.tables.oids()])? {
         let relation: u32 = row.get(0);
         let Some(ti) = found.tables.index(relation) else {

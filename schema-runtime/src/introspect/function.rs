@@ -14,13 +14,10 @@ use schema_core::DataType;
 use super::{description_join, not_ext, qualified, Catalog, Filter, Found, NAMESPACE_FILTER};
 use crate::error::Error;
 
-/// Reads every user function and procedure in one round trip.
-pub(super) fn read<C: GenericClient>(
-    cat: &mut Catalog<'_, C>,
-    filter: Filter<'_>,
-    found: &mut Found,
-) -> Result<(), Error> {
-    let sql = format!(
+/// The query [`read`] runs: posted ahead to the read's second connection (see
+/// [`super::jobs`]).
+pub(super) fn sql() -> String {
+    format!(
         "SELECT n.nspname::text, p.proname::text, p.prokind::text,
                 pg_catalog.pg_get_function_arguments(p.oid),
                 CASE WHEN p.prokind = 'f' THEN pg_catalog.pg_get_function_result(p.oid) END,
@@ -53,7 +50,16 @@ pub(super) fn read<C: GenericClient>(
          ORDER BY n.nspname, p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid)",
         description_join("d", "pg_proc", "p.oid", "0"),
         not_ext("pg_proc", "p.oid")
-    );
+    )
+}
+
+/// Reads every user function and procedure in one round trip.
+pub(super) fn read<C: GenericClient>(
+    cat: &mut Catalog<'_, C>,
+    filter: Filter<'_>,
+    found: &mut Found,
+) -> Result<(), Error> {
+    let sql = sql();
     for row in cat.query(&sql, filter)? {
         let name = QualifiedName::new(row.get::<_, String>(0), row.get::<_, String>(1));
         let kind: String = row.get(2);

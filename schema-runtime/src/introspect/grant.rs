@@ -20,12 +20,9 @@ use schema_core::render::SqlType;
 use super::{not_ext, qualified, Catalog, Filter, Found, NAMESPACE_FILTER};
 use crate::error::Error;
 
-/// Reads every ACL that may differ from its baseline, and the per-schema default privileges.
-pub(super) fn read<C: GenericClient>(
-    cat: &mut Catalog<'_, C>,
-    filter: Filter<'_>,
-    found: &mut Found,
-) -> Result<(), Error> {
+/// The query [`read`] runs: posted ahead to the read's second connection (see
+/// [`super::jobs`]).
+pub(super) fn sql() -> String {
     let init = |catalog: &str, oid: &str| {
         format!(
             "(SELECT ip.initprivs FROM pg_catalog.pg_init_privs ip
@@ -33,7 +30,7 @@ pub(super) fn read<C: GenericClient>(
                  AND ip.objoid = {oid} AND ip.objsubid = 0)"
         )
     };
-    let sql = format!(
+    format!(
         "WITH o(k, s, o, x, acl, base, owner) AS (
            SELECT 'schema', n.nspname::text, n.nspname::text, NULL::text, n.nspacl,
                   COALESCE({nsp_init}, pg_catalog.acldefault('n', n.nspowner)), n.nspowner
@@ -107,7 +104,16 @@ pub(super) fn read<C: GenericClient>(
         rel_not_ext = not_ext("pg_class", "c.oid"),
         pro_not_ext = not_ext("pg_proc", "p.oid"),
         typ_not_ext = not_ext("pg_type", "t.oid"),
-    );
+    )
+}
+
+/// Reads every ACL that may differ from its baseline, and the per-schema default privileges.
+pub(super) fn read<C: GenericClient>(
+    cat: &mut Catalog<'_, C>,
+    filter: Filter<'_>,
+    found: &mut Found,
+) -> Result<(), Error> {
+    let sql = sql();
     // Per object: (grantee, privilege) -> grant option, as it is and as its baseline.
     type Acl = BTreeMap<(String, Privilege), bool>;
     let mut objects: BTreeMap<Target, (Acl, Acl)> = BTreeMap::new();

@@ -9,6 +9,50 @@ use schema_core::model::{Index, IndexElement, IndexMethod, IndexTarget};
 use super::{description_join, nulls_not_distinct_column, Catalog, Found, DEFAULT_COLLATION};
 use crate::error::Error;
 
+/// The query [`read`] runs: posted ahead to the read's second connection (see
+/// [`super::jobs`]).
+pub(super) fn sql(version: i32) -> String {
+    format!(
+        "SELECT i.indrelid, ic.relname::text, i.indisunique, am.amname::text,
+            i.indcollation::oid[],
+            ARRAY(SELECT k.n::int FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(n, o)
+                  WHERE k.o <= i.indnkeyatts ORDER BY k.o),
+            i.indclass::oid[],
+            ARRAY(SELECT k.n::int FROM unnest(i.indoption::int2[]) WITH ORDINALITY k(n, o)
+                  ORDER BY k.o),
+            CASE WHEN i.indcollation::oid[] <@ '{{0,100}}'::oid[] THEN NULL ELSE
+            ARRAY(SELECT COALESCE((SELECT co.collname::text FROM pg_catalog.pg_collation co
+                                   WHERE co.oid = k.n AND k.n <> COALESCE(CASE
+                                     WHEN i.indkey[k.o - 1] > 0 THEN
+                                     (SELECT a.attcollation FROM pg_catalog.pg_attribute a
+                                      WHERE a.attrelid = i.indrelid
+                                        AND a.attnum = i.indkey[k.o - 1])
+                                     WHEN k.n = 100 THEN 100
+                                     ELSE
+                                     (SELECT t.typcollation FROM pg_catalog.pg_attribute a
+                                      JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+                                      WHERE a.attrelid = i.indexrelid AND a.attnum = k.o)
+                                     END, 0)), '')
+                  FROM unnest(i.indcollation::oid[]) WITH ORDINALITY k(n, o) ORDER BY k.o) END,
+            CASE WHEN i.indnatts > i.indnkeyatts
+                 THEN (i.indkey::int2[])[i.indnkeyatts:i.indnatts - 1] END,
+            pg_catalog.pg_get_expr(i.indpred, i.indrelid, true), COALESCE({}, false),
+            d.description, i.indisvalid AND i.indisready, ic.reloptions::text[],
+            pg_catalog.pg_get_expr(i.indexprs, i.indrelid, true)
+     FROM pg_catalog.pg_index i
+     JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
+     JOIN pg_catalog.pg_am am ON am.oid = ic.relam
+     {}
+     WHERE i.indrelid = ANY($1) AND NOT ic.relispartition
+       AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c
+                       WHERE c.conindid = i.indexrelid AND c.conrelid = i.indrelid
+                         AND c.contype IN ('p', 'u', 'x'))
+     ORDER BY i.indrelid, ic.relname",
+        nulls_not_distinct_column(version),
+        description_join("d", "pg_class", "i.indexrelid", "0"),
+    )
+}
+
 /// Reads the indexes of every table read so far (partition indexes belong to their parent).
 pub(super) fn read<C: GenericClient>(
     cat: &mut Catalog<'_, C>,
@@ -22,48 +66,7 @@ pub(super) fn read<C: GenericClient>(
     // expression the database default.
     let mut oids = found.tables.oids().clone();
     oids.extend(found.materialized_views.iter().map(|(oid, _)| *oid));
-    for row in cat.query(
-        &format!(
-            "SELECT i.indrelid, ic.relname::text, i.indisunique, am.amname::text,
-                i.indcollation::oid[],
-                ARRAY(SELECT k.n::int FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(n, o)
-                      WHERE k.o <= i.indnkeyatts ORDER BY k.o),
-                i.indclass::oid[],
-                ARRAY(SELECT k.n::int FROM unnest(i.indoption::int2[]) WITH ORDINALITY k(n, o)
-                      ORDER BY k.o),
-                CASE WHEN i.indcollation::oid[] <@ '{{0,100}}'::oid[] THEN NULL ELSE
-                ARRAY(SELECT COALESCE((SELECT co.collname::text FROM pg_catalog.pg_collation co
-                                       WHERE co.oid = k.n AND k.n <> COALESCE(CASE
-                                         WHEN i.indkey[k.o - 1] > 0 THEN
-                                         (SELECT a.attcollation FROM pg_catalog.pg_attribute a
-                                          WHERE a.attrelid = i.indrelid
-                                            AND a.attnum = i.indkey[k.o - 1])
-                                         WHEN k.n = 100 THEN 100
-                                         ELSE
-                                         (SELECT t.typcollation FROM pg_catalog.pg_attribute a
-                                          JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
-                                          WHERE a.attrelid = i.indexrelid AND a.attnum = k.o)
-                                         END, 0)), '')
-                      FROM unnest(i.indcollation::oid[]) WITH ORDINALITY k(n, o) ORDER BY k.o) END,
-                CASE WHEN i.indnatts > i.indnkeyatts
-                     THEN (i.indkey::int2[])[i.indnkeyatts:i.indnatts - 1] END,
-                pg_catalog.pg_get_expr(i.indpred, i.indrelid, true), COALESCE({}, false),
-                d.description, i.indisvalid AND i.indisready, ic.reloptions::text[],
-                pg_catalog.pg_get_expr(i.indexprs, i.indrelid, true)
-         FROM pg_catalog.pg_index i
-         JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
-         JOIN pg_catalog.pg_am am ON am.oid = ic.relam
-         {}
-         WHERE i.indrelid = ANY($1) AND NOT ic.relispartition
-           AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c
-                           WHERE c.conindid = i.indexrelid AND c.conrelid = i.indrelid
-                             AND c.contype IN ('p', 'u', 'x'))
-         ORDER BY i.indrelid, ic.relname",
-            nulls_not_distinct_column(version),
-            description_join("d", "pg_class", "i.indexrelid", "0"),
-        ),
-        &[&oids],
-    )? {
+    for row in cat.query(&sql(version), &[&oids])? {
         let relation: u32 = row.get(0);
         let on = match found.tables.index(relation) {
             Some(ti) => On::Table(ti),

@@ -25,6 +25,7 @@ mod extension;
 mod function;
 mod grant;
 mod index;
+mod jobs;
 mod policy;
 mod range_type;
 mod relation;
@@ -37,6 +38,7 @@ mod user_type;
 mod view;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use bytes::BytesMut;
 use postgres::types::{ToSql, Type};
@@ -44,7 +46,9 @@ use postgres::{Client, GenericClient, IsolationLevel, Row};
 use schema_core::model::*;
 
 use crate::error::Error;
+use crate::undo::Undoable;
 
+pub use jobs::SecondConnection;
 pub use unmodeled::Unmodeled;
 
 /// The schema pgdecl keeps its own tables in; never part of a user's schema.
@@ -68,21 +72,46 @@ pub struct Introspection {
 struct Catalog<'a, C: GenericClient> {
     client: &'a mut C,
     queries: usize,
+    /// The second connection's helper, when the read has one.
+    helper: Option<jobs::Helper>,
 }
 
 impl<C: GenericClient> Catalog<'_, C> {
+    /// Runs `sql`, or takes its rows from the helper when it was posted there (with the
+    /// same parameters: see [`jobs`]).
     fn query(&mut self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>, Error> {
         self.queries += 1;
-        // Unnamed statements only: a named one (`s0`, ...) outlives the statement on the
-        // server connection, which PgBouncer in transaction mode hands to other clients.
-        let typed = params
-            .iter()
-            .map(|p| (*p, param_type(*p)))
-            .collect::<Vec<_>>();
-        self.client
-            .query_typed(sql, &typed)
+        let posted = match &self.helper {
+            Some(helper) => helper.board().take(self.client, sql),
+            None => None,
+        };
+        posted
+            .unwrap_or_else(|| run_query(self.client, sql, params))
             .map_err(|e| Error::from_postgres("reading the catalog", e))
     }
+
+    /// Posts the queries to run next (with their parameters) for the helper, when the read
+    /// has one; the readers that consume them run them as usual.
+    fn post_first(&self, jobs: impl FnOnce() -> Vec<(String, jobs::Params)>) {
+        if let Some(helper) = &self.helper {
+            helper.board().post_first(jobs());
+        }
+    }
+}
+
+/// Runs one catalog query on `client`.
+fn run_query<C: GenericClient>(
+    client: &mut C,
+    sql: &str,
+    params: &[&(dyn ToSql + Sync)],
+) -> Result<Vec<Row>, postgres::Error> {
+    // Unnamed statements only: a named one (`s0`, ...) outlives the statement on the
+    // server connection, which PgBouncer in transaction mode hands to other clients.
+    let typed = params
+        .iter()
+        .map(|p| (*p, param_type(*p)))
+        .collect::<Vec<_>>();
+    client.query_typed(sql, &typed)
 }
 
 /// Which namespaces to read: system schemas never; `$1` the schemas to skip; `$2` when not
@@ -153,24 +182,70 @@ pub fn introspect(client: &mut Client, scope: &Scope) -> Result<Introspection, E
     Ok(result)
 }
 
+/// [`introspect`] of the database at `url`, sharing its queries with a second connection
+/// as a converge of a large schema does, and how many queries that connection ran. For
+/// tests that hold the shared read to the one-connection read; with `wait_for_helper` the
+/// read waits for the second connection to be ready before it runs a shared query itself
+/// (so the test knows the helper took part).
+#[doc(hidden)]
+pub fn introspect_url_shared(
+    url: &str,
+    scope: &Scope,
+    wait_for_helper: bool,
+) -> Result<(Introspection, usize), Error> {
+    let settings = crate::connect::ConnectSettings::from_conninfo(url)?;
+    let mut client = settings.connect()?;
+    let mut second = SecondConnection::new(settings);
+    second.wait_for_ready = wait_for_helper;
+    let mut tx = client
+        .build_transaction()
+        .isolation_level(IsolationLevel::RepeatableRead)
+        .read_only(true)
+        .start()
+        .map_err(|e| Error::from_postgres("starting the catalog transaction", e))?;
+    let result = introspect_in_sharing(&mut tx, scope, Some(&second))?;
+    tx.rollback()
+        .map_err(|e| Error::from_postgres("ending the catalog transaction", e))?;
+    Ok(result)
+}
+
 /// [`introspect`] inside a transaction the caller holds (it sets `search_path` locally, so it
 /// must be a transaction).
 ///
 /// Expressions are printed with `search_path = pg_catalog, public` (or the scope's home
 /// schema): names there bare, all others qualified, whatever the session's own setting. It
 /// only reads, so the caller's transaction may be `READ ONLY`.
-pub fn introspect_in<C: GenericClient>(
+pub fn introspect_in<C: Undoable>(client: &mut C, scope: &Scope) -> Result<Introspection, Error> {
+    introspect_in_sharing(client, scope, None).map(|(read, _)| read)
+}
+
+/// [`introspect_in`], sharing the work with a `second` connection to the same database
+/// when one is given (it imports the read's snapshot; see [`jobs`]). The read is the same;
+/// also returns how many of its queries the second connection ran.
+pub(crate) fn introspect_in_sharing<C: Undoable>(
     client: &mut C,
     scope: &Scope,
-) -> Result<Introspection, Error> {
+    second: Option<&SecondConnection>,
+) -> Result<(Introspection, usize), Error> {
+    // Exported before the savepoint: PostgreSQL exports no snapshot from a subtransaction.
+    // (Standbys export theirs since PostgreSQL 10, as `pg_dump --jobs` relies on.)
+    let second = match second {
+        Some(second) => {
+            let row = client
+                .query_one("SELECT pg_catalog.pg_export_snapshot()", &[])
+                .map_err(|e| Error::from_postgres("exporting the catalog read's snapshot", e))?;
+            Some((second, row.get::<_, String>(0)))
+        }
+        None => None,
+    };
     // A savepoint, rolled back at the end, so the `search_path` set below does not outlive
     // the read (a later `CREATE EXTENSION` would otherwise install into `pg_catalog`).
     let mut savepoint = client
-        .transaction()
+        .undoable()
         .map_err(|e| Error::from_postgres("opening a savepoint to read the catalog", e))?;
-    let result = read_catalog(&mut savepoint, scope);
+    let result = read_catalog(&mut *savepoint, scope, second);
     savepoint
-        .rollback()
+        .undo()
         .map_err(|e| Error::from_postgres("closing the catalog savepoint", e))?;
     result
 }
@@ -208,6 +283,14 @@ struct Attribute {
 const DEFAULT_COLLATION: u32 = 100;
 
 impl Found {
+    /// The tables and materialized views read (the relations whose columns and indexes
+    /// are read).
+    fn relation_oids(&self) -> Vec<u32> {
+        let mut oids = self.tables.oids().clone();
+        oids.extend(self.materialized_views.iter().map(|(oid, _)| *oid));
+        oids
+    }
+
     /// The names of columns `numbers` of relation `relation`, in order, numbers naming no
     /// column read (an expression's 0) left out.
     fn column_names(&self, relation: u32, numbers: &[i16]) -> Vec<String> {
@@ -252,48 +335,109 @@ fn param_type(value: &(dyn ToSql + Sync)) -> Type {
         .unwrap_or(Type::TEXT)
 }
 
+/// The session settings of a catalog read, as `SELECT` columns (`$1`: the home schema).
+///
+/// Expressions print with `search_path = pg_catalog, <home>`. `TimeZone` is fixed too:
+/// constants of `timestamptz` (partition bounds above all) print in the session's zone, and a
+/// canonical form read in one zone must compare with a live database read in another. `jit`
+/// off, as pg_dump does: once the catalogs are analyzed, the row estimates of the
+/// per-relation queries at a thousand tables cross `jit_optimize_above_cost`, and compiling
+/// them (over a second each) cost more than running them (issue 12). No parallel workers
+/// either: starting them took 30 ms of the 36 ms the last query ran, a few milliseconds of
+/// work over small catalogs.
+const READ_SETTINGS: &str =
+    "pg_catalog.set_config('search_path', 'pg_catalog, ' || pg_catalog.quote_ident($1), true),
+     pg_catalog.set_config('TimeZone', 'UTC', true),
+     pg_catalog.set_config('jit', 'off', true),
+     pg_catalog.set_config('max_parallel_workers_per_gather', '0', true)";
+
 /// The fixed sequence of round trips: one per object kind, whatever the number of objects.
-fn read_catalog<C: GenericClient>(client: &mut C, scope: &Scope) -> Result<Introspection, Error> {
+/// With `second` (a connection and the snapshot to import), a helper runs some of them on
+/// a second connection (see [`jobs`]).
+fn read_catalog<C: GenericClient>(
+    client: &mut C,
+    scope: &Scope,
+    second: Option<(&SecondConnection, String)>,
+) -> Result<(Introspection, usize), Error> {
     let mut skip = scope.skip.clone();
     skip.push(PGDECL_SCHEMA.to_string());
-    let mut cat = Catalog { client, queries: 0 };
-    let filter: Filter<'_> = &[&skip, &scope.only];
     let home = scope.home.as_deref().unwrap_or(DEFAULT_SCHEMA);
-    // `TimeZone` fixed too: constants of `timestamptz` (partition bounds above all) print in
-    // the session's zone, and a canonical form read in one zone must compare with a live
-    // database read in another.
-    // `jit` off, as pg_dump does: once the catalogs are analyzed, the row estimates of the
-    // per-relation queries at a thousand tables cross `jit_optimize_above_cost`, and
-    // compiling them (over a second each) cost more than running them (issue 12).
-    // No parallel workers either: starting them took 30 ms of the 36 ms the last query ran,
-    // a few milliseconds of work over small catalogs.
     // The operator classes that are not their type's default come along (about a hundred
     // rows): index keys name theirs by oid, resolved here, where joining `pg_opclass` per
     // index was a third of the index query on an index-heavy schema (issue 12).
     let mut found = Found::default();
-    let settings = cat.query(
-        "SELECT pg_catalog.current_setting('server_version_num')::int,
-                pg_catalog.set_config('search_path', 'pg_catalog, ' || pg_catalog.quote_ident($1), true),
-                pg_catalog.set_config('TimeZone', 'UTC', true),
-                pg_catalog.set_config('jit', 'off', true),
-                pg_catalog.set_config('max_parallel_workers_per_gather', '0', true),
-                ARRAY(SELECT oc.oid FROM pg_catalog.pg_opclass oc WHERE NOT oc.opcdefault ORDER BY oc.oid),
-                ARRAY(SELECT oc.opcname::text FROM pg_catalog.pg_opclass oc WHERE NOT oc.opcdefault
-                      ORDER BY oc.oid)",
+    let settings = run_query(
+        client,
+        &format!(
+            "SELECT pg_catalog.current_setting('server_version_num')::int, {READ_SETTINGS},
+                    ARRAY(SELECT oc.oid FROM pg_catalog.pg_opclass oc WHERE NOT oc.opcdefault
+                          ORDER BY oc.oid),
+                    ARRAY(SELECT oc.opcname::text FROM pg_catalog.pg_opclass oc
+                          WHERE NOT oc.opcdefault ORDER BY oc.oid),
+                    pg_catalog.current_setting('statement_timeout')"
+        ),
         &[&home],
-    )?;
+    )
+    .map_err(|e| Error::from_postgres("reading the catalog", e))?;
     let version: i32 = settings.first().map(|r| r.get(0)).unwrap_or(0);
+    let mut statement_timeout = String::from("0");
     if let Some(row) = settings.first() {
         let oids: Vec<u32> = row.get(5);
         let names: Vec<String> = row.get(6);
         found.opclasses = oids.into_iter().zip(names).collect();
+        statement_timeout = row.get(7);
     }
     drop(settings);
+    let helper = second.map(|(second, snapshot)| {
+        jobs::Helper::start(second, snapshot, home.to_string(), statement_timeout)
+    });
+    let mut cat = Catalog {
+        client,
+        queries: 1,
+        helper,
+    };
+    let filter: Filter<'_> = &[&skip, &scope.only];
+    // What does not depend on the tables read goes to the helper first; it claims from the
+    // end of the list, the read consumes from its start.
+    cat.post_first(|| {
+        [
+            function::sql(),
+            trigger::sql(),
+            policy::sql(),
+            grant::sql(),
+            unmodeled::sql(),
+        ]
+        .into_iter()
+        .map(|sql| {
+            let params: jobs::Params =
+                Arc::new(vec![Box::new(skip.clone()), Box::new(scope.only.clone())]);
+            (sql, params)
+        })
+        .collect()
+    });
 
     schema::read(&mut cat, filter, home, &mut found)?;
     extension::read(&mut cat, &mut found)?;
     user_type::read(&mut cat, filter, &mut found)?;
     relation::read(&mut cat, filter, &mut found)?;
+    cat.post_first(|| {
+        let tables = found.tables.oids().clone();
+        let relations = found.relation_oids();
+        vec![
+            (
+                column::sql(),
+                Arc::new(vec![Box::new(relations.clone()) as _]),
+            ),
+            (
+                constraint::sql(version),
+                Arc::new(vec![Box::new(tables) as _]),
+            ),
+            (
+                index::sql(version),
+                Arc::new(vec![Box::new(relations) as _]),
+            ),
+        ]
+    });
     column::read(&mut cat, &mut found)?;
     constraint::read(&mut cat, version, &mut found)?;
     index::read(&mut cat, version, &mut found)?;
@@ -305,12 +449,23 @@ fn read_catalog<C: GenericClient>(client: &mut C, scope: &Scope) -> Result<Intro
 
     sequence::mark_serials(&mut found.schema, home);
     grant::report_grants_on_unmodelled(&mut found);
-    Ok(Introspection {
-        schema: found.schema,
-        unmodeled: found.unmodeled,
-        queries: cat.queries,
-        server_version: version,
-    })
+    let shared = cat.helper.as_ref().map_or(0, jobs::Helper::ran);
+    if cat.helper.is_some() {
+        tracing::debug!(
+            queries = cat.queries,
+            shared,
+            "catalog read: queries run on the second connection"
+        );
+    }
+    Ok((
+        Introspection {
+            schema: found.schema,
+            unmodeled: found.unmodeled,
+            queries: cat.queries,
+            server_version: version,
+        },
+        shared,
+    ))
 }
 
 /// `schema.name`, each part quoted as needed, as reports name objects.

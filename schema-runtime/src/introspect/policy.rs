@@ -9,14 +9,10 @@ use schema_core::model::{PolicyCommand, QualifiedName, RowPolicy, RowSecurity};
 use super::{description_join, not_ext, qualified, Catalog, Filter, Found, NAMESPACE_FILTER};
 use crate::error::Error;
 
-/// Reads the tables with row-level security on, then every policy. Roles come back as
-/// PostgreSQL names them (`public` for `PUBLIC`), in name order.
-pub(super) fn read<C: GenericClient>(
-    cat: &mut Catalog<'_, C>,
-    filter: Filter<'_>,
-    found: &mut Found,
-) -> Result<(), Error> {
-    let sql = format!(
+/// The query [`read`] runs: posted ahead to the read's second connection (see
+/// [`super::jobs`]).
+pub(super) fn sql() -> String {
+    format!(
         "SELECT 0 AS k, n.nspname::text AS s, c.relname::text AS r, c.relrowsecurity,
                 c.relforcerowsecurity, NULL::text AS p, NULL::text, NULL::bool, NULL::text[],
                 NULL::text, NULL::text, NULL::text
@@ -39,7 +35,17 @@ pub(super) fn read<C: GenericClient>(
          ORDER BY k, s, r, p",
         c_not_ext = not_ext("pg_class", "c.oid"),
         description = description_join("d", "pg_policy", "pol.oid", "0"),
-    );
+    )
+}
+
+/// Reads the tables with row-level security on, then every policy. Roles come back as
+/// PostgreSQL names them (`public` for `PUBLIC`), in name order.
+pub(super) fn read<C: GenericClient>(
+    cat: &mut Catalog<'_, C>,
+    filter: Filter<'_>,
+    found: &mut Found,
+) -> Result<(), Error> {
+    let sql = sql();
     for row in cat.query(&sql, filter)? {
         let kind: i32 = row.get(0);
         let table = QualifiedName::new(row.get::<_, String>(1), row.get::<_, String>(2));

@@ -8,19 +8,10 @@ use schema_core::model::{ConstraintTiming, QualifiedName, Trigger, TriggerEvent,
 use super::{column_names, description_join, Catalog, Filter, Found};
 use crate::error::Error;
 
-/// Reads every user trigger; the `WHEN` condition is cut out of `pg_get_triggerdef`.
-///
-/// Only a trigger with a `WHEN` is printed: `pg_get_triggerdef` resolves the trigger
-/// function's name to decide whether to qualify it, and PostgreSQL (15 at least) keeps one
-/// catalog cache list per function name looked up and searches them linearly, so printing
-/// every trigger of a schema with a trigger function per table costs the square of the
-/// tables (1.5 s of a 10,000-table read, issue 12); everything else comes from `pg_trigger`.
-pub(super) fn read<C: GenericClient>(
-    cat: &mut Catalog<'_, C>,
-    filter: Filter<'_>,
-    found: &mut Found,
-) -> Result<(), Error> {
-    let sql = format!(
+/// The query [`read`] runs: posted ahead to the read's second connection (see
+/// [`super::jobs`]).
+pub(super) fn sql() -> String {
+    format!(
         "SELECT t.tgrelid, t.tgname::text, t.tgtype::int,
                 CASE WHEN t.tgattr::int2[] <> '{{}}' THEN {} ELSE '{{}}' END,
                 fn.nspname::text, f.proname::text, t.tgargs, t.tgnargs::int,
@@ -41,7 +32,22 @@ pub(super) fn read<C: GenericClient>(
          ORDER BY rn.nspname, r.relname, t.tgname",
         column_names("t.tgattr::int2[]", "t.tgrelid"),
         description_join("d", "pg_trigger", "t.oid", "0"),
-    );
+    )
+}
+
+/// Reads every user trigger; the `WHEN` condition is cut out of `pg_get_triggerdef`.
+///
+/// Only a trigger with a `WHEN` is printed: `pg_get_triggerdef` resolves the trigger
+/// function's name to decide whether to qualify it, and PostgreSQL (15 at least) keeps one
+/// catalog cache list per function name looked up and searches them linearly, so printing
+/// every trigger of a schema with a trigger function per table costs the square of the
+/// tables (1.5 s of a 10,000-table read, issue 12); everything else comes from `pg_trigger`.
+pub(super) fn read<C: GenericClient>(
+    cat: &mut Catalog<'_, C>,
+    filter: Filter<'_>,
+    found: &mut Found,
+) -> Result<(), Error> {
+    let sql = sql();
     for row in cat.query(&sql, filter)? {
         let tgtype: i32 = row.get(2);
         let mut events = Vec::new();

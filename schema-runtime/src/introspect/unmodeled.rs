@@ -25,18 +25,9 @@ impl Unmodeled {
     }
 }
 
-/// Reads, in one round trip, every kind of object or setting that `pg_dump --schema-only`
-/// would print and no other reader models, so that nothing is silently ignored: rewrite rules (besides views' own `_RETURN`), table inheritance, storage parameters of views and sequences, non-default column
-/// storage, compression and statistics targets, replica identity, tablespaces, extended
-/// statistics, and the database-wide kinds: event triggers, publications, foreign-data
-/// wrappers and servers, user-defined casts, operators, operator classes and families,
-/// collations, text search objects, conversions, procedural languages and access methods.
-/// Objects an extension owns are left out (the extension is the object).
-pub(super) fn read<C: GenericClient>(
-    cat: &mut Catalog<'_, C>,
-    filter: Filter<'_>,
-    found: &mut Found,
-) -> Result<(), Error> {
+/// The query [`read`] runs: posted ahead to the read's second connection (see
+/// [`super::jobs`]).
+pub(super) fn sql() -> String {
     // `q(n, name)`: a schema-qualified, quoted name; `rel`: `pg_class c` in namespace `n`.
     let q = |nsp: &str, name: &str| {
         format!("pg_catalog.quote_ident({nsp}) || '.' || pg_catalog.quote_ident({name})")
@@ -48,7 +39,7 @@ pub(super) fn read<C: GenericClient>(
          WHERE {NAMESPACE_FILTER} AND {}",
         not_ext("pg_class", "c.oid")
     );
-    let sql = format!(
+    format!(
         "SELECT 'rule', {rel} || ' ' || pg_catalog.quote_ident(r.rulename)
            FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class
            JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -131,7 +122,22 @@ pub(super) fn read<C: GenericClient>(
         oprname = "pg_catalog.quote_ident(n.nspname) || '.' || o.oprname",
         opr_not_ext = not_ext("pg_operator", "o.oid"),
         cast_not_ext = not_ext("pg_cast", "o.oid"),
-    );
+    )
+}
+
+/// Reads, in one round trip, every kind of object or setting that `pg_dump --schema-only`
+/// would print and no other reader models, so that nothing is silently ignored: rewrite rules (besides views' own `_RETURN`), table inheritance, storage parameters of views and sequences, non-default column
+/// storage, compression and statistics targets, replica identity, tablespaces, extended
+/// statistics, and the database-wide kinds: event triggers, publications, foreign-data
+/// wrappers and servers, user-defined casts, operators, operator classes and families,
+/// collations, text search objects, conversions, procedural languages and access methods.
+/// Objects an extension owns are left out (the extension is the object).
+pub(super) fn read<C: GenericClient>(
+    cat: &mut Catalog<'_, C>,
+    filter: Filter<'_>,
+    found: &mut Found,
+) -> Result<(), Error> {
+    let sql = sql();
     for row in cat.query(&sql, filter)? {
         found.unmodeled(row.get::<_, String>(0), row.get(1));
     }
