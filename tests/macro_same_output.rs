@@ -800,6 +800,46 @@ fn name_constants_are_sql_ready() {
     assert_eq!(declared::audit::events::at, "at");
 }
 
+/// Column names more than one table has are one constant, re-exported by each table module
+/// (issue 12: compile time); the constants are the same `&str` constants in every way a
+/// caller uses them: values, patterns, const contexts, glob imports, raw identifiers, tables
+/// of another schema; a commented column keeps its own (documented) constant.
+mod shared_columns {
+    pgdecl::schema! {
+        schema billing;
+        table a { id int primary key, r#type text, only_a text }
+        table b {
+            id int primary key,
+            r#type text,
+            /// The note of b.
+            note text,
+        }
+        table billing.c { id int primary key, note text }
+    }
+}
+
+#[test]
+fn shared_column_constants_behave_as_the_table_s_own() {
+    use shared_columns::a::*;
+    assert_eq!(TABLE, "a");
+    assert_eq!((id, r#type, only_a), ("id", "type", "only_a"));
+    assert_eq!(shared_columns::b::r#type, "type");
+    assert_eq!(shared_columns::billing::c::id, "id");
+    assert_eq!(shared_columns::billing::c::note, "note");
+    assert_eq!(shared_columns::b::note, "note");
+    const BOTH: [&str; 2] = [shared_columns::b::id, shared_columns::billing::c::id];
+    assert_eq!(BOTH, ["id", "id"]);
+    let kind = |column: &str| match column {
+        shared_columns::b::id => "key",
+        shared_columns::b::note => "note",
+        _ => "other",
+    };
+    assert_eq!(
+        (kind("id"), kind("note"), kind("x")),
+        ("key", "note", "other")
+    );
+}
+
 /// The cases where the builder used to derive names its own way: `INCLUDE` columns and
 /// repeated key names in index and unique constraint names (now both take the one lowering
 /// in schema-core).
