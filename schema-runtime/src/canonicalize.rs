@@ -236,6 +236,8 @@ fn canonicalize_from(
         skip: Vec::new(),
         only: Some(scratch.pairs.iter().map(|(_, s)| s.clone()).collect()),
         home: Some(scratch.home().to_string()),
+        // Privileges are carried over as declared (see `mapped.grants` above).
+        without_privileges: true,
     };
     // A declaration's PL/pgSQL bodies are compiled here (the build runs with
     // `check_function_bodies = off`, as plans do); a live schema's were compiled when made.
