@@ -248,6 +248,10 @@ impl Helper {
                 shared.changed.notify_all();
             })
             .ok();
+        if thread.is_none() {
+            // No thread to read with: the read runs everything itself, never waiting.
+            board.lock().gone = true;
+        }
         Helper { board, thread }
     }
 
