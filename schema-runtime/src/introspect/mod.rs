@@ -183,14 +183,22 @@ fn not_ext(cat: &str, oidcol: &str) -> String {
 /// `REPEATABLE READ READ ONLY` transaction), so a concurrent deployer cannot make it see half a
 /// change, and the server itself guarantees the read writes nothing (it works on a standby).
 pub fn introspect(client: &mut Client, scope: &Scope) -> Result<Introspection, Error> {
+    in_read_transaction(client, |tx| introspect_in(tx, scope))
+}
+
+/// Runs `read` in a `REPEATABLE READ READ ONLY` transaction of `client`, rolled back after
+/// (nothing to commit: a read only sets `search_path` locally).
+fn in_read_transaction<T>(
+    client: &mut Client,
+    read: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T, Error>,
+) -> Result<T, Error> {
     let mut tx = client
         .build_transaction()
         .isolation_level(IsolationLevel::RepeatableRead)
         .read_only(true)
         .start()
         .map_err(|e| Error::from_postgres("starting the catalog transaction", e))?;
-    let result = introspect_in(&mut tx, scope)?;
-    // Nothing to commit: the read only set `search_path` locally.
+    let result = read(&mut tx)?;
     tx.rollback()
         .map_err(|e| Error::from_postgres("ending the catalog transaction", e))?;
     Ok(result)
@@ -211,16 +219,9 @@ pub fn introspect_url_shared(
     let mut client = settings.connect()?;
     let mut second = SecondConnection::new(settings);
     second.wait_for_ready = wait_for_helper;
-    let mut tx = client
-        .build_transaction()
-        .isolation_level(IsolationLevel::RepeatableRead)
-        .read_only(true)
-        .start()
-        .map_err(|e| Error::from_postgres("starting the catalog transaction", e))?;
-    let result = introspect_in_sharing(&mut tx, scope, Some(&second))?;
-    tx.rollback()
-        .map_err(|e| Error::from_postgres("ending the catalog transaction", e))?;
-    Ok(result)
+    in_read_transaction(&mut client, |tx| {
+        introspect_in_sharing(tx, scope, Some(&second))
+    })
 }
 
 /// [`introspect`] inside a transaction the caller holds (it sets `search_path` locally, so it
