@@ -223,6 +223,26 @@ fn a_shared_catalog_read_through_pgbouncer() {
         let mut client = bouncer.connect(db.name()).unwrap();
         converge(&mut client, &v2(), &Policy::new(Mode::Apply)).unwrap();
         let alone = introspect(&mut client, &Scope::default()).unwrap();
+        // Every server connection of the pool holds the named statements `s0`...: a named
+        // statement of either connection of the read (rust-postgres names its own `s<n>`)
+        // fails with "already exists" (see the first test).
+        let mut holders: Vec<_> = (0..pool)
+            .map(|_| bouncer.connect(db.name()).unwrap())
+            .collect();
+        let names: String = (0..2000)
+            .map(|n| format!("PREPARE s{n} AS SELECT {n};"))
+            .collect();
+        // Each in a transaction at once, so each pins a server connection of its own.
+        let mut open: Vec<_> = holders
+            .iter_mut()
+            .map(|h| h.transaction().unwrap())
+            .collect();
+        for tx in &mut open {
+            tx.batch_execute(&names).unwrap();
+        }
+        for tx in open {
+            tx.commit().unwrap();
+        }
         let url = bouncer.url_for(db.name());
         let (shared, ran) = introspect_url_shared(&url, &Scope::default(), pool > 1)
             .unwrap_or_else(|e| panic!("shared read with a pool of {pool}: {e}"));

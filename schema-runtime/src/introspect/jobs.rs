@@ -319,7 +319,9 @@ fn serve(
         schema_core::ident::quote_literal(snapshot)
     ))
     .map_err(|e| Error::from_postgres("importing the catalog read's snapshot", e))?;
-    tx.query(
+    // The unnamed statement, as every statement of the read (PgBouncer in transaction mode).
+    run_query(
+        &mut tx,
         &format!("SELECT {READ_SETTINGS}, pg_catalog.set_config('statement_timeout', $2, true)"),
         &[&home, &statement_timeout],
     )

@@ -246,8 +246,9 @@ pub(crate) fn introspect_in_sharing<C: Undoable>(
     // (Standbys export theirs since PostgreSQL 10, as `pg_dump --jobs` relies on.)
     let second = match second {
         Some(second) => {
+            // The unnamed statement (`query_typed`), as every statement of the read.
             let row = client
-                .query_one("SELECT pg_catalog.pg_export_snapshot()", &[])
+                .query_typed_one("SELECT pg_catalog.pg_export_snapshot()", &[])
                 .map_err(|e| Error::from_postgres("exporting the catalog read's snapshot", e))?;
             Some((second, row.get::<_, String>(0)))
         }
