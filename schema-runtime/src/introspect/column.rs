@@ -48,8 +48,8 @@ pub(super) fn read<C: GenericClient>(
     // A schema spells a handful of types thousands of times: each built-in spelling is
     // parsed once per read.
     let mut builtins: HashMap<String, DataType> = HashMap::new();
-    let mut oids = found.tables.oids().clone();
-    oids.extend(found.materialized_views.iter().map(|(oid, _)| *oid));
+    // The same parameter the read posts for a second connection (see `read_catalog`).
+    let oids = found.relation_oids();
     for row in cat.query(&sql, &[&oids])? {
         let relation: u32 = row.get(0);
         found.attributes.insert(

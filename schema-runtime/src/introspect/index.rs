@@ -64,8 +64,8 @@ pub(super) fn read<C: GenericClient>(
     // column's own collation (not the index attribute's type's: gin `gin_trgm_ops` and hash
     // store `int4`, which has none, so every text key looked `COLLATE "default"`), and for an
     // expression the database default.
-    let mut oids = found.tables.oids().clone();
-    oids.extend(found.materialized_views.iter().map(|(oid, _)| *oid));
+    // The same parameter the read posts for a second connection (see `read_catalog`).
+    let oids = found.relation_oids();
     for row in cat.query(&sql(version), &[&oids])? {
         let relation: u32 = row.get(0);
         let on = match found.tables.index(relation) {
