@@ -238,6 +238,10 @@ fn canonicalize_from(
         home: Some(scratch.home().to_string()),
         // Privileges are carried over as declared (see `mapped.grants` above).
         without_privileges: true,
+        // Every relation there was just created by this build's DDL: each has its
+        // dependency on its schema, and a read-back costs what the piece holds, not what
+        // the live database around it holds.
+        relations_by_dependency: true,
     };
     // A declaration's PL/pgSQL bodies are compiled here (the build runs with
     // `check_function_bodies = off`, as plans do); a live schema's were compiled when made.

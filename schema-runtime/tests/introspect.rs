@@ -3,7 +3,7 @@
 
 use schema_core::model::*;
 use schema_core::DataType;
-use schema_runtime::introspect::{introspect, introspect_url_shared, Scope};
+use schema_runtime::introspect::{introspect, introspect_in, introspect_url_shared, Scope};
 use schema_runtime::testkit::TestServer;
 
 const DDL: &str = r#"
@@ -505,4 +505,103 @@ fn a_read_shared_with_a_second_connection_reads_the_same() {
         }
         assert_eq!(left, 0, "a connection of the shared read outlived it");
     }
+}
+
+/// A scoped read that finds its relations through their dependency on their schema (as the
+/// read-backs of canonicalization's scratch schemas do) reads exactly what the scan of
+/// `pg_class` reads: every kind of relation, their indexes, row-level security and the
+/// unmodelled settings found per relation, whether the relations were committed long ago or
+/// created in the reading transaction itself (as scratch builds are), and nothing of the
+/// schemas outside the scope.
+#[test]
+fn a_scoped_read_finding_relations_by_dependency_reads_the_same() {
+    let db = TestServer::shared()
+        .create_database("introspect_by_dependency")
+        .unwrap();
+    let mut client = db.connect();
+    client.batch_execute(&every_kind_ddl()).unwrap();
+    client
+        .batch_execute(
+            r#"
+CREATE TABLE audit.trail (id bigint PRIMARY KEY, at timestamptz, note text);
+CREATE INDEX trail_at ON audit.trail (at DESC) WHERE note IS NOT NULL;
+CREATE SEQUENCE audit.trail_ids OWNED BY audit.trail.id;
+ALTER TABLE users REPLICA IDENTITY FULL;
+ALTER TABLE orgs ENABLE ROW LEVEL SECURITY;
+CREATE POLICY orgs_all ON orgs USING (true);
+ALTER TABLE audit.trail FORCE ROW LEVEL SECURITY;
+CREATE VIEW audit.barrier WITH (security_barrier) AS SELECT id FROM audit.trail;
+ALTER MATERIALIZED VIEW user_counts ALTER COLUMN count SET STATISTICS 100;
+CREATE RULE orgs_notify AS ON INSERT TO orgs DO ALSO NOTIFY orgs;
+CREATE TABLE events_2027 (id bigint, at date);
+ALTER TABLE events ATTACH PARTITION events_2027 FOR VALUES FROM ('2027-01-01') TO ('2028-01-01');
+CREATE SCHEMA elsewhere;
+CREATE TABLE elsewhere.other (id int PRIMARY KEY);
+ALTER TABLE elsewhere.other REPLICA IDENTITY FULL;
+"#,
+        )
+        .unwrap();
+    let scope = |by_dependency: bool| Scope {
+        only: Some(vec!["public".to_string(), "audit".to_string()]),
+        relations_by_dependency: by_dependency,
+        ..Scope::default()
+    };
+    let scanned = introspect(&mut client, &scope(false)).unwrap();
+    let found = introspect(&mut client, &scope(true)).unwrap();
+    assert_eq!(found, scanned);
+    // Not vacuous: what each query finds by dependency is there.
+    let s = &found.schema;
+    for name in ["users", "orgs", "events", "events_2026", "events_2027"] {
+        assert!(s.table(&QualifiedName::public(name)).is_some(), "{name}");
+    }
+    let trail = s.table(&QualifiedName::new("audit", "trail")).unwrap();
+    assert_eq!(trail.indexes.len(), 1);
+    assert!(s.views.iter().any(|v| v.name.name == "barrier"));
+    assert!(s.views.iter().any(|v| v.name.name == "user_counts"));
+    assert!(s.sequences.iter().any(|q| q.name.name == "trail_ids"));
+    assert!(s.sequences.iter().any(|q| q.name.name == "invoice_numbers"));
+    assert_eq!(s.row_security.len(), 1, "{:?}", s.row_security);
+    assert_eq!(s.policies.len(), 1);
+    let names: Vec<String> = found
+        .unmodeled
+        .iter()
+        .map(|u| format!("{} {}", u.kind, u.name))
+        .collect();
+    for expected in [
+        "replica identity full on public.users",
+        "storage parameters (security_barrier=true) on audit.barrier",
+        "column option statistics 100 on public.user_counts.count",
+        "row level security forced but not enabled on audit.trail",
+    ] {
+        assert!(names.iter().any(|n| n == expected), "{expected}: {names:?}");
+    }
+    assert!(!names.iter().any(|n| n.contains("elsewhere")), "{names:?}");
+
+    // Relations created by the reading transaction itself.
+    let mut tx = client.transaction().unwrap();
+    tx.batch_execute(
+        "CREATE SCHEMA fresh;
+         CREATE TABLE fresh.t (id int PRIMARY KEY, v text);
+         CREATE INDEX t_v ON fresh.t (v);
+         ALTER TABLE fresh.t REPLICA IDENTITY FULL;
+         CREATE VIEW fresh.v AS SELECT id FROM fresh.t;
+         CREATE SEQUENCE fresh.s;",
+    )
+    .unwrap();
+    let fresh = |by_dependency: bool| Scope {
+        only: Some(vec!["fresh".to_string()]),
+        relations_by_dependency: by_dependency,
+        ..Scope::default()
+    };
+    let scanned = introspect_in(&mut tx, &fresh(false)).unwrap();
+    let found = introspect_in(&mut tx, &fresh(true)).unwrap();
+    assert_eq!(found, scanned);
+    let t = found
+        .schema
+        .table(&QualifiedName::new("fresh", "t"))
+        .unwrap();
+    assert_eq!(t.indexes.len(), 1);
+    assert_eq!(found.schema.views.len(), 1);
+    assert_eq!(found.schema.sequences.len(), 1);
+    assert_eq!(found.unmodeled.len(), 1, "{:?}", found.unmodeled);
 }

@@ -6,19 +6,22 @@
 use postgres::GenericClient;
 use schema_core::model::{PolicyCommand, QualifiedName, RowPolicy, RowSecurity};
 
-use super::{description_join, not_ext, qualified, Catalog, Filter, Found, NAMESPACE_FILTER};
+use super::{
+    description_join, not_ext, qualified, scoped_relations, Catalog, Filter, Found,
+    NAMESPACE_FILTER,
+};
 use crate::error::Error;
 
 /// The query [`read`] runs: posted ahead to the read's second connection (see
 /// [`super::jobs`]).
-pub(super) fn sql() -> String {
+pub(super) fn sql(by_dependency: bool) -> String {
     format!(
         "SELECT 0 AS k, n.nspname::text AS s, c.relname::text AS r, c.relrowsecurity,
                 c.relforcerowsecurity, NULL::text AS p, NULL::text, NULL::bool, NULL::text[],
                 NULL::text, NULL::text, NULL::text
            FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
           WHERE {NAMESPACE_FILTER} AND {c_not_ext} AND c.relkind IN ('r', 'p')
-                AND (c.relrowsecurity OR c.relforcerowsecurity)
+                AND (c.relrowsecurity OR c.relforcerowsecurity) AND {in_scope}
          UNION ALL
          SELECT 1, n.nspname::text, c.relname::text, NULL, NULL, pol.polname::text,
                 pol.polcmd::text, pol.polpermissive,
@@ -34,6 +37,7 @@ pub(super) fn sql() -> String {
           WHERE {NAMESPACE_FILTER} AND {c_not_ext}
          ORDER BY k, s, r, p",
         c_not_ext = not_ext("pg_class", "c.oid"),
+        in_scope = scoped_relations(by_dependency, "c.oid"),
         description = description_join("d", "pg_policy", "pol.oid", "0"),
     )
 }
@@ -45,7 +49,7 @@ pub(super) fn read<C: GenericClient>(
     filter: Filter<'_>,
     found: &mut Found,
 ) -> Result<(), Error> {
-    let sql = sql();
+    let sql = sql(cat.relations_by_dependency);
     for row in cat.query(&sql, filter)? {
         let kind: i32 = row.get(0);
         let table = QualifiedName::new(row.get::<_, String>(1), row.get::<_, String>(2));

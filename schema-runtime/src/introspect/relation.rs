@@ -6,8 +6,8 @@ use postgres::GenericClient;
 use schema_core::model::QualifiedName;
 
 use super::{
-    description_join, not_ext, qualified, sequence, table, view, Catalog, Filter, Found,
-    NAMESPACE_FILTER,
+    description_join, not_ext, qualified, scoped_relations, sequence, table, view, Catalog, Filter,
+    Found, NAMESPACE_FILTER,
 };
 use crate::error::Error;
 
@@ -48,11 +48,13 @@ pub(super) fn read<C: GenericClient>(
          LEFT JOIN pg_catalog.pg_attribute ta ON ta.attrelid = dep.refobjid
               AND ta.attnum = dep.refobjsubid
          WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND {NAMESPACE_FILTER} AND {}
+               AND {}
          ORDER BY n.nspname, c.relname",
         table::PARTITION_COLUMNS,
         table::PARTITION_JOINS,
         description_join("d", "pg_class", "c.oid", "0"),
-        not_ext("pg_class", "c.oid")
+        not_ext("pg_class", "c.oid"),
+        scoped_relations(cat.relations_by_dependency, "c.oid"),
     );
     for row in cat.query(&sql, filter)? {
         let name = QualifiedName::new(row.get::<_, String>(1), row.get::<_, String>(2));

@@ -27,16 +27,17 @@ impl Unmodeled {
 
 /// The query [`read`] runs: posted ahead to the read's second connection (see
 /// [`super::jobs`]).
-pub(super) fn sql() -> String {
+pub(super) fn sql(by_dependency: bool) -> String {
     // `q(n, name)`: a schema-qualified, quoted name; `rel`: `pg_class c` in namespace `n`.
     let q = |nsp: &str, name: &str| {
         format!("pg_catalog.quote_ident({nsp}) || '.' || pg_catalog.quote_ident({name})")
     };
     let rel = q("n.nspname", "c.relname");
     let not_ext = |cat: &str, oid: &str| super::not_ext(cat, oid);
+    let in_scope = super::scoped_relations(by_dependency, "c.oid");
     let user_tables = format!(
         "pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-         WHERE {NAMESPACE_FILTER} AND {}",
+         WHERE {NAMESPACE_FILTER} AND {} AND {in_scope}",
         not_ext("pg_class", "c.oid")
     );
     format!(
@@ -65,7 +66,7 @@ pub(super) fn sql() -> String {
          SELECT 'tablespace ' || pg_catalog.quote_ident(ts.spcname) || ' of', {rel}
            FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
            JOIN pg_catalog.pg_tablespace ts ON ts.oid = c.reltablespace
-           WHERE {NAMESPACE_FILTER} AND c.reltablespace <> 0
+           WHERE {NAMESPACE_FILTER} AND c.reltablespace <> 0 AND {in_scope}
          UNION ALL
          SELECT 'column option ' || opt || ' on', {rel} || '.' || pg_catalog.quote_ident(a.attname)
            FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
@@ -85,7 +86,7 @@ pub(super) fn sql() -> String {
                  AND NOT a.attisdropped
                  -- Tables' are modelled; materialized views' and foreign tables' are not.
                  AND c.relkind IN ('m', 'f')
-                 AND NOT c.relispartition AND {rel_not_ext}
+                 AND NOT c.relispartition AND {rel_not_ext} AND {in_scope}
          UNION ALL
          SELECT 'extended statistics', {stxname}
            FROM pg_catalog.pg_statistic_ext s JOIN pg_catalog.pg_namespace n
@@ -137,7 +138,7 @@ pub(super) fn read<C: GenericClient>(
     filter: Filter<'_>,
     found: &mut Found,
 ) -> Result<(), Error> {
-    let sql = sql();
+    let sql = sql(cat.relations_by_dependency);
     for row in cat.query(&sql, filter)? {
         found.unmodeled(row.get::<_, String>(0), row.get(1));
     }
