@@ -154,7 +154,7 @@ fn statements_compact_and_pretty() {
             ],
         },
         Statement::DropSequence(seq.clone()),
-        Statement::DropFunction(procedure.clone()),
+        Statement::DropFunction(Box::new(procedure.clone())),
         Statement::DropTable(name.clone()),
         Statement::RenameTable {
             from: name.clone(),
@@ -167,7 +167,7 @@ fn statements_compact_and_pretty() {
         },
         Statement::AlterTable {
             table: name.clone(),
-            action: AlterTable::AddColumn(column.clone()),
+            action: AlterTable::AddColumn(Box::new(column.clone())),
         },
         Statement::AlterTable {
             table: name.clone(),
@@ -176,7 +176,7 @@ fn statements_compact_and_pretty() {
         Statement::AlterTable {
             table: name.clone(),
             action: AlterTable::AlterType {
-                column: column.clone(),
+                column: Box::new(column.clone()),
                 using: Some("org_id::uuid".into()),
                 reset_collation: true,
             },
@@ -224,22 +224,22 @@ fn statements_compact_and_pretty() {
         },
         Statement::AddConstraint {
             table: lines.name.clone(),
-            constraint: fk.clone(),
+            constraint: Box::new(fk.clone()),
             mode: AddMode::NotValid,
         },
         Statement::AddConstraint {
             table: name.clone(),
-            constraint: check.clone(),
+            constraint: Box::new(check.clone()),
             mode: AddMode::NotValid,
         },
         Statement::AddConstraint {
             table: name.clone(),
-            constraint: pk.clone(),
+            constraint: Box::new(pk.clone()),
             mode: AddMode::UsingIndex,
         },
         Statement::CreateIndex {
             table: name.clone(),
-            index: index.clone(),
+            index: Box::new(index.clone()),
             concurrently: true,
         },
         Statement::DropIndex {
@@ -253,7 +253,7 @@ fn statements_compact_and_pretty() {
             name: "orders_touch".into(),
         },
         Statement::Comment {
-            target: CommentTarget::Function(procedure.clone()),
+            target: CommentTarget::Function(Box::new(procedure.clone())),
             text: None,
         },
         Statement::Comment {

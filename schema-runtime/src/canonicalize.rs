@@ -537,7 +537,7 @@ fn created_functions(batch: &chunks::Batch) -> Vec<&Function> {
         .statements
         .iter()
         .filter_map(|s| match s {
-            Statement::CreateFunction(f) => Some(f),
+            Statement::CreateFunction(f) => Some(&**f),
             _ => None,
         })
         .collect()
@@ -658,7 +658,7 @@ fn uncompiled_body(
         return plpgsql.first().map(|f| (Box::new((*f).clone()), e));
     }
     plpgsql.into_iter().find_map(|f| {
-        let create = format!("{:#}", Statement::CreateFunction(f.clone()));
+        let create = format!("{:#}", Statement::CreateFunction(Box::new(f.clone())));
         build
             .batch_execute(&create)
             .err()
@@ -746,7 +746,7 @@ fn one_at_a_time(tx: &mut Transaction<'_>, texts: &[String]) -> Option<(usize, p
 fn body_does_not_compile(function: &Function, scratch: &Scratch, error: postgres::Error) -> Error {
     use crate::rejected::{excerpt, statement_object};
 
-    let create = Statement::CreateFunction(function.clone());
+    let create = Statement::CreateFunction(Box::new(function.clone()));
     let object = scratch
         .text_to_original(&statement_object(&create).unwrap_or_else(|| function.name.to_string()));
     let text = format!("{create:#}");

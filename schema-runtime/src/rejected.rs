@@ -204,7 +204,7 @@ mod tests {
             )
             .build();
         let table = &schema.tables[0];
-        let text = format!("{:#}", Statement::CreateTable(table.clone()));
+        let text = format!("{:#}", Statement::CreateTable(Box::new(table.clone())));
         let offset = text.find("'abc'").expect("the default is in the text");
         assert_eq!(
             table_part(table, &text, offset).as_deref(),

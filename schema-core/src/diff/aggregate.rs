@@ -67,14 +67,14 @@ impl<'a> Planner<'a> {
                             Change::new(
                                 object.clone(),
                                 ChangeKind::Alter,
-                                [Statement::CreateAggregate(agg.clone())],
+                                [Statement::CreateAggregate(Box::new(agg.clone()))],
                             )
-                            .inverse([Statement::CreateAggregate(old.clone())]),
+                            .inverse([Statement::CreateAggregate(Box::new(old.clone()))]),
                         );
                     }
                     self.comment(
                         object,
-                        CommentTarget::Aggregate(agg.clone()),
+                        CommentTarget::Aggregate(Box::new(agg.clone())),
                         &old.comment,
                         &agg.comment,
                     );
@@ -88,13 +88,13 @@ impl<'a> Planner<'a> {
                         Change::new(
                             object.clone(),
                             ChangeKind::Create,
-                            [Statement::CreateAggregate(agg.clone())],
+                            [Statement::CreateAggregate(Box::new(agg.clone()))],
                         )
-                        .inverse([Statement::DropAggregate(agg.clone())]),
+                        .inverse([Statement::DropAggregate(Box::new(agg.clone()))]),
                     );
                     self.comment(
                         object,
-                        CommentTarget::Aggregate(agg.clone()),
+                        CommentTarget::Aggregate(Box::new(agg.clone())),
                         &None,
                         &agg.comment,
                     );
@@ -115,10 +115,10 @@ impl<'a> Planner<'a> {
             Change::new(
                 aggregate_ref(old),
                 ChangeKind::Drop,
-                [Statement::DropAggregate(old.clone())],
+                [Statement::DropAggregate(Box::new(old.clone()))],
             )
             .hazard(hazard)
-            .inverse([Statement::CreateAggregate(old.clone())]),
+            .inverse([Statement::CreateAggregate(Box::new(old.clone()))]),
         );
     }
 }

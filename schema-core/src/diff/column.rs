@@ -35,7 +35,7 @@ impl<'a> Planner<'a> {
                 ChangeKind::Create,
                 std::iter::once(Statement::AlterTable {
                     table: name.clone(),
-                    action: AlterTable::AddColumn(column.clone()),
+                    action: AlterTable::AddColumn(Box::new(column.clone())),
                 })
                 .chain(column_attributes(name, column))
                 .collect::<Vec<_>>(),
@@ -274,15 +274,15 @@ impl<'a> Planner<'a> {
             let mut statements = vec![if no_cast || nc.using.is_some() {
                 Statement::RetypeColumn {
                     table: name.clone(),
-                    column: target.clone(),
-                    from: old_type.clone(),
+                    column: Box::new(target.clone()),
+                    from: Box::new(old_type.clone()),
                     using: nc.using.clone(),
                 }
             } else {
                 Statement::AlterTable {
                     table: name.clone(),
                     action: AlterTable::AlterType {
-                        column: target.clone(),
+                        column: Box::new(target.clone()),
                         using,
                         reset_collation: oc.collation.is_some(),
                     },
@@ -309,15 +309,15 @@ impl<'a> Planner<'a> {
                     .inverse([if back_cost.no_cast {
                         Statement::RetypeColumn {
                             table: name.clone(),
-                            column: back.clone(),
-                            from: new_type.clone(),
+                            column: Box::new(back.clone()),
+                            from: Box::new(new_type.clone()),
                             using: None,
                         }
                     } else {
                         Statement::AlterTable {
                             table: name.clone(),
                             action: AlterTable::AlterType {
-                                column: back.clone(),
+                                column: Box::new(back.clone()),
                                 using: back_using,
                                 reset_collation: nc.collation.is_some(),
                             },
@@ -519,7 +519,7 @@ impl<'a> Planner<'a> {
             ObjectRef::column(name, col),
             ChangeKind::Alter,
             [
-                Statement::CreateSequence(sequence.clone()),
+                Statement::CreateSequence(Box::new(sequence.clone())),
                 Statement::AlterSequence {
                     name: seq.clone(),
                     options: vec![SequenceOption::OwnedBy(Some((

@@ -105,7 +105,7 @@ impl<'a> Planner<'a> {
         let stored = self.stored_types.contains(name);
         let alter = |action| Statement::AlterCompositeType {
             name: name.clone(),
-            action,
+            action: Box::new(action),
         };
         for o in &old.attributes {
             if new.attribute_named(&o.name).is_none() {

@@ -81,7 +81,7 @@ impl<'a> Planner<'a> {
             .lock(LockLevel::AccessExclusive)
             .inverse([Statement::AddConstraint {
                 table: old.name.clone(),
-                constraint: o.clone(),
+                constraint: Box::new(o.clone()),
                 mode: AddMode::Plain,
             }]);
             if is_fk {
@@ -260,7 +260,7 @@ impl<'a> Planner<'a> {
                     ChangeKind::Create,
                     [Statement::AddConstraint {
                         table: table.clone(),
-                        constraint: c.clone(),
+                        constraint: Box::new(c.clone()),
                         mode: AddMode::Plain,
                     }],
                 )
@@ -277,7 +277,7 @@ impl<'a> Planner<'a> {
                     ChangeKind::Create,
                     [Statement::AddConstraint {
                         table: table.clone(),
-                        constraint: c.clone(),
+                        constraint: Box::new(c.clone()),
                         mode: AddMode::Plain,
                     }],
                 )
@@ -294,7 +294,7 @@ impl<'a> Planner<'a> {
                     ChangeKind::Create,
                     [Statement::AddConstraint {
                         table: table.clone(),
-                        constraint: c.clone(),
+                        constraint: Box::new(c.clone()),
                         mode: AddMode::Plain,
                     }],
                 )
@@ -315,7 +315,7 @@ impl<'a> Planner<'a> {
                     ChangeKind::Create,
                     [Statement::AddConstraint {
                         table: table.clone(),
-                        constraint: c.clone(),
+                        constraint: Box::new(c.clone()),
                         mode: AddMode::NotValid,
                     }],
                 )
@@ -366,7 +366,7 @@ impl<'a> Planner<'a> {
                         ChangeKind::Create,
                         [Statement::CreateIndex {
                             table: table.clone(),
-                            index: index.clone(),
+                            index: Box::new(index.clone()),
                             concurrently: true,
                         }],
                     )
@@ -385,7 +385,7 @@ impl<'a> Planner<'a> {
                         ChangeKind::Create,
                         [Statement::AddConstraint {
                             table: table.clone(),
-                            constraint: c.clone(),
+                            constraint: Box::new(c.clone()),
                             mode: AddMode::UsingIndex,
                         }],
                     )

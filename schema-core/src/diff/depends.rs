@@ -596,7 +596,7 @@ fn created(
         }
         Statement::AlterCompositeType { name, action } => {
             creates.push(ObjectId::Type(name.clone()));
-            match action {
+            match &**action {
                 AlterComposite::AddAttribute(a) | AlterComposite::AlterAttributeType(a) => {
                     creates.push(column(name, &a.name));
                     cx.data_type(&a.data_type, needs);
@@ -893,16 +893,15 @@ fn dropped(
                 cx.expression(d, None, needs);
             }
         }
-        Statement::AlterCompositeType {
-            name,
-            action: AlterComposite::DropAttribute(attribute),
-        } => {
-            removes.push(ObjectId::Column(name.clone(), attribute.clone()));
-            let found = old
-                .composite_type(name)
-                .and_then(|c| c.attribute_named(attribute));
-            if let Some(a) = found {
-                cx.data_type(&a.data_type, needs);
+        Statement::AlterCompositeType { name, action } => {
+            if let AlterComposite::DropAttribute(attribute) = &**action {
+                removes.push(ObjectId::Column(name.clone(), attribute.clone()));
+                let found = old
+                    .composite_type(name)
+                    .and_then(|c| c.attribute_named(attribute));
+                if let Some(a) = found {
+                    cx.data_type(&a.data_type, needs);
+                }
             }
         }
         Statement::DropSequence(name) => {

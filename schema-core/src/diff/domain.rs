@@ -21,7 +21,7 @@ impl<'a> Planner<'a> {
                         Change::new(
                             object.clone(),
                             ChangeKind::Create,
-                            [Statement::CreateDomain(d.clone())],
+                            [Statement::CreateDomain(Box::new(d.clone()))],
                         )
                         .inverse([Statement::DropDomain(d.name.clone())]),
                     );
@@ -48,7 +48,7 @@ impl<'a> Planner<'a> {
                         [Statement::DropDomain(old.name.clone())],
                     )
                     .hazard(Hazard::DropsObject)
-                    .inverse([Statement::CreateDomain(old.clone())]),
+                    .inverse([Statement::CreateDomain(Box::new(old.clone()))]),
                 );
             }
         }

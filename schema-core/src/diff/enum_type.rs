@@ -129,7 +129,7 @@ impl<'a> Planner<'a> {
             statements.push(Statement::AlterTable {
                 table: (*table).clone(),
                 action: AlterTable::AlterType {
-                    column: (*nc).clone(),
+                    column: Box::new((*nc).clone()),
                     using: Some(using.clone()),
                     reset_collation: false,
                 },

@@ -22,10 +22,10 @@ impl<'a> Planner<'a> {
                         Change::new(
                             ObjectRef::function(old),
                             ChangeKind::Drop,
-                            [Statement::DropFunction(old.clone())],
+                            [Statement::DropFunction(Box::new(old.clone()))],
                         )
                         .hazard(Hazard::RecreatesObject)
-                        .inverse([Statement::CreateFunction(old.clone())]),
+                        .inverse([Statement::CreateFunction(Box::new(old.clone()))]),
                     );
                     self.create_function(func, Some(old));
                 }
@@ -36,15 +36,15 @@ impl<'a> Planner<'a> {
                             Change::new(
                                 object.clone(),
                                 ChangeKind::Alter,
-                                [Statement::CreateFunction(func.clone())],
+                                [Statement::CreateFunction(Box::new(func.clone()))],
                             )
                             .defines_function()
-                            .inverse([Statement::CreateFunction(old.clone())]),
+                            .inverse([Statement::CreateFunction(Box::new(old.clone()))]),
                         );
                     }
                     self.comment(
                         object,
-                        CommentTarget::Function(func.clone()),
+                        CommentTarget::Function(Box::new(func.clone())),
                         &old.comment,
                         &func.comment,
                     );
@@ -59,10 +59,10 @@ impl<'a> Planner<'a> {
                     Change::new(
                         ObjectRef::function(old),
                         ChangeKind::Drop,
-                        [Statement::DropFunction(old.clone())],
+                        [Statement::DropFunction(Box::new(old.clone()))],
                     )
                     .hazard(Hazard::DropsObject)
-                    .inverse([Statement::CreateFunction(old.clone())]),
+                    .inverse([Statement::CreateFunction(Box::new(old.clone()))]),
                 );
             }
         }
@@ -72,20 +72,20 @@ impl<'a> Planner<'a> {
         let mut change = Change::new(
             ObjectRef::function(func),
             ChangeKind::Create,
-            [Statement::CreateFunction(func.clone())],
+            [Statement::CreateFunction(Box::new(func.clone()))],
         )
         .defines_function();
         change = match replaced {
             Some(old) => change.inverse([
-                Statement::DropFunction(func.clone()),
-                Statement::CreateFunction(old.clone()),
+                Statement::DropFunction(Box::new(func.clone())),
+                Statement::CreateFunction(Box::new(old.clone())),
             ]),
-            None => change.inverse([Statement::DropFunction(func.clone())]),
+            None => change.inverse([Statement::DropFunction(Box::new(func.clone()))]),
         };
         self.emit(Phase::Functions, change);
         self.comment(
             ObjectRef::function(func),
-            CommentTarget::Function(func.clone()),
+            CommentTarget::Function(Box::new(func.clone())),
             &None,
             &func.comment,
         );

@@ -116,7 +116,7 @@ impl<'a> Planner<'a> {
             })
             .inverse([Statement::CreateIndex {
                 table: old.name.clone(),
-                index: o.clone(),
+                index: Box::new(o.clone()),
                 concurrently,
             }]);
             self.emit(
@@ -150,7 +150,7 @@ impl<'a> Planner<'a> {
                 ChangeKind::Create,
                 [Statement::CreateIndex {
                     table: new.name.clone(),
-                    index: index.clone(),
+                    index: Box::new(index.clone()),
                     concurrently,
                 }],
             )
@@ -192,7 +192,7 @@ impl<'a> Planner<'a> {
                 ChangeKind::Create,
                 [Statement::CreateIndexOnOnly {
                     table: table.name.clone(),
-                    index: index.clone(),
+                    index: Box::new(index.clone()),
                 }],
             )
             .lock(LockLevel::Share)
@@ -253,7 +253,7 @@ impl<'a> Planner<'a> {
                         [
                             Statement::CreateIndexOnOnly {
                                 table: part.name.clone(),
-                                index: child_index.clone(),
+                                index: Box::new(child_index.clone()),
                             },
                             attach,
                         ],
@@ -269,7 +269,7 @@ impl<'a> Planner<'a> {
                         ChangeKind::Create,
                         [Statement::CreateIndex {
                             table: part.name.clone(),
-                            index: child_index,
+                            index: Box::new(child_index),
                             concurrently: true,
                         }],
                     )

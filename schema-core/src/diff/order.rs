@@ -277,12 +277,12 @@ mod tests {
             change(
                 Phase::Views,
                 ChangeKind::Create,
-                Statement::CreateView(outer),
+                Statement::CreateView(Box::new(outer)),
             ),
             change(
                 Phase::Views,
                 ChangeKind::Create,
-                Statement::CreateView(inner),
+                Statement::CreateView(Box::new(inner)),
             ),
         ];
         let ordered = order(changes, &Schema::default(), &new);
@@ -315,11 +315,15 @@ mod tests {
         };
         // Same phase, table first: only the graph puts the function first.
         let changes = vec![
-            change(Phase::Tables, ChangeKind::Create, Statement::CreateTable(t)),
             change(
                 Phase::Tables,
                 ChangeKind::Create,
-                Statement::CreateFunction(func),
+                Statement::CreateTable(Box::new(t)),
+            ),
+            change(
+                Phase::Tables,
+                ChangeKind::Create,
+                Statement::CreateFunction(Box::new(func)),
             ),
         ];
         let ordered = order(changes, &Schema::default(), &new);
@@ -376,7 +380,7 @@ mod tests {
             change(
                 Phase::Views,
                 ChangeKind::Create,
-                Statement::CreateTable(t.clone()),
+                Statement::CreateTable(Box::new(t.clone())),
             ),
             change(
                 Phase::Views,
@@ -399,9 +403,21 @@ mod tests {
         };
         // `c` comes first by phase, but it needs `a`, which is on the cycle.
         let changes = vec![
-            change(Phase::Tables, ChangeKind::Create, Statement::CreateView(c)),
-            change(Phase::Views, ChangeKind::Create, Statement::CreateView(a)),
-            change(Phase::Views, ChangeKind::Create, Statement::CreateView(b)),
+            change(
+                Phase::Tables,
+                ChangeKind::Create,
+                Statement::CreateView(Box::new(c)),
+            ),
+            change(
+                Phase::Views,
+                ChangeKind::Create,
+                Statement::CreateView(Box::new(a)),
+            ),
+            change(
+                Phase::Views,
+                ChangeKind::Create,
+                Statement::CreateView(Box::new(b)),
+            ),
         ];
         let ordered = order(changes, &Schema::default(), &new);
         let text = sql(&ordered);
@@ -421,9 +437,13 @@ mod tests {
             change(
                 Phase::Triggers,
                 ChangeKind::Create,
-                Statement::CreateView(b),
+                Statement::CreateView(Box::new(b)),
             ),
-            change(Phase::Views, ChangeKind::Create, Statement::CreateView(a)),
+            change(
+                Phase::Views,
+                ChangeKind::Create,
+                Statement::CreateView(Box::new(a)),
+            ),
         ];
         let ordered = order(changes, &Schema::default(), &new);
         assert_eq!(ordered.len(), 2);

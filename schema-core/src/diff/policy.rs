@@ -110,7 +110,7 @@ impl<'a> Planner<'a> {
                 }],
             )
             .lock(LockLevel::AccessExclusive)
-            .inverse([Statement::CreatePolicy(o.clone())]);
+            .inverse([Statement::CreatePolicy(Box::new(o.clone()))]);
             // The same policy dropped and created again in the transaction (for its table's
             // column or a function it calls) changes nobody's access.
             if !declared.is_some_and(|n| same_policy(o, n)) {
@@ -138,11 +138,11 @@ impl<'a> Planner<'a> {
                             Change::new(
                                 object.clone(),
                                 ChangeKind::Alter,
-                                [Statement::AlterPolicy(p.clone())],
+                                [Statement::AlterPolicy(Box::new(p.clone()))],
                             )
                             .hazard(Hazard::ChangesAccess)
                             .lock(LockLevel::AccessExclusive)
-                            .inverse([Statement::AlterPolicy(o.clone())]),
+                            .inverse([Statement::AlterPolicy(Box::new(o.clone()))]),
                         );
                     }
                     self.comment(object, target, &o.comment, &p.comment);
@@ -151,7 +151,7 @@ impl<'a> Planner<'a> {
                     let mut create = Change::new(
                         object.clone(),
                         ChangeKind::Create,
-                        [Statement::CreatePolicy(p.clone())],
+                        [Statement::CreatePolicy(Box::new(p.clone()))],
                     )
                     .lock(LockLevel::AccessExclusive)
                     .inverse([Statement::DropPolicy {

@@ -19,7 +19,7 @@ impl<'a> Planner<'a> {
                         Change::new(
                             object.clone(),
                             ChangeKind::Create,
-                            [Statement::CreateRangeType(r.clone())],
+                            [Statement::CreateRangeType(Box::new(r.clone()))],
                         )
                         .inverse([Statement::DropType(r.name.clone())]),
                     );
@@ -43,7 +43,7 @@ impl<'a> Planner<'a> {
                         [Statement::DropType(old.name.clone())],
                     )
                     .hazard(Hazard::DropsObject)
-                    .inverse([Statement::CreateRangeType(old.clone())]),
+                    .inverse([Statement::CreateRangeType(Box::new(old.clone()))]),
                 );
             }
         }

@@ -46,7 +46,7 @@ impl<'a> Planner<'a> {
                         Change::new(
                             object.clone(),
                             ChangeKind::Create,
-                            [Statement::CreateSequence(seq.clone())],
+                            [Statement::CreateSequence(Box::new(seq.clone()))],
                         )
                         .inverse([Statement::DropSequence(seq.name.clone())]),
                     );

@@ -24,7 +24,7 @@ impl<'a> Planner<'a> {
         let object = ObjectRef::new(ObjectKind::Table, &table.name);
         // A column's storage, statistics target and attribute options are set right after
         // (partitions take their parent's columns as they are).
-        let mut statements = vec![Statement::CreateTable(table.for_create())];
+        let mut statements = vec![Statement::CreateTable(Box::new(table.for_create()))];
         if table.partition_of.is_none() {
             for column in &table.columns {
                 statements.extend(column_attributes(&table.name, column));
@@ -47,7 +47,7 @@ impl<'a> Planner<'a> {
                     ChangeKind::Create,
                     [Statement::AddConstraint {
                         table: table.name.clone(),
-                        constraint: check.clone(),
+                        constraint: Box::new(check.clone()),
                         mode: AddMode::NotValid,
                     }],
                 )
@@ -66,7 +66,7 @@ impl<'a> Planner<'a> {
                     ChangeKind::Create,
                     [Statement::AddConstraint {
                         table: table.name.clone(),
-                        constraint: fk.clone(),
+                        constraint: Box::new(fk.clone()),
                         mode: AddMode::for_new_foreign_key(table, fk),
                     }],
                 )
@@ -85,7 +85,7 @@ impl<'a> Planner<'a> {
                     ChangeKind::Create,
                     [Statement::CreateIndex {
                         table: table.name.clone(),
-                        index: index.clone(),
+                        index: Box::new(index.clone()),
                         concurrently: false,
                     }],
                 )

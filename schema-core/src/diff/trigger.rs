@@ -57,7 +57,7 @@ impl<'a> Planner<'a> {
                     Hazard::DropsObject
                 })
                 .lock(LockLevel::AccessExclusive)
-                .inverse([Statement::CreateTrigger(o.clone())]),
+                .inverse([Statement::CreateTrigger(Box::new(o.clone()))]),
             );
         }
         for t in &new_schema.triggers {
@@ -66,7 +66,7 @@ impl<'a> Planner<'a> {
             let create = Change::new(
                 object.clone(),
                 ChangeKind::Create,
-                [Statement::CreateTrigger(t.clone())],
+                [Statement::CreateTrigger(Box::new(t.clone()))],
             )
             .lock(LockLevel::ShareRowExclusive)
             .inverse([Statement::DropTrigger {
@@ -90,17 +90,17 @@ impl<'a> Planner<'a> {
                             Change::new(
                                 object.clone(),
                                 ChangeKind::Alter,
-                                [drop.clone(), Statement::CreateTrigger(t.clone())],
+                                [drop.clone(), Statement::CreateTrigger(Box::new(t.clone()))],
                             )
                             .hazard(Hazard::RecreatesObject)
-                            .inverse([drop, Statement::CreateTrigger(o.clone())])
+                            .inverse([drop, Statement::CreateTrigger(Box::new(o.clone()))])
                         } else {
                             Change::new(
                                 object.clone(),
                                 ChangeKind::Alter,
-                                [Statement::CreateTrigger(t.clone())],
+                                [Statement::CreateTrigger(Box::new(t.clone()))],
                             )
-                            .inverse([Statement::CreateTrigger(o.clone())])
+                            .inverse([Statement::CreateTrigger(Box::new(o.clone()))])
                         };
                         self.emit(Phase::Triggers, change.lock(LockLevel::ShareRowExclusive));
                     }

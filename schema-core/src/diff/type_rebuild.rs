@@ -253,7 +253,7 @@ impl<'a> Planner<'a> {
                 statements.push(Statement::AlterTable {
                     table: table.clone(),
                     action: AlterTable::AlterType {
-                        column: (*nc).clone(),
+                        column: Box::new((*nc).clone()),
                         using: Some(convert(old, new, &nc.name, &nc.data_type, &name)),
                         reset_collation: false,
                     },

@@ -36,10 +36,10 @@ fn drop_view(view: &View) -> Statement {
 
 /// The statements that create `view` with its indexes.
 fn create_view(view: &View) -> Vec<Statement> {
-    let mut out = vec![Statement::CreateView(view.clone())];
+    let mut out = vec![Statement::CreateView(Box::new(view.clone()))];
     out.extend(view.indexes.iter().map(|index| Statement::CreateIndex {
         table: view.name.clone(),
-        index: index.clone(),
+        index: Box::new(index.clone()),
         concurrently: false,
     }));
     out
@@ -87,10 +87,10 @@ impl<'a> Planner<'a> {
                             Change::new(
                                 object.clone(),
                                 ChangeKind::Alter,
-                                [Statement::CreateView(v.clone())],
+                                [Statement::CreateView(Box::new(v.clone()))],
                             )
                             .lock(LockLevel::AccessExclusive)
-                            .inverse([Statement::CreateView(o.clone())]),
+                            .inverse([Statement::CreateView(Box::new(o.clone()))]),
                         );
                     }
                     self.comment(object, CommentTarget::view(v), &o.comment, &v.comment);
@@ -150,7 +150,7 @@ impl<'a> Planner<'a> {
                     .lock(LockLevel::AccessExclusive)
                     .inverse([Statement::CreateIndex {
                         table: old.name.clone(),
-                        index: o.clone(),
+                        index: Box::new(o.clone()),
                         concurrently: false,
                     }]),
                 );
@@ -172,7 +172,7 @@ impl<'a> Planner<'a> {
                             ChangeKind::Create,
                             [Statement::CreateIndex {
                                 table: new.name.clone(),
-                                index: index.clone(),
+                                index: Box::new(index.clone()),
                                 concurrently: false,
                             }],
                         )

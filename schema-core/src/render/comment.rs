@@ -21,9 +21,9 @@ pub enum CommentTarget {
     /// `SEQUENCE name`.
     Sequence(QualifiedName),
     /// `FUNCTION name(args)` / `PROCEDURE name(args)`.
-    Function(Function),
+    Function(Box<Function>),
     /// `AGGREGATE name(args)`.
-    Aggregate(Aggregate),
+    Aggregate(Box<Aggregate>),
     /// `TABLE name`.
     Table(QualifiedName),
     /// `COLUMN table.column`.

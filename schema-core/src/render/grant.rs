@@ -241,9 +241,9 @@ impl Groups {
                     grant_option,
                 };
                 match action {
-                    Action::Grant(option) => super::Statement::Grant(change(option)),
-                    Action::RevokeOption => super::Statement::Revoke(change(true)),
-                    Action::Revoke => super::Statement::Revoke(change(false)),
+                    Action::Grant(option) => super::Statement::Grant(Box::new(change(option))),
+                    Action::RevokeOption => super::Statement::Revoke(Box::new(change(true))),
+                    Action::Revoke => super::Statement::Revoke(Box::new(change(false))),
                 }
             })
             .collect()

@@ -125,7 +125,7 @@ pub enum Statement {
     /// `DROP TYPE IF EXISTS name`.
     DropType(QualifiedName),
     /// `CREATE DOMAIN name AS type ...`, guarded by a `pg_type` lookup.
-    CreateDomain(Domain),
+    CreateDomain(Box<Domain>),
     /// `ALTER DOMAIN name <action>`.
     AlterDomain {
         /// The domain.
@@ -142,11 +142,11 @@ pub enum Statement {
         /// The composite type.
         name: QualifiedName,
         /// What to do.
-        action: AlterComposite,
+        action: Box<AlterComposite>,
     },
     /// `CREATE TYPE name AS RANGE (...)`, guarded by a `pg_type` lookup (it creates the
     /// range's multirange type too).
-    CreateRangeType(RangeType),
+    CreateRangeType(Box<RangeType>),
     /// Renames the constructor functions of a range type renamed away (to rebuild it), so
     /// the new range can create its own: a `DO` block over the functions that belong to the
     /// renamed range and multirange types, each renamed from `from` to `to`.
@@ -157,7 +157,7 @@ pub enum Statement {
         renames: Vec<(String, String)>,
     },
     /// `CREATE SEQUENCE IF NOT EXISTS ...` (without `OWNED BY`: see [`Statement::AlterSequence`]).
-    CreateSequence(Sequence),
+    CreateSequence(Box<Sequence>),
     /// `ALTER SEQUENCE name option ...`.
     AlterSequence {
         /// The sequence.
@@ -168,17 +168,17 @@ pub enum Statement {
     /// `DROP SEQUENCE IF EXISTS name`.
     DropSequence(QualifiedName),
     /// `CREATE OR REPLACE FUNCTION | PROCEDURE ...`.
-    CreateFunction(Function),
+    CreateFunction(Box<Function>),
     /// `DROP FUNCTION | PROCEDURE IF EXISTS name(args)`.
-    DropFunction(Function),
+    DropFunction(Box<Function>),
     /// `CREATE OR REPLACE AGGREGATE name(args) (SFUNC = ..., STYPE = ...)` (PostgreSQL 12+;
     /// replacing cannot change the argument or result types: see the diff).
-    CreateAggregate(Aggregate),
+    CreateAggregate(Box<Aggregate>),
     /// `DROP AGGREGATE IF EXISTS name(args)`.
-    DropAggregate(Aggregate),
+    DropAggregate(Box<Aggregate>),
     /// `CREATE TABLE IF NOT EXISTS` with columns and every constraint except foreign keys
     /// (those come after all tables, see [`Statement::AddConstraint`]).
-    CreateTable(Table),
+    CreateTable(Box<Table>),
     /// `DROP TABLE IF EXISTS name`.
     DropTable(QualifiedName),
     /// `ALTER TABLE IF EXISTS name RENAME TO new_name`.
@@ -223,9 +223,9 @@ pub enum Statement {
         /// The table.
         table: QualifiedName,
         /// The column as it will be.
-        column: Column,
+        column: Box<Column>,
         /// Its type now.
-        from: DataType,
+        from: Box<DataType>,
         /// The declared conversion of the old values.
         using: Option<String>,
     },
@@ -286,7 +286,7 @@ pub enum Statement {
         /// The table.
         table: QualifiedName,
         /// The constraint.
-        constraint: Constraint,
+        constraint: Box<Constraint>,
         /// How existing rows are handled.
         mode: AddMode,
     },
@@ -295,7 +295,7 @@ pub enum Statement {
         /// The table (or materialized view).
         table: QualifiedName,
         /// The index.
-        index: Index,
+        index: Box<Index>,
         /// `CONCURRENTLY` (cannot run inside a transaction block).
         concurrently: bool,
     },
@@ -306,7 +306,7 @@ pub enum Statement {
         /// The partitioned table.
         table: QualifiedName,
         /// The index.
-        index: Index,
+        index: Box<Index>,
     },
     /// `ALTER INDEX parent ATTACH PARTITION child`: a partition's index joins its parent
     /// table's (PostgreSQL does nothing when it is attached already).
@@ -339,13 +339,13 @@ pub enum Statement {
     /// `CREATE OR REPLACE VIEW name [(columns)] AS query`, or `CREATE MATERIALIZED VIEW IF NOT
     /// EXISTS name [(columns)] AS query [WITH NO DATA]` (without its indexes: those are
     /// [`Statement::CreateIndex`]es on the view).
-    CreateView(View),
+    CreateView(Box<View>),
     /// `DROP VIEW IF EXISTS name`.
     DropView(QualifiedName),
     /// `DROP MATERIALIZED VIEW IF EXISTS name` (its indexes go with it).
     DropMaterializedView(QualifiedName),
     /// `CREATE OR REPLACE TRIGGER ...` (PostgreSQL 14+).
-    CreateTrigger(Trigger),
+    CreateTrigger(Box<Trigger>),
     /// `DROP TRIGGER IF EXISTS name ON table`.
     DropTrigger {
         /// The table.
@@ -363,9 +363,9 @@ pub enum Statement {
         force: bool,
     },
     /// `CREATE POLICY ...`, guarded by a `pg_policy` lookup.
-    CreatePolicy(RowPolicy),
+    CreatePolicy(Box<RowPolicy>),
     /// `ALTER POLICY name ON table TO ... [USING ...] [WITH CHECK ...]`.
-    AlterPolicy(RowPolicy),
+    AlterPolicy(Box<RowPolicy>),
     /// `DROP POLICY IF EXISTS name ON table`.
     DropPolicy {
         /// The table.
@@ -374,10 +374,10 @@ pub enum Statement {
         name: String,
     },
     /// `GRANT ... ON ... TO ...` or `ALTER DEFAULT PRIVILEGES ... GRANT ...`.
-    Grant(PrivilegeChange),
+    Grant(Box<PrivilegeChange>),
     /// `REVOKE [GRANT OPTION FOR] ... ON ... FROM ...` or `ALTER DEFAULT PRIVILEGES ... REVOKE
     /// ...`.
-    Revoke(PrivilegeChange),
+    Revoke(Box<PrivilegeChange>),
     /// `COMMENT ON target IS 'text' | NULL`.
     Comment {
         /// What the comment is on.

@@ -46,7 +46,7 @@ impl Schema {
         let (types, types_after_functions) = creation_order(self);
         out.extend(types.into_iter().map(|t| t.create(self)));
         for seq in &self.sequences {
-            out.push(Statement::CreateSequence(seq.clone()));
+            out.push(Statement::CreateSequence(Box::new(seq.clone())));
         }
         // A function whose signature names a row type waits for its table or view.
         let row_type = |func: &Function, of: &dyn Fn(&QualifiedName) -> bool| {
@@ -62,22 +62,24 @@ impl Schema {
         let early = |i: usize| !late.contains(&i);
         for (i, func) in self.functions.iter().enumerate() {
             if early(i) && !row_type(func, &is_table) && !row_type(func, &is_view) {
-                out.push(Statement::CreateFunction(func.clone()));
+                out.push(Statement::CreateFunction(Box::new(func.clone())));
             }
         }
         out.extend(types_after_functions.into_iter().map(|t| t.create(self)));
         // After the functions they call; before tables, whose defaults and checks, and the
         // views, that may use them.
         for agg in &self.aggregates {
-            out.push(Statement::CreateAggregate(agg.clone()));
+            out.push(Statement::CreateAggregate(Box::new(agg.clone())));
         }
         // A partition after its parent, whatever the declaration order.
         for i in crate::lower::partitions::parents_first(&self.tables) {
-            out.push(Statement::CreateTable(self.tables[i].for_create()));
+            out.push(Statement::CreateTable(Box::new(
+                self.tables[i].for_create(),
+            )));
         }
         for (i, func) in self.functions.iter().enumerate() {
             if early(i) && row_type(func, &is_table) && !row_type(func, &is_view) {
-                out.push(Statement::CreateFunction(func.clone()));
+                out.push(Statement::CreateFunction(Box::new(func.clone())));
             }
         }
         for seq in &self.sequences {
@@ -99,7 +101,7 @@ impl Schema {
             for check in not_valid_checks(table) {
                 out.push(Statement::AddConstraint {
                     table: table.name.clone(),
-                    constraint: check.clone(),
+                    constraint: Box::new(check.clone()),
                     mode: AddMode::NotValid,
                 });
             }
@@ -108,7 +110,7 @@ impl Schema {
             for index in &table.indexes {
                 out.push(Statement::CreateIndex {
                     table: table.name.clone(),
-                    index: index.clone(),
+                    index: Box::new(index.clone()),
                     concurrently: false,
                 });
             }
@@ -119,32 +121,34 @@ impl Schema {
             for fk in foreign_keys(table) {
                 out.push(Statement::AddConstraint {
                     table: table.name.clone(),
-                    constraint: fk.clone(),
+                    constraint: Box::new(fk.clone()),
                     mode: AddMode::for_new_foreign_key(table, fk),
                 });
             }
         }
         let views: Vec<&View> = self.views.iter().collect();
         for i in view_order(&views) {
-            out.push(Statement::CreateView(views[i].clone()));
+            out.push(Statement::CreateView(Box::new(views[i].clone())));
             for index in &views[i].indexes {
                 out.push(Statement::CreateIndex {
                     table: views[i].name.clone(),
-                    index: index.clone(),
+                    index: Box::new(index.clone()),
                     concurrently: false,
                 });
             }
         }
         for (i, func) in self.functions.iter().enumerate() {
             if early(i) && row_type(func, &is_view) {
-                out.push(Statement::CreateFunction(func.clone()));
+                out.push(Statement::CreateFunction(Box::new(func.clone())));
             }
         }
         for &i in &late {
-            out.push(Statement::CreateFunction(self.functions[i].clone()));
+            out.push(Statement::CreateFunction(Box::new(
+                self.functions[i].clone(),
+            )));
         }
         for trigger in &self.triggers {
-            out.push(Statement::CreateTrigger(trigger.clone()));
+            out.push(Statement::CreateTrigger(Box::new(trigger.clone())));
         }
         for rls in &self.row_security {
             out.push(Statement::SetRowSecurity {
@@ -154,7 +158,7 @@ impl Schema {
             });
         }
         for policy in &self.policies {
-            out.push(Statement::CreatePolicy(policy.clone()));
+            out.push(Statement::CreatePolicy(Box::new(policy.clone())));
         }
         // Privileges once every object they are on exists.
         out.extend(super::acl_statements(
@@ -209,10 +213,16 @@ impl Schema {
             comment(CommentTarget::Sequence(seq.name.clone()), &seq.comment);
         }
         for func in &self.functions {
-            comment(CommentTarget::Function(func.clone()), &func.comment);
+            comment(
+                CommentTarget::Function(Box::new(func.clone())),
+                &func.comment,
+            );
         }
         for agg in &self.aggregates {
-            comment(CommentTarget::Aggregate(agg.clone()), &agg.comment);
+            comment(
+                CommentTarget::Aggregate(Box::new(agg.clone())),
+                &agg.comment,
+            );
         }
         for view in &self.views {
             comment(CommentTarget::view(view), &view.comment);

@@ -10,14 +10,14 @@ use super::*;
 #[derive(Debug, Clone, PartialEq)]
 pub enum AlterTable {
     /// `ADD COLUMN IF NOT EXISTS <column>`.
-    AddColumn(Column),
+    AddColumn(Box<Column>),
     /// `DROP COLUMN IF EXISTS name`.
     DropColumn(String),
     /// `ALTER COLUMN name TYPE type [COLLATE c] [USING expr]`; the column gives the name, type
     /// and collation (`COLLATE "default"` when it has none and `reset_collation` is set).
     AlterType {
         /// The column as it will be.
-        column: Column,
+        column: Box<Column>,
         /// `USING` expression, if the server needs one to convert the values.
         using: Option<String>,
         /// Print `COLLATE "default"` when the column has no collation (it had one).

@@ -91,9 +91,9 @@ impl TypeIndex {
     /// `CREATE` for it.
     pub(crate) fn create(self, schema: &Schema) -> Statement {
         match self {
-            TypeIndex::Domain(i) => Statement::CreateDomain(schema.domains[i].clone()),
+            TypeIndex::Domain(i) => Statement::CreateDomain(Box::new(schema.domains[i].clone())),
             TypeIndex::Composite(i) => Statement::CreateCompositeType(schema.composites[i].clone()),
-            TypeIndex::Range(i) => Statement::CreateRangeType(schema.ranges[i].clone()),
+            TypeIndex::Range(i) => Statement::CreateRangeType(Box::new(schema.ranges[i].clone())),
         }
     }
 }

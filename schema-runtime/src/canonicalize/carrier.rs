@@ -271,9 +271,9 @@ mod tests {
         expected.columns[0].not_null = true;
         assert_eq!(read.tables[0], expected);
         // A piece that did not load is built again exactly as declared.
-        let statements = vec![Statement::CreateTable(schema.tables[0].clone())];
+        let statements = vec![Statement::CreateTable(Box::new(schema.tables[0].clone()))];
         let plain = uncarried(&statements, &carriers).expect("a carrier to undo");
-        assert!(matches!(&plain[0], Statement::CreateTable(t) if *t == declared));
+        assert!(matches!(&plain[0], Statement::CreateTable(t) if *t == Box::new(declared)));
     }
 
     #[test]

@@ -139,7 +139,7 @@ pub(super) fn plan(schema: &Schema, budget: usize) -> Plan {
     let late_functions: Vec<&Function> = statements[first_table..]
         .iter()
         .filter_map(|s| match s {
-            Statement::CreateFunction(f) => Some(f),
+            Statement::CreateFunction(f) => Some(&**f),
             _ => None,
         })
         .collect();
@@ -214,7 +214,7 @@ pub(super) fn plan(schema: &Schema, budget: usize) -> Plan {
                     .cloned()
                     .unwrap_or(Home::Last),
                 CommentTarget::View(_) | CommentTarget::MaterializedView(_) => Home::Last,
-                CommentTarget::Function(f) if late_functions.contains(&f) => Home::Last,
+                CommentTarget::Function(f) if late_functions.contains(&&**f) => Home::Last,
                 CommentTarget::Function(_)
                 | CommentTarget::Extension(_)
                 | CommentTarget::Schema(_)
