@@ -5,9 +5,10 @@
 //! chains of a declaration are the same either way (fragments shared only between tables of
 //! the same columns), for tables that become carriers (keys, foreign keys
 //! both ways, identity and serial columns, generated columns, checks, every index method,
-//! triggers, policies, column settings, comments) and for those that stay plain (unlogged,
-//! storage parameters, exclusion constraints, `NOT VALID` foreign keys, keys sharing no
-//! column, transition tables, partition trees).
+//! triggers, policies, column settings, comments, leaf partitions of range, list, hash and
+//! default bounds, under one or two levels) and for those that stay plain (unlogged, storage
+//! parameters, exclusion constraints, `NOT VALID` foreign keys, keys sharing no column,
+//! transition tables).
 
 use schema_runtime::canonicalize::{canonicalize, canonicalize_plainly};
 use schema_runtime::introspect::{introspect, Scope};
@@ -89,6 +90,29 @@ CREATE TABLE audit.events (
 CREATE TABLE audit.events_2025 PARTITION OF audit.events
     FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
 CREATE INDEX events_what ON audit.events (what);
+-- Leaf partitions are carriers too (partitioned by a column of their ancestors' keys, or by
+-- an expression), in every kind of tree:
+CREATE TABLE audit.events_2026 PARTITION OF audit.events (CHECK (id > 0))
+    FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+CREATE INDEX events_2026_id ON audit.events_2026 (id) WHERE what <> 'none';
+CREATE TRIGGER events_2026_touch BEFORE UPDATE ON audit.events_2026 FOR EACH ROW
+    EXECUTE FUNCTION touch();
+CREATE TABLE audit.events_rest PARTITION OF audit.events DEFAULT;
+CREATE TABLE regions (code text, n int DEFAULT 1, label text COLLATE "C")
+    PARTITION BY LIST (code);
+CREATE TABLE regions_eu PARTITION OF regions FOR VALUES IN ('de', 'fr');
+CREATE TABLE regions_us PARTITION OF regions (n NOT NULL) FOR VALUES IN ('us');
+CREATE TABLE buckets (id bigint PRIMARY KEY, v text) PARTITION BY HASH (id);
+CREATE TABLE buckets_0 PARTITION OF buckets FOR VALUES WITH (MODULUS 2, REMAINDER 0);
+CREATE TABLE buckets_1 PARTITION OF buckets FOR VALUES WITH (MODULUS 2, REMAINDER 1);
+CREATE TABLE metrics (at date NOT NULL, host text NOT NULL, v numeric,
+    PRIMARY KEY (host, at)) PARTITION BY RANGE (at);
+CREATE TABLE metrics_2025 PARTITION OF metrics
+    FOR VALUES FROM ('2025-01-01') TO ('2026-01-01') PARTITION BY LIST (host);
+CREATE TABLE metrics_2025_a PARTITION OF metrics_2025 FOR VALUES IN ('a');
+CREATE UNIQUE INDEX metrics_2025_a_v ON metrics_2025_a (at, v, host);
+CREATE TABLE pings (id bigint PRIMARY KEY, host text, at date,
+    FOREIGN KEY (host, at) REFERENCES metrics_2025_a (host, at));
 -- The same fragments on tables of the same columns (printed alike: one is created per
 -- chain round) and of other types (printed otherwise).
 CREATE TABLE kinds_a (id integer PRIMARY KEY, kind varchar(10) DEFAULT 'x'

@@ -63,6 +63,8 @@ pub(super) fn mark(schema: &mut Schema) -> Carriers {
         .map(|t| {
             if transition.contains(&t.name) {
                 None
+            } else if t.partition_of.is_some() {
+                key_for_partition(t, schema)
             } else {
                 key_for(t)
             }
@@ -142,8 +144,9 @@ pub(super) fn uncarried(statements: &[Statement], carriers: &Carriers) -> Option
 /// The partition key `table` is created with in a scratch build, or `None` when it stays a
 /// plain table:
 ///
-/// - already partitioned, a partition, unlogged, or with storage parameters (refused on a
-///   partitioned table, or read back otherwise), or without columns (a key needs one);
+/// - already partitioned, a partition (see [`key_for_partition`]), unlogged, or with storage
+///   parameters (refused on a partitioned table, or read back otherwise), or without columns
+///   (a key needs one);
 /// - with an exclusion constraint (refused on a partitioned table before PostgreSQL 17);
 /// - with a `NOT VALID` foreign key (refused on a partitioned table: it would be created
 ///   valid, and read back so);
@@ -154,14 +157,46 @@ pub(super) fn uncarried(statements: &[Statement], carriers: &Carriers) -> Option
 /// type's default operator class (the key's equality must be the index's); one without, by
 /// `(column IS NULL)` over its first stored column, which any type allows.
 pub(super) fn key_for(table: &Table) -> Option<PartitionKey> {
-    if table.partition_by.is_some()
-        || table.partition_of.is_some()
-        || table.unlogged
-        || !table.storage.is_empty()
-        || table.columns.is_empty()
-    {
+    if table.partition_by.is_some() || table.partition_of.is_some() || !may_carry(table) {
         return None;
     }
+    choose_key(table, unique_keys(table)?)
+}
+
+/// The partition key a leaf partition is created with in a scratch build (it becomes a
+/// partitioned partition with no partitions of its own, so it has no storage either), or
+/// `None` when it stays plain. As [`key_for`], except that the unique keys it must hold
+/// include those its ancestors give it: PostgreSQL clones every primary key and unique index
+/// of a partitioned table onto each partition, where they must hold the partition's own key
+/// too. An ancestor the schema does not hold (a partition of a table declared elsewhere)
+/// leaves it plain. A partition that is itself partitioned has no storage already.
+pub(super) fn key_for_partition(table: &Table, schema: &Schema) -> Option<PartitionKey> {
+    if table.partition_by.is_some() || !may_carry(table) {
+        return None;
+    }
+    let mut keys = unique_keys(table)?;
+    let mut parent = &table.partition_of.as_ref()?.parent;
+    // Bounded: a cycle of `PARTITION OF` cannot load, but it must not hang the build.
+    for _ in 0..schema.tables.len() {
+        let ancestor = schema.table(parent)?;
+        keys.extend(unique_keys(ancestor)?);
+        match &ancestor.partition_of {
+            Some(of) => parent = &of.parent,
+            None => return choose_key(table, keys),
+        }
+    }
+    None
+}
+
+/// Neither unlogged, nor with storage parameters, nor without columns.
+fn may_carry(table: &Table) -> bool {
+    !table.unlogged && table.storage.is_empty() && !table.columns.is_empty()
+}
+
+/// The plain columns of each primary key, unique constraint and unique index of `table`;
+/// `None` when it has a constraint a partitioned table refuses (exclusion, `NOT VALID`
+/// foreign key).
+fn unique_keys(table: &Table) -> Option<Vec<Vec<&str>>> {
     let mut unique_keys: Vec<Vec<&str>> = Vec::new();
     for c in &table.constraints {
         match &c.kind {
@@ -187,6 +222,11 @@ pub(super) fn key_for(table: &Table) -> Option<PartitionKey> {
                 .collect(),
         );
     }
+    Some(unique_keys)
+}
+
+/// The key of [`key_for`] for `table` and the `unique_keys` it must hold.
+fn choose_key(table: &Table, unique_keys: Vec<Vec<&str>>) -> Option<PartitionKey> {
     if unique_keys.is_empty() {
         let column = table.columns.iter().find(|c| c.generated.is_none())?;
         let key = PartitionKey {
@@ -274,6 +314,67 @@ mod tests {
         let statements = vec![Statement::CreateTable(Box::new(schema.tables[0].clone()))];
         let plain = uncarried(&statements, &carriers).expect("a carrier to undo");
         assert!(matches!(&plain[0], Statement::CreateTable(t) if *t == Box::new(declared)));
+    }
+
+    #[test]
+    fn a_leaf_partition_holds_its_ancestors_keys() {
+        let parent = TableDef::new("events")
+            .column(int("id"))
+            .column(int("at"))
+            .column(int("n"))
+            .primary_key(["at", "id"])
+            .partition_by(PartitionKey::range(["at"]));
+        let mid = TableDef::new("events_1")
+            .column(int("id"))
+            .column(int("at"))
+            .column(int("n"))
+            .partition_of("events", PartitionBound::range(["0"], ["10"]))
+            .partition_by(PartitionKey::list("id"));
+        let leaf = TableDef::new("events_1_a")
+            .column(int("id"))
+            .column(int("at"))
+            .column(int("n"))
+            .partition_of("events_1", PartitionBound::list(["1"]));
+        let sibling = TableDef::new("events_2")
+            .column(int("id"))
+            .column(int("at"))
+            .column(int("n"))
+            .partition_of("events", PartitionBound::range(["10"], ["20"]))
+            .unique(["n", "at"]);
+        let schema = build(vec![parent, mid, leaf, sibling]);
+        let table = |n: &str| schema.table(&QualifiedName::public(n)).unwrap();
+        // The grandparent's key (at, id) holds `at` first.
+        assert_eq!(
+            key_for_partition(table("events_1_a"), &schema),
+            Some(PartitionKey::list("at"))
+        );
+        // Its own unique key (n, at) and the parent's (at, id) share `at`.
+        assert_eq!(
+            key_for_partition(table("events_2"), &schema),
+            Some(PartitionKey::list("at"))
+        );
+        // Partitioned already: no storage to save.
+        assert_eq!(key_for_partition(table("events_1"), &schema), None);
+        assert_eq!(key_for(table("events_1_a")), None);
+        // A parent the schema does not hold: plain.
+        let orphan = one(TableDef::new("o")
+            .column(int("id"))
+            .partition_of("elsewhere", PartitionBound::list(["1"])));
+        assert_eq!(key_for_partition(&orphan, &schema), None);
+        // Without unique keys anywhere: by an expression, as a plain table.
+        let free = build(vec![
+            TableDef::new("p")
+                .column(int("a"))
+                .partition_by(PartitionKey::list("a")),
+            TableDef::new("p_1")
+                .column(int("a"))
+                .partition_of("p", PartitionBound::list(["1"])),
+        ]);
+        let key = key_for_partition(&free.tables[1], &free).expect("a carrier");
+        assert_eq!(
+            key.elements[0].target,
+            IndexTarget::Expression("a IS NULL".into())
+        );
     }
 
     #[test]
