@@ -12,8 +12,10 @@
 //! columns are created without their identity, whose sequence would be the one file left,
 //! and given it back on the read-back.
 //!
-//! The tables PostgreSQL would not accept as partitioned, or would read back otherwise, stay
-//! plain ([`key_for`]); and should a piece with carriers not load anyway, it is built again
+//! A leaf partition becomes a carrier the same way, created as a partitioned partition with
+//! no partitions of its own ([`key_for_partition`]); a partitioned table has no storage
+//! already. The tables PostgreSQL would not accept as partitioned, or would read back
+//! otherwise, stay plain ([`key_for`]); and should a piece with carriers not load anyway, it is built again
 //! with plain tables ([`uncarried`]), so a carrier can make a build faster but never make it
 //! fail, nor change which declared object an error names.
 

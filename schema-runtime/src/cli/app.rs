@@ -20,11 +20,11 @@ use super::ops::{self, ExportSource};
 use super::{
     parse_or_exit, write_json, write_out, EXIT_CHANGES, EXIT_ERROR, EXIT_OK, EXIT_WITHHELD,
 };
-use crate::connect::connect;
+use crate::connect::{connect, ConnectSettings};
 use crate::converge::rollback::validate_recorded;
 use crate::converge::{
-    converge, converge_audited, create_database_if_missing, describe, is_additive, schema_hash,
-    AuditEvent, Mode, OnFailure, Operation, Policy, Report,
+    converge_sharing, create_database_if_missing, describe, is_additive, schema_hash, AuditEvent,
+    Mode, OnFailure, Operation, Policy, Report,
 };
 use crate::error::{Error, ErrorKind};
 use crate::export::{ExportOptions, Format};
@@ -413,6 +413,13 @@ impl AppContext<'_> {
         connect(&self.url())
     }
 
+    /// Connects to [`AppContext::url`], and returns the settings used too (a run shares the
+    /// read of a large schema with a second connection made with them).
+    fn connect_keeping_settings(&self) -> Result<(Client, ConnectSettings), Error> {
+        let settings = ConnectSettings::from_conninfo(&self.url())?;
+        Ok((settings.connect()?, settings))
+    }
+
     /// The policy from the environment (`PGDECL_ENV` and each `PGDECL_*` variable), with
     /// `--allow-destructive`. An explicit command reports a failure in its exit status,
     /// whatever the profile's on-failure says (`continue` is meant for start-up calls), and
@@ -494,17 +501,22 @@ fn not_modelled(report: &Report) -> Vec<NotModelledJson> {
 
 /// Plans under the user's policy (its ignored schemas, timeouts and shipped canonical forms),
 /// changing nothing.
-fn plan_report(client: &mut Client, declared: &Schema, policy: &Policy) -> Result<Report, Error> {
+fn plan_report(
+    client: &mut Client,
+    settings: &ConnectSettings,
+    declared: &Schema,
+    policy: &Policy,
+) -> Result<Report, Error> {
     let plan_only = Policy {
         mode: Mode::PlanOnly,
         ..policy.clone()
     };
-    converge(client, declared, &plan_only)
+    converge_sharing(client, settings, declared, &plan_only, false).0
 }
 
 fn plan_cmd(ctx: &mut AppContext<'_>, args: &PlanArgs) -> Result<i32, Error> {
     let policy = ctx.policy()?;
-    let mut client = ctx.connect()?;
+    let (mut client, settings) = ctx.connect_keeping_settings()?;
     if let Some(path) = &args.out {
         // The plan file leaves out what an apply under this policy would withhold, so
         // exactly its statements are what `apply --plan` runs.
@@ -518,7 +530,7 @@ fn plan_cmd(ctx: &mut AppContext<'_>, args: &PlanArgs) -> Result<i32, Error> {
             ctx.err,
         );
     }
-    let report = plan_report(&mut client, ctx.declared, &policy)?;
+    let report = plan_report(&mut client, &settings, ctx.declared, &policy)?;
     let code = if report.plan.is_empty() {
         EXIT_OK
     } else {
@@ -550,7 +562,7 @@ fn validate_cmd(ctx: &mut AppContext<'_>, args: &ValidateArgs) -> Result<i32, Er
         }
         _ => args.record,
     };
-    let mut client = ctx.connect()?;
+    let (mut client, settings) = ctx.connect_keeping_settings()?;
     let (result, event) = if record {
         let started = Instant::now();
         let hash = schema_hash(ctx.declared);
@@ -570,7 +582,7 @@ fn validate_cmd(ctx: &mut AppContext<'_>, args: &ValidateArgs) -> Result<i32, Er
         event.emit();
         (result, event)
     } else {
-        converge_audited(&mut client, ctx.declared, &policy)
+        converge_sharing(&mut client, &settings, ctx.declared, &policy, true)
     };
     match result {
         Ok(report) => {
@@ -596,7 +608,7 @@ fn validate_cmd(ctx: &mut AppContext<'_>, args: &ValidateArgs) -> Result<i32, Er
             if ctx.global.json {
                 // The drift error is text; list the differences as data from a plan of the
                 // same (read-only) kind.
-                let report = plan_report(&mut client, ctx.declared, &policy)?;
+                let report = plan_report(&mut client, &settings, ctx.declared, &policy)?;
                 let json = OutcomeJson {
                     affected_tables: affected_tables(&report.plan.changes),
                     changes: report
@@ -642,7 +654,7 @@ fn apply_cmd(ctx: &mut AppContext<'_>, args: &ApplyArgs) -> Result<i32, Error> {
     if policy.create_database {
         create_database_if_missing(&ctx.url())?;
     }
-    let mut client = ctx.connect()?;
+    let (mut client, settings) = ctx.connect_keeping_settings()?;
     // The plan-file flow (the production gate): `--plan`, else PGDECL_APPROVED_PLAN.
     if let Some(path) = args.plan.clone().or_else(|| policy.approved_plan.clone()) {
         let require_approval = policy.require_approval;
@@ -656,7 +668,7 @@ fn apply_cmd(ctx: &mut AppContext<'_>, args: &ApplyArgs) -> Result<i32, Error> {
             ctx.err,
         );
     }
-    let (result, event) = converge_audited(&mut client, ctx.declared, &policy);
+    let (result, event) = converge_sharing(&mut client, &settings, ctx.declared, &policy, true);
     let report = match result {
         Ok(report) => report,
         Err(e) if e.kind() == ErrorKind::Refused => {
@@ -725,7 +737,7 @@ fn apply_cmd(ctx: &mut AppContext<'_>, args: &ApplyArgs) -> Result<i32, Error> {
 
 fn status_cmd(ctx: &mut AppContext<'_>, _args: &StatusArgs) -> Result<i32, Error> {
     let policy = ctx.policy()?;
-    let mut client = ctx.connect()?;
+    let (mut client, settings) = ctx.connect_keeping_settings()?;
     // A database pgdecl never wrote to has no history table, and a read-only role may not
     // read it: `status` still shows what is pending, and says why no runs are listed.
     let (history, history_note) = match client.query_typed(
@@ -772,7 +784,7 @@ fn status_cmd(ctx: &mut AppContext<'_>, _args: &StatusArgs) -> Result<i32, Error
             }
         },
     };
-    let report = plan_report(&mut client, ctx.declared, &policy)?;
+    let report = plan_report(&mut client, &settings, ctx.declared, &policy)?;
     let plan = &report.plan;
     let code = if plan.is_empty() {
         EXIT_OK

@@ -115,6 +115,21 @@ pub fn converge_audited(
     converge_keeping(client, declared, policy, true)
 }
 
+/// [`converge_audited`] on `client`, connected with `settings`: the live read of a large
+/// declaration shares its queries with a second connection made with the same settings, as
+/// [`converge_url`]'s does. For the command line, which keeps its client for what follows.
+/// The event holds the changes only with `keep_changes`.
+pub(crate) fn converge_sharing(
+    client: &mut Client,
+    settings: &crate::connect::ConnectSettings,
+    declared: &Schema,
+    policy: &Policy,
+    keep_changes: bool,
+) -> (Result<Report, Error>, AuditEvent) {
+    let second = shares_the_read(declared).then(|| SecondConnection::new(settings.clone()));
+    converge_with(client, declared, policy, keep_changes, second)
+}
+
 /// [`converge_audited`]; the event returned holds the changes only with `keep_changes` (else
 /// they were lent to it while it was emitted: see [`finish`]).
 fn converge_keeping(
@@ -123,11 +138,23 @@ fn converge_keeping(
     policy: &Policy,
     keep_changes: bool,
 ) -> (Result<Report, Error>, AuditEvent) {
+    converge_with(client, declared, policy, keep_changes, None)
+}
+
+/// [`converge_keeping`], the live read sharing its queries with `second` when given.
+fn converge_with(
+    client: &mut Client,
+    declared: &Schema,
+    policy: &Policy,
+    keep_changes: bool,
+    second: Option<SecondConnection>,
+) -> (Result<Report, Error>, AuditEvent) {
     if policy.mode == Mode::Off {
         return skip(declared, policy);
     }
     let started = Instant::now();
-    let ops = RunOps::new(policy, declared);
+    let mut ops = RunOps::new(policy, declared);
+    ops.second = second;
     let hash = ops.hash.clone();
     let outcome = converge_run(client, declared, policy, ops);
     finish(
