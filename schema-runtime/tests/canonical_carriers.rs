@@ -6,9 +6,10 @@
 //! the same columns), for tables that become carriers (keys, foreign keys
 //! both ways, identity and serial columns, generated columns, checks, every index method,
 //! triggers, policies, column settings, comments, leaf partitions of range, list, hash and
-//! default bounds, under one or two levels) and for those that stay plain (unlogged, storage
-//! parameters, exclusion constraints, `NOT VALID` foreign keys, keys sharing no column,
-//! transition tables).
+//! default bounds, under one or two levels, unique indexes sharing no column with the primary
+//! key) and for those that stay plain (unlogged, storage parameters, exclusion constraints,
+//! `NOT VALID` foreign keys, unique constraints sharing no column, unique indexes a foreign
+//! key relies on or with nulls not distinct, transition tables).
 
 use schema_runtime::canonicalize::{canonicalize, canonicalize_plainly};
 use schema_runtime::introspect::{introspect, Scope};
@@ -132,6 +133,19 @@ CREATE INDEX ON kinds_b (lower(kind)) WHERE kind IN ('x', 'z');
 CREATE INDEX ON audit.kinds_b (lower(kind)) WHERE kind IN ('x', 'z');
 CREATE INDEX ON kinds_c (lower(kind)) WHERE kind IN ('x', 'z');
 CREATE INDEX ON kinds_d (lower(kind)) WHERE kind IN ('x', 'z');
+-- Unique indexes sharing no column with the primary key: created without their uniqueness
+-- on a carrier, unique again once read back; kept unique (the table plain) when a foreign
+-- key relies on one, or nulls are not distinct.
+CREATE TABLE docs (id bigint PRIMARY KEY, owner text NOT NULL, title text,
+    archived boolean NOT NULL, rank integer);
+CREATE UNIQUE INDEX docs_owner ON docs (owner) WHERE (archived AND rank IS NOT NULL);
+CREATE UNIQUE INDEX docs_lower_title ON docs (lower(title)) INCLUDE (rank);
+COMMENT ON INDEX docs_owner IS 'one live document per owner';
+CREATE TABLE codes (id integer PRIMARY KEY, code text NOT NULL);
+CREATE UNIQUE INDEX codes_code ON codes (code);
+CREATE TABLE uses_codes (id integer PRIMARY KEY, code text REFERENCES codes (code));
+CREATE TABLE distinct_nulls (id integer PRIMARY KEY, a integer);
+CREATE UNIQUE INDEX distinct_nulls_a ON distinct_nulls (a) NULLS NOT DISTINCT;
 -- A plain table referencing carriers, and a view over them.
 CREATE TABLE orders (
     id bigint PRIMARY KEY,

@@ -15,7 +15,7 @@
 //! A leaf partition becomes a carrier the same way, created as a partitioned partition with
 //! no partitions of its own ([`key_for_partition`]); a partitioned table has no storage
 //! already. The tables PostgreSQL would not accept as partitioned, or would read back
-//! otherwise, stay plain ([`key_for`]); and should a piece with carriers not load anyway, it is built again
+//! otherwise, stay plain ([`carry`]); and should a piece with carriers not load anyway, it is built again
 //! with plain tables ([`uncarried`]), so a carrier can make a build faster but never make it
 //! fail, nor change which declared object an error names.
 
@@ -30,6 +30,9 @@ use schema_core::render::Statement;
 #[derive(Debug, Default)]
 pub(super) struct Carriers {
     tables: BTreeMap<QualifiedName, Vec<Stripped>>,
+    /// The unique indexes of carriers created without their uniqueness, by table (see
+    /// [`carry`]).
+    demoted: BTreeMap<QualifiedName, Vec<String>>,
 }
 
 /// An identity column a carrier is created without: its sequence would be the one relation
@@ -46,6 +49,13 @@ impl Carriers {
     fn contains(&self, table: &QualifiedName) -> bool {
         self.tables.contains_key(table)
     }
+
+    /// Whether the index `name` of `table` was created without its uniqueness.
+    fn demoted(&self, table: &QualifiedName, name: &str) -> bool {
+        self.demoted
+            .get(table)
+            .is_some_and(|names| names.iter().any(|n| n == name))
+    }
 }
 
 /// Gives each table of `schema` that can be a carrier a partition key and takes its identity
@@ -59,23 +69,32 @@ pub(super) fn mark(schema: &mut Schema) -> Carriers {
         .filter(|t| t.for_each_row && (t.old_table.is_some() || t.new_table.is_some()))
         .map(|t| &t.table)
         .collect();
-    let keys: Vec<Option<PartitionKey>> = schema
+    let referenced = referenced_keys(schema);
+    let keys: Vec<Option<(PartitionKey, Vec<String>)>> = schema
         .tables
         .iter()
         .map(|t| {
             if transition.contains(&t.name) {
                 None
             } else if t.partition_of.is_some() {
-                key_for_partition(t, schema)
+                key_for_partition(t, schema).map(|k| (k, Vec::new()))
             } else {
-                key_for(t)
+                carry(t, &referenced)
             }
         })
         .collect();
     let mut carriers = Carriers::default();
     for (table, key) in schema.tables.iter_mut().zip(keys) {
-        if let Some(key) = key {
+        if let Some((key, demoted)) = key {
             table.partition_by = Some(key);
+            for index in &mut table.indexes {
+                if demoted.contains(&index.name) {
+                    index.unique = false;
+                }
+            }
+            if !demoted.is_empty() {
+                carriers.demoted.insert(table.name.clone(), demoted);
+            }
             let stripped = table
                 .columns
                 .iter_mut()
@@ -111,6 +130,11 @@ pub(super) fn unmark(read: &mut Schema, carriers: &Carriers) {
                 c.identity = Some(s.identity);
             }
         }
+        for index in &mut table.indexes {
+            if carriers.demoted(&table.name, &index.name) {
+                index.unique = true;
+            }
+        }
     }
 }
 
@@ -135,7 +159,25 @@ pub(super) fn uncarried(statements: &[Statement], carriers: &Carriers) -> Option
                             c.not_null = s.not_null;
                         }
                     }
+                    for index in &mut t.indexes {
+                        if carriers.demoted(&t.name, &index.name) {
+                            index.unique = true;
+                        }
+                    }
                     Statement::CreateTable(t)
+                }
+                Statement::CreateIndex {
+                    table,
+                    index,
+                    concurrently,
+                } if carriers.demoted(table, &index.name) => {
+                    let mut index = index.clone();
+                    index.unique = true;
+                    Statement::CreateIndex {
+                        table: table.clone(),
+                        index,
+                        concurrently: *concurrently,
+                    }
                 }
                 other => other.clone(),
             })
@@ -143,8 +185,8 @@ pub(super) fn uncarried(statements: &[Statement], carriers: &Carriers) -> Option
     )
 }
 
-/// The partition key `table` is created with in a scratch build, or `None` when it stays a
-/// plain table:
+/// The partition key `table` is created with in a scratch build, and the unique indexes it is
+/// created without their uniqueness; `None` when it stays a plain table:
 ///
 /// - already partitioned, a partition (see [`key_for_partition`]), unlogged, or with storage
 ///   parameters (refused on a partitioned table, or read back otherwise), or without columns
@@ -158,16 +200,73 @@ pub(super) fn uncarried(statements: &[Statement], carriers: &Carriers) -> Option
 /// A table with unique keys is partitioned by a column every one of them holds, with the
 /// type's default operator class (the key's equality must be the index's); one without, by
 /// `(column IS NULL)` over its first stored column, which any type allows.
-pub(super) fn key_for(table: &Table) -> Option<PartitionKey> {
+///
+/// When the unique indexes (not constraints) of `table` share no
+/// column with its keys, the table is still a carrier, with a key chosen from its primary key
+/// and unique constraints alone, and those of its unique indexes that do not hold that key's
+/// column created without their uniqueness (returned by name), given back on the read-back:
+/// uniqueness is `pg_index.indisunique`, nothing the server prints differently (issue 12:
+/// a table of a primary key and a partial unique index on another column stayed plain, and
+/// the `indexes` shape's cold plan created and unlinked nine files per table). An index stays
+/// unique (and its table plain) when a foreign key could rely on it (`referenced`: the
+/// column lists foreign keys reference) or it treats nulls as not distinct.
+fn carry(
+    table: &Table,
+    referenced: &BTreeSet<(&QualifiedName, Vec<&str>)>,
+) -> Option<(PartitionKey, Vec<String>)> {
     if table.partition_by.is_some() || table.partition_of.is_some() || !may_carry(table) {
         return None;
     }
-    choose_key(table, unique_keys(table)?)
+    if let Some(key) = choose_key(table, unique_keys(table)?) {
+        return Some((key, Vec::new()));
+    }
+    let key = choose_key(table, constraint_keys(table)?)?;
+    let kept = match &key.elements[..] {
+        [PartitionKeyElement {
+            target: IndexTarget::Column(column),
+            ..
+        }] => Some(column.as_str()),
+        _ => None,
+    };
+    let mut demoted = Vec::new();
+    for index in table.indexes.iter().filter(|i| i.unique) {
+        let columns = plain_columns(index);
+        if kept.is_some_and(|k| columns.contains(&k)) {
+            continue;
+        }
+        let mut sorted = columns.clone();
+        sorted.sort_unstable();
+        if index.nulls_not_distinct || referenced.contains(&(&table.name, sorted)) {
+            return None;
+        }
+        demoted.push(index.name.clone());
+    }
+    Some((key, demoted))
+}
+
+/// The sorted column lists foreign keys of `schema` reference, by referenced table.
+fn referenced_keys(schema: &Schema) -> BTreeSet<(&QualifiedName, Vec<&str>)> {
+    let mut keys = BTreeSet::new();
+    for table in &schema.tables {
+        for c in &table.constraints {
+            if let ConstraintKind::ForeignKey {
+                ref_table,
+                ref_columns,
+                ..
+            } = &c.kind
+            {
+                let mut columns: Vec<&str> = ref_columns.iter().map(String::as_str).collect();
+                columns.sort_unstable();
+                keys.insert((ref_table, columns));
+            }
+        }
+    }
+    keys
 }
 
 /// The partition key a leaf partition is created with in a scratch build (it becomes a
 /// partitioned partition with no partitions of its own, so it has no storage either), or
-/// `None` when it stays plain. As [`key_for`], except that the unique keys it must hold
+/// `None` when it stays plain. As [`carry`], except that the unique keys it must hold
 /// include those its ancestors give it: PostgreSQL clones every primary key and unique index
 /// of a partitioned table onto each partition, where they must hold the partition's own key
 /// too. An ancestor the schema does not hold (a partition of a table declared elsewhere)
@@ -199,35 +298,45 @@ fn may_carry(table: &Table) -> bool {
 /// `None` when it has a constraint a partitioned table refuses (exclusion, `NOT VALID`
 /// foreign key).
 fn unique_keys(table: &Table) -> Option<Vec<Vec<&str>>> {
-    let mut unique_keys: Vec<Vec<&str>> = Vec::new();
+    let mut unique_keys = constraint_keys(table)?;
+    for index in table.indexes.iter().filter(|i| i.unique) {
+        unique_keys.push(plain_columns(index));
+    }
+    Some(unique_keys)
+}
+
+/// The columns of each primary key and unique constraint of `table`; `None` when it has a
+/// constraint a partitioned table refuses (exclusion, `NOT VALID` foreign key).
+fn constraint_keys(table: &Table) -> Option<Vec<Vec<&str>>> {
+    let mut keys: Vec<Vec<&str>> = Vec::new();
     for c in &table.constraints {
         match &c.kind {
             ConstraintKind::Exclusion { .. } => return None,
             ConstraintKind::ForeignKey { .. } if !c.validated => return None,
             ConstraintKind::PrimaryKey { columns, .. } | ConstraintKind::Unique { columns, .. } => {
-                unique_keys.push(columns.iter().map(String::as_str).collect())
+                keys.push(columns.iter().map(String::as_str).collect())
             }
             _ => {}
         }
     }
-    for index in table.indexes.iter().filter(|i| i.unique) {
-        unique_keys.push(
-            index
-                .elements
-                .iter()
-                .filter_map(|e| match &e.target {
-                    IndexTarget::Column(c) if e.opclass.is_none() && e.collation.is_none() => {
-                        Some(c.as_str())
-                    }
-                    _ => None,
-                })
-                .collect(),
-        );
-    }
-    Some(unique_keys)
+    Some(keys)
 }
 
-/// The key of [`key_for`] for `table` and the `unique_keys` it must hold.
+/// The plain columns of `index` (no expression, operator class or collation of their own).
+fn plain_columns(index: &Index) -> Vec<&str> {
+    index
+        .elements
+        .iter()
+        .filter_map(|e| match &e.target {
+            IndexTarget::Column(c) if e.opclass.is_none() && e.collation.is_none() => {
+                Some(c.as_str())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// The key of [`carry`] for `table` and the `unique_keys` it must hold.
 fn choose_key(table: &Table, unique_keys: Vec<Vec<&str>>) -> Option<PartitionKey> {
     if unique_keys.is_empty() {
         let column = table.columns.iter().find(|c| c.generated.is_none())?;
@@ -267,6 +376,11 @@ mod tests {
 
     fn one(table: TableDef) -> Table {
         build(vec![table]).tables.remove(0)
+    }
+
+    /// The key of a table no foreign key references.
+    fn key_for(table: &Table) -> Option<PartitionKey> {
+        carry(table, &BTreeSet::new()).map(|(key, _)| key)
     }
 
     #[test]
@@ -377,6 +491,63 @@ mod tests {
             key.elements[0].target,
             IndexTarget::Expression("a IS NULL".into())
         );
+    }
+
+    #[test]
+    fn unique_indexes_sharing_no_column_are_created_without_uniqueness() {
+        use schema_core::builder::IndexDef;
+        let docs = TableDef::new("docs")
+            .column(int("id"))
+            .column(int("owner"))
+            .column(int("rank"))
+            .primary_key(["id"])
+            .index(
+                IndexDef::on_columns(["owner"])
+                    .named("docs_owner")
+                    .unique()
+                    .where_sql("rank > 0"),
+            )
+            .index(IndexDef::new().expression("rank * 2").named("docs_twice").unique())
+            .index(IndexDef::on_columns(["id", "rank"]).named("docs_id_rank").unique());
+        let mut schema = build(vec![docs]);
+        let declared = schema.tables[0].clone();
+        let none = BTreeSet::new();
+        assert_eq!(
+            carry(&declared, &none),
+            Some((
+                PartitionKey::list("id"),
+                vec!["docs_owner".to_string(), "docs_twice".to_string()]
+            ))
+        );
+        let carriers = mark(&mut schema);
+        let unique: Vec<bool> = schema.tables[0].indexes.iter().map(|i| i.unique).collect();
+        assert_eq!(unique, [false, false, true]);
+        // Read back as built, then unmarked: unique again.
+        let mut read = schema.clone();
+        unmark(&mut read, &carriers);
+        assert_eq!(read.tables[0], declared);
+        // A piece that did not load is built again with the indexes unique.
+        let statements: Vec<Statement> = std::iter::once(Statement::CreateTable(Box::new(
+            schema.tables[0].clone(),
+        )))
+        .chain(schema.tables[0].indexes.iter().map(|i| Statement::CreateIndex {
+            table: declared.name.clone(),
+            index: Box::new(i.clone()),
+            concurrently: false,
+        }))
+        .collect();
+        let plain = uncarried(&statements, &carriers).expect("a carrier to undo");
+        for s in &plain[1..] {
+            assert!(matches!(s, Statement::CreateIndex { index, .. } if index.unique));
+        }
+        // An index a foreign key may rely on keeps its uniqueness: the table stays plain.
+        let name = declared.name.clone();
+        let referenced = BTreeSet::from([(&name, vec!["owner"])]);
+        assert_eq!(carry(&declared, &referenced), None);
+        // So does one treating nulls as not distinct.
+        let mut nulls = declared.clone();
+        nulls.indexes[0].nulls_not_distinct = true;
+        assert_eq!(carry(&nulls, &none), None);
     }
 
     #[test]
