@@ -507,8 +507,17 @@ mod tests {
                     .unique()
                     .where_sql("rank > 0"),
             )
-            .index(IndexDef::new().expression("rank * 2").named("docs_twice").unique())
-            .index(IndexDef::on_columns(["id", "rank"]).named("docs_id_rank").unique());
+            .index(
+                IndexDef::new()
+                    .expression("rank * 2")
+                    .named("docs_twice")
+                    .unique(),
+            )
+            .index(
+                IndexDef::on_columns(["id", "rank"])
+                    .named("docs_id_rank")
+                    .unique(),
+            );
         let mut schema = build(vec![docs]);
         let declared = schema.tables[0].clone();
         let none = BTreeSet::new();
@@ -527,15 +536,19 @@ mod tests {
         unmark(&mut read, &carriers);
         assert_eq!(read.tables[0], declared);
         // A piece that did not load is built again with the indexes unique.
-        let statements: Vec<Statement> = std::iter::once(Statement::CreateTable(Box::new(
-            schema.tables[0].clone(),
-        )))
-        .chain(schema.tables[0].indexes.iter().map(|i| Statement::CreateIndex {
-            table: declared.name.clone(),
-            index: Box::new(i.clone()),
-            concurrently: false,
-        }))
-        .collect();
+        let statements: Vec<Statement> =
+            std::iter::once(Statement::CreateTable(Box::new(schema.tables[0].clone())))
+                .chain(
+                    schema.tables[0]
+                        .indexes
+                        .iter()
+                        .map(|i| Statement::CreateIndex {
+                            table: declared.name.clone(),
+                            index: Box::new(i.clone()),
+                            concurrently: false,
+                        }),
+                )
+                .collect();
         let plain = uncarried(&statements, &carriers).expect("a carrier to undo");
         for s in &plain[1..] {
             assert!(matches!(s, Statement::CreateIndex { index, .. } if index.unique));
