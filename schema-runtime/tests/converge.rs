@@ -515,7 +515,7 @@ fn keys_on_existing_tables_wait_for_their_concurrent_index() {
 /// A converge from a URL of a schema large enough for the live read to share its queries
 /// with a second connection (500 tables and more): the plan after an apply is empty, and a
 /// column dropped by hand, a changed default and an index dropped, in three of the tables,
-/// are each found.
+/// are each found; the command line's `plan`, `validate` and `status` share their read too.
 #[test]
 fn a_large_schema_read_on_two_connections_finds_every_difference() {
     let db = TestServer::shared().create_database("shared_read").unwrap();
@@ -535,6 +535,38 @@ fn a_large_schema_read_on_two_connections_finds_every_difference() {
     let plan = Policy::new(Mode::PlanOnly);
     let report = schema_runtime::converge_url(db.url(), &declared, &plan).unwrap();
     assert!(report.plan.changes.is_empty(), "{:?}", report.plan.changes);
+
+    // The command line's runs share the read too: two sessions each (the server counts the
+    // sessions a database had, when each ends), where a read on one connection has one.
+    let mut watcher = TestServer::shared().connect().unwrap();
+    let sessions = |watcher: &mut postgres::Client| -> i64 {
+        watcher
+            .query_one(
+                "SELECT sessions FROM pg_stat_database WHERE datname = $1",
+                &[&db.name()],
+            )
+            .unwrap()
+            .get(0)
+    };
+    for command in ["plan", "validate", "status"] {
+        let before = sessions(&mut watcher);
+        let args: Vec<String> = [command, "--url", db.url()]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let code = schema_runtime::cli::app_main_with(&declared, &args, &mut out, &mut err);
+        assert_eq!(code, 0, "{command}: {}", String::from_utf8_lossy(&err));
+        let mut seen = sessions(&mut watcher) - before;
+        for _ in 0..50 {
+            if seen >= 2 {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            seen = sessions(&mut watcher) - before;
+        }
+        assert_eq!(seen, 2, "{command}: sessions of the run");
+    }
 
     db.connect()
         .batch_execute(

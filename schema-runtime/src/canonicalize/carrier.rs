@@ -159,11 +159,7 @@ pub(super) fn uncarried(statements: &[Statement], carriers: &Carriers) -> Option
                             c.not_null = s.not_null;
                         }
                     }
-                    for index in &mut t.indexes {
-                        if carriers.demoted(&t.name, &index.name) {
-                            index.unique = true;
-                        }
-                    }
+                    // Its indexes are statements of their own (`Table::for_create`), below.
                     Statement::CreateTable(t)
                 }
                 Statement::CreateIndex {
@@ -234,7 +230,16 @@ fn carry(
         if kept.is_some_and(|k| columns.contains(&k)) {
             continue;
         }
-        let mut sorted = columns.clone();
+        // Every column the index names, whatever its operator class or collation: a foreign
+        // key may rely on a unique index of any opclass whose equality is the type's.
+        let mut sorted: Vec<&str> = index
+            .elements
+            .iter()
+            .filter_map(|e| match &e.target {
+                IndexTarget::Column(c) => Some(c.as_str()),
+                IndexTarget::Expression(_) => None,
+            })
+            .collect();
         sorted.sort_unstable();
         if index.nulls_not_distinct || referenced.contains(&(&table.name, sorted)) {
             return None;
@@ -557,6 +562,10 @@ mod tests {
         let name = declared.name.clone();
         let referenced = BTreeSet::from([(&name, vec!["owner"])]);
         assert_eq!(carry(&declared, &referenced), None);
+        // Whatever the index's operator class.
+        let mut patterned = declared.clone();
+        patterned.indexes[0].elements[0].opclass = Some("int4_ops".into());
+        assert_eq!(carry(&patterned, &referenced), None);
         // So does one treating nulls as not distinct.
         let mut nulls = declared.clone();
         nulls.indexes[0].nulls_not_distinct = true;

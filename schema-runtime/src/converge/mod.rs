@@ -127,7 +127,14 @@ pub(crate) fn converge_sharing(
     keep_changes: bool,
 ) -> (Result<Report, Error>, AuditEvent) {
     let second = shares_the_read(declared).then(|| SecondConnection::new(settings.clone()));
-    converge_with(client, declared, policy, keep_changes, second)
+    converge_with(
+        client,
+        declared,
+        policy,
+        keep_changes,
+        second,
+        Instant::now(),
+    )
 }
 
 /// [`converge_audited`]; the event returned holds the changes only with `keep_changes` (else
@@ -138,21 +145,22 @@ fn converge_keeping(
     policy: &Policy,
     keep_changes: bool,
 ) -> (Result<Report, Error>, AuditEvent) {
-    converge_with(client, declared, policy, keep_changes, None)
+    converge_with(client, declared, policy, keep_changes, None, Instant::now())
 }
 
-/// [`converge_keeping`], the live read sharing its queries with `second` when given.
+/// [`converge_keeping`], the live read sharing its queries with `second` when given; the
+/// run's duration counts from `started` (a run from a URL counts its connection too).
 fn converge_with(
     client: &mut Client,
     declared: &Schema,
     policy: &Policy,
     keep_changes: bool,
     second: Option<SecondConnection>,
+    started: Instant,
 ) -> (Result<Report, Error>, AuditEvent) {
     if policy.mode == Mode::Off {
         return skip(declared, policy);
     }
-    let started = Instant::now();
     let mut ops = RunOps::new(policy, declared);
     ops.second = second;
     let hash = ops.hash.clone();
@@ -235,17 +243,14 @@ fn converge_url_keeping(
             if policy.backup.url.is_none() {
                 policy.backup.url = Some(url.to_string());
             }
-            let mut ops = RunOps::new(&policy, declared);
-            ops.second = shares_the_read(declared).then(|| SecondConnection::new(settings));
-            let hash = ops.hash.clone();
-            let outcome = converge_run(&mut client, declared, &policy, ops);
-            finish(
-                Operation::of(policy.mode),
-                &hash,
+            let second = shares_the_read(declared).then(|| SecondConnection::new(settings));
+            converge_with(
+                &mut client,
+                declared,
                 &policy,
-                started,
-                outcome,
                 keep_changes,
+                second,
+                started,
             )
         }
         Err(e) => finish(
