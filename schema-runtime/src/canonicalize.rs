@@ -242,6 +242,7 @@ fn canonicalize_from(
         // dependency on its schema, and a read-back costs what the piece holds, not what
         // the live database around it holds.
         relations_by_dependency: true,
+        without_functions: false,
     };
     // A declaration's PL/pgSQL bodies are compiled here (the build runs with
     // `check_function_bodies = off`, as plans do); a live schema's were compiled when made.
@@ -605,7 +606,18 @@ fn build_in_chunks(
         }
     }
     drop(batch);
-    for chunk in &plan.chunks {
+    // The pieces between the first and the last build no function: they leave the
+    // functions unread (see `Merged::add`).
+    let between = Scope {
+        without_functions: true,
+        ..scope.clone()
+    };
+    for (i, chunk) in plan.chunks.iter().enumerate() {
+        let scope = if chunks::reads_functions(i, chunk) {
+            scope
+        } else {
+            &between
+        };
         let batch = uses.batch(&mut plan.statements, &chunk.statements);
         let functions: Vec<Function> = if check_bodies {
             created_functions(&batch).into_iter().cloned().collect()

@@ -14,6 +14,7 @@ CREATE SCHEMA audit;
 CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
 CREATE DOMAIN positive AS integer CHECK (VALUE > 0);
 CREATE SEQUENCE ticket_seq;
+CREATE AGGREGATE total(integer) (SFUNC = int4pl, STYPE = integer, INITCOND = '0');
 CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN NEW.updated_at := now(); RETURN NEW; END $$;
 CREATE TABLE accounts (
@@ -81,6 +82,10 @@ fn pieces_give_the_canonical_form_of_one_build() {
     client.batch_execute(SCHEMA).unwrap();
     let declared = introspect(&mut client, &Scope::default()).unwrap().schema;
     assert!(declared.tables.len() >= 8 && declared.views.len() == 1);
+    assert_eq!(
+        (declared.functions.len(), declared.aggregates.len()),
+        (3, 1)
+    );
 
     let target = server.create_database("pieces_dst").unwrap();
     let mut client = target.connect();
@@ -95,6 +100,28 @@ fn pieces_give_the_canonical_form_of_one_build() {
         assert_eq!(
             pieces.print_chains, whole.print_chains,
             "print chains with a budget of {budget}"
+        );
+    }
+    // Without views or functions created after the tables there is no last piece: the
+    // functions come from the first piece's read-back (the pieces between read none).
+    let mut early = declared.clone();
+    early.views.clear();
+    early
+        .functions
+        .retain(|f| f.name.name != "users_of" && f.name.name != "order_count");
+    let whole_early = canonicalize(&mut client, &early).unwrap();
+    assert_eq!(
+        (
+            whole_early.schema.functions.len(),
+            whole_early.schema.aggregates.len()
+        ),
+        (1, 1)
+    );
+    for budget in [1, 12] {
+        let pieces = canonicalize_in_pieces(&mut client, &early, budget).unwrap();
+        assert_eq!(
+            pieces.schema, whole_early.schema,
+            "canonical schema without a last piece, budget {budget}"
         );
     }
     // The varchar IN lists print differently once created again: chains were followed.
