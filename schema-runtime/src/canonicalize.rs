@@ -242,7 +242,7 @@ fn canonicalize_from(
         // dependency on its schema, and a read-back costs what the piece holds, not what
         // the live database around it holds.
         relations_by_dependency: true,
-        without_functions: false,
+        relations_only: false,
     };
     // A declaration's PL/pgSQL bodies are compiled here (the build runs with
     // `check_function_bodies = off`, as plans do); a live schema's were compiled when made.
@@ -606,14 +606,14 @@ fn build_in_chunks(
         }
     }
     drop(batch);
-    // The pieces between the first and the last build no function: they leave the
-    // functions unread (see `Merged::add`).
+    // The pieces between the first and the last read back their relations only (see
+    // `Merged::add`).
     let between = Scope {
-        without_functions: true,
+        relations_only: true,
         ..scope.clone()
     };
     for (i, chunk) in plan.chunks.iter().enumerate() {
-        let scope = if chunks::reads_functions(i, chunk) {
+        let scope = if chunks::reads_schema_wide(i, chunk) {
             scope
         } else {
             &between

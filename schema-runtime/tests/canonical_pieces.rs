@@ -103,7 +103,8 @@ fn pieces_give_the_canonical_form_of_one_build() {
         );
     }
     // Without views or functions created after the tables there is no last piece: the
-    // functions come from the first piece's read-back (the pieces between read none).
+    // functions come from the first piece's read-back (the pieces between read their
+    // relations only).
     let mut early = declared.clone();
     early.views.clear();
     early

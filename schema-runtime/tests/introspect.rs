@@ -475,7 +475,7 @@ fn a_read_shared_with_a_second_connection_reads_the_same() {
             ..Scope::default()
         },
         Scope {
-            without_functions: true,
+            relations_only: true,
             ..Scope::default()
         },
     ];
@@ -511,32 +511,50 @@ fn a_read_shared_with_a_second_connection_reads_the_same() {
     }
 }
 
-/// A read leaving functions unread (as the read-backs of the pieces of a large declaration
-/// between the first and the last do) reads everything else exactly as a whole read, with one
-/// query less: no function, procedure or aggregate, and none of them reported unmodelled.
+/// A read of the relations only (as the read-backs of the pieces of a large declaration
+/// between the first and the last are) reads the relations and all that belongs to them
+/// exactly as a whole read, in four queries less: no schema, extension, type, function or
+/// aggregate, and no function or aggregate reported unmodelled.
 #[test]
-fn a_read_without_functions_reads_everything_else() {
+fn a_read_of_the_relations_only_reads_them_as_a_whole_read() {
     let db = TestServer::shared()
-        .create_database("introspect_without_functions")
+        .create_database("introspect_relations_only")
         .unwrap();
     let mut client = db.connect();
     client.batch_execute(&every_kind_ddl()).unwrap();
     let all = introspect(&mut client, &Scope::default()).unwrap();
-    assert!(!all.schema.functions.is_empty() && !all.schema.aggregates.is_empty());
-    let without = introspect(
+    let s = &all.schema;
+    assert!(
+        !s.schemas.is_empty()
+            && !s.extensions.is_empty()
+            && !s.enums.is_empty()
+            && !s.domains.is_empty()
+            && !s.composites.is_empty()
+            && !s.ranges.is_empty()
+            && !s.functions.is_empty()
+            && !s.aggregates.is_empty(),
+        "every schema-wide kind is there to leave out"
+    );
+    let relations = introspect(
         &mut client,
         &Scope {
-            without_functions: true,
+            relations_only: true,
             ..Scope::default()
         },
     )
     .unwrap();
     let mut expected = all.schema.clone();
+    expected.schemas.clear();
+    expected.extensions.clear();
+    expected.enums.clear();
+    expected.domains.clear();
+    expected.composites.clear();
+    expected.ranges.clear();
     expected.functions.clear();
     expected.aggregates.clear();
-    assert_eq!(without.schema, expected);
-    assert_eq!(without.queries + 1, all.queries);
-    for u in &without.unmodeled {
+    assert_eq!(relations.schema, expected);
+    assert_eq!(relations.queries + 4, all.queries);
+    for u in &relations.unmodeled {
         assert!(
             !u.kind.contains("function") && !u.kind.contains("aggregate"),
             "{u:?}"

@@ -423,12 +423,14 @@ impl Uses {
     }
 }
 
-/// Whether chunk `index` of a plan (`chunk`) must read the functions back: the first
-/// gives the aggregates and the functions created before the tables, the last (views, the
-/// functions created after the tables) every function; what the others would read of them
-/// [`Merged::add`] drops (they create none). Reading 10,000 functions back once a piece made
-/// the cold plan grow as pieces times functions (issue 12).
-pub(super) fn reads_functions(index: usize, chunk: &Chunk) -> bool {
+/// Whether chunk `index` of a plan (`chunk`) must read back the schema-wide objects: the
+/// first gives them all (types, sequences without an owner, aggregates, the functions created
+/// before the tables), the last, when there is one, the functions (it creates the functions
+/// created after the tables); what the others would read of them [`Merged::add`] drops (they
+/// create none), so they read their relations only ([`Scope::relations_only`]). Reading
+/// 10,000 functions back once a piece made the cold plan grow as pieces times functions
+/// (issue 12).
+pub(super) fn reads_schema_wide(index: usize, chunk: &Chunk) -> bool {
     index == 0 || chunk.last
 }
 
@@ -456,7 +458,7 @@ impl Merged {
 
     /// Adds what `chunk` owns of its read-back `read`. The first chunk also gives the
     /// schema-wide objects; the last chunk, when there is one, the functions (it reads every
-    /// one): only those two need to read functions (see [`reads_functions`]).
+    /// one): only those two read them back (see [`reads_schema_wide`]).
     pub(super) fn add(&mut self, chunk: &Chunk, read: Introspection) {
         let Introspection {
             schema: mut s,

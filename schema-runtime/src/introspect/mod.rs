@@ -149,13 +149,17 @@ pub struct Scope {
     /// the scan is the one that also sees a relation whose dependency someone removed from
     /// the catalog by hand, so it stays the default. No effect without `only`.
     pub relations_by_dependency: bool,
-    /// Leaves functions, procedures and aggregates unread ([`Schema::functions`] and
-    /// [`Schema::aggregates`] stay empty, and none of them is reported as unmodelled). For
-    /// the read-backs of a declaration built in pieces: the functions are built once, before
-    /// the pieces, and one read of them is all the merge keeps; every piece reading all of
-    /// them again made a cold plan grow with pieces times functions (issue 12: 10,000
-    /// functions read 54 times, the one measure that grew faster than the tables).
-    pub without_functions: bool,
+    /// Reads only the relations of the scope and what belongs to them (columns, constraints,
+    /// indexes, triggers, row-level security, policies) and the unmodelled objects: the
+    /// schema-wide objects stay unread ([`Schema::schemas`], [`Schema::extensions`], the
+    /// enums, domains, composite and range types, [`Schema::functions`] and
+    /// [`Schema::aggregates`] stay empty, and no function or aggregate is reported as
+    /// unmodelled). For the read-backs of a declaration built in pieces: the schema-wide
+    /// objects are built once, before the pieces, and the merge keeps one read of them;
+    /// every piece reading them all again made a cold plan grow as pieces times objects
+    /// (issue 12: 10,000 functions read back 54 times, the one measure that grew faster than
+    /// the tables).
+    pub relations_only: bool,
 }
 
 /// `AND`-ed to a query's conditions on relation `oid` (a `pg_class.oid` column): true for
@@ -462,7 +466,7 @@ fn read_catalog<C: GenericClient>(
     // end of the list, the read consumes from its start.
     cat.post_first(|| {
         [
-            (!scope.without_functions).then(function::sql),
+            (!scope.relations_only).then(function::sql),
             Some(trigger::sql()),
             Some(policy::sql(by_dependency)),
             (!scope.without_privileges).then(grant::sql),
@@ -478,9 +482,11 @@ fn read_catalog<C: GenericClient>(
         .collect()
     });
 
-    schema::read(&mut cat, filter, home, &mut found)?;
-    extension::read(&mut cat, &mut found)?;
-    user_type::read(&mut cat, filter, &mut found)?;
+    if !scope.relations_only {
+        schema::read(&mut cat, filter, home, &mut found)?;
+        extension::read(&mut cat, &mut found)?;
+        user_type::read(&mut cat, filter, &mut found)?;
+    }
     relation::read(&mut cat, filter, &mut found)?;
     cat.post_first(|| {
         let tables = found.tables.oids().clone();
@@ -503,7 +509,7 @@ fn read_catalog<C: GenericClient>(
     column::read(&mut cat, &mut found)?;
     constraint::read(&mut cat, version, &mut found)?;
     index::read(&mut cat, version, &mut found)?;
-    if !scope.without_functions {
+    if !scope.relations_only {
         function::read(&mut cat, filter, &mut found)?;
     }
     trigger::read(&mut cat, filter, &mut found)?;
