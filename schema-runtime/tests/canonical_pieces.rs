@@ -72,6 +72,8 @@ CREATE FUNCTION users_of(a bigint) RETURNS SETOF users LANGUAGE sql STABLE
     AS $$ SELECT * FROM users WHERE account_id = a $$;
 CREATE FUNCTION order_count() RETURNS bigint LANGUAGE sql STABLE
     BEGIN ATOMIC SELECT count(*) FROM orders; END;
+COMMENT ON FUNCTION users_of(bigint) IS 'created after the tables';
+COMMENT ON FUNCTION touch() IS 'created before';
 "#;
 
 #[test]
