@@ -228,3 +228,34 @@ fn offline_diff_of_sql_standard_bodies() {
     );
     assert!(diff(&live, &declared).is_empty());
 }
+
+/// An aggregate over a table's row type, calling a function on that row type, is created
+/// after the tables and functions it waits for, in the whole-schema script as in a plan: the
+/// script loads into an empty database, a plan from nothing applies, and both replan empty.
+#[test]
+fn an_aggregate_over_a_row_type_waits_for_its_table() {
+    let source = database("agg_row_src");
+    run(
+        &source,
+        "CREATE TABLE users (id bigint PRIMARY KEY, name text);
+         CREATE FUNCTION count_user(n bigint, u users) RETURNS bigint LANGUAGE sql IMMUTABLE
+             AS $$ SELECT n + 1 $$;
+         CREATE AGGREGATE user_total(users) (SFUNC = count_user, STYPE = bigint, INITCOND = '0');
+         COMMENT ON AGGREGATE user_total(users) IS 'one per user';",
+        "aggregate over a row type",
+    );
+    let declared = introspect(&mut source.connect(), &Scope::default())
+        .expect("introspect")
+        .schema;
+    assert_eq!(declared.aggregates.len(), 1);
+    let scripted = database("agg_row_script");
+    run(&scripted, &declared.create_sql(), "the whole-schema script");
+    assert_eq!(replan(&scripted, &declared), "");
+    let planned = database("agg_row_plan");
+    run(
+        &planned,
+        &diff(&Schema::default(), &declared).to_sql(),
+        "a plan from nothing",
+    );
+    assert_eq!(replan(&planned, &declared), "");
+}

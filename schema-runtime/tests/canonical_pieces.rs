@@ -73,6 +73,10 @@ CREATE FUNCTION users_of(a bigint) RETURNS SETOF users LANGUAGE sql STABLE
 CREATE FUNCTION order_count() RETURNS bigint LANGUAGE sql STABLE
     BEGIN ATOMIC SELECT count(*) FROM orders; END;
 COMMENT ON FUNCTION users_of(bigint) IS 'created after the tables';
+CREATE FUNCTION count_user(n bigint, u users) RETURNS bigint LANGUAGE sql IMMUTABLE
+    AS $$ SELECT n + 1 $$;
+CREATE AGGREGATE user_total(users) (SFUNC = count_user, STYPE = bigint, INITCOND = '0');
+COMMENT ON AGGREGATE user_total(users) IS 'over a row type: created after the tables';
 COMMENT ON FUNCTION touch() IS 'created before';
 "#;
 
@@ -86,7 +90,7 @@ fn pieces_give_the_canonical_form_of_one_build() {
     assert!(declared.tables.len() >= 8 && declared.views.len() == 1);
     assert_eq!(
         (declared.functions.len(), declared.aggregates.len()),
-        (3, 1)
+        (4, 2)
     );
 
     let target = server.create_database("pieces_dst").unwrap();
@@ -109,9 +113,8 @@ fn pieces_give_the_canonical_form_of_one_build() {
     // relations only).
     let mut early = declared.clone();
     early.views.clear();
-    early
-        .functions
-        .retain(|f| f.name.name != "users_of" && f.name.name != "order_count");
+    early.functions.retain(|f| f.name.name == "touch");
+    early.aggregates.retain(|a| a.name.name == "total");
     let whole_early = canonicalize(&mut client, &early).unwrap();
     assert_eq!(
         (

@@ -14,7 +14,8 @@ impl Schema {
     /// whose defaults, checks and generated columns may call them; their bodies are not checked
     /// against tables that do not exist yet); the domains and range types whose checks,
     /// defaults or `subtype_diff` call a declared function, and the types built from them;
-    /// aggregates (after the functions they call); tables
+    /// aggregates (after the functions they call; one over a table's or view's row type, or
+    /// calling a function created after the tables, after every function); tables
     /// (each partition after its parent; then the functions whose signature names a table's row
     /// type, `returns setof users`) with columns and their primary key, unique and check
     /// constraints; sequence ownership; indexes; foreign keys (once every table and unique index
@@ -67,8 +68,30 @@ impl Schema {
         }
         out.extend(types_after_functions.into_iter().map(|t| t.create(self)));
         // After the functions they call; before tables, whose defaults and checks, and the
-        // views, that may use them.
-        for agg in &self.aggregates {
+        // views, that may use them. One over a table's or view's row type, or calling a
+        // function created after the tables, waits for them: after every function.
+        let created_late: std::collections::BTreeSet<&QualifiedName> = self
+            .functions
+            .iter()
+            .enumerate()
+            .filter(|(i, f)| !early(*i) || row_type(f, &is_table) || row_type(f, &is_view))
+            .map(|(_, f)| &f.name)
+            .collect();
+        let waits = |agg: &Aggregate| {
+            let row = |t: &crate::types::DataType| {
+                t.schema.as_ref().is_some_and(|s| {
+                    let name = QualifiedName::new(s.clone(), t.name.clone());
+                    is_table(&name) || is_view(&name)
+                })
+            };
+            agg.args.iter().chain([&agg.stype]).any(row)
+                || created_late.contains(&agg.sfunc)
+                || agg
+                    .finalfunc
+                    .as_ref()
+                    .is_some_and(|f| created_late.contains(f))
+        };
+        for agg in self.aggregates.iter().filter(|a| !waits(a)) {
             out.push(Statement::CreateAggregate(Box::new(agg.clone())));
         }
         // A partition after its parent, whatever the declaration order.
@@ -146,6 +169,9 @@ impl Schema {
             out.push(Statement::CreateFunction(Box::new(
                 self.functions[i].clone(),
             )));
+        }
+        for agg in self.aggregates.iter().filter(|a| waits(a)) {
+            out.push(Statement::CreateAggregate(Box::new(agg.clone())));
         }
         for trigger in &self.triggers {
             out.push(Statement::CreateTrigger(Box::new(trigger.clone())));

@@ -145,6 +145,15 @@ pub(super) fn plan(schema: &Schema, budget: usize) -> Plan {
         }
     }
     let is_late = |f: &Function| late_functions.get(&f.name).is_some_and(|v| v.contains(&f));
+    // Aggregates over a row type, or calling a late function, are created late too.
+    let mut late_aggregates: BTreeMap<&QualifiedName, Vec<&Aggregate>> = BTreeMap::new();
+    for s in &statements[first_table..] {
+        if let Statement::CreateAggregate(a) = s {
+            late_aggregates.entry(&a.name).or_default().push(&**a);
+        }
+    }
+    let is_late_aggregate =
+        |a: &Aggregate| late_aggregates.get(&a.name).is_some_and(|v| v.contains(&a));
     let late_names: BTreeSet<&str> = late_functions
         .keys()
         .map(|name| name.name.as_str())
@@ -217,6 +226,7 @@ pub(super) fn plan(schema: &Schema, budget: usize) -> Plan {
                     .unwrap_or(Home::Last),
                 CommentTarget::View(_) | CommentTarget::MaterializedView(_) => Home::Last,
                 CommentTarget::Function(f) if is_late(f) => Home::Last,
+                CommentTarget::Aggregate(a) if is_late_aggregate(a) => Home::Last,
                 CommentTarget::Function(_)
                 | CommentTarget::Extension(_)
                 | CommentTarget::Schema(_)
@@ -426,9 +436,9 @@ impl Uses {
 }
 
 /// Whether chunk `index` of a plan (`chunk`) must read back the schema-wide objects: the
-/// first gives them all (types, sequences without an owner, aggregates, the functions created
-/// before the tables), the last, when there is one, the functions (it creates the functions
-/// created after the tables); what the others would read of them [`Merged::add`] drops (they
+/// first gives them all (types, sequences without an owner, the functions and aggregates
+/// created before the tables), the last, when there is one, the functions and aggregates (it
+/// creates those created after the tables); what the others would read of them [`Merged::add`] drops (they
 /// create none), so they read their relations only ([`Scope::relations_only`]). Reading
 /// 10,000 functions back once a piece made the cold plan grow as pieces times functions
 /// (issue 12).
@@ -459,8 +469,8 @@ impl Merged {
     }
 
     /// Adds what `chunk` owns of its read-back `read`. The first chunk also gives the
-    /// schema-wide objects; the last chunk, when there is one, the functions (it reads every
-    /// one): only those two read them back (see [`reads_schema_wide`]).
+    /// schema-wide objects; the last chunk, when there is one, the functions and aggregates
+    /// (it reads every one): only those two read them back (see [`reads_schema_wide`]).
     pub(super) fn add(&mut self, chunk: &Chunk, read: Introspection) {
         let Introspection {
             schema: mut s,
@@ -506,7 +516,9 @@ impl Merged {
         m.sequences.append(&mut s.sequences);
         m.views.append(&mut s.views);
         if chunk.last {
+            // It runs once every function and aggregate exists, the late ones included.
             m.functions = s.functions;
+            m.aggregates = s.aggregates;
         }
         merged.queries += queries;
         // Each chunk reads the schema-wide objects (and its helpers) again: keep one of each.
