@@ -13,8 +13,8 @@
 //!   loaded database, whole processes;
 //! - planning the declared schema against an empty and an identical database, the first time
 //!   (canonicalization included) and again in the same process (cached), in a child process;
-//!   psql's load and each plan run twice (pg_dump and the no-op diff three times), the
-//!   fastest counting;
+//!   psql's load and each plan run twice (pg_dump and the no-op diff five times each, in
+//!   turns, and the cached plan five times), the fastest counting;
 //! - the compile-time cost of a crate holding the schema as one `schema!` invocation (`cargo
 //!   check` of that crate: expansion and type check);
 //! - and once, diesel's `table!` + `joinable!` + `allow_tables_to_appear_in_same_query!` for
@@ -233,12 +233,10 @@ fn run_one(
 
     let mut dump = loaded.pg_dump_command();
     dump.args(["--schema-only", "-f"]).arg(dir.join("dump.sql"));
-    let (dump, _) = fastest(&dump, log)?;
-    progress("pg_dump --schema-only", dump);
-
     let mut diff = Command::new(tool);
     diff.args(["diff", loaded.url(), loaded.url()]);
-    let (diff, out) = fastest(&diff, log)?;
+    let ((dump, _), (diff, out)) = fastest_in_turns(&dump, &diff, log)?;
+    progress("pg_dump --schema-only", dump);
     let in_sync = out.trim().is_empty();
     progress("pgdecl diff URL URL (no-op)", diff);
     if !in_sync {
@@ -411,14 +409,14 @@ fn child_plan(url: &str) -> Res<()> {
     let schema = shape.schema(n);
     let policy = Policy::new(Mode::PlanOnly);
     forget_canonical_forms();
-    // The first plan, then the fastest of three cached ones (as pg_dump and the no-op diff
-    // count their fastest of three). Each on a connection of its own, opened in the timed
+    // The first plan, then the fastest of [`READ_RUNS`] cached ones (as pg_dump and the no-op
+    // diff count their fastest of as many). Each on a connection of its own, opened in the timed
     // part, as a deploy plans (and as the no-op diff reads): a server session keeps what
     // earlier statements left in its caches, and PostgreSQL 15 searches its catalog cache's
     // lists (one per function name `pg_get_triggerdef` resolved) linearly, so a fourth read
     // of 10,000 triggers on one session took 4.2 s where a fresh session took 0.8 s.
     let mut runs: Vec<(f64, f64)> = Vec::new();
-    for _ in 0..4 {
+    for _ in 0..=READ_RUNS {
         let mark = log.as_deref().map(log_len);
         let t = Instant::now();
         let report = converge_url(url, &schema, &policy)?;
@@ -691,11 +689,10 @@ fn diesel_source(n: usize) -> String {
     s
 }
 
-/// Runs `cmd` to completion under GNU time when present, counting the statements the server
-/// logs meanwhile when `log` is given: (figure, stdout). Exit codes 2 and 3 are `pgdecl
-/// diff`'s "changes" answers, not failures.
-/// How many times the sub-second reads (`pg_dump`, the no-op diff) run; the fastest counts.
-const READ_RUNS: usize = 3;
+/// How many times the reads the no-op goal compares (`pg_dump`, the no-op diff) and the cached
+/// plans run; the fastest counts. Five, not three: in the eighth run a slow stretch of this
+/// shared machine lasted through three diffs in a row twice.
+const READ_RUNS: usize = 5;
 
 /// How many times psql's load and the plans run (each load into a new database, each plan in a
 /// new process); the fastest counts. The scratch builds of a cold plan and psql's load are
@@ -703,20 +700,32 @@ const READ_RUNS: usize = 3;
 /// one run of either varied by a factor of two between runs minutes apart.
 const LONG_RUNS: usize = 2;
 
-/// [`measure`] of `cmd` [`READ_RUNS`] times, the fastest run's figure (the two reads the
-/// goal compares are a fraction of a second, and one run on a shared machine varies by tens
-/// of percent; the fastest is the least disturbed).
-fn fastest(cmd: &Command, log: Option<&Path>) -> Res<(Figure, String)> {
-    let mut best = measure(cmd, log)?;
-    for _ in 1..READ_RUNS {
-        let next = measure(cmd, log)?;
-        if next.0.secs < best.0.secs {
-            best = next;
+/// [`measure`] of `a` and `b` [`READ_RUNS`] times each, in turns (`a`, `b`, `a`, ...), the
+/// fastest run's figure of each. The two reads the goal compares take a fraction of a second
+/// to a few seconds, and one run on a shared machine varies by tens of percent: the fastest is
+/// the least disturbed, and taking turns puts a slow stretch of the machine on both sides of
+/// the ratio, not on all the runs of one.
+fn fastest_in_turns(
+    a: &Command,
+    b: &Command,
+    log: Option<&Path>,
+) -> Res<((Figure, String), (Figure, String))> {
+    let mut best: [Option<(Figure, String)>; 2] = [None, None];
+    for _ in 0..READ_RUNS {
+        for (slot, cmd) in best.iter_mut().zip([a, b]) {
+            let next = measure(cmd, log)?;
+            if slot.as_ref().map_or(true, |b| next.0.secs < b.0.secs) {
+                *slot = Some(next);
+            }
         }
     }
-    Ok(best)
+    let [a, b] = best;
+    Ok((a.ok_or("no run")?, b.ok_or("no run")?))
 }
 
+/// Runs `cmd` to completion under GNU time when present, counting the statements the server
+/// logs meanwhile when `log` is given: (figure, stdout). Exit codes 2 and 3 are `pgdecl
+/// diff`'s "changes" answers, not failures.
 fn measure(cmd: &Command, log: Option<&Path>) -> Res<(Figure, String)> {
     let mem_file = std::env::temp_dir().join(format!("pgdecl-bench-mem-{}", std::process::id()));
     let mut run = if Path::new("/usr/bin/time").exists() {
