@@ -12,12 +12,20 @@ use crate::error::Error;
 
 /// The query [`read`] runs: posted ahead to the read's second connection (see
 /// [`super::jobs`]).
+///
+/// A default is printed without its table (`pg_get_expr(.., 0)`): it cannot name a column (the
+/// server refuses one), so the print is the same, and naming the table makes the server open it
+/// to name its columns, building its relation cache entry: the first print of a table's
+/// expression in a session costs about as much as the rest of its read. A generated column's
+/// expression names columns and keeps its table.
 pub(super) fn sql() -> String {
     format!(
         "SELECT a.attrelid, a.attname::text, pg_catalog.format_type(a.atttypid, a.atttypmod),
                 t.typtype::text, tn.nspname::text, t.typname::text, et.typtype::text,
                 etn.nspname::text, et.typname::text,
-                a.attnotnull, pg_catalog.pg_get_expr(ad.adbin, ad.adrelid, true), a.attidentity::text,
+                a.attnotnull,
+                pg_catalog.pg_get_expr(ad.adbin, CASE WHEN a.attgenerated = '' THEN 0 ELSE ad.adrelid END, true),
+                a.attidentity::text,
                 a.attgenerated::text,
                 CASE WHEN a.attcollation <> t.typcollation AND a.attcollation <> 0
                      THEN (SELECT co.collname::text FROM pg_catalog.pg_collation co

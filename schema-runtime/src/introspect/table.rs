@@ -49,7 +49,9 @@ impl TableOids {
 /// subqueries run for partitioned tables only): the key of a partitioned table from
 /// `pg_partitioned_table` (strategy; per element the column, or `''` for an expression, the
 /// operator class unless the default, the collation unless the column's or type's; the
-/// expressions as one list), and a partition's bound and parent.
+/// expressions as one list), and a partition's bound and parent. The bound is printed without
+/// its relation (`pg_get_expr(.., 0)`): it holds constants only, and naming the relation makes
+/// the server open it, building its relation cache entry (a partition's only other print).
 pub(super) const PARTITION_COLUMNS: &str = "pt.partstrat::text,
                 CASE WHEN pt.partrelid IS NOT NULL THEN ARRAY(SELECT COALESCE(a.attname::text, '')
                       FROM unnest(pt.partattrs::int2[]) WITH ORDINALITY k(n, o)
@@ -68,7 +70,7 @@ pub(super) const PARTITION_COLUMNS: &str = "pt.partstrat::text,
                       FROM unnest(pt.partattrs::int2[], pt.partcollation::oid[])
                            WITH ORDINALITY k(n, coll, o) ORDER BY k.o) END,
                 pg_catalog.pg_get_expr(pt.partexprs, pt.partrelid, true),
-                CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END,
+                CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, 0) END,
                 pn.nspname::text, pc.relname::text";
 
 /// The joins [`PARTITION_COLUMNS`] reads from.
