@@ -233,6 +233,37 @@ fn offline_diff_of_sql_standard_bodies() {
 /// after the tables and functions it waits for, in the whole-schema script as in a plan: the
 /// script loads into an empty database, a plan from nothing applies, and both replan empty.
 #[test]
+fn a_column_of_a_row_type_waits_for_its_table() {
+    let source = database("row_col_src");
+    // The catalog lists `archive` before `users`, so the declaration does too.
+    run(
+        &source,
+        "CREATE TABLE users (id bigint PRIMARY KEY, name text);
+         CREATE TABLE archive (id bigint PRIMARY KEY, was users, history users[]);",
+        "columns of a row type",
+    );
+    let declared = introspect(&mut source.connect(), &Scope::default())
+        .expect("introspect")
+        .schema;
+    let names: Vec<&str> = declared
+        .tables
+        .iter()
+        .map(|t| t.name.name.as_str())
+        .collect();
+    assert_eq!(names, ["archive", "users"]);
+    let scripted = database("row_col_script");
+    run(&scripted, &declared.create_sql(), "the whole-schema script");
+    assert_eq!(replan(&scripted, &declared), "");
+    let planned = database("row_col_plan");
+    run(
+        &planned,
+        &diff(&Schema::default(), &declared).to_sql(),
+        "a plan from nothing",
+    );
+    assert_eq!(replan(&planned, &declared), "");
+}
+
+#[test]
 fn an_aggregate_over_a_row_type_waits_for_its_table() {
     let source = database("agg_row_src");
     run(

@@ -66,6 +66,7 @@ CREATE POLICY notes_own ON notes USING (owner = current_user);
 CREATE POLICY notes_known ON notes USING (owner IN (SELECT name FROM accounts));
 COMMENT ON POLICY notes_own ON notes IS 'mine';
 CREATE TABLE zeta (id integer PRIMARY KEY, note_id integer REFERENCES notes (id));
+CREATE TABLE archive (id integer PRIMARY KEY, was users, history users[]);
 CREATE VIEW open_accounts AS SELECT id, name FROM accounts WHERE state IN ('open');
 COMMENT ON VIEW open_accounts IS 'open ones';
 CREATE FUNCTION users_of(a bigint) RETURNS SETOF users LANGUAGE sql STABLE

@@ -62,8 +62,10 @@ pub(super) fn inherit_declared_columns(defs: &mut [TableDef]) {
     }
 }
 
-/// The tables in an order where every partition comes after its parent (otherwise in the
-/// order given): `CREATE TABLE ... PARTITION OF` needs the parent to exist.
+/// The tables in the order they can be created in: every partition after its parent
+/// (`CREATE TABLE ... PARTITION OF` needs it) and every table after the tables whose row type
+/// one of its columns has (`before users`, `history users[]`: the type must exist), otherwise
+/// in the order given. A cycle (PostgreSQL cannot create one either) is cut where it closes.
 pub(crate) fn parents_first(tables: &[Table]) -> Vec<usize> {
     let index: BTreeMap<&QualifiedName, usize> = tables
         .iter()
@@ -71,39 +73,52 @@ pub(crate) fn parents_first(tables: &[Table]) -> Vec<usize> {
         .rev()
         .map(|(i, t)| (&t.name, i))
         .collect();
-    let mut placed = vec![false; tables.len()];
+    let needs = |i: usize| -> Vec<usize> {
+        let table = &tables[i];
+        let parent = table.partition_of.as_ref().map(|p| p.parent.clone());
+        let row_types = table.columns.iter().filter_map(|c| {
+            let ty = &c.data_type;
+            Some(QualifiedName::new(ty.schema.clone()?, ty.name.clone()))
+        });
+        parent
+            .into_iter()
+            .chain(row_types)
+            .filter_map(|name| index.get(&name).copied())
+            .filter(|&n| n != i)
+            .collect()
+    };
+    let rev = |mut v: Vec<usize>| {
+        v.reverse();
+        v
+    };
+    // 0 not yet placed, 1 placing (its prerequisites first), 2 placed. Iterative, so a chain
+    // of thousands of partitions cannot overflow the stack.
+    let mut state = vec![0u8; tables.len()];
     let mut order = Vec::with_capacity(tables.len());
-    for i in 0..tables.len() {
-        place(i, tables, &index, &mut placed, &mut order, 0);
-    }
-    order
-}
-
-fn place(
-    i: usize,
-    tables: &[Table],
-    index: &BTreeMap<&QualifiedName, usize>,
-    placed: &mut [bool],
-    order: &mut Vec<usize>,
-    depth: usize,
-) {
-    if placed[i] {
-        return;
-    }
-    // A cycle of `partition of`s (a check error) cannot recurse forever.
-    if depth <= tables.len() {
-        if let Some(parent) = tables[i].partition_of.as_ref().map(|p| &p.parent) {
-            if let Some(&p) = index.get(parent) {
-                if p != i {
-                    place(p, tables, index, placed, order, depth + 1);
+    for start in 0..tables.len() {
+        if state[start] != 0 {
+            continue;
+        }
+        state[start] = 1;
+        // Each entry's prerequisites still to place, last first: they are popped.
+        let mut stack: Vec<(usize, Vec<usize>)> = vec![(start, rev(needs(start)))];
+        while let Some((at, pending)) = stack.last_mut() {
+            match pending.pop() {
+                Some(next) if state[next] == 0 => {
+                    state[next] = 1;
+                    let next_needs = rev(needs(next));
+                    stack.push((next, next_needs));
+                }
+                Some(_) => {}
+                None => {
+                    state[*at] = 2;
+                    order.push(*at);
+                    stack.pop();
                 }
             }
         }
     }
-    if !placed[i] {
-        placed[i] = true;
-        order.push(i);
-    }
+    order
 }
 
 #[cfg(test)]
@@ -145,5 +160,24 @@ mod tests {
         assert!(schema.tables[3].columns.is_empty());
         assert!(schema.tables[4].columns.is_empty());
         assert_eq!(parents_first(&schema.tables), [2, 1, 0, 3, 4]);
+    }
+
+    #[test]
+    fn a_table_comes_after_the_tables_whose_row_type_its_columns_have() {
+        let row = |name: &str| DataType::named("public", name);
+        let array = row("users").array_of();
+        let schema = Schema::builder()
+            .table(TableDef::new("archive").column(ColumnDef::new("was", row("users"))))
+            .table(TableDef::new("history").column(ColumnDef::new("all", array)))
+            .table(
+                TableDef::new("users")
+                    .column(ColumnDef::new("id", DataType::builtin("integer")))
+                    .column(ColumnDef::new("me", row("users"))),
+            )
+            .table(TableDef::new("a").column(ColumnDef::new("b", row("b"))))
+            .table(TableDef::new("b").column(ColumnDef::new("a", row("a"))))
+            .build();
+        // Its own row type is no prerequisite; a cycle is cut where it closes.
+        assert_eq!(parents_first(&schema.tables), [2, 0, 1, 4, 3]);
     }
 }

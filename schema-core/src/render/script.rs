@@ -16,7 +16,8 @@ impl Schema {
     /// defaults or `subtype_diff` call a declared function, and the types built from them;
     /// aggregates (after the functions they call; one over a table's or view's row type, or
     /// calling a function created after the tables, after every function); tables
-    /// (each partition after its parent; then the functions whose signature names a table's row
+    /// (each partition after its parent, each table after those whose row type a column has;
+    /// then the functions whose signature names a table's row
     /// type, `returns setof users`) with columns and their primary key, unique and check
     /// constraints; sequence ownership; indexes; foreign keys (once every table and unique index
     /// exists: a key may reference columns a unique index covers); views
@@ -94,7 +95,8 @@ impl Schema {
         for agg in self.aggregates.iter().filter(|a| !waits(a)) {
             out.push(Statement::CreateAggregate(Box::new(agg.clone())));
         }
-        // A partition after its parent, whatever the declaration order.
+        // A partition after its parent, a table after the tables whose row type a column has,
+        // whatever the declaration order.
         for i in crate::lower::partitions::parents_first(&self.tables) {
             out.push(Statement::CreateTable(Box::new(
                 self.tables[i].for_create(),

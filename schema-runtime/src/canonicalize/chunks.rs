@@ -102,6 +102,20 @@ fn table_locks(table: &Table) -> usize {
             .count()
 }
 
+/// The other tables of the schema whose row type a column of `table` has: they must exist
+/// before it is created.
+fn row_type_tables(table: &Table, tables: &BTreeMap<&QualifiedName, &Table>) -> Vec<QualifiedName> {
+    table
+        .columns
+        .iter()
+        .filter_map(|c| {
+            let ty = &c.data_type;
+            let name = QualifiedName::new(ty.schema.clone()?, ty.name.clone());
+            (name != table.name && tables.contains_key(&name)).then_some(name)
+        })
+        .collect()
+}
+
 /// The lock-table entries building `schema` in one transaction takes, roughly.
 pub(super) fn schema_locks(schema: &Schema) -> usize {
     schema.tables.iter().map(table_locks).sum::<usize>()
@@ -266,6 +280,7 @@ pub(super) fn plan(schema: &Schema, budget: usize) -> Plan {
     let mut current_locks = 0;
     for tree in &trees {
         let own: Vec<&Table> = members[tree].clone();
+        // The tables its foreign keys reference, and those whose row type a column has.
         let referenced: BTreeSet<QualifiedName> = own
             .iter()
             .flat_map(|t| &t.constraints)
@@ -273,6 +288,7 @@ pub(super) fn plan(schema: &Schema, budget: usize) -> Plan {
                 ConstraintKind::ForeignKey { ref_table, .. } => Some(ref_table.clone()),
                 _ => None,
             })
+            .chain(own.iter().flat_map(|t| row_type_tables(t, &tables)))
             .collect();
         let locks = own.iter().map(|t| table_locks(t)).sum::<usize>()
             + referenced
@@ -292,16 +308,20 @@ pub(super) fn plan(schema: &Schema, budget: usize) -> Plan {
     if !current.0.is_empty() {
         groups.push(current);
     }
+    // With what creating them needs: partition ancestors, and the tables whose row type a
+    // column has (and theirs).
     let with_ancestors = |names: BTreeSet<QualifiedName>| -> BTreeSet<QualifiedName> {
         let mut out = BTreeSet::new();
-        for name in names {
-            let mut at = Some(name);
-            while let Some(n) = at {
-                if !tables.contains_key(&n) || !out.insert(n.clone()) {
-                    break;
-                }
-                at = tables[&n].partition_of.as_ref().map(|of| of.parent.clone());
+        let mut todo: Vec<QualifiedName> = names.into_iter().collect();
+        while let Some(n) = todo.pop() {
+            let Some(table) = tables.get(&n) else {
+                continue;
+            };
+            if !out.insert(n) {
+                continue;
             }
+            todo.extend(table.partition_of.as_ref().map(|of| of.parent.clone()));
+            todo.extend(row_type_tables(table, &tables));
         }
         out
     };
