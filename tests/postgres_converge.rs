@@ -264,6 +264,40 @@ fn a_column_of_a_row_type_waits_for_its_table() {
 }
 
 #[test]
+fn types_on_a_row_type_wait_for_their_relation() {
+    let source = database("row_type_src");
+    // `audit` comes before `users` in the catalog, so in the declaration too; its columns'
+    // types are built on `users`' row type, and `named_pair` on a view's.
+    run(
+        &source,
+        "CREATE TABLE users (id bigint PRIMARY KEY, name text);
+         CREATE TYPE change AS (old users, new users);
+         CREATE DOMAIN checked_change AS change CHECK ((VALUE).new IS NOT NULL);
+         CREATE TABLE audit (id bigint PRIMARY KEY, what change, seen checked_change[]);
+         CREATE FUNCTION newer(c change) RETURNS bigint LANGUAGE sql IMMUTABLE
+             AS $$ SELECT (c).new.id $$;
+         CREATE VIEW named AS SELECT id, name FROM users;
+         CREATE TYPE named_pair AS (a named, b named);
+         COMMENT ON TYPE change IS 'before and after';",
+        "types on row types",
+    );
+    let declared = introspect(&mut source.connect(), &Scope::default())
+        .expect("introspect")
+        .schema;
+    assert_eq!((declared.composites.len(), declared.domains.len()), (2, 1));
+    let scripted = database("row_type_script");
+    run(&scripted, &declared.create_sql(), "the whole-schema script");
+    assert_eq!(replan(&scripted, &declared), "");
+    let planned = database("row_type_plan");
+    run(
+        &planned,
+        &diff(&Schema::default(), &declared).to_sql(),
+        "a plan from nothing",
+    );
+    assert_eq!(replan(&planned, &declared), "");
+}
+
+#[test]
 fn an_aggregate_over_a_row_type_waits_for_its_table() {
     let source = database("agg_row_src");
     run(

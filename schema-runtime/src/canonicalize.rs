@@ -577,8 +577,9 @@ fn build_in_chunks(
     carriers: &carrier::Carriers,
 ) -> Result<Built, Error> {
     let mut plan = chunks::plan(&schema, build.budget);
-    if plan.chunks.is_empty() {
-        // Nothing but schema-wide objects (thousands of sequences, say): one build.
+    if plan.chunks.is_empty() || plan.types_on_row_types {
+        // Nothing but schema-wide objects (thousands of sequences, say), or types that must be
+        // created among the tables: one build.
         let whole = Build {
             budget: usize::MAX,
             ..build

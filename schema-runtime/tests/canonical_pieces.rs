@@ -131,6 +131,35 @@ fn pieces_give_the_canonical_form_of_one_build() {
             "canonical schema without a last piece, budget {budget}"
         );
     }
+    // A type built on a row type is created among the tables: no piece could hold it and
+    // the tables using it, so the declaration is built in one piece whatever the budget.
+    let mut on_row = declared.clone();
+    let row_db = server.create_database("pieces_row_type").unwrap();
+    let mut source = row_db.connect();
+    source
+        .batch_execute(
+            "CREATE TABLE users (id bigint PRIMARY KEY);
+             CREATE TYPE change AS (old users, new users);
+             CREATE TABLE archived (id bigint PRIMARY KEY, what change);",
+        )
+        .unwrap();
+    let extra = introspect(&mut source, &Scope::default()).unwrap().schema;
+    on_row.composites.extend(extra.composites);
+    on_row.tables.extend(
+        extra
+            .tables
+            .into_iter()
+            .filter(|t| t.name.name == "archived"),
+    );
+    let whole_on_row = canonicalize(&mut client, &on_row).unwrap();
+    assert_eq!(whole_on_row.schema.composites.len(), 1);
+    for budget in [1, 12] {
+        let pieces = canonicalize_in_pieces(&mut client, &on_row, budget).unwrap();
+        assert_eq!(
+            pieces.schema, whole_on_row.schema,
+            "canonical schema with a type on a row type, budget {budget}"
+        );
+    }
     // The varchar IN lists print differently once created again: chains were followed.
     assert!(
         whole.print_chains.iter().next().is_some(),

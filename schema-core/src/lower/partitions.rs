@@ -62,71 +62,24 @@ pub(super) fn inherit_declared_columns(defs: &mut [TableDef]) {
     }
 }
 
-/// The tables in the order they can be created in: every partition after its parent
-/// (`CREATE TABLE ... PARTITION OF` needs it) and every table after the tables whose row type
-/// one of its columns has (`before users`, `history users[]`: the type must exist), otherwise
-/// in the order given. A cycle (PostgreSQL cannot create one either) is cut where it closes.
-pub(crate) fn parents_first(tables: &[Table]) -> Vec<usize> {
-    let index: BTreeMap<&QualifiedName, usize> = tables
-        .iter()
-        .enumerate()
-        .rev()
-        .map(|(i, t)| (&t.name, i))
-        .collect();
-    let needs = |i: usize| -> Vec<usize> {
-        let table = &tables[i];
-        let parent = table.partition_of.as_ref().map(|p| p.parent.clone());
-        let row_types = table.columns.iter().filter_map(|c| {
-            let ty = &c.data_type;
-            Some(QualifiedName::new(ty.schema.clone()?, ty.name.clone()))
-        });
-        parent
-            .into_iter()
-            .chain(row_types)
-            .filter_map(|name| index.get(&name).copied())
-            .filter(|&n| n != i)
-            .collect()
-    };
-    let rev = |mut v: Vec<usize>| {
-        v.reverse();
-        v
-    };
-    // 0 not yet placed, 1 placing (its prerequisites first), 2 placed. Iterative, so a chain
-    // of thousands of partitions cannot overflow the stack.
-    let mut state = vec![0u8; tables.len()];
-    let mut order = Vec::with_capacity(tables.len());
-    for start in 0..tables.len() {
-        if state[start] != 0 {
-            continue;
-        }
-        state[start] = 1;
-        // Each entry's prerequisites still to place, last first: they are popped.
-        let mut stack: Vec<(usize, Vec<usize>)> = vec![(start, rev(needs(start)))];
-        while let Some((at, pending)) = stack.last_mut() {
-            match pending.pop() {
-                Some(next) if state[next] == 0 => {
-                    state[next] = 1;
-                    let next_needs = rev(needs(next));
-                    stack.push((next, next_needs));
-                }
-                Some(_) => {}
-                None => {
-                    state[*at] = 2;
-                    order.push(*at);
-                    stack.pop();
-                }
-            }
-        }
-    }
-    order
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::builder::{ColumnDef, TableDef};
     use crate::model::{PartitionBound, PartitionKey, Schema};
+    use crate::render::{tables_and_row_types, Made};
     use crate::types::DataType;
+
+    /// The tables in the order the whole-schema script creates them.
+    fn table_order(schema: &Schema) -> Vec<usize> {
+        tables_and_row_types(schema, &[])
+            .into_iter()
+            .map(|m| match m {
+                Made::Table(i) => i,
+                Made::Type(_) => unreachable!("no types given"),
+            })
+            .collect()
+    }
 
     #[test]
     fn partitions_take_the_columns_of_the_top_of_their_tree() {
@@ -159,7 +112,7 @@ mod tests {
         );
         assert!(schema.tables[3].columns.is_empty());
         assert!(schema.tables[4].columns.is_empty());
-        assert_eq!(parents_first(&schema.tables), [2, 1, 0, 3, 4]);
+        assert_eq!(table_order(&schema), [2, 1, 0, 3, 4]);
     }
 
     #[test]
@@ -178,6 +131,6 @@ mod tests {
             .table(TableDef::new("b").column(ColumnDef::new("a", row("a"))))
             .build();
         // Its own row type is no prerequisite; a cycle is cut where it closes.
-        assert_eq!(parents_first(&schema.tables), [2, 0, 1, 4, 3]);
+        assert_eq!(table_order(&schema), [2, 0, 1, 4, 3]);
     }
 }

@@ -73,7 +73,7 @@ pub use policy::Role;
 pub(crate) use script::signature_types;
 pub use sequence::SequenceOption;
 pub use table::{foreign_keys, inline_constraints, not_valid_checks, AlterTable};
-pub(crate) use user_type::{creation_order, TypeIndex};
+pub(crate) use user_type::{creation_order, on_row_types, tables_and_row_types, Made, TypeIndex};
 pub use view::{mentioned_names, view_order};
 
 /// A DDL statement pgdecl emits. `Display` prints it with its terminating `;`; `{:#}` prints

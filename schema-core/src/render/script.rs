@@ -16,12 +16,14 @@ impl Schema {
     /// defaults or `subtype_diff` call a declared function, and the types built from them;
     /// aggregates (after the functions they call; one over a table's or view's row type, or
     /// calling a function created after the tables, after every function); tables
-    /// (each partition after its parent, each table after those whose row type a column has;
-    /// then the functions whose signature names a table's row
+    /// (each partition after its parent, each table after those whose row type a column has,
+    /// with the domains, composite and range types built on a table's row type among them,
+    /// each after what it is built from; then the functions whose signature names a table's row
     /// type, `returns setof users`) with columns and their primary key, unique and check
     /// constraints; sequence ownership; indexes; foreign keys (once every table and unique index
     /// exists: a key may reference columns a unique index covers); views
     /// (each after the views it names, a materialized view followed by its indexes; then the
+    /// types built on a view's row type; then the
     /// functions whose signature names a view's row type; then the functions whose SQL-standard
     /// body names a table or a view, which the server parses at `CREATE`); triggers (after views: `INSTEAD OF`
     /// triggers fire on views); row-level security and policies (a policy's expressions may
@@ -46,7 +48,14 @@ impl Schema {
             out.push(Statement::CreateEnum(e.clone()));
         }
         let (types, types_after_functions) = creation_order(self);
-        out.extend(types.into_iter().map(|t| t.create(self)));
+        // Types built on a table's or view's row type come with the tables or after the views.
+        let on_rows = on_row_types(self);
+        out.extend(
+            types
+                .into_iter()
+                .filter(|t| !on_rows.contains(t))
+                .map(|t| t.create(self)),
+        );
         for seq in &self.sequences {
             out.push(Statement::CreateSequence(Box::new(seq.clone())));
         }
@@ -58,8 +67,14 @@ impl Schema {
                     .is_some_and(|s| of(&QualifiedName::new(s.clone(), t.name.clone())))
             })
         };
-        let is_table = |n: &QualifiedName| self.table(n).is_some();
-        let is_view = |n: &QualifiedName| self.views.iter().any(|v| &v.name == n);
+        // A type built on a row type counts as the relation: what names it waits as long.
+        let type_named =
+            |list: &[TypeIndex], n: &QualifiedName| list.iter().any(|t| t.name(self) == n);
+        let is_table =
+            |n: &QualifiedName| self.table(n).is_some() || type_named(&on_rows.on_tables, n);
+        let is_view = |n: &QualifiedName| {
+            self.views.iter().any(|v| &v.name == n) || type_named(&on_rows.on_views, n)
+        };
         let late = functions_after_relations(self);
         let early = |i: usize| !late.contains(&i);
         for (i, func) in self.functions.iter().enumerate() {
@@ -67,7 +82,12 @@ impl Schema {
                 out.push(Statement::CreateFunction(Box::new(func.clone())));
             }
         }
-        out.extend(types_after_functions.into_iter().map(|t| t.create(self)));
+        out.extend(
+            types_after_functions
+                .into_iter()
+                .filter(|t| !on_rows.contains(t))
+                .map(|t| t.create(self)),
+        );
         // After the functions they call; before tables, whose defaults and checks, and the
         // views, that may use them. One over a table's or view's row type, or calling a
         // function created after the tables, waits for them: after every function.
@@ -97,10 +117,11 @@ impl Schema {
         }
         // A partition after its parent, a table after the tables whose row type a column has,
         // whatever the declaration order.
-        for i in crate::lower::partitions::parents_first(&self.tables) {
-            out.push(Statement::CreateTable(Box::new(
-                self.tables[i].for_create(),
-            )));
+        for made in tables_and_row_types(self, &on_rows.on_tables) {
+            out.push(match made {
+                Made::Table(i) => Statement::CreateTable(Box::new(self.tables[i].for_create())),
+                Made::Type(t) => t.create(self),
+            });
         }
         for (i, func) in self.functions.iter().enumerate() {
             if early(i) && row_type(func, &is_table) && !row_type(func, &is_view) {
@@ -162,6 +183,7 @@ impl Schema {
                 });
             }
         }
+        out.extend(on_rows.on_views.iter().map(|t| t.create(self)));
         for (i, func) in self.functions.iter().enumerate() {
             if early(i) && row_type(func, &is_view) {
                 out.push(Statement::CreateFunction(Box::new(func.clone())));

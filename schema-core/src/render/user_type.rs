@@ -3,7 +3,7 @@
 //! (each after the types it is built from; after the functions when a check, default or
 //! `subtype_diff` calls one the schema declares).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::{self, Formatter};
 
 use super::display::*;
@@ -47,7 +47,7 @@ pub(crate) enum TypeIndex {
 }
 
 impl TypeIndex {
-    fn name(self, schema: &Schema) -> &QualifiedName {
+    pub(crate) fn name(self, schema: &Schema) -> &QualifiedName {
         match self {
             TypeIndex::Domain(i) => &schema.domains[i].name,
             TypeIndex::Composite(i) => &schema.composites[i].name,
@@ -183,4 +183,137 @@ fn visit(
     }
     state[i] = 2;
     order.push(all[i]);
+}
+
+/// The domains, composite and range types built on a table's row type (`on_tables`) or a
+/// view's (`on_views`), directly or through another such type: they can only be created after
+/// those relations, so `create_sql` creates the first among the tables (each after the tables
+/// it names, before the tables whose columns have it) and the second after the views.
+#[derive(Debug, Default)]
+pub(crate) struct OnRowTypes {
+    /// Built on a table's row type (and on no view's), in [`creation_order`].
+    pub(crate) on_tables: Vec<TypeIndex>,
+    /// Built on a view's row type, in [`creation_order`].
+    pub(crate) on_views: Vec<TypeIndex>,
+}
+
+impl OnRowTypes {
+    /// Whether `t` is one of them.
+    pub(crate) fn contains(&self, t: &TypeIndex) -> bool {
+        self.on_tables.contains(t) || self.on_views.contains(t)
+    }
+}
+
+/// The [`OnRowTypes`] of `schema`.
+pub(crate) fn on_row_types(schema: &Schema) -> OnRowTypes {
+    if schema.domains.is_empty() && schema.composites.is_empty() && schema.ranges.is_empty() {
+        return OnRowTypes::default();
+    }
+    let (early, late) = creation_order(schema);
+    let name_of = |ty: &DataType| Some(QualifiedName::new(ty.schema.clone()?, ty.name.clone()));
+    let views: BTreeSet<&QualifiedName> = schema.views.iter().map(|v| &v.name).collect();
+    // In creation order, each type after the types it is built from: one pass finds them all.
+    let mut on_tables: BTreeSet<QualifiedName> = BTreeSet::new();
+    let mut on_views: BTreeSet<QualifiedName> = BTreeSet::new();
+    let mut out = OnRowTypes::default();
+    for t in early.into_iter().chain(late) {
+        let names: Vec<QualifiedName> = t.types(schema).into_iter().filter_map(name_of).collect();
+        let name = t.name(schema).clone();
+        if names
+            .iter()
+            .any(|n| views.contains(n) || on_views.contains(n))
+        {
+            on_views.insert(name);
+            out.on_views.push(t);
+        } else if names
+            .iter()
+            .any(|n| schema.table(n).is_some() || on_tables.contains(n))
+        {
+            on_tables.insert(name);
+            out.on_tables.push(t);
+        }
+    }
+    out
+}
+
+/// The tables and the types built on their row types in an order they can be created in: each
+/// partition after its parent, each table after the tables and types its columns have, each
+/// type after the tables and types it is built from; otherwise tables in declaration order,
+/// each type as soon as a table needs it, the types no table needs last. A cycle (PostgreSQL
+/// cannot create one either) is cut where it closes.
+pub(crate) fn tables_and_row_types(schema: &Schema, on_tables: &[TypeIndex]) -> Vec<Made> {
+    let tables = &schema.tables;
+    let mut table_at: BTreeMap<&QualifiedName, usize> = BTreeMap::new();
+    for (i, t) in tables.iter().enumerate().rev() {
+        table_at.insert(&t.name, i);
+    }
+    let type_at: BTreeMap<QualifiedName, usize> = on_tables
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.name(schema).clone(), i))
+        .collect();
+    let node_of = |name: QualifiedName| -> Option<Made> {
+        if let Some(&i) = table_at.get(&name) {
+            return Some(Made::Table(i));
+        }
+        type_at.get(&name).map(|&i| Made::Type(on_tables[i]))
+    };
+    let named = |ty: &DataType| QualifiedName::new(ty.schema.clone()?, ty.name.clone()).into();
+    let needs = |node: Made| -> Vec<Made> {
+        let names: Vec<QualifiedName> = match node {
+            Made::Table(i) => tables[i]
+                .partition_of
+                .as_ref()
+                .map(|p| p.parent.clone())
+                .into_iter()
+                .chain(tables[i].columns.iter().filter_map(|c| named(&c.data_type)))
+                .collect(),
+            Made::Type(t) => t.types(schema).into_iter().filter_map(named).collect(),
+        };
+        let mut out: Vec<Made> = names
+            .into_iter()
+            .filter_map(node_of)
+            .filter(|n| *n != node)
+            .collect();
+        // Popped from the end: the first named is placed first.
+        out.reverse();
+        out
+    };
+    let mut done: BTreeSet<Made> = BTreeSet::new();
+    let mut placing: BTreeSet<Made> = BTreeSet::new();
+    let mut order = Vec::with_capacity(tables.len() + on_tables.len());
+    let starts = (0..tables.len())
+        .map(Made::Table)
+        .chain(on_tables.iter().copied().map(Made::Type));
+    for start in starts {
+        if done.contains(&start) || !placing.insert(start) {
+            continue;
+        }
+        // Iterative, so a chain of thousands of partitions cannot overflow the stack.
+        let mut stack: Vec<(Made, Vec<Made>)> = vec![(start, needs(start))];
+        while let Some((at, pending)) = stack.last_mut() {
+            match pending.pop() {
+                Some(next) if !done.contains(&next) && placing.insert(next) => {
+                    let next_needs = needs(next);
+                    stack.push((next, next_needs));
+                }
+                Some(_) => {}
+                None => {
+                    done.insert(*at);
+                    order.push(*at);
+                    stack.pop();
+                }
+            }
+        }
+    }
+    order
+}
+
+/// What [`tables_and_row_types`] orders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Made {
+    /// `Schema::tables[i]`.
+    Table(usize),
+    /// A type built on a table's row type.
+    Type(TypeIndex),
 }

@@ -66,6 +66,10 @@ pub(super) struct Plan {
     /// Indexes of the schema-wide statements.
     pub(super) base: Vec<usize>,
     pub(super) chunks: Vec<Chunk>,
+    /// A domain, composite or range type is built on a table's or view's row type, so it is
+    /// created among the tables or after the views: no piece could create the tables that use
+    /// it, and the merge keeps the types the first piece read. Built in one piece instead.
+    pub(super) types_on_row_types: bool,
 }
 
 /// Every word of `statement`'s text, as written and lowercased: a superset of the names it
@@ -391,10 +395,19 @@ pub(super) fn plan(schema: &Schema, budget: usize) -> Plan {
             true,
         ));
     }
+    let types_on_row_types = statements[first_table..].iter().any(|s| {
+        matches!(
+            s,
+            Statement::CreateDomain(_)
+                | Statement::CreateCompositeType(_)
+                | Statement::CreateRangeType(_)
+        )
+    });
     Plan {
         statements,
         base,
         chunks,
+        types_on_row_types,
     }
 }
 
