@@ -229,47 +229,53 @@ fn offline_diff_of_sql_standard_bodies() {
     assert!(diff(&live, &declared).is_empty());
 }
 
-/// An aggregate over a table's row type, calling a function on that row type, is created
-/// after the tables and functions it waits for, in the whole-schema script as in a plan: the
-/// script loads into an empty database, a plan from nothing applies, and both replan empty.
-#[test]
-fn a_column_of_a_row_type_waits_for_its_table() {
-    let source = database("row_col_src");
-    // The catalog lists `archive` before `users`, so the declaration does too.
-    run(
-        &source,
-        "CREATE TABLE users (id bigint PRIMARY KEY, name text);
-         CREATE TABLE archive (id bigint PRIMARY KEY, was users, history users[]);",
-        "columns of a row type",
-    );
+/// What `sql` creates, as pgdecl reads it back, declared: the whole-schema script loads into an
+/// empty database, a plan from nothing applies, and both replan empty. Databases are named
+/// after `name`.
+fn loads_and_plans(name: &str, sql: &str) -> Schema {
+    let source = database(&format!("{name}_src"));
+    run(&source, sql, name);
     let declared = introspect(&mut source.connect(), &Scope::default())
         .expect("introspect")
         .schema;
-    let names: Vec<&str> = declared
-        .tables
-        .iter()
-        .map(|t| t.name.name.as_str())
-        .collect();
-    assert_eq!(names, ["archive", "users"]);
-    let scripted = database("row_col_script");
+    let scripted = database(&format!("{name}_script"));
     run(&scripted, &declared.create_sql(), "the whole-schema script");
     assert_eq!(replan(&scripted, &declared), "");
-    let planned = database("row_col_plan");
+    let planned = database(&format!("{name}_plan"));
     run(
         &planned,
         &diff(&Schema::default(), &declared).to_sql(),
         "a plan from nothing",
     );
     assert_eq!(replan(&planned, &declared), "");
+    declared
 }
 
+/// A table whose columns have another table's row type is created after it, whatever the
+/// declaration order.
+#[test]
+fn a_column_of_a_row_type_waits_for_its_table() {
+    let declared = loads_and_plans(
+        "row_col",
+        "CREATE TABLE users (id bigint PRIMARY KEY, name text);
+         CREATE TABLE archive (id bigint PRIMARY KEY, was users, history users[]);",
+    );
+    // The catalog lists `archive` before `users`, so the declaration does too.
+    let names: Vec<&str> = declared
+        .tables
+        .iter()
+        .map(|t| t.name.name.as_str())
+        .collect();
+    assert_eq!(names, ["archive", "users"]);
+}
+
+/// Types built on a table's row type are created among the tables, after it and before the
+/// tables using them (`audit` comes before `users` in the catalog, so in the declaration
+/// too); one built on a view's row type after the views.
 #[test]
 fn types_on_a_row_type_wait_for_their_relation() {
-    let source = database("row_type_src");
-    // `audit` comes before `users` in the catalog, so in the declaration too; its columns'
-    // types are built on `users`' row type, and `named_pair` on a view's.
-    run(
-        &source,
+    let declared = loads_and_plans(
+        "row_type",
         "CREATE TABLE users (id bigint PRIMARY KEY, name text);
          CREATE TYPE change AS (old users, new users);
          CREATE DOMAIN checked_change AS change CHECK ((VALUE).new IS NOT NULL);
@@ -279,48 +285,21 @@ fn types_on_a_row_type_wait_for_their_relation() {
          CREATE VIEW named AS SELECT id, name FROM users;
          CREATE TYPE named_pair AS (a named, b named);
          COMMENT ON TYPE change IS 'before and after';",
-        "types on row types",
     );
-    let declared = introspect(&mut source.connect(), &Scope::default())
-        .expect("introspect")
-        .schema;
     assert_eq!((declared.composites.len(), declared.domains.len()), (2, 1));
-    let scripted = database("row_type_script");
-    run(&scripted, &declared.create_sql(), "the whole-schema script");
-    assert_eq!(replan(&scripted, &declared), "");
-    let planned = database("row_type_plan");
-    run(
-        &planned,
-        &diff(&Schema::default(), &declared).to_sql(),
-        "a plan from nothing",
-    );
-    assert_eq!(replan(&planned, &declared), "");
 }
 
+/// An aggregate over a table's row type, calling a function on that row type, is created
+/// after the tables and functions it waits for, in the whole-schema script as in a plan.
 #[test]
 fn an_aggregate_over_a_row_type_waits_for_its_table() {
-    let source = database("agg_row_src");
-    run(
-        &source,
+    let declared = loads_and_plans(
+        "agg_row",
         "CREATE TABLE users (id bigint PRIMARY KEY, name text);
          CREATE FUNCTION count_user(n bigint, u users) RETURNS bigint LANGUAGE sql IMMUTABLE
              AS $$ SELECT n + 1 $$;
          CREATE AGGREGATE user_total(users) (SFUNC = count_user, STYPE = bigint, INITCOND = '0');
          COMMENT ON AGGREGATE user_total(users) IS 'one per user';",
-        "aggregate over a row type",
     );
-    let declared = introspect(&mut source.connect(), &Scope::default())
-        .expect("introspect")
-        .schema;
     assert_eq!(declared.aggregates.len(), 1);
-    let scripted = database("agg_row_script");
-    run(&scripted, &declared.create_sql(), "the whole-schema script");
-    assert_eq!(replan(&scripted, &declared), "");
-    let planned = database("agg_row_plan");
-    run(
-        &planned,
-        &diff(&Schema::default(), &declared).to_sql(),
-        "a plan from nothing",
-    );
-    assert_eq!(replan(&planned, &declared), "");
 }
