@@ -266,6 +266,15 @@ impl DataType {
         }
     }
 
+    /// The qualified name of a user or extension type (of its elements, for an array): what
+    /// a declared type, or a table's or view's row type, is looked up by. `None` when built in.
+    pub fn user_name(&self) -> Option<crate::model::QualifiedName> {
+        Some(crate::model::QualifiedName::new(
+            self.schema.clone()?,
+            self.name.clone(),
+        ))
+    }
+
     /// True for a user or extension type (not built in).
     pub fn is_user_type(&self) -> bool {
         self.schema.is_some()

@@ -4,7 +4,7 @@
 use schema_core::model::*;
 use schema_core::DataType;
 use schema_runtime::introspect::{introspect, introspect_in, introspect_url_shared, Scope};
-use schema_runtime::testkit::TestServer;
+use schema_runtime::testkit::{TestDatabase, TestServer};
 
 const DDL: &str = r#"
 CREATE EXTENSION IF NOT EXISTS pgcrypto;
@@ -58,11 +58,17 @@ fn every_kind_ddl() -> String {
     )
 }
 
-#[test]
-fn reads_every_object_kind() {
-    let db = TestServer::shared().create_database("introspect").unwrap();
+/// A new database named `name` holding [`DDL`], with a connection to it.
+fn every_kind_database(name: &str) -> (TestDatabase, postgres::Client) {
+    let db = TestServer::shared().create_database(name).unwrap();
     let mut client = db.connect();
     client.batch_execute(&every_kind_ddl()).unwrap();
+    (db, client)
+}
+
+#[test]
+fn reads_every_object_kind() {
+    let (_db, mut client) = every_kind_database("introspect");
     let found = introspect(&mut client, &Scope::default()).unwrap();
     let s = &found.schema;
 
@@ -458,11 +464,7 @@ CREATE INDEX item_labels_label ON item_labels (label, id);
 /// ran some of them, and is closed when the read returns.
 #[test]
 fn a_read_shared_with_a_second_connection_reads_the_same() {
-    let db = TestServer::shared()
-        .create_database("introspect_shared")
-        .unwrap();
-    let mut client = db.connect();
-    client.batch_execute(&every_kind_ddl()).unwrap();
+    let (db, mut client) = every_kind_database("introspect_shared");
     let scopes = [
         Scope::default(),
         Scope {
@@ -517,11 +519,7 @@ fn a_read_shared_with_a_second_connection_reads_the_same() {
 /// aggregate, and no function or aggregate reported unmodelled.
 #[test]
 fn a_read_of_the_relations_only_reads_them_as_a_whole_read() {
-    let db = TestServer::shared()
-        .create_database("introspect_relations_only")
-        .unwrap();
-    let mut client = db.connect();
-    client.batch_execute(&every_kind_ddl()).unwrap();
+    let (_db, mut client) = every_kind_database("introspect_relations_only");
     let all = introspect(&mut client, &Scope::default()).unwrap();
     let s = &all.schema;
     assert!(
@@ -571,11 +569,7 @@ fn a_read_of_the_relations_only_reads_them_as_a_whole_read() {
 /// schemas outside the scope.
 #[test]
 fn a_scoped_read_finding_relations_by_dependency_reads_the_same() {
-    let db = TestServer::shared()
-        .create_database("introspect_by_dependency")
-        .unwrap();
-    let mut client = db.connect();
-    client.batch_execute(&every_kind_ddl()).unwrap();
+    let (_db, mut client) = every_kind_database("introspect_by_dependency");
     client
         .batch_execute(
             r#"

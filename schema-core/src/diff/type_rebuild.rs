@@ -20,7 +20,7 @@ use super::{Change, ChangeKind, Hazard, LockLevel, ObjectKind, ObjectRef, Phase,
 
 /// The name of `ty` (of its elements, for an array) when it is a user type.
 fn type_name(ty: &DataType) -> Option<QualifiedName> {
-    Some(QualifiedName::new(ty.schema.clone()?, ty.name.clone()))
+    ty.user_name()
 }
 
 /// The types a domain, composite or range type's definition names.

@@ -49,7 +49,7 @@ impl Schema {
         }
         let (types, types_after_functions) = creation_order(self);
         // Types built on a table's or view's row type come with the tables or after the views.
-        let on_rows = on_row_types(self);
+        let on_rows = on_row_types(self, &types, &types_after_functions);
         out.extend(
             types
                 .into_iter()

@@ -204,20 +204,20 @@ impl OnRowTypes {
     }
 }
 
-/// The [`OnRowTypes`] of `schema`.
-pub(crate) fn on_row_types(schema: &Schema) -> OnRowTypes {
-    if schema.domains.is_empty() && schema.composites.is_empty() && schema.ranges.is_empty() {
-        return OnRowTypes::default();
-    }
-    let (early, late) = creation_order(schema);
-    let name_of = |ty: &DataType| Some(QualifiedName::new(ty.schema.clone()?, ty.name.clone()));
+/// The [`OnRowTypes`] of `schema`, given its types in [`creation_order`] (`early` then
+/// `late`).
+pub(crate) fn on_row_types(schema: &Schema, early: &[TypeIndex], late: &[TypeIndex]) -> OnRowTypes {
     let views: BTreeSet<&QualifiedName> = schema.views.iter().map(|v| &v.name).collect();
     // In creation order, each type after the types it is built from: one pass finds them all.
     let mut on_tables: BTreeSet<QualifiedName> = BTreeSet::new();
     let mut on_views: BTreeSet<QualifiedName> = BTreeSet::new();
     let mut out = OnRowTypes::default();
-    for t in early.into_iter().chain(late) {
-        let names: Vec<QualifiedName> = t.types(schema).into_iter().filter_map(name_of).collect();
+    for &t in early.iter().chain(late) {
+        let names: Vec<QualifiedName> = t
+            .types(schema)
+            .into_iter()
+            .filter_map(DataType::user_name)
+            .collect();
         let name = t.name(schema).clone();
         if names
             .iter()
@@ -258,7 +258,6 @@ pub(crate) fn tables_and_row_types(schema: &Schema, on_tables: &[TypeIndex]) -> 
         }
         type_at.get(&name).map(|&i| Made::Type(on_tables[i]))
     };
-    let named = |ty: &DataType| QualifiedName::new(ty.schema.clone()?, ty.name.clone()).into();
     let needs = |node: Made| -> Vec<Made> {
         let names: Vec<QualifiedName> = match node {
             Made::Table(i) => tables[i]
@@ -266,9 +265,18 @@ pub(crate) fn tables_and_row_types(schema: &Schema, on_tables: &[TypeIndex]) -> 
                 .as_ref()
                 .map(|p| p.parent.clone())
                 .into_iter()
-                .chain(tables[i].columns.iter().filter_map(|c| named(&c.data_type)))
+                .chain(
+                    tables[i]
+                        .columns
+                        .iter()
+                        .filter_map(|c| c.data_type.user_name()),
+                )
                 .collect(),
-            Made::Type(t) => t.types(schema).into_iter().filter_map(named).collect(),
+            Made::Type(t) => t
+                .types(schema)
+                .into_iter()
+                .filter_map(DataType::user_name)
+                .collect(),
         };
         let mut out: Vec<Made> = names
             .into_iter()

@@ -112,11 +112,8 @@ fn row_type_tables(table: &Table, tables: &BTreeMap<&QualifiedName, &Table>) -> 
     table
         .columns
         .iter()
-        .filter_map(|c| {
-            let ty = &c.data_type;
-            let name = QualifiedName::new(ty.schema.clone()?, ty.name.clone());
-            (name != table.name && tables.contains_key(&name)).then_some(name)
-        })
+        .filter_map(|c| c.data_type.user_name())
+        .filter(|name| name != &table.name && tables.contains_key(name))
         .collect()
 }
 
