@@ -34,6 +34,74 @@ fn plans_run_and_converge() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
+/// A diff of two live databases leaves the expressions both hold alike unprinted until it
+/// knows their prints are not needed (issue 12); it must make exactly the plan it makes with
+/// every expression printed. For every case: `current` and `desired` each built in a database
+/// of its own, diffed both ways.
+#[test]
+fn live_diffs_plan_as_with_every_expression_printed() {
+    use pgdecl::runtime::cli::{diff_databases, diff_databases_printing_all};
+    let mut failures = Vec::new();
+    for case in common::cases::all() {
+        let (current, desired) = (
+            database(&format!("{}_live_from", case.name)),
+            database(&format!("{}_live_to", case.name)),
+        );
+        run(&current, &case.current.create_sql(), "build current");
+        run(&desired, &case.desired.create_sql(), "build desired");
+        for (from, to) in [(&current, &desired), (&desired, &current)] {
+            let plan = diff_databases(from.url(), to.url()).unwrap();
+            let printed = diff_databases_printing_all(from.url(), to.url()).unwrap();
+            let texts = |plan: &pgdecl::Plan| (plan.to_sql(), plan.inverse_sql());
+            if texts(&plan) != texts(&printed) {
+                failures.push(format!(
+                    "== {} ==\n{}\n-- with every expression printed --\n{}",
+                    case.name,
+                    plan.to_sql(),
+                    printed.to_sql()
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// An index both databases hold with the same expression (the same node tree, written at
+/// the same place in its statement), but unique on one side only, is dropped and created
+/// again: the plan writes its expression out, printed (the read first left it unprinted).
+#[test]
+fn a_plan_writing_out_an_expression_left_unprinted_prints_it() {
+    use pgdecl::runtime::cli::diff_databases;
+    use pgdecl::runtime::introspect::{introspect_urls_compared, is_unprinted};
+    let (from, to) = (database("unprinted_from"), database("unprinted_to"));
+    // `UNIQUE ` is made up for by spaces: the key expression stands at the same place.
+    run(
+        &from,
+        "CREATE TABLE u (email text, CONSTRAINT u_email CHECK (email <> ''));
+         CREATE INDEX        u_idx ON u (lower(email)) WHERE email IS NOT NULL;",
+        "build from",
+    );
+    run(
+        &to,
+        "CREATE TABLE u (email text, CONSTRAINT u_email CHECK (email <> ''));
+         CREATE UNIQUE INDEX u_idx ON u (lower(email)) WHERE email IS NOT NULL;",
+        "build to",
+    );
+    let (read, _) = introspect_urls_compared(from.url(), to.url(), true).unwrap();
+    let index = &read.schema.tables[0].indexes[0];
+    assert!(
+        is_unprinted(index.predicate.as_deref().unwrap_or_default()),
+        "the read printed {index:?}: this test no longer tests what it says"
+    );
+    let sql = diff_databases(from.url(), to.url()).unwrap().to_sql();
+    assert!(!sql.contains('\0'), "{sql}");
+    assert!(
+        sql.contains("CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS u_idx ON public.u USING btree ((lower(email))) WHERE (email IS NOT NULL)"),
+        "{sql}"
+    );
+    assert!(!sql.contains("u_email"), "{sql}");
+}
+
 /// Tables holding rows keep every row across every non-destructive plan: for each case whose
 /// up plan is not destructive, seed a row per table, run the plan in one transaction, count.
 /// A plan that refuses to run on rows (a new NOT NULL column without default, a check the

@@ -3,7 +3,9 @@
 
 use schema_core::model::*;
 use schema_core::DataType;
-use schema_runtime::introspect::{introspect, introspect_in, introspect_url_shared, Scope};
+use schema_runtime::introspect::{
+    introspect, introspect_in, introspect_url_shared, introspect_urls_compared, is_unprinted, Scope,
+};
 use schema_runtime::testkit::{TestDatabase, TestServer};
 
 const DDL: &str = r#"
@@ -654,4 +656,110 @@ ALTER TABLE elsewhere.other REPLICA IDENTITY FULL;
     assert_eq!(found.schema.views.len(), 1);
     assert_eq!(found.schema.sequences.len(), 1);
     assert_eq!(found.unmodeled.len(), 1, "{:?}", found.unmodeled);
+}
+
+/// Two reads compared (`pgdecl diff`) leave unprinted exactly the checks and the index
+/// expressions and predicates both hold alike (issue 12), and print the others as a read
+/// alone does: one that differs, one that only one side has, one that calls a function of the
+/// user's, one whose node tree is the same but whose column is named differently, and a
+/// materialized view's index. Reading a database against itself prints none of the others
+/// and takes no more queries than a read alone; reading two that differ takes one more.
+#[test]
+fn reads_compared_leave_unprinted_only_what_both_hold_alike() {
+    let (a, mut a_client) = every_kind_database("introspect_compared_a");
+    let (b, mut b_client) = every_kind_database("introspect_compared_b");
+    a_client
+        .batch_execute(
+            "CREATE TABLE t (a int, CONSTRAINT t_pos CHECK (a > 0), CONSTRAINT t_more CHECK (a > 1),
+                             CONSTRAINT t_calls CHECK (add(a) > 0));
+             CREATE TABLE only_a (v text CHECK (v <> ''));",
+        )
+        .unwrap();
+    b_client
+        .batch_execute(
+            "CREATE TABLE t (x int, CONSTRAINT t_pos CHECK (x > 0), CONSTRAINT t_more CHECK (x > 2),
+                             CONSTRAINT t_calls CHECK (add(x) > 0));",
+        )
+        .unwrap();
+    let alone_a = introspect(&mut a_client, &Scope::default()).unwrap();
+    let alone_b = introspect(&mut b_client, &Scope::default()).unwrap();
+
+    // Without digests, the reads are reads alone.
+    let (plain_a, plain_b) = introspect_urls_compared(a.url(), b.url(), false).unwrap();
+    assert_eq!(plain_a, alone_a);
+    assert_eq!(plain_b, alone_b);
+
+    let (read_a, read_b) = introspect_urls_compared(a.url(), b.url(), true).unwrap();
+    assert_eq!(
+        read_a.queries,
+        alone_a.queries + 1,
+        "one query prints the others"
+    );
+    let texts = |schema: &Schema| {
+        let mut out = std::collections::BTreeMap::new();
+        schema_core::print_chain::for_each_fragment(schema, &mut |slot, text| {
+            out.insert(slot, text.to_string());
+        });
+        out
+    };
+    let (read_a_texts, read_b_texts) = (texts(&read_a.schema), texts(&read_b.schema));
+    let (alone_a_texts, alone_b_texts) = (texts(&alone_a.schema), texts(&alone_b.schema));
+    assert_eq!(
+        read_a_texts.keys().collect::<Vec<_>>(),
+        alone_a_texts.keys().collect::<Vec<_>>()
+    );
+    let mut unprinted = Vec::new();
+    for (slot, text) in &read_a_texts {
+        if is_unprinted(text) {
+            // The same placeholder on the other side, where both print the same.
+            assert_eq!(read_b_texts.get(slot), Some(text), "{slot:?}");
+            assert_eq!(alone_a_texts[slot], alone_b_texts[slot], "{slot:?}");
+            unprinted.push(format!("{slot:?}"));
+        } else {
+            assert_eq!(text, &alone_a_texts[slot], "{slot:?}");
+        }
+    }
+    for (slot, text) in &read_b_texts {
+        if !is_unprinted(text) {
+            assert_eq!(text, &alone_b_texts[slot], "{slot:?}");
+        }
+    }
+    let unprinted = unprinted.join("\n");
+    for alike in [
+        "constraint: \"users_status_check\"",
+        "index: \"users_lower_idx\"",
+        "index: \"users_name_pattern\"",
+    ] {
+        assert!(unprinted.contains(alike), "{alike} printed:\n{unprinted}");
+    }
+    for printed in [
+        "t_pos", // the same tree, a column of another name
+        "t_more",
+        "t_calls",
+        "only_a",
+        "user_counts_count", // a materialized view's index
+        "users_created_at",  // no expression
+    ] {
+        assert!(
+            !unprinted.contains(printed),
+            "{printed} unprinted:\n{unprinted}"
+        );
+    }
+
+    // Against itself: everything a digest can stand for is unprinted, in no extra query.
+    let (self_a, self_b) = introspect_urls_compared(a.url(), a.url(), true).unwrap();
+    assert_eq!(self_a, self_b);
+    assert_eq!(self_a.queries, alone_a.queries);
+    let t = self_a
+        .schema
+        .tables
+        .iter()
+        .find(|t| t.name.name == "t")
+        .unwrap();
+    let check = |name: &str| match &t.constraints.iter().find(|c| c.name == name).unwrap().kind {
+        ConstraintKind::Check { expr } => expr.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert!(is_unprinted(&check("t_pos")));
+    assert_eq!(check("t_calls"), "add(a) > 0", "a function of the user's");
 }

@@ -30,9 +30,13 @@ pub fn settle_live_pair(
     from: &mut Schema,
     to: &mut Schema,
 ) -> Result<usize, Error> {
-    // Two databases in sync (a no-op diff) walk to the same fragments in the same order:
-    // compared in one pass, without a map (issue 12). Otherwise TO's fragments are walked
-    // against FROM's map, and copied out only when some differ.
+    // Two databases in sync (a no-op diff) hold the same model: nothing to follow, found
+    // without naming a single fragment (issue 12). Otherwise they may still walk to the same
+    // fragments in the same order: compared in one pass, without a map. Otherwise TO's
+    // fragments are walked against FROM's map, and copied out only when some differ.
+    if from == to {
+        return Ok(0);
+    }
     let mut from_list: Vec<(FragmentSlot, String)> = Vec::new();
     for_each_fragment(from, &mut |slot, text| {
         from_list.push((slot, text.to_string()));

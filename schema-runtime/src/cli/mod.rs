@@ -12,6 +12,8 @@ mod tool;
 use std::io::Write;
 
 pub use app::{app_main, app_main_with};
+#[doc(hidden)]
+pub use tool::diff_databases_printing_all;
 pub use tool::{diff_databases, diff_databases_reporting, tool_main};
 
 use crate::error::Error;

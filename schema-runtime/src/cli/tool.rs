@@ -16,7 +16,7 @@ use crate::canonicalize::settle_live_pair;
 use crate::connect::connect;
 use crate::converge::describe;
 use crate::error::{redact, Error, ErrorKind};
-use crate::introspect::{introspect, Introspection, Scope};
+use crate::introspect::{introspect, introspect_pair, is_placeholder, Scope};
 use crate::source::to_schema_source;
 
 const EXIT_STATUS: &str = "\
@@ -194,7 +194,7 @@ pub fn diff_databases_reporting(
     to_url: &str,
     as_printed: bool,
 ) -> Result<(Plan, Vec<String>), Error> {
-    let found = diff_live(from_url, to_url, as_printed)?;
+    let found = diff_live(from_url, to_url, as_printed, true)?;
     let mut notes: Vec<String> = found
         .not_modelled
         .iter()
@@ -214,19 +214,58 @@ struct DiffFound {
     notes: Vec<String>,
 }
 
-fn diff_live(from_url: &str, to_url: &str, as_printed: bool) -> Result<DiffFound, Error> {
-    // The two reads are independent: run them side by side.
-    let read = |url: &str| introspect(&mut connect(url)?, &Scope::default());
-    let (from, to) = std::thread::scope(|s| {
-        let to = s.spawn(|| read(to_url));
-        let from = connect(from_url).and_then(|mut client| {
-            let found = introspect(&mut client, &Scope::default())?;
-            Ok((client, found))
-        });
-        (from, to.join())
+/// [`diff_databases`] with every expression printed on both sides before they are compared
+/// (none left unprinted: see `introspect_pair`). The plan is the same; for tests that hold
+/// the two to each other.
+#[doc(hidden)]
+pub fn diff_databases_printing_all(from_url: &str, to_url: &str) -> Result<Plan, Error> {
+    diff_live(from_url, to_url, false, false).map(|found| found.plan)
+}
+
+fn diff_live(
+    from_url: &str,
+    to_url: &str,
+    as_printed: bool,
+    digests: bool,
+) -> Result<DiffFound, Error> {
+    // The two connections are independent: made side by side, as the reads are.
+    let (from_client, to_client) = std::thread::scope(|s| {
+        let to = s.spawn(|| connect(to_url));
+        let from = connect(from_url);
+        (
+            from,
+            to.join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+        )
     });
-    let to: Introspection = to.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
-    let (mut from_client, mut from) = from?;
+    let (mut from_client, mut to_client) = (from_client?, to_client?);
+    // Expressions both hold alike are first left unprinted (see `introspect_pair`); a plan
+    // that would write one out, or print chains that would create one, is made again with
+    // everything printed.
+    match compare_live(&mut from_client, &mut to_client, as_printed, digests)? {
+        Some(found) => Ok(found),
+        None => {
+            compare_live(&mut from_client, &mut to_client, as_printed, false)?.ok_or_else(|| {
+                Error::new(
+                    ErrorKind::Invalid,
+                    "comparing the databases",
+                    "an expression was left unprinted with every expression printed (a bug: \
+                     please report it)",
+                )
+            })
+        }
+    }
+}
+
+/// One comparison of [`diff_live`]: `None` when `digests` left unprinted an expression the
+/// plan or the following of print chains needs.
+fn compare_live(
+    from_client: &mut postgres::Client,
+    to_client: &mut postgres::Client,
+    as_printed: bool,
+    digests: bool,
+) -> Result<Option<DiffFound>, Error> {
+    let (mut from, to) = introspect_pair(from_client, to_client, digests)?;
     let mut not_modelled = Vec::new();
     for (side, found) in [("from", &from), ("to", &to)] {
         not_modelled.extend(
@@ -240,18 +279,29 @@ fn diff_live(from_url: &str, to_url: &str, as_printed: bool) -> Result<DiffFound
     let mut target = to.schema;
     if as_printed {
         notes.push("SQL fragments compared as printed (--as-printed)".to_string());
-    } else if let Err(e) = settle_live_pair(&mut from_client, &mut from.schema, &mut target) {
+    } else if let Err(e) = settle_live_pair(from_client, &mut from.schema, &mut target) {
+        if digests {
+            return Ok(None);
+        }
         notes.push(format!(
             "SQL fragments compared as printed: those printed differently could not be \
              created in scratch schemas on FROM ({e}); one FROM holds in an older print of \
              TO's shows as a difference"
         ));
     }
-    Ok(DiffFound {
-        plan: diff(&from.schema, &target),
+    let plan = diff(&from.schema, &target);
+    let writes_unprinted = plan.changes.iter().any(|change| {
+        is_placeholder(&change.sql())
+            || change.inverse_sql().is_some_and(|sql| is_placeholder(&sql))
+    });
+    if writes_unprinted {
+        return Ok(None);
+    }
+    Ok(Some(DiffFound {
+        plan,
         not_modelled,
         notes,
-    })
+    }))
 }
 
 /// A side of `pgdecl diff` as a database URL: a path is loaded into its scratch database
@@ -315,7 +365,7 @@ fn diff_cmd(
     for line in &loaded {
         let _ = writeln!(err, "pgdecl: {line}");
     }
-    let found = diff_live(&from, &to, args.as_printed)?;
+    let found = diff_live(&from, &to, args.as_printed, true)?;
     // On stderr, so stdout stays exactly the SQL to run (and empty when in sync).
     for n in &found.not_modelled {
         let side = if n.side == Some("from") { "FROM" } else { "TO" };

@@ -562,7 +562,7 @@ fn converge_phase(
         writes,
         &policy.canonical_forms,
     )?;
-    let (mut live, _) = introspect_in_sharing(&mut tx, &scope, ops.second.as_ref())?;
+    let (mut live, _) = introspect_in_sharing(&mut tx, &scope, ops.second.as_ref(), None)?;
     let ignored = policy
         .ignore
         .retain_live(&mut live.schema, &mut live.unmodeled, declared);

@@ -8,6 +8,7 @@ use schema_core::model::{
     QualifiedName,
 };
 
+use super::unprinted::{Key, Place, Unprinted, CHECK_DIGEST, CHECK_JOIN};
 use super::{column_names, description_join, nulls_not_distinct_column, Catalog, Found};
 use crate::error::Error;
 
@@ -17,21 +18,24 @@ pub(super) fn sql(version: i32) -> String {
     // Per-row subqueries only where their kind needs them (`CASE` evaluates lazily): the
     // referenced names for foreign keys to a table not read, the exclusion columns for
     // exclusion constraints. Key and include columns come as numbers, named from the
-    // columns read (`Found::attributes`).
+    // columns read (`Found::attributes`). With `$2`, a check that depends on nothing but
+    // its table is read as a digest rather than printed (see `super::unprinted`).
     format!(
         "SELECT c.conrelid, c.conname::text, c.contype::text, c.condeferrable, c.condeferred,
                 CASE WHEN c.contype IN ('p', 'u', 'f') THEN c.conkey END,
                 fn.nspname::text, fc.relname::text,
                 CASE WHEN c.contype = 'f' AND NOT c.confrelid = ANY($1) THEN {} END,
                 c.confdeltype::text, c.confupdtype::text,
-                CASE WHEN c.contype = 'c' THEN pg_catalog.pg_get_expr(c.conbin, c.conrelid, true) END,
+                CASE WHEN c.contype = 'c' AND NOT u.digest
+                     THEN pg_catalog.pg_get_expr(c.conbin, c.conrelid, true) END,
                 CASE WHEN i.indnatts > i.indnkeyatts
                      THEN (i.indkey::int2[])[i.indnkeyatts:i.indnatts - 1] END,
                 COALESCE({}, false),
                 d.description, c.convalidated,
                 {EXCLUSION_COLUMNS},
-                c.confkey, c.confrelid
+                c.confkey, c.confrelid, c.oid, {CHECK_DIGEST}
          FROM pg_catalog.pg_constraint c
+         {CHECK_JOIN}
          LEFT JOIN pg_catalog.pg_class fc ON fc.oid = c.confrelid
          LEFT JOIN pg_catalog.pg_namespace fn ON fn.oid = fc.relnamespace
          LEFT JOIN pg_catalog.pg_index i ON i.indexrelid = c.conindid
@@ -49,14 +53,16 @@ pub(super) fn sql(version: i32) -> String {
 }
 
 /// Reads the local constraints of every table read so far (not inherited, not cloned to
-/// partitions).
+/// partitions); with `digests`, checks as digests where they can be (see
+/// [`super::unprinted`]).
 pub(super) fn read<C: GenericClient>(
     cat: &mut Catalog<'_, C>,
     version: i32,
+    digests: bool,
     found: &mut Found,
 ) -> Result<(), Error> {
     let sql = sql(version);
-    for row in cat.query(&sql, &[found.tables.oids()])? {
+    for row in cat.query(&sql, &[found.tables.oids(), &digests])? {
         let relation: u32 = row.get(0);
         let Some(ti) = found.tables.index(relation) else {
             continue;
@@ -89,6 +95,19 @@ pub(super) fn read<C: GenericClient>(
             // A constraint trigger's constraint: the trigger reader models it.
             _ => continue,
         };
+        if let Some(digest) = row.get::<_, Option<Vec<u8>>>(26) {
+            let table = &found.schema.tables[ti];
+            found.unprinted.push(Unprinted {
+                key: Key::Check(table.name.clone(), name.clone()),
+                digest,
+                oid: row.get(25),
+                relation,
+                place: Place::Check {
+                    table: ti,
+                    constraint: table.constraints.len(),
+                },
+            });
+        }
         found.schema.tables[ti].constraints.push(Constraint {
             name,
             kind,

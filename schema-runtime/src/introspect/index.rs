@@ -6,6 +6,7 @@
 use postgres::GenericClient;
 use schema_core::model::{Index, IndexElement, IndexMethod, IndexTarget};
 
+use super::unprinted::{Key, Place, Unprinted, INDEX_DIGEST, INDEX_JOIN};
 use super::{description_join, nulls_not_distinct_column, Catalog, Found, DEFAULT_COLLATION};
 use crate::error::Error;
 
@@ -36,12 +37,15 @@ pub(super) fn sql(version: i32) -> String {
                   FROM unnest(i.indcollation::oid[]) WITH ORDINALITY k(n, o) ORDER BY k.o) END,
             CASE WHEN i.indnatts > i.indnkeyatts
                  THEN (i.indkey::int2[])[i.indnkeyatts:i.indnatts - 1] END,
-            pg_catalog.pg_get_expr(i.indpred, i.indrelid, true), COALESCE({}, false),
+            CASE WHEN NOT u.digest THEN pg_catalog.pg_get_expr(i.indpred, i.indrelid, true) END,
+            COALESCE({}, false),
             d.description, i.indisvalid AND i.indisready, ic.reloptions::text[],
-            pg_catalog.pg_get_expr(i.indexprs, i.indrelid, true)
+            CASE WHEN NOT u.digest THEN pg_catalog.pg_get_expr(i.indexprs, i.indrelid, true) END,
+            i.indexrelid, i.indpred IS NOT NULL, {INDEX_DIGEST}
      FROM pg_catalog.pg_index i
      JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
      JOIN pg_catalog.pg_am am ON am.oid = ic.relam
+     {INDEX_JOIN}
      {}
      WHERE i.indrelid = ANY($1) AND NOT ic.relispartition
        AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c
@@ -53,10 +57,13 @@ pub(super) fn sql(version: i32) -> String {
     )
 }
 
-/// Reads the indexes of every table read so far (partition indexes belong to their parent).
+/// Reads the indexes of every table read so far (partition indexes belong to their parent);
+/// with `digests`, their expressions and predicates as digests where they can be (see
+/// [`super::unprinted`]).
 pub(super) fn read<C: GenericClient>(
     cat: &mut Catalog<'_, C>,
     version: i32,
+    digests: bool,
     found: &mut Found,
 ) -> Result<(), Error> {
     // Materialized views' indexes in the same round trip as the tables'.
@@ -66,7 +73,7 @@ pub(super) fn read<C: GenericClient>(
     // expression the database default.
     // The same parameter the read posts for a second connection (see `read_catalog`).
     let oids = found.relation_oids();
-    for row in cat.query(&sql(version), &[&oids])? {
+    for row in cat.query(&sql(version), &[&oids, &digests])? {
         let relation: u32 = row.get(0);
         let on = match found.tables.index(relation) {
             Some(ti) => On::Table(ti),
@@ -141,9 +148,37 @@ pub(super) fn read<C: GenericClient>(
             relation,
             &row.get::<_, Option<Vec<i16>>>(9).unwrap_or_default(),
         );
+        // Read as a digest: the texts are given once the other side's digests are known
+        // (an empty predicate stands for the one it has until then).
+        if let Some(digest) = row.get::<_, Option<Vec<u8>>>(18) {
+            let (table, place) = match on {
+                On::Table(table) => {
+                    let t = &found.schema.tables[table];
+                    let index = t.indexes.len();
+                    (&t.name, Place::Index { table, index })
+                }
+                On::View(view) => {
+                    let v = &found.schema.views[view];
+                    let index = v.indexes.len();
+                    (&v.name, Place::ViewIndex { view, index })
+                }
+            };
+            let key = Key::Index(table.clone(), name.clone());
+            found.unprinted.push(Unprinted {
+                key,
+                digest,
+                oid: row.get(16),
+                relation,
+                place,
+            });
+        }
         let indexes = match on {
             On::Table(ti) => &mut found.schema.tables[ti].indexes,
             On::View(vi) => &mut found.schema.views[vi].indexes,
+        };
+        let predicate: Option<String> = match row.get(17) {
+            true => Some(row.get::<_, Option<String>>(10).unwrap_or_default()),
+            false => None,
         };
         indexes.push(Index {
             name,
@@ -151,7 +186,7 @@ pub(super) fn read<C: GenericClient>(
             method: IndexMethod::from_name(&row.get::<_, String>(3)),
             elements,
             include,
-            predicate: row.get(10),
+            predicate,
             nulls_not_distinct: row.get(11),
             comment: row.get(12),
             // A failed concurrent build leaves the index behind, not valid or not ready: it is

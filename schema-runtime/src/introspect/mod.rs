@@ -34,6 +34,7 @@ mod sequence;
 mod table;
 mod trigger;
 mod unmodeled;
+mod unprinted;
 mod user_type;
 mod view;
 
@@ -50,6 +51,7 @@ use crate::undo::Undoable;
 
 pub use jobs::SecondConnection;
 pub use unmodeled::Unmodeled;
+pub(crate) use unprinted::is_placeholder;
 
 /// The schema pgdecl keeps its own tables in; never part of a user's schema.
 pub const PGDECL_SCHEMA: &str = "pgdecl";
@@ -267,8 +269,80 @@ pub fn introspect_url_shared(
     let mut second = SecondConnection::new(settings);
     second.wait_for_ready = wait_for_helper;
     in_read_transaction(&mut client, |tx| {
-        introspect_in_sharing(tx, scope, Some(&second))
+        introspect_in_sharing(tx, scope, Some(&second), None)
     })
+}
+
+/// [`introspect_pair`] of the databases at two URLs, for tests that check which
+/// expressions were left unprinted ([`is_unprinted`]).
+#[doc(hidden)]
+pub fn introspect_urls_compared(
+    from_url: &str,
+    to_url: &str,
+    digests: bool,
+) -> Result<(Introspection, Introspection), Error> {
+    let mut from = crate::connect::connect(from_url)?;
+    let mut to = crate::connect::connect(to_url)?;
+    introspect_pair(&mut from, &mut to, digests)
+}
+
+/// True if `text`, an expression of a read by [`introspect_urls_compared`], was left
+/// unprinted (the other side holds the same).
+#[doc(hidden)]
+pub fn is_unprinted(text: &str) -> bool {
+    is_placeholder(text)
+}
+
+/// Reads two databases to be compared, side by side (each on a thread of its own, in a
+/// snapshot of its own), as [`introspect`] reads each.
+///
+/// With `digests`, the checks and the expressions and predicates of indexes that the two
+/// hold alike are not printed: both reads give them the same placeholder text (see
+/// [`is_placeholder`]), which compares equal and must never reach SQL. For `pgdecl diff`
+/// (issue 12: printing them was most of a no-op diff's time on each side).
+pub(crate) fn introspect_pair(
+    from: &mut Client,
+    to: &mut Client,
+    digests: bool,
+) -> Result<(Introspection, Introspection), Error> {
+    use std::sync::mpsc::{channel, Receiver, Sender};
+    type Channel = (
+        Sender<Arc<unprinted::Offer>>,
+        Receiver<Arc<unprinted::Offer>>,
+    );
+    // One side's read; also whether the other side went away before the trade (when both
+    // fail, the other side's error is the cause).
+    let read = |client: &mut Client, (send, receive): Channel| {
+        let mut abandoned = false;
+        let mut trade = |mine| {
+            let theirs = send.send(mine).ok().and_then(|()| receive.recv().ok());
+            abandoned = theirs.is_none();
+            theirs
+        };
+        let exchange: Option<unprinted::Exchange<'_>> =
+            if digests { Some(&mut trade) } else { None };
+        let read = in_read_transaction(client, |tx| {
+            introspect_in_sharing(tx, &Scope::default(), None, exchange).map(|(read, _)| read)
+        });
+        // Returning drops this side's ends of the channels: a side still waiting for its
+        // offer learns this one is done.
+        (read, abandoned)
+    };
+    let (from_send, to_receive) = channel();
+    let (to_send, from_receive) = channel();
+    let (from, to) = std::thread::scope(|s| {
+        let to = s.spawn(|| read(to, (to_send, to_receive)));
+        let from = read(from, (from_send, from_receive));
+        let to = to
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (from, to)
+    });
+    match (from, to) {
+        ((Ok(from), _), (Ok(to), _)) => Ok((from, to)),
+        ((Err(e), false), _) | (_, (Err(e), _)) => Err(e),
+        ((Err(e), true), _) => Err(e),
+    }
 }
 
 /// [`introspect`] inside a transaction the caller holds (it sets `search_path` locally, so it
@@ -278,16 +352,20 @@ pub fn introspect_url_shared(
 /// schema): names there bare, all others qualified, whatever the session's own setting. It
 /// only reads, so the caller's transaction may be `READ ONLY`.
 pub fn introspect_in<C: Undoable>(client: &mut C, scope: &Scope) -> Result<Introspection, Error> {
-    introspect_in_sharing(client, scope, None).map(|(read, _)| read)
+    introspect_in_sharing(client, scope, None, None).map(|(read, _)| read)
 }
 
 /// [`introspect_in`], sharing the work with a `second` connection to the same database
 /// when one is given (it imports the read's snapshot; see [`jobs`]). The read is the same;
 /// also returns how many of its queries the second connection ran.
+///
+/// With `exchange`, the read is one of two read to be compared, and `exchange` trades
+/// digests with the other (see [`unprinted`]).
 pub(crate) fn introspect_in_sharing<C: Undoable>(
     client: &mut C,
     scope: &Scope,
     second: Option<&SecondConnection>,
+    exchange: Option<unprinted::Exchange<'_>>,
 ) -> Result<(Introspection, usize), Error> {
     // Exported before the savepoint: PostgreSQL exports no snapshot from a subtransaction.
     // (Standbys export theirs since PostgreSQL 10, as `pg_dump --jobs` relies on.)
@@ -306,7 +384,7 @@ pub(crate) fn introspect_in_sharing<C: Undoable>(
     let mut savepoint = client
         .undoable()
         .map_err(|e| Error::from_postgres("opening a savepoint to read the catalog", e))?;
-    let result = read_catalog(&mut *savepoint, scope, second);
+    let result = read_catalog(&mut *savepoint, scope, second, exchange);
     savepoint
         .undo()
         .map_err(|e| Error::from_postgres("closing the catalog savepoint", e))?;
@@ -333,6 +411,8 @@ struct Found {
     attributes: HashMap<(u32, i16), Attribute>,
     /// The names of the operator classes that are not their type's default, by oid.
     opclasses: HashMap<u32, String>,
+    /// The expressions read as digests, to be given their texts (see [`unprinted`]).
+    unprinted: Vec<unprinted::Unprinted>,
 }
 
 /// One column of [`Found::attributes`].
@@ -421,6 +501,7 @@ fn read_catalog<C: GenericClient>(
     client: &mut C,
     scope: &Scope,
     second: Option<(&SecondConnection, String)>,
+    exchange: Option<unprinted::Exchange<'_>>,
 ) -> Result<(Introspection, usize), Error> {
     let mut skip = scope.skip.clone();
     skip.push(PGDECL_SCHEMA.to_string());
@@ -462,6 +543,9 @@ fn read_catalog<C: GenericClient>(
         relations_by_dependency: by_dependency,
     };
     let filter: Filter<'_> = &[&skip, &scope.only];
+    // Expressions are read as digests only to be traded with another read, and only where
+    // a digest tells what the print would (see `unprinted`).
+    let digests = exchange.is_some() && version >= unprinted::FIRST_VERSION;
     // What does not depend on the tables read goes to the helper first; it claims from the
     // end of the list, the read consumes from its start.
     cat.post_first(|| {
@@ -498,17 +582,17 @@ fn read_catalog<C: GenericClient>(
             ),
             (
                 constraint::sql(version),
-                Arc::new(vec![Box::new(tables) as _]),
+                Arc::new(vec![Box::new(tables) as _, Box::new(digests)]),
             ),
             (
                 index::sql(version),
-                Arc::new(vec![Box::new(relations) as _]),
+                Arc::new(vec![Box::new(relations) as _, Box::new(digests)]),
             ),
         ]
     });
     column::read(&mut cat, &mut found)?;
-    constraint::read(&mut cat, version, &mut found)?;
-    index::read(&mut cat, version, &mut found)?;
+    constraint::read(&mut cat, version, digests, &mut found)?;
+    index::read(&mut cat, version, digests, &mut found)?;
     if !scope.relations_only {
         function::read(&mut cat, filter, &mut found)?;
     }
@@ -518,6 +602,9 @@ fn read_catalog<C: GenericClient>(
         grant::read(&mut cat, filter, &mut found)?;
     }
     unmodeled::read(&mut cat, filter, &mut found)?;
+    if let Some(exchange) = exchange {
+        unprinted::settle(&mut cat, version, &mut found, exchange)?;
+    }
 
     sequence::mark_serials(&mut found.schema, home);
     grant::report_grants_on_unmodelled(&mut found);
