@@ -578,7 +578,7 @@ fn read_catalog<C: GenericClient>(
         vec![
             (
                 column::sql(),
-                Arc::new(vec![Box::new(relations.clone()) as _]),
+                Arc::new(vec![Box::new(relations.clone()) as _, Box::new(digests)]),
             ),
             (
                 constraint::sql(version),
@@ -590,7 +590,7 @@ fn read_catalog<C: GenericClient>(
             ),
         ]
     });
-    column::read(&mut cat, &mut found)?;
+    column::read(&mut cat, digests, &mut found)?;
     constraint::read(&mut cat, version, digests, &mut found)?;
     index::read(&mut cat, version, digests, &mut found)?;
     if !scope.relations_only {

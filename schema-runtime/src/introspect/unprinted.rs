@@ -53,13 +53,15 @@ pub(super) const CHECK_DIGEST: &str =
     "CASE WHEN u.digest THEN pg_catalog.sha256(pg_catalog.textsend(c.conbin::text)) END";
 
 /// The lateral join that decides `u.digest` for constraint `c`: a check, digests asked for
-/// (`$2`), and it depends on nothing but its table's columns.
+/// (`$2`), and it depends on nothing but its table's columns. (`OFFSET 0` keeps the planner
+/// from pulling the subquery up: it would look `pg_depend` up again for each use of
+/// `u.digest`.)
 pub(super) const CHECK_JOIN: &str = "CROSS JOIN LATERAL (SELECT c.contype = 'c' AND $2::bool
         AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dd
                         WHERE dd.classid = 'pg_catalog.pg_constraint'::pg_catalog.regclass
                           AND dd.objid = c.oid AND dd.objsubid = 0
                           AND NOT (dd.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
-                                   AND dd.refobjid = c.conrelid)) AS digest) u";
+                                   AND dd.refobjid = c.conrelid)) AS digest OFFSET 0) u";
 
 /// As [`CHECK_DIGEST`], one digest for the expressions and the predicate of index `i`.
 pub(super) const INDEX_DIGEST: &str =
@@ -75,7 +77,20 @@ pub(super) const INDEX_JOIN: &str = "CROSS JOIN LATERAL (SELECT $2::bool
                         WHERE dd.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
                           AND dd.objid = i.indexrelid AND dd.objsubid = 0
                           AND NOT (dd.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
-                                   AND dd.refobjid = i.indrelid)) AS digest) u";
+                                   AND dd.refobjid = i.indrelid)) AS digest OFFSET 0) u";
+
+/// As [`CHECK_DIGEST`], for the default or generation expression `ad` of column `a`.
+pub(super) const COLUMN_DIGEST: &str =
+    "CASE WHEN u.digest THEN pg_catalog.sha256(pg_catalog.textsend(ad.adbin::text)) END";
+
+/// As [`CHECK_JOIN`], for the default or generation expression `ad` of a column: it
+/// depends on its column, and on the columns a generation expression reads.
+pub(super) const COLUMN_JOIN: &str = "CROSS JOIN LATERAL (SELECT ad.oid IS NOT NULL AND $2::bool
+        AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dd
+                        WHERE dd.classid = 'pg_catalog.pg_attrdef'::pg_catalog.regclass
+                          AND dd.objid = ad.oid AND dd.objsubid = 0
+                          AND NOT (dd.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
+                                   AND dd.refobjid = ad.adrelid)) AS digest OFFSET 0) u";
 
 /// An expression read as a digest: which one it is and where its text goes.
 pub(super) struct Unprinted {
@@ -83,7 +98,7 @@ pub(super) struct Unprinted {
     pub(super) key: Key,
     /// The digest of its node tree.
     pub(super) digest: Vec<u8>,
-    /// The oid of the constraint or index.
+    /// The oid of the constraint, index or column default (`pg_attrdef`).
     pub(super) oid: u32,
     /// The table it belongs to.
     pub(super) relation: u32,
@@ -98,6 +113,19 @@ pub(super) enum Key {
     Check(QualifiedName, String),
     /// The expressions and predicate of an index of a table.
     Index(QualifiedName, String),
+    /// The default or generation expression of a column of a table.
+    Column(QualifiedName, String),
+}
+
+impl Key {
+    /// The kind's letter in the print query.
+    fn kind(&self) -> &'static str {
+        match self {
+            Key::Check(..) => "c",
+            Key::Index(..) => "i",
+            Key::Column(..) => "d",
+        }
+    }
 }
 
 /// Where an [`Unprinted`]'s text goes.
@@ -110,6 +138,8 @@ pub(super) enum Place {
     /// `Schema::views[view].indexes[index]`'s (a materialized view's): always printed,
     /// since following print chains creates a view whole, with its indexes.
     ViewIndex { view: usize, index: usize },
+    /// `Schema::tables[table].columns[column]`'s default or generation expression.
+    Column { table: usize, column: usize },
 }
 
 /// A table's columns, by number: two expressions with the same node tree print alike on
@@ -140,9 +170,10 @@ pub(super) fn settle<C: GenericClient>(
     for u in &unprinted {
         columns.entry(u.relation).or_default();
     }
-    for ((relation, number), attribute) in &found.attributes {
-        if let Some(list) = columns.get_mut(relation) {
-            Arc::make_mut(list).push((*number, attribute.name.clone()));
+    // The last use of the columns read: their names are moved, not copied.
+    for ((relation, number), attribute) in std::mem::take(&mut found.attributes) {
+        if let Some(list) = columns.get_mut(&relation) {
+            Arc::make_mut(list).push((number, attribute.name));
         }
     }
     for list in columns.values_mut() {
@@ -194,7 +225,7 @@ pub(super) fn settle<C: GenericClient>(
                 stem.push(char::from(HEX[usize::from(b & 15)]));
             }
             fill(found, u.place, |part| match part {
-                Part::Check => stem.clone(),
+                Part::Whole => stem.clone(),
                 part => format!("{stem} {part}"),
             });
         } else {
@@ -204,36 +235,44 @@ pub(super) fn settle<C: GenericClient>(
     if to_print.is_empty() {
         return Ok(());
     }
-    let oids = |check: bool| -> Vec<u32> {
+    let oids = |kind: &str| -> Vec<u32> {
         to_print
             .iter()
-            .filter(|u| matches!(u.key, Key::Check(..)) == check)
+            .filter(|u| u.key.kind() == kind)
             .map(|u| u.oid)
             .collect()
     };
+    // Printed as the readers print them (a default without its table: see `super::column`).
     let rows = cat.query(
-        "SELECT true, c.oid, pg_catalog.pg_get_expr(c.conbin, c.conrelid, true), NULL::text
+        "SELECT 'c', c.oid, pg_catalog.pg_get_expr(c.conbin, c.conrelid, true), NULL::text
            FROM pg_catalog.pg_constraint c WHERE c.oid = ANY($1)
          UNION ALL
-         SELECT false, i.indexrelid, pg_catalog.pg_get_expr(i.indexprs, i.indrelid, true),
+         SELECT 'i', i.indexrelid, pg_catalog.pg_get_expr(i.indexprs, i.indrelid, true),
                 pg_catalog.pg_get_expr(i.indpred, i.indrelid, true)
-           FROM pg_catalog.pg_index i WHERE i.indexrelid = ANY($2)",
-        &[&oids(true), &oids(false)],
+           FROM pg_catalog.pg_index i WHERE i.indexrelid = ANY($2)
+         UNION ALL
+         SELECT 'd', ad.oid, pg_catalog.pg_get_expr(ad.adbin,
+                    CASE WHEN a.attgenerated = '' THEN 0 ELSE ad.adrelid END, true), NULL
+           FROM pg_catalog.pg_attrdef ad
+           JOIN pg_catalog.pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum
+          WHERE ad.oid = ANY($3)",
+        &[&oids("c"), &oids("i"), &oids("d")],
     )?;
-    let mut printed: HashMap<(bool, u32), (Option<String>, Option<String>)> = rows
+    let mut printed: HashMap<(String, u32), (Option<String>, Option<String>)> = rows
         .iter()
         .map(|row| ((row.get(0), row.get(1)), (row.get(2), row.get(3))))
         .collect();
     for u in to_print {
-        let check = matches!(u.key, Key::Check(..));
-        let (expressions, predicate) = printed.remove(&(check, u.oid)).unwrap_or_default();
+        let (expressions, predicate) = printed
+            .remove(&(u.key.kind().to_string(), u.oid))
+            .unwrap_or_default();
         let mut keys = expressions
             .as_deref()
             .map(crate::parse::expression_list)
             .unwrap_or_default()
             .into_iter();
         fill(found, u.place, |part| match part {
-            Part::Check => expressions.clone().unwrap_or_default(),
+            Part::Whole => expressions.clone().unwrap_or_default(),
             Part::Key(_) => keys.next().unwrap_or_default(),
             Part::Predicate => predicate.clone().unwrap_or_default(),
         });
@@ -244,8 +283,8 @@ pub(super) fn settle<C: GenericClient>(
 /// One text of a [`Place`].
 #[derive(Debug, Clone, Copy)]
 enum Part {
-    /// A check's expression.
-    Check,
+    /// A check's expression, a column's default or generation expression.
+    Whole,
     /// An index's expression key at this position.
     Key(usize),
     /// An index's predicate.
@@ -255,7 +294,7 @@ enum Part {
 impl std::fmt::Display for Part {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Part::Check => f.write_str("check"),
+            Part::Whole => f.write_str("whole"),
             Part::Key(k) => write!(f, "key {k}"),
             Part::Predicate => f.write_str("where"),
         }
@@ -268,7 +307,14 @@ fn fill(found: &mut Found, place: Place, mut text: impl FnMut(Part) -> String) {
         Place::Check { table, constraint } => {
             let constraint = &mut found.schema.tables[table].constraints[constraint];
             if let ConstraintKind::Check { expr } = &mut constraint.kind {
-                *expr = text(Part::Check);
+                *expr = text(Part::Whole);
+            }
+            return;
+        }
+        Place::Column { table, column } => {
+            let column = &mut found.schema.tables[table].columns[column];
+            if let Some(expr) = column.default.as_mut().or(column.generated.as_mut()) {
+                *expr = text(Part::Whole);
             }
             return;
         }
