@@ -582,3 +582,64 @@ fn a_large_schema_read_on_two_connections_finds_every_difference() {
         assert!(text.contains(expected), "{expected} in {text}");
     }
 }
+
+/// A plan takes the texts of the expressions whose node trees the last read of the same
+/// declaration in this process found unchanged, rather than printing them again (issue 12);
+/// the plans it makes are the plans it makes without that record: after the database drifted
+/// (a check changed, a default changed, a column renamed under an unchanged check's node
+/// tree, an index predicate changed), the plan with the record is the plan of a process that
+/// never read the database before.
+#[test]
+fn a_plan_after_an_earlier_read_plans_as_a_fresh_one() {
+    let db = TestServer::shared()
+        .create_database("earlier_read")
+        .unwrap();
+    let declared = Schema::builder()
+        .table(
+            TableDef::new("items")
+                .column(ColumnDef::new("id", t("int8")).primary_key())
+                .column(ColumnDef::new("a", t("int4")).not_null().default_sql("0"))
+                .column(ColumnDef::new("kind", t("text")).default_sql("'draft'"))
+                .constraint(ConstraintDef::check("a >= 0").named("items_a_check"))
+                .constraint(
+                    ConstraintDef::check("kind IN ('draft', 'open')").named("items_kind_check"),
+                )
+                .index(IndexDef::new().expression("lower(kind)").where_sql("a > 0")),
+        )
+        .build();
+    let hash = schema_runtime::converge::schema_hash(&declared);
+    let apply = Policy::new(Mode::Apply);
+    schema_runtime::converge_url(db.url(), &declared, &apply).unwrap();
+    let mut client = db.connect();
+    let version: i32 = client
+        .query_one("SELECT current_setting('server_version_num')::int", &[])
+        .unwrap()
+        .get(0);
+    let plan = schema_runtime::plan(&mut client, &declared, &[]).unwrap();
+    assert!(plan.is_empty(), "{}", plan.to_sql());
+    assert_eq!(
+        schema_runtime::converge::expressions_recorded(&hash, version),
+        5,
+        "two checks, two defaults, and the index's key and predicate in one record"
+    );
+    let plan = schema_runtime::plan(&mut client, &declared, &[]).unwrap();
+    assert!(plan.is_empty(), "with the record: {}", plan.to_sql());
+
+    client
+        .batch_execute(
+            "ALTER TABLE items DROP CONSTRAINT items_kind_check;
+             ALTER TABLE items ADD CONSTRAINT items_kind_check CHECK (kind IN ('draft', 'shut'));
+             ALTER TABLE items ALTER COLUMN kind SET DEFAULT 'open';
+             ALTER TABLE items RENAME COLUMN a TO b;",
+        )
+        .unwrap();
+    let with_record = schema_runtime::plan(&mut client, &declared, &[]).unwrap();
+    schema_runtime::converge::forget_canonical_forms();
+    let fresh = schema_runtime::plan(&mut client, &declared, &[]).unwrap();
+    assert!(!fresh.is_empty());
+    assert_eq!(with_record.to_sql(), fresh.to_sql());
+    let sql = fresh.to_sql();
+    for expected in ["items_kind_check", "'draft'", "items_a_check"] {
+        assert!(sql.contains(expected), "{expected} in {sql}");
+    }
+}

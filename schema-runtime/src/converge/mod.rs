@@ -52,6 +52,8 @@ use lease::Lease;
 
 pub use audit::{AuditError, AuditEvent, Operation, Outcome, Validation, AUDIT_TARGET};
 pub use backup::{BackupHook, BackupOutcome, BackupPolicy, BackupRequest, BackupStatus};
+#[doc(hidden)]
+pub use canonical_cache::expressions_recorded;
 pub use canonical_cache::{forget_canonical_forms, schema_hash};
 pub use create_db::create_database_if_missing;
 pub use env::{Env, OnFailure};
@@ -562,7 +564,11 @@ fn converge_phase(
         writes,
         &policy.canonical_forms,
     )?;
-    let (mut live, _) = introspect_in_sharing(&mut tx, &scope, ops.second.as_ref(), None)?;
+    // Expressions the last read of this declaration found are taken from it where their
+    // node trees are unchanged, not printed again (see `canonical_cache::EarlierRead`).
+    let mut last_read = canonical_cache::EarlierRead::new(&hash, server_version);
+    let (mut live, _) =
+        introspect_in_sharing(&mut tx, &scope, ops.second.as_ref(), Some(&mut last_read))?;
     let ignored = policy
         .ignore
         .retain_live(&mut live.schema, &mut live.unmodeled, declared);
