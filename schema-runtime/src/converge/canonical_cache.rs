@@ -15,7 +15,6 @@ use serde::{Deserialize, Serialize};
 use crate::canonical_form::{CanonicalForm, CANONICAL_FORMAT};
 use crate::canonicalize::{canonicalize, Canonical};
 use crate::error::Error;
-use crate::introspect::{Counterpart, Offer};
 
 /// The stable hash of a declared schema (FNV-1a 64 over its serialized model and pgdecl's
 /// version), used as the history's schema hash and the canonicalization cache key.
@@ -90,74 +89,10 @@ impl Stored {
 }
 
 /// Forgets the canonical forms this process computed, so the next plan canonicalizes again
-/// (unless pgdecl's cache table has it), and what its reads learned. For benchmarks and tests.
+/// (unless pgdecl's cache table has it). For benchmarks and tests.
 pub fn forget_canonical_forms() {
     if let Ok(mut c) = CANONICAL_CACHE.lock() {
         *c = None;
-    }
-    if let Ok(mut e) = EARLIER_READS.lock() {
-        *e = None;
-    }
-}
-
-/// What the last live read of this process for a declaration (by schema hash and server
-/// version) read as digests, with the texts the expressions had. The next read takes the
-/// texts of the expressions whose node trees it finds unchanged instead of printing them
-/// (issue 12: printing them was most of a cached plan's read; see
-/// [`crate::introspect::Counterpart`]).
-static EARLIER_READS: Mutex<Option<Reads>> = Mutex::new(None);
-
-/// The process's last live reads, by (schema hash, server version).
-type Reads = HashMap<(String, i32), Arc<Offer>>;
-
-/// How many expressions the last live read of the declaration with schema hash `hash` on a
-/// server of `server_version` recorded for the next (see [`EARLIER_READS`]). For tests.
-#[doc(hidden)]
-pub fn expressions_recorded(hash: &str, server_version: i32) -> usize {
-    EARLIER_READS
-        .lock()
-        .ok()
-        .and_then(|e| {
-            e.as_ref()
-                .and_then(|m| m.get(&(hash.to_string(), server_version)).map(|o| o.len()))
-        })
-        .unwrap_or(0)
-}
-
-/// A live read's [`Counterpart`]: the earlier read of the same declaration, if any; it
-/// records the read for the next.
-pub(super) struct EarlierRead {
-    key: (String, i32),
-}
-
-impl EarlierRead {
-    /// The earlier read of the declaration with schema hash `hash` on a server of
-    /// `server_version`.
-    pub(super) fn new(hash: &str, server_version: i32) -> EarlierRead {
-        EarlierRead {
-            key: (hash.to_string(), server_version),
-        }
-    }
-}
-
-impl Counterpart for EarlierRead {
-    fn trade(&mut self, _mine: Arc<Offer>) -> Option<Arc<Offer>> {
-        let earlier = EARLIER_READS
-            .lock()
-            .ok()
-            .and_then(|e| e.as_ref().and_then(|m| m.get(&self.key).cloned()));
-        Some(earlier.unwrap_or_else(|| Arc::new(Offer::empty(self.key.1))))
-    }
-
-    fn learns(&self) -> bool {
-        true
-    }
-
-    fn learn(&mut self, read: Offer) {
-        if let Ok(mut e) = EARLIER_READS.lock() {
-            e.get_or_insert_with(HashMap::new)
-                .insert(self.key.clone(), Arc::new(read));
-        }
     }
 }
 

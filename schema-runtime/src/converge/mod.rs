@@ -52,8 +52,6 @@ use lease::Lease;
 
 pub use audit::{AuditError, AuditEvent, Operation, Outcome, Validation, AUDIT_TARGET};
 pub use backup::{BackupHook, BackupOutcome, BackupPolicy, BackupRequest, BackupStatus};
-#[doc(hidden)]
-pub use canonical_cache::expressions_recorded;
 pub use canonical_cache::{forget_canonical_forms, schema_hash};
 pub use create_db::create_database_if_missing;
 pub use env::{Env, OnFailure};
@@ -564,11 +562,7 @@ fn converge_phase(
         writes,
         &policy.canonical_forms,
     )?;
-    // Expressions the last read of this declaration found are taken from it where their
-    // node trees are unchanged, not printed again (see `canonical_cache::EarlierRead`).
-    let mut last_read = canonical_cache::EarlierRead::new(&hash, server_version);
-    let (mut live, _) =
-        introspect_in_sharing(&mut tx, &scope, ops.second.as_ref(), Some(&mut last_read))?;
+    let (mut live, _) = introspect_in_sharing(&mut tx, &scope, ops.second.as_ref(), None)?;
     let ignored = policy
         .ignore
         .retain_live(&mut live.schema, &mut live.unmodeled, declared);
@@ -588,11 +582,19 @@ fn converge_phase(
     // A live fragment created from an older print (a restored dump, `psql -f` of a previous
     // print) is the declared one: take the canonical text before the pure diff compares.
     canonical.adopt_prints(&mut live.schema);
+    // A database in sync has now read into the canonical form itself, and the same model
+    // plans nothing (every fixture and case of the diff's tests holds it): the planner's walk
+    // over its thousands of tables is skipped (issue 12).
+    let in_sync = live.schema == canonical.schema;
     // The diff reads the form this process caches, not a copy of it (a whole schema: issue
     // 12, peak memory). What the declaration leaves open plans nothing without adopting the
     // live value (see `adopt_unspecified`), so only an inspector, which compares the target
     // itself, sees a target with it adopted.
-    let mut plan = diff(&live.schema, &canonical.schema);
+    let mut plan = if in_sync {
+        Plan::default()
+    } else {
+        diff(&live.schema, &canonical.schema)
+    };
     if let (Some(inspect), Some(introspected)) = (ops.inspect.as_mut(), &introspected) {
         let adopted = adopts_unspecified(&live.schema, &canonical.schema).then(|| {
             let mut target = canonical.schema.clone();

@@ -51,7 +51,7 @@ use crate::undo::Undoable;
 
 pub use jobs::SecondConnection;
 pub use unmodeled::Unmodeled;
-pub(crate) use unprinted::{is_placeholder, Counterpart, Offer};
+pub(crate) use unprinted::is_placeholder;
 
 /// The schema pgdecl keeps its own tables in; never part of a user's schema.
 pub const PGDECL_SCHEMA: &str = "pgdecl";
@@ -306,45 +306,33 @@ pub(crate) fn introspect_pair(
     digests: bool,
 ) -> Result<(Introspection, Introspection), Error> {
     use std::sync::mpsc::{channel, Receiver, Sender};
-    /// One side of the pair: its ends of the channels, and whether the other side went away
-    /// before the trade (when both fail, the other side's error is the cause).
-    struct Side {
-        send: Sender<Arc<unprinted::Offer>>,
-        receive: Receiver<Arc<unprinted::Offer>>,
-        abandoned: bool,
-    }
-    impl unprinted::Counterpart for Side {
-        fn trade(&mut self, mine: Arc<unprinted::Offer>) -> Option<Arc<unprinted::Offer>> {
-            let theirs = self
-                .send
-                .send(mine)
-                .ok()
-                .and_then(|()| self.receive.recv().ok());
-            self.abandoned = theirs.is_none();
+    type Channel = (
+        Sender<Arc<unprinted::Offer>>,
+        Receiver<Arc<unprinted::Offer>>,
+    );
+    // One side's read; also whether the other side went away before the trade (when both
+    // fail, the other side's error is the cause).
+    let read = |client: &mut Client, (send, receive): Channel| {
+        let mut abandoned = false;
+        let mut trade = |mine| {
+            let theirs = send.send(mine).ok().and_then(|()| receive.recv().ok());
+            abandoned = theirs.is_none();
             theirs
-        }
-    }
-    let read = |client: &mut Client, mut side: Side| {
-        let counterpart: Option<&mut dyn unprinted::Counterpart> =
-            if digests { Some(&mut side) } else { None };
+        };
+        let exchange: Option<unprinted::Exchange<'_>> =
+            if digests { Some(&mut trade) } else { None };
         let read = in_read_transaction(client, |tx| {
-            introspect_in_sharing(tx, &Scope::default(), None, counterpart).map(|(read, _)| read)
+            introspect_in_sharing(tx, &Scope::default(), None, exchange).map(|(read, _)| read)
         });
         // Returning drops this side's ends of the channels: a side still waiting for its
         // offer learns this one is done.
-        (read, side.abandoned)
+        (read, abandoned)
     };
     let (from_send, to_receive) = channel();
     let (to_send, from_receive) = channel();
     let (from, to) = std::thread::scope(|s| {
-        let side = |send, receive| Side {
-            send,
-            receive,
-            abandoned: false,
-        };
-        let to_side = side(to_send, to_receive);
-        let to = s.spawn(|| read(to, to_side));
-        let from = read(from, side(from_send, from_receive));
+        let to = s.spawn(|| read(to, (to_send, to_receive)));
+        let from = read(from, (from_send, from_receive));
         let to = to
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -371,14 +359,13 @@ pub fn introspect_in<C: Undoable>(client: &mut C, scope: &Scope) -> Result<Intro
 /// when one is given (it imports the read's snapshot; see [`jobs`]). The read is the same;
 /// also returns how many of its queries the second connection ran.
 ///
-/// With `counterpart`, expressions are read as digests where they can be and traded with
-/// it: another read (see [`introspect_pair`]) or the record of an earlier one (see
-/// [`unprinted`]).
+/// With `exchange`, the read is one of two read to be compared, and `exchange` trades
+/// digests with the other (see [`unprinted`]).
 pub(crate) fn introspect_in_sharing<C: Undoable>(
     client: &mut C,
     scope: &Scope,
     second: Option<&SecondConnection>,
-    counterpart: Option<&mut dyn unprinted::Counterpart>,
+    exchange: Option<unprinted::Exchange<'_>>,
 ) -> Result<(Introspection, usize), Error> {
     // Exported before the savepoint: PostgreSQL exports no snapshot from a subtransaction.
     // (Standbys export theirs since PostgreSQL 10, as `pg_dump --jobs` relies on.)
@@ -397,7 +384,7 @@ pub(crate) fn introspect_in_sharing<C: Undoable>(
     let mut savepoint = client
         .undoable()
         .map_err(|e| Error::from_postgres("opening a savepoint to read the catalog", e))?;
-    let result = read_catalog(&mut *savepoint, scope, second, counterpart);
+    let result = read_catalog(&mut *savepoint, scope, second, exchange);
     savepoint
         .undo()
         .map_err(|e| Error::from_postgres("closing the catalog savepoint", e))?;
@@ -514,7 +501,7 @@ fn read_catalog<C: GenericClient>(
     client: &mut C,
     scope: &Scope,
     second: Option<(&SecondConnection, String)>,
-    counterpart: Option<&mut dyn unprinted::Counterpart>,
+    exchange: Option<unprinted::Exchange<'_>>,
 ) -> Result<(Introspection, usize), Error> {
     let mut skip = scope.skip.clone();
     skip.push(PGDECL_SCHEMA.to_string());
@@ -558,7 +545,7 @@ fn read_catalog<C: GenericClient>(
     let filter: Filter<'_> = &[&skip, &scope.only];
     // Expressions are read as digests only to be traded with another read, and only where
     // a digest tells what the print would (see `unprinted`).
-    let digests = counterpart.is_some() && version >= unprinted::FIRST_VERSION;
+    let digests = exchange.is_some() && version >= unprinted::FIRST_VERSION;
     // What does not depend on the tables read goes to the helper first; it claims from the
     // end of the list, the read consumes from its start.
     cat.post_first(|| {
@@ -615,8 +602,8 @@ fn read_catalog<C: GenericClient>(
         grant::read(&mut cat, filter, &mut found)?;
     }
     unmodeled::read(&mut cat, filter, &mut found)?;
-    if let Some(counterpart) = counterpart {
-        unprinted::settle(&mut cat, version, &mut found, counterpart)?;
+    if let Some(exchange) = exchange {
+        unprinted::settle(&mut cat, version, &mut found, exchange)?;
     }
 
     sequence::mark_serials(&mut found.schema, home);

@@ -147,57 +147,23 @@ pub(super) enum Place {
 type Columns = Arc<Vec<(i16, String)>>;
 
 /// What one side tells the other: its server's version and its expressions read as
-/// digests, each with its table's columns (by number; see the module docs), and, from a
-/// record of an earlier read, their texts.
+/// digests, each with its table's columns (by number; see the module docs).
 pub(crate) struct Offer {
     version: i32,
     unprinted: Vec<(Unprinted, Columns)>,
-    /// The texts of each of `unprinted` (its parts in order: see [`texts_at`]), for a
-    /// record of an earlier read: a match takes them rather than a placeholder.
-    texts: Option<Vec<Vec<String>>>,
 }
 
-impl Offer {
-    /// How many expressions it holds.
-    pub(crate) fn len(&self) -> usize {
-        self.unprinted.len()
-    }
+/// Trades this side's [`Offer`] for the other side's: `None` when the other side's read
+/// failed (its error is reported from there).
+pub(crate) type Exchange<'a> = &'a mut dyn FnMut(Arc<Offer>) -> Option<Arc<Offer>>;
 
-    /// An offer of nothing (no earlier read to learn from).
-    pub(crate) fn empty(version: i32) -> Offer {
-        Offer {
-            version,
-            unprinted: Vec::new(),
-            texts: None,
-        }
-    }
-}
-
-/// The other side of a read that takes digests: another read under way (`pgdecl diff`), or
-/// the record of an earlier read of the same declaration (a cached plan).
-pub(crate) trait Counterpart {
-    /// Trades this side's [`Offer`] for the other side's: `None` when the other side's read
-    /// failed (its error is reported from there).
-    fn trade(&mut self, mine: Arc<Offer>) -> Option<Arc<Offer>>;
-
-    /// Whether [`Counterpart::learn`] wants the read's offer with its final texts.
-    fn learns(&self) -> bool {
-        false
-    }
-
-    /// Takes the read's offer with the texts it ended with (printed, or taken from the
-    /// other side's record), for the next read.
-    fn learn(&mut self, _read: Offer) {}
-}
-
-/// Trades digests with `counterpart`, then gives each unprinted expression its text: where
-/// the other side holds the same, its recorded texts or else the placeholder; elsewhere its
-/// print (one query for all).
+/// Trades digests through `exchange`, then gives each unprinted expression its text: the
+/// placeholder where the other side holds the same, else its print (one query for all).
 pub(super) fn settle<C: GenericClient>(
     cat: &mut Catalog<'_, C>,
     version: i32,
     found: &mut Found,
-    counterpart: &mut dyn Counterpart,
+    exchange: Exchange<'_>,
 ) -> Result<(), Error> {
     let unprinted = std::mem::take(&mut found.unprinted);
     let mut columns: HashMap<u32, Columns> = HashMap::new();
@@ -224,10 +190,9 @@ pub(super) fn settle<C: GenericClient>(
                 (u, table)
             })
             .collect(),
-        texts: None,
     });
     drop(columns);
-    let theirs = counterpart.trade(Arc::clone(&mine)).ok_or_else(|| {
+    let theirs = exchange(Arc::clone(&mine)).ok_or_else(|| {
         Error::new(
             crate::error::ErrorKind::Invalid,
             "reading the catalog",
@@ -235,74 +200,41 @@ pub(super) fn settle<C: GenericClient>(
         )
     })?;
     let comparable = theirs.version / 10000 == version / 10000;
-    let by_key: HashMap<&Key, (&[u8], &Columns, usize)> = if comparable {
+    let by_key: HashMap<&Key, (&[u8], &Columns)> = if comparable {
         theirs
             .unprinted
             .iter()
-            .enumerate()
-            .map(|(at, (u, table))| (&u.key, (&u.digest[..], table, at)))
+            .map(|(u, table)| (&u.key, (&u.digest[..], table)))
             .collect()
     } else {
         HashMap::new()
     };
     let mut to_print = Vec::new();
     for (u, table) in &mine.unprinted {
-        let same = by_key
-            .get(&u.key)
-            .filter(|&&(digest, columns, _)| digest == &u.digest[..] && columns == table)
-            .map(|&(_, _, at)| at);
-        match (same, &theirs.texts) {
-            // Texts printed from the same node tree by a server of the same version.
-            (Some(at), Some(texts)) if theirs.version == version => {
-                let mut parts = texts[at].iter();
-                fill(found, u.place, |_| {
-                    parts.next().cloned().unwrap_or_default()
-                });
+        let same = !matches!(u.place, Place::ViewIndex { .. })
+            && by_key
+                .get(&u.key)
+                .is_some_and(|&(digest, columns)| digest == &u.digest[..] && columns == table);
+        if same {
+            // The digest in the text too: two unprinted expressions never look alike.
+            let mut stem = String::with_capacity(16 + 2 * u.digest.len());
+            stem.push(PLACEHOLDER);
+            stem.push_str("unprinted ");
+            for b in &u.digest {
+                stem.push(char::from(HEX[usize::from(b >> 4)]));
+                stem.push(char::from(HEX[usize::from(b & 15)]));
             }
-            (Some(_), None) if !matches!(u.place, Place::ViewIndex { .. }) => {
-                // The digest in the text too: two unprinted expressions never look alike.
-                let mut stem = String::with_capacity(16 + 2 * u.digest.len());
-                stem.push(PLACEHOLDER);
-                stem.push_str("unprinted ");
-                for b in &u.digest {
-                    stem.push(char::from(HEX[usize::from(b >> 4)]));
-                    stem.push(char::from(HEX[usize::from(b & 15)]));
-                }
-                fill(found, u.place, |part| match part {
-                    Part::Whole => stem.clone(),
-                    part => format!("{stem} {part}"),
-                });
-            }
-            _ => to_print.push(u),
+            fill(found, u.place, |part| match part {
+                Part::Whole => stem.clone(),
+                part => format!("{stem} {part}"),
+            });
+        } else {
+            to_print.push(u);
         }
     }
-    if !to_print.is_empty() {
-        print(cat, found, &to_print)?;
+    if to_print.is_empty() {
+        return Ok(());
     }
-    drop(by_key);
-    drop(theirs);
-    if counterpart.learns() {
-        // The other side kept no share of this offer (it answered with its record).
-        let read = Arc::try_unwrap(mine).ok();
-        if let Some(mut read) = read {
-            read.texts = Some(
-                read.unprinted
-                    .iter()
-                    .map(|(u, _)| texts_at(found, u.place))
-                    .collect(),
-            );
-            counterpart.learn(read);
-        }
-    }
-    Ok(())
-}
-
-/// Prints `to_print` in one query and gives each its texts.
-fn print<C: GenericClient>(
-    cat: &mut Catalog<'_, C>,
-    found: &mut Found,
-    to_print: &[&Unprinted],
-) -> Result<(), Error> {
     let oids = |kind: &str| -> Vec<u32> {
         to_print
             .iter()
@@ -348,13 +280,6 @@ fn print<C: GenericClient>(
     Ok(())
 }
 
-/// The texts of `place`, in the order [`fill`] gives them.
-fn texts_at(found: &mut Found, place: Place) -> Vec<String> {
-    let mut texts = Vec::new();
-    visit(found, place, |_, text| texts.push(text.clone()));
-    texts
-}
-
 /// One text of a [`Place`].
 #[derive(Debug, Clone, Copy)]
 enum Part {
@@ -378,24 +303,18 @@ impl std::fmt::Display for Part {
 
 /// Sets each text of `place` to what `text` gives for it, index keys in order.
 fn fill(found: &mut Found, place: Place, mut text: impl FnMut(Part) -> String) {
-    visit(found, place, |part, slot| *slot = text(part));
-}
-
-/// Visits each text of `place`: a check's expression, a column's default or generation
-/// expression, an index's expression keys in order and then its predicate.
-fn visit(found: &mut Found, place: Place, mut f: impl FnMut(Part, &mut String)) {
     let index = match place {
         Place::Check { table, constraint } => {
             let constraint = &mut found.schema.tables[table].constraints[constraint];
             if let ConstraintKind::Check { expr } = &mut constraint.kind {
-                f(Part::Whole, expr);
+                *expr = text(Part::Whole);
             }
             return;
         }
         Place::Column { table, column } => {
             let column = &mut found.schema.tables[table].columns[column];
             if let Some(expr) = column.default.as_mut().or(column.generated.as_mut()) {
-                f(Part::Whole, expr);
+                *expr = text(Part::Whole);
             }
             return;
         }
@@ -404,10 +323,10 @@ fn visit(found: &mut Found, place: Place, mut f: impl FnMut(Part, &mut String)) 
     };
     for (k, element) in index.elements.iter_mut().enumerate() {
         if let IndexTarget::Expression(sql) = &mut element.target {
-            f(Part::Key(k), sql);
+            *sql = text(Part::Key(k));
         }
     }
     if let Some(predicate) = &mut index.predicate {
-        f(Part::Predicate, predicate);
+        *predicate = text(Part::Predicate);
     }
 }
