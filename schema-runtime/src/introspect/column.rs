@@ -7,7 +7,7 @@ use postgres::GenericClient;
 use schema_core::model::{Column, Identity, Storage, StorageParameter};
 use schema_core::DataType;
 
-use super::unprinted::{Key, Place, Unprinted, COLUMN_DIGEST, COLUMN_JOIN};
+use super::unprinted::{column_join, Key, Place, Unprinted, COLUMN_DIGEST};
 use super::{description_join, Attribute, Catalog, Found, DEFAULT_COLLATION};
 use crate::error::Error;
 
@@ -27,6 +27,7 @@ use crate::error::Error;
 /// The collation is named where it is not none or the database default; whether it is the
 /// type's own is told once the type is known.
 pub(super) fn sql() -> String {
+    let column_join = column_join();
     format!(
         "SELECT a.attrelid, a.attname::text, pg_catalog.format_type(a.atttypid, a.atttypmod),
                 a.atttypid, a.attnotnull,
@@ -41,7 +42,7 @@ pub(super) fn sql() -> String {
                 ad.oid, {COLUMN_DIGEST}
          FROM pg_catalog.pg_attribute a
          LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
-         {COLUMN_JOIN}
+         {column_join}
          {}
          WHERE a.attrelid = ANY($1) AND a.attnum > 0 AND NOT a.attisdropped
          ORDER BY a.attrelid, a.attnum",

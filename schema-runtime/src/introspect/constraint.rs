@@ -8,7 +8,7 @@ use schema_core::model::{
     QualifiedName,
 };
 
-use super::unprinted::{Key, Place, Unprinted, CHECK_DIGEST, CHECK_JOIN};
+use super::unprinted::{check_join, Key, Place, Unprinted, CHECK_DIGEST};
 use super::{column_names, description_join, nulls_not_distinct_column, Catalog, Found};
 use crate::error::Error;
 
@@ -20,6 +20,7 @@ pub(super) fn sql(version: i32) -> String {
     // exclusion constraints. Key and include columns come as numbers, named from the
     // columns read (`Found::attributes`). With `$2`, a check that depends on nothing but
     // its table is read as a digest rather than printed (see `super::unprinted`).
+    let check_join = check_join();
     format!(
         "SELECT c.conrelid, c.conname::text, c.contype::text, c.condeferrable, c.condeferred,
                 CASE WHEN c.contype IN ('p', 'u', 'f') THEN c.conkey END,
@@ -35,7 +36,7 @@ pub(super) fn sql(version: i32) -> String {
                 {EXCLUSION_COLUMNS},
                 c.confkey, c.confrelid, c.oid, {CHECK_DIGEST}
          FROM pg_catalog.pg_constraint c
-         {CHECK_JOIN}
+         {check_join}
          LEFT JOIN pg_catalog.pg_class fc ON fc.oid = c.confrelid
          LEFT JOIN pg_catalog.pg_namespace fn ON fn.oid = fc.relnamespace
          LEFT JOIN pg_catalog.pg_index i ON i.indexrelid = c.conindid

@@ -6,13 +6,14 @@
 use postgres::GenericClient;
 use schema_core::model::{Index, IndexElement, IndexMethod, IndexTarget};
 
-use super::unprinted::{Key, Place, Unprinted, INDEX_DIGEST, INDEX_JOIN};
+use super::unprinted::{index_join, Key, Place, Unprinted, INDEX_DIGEST};
 use super::{description_join, nulls_not_distinct_column, Catalog, Found, DEFAULT_COLLATION};
 use crate::error::Error;
 
 /// The query [`read`] runs: posted ahead to the read's second connection (see
 /// [`super::jobs`]).
 pub(super) fn sql(version: i32) -> String {
+    let index_join = index_join();
     format!(
         "SELECT i.indrelid, ic.relname::text, i.indisunique, am.amname::text,
             i.indcollation::oid[],
@@ -45,7 +46,7 @@ pub(super) fn sql(version: i32) -> String {
      FROM pg_catalog.pg_index i
      JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
      JOIN pg_catalog.pg_am am ON am.oid = ic.relam
-     {INDEX_JOIN}
+     {index_join}
      {}
      WHERE i.indrelid = ANY($1) AND NOT ic.relispartition
        AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c

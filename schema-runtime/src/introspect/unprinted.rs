@@ -47,50 +47,58 @@ pub(crate) fn is_placeholder(text: &str) -> bool {
     text.contains(PLACEHOLDER)
 }
 
-/// The digest of check `c`'s node tree, where [`CHECK_JOIN`] asks for one (null elsewhere,
+/// The digest of check `c`'s node tree, where [`check_join`] asks for one (null elsewhere,
 /// where the reader prints the check when it is one: `NOT u.digest`).
 pub(super) const CHECK_DIGEST: &str =
     "CASE WHEN u.digest THEN pg_catalog.sha256(pg_catalog.textsend(c.conbin::text)) END";
 
 /// The lateral join that decides `u.digest` for constraint `c`: a check, digests asked for
-/// (`$2`), and it depends on nothing but its table's columns. (`OFFSET 0` keeps the planner
-/// from pulling the subquery up: it would look `pg_depend` up again for each use of
-/// `u.digest`.)
-pub(super) const CHECK_JOIN: &str = "CROSS JOIN LATERAL (SELECT c.contype = 'c' AND $2::bool
-        AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dd
-                        WHERE dd.classid = 'pg_catalog.pg_constraint'::pg_catalog.regclass
-                          AND dd.objid = c.oid AND dd.objsubid = 0
-                          AND NOT (dd.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
-                                   AND dd.refobjid = c.conrelid)) AS digest OFFSET 0) u";
+/// (`$2`), and it depends on nothing but its table's columns.
+pub(super) fn check_join() -> String {
+    digest_join("c.contype = 'c'", "pg_constraint", "c.oid", "c.conrelid")
+}
 
 /// As [`CHECK_DIGEST`], one digest for the expressions and the predicate of index `i`.
 pub(super) const INDEX_DIGEST: &str =
     "CASE WHEN u.digest THEN pg_catalog.sha256(pg_catalog.textsend(
           COALESCE(i.indexprs::text, '') || ' ' || COALESCE(i.indpred::text, ''))) END";
 
-/// As [`CHECK_JOIN`], for index `i` with expressions or a predicate. An index depends on
+/// As [`check_join`], for index `i` with expressions or a predicate. An index depends on
 /// its table's columns, and on the whole table when it has no column key; its operator
 /// classes and collations count as objects of the user's (when not pinned).
-pub(super) const INDEX_JOIN: &str = "CROSS JOIN LATERAL (SELECT $2::bool
-        AND (i.indexprs IS NOT NULL OR i.indpred IS NOT NULL)
-        AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dd
-                        WHERE dd.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
-                          AND dd.objid = i.indexrelid AND dd.objsubid = 0
-                          AND NOT (dd.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
-                                   AND dd.refobjid = i.indrelid)) AS digest OFFSET 0) u";
+pub(super) fn index_join() -> String {
+    digest_join(
+        "(i.indexprs IS NOT NULL OR i.indpred IS NOT NULL)",
+        "pg_class",
+        "i.indexrelid",
+        "i.indrelid",
+    )
+}
 
 /// As [`CHECK_DIGEST`], for the default or generation expression `ad` of column `a`.
 pub(super) const COLUMN_DIGEST: &str =
     "CASE WHEN u.digest THEN pg_catalog.sha256(pg_catalog.textsend(ad.adbin::text)) END";
 
-/// As [`CHECK_JOIN`], for the default or generation expression `ad` of a column: it
+/// As [`check_join`], for the default or generation expression `ad` of a column: it
 /// depends on its column, and on the columns a generation expression reads.
-pub(super) const COLUMN_JOIN: &str = "CROSS JOIN LATERAL (SELECT ad.oid IS NOT NULL AND $2::bool
+pub(super) fn column_join() -> String {
+    digest_join("ad.oid IS NOT NULL", "pg_attrdef", "ad.oid", "ad.adrelid")
+}
+
+/// The lateral join that sets `u.digest` where `applies`, digests are asked for (`$2`), and
+/// object `object` of catalog `catalog` depends on nothing but table `table` (its columns,
+/// or itself) in `pg_depend`. `OFFSET 0` keeps the planner from pulling the subquery up: it
+/// would look `pg_depend` up again for each use of `u.digest`.
+fn digest_join(applies: &str, catalog: &str, object: &str, table: &str) -> String {
+    format!(
+        "CROSS JOIN LATERAL (SELECT {applies} AND $2::bool
         AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dd
-                        WHERE dd.classid = 'pg_catalog.pg_attrdef'::pg_catalog.regclass
-                          AND dd.objid = ad.oid AND dd.objsubid = 0
+                        WHERE dd.classid = 'pg_catalog.{catalog}'::pg_catalog.regclass
+                          AND dd.objid = {object} AND dd.objsubid = 0
                           AND NOT (dd.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
-                                   AND dd.refobjid = ad.adrelid)) AS digest OFFSET 0) u";
+                                   AND dd.refobjid = {table})) AS digest OFFSET 0) u"
+    )
+}
 
 /// An expression read as a digest: which one it is and where its text goes.
 pub(super) struct Unprinted {
