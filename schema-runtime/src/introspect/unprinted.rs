@@ -5,10 +5,11 @@
 //! relation cache entry on the server; for a thousand tables with checks and expression or
 //! partial indexes that was most of a no-op diff's time on each side. Two databases built
 //! by the same DDL store the same node trees, and a node tree prints the same on both when
-//! everything it names is named the same: so each side reads a check's or an index's
-//! expressions as a digest of their node trees, the two sides trade digests, and only the
-//! expressions whose digests differ (or that only one side has) are printed, in one more
-//! query per side in the same snapshot. The others are given the same placeholder text on
+//! everything it names is named the same: so each side reads each check, each index's
+//! expressions and predicate, and each column default or generation expression as a digest
+//! of its node tree, the two sides trade digests, and only the expressions whose digests
+//! differ (or that only one side has) are printed, in one more query per side in the same
+//! snapshot. The others are given the same placeholder text on
 //! both sides ([`is_placeholder`]): they compare equal, and a plan that would write one out
 //! is made again with every expression printed (see `cli::tool`).
 //!
@@ -108,7 +109,7 @@ pub(super) struct Unprinted {
     pub(super) digest: Vec<u8>,
     /// The oid of the constraint, index or column default (`pg_attrdef`).
     pub(super) oid: u32,
-    /// The table it belongs to.
+    /// The table (or materialized view) it belongs to.
     pub(super) relation: u32,
     /// Where its text goes in [`Found::schema`].
     pub(super) place: Place,
@@ -119,7 +120,7 @@ pub(super) struct Unprinted {
 pub(super) enum Key {
     /// A check constraint of a table.
     Check(QualifiedName, String),
-    /// The expressions and predicate of an index of a table.
+    /// The expressions and predicate of an index of a table or materialized view.
     Index(QualifiedName, String),
     /// The default or generation expression of a column of a table.
     Column(QualifiedName, String),
