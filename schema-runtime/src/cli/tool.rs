@@ -289,14 +289,7 @@ fn compare_live(
              TO's shows as a difference"
         ));
     }
-    // Databases in sync read into the same model, and the same model plans nothing (every
-    // fixture and case of the diff's tests holds it): the planner's walk over a thousand
-    // tables is skipped (issue 12).
-    let plan = if from.schema == target {
-        Plan::default()
-    } else {
-        diff(&from.schema, &target)
-    };
+    let plan = diff(&from.schema, &target);
     let writes_unprinted = plan.changes.iter().any(|change| {
         is_placeholder(&change.sql())
             || change.inverse_sql().is_some_and(|sql| is_placeholder(&sql))

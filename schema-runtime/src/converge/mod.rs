@@ -582,19 +582,11 @@ fn converge_phase(
     // A live fragment created from an older print (a restored dump, `psql -f` of a previous
     // print) is the declared one: take the canonical text before the pure diff compares.
     canonical.adopt_prints(&mut live.schema);
-    // A database in sync has now read into the canonical form itself, and the same model
-    // plans nothing (every fixture and case of the diff's tests holds it): the planner's walk
-    // over its thousands of tables is skipped (issue 12).
-    let in_sync = live.schema == canonical.schema;
     // The diff reads the form this process caches, not a copy of it (a whole schema: issue
     // 12, peak memory). What the declaration leaves open plans nothing without adopting the
     // live value (see `adopt_unspecified`), so only an inspector, which compares the target
     // itself, sees a target with it adopted.
-    let mut plan = if in_sync {
-        Plan::default()
-    } else {
-        diff(&live.schema, &canonical.schema)
-    };
+    let mut plan = diff(&live.schema, &canonical.schema);
     if let (Some(inspect), Some(introspected)) = (ops.inspect.as_mut(), &introspected) {
         let adopted = adopts_unspecified(&live.schema, &canonical.schema).then(|| {
             let mut target = canonical.schema.clone();

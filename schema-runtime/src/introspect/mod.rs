@@ -296,8 +296,8 @@ pub fn is_unprinted(text: &str) -> bool {
 /// Reads two databases to be compared, side by side (each on a thread of its own, in a
 /// snapshot of its own), as [`introspect`] reads each.
 ///
-/// With `digests`, the checks and the expressions and predicates of indexes that the two
-/// hold alike are not printed: both reads give them the same placeholder text (see
+/// With `digests`, the checks, the expressions and predicates of indexes, and the column
+/// defaults and generation expressions that the two hold alike are not printed: both reads give them the same placeholder text (see
 /// [`is_placeholder`]), which compares equal and must never reach SQL. For `pgdecl diff`
 /// (issue 12: printing them was most of a no-op diff's time on each side).
 pub(crate) fn introspect_pair(
@@ -340,8 +340,8 @@ pub(crate) fn introspect_pair(
     });
     match (from, to) {
         ((Ok(from), _), (Ok(to), _)) => Ok((from, to)),
-        ((Err(e), false), _) | (_, (Err(e), _)) => Err(e),
-        ((Err(e), true), _) => Err(e),
+        // FROM's own error first; TO's when FROM only saw TO go away.
+        ((Err(e), false), _) | (_, (Err(e), _)) | ((Err(e), true), _) => Err(e),
     }
 }
 
